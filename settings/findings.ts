@@ -1,0 +1,31 @@
+// Findings: what the webhook denies or warns about and what `doctor` reports, with stable ids
+// from CHECKS.md. Message text may change; ids never do.
+export type Level = 'error' | 'warn' | 'info';
+
+export interface Finding {
+  id: string;
+  level: Level;
+  /** One line, no secret values. */
+  message: string;
+  /** What to do about it. */
+  fix: string;
+  /** Where in the object, e.g. `data.providers: s3.overrides[0]`. */
+  path?: string;
+}
+
+export const LEVEL_RANK: Record<Level, number> = { info: 0, warn: 1, error: 2 };
+
+export function finding(id: string, level: Level, message: string, fix: string, path?: string): Finding {
+  return path === undefined ? { id, level, message, fix } : { id, level, message, fix, path };
+}
+
+/** Drops findings that repeat an earlier one (same id and message). */
+export function uniqueFindings(findings: Finding[]): Finding[] {
+  const seen = new Set<string>();
+  return findings.filter((f) => {
+    const key = `${f.id}\u0000${f.message}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}

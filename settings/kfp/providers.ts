@@ -1,0 +1,94 @@
+// The `providers` value of kfp-launcher: KFP 2.17's Go types (backend/src/v2/config/{env,s3,minio,gcs}.go)
+// and the decode KFP performs on it (getBucketProviders).
+import { decodeGo } from '../go/json-decode.ts';
+import type { GoDecoded, GoType, KeyNote } from '../go/json-decode.ts';
+import { parseGoYaml } from '../go/yaml-v2.ts';
+
+const str: GoType = { kind: 'string' };
+const ptr = (elem: GoType): GoType => ({ kind: 'ptr', elem });
+const struct = (name: string, fields: Record<string, GoType>): GoType => ({
+  kind: 'struct',
+  name,
+  pkg: 'config',
+  fields: Object.entries(fields).map(([json, type]) => (json === 'Overrides' ? { json, type, docs: 'overrides' } : { json, type })),
+});
+
+const S3SecretRef = struct('S3SecretRef', { secretName: str, accessKeyKey: str, secretKeyKey: str });
+const S3Credentials = struct('S3Credentials', { fromEnv: { kind: 'bool' }, secretRef: ptr(S3SecretRef) });
+const s3Tuning = { endpoint: str, region: str, disableSSL: ptr({ kind: 'bool' }), forcePathStyle: ptr({ kind: 'bool' }), maxRetries: ptr({ kind: 'int' }) };
+const S3ProviderDefault = struct('S3ProviderDefault', { ...s3Tuning, credentials: ptr(S3Credentials) });
+const S3Override = struct('S3Override', { ...s3Tuning, bucketName: str, keyPrefix: str, credentials: ptr(S3Credentials) });
+const s3Provider = { default: ptr(S3ProviderDefault), Overrides: { kind: 'slice', elem: S3Override } as GoType };
+const GCSSecretRef = struct('GCSSecretRef', { secretName: str, tokenKey: str });
+const GCSCredentials = struct('GCSCredentials', { fromEnv: { kind: 'bool' }, secretRef: ptr(GCSSecretRef) });
+const GCSOverride = struct('GCSOverride', { bucketName: str, keyPrefix: str, credentials: ptr(GCSCredentials) });
+const GCSProviderDefault = struct('GCSProviderDefault', { credentials: ptr(GCSCredentials) });
+
+export const BUCKET_PROVIDERS_TYPE: GoType = struct('BucketProviders', {
+  minio: ptr(struct('MinioProviderConfig', s3Provider)),
+  s3: ptr(struct('S3ProviderConfig', s3Provider)),
+  gs: ptr(struct('GCSProviderConfig', { default: ptr(GCSProviderDefault), Overrides: { kind: 'slice', elem: GCSOverride } })),
+});
+
+export interface S3SecretRefValue {
+  secretName: string;
+  accessKeyKey: string;
+  secretKeyKey: string;
+}
+export interface S3CredentialsValue {
+  fromEnv: boolean;
+  secretRef?: S3SecretRefValue;
+}
+export interface S3TuningValue {
+  endpoint: string;
+  region: string;
+  disableSSL?: boolean;
+  forcePathStyle?: boolean;
+  maxRetries?: bigint;
+}
+export interface S3DefaultValue extends S3TuningValue {
+  credentials?: S3CredentialsValue;
+}
+export interface S3OverrideValue extends S3TuningValue {
+  bucketName: string;
+  keyPrefix: string;
+  credentials?: S3CredentialsValue;
+}
+export interface S3ProviderValue {
+  default?: S3DefaultValue;
+  Overrides?: S3OverrideValue[];
+}
+export interface GCSCredentialsValue {
+  fromEnv: boolean;
+  secretRef?: { secretName: string; tokenKey: string };
+}
+export interface GCSProviderValue {
+  default?: { credentials?: GCSCredentialsValue };
+  Overrides?: { bucketName: string; keyPrefix: string; credentials?: GCSCredentialsValue }[];
+}
+export interface BucketProviders {
+  minio?: S3ProviderValue;
+  s3?: S3ProviderValue;
+  gs?: GCSProviderValue;
+}
+
+export type ProvidersResult =
+  | { ok: true; value: BucketProviders | undefined; unknownKeys: KeyNote[]; caseMismatches: KeyNote[] }
+  | { ok: false; error: string };
+
+export const PROVIDERS_ERROR_PREFIX = 'failed to unmarshall kfp bucket providers, ensure that providers config is well formed: ';
+
+/** getBucketProviders: an empty string means "no providers"; anything else must decode. */
+export function parseProviders(text: string | undefined): ProvidersResult {
+  if (text === undefined || text === '') return { ok: true, value: undefined, unknownKeys: [], caseMismatches: [] };
+  const yaml = parseGoYaml(text);
+  if (!yaml.ok) return { ok: false, error: PROVIDERS_ERROR_PREFIX + yaml.error };
+  const decoded = decodeGo(yaml.value, BUCKET_PROVIDERS_TYPE);
+  if (decoded.error !== undefined) return { ok: false, error: PROVIDERS_ERROR_PREFIX + decoded.error };
+  return { ok: true, value: asProviders(decoded.value), unknownKeys: decoded.unknownKeys, caseMismatches: decoded.caseMismatches };
+}
+
+// The decoder builds exactly the shape of BUCKET_PROVIDERS_TYPE; this is the one place that trusts it.
+function asProviders(value: GoDecoded | undefined): BucketProviders {
+  return (value ?? {}) as unknown as BucketProviders;
+}

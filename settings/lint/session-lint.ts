@@ -1,0 +1,56 @@
+// Checks on a session KFP computed: what it will need at run time (Secrets, region, TLS settings).
+import { finding } from '../findings.ts';
+import type { Finding } from '../findings.ts';
+import type { PipelineRoot } from '../kfp/pipeline-root.ts';
+import type { StoreSession } from '../kfp/session.ts';
+
+/** Secret metadata by name: its data keys, `null` when it does not exist, `undefined` when unknown. */
+export type SecretLookup = (name: string) => string[] | null | undefined;
+
+const AWS_ENDPOINT = /(^|\.)amazonaws\.com(:\d+)?$/;
+
+export function credentialFindings(session: StoreSession, label: string, secrets: SecretLookup | undefined): Finding[] {
+  const p = session.params;
+  if (p.fromEnv !== 'false') {
+    if (session.provider === 'minio' && p.endpoint !== undefined) {
+      return [finding('KFS014', 'warn', `${label}: minio:// with fromEnv fails on KFP <= 2.16 (no gocloud driver for "minio")`, 'use an s3:// root, or credentials.secretRef', label)];
+    }
+    return [];
+  }
+  const keyFields = session.provider === 'gs' ? ['tokenKey'] : ['accessKeyKey', 'secretKeyKey'];
+  const empty = ['secretName', ...keyFields].filter((k) => (p[k] ?? '') === '');
+  if (empty.length > 0) {
+    return [finding('KFS014', 'warn', `${label}: secretRef ${empty.join(', ')} empty: the launcher cannot read credentials`, 'set secretRef.secretName and its key names (check their spelling)', label)];
+  }
+  const name = p.secretName ?? '';
+  const keys = secrets?.(name);
+  if (keys === null) {
+    return [finding('KFS030', 'warn', `${label}: Secret ${name} does not exist in this namespace`, `create Secret ${name} before running pipelines`, label)];
+  }
+  if (keys === undefined) return [];
+  const missing = keyFields.map((k) => p[k] ?? '').filter((k) => !keys.includes(k));
+  if (missing.length === 0) return [];
+  return [finding('KFS031', 'warn', `${label}: Secret ${name} has no key ${missing.join(', ')}`, `add ${missing.join(', ')} to Secret ${name}`, label)];
+}
+
+export function endpointFindings(session: StoreSession, root: PipelineRoot): Finding[] {
+  if (session.provider === 'gs' || root.query !== '') return [];
+  const p = session.params;
+  const endpoint = p.endpoint ?? '';
+  if (session.params.fromEnv === 'true' && endpoint === '' && p.region === undefined) return [];
+  const out: Finding[] = [];
+  const host = endpoint.replace(/^[a-z]+:\/\//, '').replace(/\/.*$/, '');
+  const aws = host === '' || AWS_ENDPOINT.test(host);
+  if (aws && (p.region ?? '') === '' && session.provider === 's3') {
+    out.push(finding('KFS017', 'warn', `no region for AWS S3 bucket ${root.bucket}: uploads fail with MissingRegion`, 'set region in providers.s3.default', 'data.providers'));
+  }
+  if (endpoint.startsWith('https://') && p.disableSSL === 'true') {
+    out.push(finding('KFS018', 'warn', `endpoint ${endpoint} is https:// but disableSSL is true`, 'make the endpoint scheme and disableSSL agree', 'data.providers'));
+  } else if (endpoint.startsWith('http://') && p.disableSSL === 'false') {
+    out.push(finding('KFS018', 'warn', `endpoint ${endpoint} is http:// but disableSSL is false`, 'make the endpoint scheme and disableSSL agree', 'data.providers'));
+  }
+  if (!aws && p.forcePathStyle === 'false') {
+    out.push(finding('KFS018', 'warn', `forcePathStyle false on non-AWS endpoint ${host}: needs wildcard DNS and certificates`, 'set forcePathStyle: true', 'data.providers'));
+  }
+  return out;
+}

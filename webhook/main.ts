@@ -1,0 +1,98 @@
+// kfstore-webhook entry point: flags → policy → HTTPS (hot-reloaded certificate) + metrics → drain on SIGTERM.
+import { readFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import { getRequestListener } from '@hono/node-server';
+import { loadPolicy } from '../settings/policy/load.ts';
+import { createApp } from './app.ts';
+import { USAGE, parseConfig } from './config.ts';
+import { createLogger } from './log.ts';
+import { createMetrics } from './metrics.ts';
+import { startHttpsServer } from './tls-server.ts';
+
+const FORCED_EXIT_MS = 30_000;
+
+async function main(): Promise<number> {
+  const parsed = parseConfig(process.argv.slice(2), process.env);
+  if (!parsed.ok) {
+    if (parsed.help) {
+      process.stdout.write(USAGE);
+      return 0;
+    }
+    process.stderr.write(`kfstore-webhook: ${parsed.error}\n\n${USAGE}`);
+    return 2;
+  }
+  const config = parsed.config;
+  const logger = createLogger(config.logLevel);
+
+  let policyText: string;
+  try {
+    policyText = readFileSync(config.policy, 'utf8');
+  } catch (e) {
+    process.stderr.write(`kfstore-webhook: cannot read policy ${config.policy}: ${(e as NodeJS.ErrnoException).code ?? String(e)}\n`);
+    return 1;
+  }
+  const loaded = loadPolicy(policyText);
+  if (!loaded.ok) {
+    process.stderr.write(`kfstore-webhook: invalid StorePolicy ${config.policy}:\n${loaded.errors.map((e) => `  ${e}`).join('\n')}\n`);
+    return 1;
+  }
+  if (config.cluster.kind !== 'none') {
+    // The watch-backed Secret cache (missing-Secret warnings) is not built yet; see README.
+    logger.warn({ cluster: config.cluster.kind }, 'cluster lookups are not implemented yet: Secret existence is not checked');
+  }
+
+  let draining = false;
+  const metrics = createMetrics();
+  const app = createApp({ policy: loaded.policy, metrics, logger, draining: () => draining });
+  const https = await startHttpsServer({
+    certFile: config.tlsCert,
+    keyFile: config.tlsKey,
+    host: config.host,
+    port: config.port,
+    pollIntervalMs: config.certPollSeconds * 1000,
+    listener: getRequestListener(app.fetch),
+    onReload: (event) => (event.ok ? logger.info({ serial: event.serial }, 'serving certificate reloaded') : logger.warn({ error: event.error }, 'certificate files not usable yet; still serving the previous certificate')),
+  });
+  const metricsServer =
+    config.metricsPort === 0
+      ? undefined
+      : createServer((req, res) => {
+          if (req.method === 'GET' && req.url === '/metrics') {
+            metrics.registry.metrics().then(
+              (text) => res.writeHead(200, { 'content-type': metrics.registry.contentType }).end(text),
+              () => res.writeHead(500).end(),
+            );
+          } else res.writeHead(404).end();
+        }).listen(config.metricsPort, config.host);
+  logger.info({ port: https.port, metricsPort: config.metricsPort, policy: config.policy, cluster: config.cluster.kind }, 'kfstore-webhook serving');
+
+  const shutdown = (signal: string): void => {
+    if (draining) return;
+    draining = true;
+    // kube-apiserver keeps using open connections until endpoints propagate; keep answering meanwhile.
+    logger.info({ signal, delaySeconds: config.shutdownDelaySeconds }, 'draining');
+    setTimeout(() => {
+      Promise.all([https.close(), new Promise<void>((resolve) => (metricsServer ? metricsServer.close(() => resolve()) : resolve()))]).then(
+        () => {
+          logger.info('stopped');
+          process.exit(0);
+        },
+        () => process.exit(1),
+      );
+      setTimeout(() => process.exit(1), FORCED_EXIT_MS).unref();
+    }, config.shutdownDelaySeconds * 1000).unref();
+  };
+  process.on('SIGTERM', () => shutdown('SIGTERM'));
+  process.on('SIGINT', () => shutdown('SIGINT'));
+  return -1;
+}
+
+main().then(
+  (code) => {
+    if (code >= 0) process.exit(code);
+  },
+  (e: unknown) => {
+    process.stderr.write(`kfstore-webhook: ${e instanceof Error ? e.message : String(e)}\n`);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,216 @@
+// HTTPS server whose certificate is hot-reloaded from disk (e.g. a mounted Secret).
+import { X509Certificate, createPrivateKey } from 'node:crypto';
+import { watch, type FSWatcher } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
+import { createServer, type Server, type ServerOptions } from 'node:https';
+import type { AddressInfo } from 'node:net';
+import { dirname } from 'node:path';
+
+export type ReloadEvent = { ok: true; serial: string } | { ok: false; error: string };
+
+export type HttpsServerOptions = {
+  certFile: string;
+  keyFile: string;
+  port: number;
+  host?: string;
+  listener: RequestListener;
+  /** Fallback poll for changes fs.watch misses; default 10 s. */
+  pollIntervalMs?: number;
+  onReload?: (event: ReloadEvent) => void;
+};
+
+export type HttpsServerHandle = {
+  server: Server;
+  port: number;
+  /** Re-reads the files now; true if a new certificate was installed. */
+  reload(): Promise<boolean>;
+  close(): Promise<void>;
+};
+
+type LoadedPair = { cert: Buffer; key: Buffer; serial: string };
+
+const MIN_TLS_VERSION = 'TLSv1.2';
+const WATCH_DEBOUNCE_MS = 100;
+
+export async function startHttpsServer(opts: HttpsServerOptions): Promise<HttpsServerHandle> {
+  let current = await loadPair(opts.certFile, opts.keyFile);
+  const server = createServer(secureOptions(current));
+  // Registered before the caller's listener so shutdown can still mark responses.
+  const inFlight = new Set<ServerResponse>();
+  let closing = false;
+  server.on('request', (_req: IncomingMessage, res: ServerResponse) => {
+    if (closing) res.shouldKeepAlive = false;
+    inFlight.add(res);
+    res.once('close', () => {
+      inFlight.delete(res);
+      // Its keep-alive socket just went idle; close it so server.close() can finish.
+      if (closing) server.closeIdleConnections();
+    });
+  });
+  server.on('request', opts.listener);
+  // kube-apiserver keeps connections open; outlive its idle timeout so it, not we,
+  // closes them (avoids racing a request onto a socket we are closing).
+  server.keepAliveTimeout = 90_000;
+  server.headersTimeout = 32_000;
+  server.requestTimeout = 30_000;
+
+  let closed = false;
+
+  // Checks run one at a time; while one runs, at most one more is queued, and it
+  // re-reads the files, so every caller observes the state after its request.
+  let tail: Promise<unknown> = Promise.resolve();
+  let queued: Promise<boolean> | undefined;
+  const scheduleCheck = (): Promise<boolean> => {
+    if (queued) return queued;
+    const next = tail.then(() => {
+      queued = undefined;
+      return checkForNewPair();
+    });
+    queued = next;
+    tail = next.catch(() => false);
+    return next;
+  };
+
+  const report = (event: ReloadEvent): void => {
+    try {
+      opts.onReload?.(event);
+    } catch {
+      // A faulty observer must not break certificate rotation.
+    }
+  };
+
+  const checkForNewPair = async (): Promise<boolean> => {
+    if (closed) return false;
+    let next: LoadedPair;
+    try {
+      next = await loadPair(opts.certFile, opts.keyFile);
+    } catch (err) {
+      // Typically mid-rotation (only one file replaced yet): keep serving the old
+      // pair; the next watch event or poll retries.
+      report({ ok: false, error: (err as Error).message });
+      return false;
+    }
+    if (closed || (next.cert.equals(current.cert) && next.key.equals(current.key))) return false;
+    try {
+      // Only new handshakes use the new context; open connections are untouched.
+      server.setSecureContext(secureOptions(next));
+    } catch (err) {
+      report({ ok: false, error: `cannot install certificate from ${opts.certFile}: ${(err as Error).message}` });
+      return false;
+    }
+    current = next;
+    report({ ok: true, serial: next.serial });
+    return true;
+  };
+
+  // Kubernetes Secret volumes update by swapping a `..data` symlink in the mount
+  // directory, so watch directories rather than the (symlinked) files.
+  const watchedDirs = [...new Set([dirname(opts.certFile), dirname(opts.keyFile)])];
+  const watchers = new Map<string, FSWatcher>();
+  let debounce: NodeJS.Timeout | undefined;
+  const onFsEvent = (): void => {
+    clearTimeout(debounce);
+    debounce = setTimeout(() => void scheduleCheck(), WATCH_DEBOUNCE_MS);
+    debounce.unref();
+  };
+  const ensureWatchers = (): void => {
+    for (const dir of watchedDirs) {
+      if (closed || watchers.has(dir)) continue;
+      try {
+        const watcher = watch(dir, { persistent: false }, onFsEvent);
+        // e.g. directory removed: drop the watcher; the poll recreates it later.
+        watcher.on('error', () => {
+          watcher.close();
+          watchers.delete(dir);
+        });
+        watchers.set(dir, watcher);
+      } catch {
+        // Directory missing right now; polling still covers us.
+      }
+    }
+  };
+  ensureWatchers();
+  const poll = setInterval(() => {
+    ensureWatchers();
+    void scheduleCheck();
+  }, opts.pollIntervalMs ?? 10_000);
+  poll.unref();
+
+  const stopWatching = (): void => {
+    closed = true;
+    clearInterval(poll);
+    clearTimeout(debounce);
+    for (const watcher of watchers.values()) watcher.close();
+    watchers.clear();
+  };
+
+  try {
+    await listen(server, opts.port, opts.host);
+  } catch (err) {
+    stopWatching();
+    throw err;
+  }
+
+  return {
+    server,
+    port: (server.address() as AddressInfo).port,
+    reload: scheduleCheck,
+    close: async () => {
+      stopWatching();
+      closing = true;
+      // Responses not yet started tell the client `Connection: close`.
+      for (const res of inFlight) if (!res.headersSent) res.shouldKeepAlive = false;
+      await new Promise<void>((resolve, reject) => {
+        // Stops accepting and resolves once every connection is gone; idle ones are
+        // closed now, busy ones when their in-flight response completes.
+        server.close((err) => (err ? reject(err) : resolve()));
+        server.closeIdleConnections();
+      });
+    },
+  };
+}
+
+function secureOptions(pair: LoadedPair): ServerOptions {
+  return { key: pair.key, cert: pair.cert, minVersion: MIN_TLS_VERSION };
+}
+
+async function loadPair(certFile: string, keyFile: string): Promise<LoadedPair> {
+  const [cert, key] = await Promise.all([readOrThrow(certFile, 'certificate'), readOrThrow(keyFile, 'key')]);
+  let x509: X509Certificate;
+  try {
+    x509 = new X509Certificate(cert);
+  } catch (err) {
+    throw new Error(`TLS certificate file ${certFile} is not a valid PEM certificate: ${(err as Error).message}`);
+  }
+  let privateKey: ReturnType<typeof createPrivateKey>;
+  try {
+    privateKey = createPrivateKey(key);
+  } catch {
+    // The parser's message can quote input; never echo key material.
+    throw new Error(`TLS key file ${keyFile} is not a valid PEM private key`);
+  }
+  if (!x509.checkPrivateKey(privateKey)) {
+    throw new Error(`TLS key file ${keyFile} does not match certificate file ${certFile}`);
+  }
+  return { cert, key, serial: x509.serialNumber.toUpperCase() };
+}
+
+async function readOrThrow(file: string, what: string): Promise<Buffer> {
+  try {
+    return await readFile(file);
+  } catch (err) {
+    throw new Error(`cannot read TLS ${what} file ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+  }
+}
+
+function listen(server: Server, port: number, host: string | undefined): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const onError = (err: Error): void => reject(err);
+    server.once('error', onError);
+    server.listen(port, host, () => {
+      server.off('error', onError);
+      resolve();
+    });
+  });
+}
