@@ -47,9 +47,11 @@ export function createApp(deps: AppDeps): Hono {
       const started = performance.now();
       const type = c.req.header('content-type') ?? '';
       if (!/^application\/json\s*(;|$)/i.test(type)) return reject(c, deps, name, 415, 'UnsupportedMediaType', `Content-Type must be application/json, got '${type.slice(0, 100)}'`);
+      // Read outside the try: an over-long chunked body fails here and bodyLimit answers 413.
+      const text = await c.req.text();
       let body: unknown;
       try {
-        body = JSON.parse(await c.req.text());
+        body = JSON.parse(text);
       } catch {
         return reject(c, deps, name, 400, 'BadRequest', 'request body is not valid JSON');
       }

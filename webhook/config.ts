@@ -94,7 +94,7 @@ export function parseConfig(argv: string[], env: Record<string, string | undefin
     tlsCert: required('tls-cert'),
     tlsKey: required('tls-key'),
     host: get('host') ?? '0.0.0.0',
-    port: number('port', 8443, 1, 65535),
+    port: number('port', 8443, 0, 65535),
     metricsPort: number('metrics-port', 9090, 0, 65535),
     cluster: { kind: 'none' },
     logLevel: get('log-level') ?? 'info',

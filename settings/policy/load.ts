@@ -27,7 +27,9 @@ export function loadPolicy(text: string): PolicyResult {
       ok: false,
       errors: parsed.error.issues.map((i) => {
         const path = i.path.map(String).join('.');
-        return `${path === '' ? '(top level)' : path}: ${i.message}`;
+        // A bad record key reports its own reason one level down.
+        const message = i.code === 'invalid_key' ? (i.issues[0]?.message ?? i.message) : i.message;
+        return `${path === '' ? '(top level)' : path}: ${message}`;
       }),
     };
   }

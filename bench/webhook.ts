@@ -1,0 +1,162 @@
+// Webhook throughput/latency vs. a bare node:https baseline, for /mutate/pods and /validate/kfp-launcher.
+import { existsSync, readFileSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ensureDevCertificates } from '../certs/cli.ts';
+import { runLoad, type LoadResult } from './lib/load.ts';
+import { HOST, freePort, httpsCall, waitHealthy } from './lib/net.ts';
+import { startChild, stderrTail, type Child } from './lib/proc.ts';
+import { formatTable } from './lib/table.ts';
+import { POLICY_FILE, mutationReview, validationReview } from './reviews.ts';
+
+export interface WebhookBenchOptions {
+  seconds: number;
+  warmupSeconds: number;
+  connections: number;
+  log: (line: string) => void;
+}
+
+export type Target = 'baseline' | 'webhook';
+export interface BenchRow extends LoadResult {
+  target: Target;
+  endpoint: string;
+}
+export interface GoalCheck {
+  goal: string;
+  pass: boolean;
+  actual: string;
+}
+export interface WebhookBenchResult {
+  rows: BenchRow[];
+  /** webhook req/s ÷ baseline req/s, per endpoint. */
+  ratios: Record<string, number>;
+  goals: GoalCheck[];
+  /** Runs with socket errors, timeouts or non-2xx answers: the bench as a whole failed. */
+  failures: string[];
+}
+
+export const MIN_RATIO = 0.85;
+export const MAX_P99_MS = 10;
+
+const WEBHOOK_JS = new URL('../dist/kfstore-webhook.js', import.meta.url).pathname;
+const BASELINE_TS = new URL('./baseline-server.ts', import.meta.url).pathname;
+
+interface Endpoint {
+  path: string;
+  body: string;
+  uid: string;
+  /** Extra check on the webhook's reply, so the load measures real work and not an early exit. */
+  expect: (response: Record<string, unknown>) => string | undefined;
+}
+
+function endpoints(): Endpoint[] {
+  const mk = (path: string, review: Record<string, unknown>, expect: Endpoint['expect']): Endpoint => {
+    const uid = String((review.request as { uid: string }).uid);
+    return { path, body: JSON.stringify(review), uid, expect };
+  };
+  return [
+    mk('/mutate/pods', mutationReview(), (r) => (r.patchType === 'JSONPatch' && typeof r.patch === 'string' ? undefined : 'expected a JSONPatch')),
+    mk('/validate/kfp-launcher', validationReview(), (r) => (r.status === undefined ? undefined : `unexpected status ${JSON.stringify(r.status)}`)),
+  ];
+}
+
+export async function runWebhookBench(opts: WebhookBenchOptions): Promise<WebhookBenchResult> {
+  if (!existsSync(WEBHOOK_JS)) throw new Error(`${WEBHOOK_JS} missing: run npm run build first`);
+  const tmp = await mkdtemp(join(tmpdir(), 'kfstore-bench-'));
+  const children: Child[] = [];
+  let keepTmp = false;
+  try {
+    const certs = await ensureDevCertificates(join(tmp, 'certs'));
+    const ca = readFileSync(certs.caCertFile, 'utf8');
+    const tls = ['--tls-cert', certs.certFile, '--tls-key', certs.keyFile, '--host', HOST];
+    const [webhookPort, baselinePort] = [await freePort(), await freePort()];
+    // Info level as deployed: each mutation logs a line, to a file (see lib/proc.ts).
+    const webhookArgs = ['--policy', POLICY_FILE, ...tls, '--port', String(webhookPort), '--metrics-port', '0', '--no-cluster', '--log-level', 'info', '--shutdown-delay', '0'];
+    const servers: Record<Target, { child: Child; url: string }> = {
+      webhook: { child: startChild('webhook', WEBHOOK_JS, webhookArgs, tmp), url: `https://${HOST}:${webhookPort}` },
+      baseline: { child: startChild('baseline', BASELINE_TS, [...tls, '--port', String(baselinePort)], tmp), url: `https://${HOST}:${baselinePort}` },
+    };
+    children.push(servers.webhook.child, servers.baseline.child);
+    await Promise.all(Object.values(servers).map((s) => waitHealthy(s.child, s.url, ca)));
+    opts.log(`servers ready (webhook :${webhookPort}, baseline :${baselinePort}); logs in ${tmp}`);
+
+    const eps = endpoints();
+    for (const ep of eps) for (const target of ['baseline', 'webhook'] as const) await checkOnce(servers[target].url, ep, ca, target);
+
+    const rows: BenchRow[] = [];
+    const failures: string[] = [];
+    // Baseline then webhook for each endpoint: each ratio compares two runs seconds apart, under the
+    // same machine conditions. Both servers stay up the whole time; the idle one costs nothing.
+    for (const ep of eps) {
+      for (const target of ['baseline', 'webhook'] as const) {
+        const { child, url } = servers[target];
+        const spec = { url: url + ep.path, body: ep.body, connections: opts.connections, servername: 'localhost' };
+        opts.log(`${target} ${ep.path}: warm-up ${opts.warmupSeconds}s, then ${opts.seconds}s`);
+        await runLoad({ ...spec, seconds: opts.warmupSeconds });
+        const result = await runLoad({ ...spec, seconds: opts.seconds });
+        const exit = child.exitReason();
+        if (exit !== undefined) throw new Error(`${target} exited during the load (${exit}):\n${stderrTail(child)}`);
+        rows.push({ target, endpoint: ep.path, ...result });
+        if (result.errors > 0 || result.non2xx > 0 || result.total === 0) {
+          failures.push(`${target} ${ep.path}: ${result.errors} errors/timeouts, ${result.non2xx} non-2xx, status ${JSON.stringify(result.statusCodes)}`);
+        }
+      }
+    }
+    keepTmp = failures.length > 0;
+    return { rows, failures, ...checkGoals(rows, eps) };
+  } catch (e) {
+    keepTmp = true;
+    throw e;
+  } finally {
+    await Promise.all(children.map((c) => c.stop()));
+    if (keepTmp) opts.log(`kept server logs in ${tmp}`);
+    else await rm(tmp, { recursive: true, force: true });
+  }
+}
+
+async function checkOnce(baseUrl: string, ep: Endpoint, ca: string, target: Target): Promise<void> {
+  const reply = await httpsCall(baseUrl + ep.path, ca, 'POST', ep.body);
+  const what = `${target} ${ep.path} pre-check`;
+  if (reply.status !== 200) throw new Error(`${what}: HTTP ${reply.status}: ${reply.body.slice(0, 500)}`);
+  const response = (JSON.parse(reply.body) as { response?: Record<string, unknown> }).response ?? {};
+  if (response.uid !== ep.uid || response.allowed !== true) throw new Error(`${what}: not allowed: ${reply.body.slice(0, 500)}`);
+  const problem = target === 'webhook' ? ep.expect(response) : undefined;
+  if (problem !== undefined) throw new Error(`${what}: ${problem}: ${reply.body.slice(0, 500)}`);
+}
+
+function checkGoals(rows: BenchRow[], eps: Endpoint[]): Pick<WebhookBenchResult, 'ratios' | 'goals'> {
+  const ratios: Record<string, number> = {};
+  const goals: GoalCheck[] = [];
+  for (const ep of eps) {
+    const base = rows.find((r) => r.endpoint === ep.path && r.target === 'baseline');
+    const hook = rows.find((r) => r.endpoint === ep.path && r.target === 'webhook');
+    if (base === undefined || hook === undefined) continue;
+    const ratio = base.requestsPerSec > 0 ? hook.requestsPerSec / base.requestsPerSec : 0;
+    ratios[ep.path] = round(ratio, 3);
+    goals.push({ goal: `${ep.path} webhook/baseline req/s >= ${MIN_RATIO}`, pass: ratio >= MIN_RATIO, actual: ratio.toFixed(2) });
+    goals.push({ goal: `${ep.path} webhook p99 < ${MAX_P99_MS} ms`, pass: hook.p99Ms < MAX_P99_MS, actual: `${hook.p99Ms} ms` });
+  }
+  return { ratios, goals };
+}
+
+export function formatWebhookReport(r: WebhookBenchResult): string {
+  const table = formatTable(
+    ['target', 'endpoint', 'req/s', 'p50 ms', 'p99 ms', 'errors', 'non-2xx', 'vs baseline'],
+    r.rows.map((row) => [
+      row.target,
+      row.endpoint,
+      row.requestsPerSec.toFixed(0),
+      String(row.p50Ms),
+      String(row.p99Ms),
+      String(row.errors),
+      String(row.non2xx),
+      row.target === 'webhook' && r.ratios[row.endpoint] !== undefined ? `${(r.ratios[row.endpoint] ?? 0).toFixed(2)}x` : '',
+    ]),
+  );
+  const goals = r.goals.map((g) => `${g.pass ? 'PASS' : 'MISS'}  ${g.goal} (actual ${g.actual})`);
+  const failures = r.failures.map((f) => `FAILED ${f}`);
+  return [table, '', ...goals, ...failures].join('\n');
+}
+
+const round = (n: number, digits: number): number => Math.round(n * 10 ** digits) / 10 ** digits;

@@ -1,0 +1,123 @@
+// POST /validate/kfp-launcher over the Hono app: KFP's verdict on all 24 fixtures, the profile
+// prefix rule, and warning hygiene.
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { admit, policyFixture, review, testApp } from '../support/admission.ts';
+import { headerValue, kfpResults, listFixtures, loadYaml, readFixture } from '../support/fixtures.ts';
+
+type ConfigMap = { metadata: { namespace: string; name: string }; data?: Record<string, unknown> };
+
+const PATH = '/validate/kfp-launcher';
+const results = kfpResults();
+const lenient = testApp(policyFixture('no-prefix-check.yaml'));
+
+/** What each warn-* fixture describes, as (check id, text the warning must contain). */
+const DESCRIBED_WARNINGS: Record<string, [string, string][]> = {
+  'warn-01-misspelled-keys-silently-ignored.yaml': [
+    ['KFS012', 'unknown key secretRef.secret_name (meant secretName?)'],
+    ['KFS014', 'secretRef secretName, accessKeyKey, secretKeyKey empty'],
+  ],
+  'warn-02-keyprefix-pitfalls.yaml': [
+    ['KFS015', "keyPrefix '/team-b' starts with '/'"],
+    ['KFS015', "keyPrefix 'team-a' lacks a trailing '/'"],
+  ],
+  'warn-03-deploykf-query-string-root.yaml': [
+    ['KFS016', 'KFP ignores providers'],
+    ['KFS016', 'rejects root query parameter disableSSL, s3ForcePathStyle'],
+  ],
+  'warn-04-scheme-provider-mismatch.yaml': [['KFS013', "s3:// root has no 's3' provider (only minio)"]],
+  'warn-05-minio-fromenv.yaml': [['KFS014', 'minio:// with fromEnv fails on KFP <= 2.16']],
+  'warn-06-case-insensitive-keys.yaml': [['KFS012', 'keys match only case-insensitively (S3→s3']],
+};
+
+async function validate(cm: ConfigMap, app = lenient.app) {
+  return admit(app, PATH, review('ConfigMap', cm.metadata.namespace, cm, 'CREATE', cm.metadata.name));
+}
+
+describe('kfp-launcher fixtures against KFP 2.17.0', () => {
+  for (const file of listFixtures('kfp-launcher')) {
+    const cm = loadYaml<ConfigMap>('kfp-launcher', file);
+    const verdicts = results.get(file);
+    if (file.startsWith('invalid-')) {
+      it(`${file} is denied with KFP's own error`, async () => {
+        const r = await validate(cm);
+        assert.equal(r.allowed, false);
+        const message = r.status?.message ?? '';
+        if (verdicts === 'K8S-DECODE-ERROR') {
+          assert.match(message, /object\.data\.providers: ConfigMap data values must be strings/);
+          return;
+        }
+        assert.ok(verdicts !== undefined);
+        const failing = verdicts.filter((v) => v.kind !== 'OK');
+        const first = verdicts[0];
+        // The default root's own failure, or (when it parses) the failure of a root an override matches.
+        const expected = first !== undefined && first.kind !== 'OK' ? [first] : failing;
+        assert.ok(expected.length > 0);
+        assert.ok(
+          expected.some((v) => message.includes(v.text)),
+          `message should contain KFP's "${expected[0]?.text}":\n${message}`,
+        );
+        if (first?.kind === 'PANIC') assert.match(message, /crashes/);
+      });
+    } else {
+      it(`${file} is allowed${file.startsWith('warn-') ? ' with the warning it describes' : ''}`, async () => {
+        const r = await validate(cm);
+        assert.equal(r.allowed, true, r.status?.message);
+        for (const w of r.warnings ?? []) assert.ok(w.length <= 120, `warning over 120 characters: ${w}`);
+        for (const [id, text] of DESCRIBED_WARNINGS[file] ?? []) {
+          assert.ok(
+            (r.warnings ?? []).some((w) => w.startsWith(`${id}:`) && w.includes(text)),
+            `expected ${id} warning containing "${text}", got ${JSON.stringify(r.warnings)}`,
+          );
+        }
+      });
+    }
+  }
+
+  it('every alternative root KFP rejected in the fixtures is denied with KFP’s text', async () => {
+    let checked = 0;
+    for (const [file, verdicts] of results) {
+      if (verdicts === 'K8S-DECODE-ERROR') continue;
+      const cm = loadYaml<ConfigMap>('kfp-launcher', file);
+      for (const v of verdicts.slice(1)) {
+        if (v.kind === 'OK' || cm.data?.providers !== undefined) continue;
+        const r = await validate({ ...cm, data: { ...cm.data, defaultPipelineRoot: v.root } });
+        assert.equal(r.allowed, false, v.root);
+        assert.ok(r.status?.message.includes(v.text), `${v.root}: ${r.status?.message}`);
+        checked += 1;
+      }
+    }
+    assert.ok(checked >= 5, `checked ${checked} roots`);
+  });
+});
+
+describe('requireProfilePrefix: roots stay inside the profile’s own root', () => {
+  const strict = testApp(policyFixture('example.yaml'));
+  for (const file of listFixtures('kfp-launcher-profile')) {
+    const text = readFixture('kfp-launcher-profile', file);
+    const expect = headerValue(text, 'expect');
+    it(`${file}: ${expect}`, async () => {
+      const r = await validate(loadYaml<ConfigMap>('kfp-launcher-profile', file), strict.app);
+      assert.equal(r.allowed, expect === 'allow', r.status?.message ?? JSON.stringify(r.warnings));
+      const message = headerValue(text, 'expect-message');
+      if (message !== undefined) assert.ok(r.status?.message.includes(message), r.status?.message);
+    });
+  }
+});
+
+describe('other objects pass untouched', () => {
+  it('a ConfigMap with another name is allowed without looking at it', async () => {
+    const r = await admit(lenient.app, PATH, review('ConfigMap', 'team-a', { metadata: { name: 'other' }, data: { providers: '\t' } }, 'CREATE', 'other'));
+    assert.deepEqual(r.warnings, undefined);
+    assert.equal(r.allowed, true);
+  });
+  it('DELETE is allowed', async () => {
+    const r = await admit(lenient.app, PATH, review('ConfigMap', 'team-a', null, 'DELETE', 'kfp-launcher'));
+    assert.equal(r.allowed, true);
+  });
+  it('UPDATE is validated like CREATE', async () => {
+    const cm = loadYaml<ConfigMap>('kfp-launcher', 'invalid-01-missing-default-credentials.yaml');
+    const r = await admit(lenient.app, PATH, review('ConfigMap', 'team-a', cm, 'UPDATE', 'kfp-launcher'));
+    assert.equal(r.allowed, false);
+  });
+});
