@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { ensureDevCertificates } from '../certs/cli.ts';
 import { runLoad, type LoadResult } from './lib/load.ts';
 import { HOST, freePort, httpsCall, waitHealthy } from './lib/net.ts';
-import { startChild, stderrTail, type Child } from './lib/proc.ts';
+import { atInterrupt, startChild, stderrTail, type Child } from './lib/proc.ts';
 import { formatTable } from './lib/table.ts';
 import { POLICY_FILE, mutationReview, validationReview } from './reviews.ts';
 
@@ -64,6 +64,7 @@ function endpoints(): Endpoint[] {
 export async function runWebhookBench(opts: WebhookBenchOptions): Promise<WebhookBenchResult> {
   if (!existsSync(WEBHOOK_JS)) throw new Error(`${WEBHOOK_JS} missing: run npm run build first`);
   const tmp = await mkdtemp(join(tmpdir(), 'kfstore-bench-'));
+  const forget = atInterrupt(() => rm(tmp, { recursive: true, force: true }));
   const children: Child[] = [];
   let keepTmp = false;
   try {
@@ -109,6 +110,7 @@ export async function runWebhookBench(opts: WebhookBenchOptions): Promise<Webhoo
     keepTmp = true;
     throw e;
   } finally {
+    forget();
     await Promise.all(children.map((c) => c.stop()));
     if (keepTmp) opts.log(`kept server logs in ${tmp}`);
     else await rm(tmp, { recursive: true, force: true });

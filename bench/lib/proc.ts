@@ -15,8 +15,15 @@ export interface Child {
   stop(graceMs?: number): Promise<void>;
 }
 
-// Every started child, so a SIGINT or crash path can stop them all without holding references.
+// Every started child (and extra cleanup, e.g. temp dirs), so a SIGINT path can undo them all.
 const running = new Set<Child>();
+const cleanups = new Set<() => Promise<void>>();
+
+/** Runs `fn` in stopAll() (interrupts); call the returned function once it is no longer needed. */
+export function atInterrupt(fn: () => Promise<void>): () => void {
+  cleanups.add(fn);
+  return () => void cleanups.delete(fn);
+}
 
 export function startChild(name: string, script: string, args: string[], logDir: string, nodeArgs: string[] = []): Child {
   const stdoutFile = join(logDir, `${name}.stdout.log`);
@@ -59,6 +66,7 @@ export function startChild(name: string, script: string, args: string[], logDir:
 
 export async function stopAll(): Promise<void> {
   await Promise.all([...running].map((c) => c.stop()));
+  await Promise.allSettled([...cleanups].map((fn) => fn()));
 }
 
 /** Last lines of a child's stderr, for error messages. */
