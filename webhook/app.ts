@@ -1,18 +1,19 @@
-// The Hono app: health, and the two admission endpoints behind one small admission middleware
+// The Hono app: health, and the two admission endpoints behind one small admission handler
 // (Content-Type, 7 MiB body cap, JSON, AdmissionReview envelope). Decisions live in mutate/ and
 // validate/; this file only moves bytes, logs and counts.
 import { Hono } from 'hono';
 import type { Context } from 'hono';
-import { bodyLimit } from 'hono/body-limit';
 import type { SecretLookup } from '../settings/lint/launcher-lint.ts';
 import { resolveProfile } from '../settings/policy/resolve.ts';
 import type { ProfileStore } from '../settings/policy/resolve.ts';
 import type { StorePolicy } from '../settings/policy/schema.ts';
+import { readBody } from './admission/read-body.ts';
 import { admissionReviewSchema, describeIssues, reviewOf } from './admission/review.ts';
 import type { AdmissionRequest, AdmissionResponse } from './admission/review.ts';
 import type { Logger } from './log.ts';
 import type { Endpoint, Metrics, Outcome } from './metrics.ts';
 import { mutatePod } from './mutate/mutate-pod.ts';
+import { cachedLint } from './validate/lint-cache.ts';
 import { validateLauncher } from './validate/validate-launcher.ts';
 
 /** controller-runtime's limit: old + new object of at most 3 MB each, plus the envelope. */
@@ -37,48 +38,46 @@ interface Decision {
 export function createApp(deps: AppDeps): Hono {
   const app = new Hono();
   const profile = profileCache(deps.policy);
+  const lint = cachedLint();
 
   app.get('/healthz', (c) => c.text('ok'));
   app.get('/readyz', (c) => (deps.draining?.() ? c.text('draining', 503) : c.text('ok')));
 
-  const endpoint = (name: Endpoint, decide: (req: AdmissionRequest) => Decision) => [
-    bodyLimit({ maxSize: MAX_BODY_BYTES, onError: (c) => reject(c, deps, name, 413, 'RequestEntityTooLarge', `request body exceeds ${MAX_BODY_BYTES} bytes`) }),
-    async (c: Context) => {
-      const started = performance.now();
-      const type = c.req.header('content-type') ?? '';
-      if (!/^application\/json\s*(;|$)/i.test(type)) return reject(c, deps, name, 415, 'UnsupportedMediaType', `Content-Type must be application/json, got '${type.slice(0, 100)}'`);
-      // Read outside the try: an over-long chunked body fails here and bodyLimit answers 413.
-      const text = await c.req.text();
-      let body: unknown;
-      try {
-        body = JSON.parse(text);
-      } catch {
-        return reject(c, deps, name, 400, 'BadRequest', 'request body is not valid JSON');
-      }
-      const review = admissionReviewSchema.safeParse(body);
-      if (!review.success) return reject(c, deps, name, 400, 'BadRequest', `not an admission.k8s.io/v1 AdmissionReview request: ${describeIssues('review', review.error.issues)}`);
-      const req = review.data.request;
-      const decision = decide(req);
-      const seconds = (performance.now() - started) / 1000;
-      deps.metrics.observe(name, decision.outcome, seconds);
-      const entry = { uid: req.uid, endpoint: name, namespace: req.namespace, name: req.name, operation: req.operation, outcome: decision.outcome, durationMs: Math.round(seconds * 1e6) / 1e3, ...decision.log };
-      if (decision.outcome === 'allowed') deps.logger.debug(entry, 'admission');
-      else deps.logger.info(entry, 'admission');
-      return c.json(reviewOf(decision.response));
-    },
-  ] as const;
+  const endpoint = (name: Endpoint, decide: (req: AdmissionRequest) => Decision) => async (c: Context) => {
+    const started = performance.now();
+    const type = c.req.header('content-type') ?? '';
+    if (!/^application\/json\s*(;|$)/i.test(type)) return reject(c, deps, name, 415, 'UnsupportedMediaType', `Content-Type must be application/json, got '${type.slice(0, 100)}'`);
+    const read = await readBody(c, MAX_BODY_BYTES);
+    if (!read.ok) return reject(c, deps, name, 413, 'RequestEntityTooLarge', `request body exceeds ${MAX_BODY_BYTES} bytes`);
+    let body: unknown;
+    try {
+      body = JSON.parse(read.text);
+    } catch {
+      return reject(c, deps, name, 400, 'BadRequest', 'request body is not valid JSON');
+    }
+    const review = admissionReviewSchema.safeParse(body);
+    if (!review.success) return reject(c, deps, name, 400, 'BadRequest', `not an admission.k8s.io/v1 AdmissionReview request: ${describeIssues('review', review.error.issues)}`);
+    const req = review.data.request;
+    const decision = decide(req);
+    const seconds = (performance.now() - started) / 1000;
+    deps.metrics.observe(name, decision.outcome, seconds);
+    const entry = { uid: req.uid, endpoint: name, namespace: req.namespace, name: req.name, operation: req.operation, outcome: decision.outcome, durationMs: Math.round(seconds * 1e6) / 1e3, ...decision.log };
+    if (decision.outcome === 'allowed') deps.logger.debug(entry, 'admission');
+    else deps.logger.info(entry, 'admission');
+    return c.json(reviewOf(decision.response));
+  };
 
   app.post(
     '/mutate/pods',
-    ...endpoint('mutate_pods', (req) => {
+    endpoint('mutate_pods', (req) => {
       const r = mutatePod(req, deps.policy, profile);
       return { response: r.response, outcome: r.outcome, log: { detail: r.detail } };
     }),
   );
   app.post(
     '/validate/kfp-launcher',
-    ...endpoint('validate_kfp_launcher', (req) => {
-      const r = validateLauncher(req, deps.policy, profile, deps.secrets);
+    endpoint('validate_kfp_launcher', (req) => {
+      const r = validateLauncher(req, deps.policy, profile, lint, deps.secrets);
       const warnings = r.response.warnings?.length ?? 0;
       deps.metrics.warnings(warnings);
       const outcome: Outcome = r.outcome;

@@ -12,6 +12,7 @@ interface AutocannonOptions {
   headers?: Record<string, string>;
   servername?: string;
   timeout?: number;
+  requests?: { setupRequest: (req: { body?: string }) => { body?: string } }[];
 }
 
 interface Histogram {
@@ -44,6 +45,8 @@ export interface LoadSpec {
   connections: number;
   /** SNI name; autocannon would otherwise send the IP literal, which TLS does not allow. */
   servername?: string;
+  /** A different body for every request (the n-th request gets bodyFor(n)) instead of `body`. */
+  bodyFor?: (n: number) => string;
 }
 
 export interface LoadResult {
@@ -70,6 +73,11 @@ export function runLoad(spec: LoadSpec): Promise<LoadResult> {
     timeout: 10,
   };
   if (spec.servername !== undefined) opts.servername = spec.servername;
+  const bodyFor = spec.bodyFor;
+  if (bodyFor !== undefined) {
+    let n = 0;
+    opts.requests = [{ setupRequest: (req) => ({ ...req, body: bodyFor(n++) }) }];
+  }
   return new Promise((resolve, reject) => {
     autocannon(opts, (err, r) => {
       if (err) return reject(err);

@@ -1,19 +1,21 @@
-// The parts of Pods and ConfigMaps the webhook reads, as zod schemas (everything else passes through).
+// The parts of Pods and ConfigMaps the webhook reads, as zod schemas. Pod schemas strip what they do
+// not name: the result is a small view (copying every env entry's fields would cost more than the
+// whole mutation decision), and patches address the original object by index.
 import { z } from 'zod';
 
-const named = z.looseObject({ name: z.string().min(1) });
+const named = z.object({ name: z.string().min(1) });
 
-const container = z.looseObject({
+const container = z.object({
   name: z.string().min(1),
   env: z.array(named).nullish(),
-  volumeMounts: z.array(z.looseObject({ name: z.string().min(1), mountPath: z.string() })).nullish(),
+  volumeMounts: z.array(z.object({ name: z.string().min(1), mountPath: z.string() })).nullish(),
 });
 
 const stringMap = z.record(z.string(), z.string()).nullish();
 
-export const podSchema = z.looseObject({
-  metadata: z.looseObject({ labels: stringMap, annotations: stringMap }).optional(),
-  spec: z.looseObject({
+export const podSchema = z.object({
+  metadata: z.object({ labels: stringMap, annotations: stringMap }).optional(),
+  spec: z.object({
     containers: z.array(container).min(1, 'a Pod needs at least one container'),
     initContainers: z.array(container).nullish(),
     volumes: z.array(named).nullish(),

@@ -1,7 +1,6 @@
 // POST /validate/kfp-launcher decision: deny what KFP rejects or crashes on (or what leaves the
 // profile's root), allow with warnings what parses but will surprise. Same lint as `doctor`.
 import { LAUNCHER_CONFIGMAP } from '../../settings/kfp/launcher-config.ts';
-import { lintLauncher } from '../../settings/lint/launcher-lint.ts';
 import type { SecretLookup } from '../../settings/lint/launcher-lint.ts';
 import type { Finding } from '../../settings/findings.ts';
 import type { ProfileStore } from '../../settings/policy/resolve.ts';
@@ -9,6 +8,7 @@ import type { StorePolicy } from '../../settings/policy/schema.ts';
 import { configMapSchema } from '../admission/objects.ts';
 import { allow, deny, describeIssues } from '../admission/review.ts';
 import type { AdmissionRequest, AdmissionResponse } from '../admission/review.ts';
+import type { LintFn } from './lint-cache.ts';
 
 export type ValidateOutcome = 'allowed' | 'warned' | 'denied';
 
@@ -25,6 +25,7 @@ export function validateLauncher(
   req: AdmissionRequest,
   policy: StorePolicy,
   profile: (namespace: string) => ProfileStore,
+  lint: LintFn,
   secrets?: (namespace: string) => SecretLookup | undefined,
 ): ValidateResult {
   const uid = req.uid;
@@ -41,7 +42,7 @@ export function validateLauncher(
   const data = parsed.data.data ?? {};
   const ctx = policy.validate.requireProfilePrefix ? { namespace, profileRoot: profile(namespace).pipelineRoot } : { namespace };
   const lookup = secrets?.(namespace);
-  const { findings } = lintLauncher(data, lookup === undefined ? ctx : { ...ctx, secrets: lookup });
+  const findings = [...lint(data, lookup === undefined ? ctx : { ...ctx, secrets: lookup })];
   if (Object.keys(data).length === 0 && !findings.some((f) => f.level === 'error')) {
     findings.push({ id: 'KFS010', level: 'warn', message: 'kfp-launcher has no data: runs use KFP defaults (minio://mlpipeline/v2/artifacts)', fix: 'set data.defaultPipelineRoot' });
   }
