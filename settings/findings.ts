@@ -1,6 +1,7 @@
 // Findings: what the webhook denies or warns about and what `doctor` reports, with stable ids
 // from CHECKS.md. Message text may change; ids never do.
-export type Level = 'error' | 'warn' | 'info';
+/** `ok` records a check that ran and passed (doctor reports count them). */
+export type Level = 'error' | 'warn' | 'info' | 'ok';
 
 export interface Finding {
   id: string;
@@ -13,7 +14,7 @@ export interface Finding {
   path?: string;
 }
 
-export const LEVEL_RANK: Record<Level, number> = { info: 0, warn: 1, error: 2 };
+export const LEVEL_RANK: Record<Level, number> = { ok: 0, info: 1, warn: 2, error: 3 };
 
 export function finding(id: string, level: Level, message: string, fix: string, path?: string): Finding {
   return path === undefined ? { id, level, message, fix } : { id, level, message, fix, path };
