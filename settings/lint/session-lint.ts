@@ -30,7 +30,7 @@ export function credentialFindings(session: StoreSession, label: string, secrets
   if (keys === undefined) return [];
   const missing = keyFields.map((k) => p[k] ?? '').filter((k) => !keys.includes(k));
   if (missing.length === 0) return [];
-  return [finding('KFS031', 'warn', `${label}: Secret ${name} has no key ${missing.join(', ')}`, `add ${missing.join(', ')} to Secret ${name}`, label)];
+  return [finding('KFS031', 'warn', `${label}: Secret ${name} has no value for key ${missing.join(', ')}`, `add ${missing.join(', ')} to Secret ${name}`, label)];
 }
 
 export function endpointFindings(session: StoreSession, root: PipelineRoot): Finding[] {

@@ -1,0 +1,110 @@
+// What doctor and inspect know about a cluster (or a directory of manifests): plain objects, read
+// once by the edge. Secret values never enter the domain: the edge reduces each value to a
+// fingerprint plus a few facts (empty, a well-known default), enough to spot shared or default keys.
+export interface ObjectMeta {
+  name: string;
+  namespace?: string;
+  uid?: string;
+  resourceVersion?: string;
+  labels?: Record<string, string>;
+  annotations?: Record<string, string>;
+  managedFields?: { manager?: string }[];
+}
+
+export interface KubeObject {
+  metadata: ObjectMeta;
+}
+
+export interface ConfigMapObject extends KubeObject {
+  data?: Record<string, string>;
+}
+
+export interface SecretValueFacts {
+  /** SHA-256 of the value, hex; compares values without holding them. */
+  fingerprint: string;
+  empty: boolean;
+  /** A publicly known default (e.g. MinIO's `minio`/`minio123`), by name. */
+  wellKnown?: string;
+}
+
+export interface SecretInfo extends KubeObject {
+  type?: string;
+  values: Record<string, SecretValueFacts>;
+  /** Data keys whose value is not valid base64 (manifests only; the API server rejects them). */
+  invalidKeys: string[];
+}
+
+export interface ContainerSpec {
+  name: string;
+  image?: string;
+  env?: { name: string; value?: string; valueFrom?: unknown }[];
+}
+
+export interface DeploymentObject extends KubeObject {
+  spec?: { replicas?: number; template?: { spec?: { serviceAccountName?: string; containers?: ContainerSpec[] } } };
+  status?: { availableReplicas?: number };
+}
+
+export interface WorkflowObject extends KubeObject {
+  status?: { phase?: string };
+}
+
+export type Kind = 'Namespace' | 'ConfigMap' | 'Secret' | 'ServiceAccount' | 'Deployment' | 'Service' | 'Workflow';
+
+export interface ClusterSnapshot {
+  source: 'cluster' | 'manifests';
+  namespaces: KubeObject[];
+  configMaps: ConfigMapObject[];
+  secrets: SecretInfo[];
+  serviceAccounts: KubeObject[];
+  deployments: DeploymentObject[];
+  services: KubeObject[];
+  workflows: WorkflowObject[];
+  /** Kinds that could not be read (RBAC, or absent from the manifests): checks needing them say so. */
+  unreadable: Partial<Record<Kind, string>>;
+}
+
+export function emptySnapshot(source: ClusterSnapshot['source']): ClusterSnapshot {
+  return { source, namespaces: [], configMaps: [], secrets: [], serviceAccounts: [], deployments: [], services: [], workflows: [], unreadable: {} };
+}
+
+/** Per-namespace lookups over a snapshot, built once. */
+export interface SnapshotIndex {
+  snapshot: ClusterSnapshot;
+  namespace(name: string): KubeObject | undefined;
+  configMap(namespace: string, name: string): ConfigMapObject | undefined;
+  secret(namespace: string, name: string): SecretInfo | undefined;
+  serviceAccount(namespace: string, name: string): KubeObject | undefined;
+  deployments(namespace: string): DeploymentObject[];
+  workflows(namespace: string): WorkflowObject[];
+}
+
+export function indexSnapshot(snapshot: ClusterSnapshot): SnapshotIndex {
+  const key = (ns: string | undefined, name: string): string => `${ns ?? ''}/${name}`;
+  const byName = <T extends KubeObject>(items: T[]): Map<string, T> => new Map(items.map((o) => [key(o.metadata.namespace, o.metadata.name), o]));
+  const byNamespace = <T extends KubeObject>(items: T[]): Map<string, T[]> => {
+    const m = new Map<string, T[]>();
+    for (const o of items) {
+      const ns = o.metadata.namespace ?? '';
+      const list = m.get(ns);
+      if (list === undefined) m.set(ns, [o]);
+      else list.push(o);
+    }
+    return m;
+  };
+  const namespaces = new Map(snapshot.namespaces.map((n) => [n.metadata.name, n]));
+  const cms = byName(snapshot.configMaps);
+  const secrets = byName(snapshot.secrets);
+  const sas = byName(snapshot.serviceAccounts);
+  const deployments = byNamespace(snapshot.deployments);
+  const workflows = byNamespace(snapshot.workflows);
+  return {
+    snapshot,
+    namespace: (name) => namespaces.get(name),
+    configMap: (ns, name) => cms.get(key(ns, name)),
+    secret: (ns, name) => secrets.get(key(ns, name)),
+    serviceAccount: (ns, name) => sas.get(key(ns, name)),
+    deployments: (ns) => deployments.get(ns) ?? [],
+    workflows: (ns) => workflows.get(ns) ?? [],
+  };
+}

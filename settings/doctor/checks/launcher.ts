@@ -1,0 +1,40 @@
+// KFS010-KFS019, KFS030, KFS031 for one namespace's kfp-launcher: the very lint the webhook uses,
+// with the namespace's Secrets (names and keys only) and, given a policy, its profile root.
+import type { SnapshotIndex } from '../../cluster/snapshot.ts';
+import type { NamespaceView } from '../../inspect/namespace-view.ts';
+import { LAUNCHER_CONFIGMAP } from '../../kfp/launcher-config.ts';
+import { lintLauncher } from '../../lint/launcher-lint.ts';
+import type { SecretLookup } from '../../lint/launcher-lint.ts';
+import { resolveProfile } from '../../policy/resolve.ts';
+import type { StorePolicy } from '../../policy/schema.ts';
+import { at, doctorFinding } from '../finding.ts';
+import type { DoctorFinding } from '../finding.ts';
+
+export function secretLookup(index: SnapshotIndex, namespace: string): SecretLookup | undefined {
+  if (index.snapshot.unreadable.Secret !== undefined) return undefined;
+  return (name) => {
+    const s = index.secret(namespace, name);
+    if (s === undefined) return null;
+    return Object.entries(s.values)
+      .filter(([, v]) => !v.empty)
+      .map(([k]) => k);
+  };
+}
+
+export function launcherChecks(index: SnapshotIndex, view: NamespaceView, policy: StorePolicy | undefined): DoctorFinding[] {
+  const ns = view.namespace;
+  const obj = { kind: 'ConfigMap', name: LAUNCHER_CONFIGMAP };
+  const cm = index.configMap(ns, LAUNCHER_CONFIGMAP);
+  const out: DoctorFinding[] = [];
+  if (cm === undefined) {
+    out.push(doctorFinding('KFS010', 'warn', ns, obj, `no kfp-launcher in ${ns}: runs use KFP's default root ${view.pipelineRoot.value} (shared, not namespace-scoped)`, `create kfp-launcher with a defaultPipelineRoot under ${ns}'s own prefix`));
+  } else {
+    out.push(doctorFinding('KFS010', 'ok', ns, obj, 'kfp-launcher present', ''));
+  }
+  const secrets = secretLookup(index, ns);
+  const ctx = { namespace: ns, ...(secrets !== undefined ? { secrets } : {}), ...(policy?.validate.requireProfilePrefix ? { profileRoot: resolveProfile(policy, ns).pipelineRoot } : {}) };
+  const { findings } = lintLauncher(cm?.data, ctx);
+  for (const f of findings) out.push(at(f, ns, obj));
+  if (!findings.some((f) => f.level === 'error')) out.push(doctorFinding('KFS014', 'ok', ns, obj, `KFP computes a session for ${view.pipelineRoot.value}`, ''));
+  return out;
+}

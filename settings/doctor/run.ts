@@ -1,0 +1,87 @@
+// doctor over a snapshot: every offline check for the selected namespaces, plus findings the edge
+// gathered with I/O (probes, token checks), filtered by --skip/--only and `kfstore.dev/skip`.
+import { LEVEL_RANK } from '../findings.ts';
+import type { Level } from '../findings.ts';
+import { indexSnapshot } from '../cluster/snapshot.ts';
+import type { ClusterSnapshot, SnapshotIndex } from '../cluster/snapshot.ts';
+import { namespaceView } from '../inspect/namespace-view.ts';
+import type { NamespaceView } from '../inspect/namespace-view.ts';
+import type { StorePolicy } from '../policy/schema.ts';
+import { argoChecks } from './checks/argo.ts';
+import { invocationChecks } from './checks/invocation.ts';
+import type { InvocationFacts } from './checks/invocation.ts';
+import { launcherChecks } from './checks/launcher.ts';
+import { profileChecks } from './checks/profile.ts';
+import { tenancyChecks } from './checks/tenancy.ts';
+import type { DoctorFinding } from './finding.ts';
+
+export const SKIP_ANNOTATION = 'kfstore.dev/skip';
+
+export interface DoctorOptions {
+  namespaces: string[];
+  policy?: StorePolicy;
+  skip?: string[];
+  only?: string[];
+  invocation?: InvocationFacts;
+  /** Findings from checks that need I/O (probes, service-account tokens). */
+  extra?: DoctorFinding[];
+}
+
+export interface DoctorSummary {
+  error: number;
+  warn: number;
+  info: number;
+  ok: number;
+  skipped: number;
+}
+
+export interface DoctorReport {
+  apiVersion: 'kfstore.dev/v1alpha1';
+  kind: 'DoctorReport';
+  source: ClusterSnapshot['source'];
+  namespaces: string[];
+  summary: DoctorSummary;
+  findings: DoctorFinding[];
+}
+
+export function runDoctor(snapshot: ClusterSnapshot, opts: DoctorOptions): DoctorReport {
+  const index = indexSnapshot(snapshot);
+  const views: NamespaceView[] = opts.namespaces.map((ns) => namespaceView(index, ns, opts.policy));
+  const all: DoctorFinding[] = [];
+  for (const view of views) {
+    all.push(...profileChecks(index, view), ...launcherChecks(index, view, opts.policy), ...argoChecks(view));
+  }
+  all.push(...tenancyChecks(index, views));
+  if (opts.invocation !== undefined) all.push(...invocationChecks(opts.invocation));
+  all.push(...(opts.extra ?? []));
+  for (const [kind, why] of Object.entries(snapshot.unreadable)) {
+    all.push({ id: 'KFS090', level: 'warn', message: `could not read ${kind}s (${why}): checks that need them were limited`, fix: `grant get/list on ${kind.toLowerCase()}s, or pass the manifests with -f` });
+  }
+  const skipped = all.filter((f) => isSkipped(f, index, opts));
+  const findings = all.filter((f) => !skipped.includes(f)).sort(order);
+  const summary: DoctorSummary = { error: 0, warn: 0, info: 0, ok: 0, skipped: skipped.length };
+  for (const f of findings) summary[f.level] += 1;
+  return { apiVersion: 'kfstore.dev/v1alpha1', kind: 'DoctorReport', source: snapshot.source, namespaces: opts.namespaces, summary, findings };
+}
+
+function isSkipped(f: DoctorFinding, index: SnapshotIndex, opts: DoctorOptions): boolean {
+  if (opts.only !== undefined && opts.only.length > 0 && !opts.only.includes(f.id)) return true;
+  if (opts.skip?.includes(f.id)) return true;
+  if (f.namespace === undefined) return false;
+  const listed = (annotations: Record<string, string> | undefined): boolean =>
+    (annotations?.[SKIP_ANNOTATION] ?? '')
+      .split(',')
+      .map((s) => s.trim())
+      .includes(f.id);
+  if (listed(index.namespace(f.namespace)?.metadata.annotations)) return true;
+  return f.object?.kind === 'ConfigMap' && listed(index.configMap(f.namespace, f.object.name)?.metadata.annotations);
+}
+
+function order(a: DoctorFinding, b: DoctorFinding): number {
+  return LEVEL_RANK[b.level] - LEVEL_RANK[a.level] || (a.namespace ?? '').localeCompare(b.namespace ?? '') || a.id.localeCompare(b.id);
+}
+
+/** Exit status per the plugin contract: 1 when a finding is at or above `failOn`. */
+export function failsAt(report: DoctorReport, failOn: Exclude<Level, 'ok'>): boolean {
+  return report.findings.some((f) => LEVEL_RANK[f.level] >= LEVEL_RANK[failOn]);
+}
