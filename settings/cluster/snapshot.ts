@@ -62,6 +62,8 @@ export interface ClusterSnapshot {
   workflows: WorkflowObject[];
   /** Kinds that could not be read (RBAC, or absent from the manifests): checks needing them say so. */
   unreadable: Partial<Record<Kind, string>>;
+  /** Manifests only: namespaces objects live in but that no Namespace manifest declares. */
+  implicitNamespaces?: string[];
 }
 
 export function emptySnapshot(source: ClusterSnapshot['source']): ClusterSnapshot {

@@ -36,5 +36,10 @@ export function launcherChecks(index: SnapshotIndex, view: NamespaceView, policy
   const { findings } = lintLauncher(cm?.data, ctx);
   for (const f of findings) out.push(at(f, ns, obj));
   if (!findings.some((f) => f.level === 'error')) out.push(doctorFinding('KFS014', 'ok', ns, obj, `KFP computes a session for ${view.pipelineRoot.value}`, ''));
+  for (const use of [view.credentials.secret, view.argo.secret]) {
+    const secret = use === undefined ? undefined : index.secret(ns, use.name);
+    if (secret === undefined || secret.invalidKeys.length === 0) continue;
+    out.push(doctorFinding('KFS031', 'error', ns, { kind: 'Secret', name: secret.metadata.name }, `Secret ${secret.metadata.name} data.${secret.invalidKeys.join(', data.')} is not valid base64: the API server rejects this manifest`, 'base64-encode data values, or use stringData'));
+  }
   return out;
 }

@@ -17,7 +17,9 @@ export function profileChecks(index: SnapshotIndex, view: NamespaceView): Doctor
   if (index.namespace(ns) === undefined && index.snapshot.source === 'cluster') {
     return [doctorFinding('KFS002', 'error', ns, obj, `namespace ${ns} does not exist`, 'check the namespace name')];
   }
-  if (view.labels.enabled !== 'true') {
+  if (index.snapshot.implicitNamespaces?.includes(ns)) {
+    // The manifests do not declare this Namespace, so its labels are unknown here.
+  } else if (view.labels.enabled !== 'true') {
     const partOf = view.labels.partOf === 'kubeflow-profile';
     out.push(doctorFinding('KFS002', partOf ? 'warn' : 'info', ns, obj, `${ns} has no ${PROFILE_LABEL}=true label${partOf ? ' although it is a Kubeflow profile' : ''}: the KFP profile controller does not provision it`, `kubectl label namespace ${ns} ${PROFILE_LABEL}=true`));
   } else {

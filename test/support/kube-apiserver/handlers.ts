@@ -250,7 +250,7 @@ function serviceAccountCheck(ctx: ServerContext, pod: KubeObject): void {
   }
 }
 
-/** Creates an object through the full admission chain; shared by POST and seeding-free paths. */
+/** POST: creates an object through the full admission chain. */
 export async function createObject(ctx: ServerContext, req: ApiRequest): Promise<ApiResult> {
   const { def, info, query } = req;
   const obj = decodeObject(def, parseJson(req.body));

@@ -180,10 +180,14 @@ export async function startKubeApiServer(opts: KubeApiServerOptions = {}): Promi
       const def = requireResource(config.kind ?? '', 'admissionregistration.k8s.io/v1');
       const existing = store.get(def, undefined, config.metadata.name ?? '');
       if (existing === undefined) return seed([config])[0] as KubeObject;
-      const obj = decodeObject(def, structuredClone(config));
-      applyDefaults(def, obj);
-      validateObject(def, obj);
-      return store.update(def, { ...obj, metadata: { ...obj.metadata, uid: existing.metadata.uid, creationTimestamp: existing.metadata.creationTimestamp } });
+      try {
+        const obj = decodeObject(def, structuredClone(config));
+        applyDefaults(def, obj);
+        validateObject(def, obj);
+        return store.update(def, { ...obj, metadata: { ...obj.metadata, uid: existing.metadata.uid, creationTimestamp: existing.metadata.creationTimestamp } });
+      } catch (err) {
+        throw new Error(`kube-apiserver registerWebhook: ${err instanceof ApiError ? err.status.message : String(err)}`);
+      }
     },
     unregisterWebhook: (kind, name) => {
       const def = requireResource(kind);

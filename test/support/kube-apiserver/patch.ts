@@ -71,7 +71,7 @@ export function strategicPatch(target: unknown, patch: unknown): unknown {
 /** Applies a PATCH body of the given content type to `current` (a JSON object). */
 export function applyPatch(def: ResourceDef, contentType: string, current: Record<string, unknown>, raw: string): unknown {
   const type = contentType.split(';')[0]?.trim().toLowerCase() ?? '';
-  if (!patchTypesFor(def).includes(type)) throw unsupportedMediaType(type, patchTypesFor(def));
+  if (!patchTypesFor(def).includes(type)) throw unsupportedMediaType(patchTypesFor(def));
   let body: unknown;
   try {
     body = JSON.parse(raw);

@@ -16,6 +16,7 @@ import {
   watchObjects,
 } from './handlers.ts';
 import type { ApiRequest, ApiResult, ServerContext } from './handlers.ts';
+import { PROTOBUF, protobufToJson } from './protobuf.ts';
 import { requestInfo } from './request-info.ts';
 import type { RequestInfo } from './request-info.ts';
 import { findResource } from './resources.ts';
@@ -125,7 +126,6 @@ export class ApiServerCore {
       this.send(res, result.code, result.body, result.warnings);
     } catch (err) {
       const apiErr = err instanceof ApiError ? err : internalError(err instanceof Error ? err.message : String(err));
-      for (const [k, v] of Object.entries(apiErr.headers)) if (k.toLowerCase() !== 'x-rejected-content-type') res.setHeader(k, v);
       if (apiErr.status.details?.retryAfterSeconds !== undefined) res.setHeader('retry-after', String(apiErr.status.details.retryAfterSeconds));
       this.sendStatus(res, apiErr.status);
     }
@@ -213,7 +213,7 @@ export class ApiServerCore {
       def,
       query,
       accept: req.headers.accept,
-      contentType: req.headers['content-type'] ?? '',
+      contentType: (req.headers['content-type'] ?? '').startsWith(PROTOBUF) ? 'application/json' : (req.headers['content-type'] ?? ''),
       body,
       user,
     };
@@ -268,7 +268,14 @@ export class ApiServerCore {
   }
 }
 
-function readBody(req: IncomingMessage): Promise<string> {
+/** The body as JSON text; protobuf bodies are transcoded. */
+async function readBody(req: IncomingMessage): Promise<string> {
+  const raw = await readRaw(req);
+  const type = (req.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase();
+  return type === PROTOBUF && raw.length > 0 ? JSON.stringify(protobufToJson(raw)) : raw.toString('utf8');
+}
+
+function readRaw(req: IncomingMessage): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
@@ -281,7 +288,7 @@ function readBody(req: IncomingMessage): Promise<string> {
       }
       chunks.push(c);
     });
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('end', () => resolve(Buffer.concat(chunks)));
     req.on('error', reject);
   });
 }

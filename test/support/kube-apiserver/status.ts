@@ -4,12 +4,9 @@ import type { Status, StatusCause, StatusDetails } from './types.ts';
 
 export class ApiError extends Error {
   readonly status: Status;
-  /** Extra response headers, e.g. Retry-After. */
-  readonly headers: Record<string, string>;
-  constructor(status: Status, headers: Record<string, string> = {}) {
+  constructor(status: Status) {
     super(status.message ?? status.reason ?? `HTTP ${status.code}`);
     this.status = status;
-    this.headers = headers;
   }
 }
 
@@ -19,12 +16,17 @@ export interface GroupResource {
 }
 
 export function statusOf(code: number, reason: string | undefined, message: string, details?: StatusDetails): Status {
-  const status: Status = { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message, code };
-  if (reason !== undefined && reason !== '') status.reason = reason;
-  if (details !== undefined) status.details = details;
-  // Key order as the real server writes it: ..., reason, details, code.
-  const { code: c, ...rest } = status;
-  return { ...rest, code: c };
+  // Keys in the order the real server writes them.
+  return {
+    kind: 'Status',
+    apiVersion: 'v1',
+    metadata: {},
+    status: 'Failure',
+    message,
+    ...(reason !== undefined && reason !== '' ? { reason } : {}),
+    ...(details !== undefined ? { details } : {}),
+    code,
+  };
 }
 
 function qualified(gr: GroupResource): string {
@@ -99,11 +101,8 @@ export function notAcceptable(): ApiError {
   );
 }
 
-export function unsupportedMediaType(contentType: string, accepted: string[]): ApiError {
-  return new ApiError(
-    statusOf(415, 'UnsupportedMediaType', `the body of the request was in an unknown format - accepted media types include: ${accepted.join(', ')}`, {}),
-    { 'x-rejected-content-type': contentType },
-  );
+export function unsupportedMediaType(accepted: string[]): ApiError {
+  return new ApiError(statusOf(415, 'UnsupportedMediaType', `the body of the request was in an unknown format - accepted media types include: ${accepted.join(', ')}`, {}));
 }
 
 const REASONS: Record<number, string> = {

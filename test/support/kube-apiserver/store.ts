@@ -32,6 +32,8 @@ export class Store {
   private readonly historyLimit: number;
   private history: StoreEvent[] = [];
   private readonly tables = new Map<string, Map<string, KubeObject>>();
+  /** Sorted keys per resource, rebuilt lazily after creates and deletes. */
+  private readonly sortedKeys = new Map<string, string[]>();
   private readonly listeners = new Set<Listener>();
   private readonly snapshots = new Map<string, KubeObject[]>();
 
@@ -57,11 +59,23 @@ export class Store {
   /** Objects sorted by storage key (namespace/name), optionally within one namespace. */
   list(def: ResourceDef, namespace?: string): KubeObject[] {
     const table = this.table(def);
-    const keys = [...table.keys()].sort(compareKeys);
+    const rk = resourceKey(def);
+    let keys = this.sortedKeys.get(rk);
+    if (keys === undefined) {
+      keys = [...table.keys()].sort(compareKeys);
+      this.sortedKeys.set(rk, keys);
+    }
+    let from = 0;
+    let to = keys.length;
+    if (namespace !== undefined && def.namespaced) {
+      // Keys of one namespace are contiguous: "ns/" up to (not including) "ns0" ('0' follows '/').
+      from = lowerBound(keys, `${namespace}/`);
+      to = lowerBound(keys, `${namespace}0`);
+    }
     const out: KubeObject[] = [];
-    for (const key of keys) {
-      const obj = table.get(key);
-      if (obj !== undefined && (namespace === undefined || obj.metadata.namespace === namespace)) out.push(obj);
+    for (let i = from; i < to; i += 1) {
+      const obj = table.get(keys[i] ?? '');
+      if (obj !== undefined) out.push(obj);
     }
     return out;
   }
@@ -77,6 +91,7 @@ export class Store {
     if (table.has(key)) throw alreadyExists({ group: def.group, resource: def.plural }, name);
     const stored = this.stamp(obj);
     table.set(key, stored);
+    this.sortedKeys.delete(resourceKey(def));
     this.emit({ type: 'ADDED', rv: this.rv, def, object: stored, prev: undefined });
     return stored;
   }
@@ -106,6 +121,7 @@ export class Store {
       throw conflict({ group: def.group, resource: def.plural }, name, MODIFIED);
     }
     table.delete(key);
+    this.sortedKeys.delete(resourceKey(def));
     const gone = this.stamp(prev);
     this.emit({ type: 'DELETED', rv: this.rv, def, object: gone, prev });
     return gone;
@@ -175,6 +191,17 @@ export class Store {
     }
     for (const listener of [...this.listeners]) listener(event);
   }
+}
+
+function lowerBound(keys: string[], probe: string): number {
+  let lo = 0;
+  let hi = keys.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if ((keys[mid] ?? '') < probe) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }
 
 /** Byte-wise order, as etcd sorts keys. */

@@ -1,16 +1,16 @@
 // Starts a real single-node OpenStack Swift with s3api for tests: it verifies SigV4 and keeps
 // accounts apart, which fake S3 servers do not. Everything lives in one temp dir; every process
 // runs in its own process group so stop() (or the watchdog, if the test process dies) kills workers too.
-import { execFile, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { accessSync, closeSync, constants, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { tmpdir, userInfo } from 'node:os';
 import { delimiter, join } from 'node:path';
-import { promisify } from 'node:util';
 import { BACKENDS, backendConf, proxyConf, swiftConf, validateAccounts } from './config.ts';
 import type { SwiftAccount, SwiftPorts } from './config.ts';
 import { freePorts } from './ports.ts';
+import { buildRings } from './rings.ts';
 
 export type { SwiftAccount } from './config.ts';
 
@@ -30,8 +30,12 @@ export interface SwiftServer {
 }
 
 export function swiftAvailable(): boolean {
+  return BINARIES.every((bin) => which(bin) !== undefined);
+}
+
+function which(bin: string): string | undefined {
   const dirs = [...(process.env.PATH ?? '').split(delimiter), '/usr/bin', '/usr/local/bin'];
-  return BINARIES.every((bin) => dirs.some((d) => isExecutable(join(d, bin))));
+  return dirs.map((d) => join(d, bin)).find(isExecutable);
 }
 
 function isExecutable(path: string): boolean {
@@ -62,28 +66,14 @@ function installExitHook(): void {
   });
 }
 
-function killGroup(pgid: number, signal: NodeJS.Signals): boolean {
+/** Signal 0 only tests whether the group still exists. */
+function killGroup(pgid: number, signal: NodeJS.Signals | 0): boolean {
   try {
     process.kill(-pgid, signal);
     return true;
   } catch {
     return false; // ESRCH: already gone
   }
-}
-
-const exec = promisify(execFile);
-
-// One ring per backend, each with a single device on its port (three independent chains, run in parallel).
-async function buildRings(dir: string, ports: SwiftPorts): Promise<void> {
-  const cwd = join(dir, 'etc');
-  await Promise.all(
-    BACKENDS.map(async (n) => {
-      const builder = `${n}.builder`;
-      await exec('swift-ring-builder', [builder, 'create', '8', '1', '1'], { cwd });
-      await exec('swift-ring-builder', [builder, 'add', `r1z1-127.0.0.1:${ports[n]}/d1`, '100'], { cwd });
-      await exec('swift-ring-builder', [builder, 'rebalance'], { cwd });
-    }),
-  );
 }
 
 function startProcess(bin: string, conf: string, log: string): ChildProcess {
@@ -143,7 +133,7 @@ export async function startSwift(opts: { accounts: SwiftAccount[]; timeoutMs?: n
   const stop = async (): Promise<void> => {
     for (const c of children) if (c.pid !== undefined) killGroup(c.pid, 'SIGTERM');
     const deadline = Date.now() + 5000;
-    while (Date.now() < deadline && children.some((c) => c.pid !== undefined && killGroup(c.pid, 0 as unknown as NodeJS.Signals))) {
+    while (Date.now() < deadline && children.some((c) => c.pid !== undefined && killGroup(c.pid, 0))) {
       await new Promise((r) => setTimeout(r, 50));
     }
     for (const c of children) if (c.pid !== undefined) killGroup(c.pid, 'SIGKILL');
@@ -152,20 +142,24 @@ export async function startSwift(opts: { accounts: SwiftAccount[]; timeoutMs?: n
     running.delete(entry);
   };
 
+  let ports: SwiftPorts | undefined;
   try {
     for (const sub of ['etc', 'srv/d1', 'log']) mkdirSync(join(dir, sub), { recursive: true });
     const [proxy, object, container, account] = await freePorts(4);
     if (proxy === undefined || object === undefined || container === undefined || account === undefined) throw new Error('no free ports');
-    const ports: SwiftPorts = { proxy, object, container, account };
+    ports = { proxy, object, container, account };
     const user = userInfo().username; // swift setuid()s to this user; our own needs no privileges
     writeFileSync(join(dir, 'etc', 'swift.conf'), swiftConf());
     for (const n of BACKENDS) writeFileSync(join(dir, 'etc', `${n}-server.conf`), backendConf(n, dir, ports[n], user));
     writeFileSync(join(dir, 'etc', 'proxy-server.conf'), proxyConf(dir, proxy, user, opts.accounts));
-    await buildRings(dir, ports);
-
-    for (const n of BACKENDS) children.push(startProcess(`swift-${n}-server`, join(dir, 'etc', `${n}-server.conf`), join(dir, 'log', `${n}.log`)));
-    children.push(startProcess('swift-proxy-server', join(dir, 'etc', 'proxy-server.conf'), join(dir, 'log', 'proxy.log')));
-    entry.pgids = children.flatMap((c) => (c.pid === undefined ? [] : [c.pid]));
+    const started = (c: ChildProcess): void => {
+      children.push(c);
+      if (c.pid !== undefined) entry.pgids.push(c.pid);
+    };
+    // Backends read no ring at start-up, so they boot while the rings are built; the proxy needs them.
+    for (const n of BACKENDS) started(startProcess(`swift-${n}-server`, join(dir, 'etc', `${n}-server.conf`), join(dir, 'log', `${n}.log`)));
+    await buildRings(join(dir, 'etc'), ports, which('swift-ring-builder') ?? 'swift-ring-builder');
+    started(startProcess('swift-proxy-server', join(dir, 'etc', 'proxy-server.conf'), join(dir, 'log', 'proxy.log')));
     watchdog = startWatchdog(dir, entry.pgids);
 
     const deadline = Date.now() + (opts.timeoutMs ?? 30_000);
@@ -182,6 +176,7 @@ export async function startSwift(opts: { accounts: SwiftAccount[]; timeoutMs?: n
     throw e;
   }
 
+  const proxy = ports.proxy;
   const secrets = new Map(opts.accounts.map((a) => [`${a.account}:${a.user}`, a.secret]));
   return {
     endpoint: `http://127.0.0.1:${proxy}`,

@@ -1,0 +1,126 @@
+// Flags, spelled as kubectl spells them. kubectl refuses flags before a plugin's name, so they all
+// come after `kubectl kfstore <command>`.
+import { parseArgs } from 'node:util';
+import { PluginError } from './errors.ts';
+
+export type Command = 'inspect' | 'doctor' | 'migrate';
+export type OutputFormat = 'table' | 'json' | 'yaml';
+export type FailOn = 'error' | 'warn' | 'info';
+
+export interface CommonFlags {
+  kubeconfig?: string;
+  context?: string;
+  namespace?: string;
+  allNamespaces: boolean;
+  selector?: string;
+  output: OutputFormat;
+  filenames: string[];
+  policy?: string;
+  requestTimeoutSeconds: number;
+}
+
+export interface DoctorFlags extends CommonFlags {
+  failOn: FailOn;
+  exitZero: boolean;
+  skip: string[];
+  only: string[];
+  probe: boolean;
+  probeWrite: boolean;
+  serviceAccount: string;
+  s3CaBundle?: string;
+}
+
+export const COMMON_OPTIONS = {
+  kubeconfig: { type: 'string' },
+  context: { type: 'string' },
+  namespace: { type: 'string', short: 'n' },
+  'all-namespaces': { type: 'boolean', short: 'A' },
+  selector: { type: 'string', short: 'l' },
+  output: { type: 'string', short: 'o' },
+  filename: { type: 'string', short: 'f', multiple: true },
+  policy: { type: 'string' },
+  'request-timeout': { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+export const DOCTOR_OPTIONS = {
+  ...COMMON_OPTIONS,
+  'fail-on': { type: 'string' },
+  'exit-zero': { type: 'boolean' },
+  skip: { type: 'string', multiple: true },
+  only: { type: 'string', multiple: true },
+  probe: { type: 'boolean' },
+  'probe-write': { type: 'boolean' },
+  'service-account': { type: 'string' },
+  's3-ca-bundle': { type: 'string' },
+} as const;
+
+type Values = Record<string, string | boolean | string[] | undefined>;
+
+function parse(argv: string[], options: typeof COMMON_OPTIONS | typeof DOCTOR_OPTIONS): { values: Values; help: boolean } {
+  try {
+    const { values, positionals } = parseArgs({ args: argv, options, strict: true, allowPositionals: true });
+    if (positionals.length > 0) throw new PluginError(`unexpected argument '${positionals[0]}' (flags take values as --flag VALUE)`);
+    return { values: values as Values, help: values.help === true };
+  } catch (e) {
+    if (e instanceof PluginError) throw e;
+    throw new PluginError(`${e instanceof Error ? e.message.replace(/^TypeError \[\w+\]: /, '') : String(e)}; see --help`);
+  }
+}
+
+function str(v: Values[string]): string | undefined {
+  return typeof v === 'string' ? v : undefined;
+}
+
+function ids(v: Values[string]): string[] {
+  const list = Array.isArray(v) ? v : typeof v === 'string' ? [v] : [];
+  const out = list.flatMap((s) => s.split(',')).map((s) => s.trim().toUpperCase()).filter(Boolean);
+  const bad = out.find((id) => !/^KFS\d{3}$/.test(id));
+  if (bad !== undefined) throw new PluginError(`'${bad}' is not a check id (KFS followed by three digits)`);
+  return out;
+}
+
+function common(values: Values): CommonFlags {
+  const output = str(values.output) ?? 'table';
+  if (output !== 'table' && output !== 'json' && output !== 'yaml') throw new PluginError(`--output must be table, json or yaml, got '${output}'`);
+  const timeout = str(values['request-timeout']) ?? '30';
+  const seconds = Number(timeout.replace(/s$/, ''));
+  if (!Number.isFinite(seconds) || seconds <= 0) throw new PluginError(`--request-timeout must be a number of seconds, got '${timeout}'`);
+  const flags: CommonFlags = {
+    allNamespaces: values['all-namespaces'] === true,
+    output,
+    filenames: Array.isArray(values.filename) ? values.filename : [],
+    requestTimeoutSeconds: seconds,
+  };
+  for (const [key, flag] of [['kubeconfig', 'kubeconfig'], ['context', 'context'], ['namespace', 'namespace'], ['selector', 'selector'], ['policy', 'policy']] as const) {
+    const v = str(values[flag]);
+    if (v !== undefined) flags[key] = v;
+  }
+  if (flags.allNamespaces && flags.namespace !== undefined) throw new PluginError('--namespace and --all-namespaces cannot be used together');
+  return flags;
+}
+
+export function parseCommon(argv: string[]): { flags: CommonFlags; help: boolean } {
+  const { values, help } = parse(argv, COMMON_OPTIONS);
+  return { flags: help ? ({} as CommonFlags) : common(values), help };
+}
+
+export function parseDoctor(argv: string[]): { flags: DoctorFlags; help: boolean } {
+  const { values, help } = parse(argv, DOCTOR_OPTIONS);
+  if (help) return { flags: {} as DoctorFlags, help };
+  const failOn = str(values['fail-on']) ?? 'error';
+  if (failOn !== 'error' && failOn !== 'warn' && failOn !== 'info') throw new PluginError(`--fail-on must be error, warn or info, got '${failOn}'`);
+  const flags: DoctorFlags = {
+    ...common(values),
+    failOn,
+    exitZero: values['exit-zero'] === true,
+    skip: ids(values.skip),
+    only: ids(values.only),
+    probe: values.probe === true || values['probe-write'] === true,
+    probeWrite: values['probe-write'] === true,
+    serviceAccount: str(values['service-account']) ?? 'default-editor',
+  };
+  const ca = str(values['s3-ca-bundle']);
+  if (ca !== undefined) flags.s3CaBundle = ca;
+  return { flags, help };
+}

@@ -1,0 +1,68 @@
+// Help texts. Kept free of imports so `--help` starts as fast as Node itself.
+export const VERSION = '0.1.0';
+
+export const MAIN_HELP = `kubectl kfstore: per-namespace object storage for Kubeflow Pipelines
+
+Usage:
+  kubectl kfstore <command> [flags]
+
+Commands:
+  inspect     show each namespace's artifact settings and where every value comes from
+  doctor      find what will break runs, hide artifacts, or let one team read another's artifacts
+  migrate     move namespaces to an external S3 store (not available yet)
+  version     print the plugin version
+
+Flags go after the command (kubectl refuses flags before a plugin name):
+  kubectl kfstore doctor -A --probe
+  kubectl kfstore inspect -n team-a -o yaml
+  kubectl kfstore doctor -f gitops/profiles/ --policy policy.yaml
+
+Run 'kubectl kfstore <command> --help' for a command's flags.
+Exit codes: 0 ok, 1 findings at or above --fail-on, 2 could not run.
+`;
+
+const COMMON_FLAGS = `Cluster and scope (as kubectl spells them):
+      --kubeconfig FILE        use this kubeconfig only (default: $KUBECONFIG merged first-file-wins, or ~/.kube/config)
+      --context NAME           kubeconfig context to use
+  -n, --namespace NAME         one namespace (default: the context's namespace)
+  -A, --all-namespaces         every KFP profile namespace (label pipelines.kubeflow.org/enabled=true)
+  -l, --selector SELECTOR      with -A: the namespace label selector instead
+  -f, --filename PATH          read manifests from files or directories instead of a cluster (repeatable)
+      --policy FILE            a kfstore StorePolicy: adds what the webhook would inject and checks profile roots
+  -o, --output FORMAT          table (default), json or yaml
+      --request-timeout SECS   per API request (default 30)
+  -h, --help                   this help
+`;
+
+export const INSPECT_HELP = `Show, per namespace, where KFP artifacts go and with which credentials: the pipeline root, the
+store session exactly as KFP's driver computes it, the credentials source (Secret and key names,
+whether they exist; never values), Argo's artifact repository, what the webhook would inject under
+--policy, and the source of every value.
+
+Usage:
+  kubectl kfstore inspect [flags]
+
+${COMMON_FLAGS}`;
+
+export const DOCTOR_HELP = `Diagnose every selected namespace with stable check ids (KFS###): what breaks runs, hides
+artifacts from the UI, or lets one team read another's artifacts, each with a fix.
+
+Usage:
+  kubectl kfstore doctor [flags]
+
+${COMMON_FLAGS}
+Doctor:
+      --fail-on LEVEL          exit 1 when a finding is at or above error (default), warn or info
+      --exit-zero              report only: exit 0 even with findings
+      --skip IDS               skip these checks (comma-separated, repeatable); also the annotation
+                               kfstore.dev/skip: "KFS031,..." on a Namespace or ConfigMap
+      --only IDS               run only these checks
+      --probe                  also check the object store with each namespace's own credentials
+                               (bucket reachable, cross-tenant access denied)
+      --probe-write            also write, read and delete a probe object under each namespace's root
+      --s3-ca-bundle FILE      trust this CA for S3 endpoints (probes)
+      --service-account NAME   the pipeline runner service account for token checks (default default-editor)
+`;
+
+export const MIGRATE_HELP = `kubectl kfstore migrate --to s3 is not available in this version.
+`;

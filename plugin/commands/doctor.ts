@@ -1,0 +1,70 @@
+// kubectl kfstore doctor: every check for the namespaces in scope, offline (-f) or live, with
+// optional object-store probes; exit 0/1/2 as popeye and kube-score do.
+import { indexSnapshot } from '../../settings/cluster/snapshot.ts';
+import type { DoctorFinding } from '../../settings/doctor/finding.ts';
+import { failsAt, runDoctor } from '../../settings/doctor/run.ts';
+import type { DoctorReport } from '../../settings/doctor/run.ts';
+import { namespaceView } from '../../settings/inspect/namespace-view.ts';
+import { resolveProfile } from '../../settings/policy/resolve.ts';
+import type { StorePolicy } from '../../settings/policy/schema.ts';
+import { parseDoctor } from '../cli/args.ts';
+import type { DoctorFlags } from '../cli/args.ts';
+import { EXIT_FINDINGS, EXIT_OK } from '../cli/errors.ts';
+import { DOCTOR_HELP } from '../cli/help.ts';
+import { formatTable, render } from '../cli/output.ts';
+import { webIdentityCheck } from '../doctor/web-identity.ts';
+import { openSource, readPolicyFile } from './source.ts';
+import type { Source } from './source.ts';
+
+export async function doctor(argv: string[]): Promise<number> {
+  const { flags, help } = parseDoctor(argv);
+  if (help) {
+    process.stdout.write(DOCTOR_HELP);
+    return 0;
+  }
+  const policy = readPolicyFile(flags.policy);
+  const needsTokens = policy !== undefined && (policy.store.auth.webIdentity !== undefined || Object.values(policy.profiles).some((p) => p.auth?.webIdentity !== undefined));
+  const source = await openSource(flags, { serviceAccounts: needsTokens });
+  const extra: DoctorFinding[] = [];
+  if (source.api !== undefined && policy !== undefined) extra.push(...(await tokenChecks(source, policy, flags)));
+  if (flags.probe) {
+    const { runProbes } = await import('../doctor/probes.ts');
+    const index = indexSnapshot(source.snapshot);
+    const views = source.namespaces.map((ns) => namespaceView(index, ns, policy));
+    extra.push(...(await runProbes(source, views, { write: flags.probeWrite, ...(flags.s3CaBundle !== undefined ? { caBundleFile: flags.s3CaBundle } : {}) })));
+  }
+  const report = runDoctor(source.snapshot, {
+    namespaces: source.namespaces,
+    ...(policy !== undefined ? { policy } : {}),
+    skip: flags.skip,
+    only: flags.only,
+    ...(source.invocation !== undefined ? { invocation: source.invocation } : {}),
+    extra,
+  });
+  process.stdout.write(render(flags.output, report, () => table(report)));
+  if (source.api !== undefined) process.stderr.write(`doctor: ${source.namespaces.length} namespaces, ${Object.entries(source.api.counts).map(([v, n]) => `${n} ${v}`).join(', ')} API requests\n`);
+  if (flags.exitZero) return EXIT_OK;
+  return failsAt(report, flags.failOn) ? EXIT_FINDINGS : EXIT_OK;
+}
+
+async function tokenChecks(source: Source, policy: StorePolicy, flags: DoctorFlags): Promise<DoctorFinding[]> {
+  const out: DoctorFinding[] = [];
+  for (const ns of source.namespaces) {
+    const store = resolveProfile(policy, ns);
+    if (store.auth.kind !== 'webIdentity' || source.api === undefined) continue;
+    out.push(await webIdentityCheck(source.api, store, flags.serviceAccount));
+  }
+  return out;
+}
+
+function table(report: DoctorReport): string {
+  const shown = report.findings.filter((f) => f.level !== 'ok');
+  const rows = shown.flatMap((f) => {
+    const row = [f.level.toUpperCase(), f.id, f.namespace ?? '-', f.object ? `${f.object.kind}/${f.object.name}` : '-', f.message];
+    return f.fix !== '' ? [row, ['', '', '', '', `fix: ${f.fix}`]] : [row];
+  });
+  const s = report.summary;
+  const summary = `${s.error} error, ${s.warn} warn, ${s.info} info, ${s.ok} ok${s.skipped > 0 ? `, ${s.skipped} skipped` : ''} in ${report.namespaces.length} namespace${report.namespaces.length === 1 ? '' : 's'}\n`;
+  if (shown.length === 0) return `no problems found\n${summary}`;
+  return `${formatTable(['LEVEL', 'ID', 'NAMESPACE', 'OBJECT', 'MESSAGE'], rows)}\n${summary}`;
+}

@@ -1,0 +1,58 @@
+// kubectl-kfstore entry point. Only help and argument routing are loaded up front: the Kubernetes
+// and S3 clients load with the command that needs them, so `--help` starts as fast as Node.
+import { EXIT_CANNOT_RUN, PluginError } from './cli/errors.ts';
+import { DOCTOR_HELP, INSPECT_HELP, MAIN_HELP, MIGRATE_HELP, VERSION } from './cli/help.ts';
+
+async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  const wantsHelp = rest.includes('-h') || rest.includes('--help');
+  switch (command) {
+    case undefined:
+    case '-h':
+    case '--help':
+    case 'help':
+      process.stdout.write(MAIN_HELP);
+      return 0;
+    case 'version':
+    case '--version':
+      process.stdout.write(`kubectl-kfstore ${VERSION}\n`);
+      return 0;
+    case 'inspect':
+      if (wantsHelp) return help(INSPECT_HELP);
+      return (await import('./commands/inspect.ts')).inspect(rest);
+    case 'doctor':
+      if (wantsHelp) return help(DOCTOR_HELP);
+      return (await import('./commands/doctor.ts')).doctor(rest);
+    case 'migrate':
+      if (wantsHelp) return help(MIGRATE_HELP);
+      throw new PluginError('migrate is not available in this version of kubectl kfstore');
+    case '__complete':
+      return (await import('./commands/complete.ts')).complete(rest);
+    default:
+      throw new PluginError(`unknown command '${command}'; commands: inspect, doctor, migrate (see kubectl kfstore --help)`);
+  }
+}
+
+function help(text: string): number {
+  process.stdout.write(text);
+  return 0;
+}
+
+// The Kubernetes client needs Node >= 22.19; say so instead of failing inside a dependency.
+const major = Number(process.versions.node.split('.')[0]);
+if (major < 22) {
+  process.stderr.write(`error: kubectl-kfstore needs Node.js 24 (this is ${process.version}); use the single executable from the release archive\n`);
+  process.exit(EXIT_CANNOT_RUN);
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (e: unknown) => {
+    const message = e instanceof Error ? e.message : String(e);
+    process.stderr.write(e instanceof PluginError ? `error: ${message}\n` : `error: internal error: ${message}\n`);
+    if (process.env.KFSTORE_DEBUG === '1' && e instanceof Error) process.stderr.write(`${e.stack ?? ''}\n`);
+    process.exitCode = e instanceof PluginError ? e.exitCode : EXIT_CANNOT_RUN;
+  },
+);

@@ -1,0 +1,62 @@
+// Shared pieces of the object-store probes: tenant and finding types, one S3 call as an outcome.
+import type { S3Client } from '@aws-sdk/client-s3';
+import type { Finding, Level } from '../../settings/findings.ts';
+import { makeS3Client } from './client.ts';
+import type { S3ClientOptions } from './client.ts';
+import { describeS3Error, hasSpecificCode } from './errors.ts';
+import type { S3ErrorInfo } from './errors.ts';
+import type { S3Target } from './target.ts';
+
+export type ProbeFinding = Finding & { namespace: string; evidence?: Record<string, string> };
+
+export interface ProbeTenant {
+  namespace: string;
+  bucket: string;
+  /** KFP key prefix: '' or ending with '/'. */
+  prefix: string;
+  target: S3Target;
+}
+
+/** Where probes write; a leftover under it is recognisably ours. */
+export const PROBE_DIR = '.kfstore-probe/';
+
+export type Outcome<T> = { ok: true; value: T; status: number } | { ok: false; error: S3ErrorInfo; specific: boolean };
+
+/** Runs one S3 call and never throws: failures become an S3ErrorInfo. */
+export async function attempt<T extends { $metadata: { httpStatusCode?: number } }>(
+  t: ProbeTenant,
+  op: string,
+  key: string | undefined,
+  call: () => Promise<T>,
+): Promise<Outcome<T>> {
+  try {
+    const value = await call();
+    return { ok: true, value, status: value.$metadata.httpStatusCode ?? 200 };
+  } catch (e) {
+    const ctx = key === undefined ? { op, target: t.target, bucket: t.bucket } : { op, target: t.target, bucket: t.bucket, key };
+    return { ok: false, error: describeS3Error(e, ctx), specific: hasSpecificCode(e) };
+  }
+}
+
+/** Evidence text for an outcome: the status and code, e.g. `403 AccessDenied`. */
+export function evidenceOf(o: Outcome<unknown>): string {
+  if (o.ok) return String(o.status);
+  return o.error.status === undefined ? o.error.code : `${o.error.status} ${o.error.code}`;
+}
+
+export async function withClient<T>(t: ProbeTenant, opts: S3ClientOptions, fn: (c: S3Client) => Promise<T>): Promise<T> {
+  const client = makeS3Client(t.target, opts);
+  try {
+    return await fn(client);
+  } finally {
+    client.destroy();
+  }
+}
+
+export function probeFinding(id: string, level: Level, namespace: string, message: string, fix: string, evidence?: Record<string, string>): ProbeFinding {
+  return evidence === undefined ? { id, level, message, fix, namespace } : { id, level, message, fix, namespace, evidence };
+}
+
+export function location(t: ProbeTenant, key = t.prefix): string {
+  return `s3://${t.bucket}/${key}`;
+}
