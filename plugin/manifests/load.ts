@@ -18,6 +18,8 @@ export interface ManifestSet {
 }
 
 const MANIFEST = /\.(ya?ml|json)$/i;
+/** The kinds doctor and inspect read; every other object is ignored. */
+const KINDS = new Set(['Namespace', 'ConfigMap', 'Secret', 'ServiceAccount', 'Deployment', 'Service', 'Workflow']);
 
 const stringMap = z.record(z.string(), z.string()).optional();
 const objectMeta = z.looseObject({
@@ -56,6 +58,7 @@ export function loadManifests(paths: string[], defaultNamespace: string): Manife
           notes.push(`skipped ${where}: not a Kubernetes object (no apiVersion/kind)`);
           continue;
         }
+        if (!KINDS.has(item.kind)) continue;
         const meta = objectMeta.safeParse(item.metadata ?? {});
         if (!meta.success) {
           const issue = meta.error.issues[0];

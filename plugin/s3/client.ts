@@ -19,7 +19,8 @@ export const DEFAULT_TIMEOUT_MS = 5000;
 export function makeS3Client(target: S3Target, opts: S3ClientOptions = {}): S3Client {
   const timeout = opts.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   const client = new S3Client({
-    region: target.region,
+    // An empty region fails each request (as in the launcher), not the constructor.
+    region: target.region === '' ? () => Promise.reject(new Error('Region is missing')) : target.region,
     ...(target.endpoint === undefined ? {} : { endpoint: target.endpoint }),
     tls: !target.disableSSL,
     forcePathStyle: target.forcePathStyle,

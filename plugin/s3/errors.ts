@@ -107,13 +107,13 @@ export function describeS3Error(err: unknown, ctx: S3ErrorContext): S3ErrorInfo 
   }
   if (code === 'NoSuchKey' || f.status === 404) return info('no-such-key', `${statusText}${code === 'NotFound' ? 'NoSuchKey' : code}: the object does not exist`, 'check the key and prefix');
   if (code === 'InvalidAccessKeyId') return info('invalid-access-key', `${statusText}InvalidAccessKeyId: ${id} is unknown to this store`, 'check the access key in the Secret named by the provider config (accessKeyKey), and that it belongs to this endpoint');
-  if (code === 'SignatureDoesNotMatch') return info('signature', `${statusText}SignatureDoesNotMatch: secret key wrong, or clock skew`, 'check the secret key in the Secret (secretKeyKey) and that the clocks of this machine and the store agree');
+  if (code === 'SignatureDoesNotMatch') return info('signature', `${statusText}SignatureDoesNotMatch: secret key wrong, or clock skew (some stores, e.g. Swift, also answer this for an unknown access key)`, 'check the secret key (secretKeyKey) and access key in the Secret, and that the clocks of this machine and the store agree');
   if (code === 'RequestTimeTooSkewed') return info('signature', `${statusText}RequestTimeTooSkewed: clock skew between this machine and the store`, 'synchronise the clocks (NTP)');
   if (['PermanentRedirect', 'AuthorizationHeaderMalformed', 'IllegalLocationConstraintException'].includes(code) || f.status === 301 || /region/i.test(code)) {
     const hint = f.region === undefined ? '' : ` (the store says ${f.region})`;
     return info('region', `${statusText}${code}: wrong region ${JSON.stringify(ctx.target.region)} for this bucket${hint}`, "set the provider's region to the bucket's region");
   }
-  if (/Region is missing|Invalid region/i.test(f.message)) return info('region', `no usable region (${JSON.stringify(ctx.target.region)})`, "set region in the provider config (S3-compatible stores usually accept us-east-1)");
+  if (/Region is missing|Invalid region|Region not accepted/i.test(f.message)) return info('region', `no usable region (${JSON.stringify(ctx.target.region)})`, "set region in the provider config (S3-compatible stores usually accept us-east-1)");
   if (code === 'AccessDenied' || code === 'Forbidden' || f.status === 403) {
     return info('access-denied', `${statusText}${code === 'Unknown' || code === 'UnknownError' ? 'Forbidden' : code}: ${id} is not allowed to do this`, `grant ${ctx.op} on ${ctx.bucket} to these credentials (policy / ACL)`);
   }
@@ -156,8 +156,14 @@ function firstLine(s: string): string {
 // Server text is echoed only for unknown errors; make sure it cannot carry credentials.
 function scrub(s: string, t: S3Target): string {
   if (t.credentials === undefined) return s;
-  let out = s;
-  if (t.credentials.secretAccessKey !== '') out = out.split(t.credentials.secretAccessKey).join('***');
-  if (t.credentials.accessKeyId !== '') out = out.split(t.credentials.accessKeyId).join(redactKeyId(t.credentials.accessKeyId));
-  return out;
+  const { accessKeyId, secretAccessKey } = t.credentials;
+  return replaceToken(replaceToken(s, secretAccessKey, '***'), accessKeyId, redactKeyId(accessKeyId));
+}
+
+// Short values only as whole tokens, so a one-letter secret does not mangle every word.
+function replaceToken(s: string, value: string, by: string): string {
+  if (value === '') return s;
+  if (value.length >= 8) return s.split(value).join(by);
+  const escaped = value.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  return s.replace(new RegExp(`(?<![A-Za-z0-9])${escaped}(?![A-Za-z0-9])`, 'g'), by);
 }

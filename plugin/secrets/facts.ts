@@ -4,7 +4,7 @@ import { createHash } from 'node:crypto';
 import type { SecretInfo, SecretValueFacts } from '../../settings/cluster/snapshot.ts';
 
 /** Values that ship in public manifests (MinIO/SeaweedFS defaults in KFP's kustomize bases). */
-const WELL_KNOWN: Record<string, string> = { minio: 'MinIO default (minio/minio123)', minio123: 'MinIO default (minio/minio123)' };
+const WELL_KNOWN: Record<string, string> = { minio: 'MinIO/SeaweedFS default', minio123: 'MinIO/SeaweedFS default' };
 
 const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
 

@@ -16,8 +16,9 @@ export interface FakeS3 {
 
 export interface FakeS3Options {
   tls?: { certPem: string; keyPem: string };
-  /** HTTP methods answered with 403 AccessDenied. */
+  /** HTTP methods answered with `error` (default 403 AccessDenied). */
   deny?: string[];
+  error?: { status: number; code: string; extra?: string };
 }
 
 export async function startFakeS3(opts: FakeS3Options = {}): Promise<FakeS3> {
@@ -31,7 +32,7 @@ export async function startFakeS3(opts: FakeS3Options = {}): Promise<FakeS3> {
       const url = new URL(req.url ?? '/', 'http://x');
       const method = req.method ?? 'GET';
       requests.push(`${method} ${url.pathname}`);
-      if (deny.has(method)) return xmlError(res, method, 403, 'AccessDenied', 'Access Denied');
+      if (deny.has(method)) return xmlError(res, method, opts.error?.status ?? 403, opts.error?.code ?? 'AccessDenied', 'Denied', opts.error?.extra);
       const [, bucket = '', ...rest] = url.pathname.split('/');
       const key = decodeURIComponent(rest.join('/'));
       if (key === '') return bucketRequest(res, method, bucket, url, objects);
@@ -73,7 +74,7 @@ function bucketRequest(res: ServerResponse, method: string, bucket: string, url:
   res.writeHead(200, { 'content-type': 'application/xml' }).end(`<?xml version="1.0" encoding="UTF-8"?><ListBucketResult><Name>${bucket}</Name><KeyCount>${keys.length}</KeyCount><IsTruncated>false</IsTruncated>${contents}</ListBucketResult>`);
 }
 
-function xmlError(res: ServerResponse, method: string, status: number, code: string, message: string): void {
-  const body = `<?xml version="1.0" encoding="UTF-8"?><Error><Code>${code}</Code><Message>${message}</Message></Error>`;
+function xmlError(res: ServerResponse, method: string, status: number, code: string, message: string, extra = ''): void {
+  const body = `<?xml version="1.0" encoding="UTF-8"?><Error><Code>${code}</Code><Message>${message}</Message>${extra}</Error>`;
   res.writeHead(status, { 'content-type': 'application/xml' }).end(method === 'HEAD' ? undefined : body);
 }

@@ -2,6 +2,8 @@
 // policy denies Delete. Everything listens on 127.0.0.1.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { createServer } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 import { generateCA, issueServingCert } from '../../../certs/ca.ts';
 import { probeBucket, probeRoundTrip } from '../../../plugin/s3/probes.ts';
 import type { ProbeTenant } from '../../../plugin/s3/probes.ts';
@@ -48,6 +50,22 @@ describe('probeBucket below S3', { timeout: 30_000 }, () => {
     assertNoStack(JSON.stringify(f));
   });
 
+  it('gives up on a silent endpoint after the timeout', async () => {
+    const sockets: Socket[] = [];
+    const silent = createServer((s) => sockets.push(s)); // accepts, never answers
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    try {
+      const started = Date.now();
+      const f = await probeBucket(tenant(`http://127.0.0.1:${(silent.address() as AddressInfo).port}`), { timeoutMs: 300 });
+      assert.equal(f.level, 'error');
+      assert.match(f.message, /no answer in time \(127\.0\.0\.1:\d+\)/);
+      assert.ok(Date.now() - started < 5000, 'bounded by timeoutMs x maxRetries');
+    } finally {
+      for (const s of sockets) s.destroy();
+      await new Promise((resolve) => silent.close(resolve));
+    }
+  });
+
   it('maps an untrusted certificate to a TLS finding that suggests --s3-ca-bundle', async () => {
     const f = await probeBucket(tenant(tlsStore.endpoint));
     assert.equal(f.level, 'error');
@@ -69,6 +87,29 @@ describe('probeBucket below S3', { timeout: 30_000 }, () => {
     assert.match(f.message, /probably serves plain HTTP/);
     assertNoStack(JSON.stringify(f));
   });
+});
+
+describe('probeBucket error codes other stores send', { timeout: 30_000 }, () => {
+  const all = ['HEAD', 'GET', 'PUT', 'DELETE'];
+  const cases: [string, { status: number; code: string; extra?: string }, RegExp][] = [
+    ['an unknown access key', { status: 403, code: 'InvalidAccessKeyId' }, /403 InvalidAccessKeyId: access key prob… is unknown to this store/],
+    ['a bucket in another region', { status: 400, code: 'AuthorizationHeaderMalformed', extra: '<Region>eu-west-1</Region>' }, /400 AuthorizationHeaderMalformed: wrong region "us-east-1" for this bucket \(the store says eu-west-1\)/],
+    ['a redirect to another region', { status: 301, code: 'PermanentRedirect' }, /301 PermanentRedirect: wrong region "us-east-1"/],
+    ['an unknown code', { status: 418, code: 'Teapot' }, /418 Teapot: Denied/],
+  ];
+  for (const [name, error, expected] of cases) {
+    it(`names ${name}`, async () => {
+      const store = await startFakeS3({ deny: all, error });
+      try {
+        const f = await probeBucket(tenant(store.endpoint));
+        assert.equal(f.level, 'error');
+        assert.match(f.message, expected);
+        assertNoStack(JSON.stringify(f));
+      } finally {
+        await store.close();
+      }
+    });
+  }
 });
 
 describe('probeRoundTrip step reporting', { timeout: 30_000 }, () => {
