@@ -20,7 +20,7 @@ export function makeS3Client(target: S3Target, opts: S3ClientOptions = {}): S3Cl
   const timeout = opts.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   const client = new S3Client({
     // An empty region fails each request (as in the launcher), not the constructor.
-    region: target.region === '' ? () => Promise.reject(new Error('Region is missing')) : target.region,
+    region: target.region === '' ? (): Promise<string> => Promise.reject(new Error('Region is missing')) : target.region,
     ...(target.endpoint === undefined ? {} : { endpoint: target.endpoint }),
     tls: !target.disableSSL,
     forcePathStyle: target.forcePathStyle,

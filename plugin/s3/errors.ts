@@ -15,6 +15,7 @@ export type S3ErrorKind =
   | 'timeout'
   | 'tls'
   | 'credentials'
+  | 'endpoint'
   | 'other';
 
 export interface S3ErrorInfo {
@@ -135,6 +136,7 @@ export function describeS3Error(err: unknown, ctx: S3ErrorContext): S3ErrorInfo 
   if (code === 'EPROTO' || code.startsWith('ERR_SSL_') || code.startsWith('ERR_TLS_')) {
     return info('tls', `TLS handshake failed (${code})`, 'check that the endpoint serves TLS on this port and supports TLS 1.2+');
   }
+  if (code === 'ERR_INVALID_URL') return info('endpoint', `the endpoint ${JSON.stringify(ctx.target.endpoint ?? '')} is not a valid URL`, 'fix endpoint in the provider config (host:port, or a URL with http:// or https://)');
   if (f.name === 'CredentialsProviderError') return info('credentials', 'no credentials available', 'the namespace uses fromEnv credentials, which exist only inside the pod');
   return info('other', `${statusText}${code}${code === f.name ? '' : ` (${f.name})`}: ${scrub(firstLine(f.message), ctx.target)}`, 'see the store logs for this request');
 }

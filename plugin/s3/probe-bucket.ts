@@ -1,7 +1,7 @@
 // KFS061: is the namespace's bucket reachable and correctly addressed with its own credentials?
 import { HeadBucketCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
 import type { S3ClientOptions } from './client.ts';
-import { attempt, evidenceOf, location, probeFinding, withClient } from './probe-common.ts';
+import { attempt, evidenceOf, guarded, location, probeFinding, withClient } from './probe-common.ts';
 import type { ProbeFinding, ProbeTenant } from './probe-common.ts';
 import { describe } from './target.ts';
 
@@ -11,7 +11,7 @@ export async function probeBucket(t: ProbeTenant, opts: S3ClientOptions = {}): P
   if (t.target.credentials === undefined) {
     return probeFinding(ID, 'info', t.namespace, `skipped: ${location(t)} uses fromEnv credentials, which exist only inside the pipeline pods`, 'run the probe from a pod with the same environment, or use a secretRef');
   }
-  return withClient(t, opts, async (c) => {
+  return guarded(ID, t, () => withClient(t, opts, async (c) => {
     const head = await attempt(t, 'HeadBucket', undefined, () => c.send(new HeadBucketCommand({ Bucket: t.bucket })));
     const evidence: Record<string, string> = { HeadBucket: evidenceOf(head) };
     if (head.ok) return probeFinding(ID, 'ok', t.namespace, `${location(t)} is reachable at ${describe(t.target)}`, '', evidence);
@@ -35,5 +35,5 @@ export async function probeBucket(t: ProbeTenant, opts: S3ClientOptions = {}): P
       if (!list.ok && list.specific) error = list.error;
     }
     return probeFinding(ID, 'error', t.namespace, `${location(t)} at ${describe(t.target)}: ${error.cause}`, error.fix, evidence);
-  });
+  }));
 }

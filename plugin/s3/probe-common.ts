@@ -53,6 +53,16 @@ export async function withClient<T>(t: ProbeTenant, opts: S3ClientOptions, fn: (
   }
 }
 
+/** Runs a probe so that it reports instead of throwing (e.g. an endpoint the SDK cannot parse). */
+export async function guarded(id: string, t: ProbeTenant, probe: () => Promise<ProbeFinding>): Promise<ProbeFinding> {
+  try {
+    return await probe();
+  } catch (e) {
+    const info = describeS3Error(e, { op: 'probe', target: t.target, bucket: t.bucket });
+    return probeFinding(id, 'error', t.namespace, `${location(t)}: the probe could not run: ${info.cause}`, info.fix);
+  }
+}
+
 export function probeFinding(id: string, level: Level, namespace: string, message: string, fix: string, evidence?: Record<string, string>): ProbeFinding {
   return evidence === undefined ? { id, level, message, fix, namespace } : { id, level, message, fix, namespace, evidence };
 }

@@ -7,7 +7,7 @@ import type { S3Client } from '@aws-sdk/client-s3';
 import type { Level } from '../../settings/findings.ts';
 import { LEVEL_RANK } from '../../settings/findings.ts';
 import type { S3ClientOptions } from './client.ts';
-import { PROBE_DIR, attempt, evidenceOf, location, probeFinding, withClient } from './probe-common.ts';
+import { PROBE_DIR, attempt, evidenceOf, guarded, location, probeFinding, withClient } from './probe-common.ts';
 import type { Outcome, ProbeFinding, ProbeTenant } from './probe-common.ts';
 import { redactKeyId } from './target.ts';
 
@@ -35,7 +35,7 @@ export async function probeIsolation(a: ProbeTenant, b: ProbeTenant, opts: { wri
   if (a.target.credentials === undefined || b.target.credentials === undefined) {
     return probeFinding(ID, 'info', a.namespace, `${pair}: skipped: fromEnv credentials exist only inside the pipeline pods`, 'run the probe where both namespaces have secretRef credentials');
   }
-  return withClient(b, opts, (cb) => withClient(a, opts, (ca) => isolation(a, b, ca, cb, opts.write, pair)));
+  return guarded(ID, a, () => withClient(b, opts, (cb) => withClient(a, opts, (ca) => isolation(a, b, ca, cb, opts.write, pair))));
 }
 
 async function isolation(a: ProbeTenant, b: ProbeTenant, ca: S3Client, cb: S3Client, write: boolean, pair: string): Promise<ProbeFinding> {

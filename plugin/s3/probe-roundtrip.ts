@@ -4,7 +4,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { DeleteObjectCommand, GetObjectCommand, HeadObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { S3ClientOptions } from './client.ts';
-import { PROBE_DIR, attempt, evidenceOf, location, probeFinding, withClient } from './probe-common.ts';
+import { PROBE_DIR, attempt, evidenceOf, guarded, location, probeFinding, withClient } from './probe-common.ts';
 import type { ProbeFinding, ProbeTenant } from './probe-common.ts';
 import { describe } from './target.ts';
 
@@ -39,7 +39,7 @@ export async function probeRoundTrip(t: ProbeTenant, opts: S3ClientOptions = {})
   const body = Buffer.from(`kfstore probe ${new Date().toISOString()} ${randomBytes(16).toString('hex')}\n`);
   const evidence: Record<string, string> = { key };
   const passed: Step[] = [];
-  return withClient(t, opts, async (c) => {
+  return guarded(ID, t, () => withClient(t, opts, async (c) => {
     let failure: Failure | undefined;
     // 'maybe' until Put is answered: a lost answer (timeout) may still have stored the object.
     const state: PutState = { stored: 'maybe' };
@@ -61,7 +61,7 @@ export async function probeRoundTrip(t: ProbeTenant, opts: S3ClientOptions = {})
     if (leftover !== undefined) parts.push(leftover);
     const fix = failure === undefined ? 'delete the probe object by hand' : failure.fix;
     return probeFinding(ID, 'error', t.namespace, `round trip under ${where}: ${parts.join('; ')}`, fix, evidence);
-  });
+  }));
 }
 
 async function steps(c: S3Client, t: ProbeTenant, key: string, body: Buffer, evidence: Record<string, string>, passed: Step[], state: PutState): Promise<Failure | undefined> {

@@ -34,7 +34,9 @@ export function launcherChecks(index: SnapshotIndex, view: NamespaceView, policy
   const secrets = secretLookup(index, ns);
   const ctx = { namespace: ns, ...(secrets !== undefined ? { secrets } : {}), ...(policy?.validate.requireProfilePrefix ? { profileRoot: resolveProfile(policy, ns).pipelineRoot } : {}) };
   const { findings } = lintLauncher(cm?.data, ctx);
-  for (const f of findings) out.push(at(f, ns, obj));
+  // At admission a missing Secret is a warning (it may be created next); for a running profile it
+  // means every run fails, so doctor reports it as an error.
+  for (const f of findings) out.push(at(f.id === 'KFS030' || f.id === 'KFS031' ? { ...f, level: 'error' } : f, ns, obj));
   if (!findings.some((f) => f.level === 'error')) out.push(doctorFinding('KFS014', 'ok', ns, obj, `KFP computes a session for ${view.pipelineRoot.value}`, ''));
   for (const use of [view.credentials.secret, view.argo.secret]) {
     const secret = use === undefined ? undefined : index.secret(ns, use.name);

@@ -50,6 +50,30 @@ describe('probeBucket below S3', { timeout: 30_000 }, () => {
     assertNoStack(JSON.stringify(f));
   });
 
+  it('reports an empty region per request, as the launcher fails', async () => {
+    const t = tenant(`http://127.0.0.1:${await closedPort()}`);
+    t.target.region = '';
+    const f = await probeBucket(t);
+    assert.equal(f.level, 'error');
+    assert.match(f.message, /no usable region \(""\)/);
+  });
+
+  it('reports instead of throwing for an endpoint the SDK cannot use', async () => {
+    const f = await probeBucket(tenant('http://bad host:9000'));
+    assert.equal(f.level, 'error');
+    assert.match(f.message, /is not a valid URL/);
+    assertNoStack(JSON.stringify(f));
+  });
+
+  it('skips fromEnv credentials, which exist only in the pod', async () => {
+    const t = tenant('http://127.0.0.1:1');
+    delete t.target.credentials;
+    for (const f of [await probeBucket(t), await probeRoundTrip(t)]) {
+      assert.equal(f.level, 'info');
+      assert.match(f.message, /skipped: .*fromEnv/);
+    }
+  });
+
   it('gives up on a silent endpoint after the timeout', async () => {
     const sockets: Socket[] = [];
     const silent = createServer((s) => sockets.push(s)); // accepts, never answers
