@@ -1,6 +1,6 @@
 // kubectl-kfstore entry point. Only help and argument routing are loaded up front: the Kubernetes
 // and S3 clients load with the command that needs them, so `--help` starts as fast as Node.
-import { EXIT_CANNOT_RUN, PluginError } from './cli/errors.ts';
+import { EXIT_CANNOT_RUN, PluginError, isUserError } from './cli/errors.ts';
 import { DOCTOR_HELP, INSPECT_HELP, MAIN_HELP, MIGRATE_HELP, VERSION } from './cli/help.ts';
 
 async function main(argv: string[]): Promise<number> {
@@ -51,7 +51,7 @@ main(process.argv.slice(2)).then(
   },
   (e: unknown) => {
     const message = e instanceof Error ? e.message : String(e);
-    process.stderr.write(e instanceof PluginError ? `error: ${message}\n` : `error: internal error: ${message}\n`);
+    process.stderr.write(isUserError(e) ? `error: ${message}\n` : `error: internal error: ${message}\n`);
     if (process.env.KFSTORE_DEBUG === '1' && e instanceof Error) process.stderr.write(`${e.stack ?? ''}\n`);
     process.exitCode = e instanceof PluginError ? e.exitCode : EXIT_CANNOT_RUN;
   },

@@ -2,8 +2,12 @@
 import { readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { getRequestListener } from '@hono/node-server';
+import { connect } from '../kube/api.ts';
+import { inClusterKubeconfig, loadKubeconfig } from '../kube/kubeconfig.ts';
 import { loadPolicy } from '../settings/policy/load.ts';
 import { createApp } from './app.ts';
+import { startSecretCache } from './cluster/secret-cache.ts';
+import type { SecretCache } from './cluster/secret-cache.ts';
 import { USAGE, parseConfig } from './config.ts';
 import { createLogger } from './log.ts';
 import { createMetrics } from './metrics.ts';
@@ -36,14 +40,21 @@ async function main(): Promise<number> {
     process.stderr.write(`kfstore-webhook: invalid StorePolicy ${config.policy}:\n${loaded.errors.map((e) => `  ${e}`).join('\n')}\n`);
     return 1;
   }
+  let cache: SecretCache | undefined;
   if (config.cluster.kind !== 'none') {
-    // The watch-backed Secret cache (missing-Secret warnings) is not built yet; see README.
-    logger.warn({ cluster: config.cluster.kind }, 'cluster lookups are not implemented yet: Secret existence is not checked');
+    // Cluster access only feeds warnings; a cluster that cannot be reached is logged, not fatal.
+    try {
+      const selection = config.cluster.kind === 'in-cluster' ? inClusterKubeconfig(process.env) : loadKubeconfig({ kubeconfig: config.cluster.path, env: process.env, home: '/' });
+      cache = startSecretCache(await connect(selection), logger);
+    } catch (e) {
+      process.stderr.write(`kfstore-webhook: ${e instanceof Error ? e.message : String(e)}\n`);
+      return 1;
+    }
   }
 
   let draining = false;
   const metrics = createMetrics();
-  const app = createApp({ policy: loaded.policy, metrics, logger, draining: () => draining });
+  const app = createApp({ policy: loaded.policy, metrics, logger, draining: () => draining, ...(cache ? { secrets: (ns: string) => cache.lookup(ns) } : {}) });
   const https = await startHttpsServer({
     certFile: config.tlsCert,
     keyFile: config.tlsKey,
@@ -71,6 +82,7 @@ async function main(): Promise<number> {
     draining = true;
     // kube-apiserver keeps using open connections until endpoints propagate; keep answering meanwhile.
     logger.info({ signal, delaySeconds: config.shutdownDelaySeconds }, 'draining');
+    cache?.stop();
     setTimeout(() => {
       Promise.all([https.close(), new Promise<void>((resolve) => (metricsServer ? metricsServer.close(() => resolve()) : resolve()))]).then(
         () => {

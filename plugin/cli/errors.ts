@@ -1,5 +1,12 @@
 // Errors the plugin reports to the user: one clear line naming the file, object or endpoint, and
 // exit code 2 ("could not run"). Anything else is a bug and is reported without a stack trace too.
+import { KubeError } from '../../kube/errors.ts';
+
+/** A user-facing failure: exit 2 unless said otherwise. Kubernetes access errors count too. */
+export function isUserError(e: unknown): e is Error {
+  return e instanceof PluginError || e instanceof KubeError;
+}
+
 export class PluginError extends Error {
   readonly exitCode: number;
   constructor(message: string, exitCode = 2) {

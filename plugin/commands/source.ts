@@ -13,9 +13,9 @@ import { loadPolicy } from '../../settings/policy/load.ts';
 import type { StorePolicy } from '../../settings/policy/schema.ts';
 import type { CommonFlags } from '../cli/args.ts';
 import { PluginError } from '../cli/errors.ts';
-import { connect } from '../kube/api.ts';
-import type { KubeApi } from '../kube/api.ts';
-import { loadKubeconfig } from '../kube/kubeconfig.ts';
+import { connect } from '../../kube/api.ts';
+import type { KubeApi } from '../../kube/api.ts';
+import { loadKubeconfig } from '../../kube/kubeconfig.ts';
 import { readCluster } from '../kube/snapshot.ts';
 import { displayPath, loadManifests } from '../manifests/load.ts';
 

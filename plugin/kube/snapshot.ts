@@ -5,8 +5,8 @@ import { emptySnapshot } from '../../settings/cluster/snapshot.ts';
 import { ARTIFACT_REPOSITORIES } from '../../settings/argo/artifact-repository.ts';
 import { LAUNCHER_CONFIGMAP } from '../../settings/kfp/launcher-config.ts';
 import { secretInfo } from '../secrets/facts.ts';
-import { ApiError } from './api.ts';
-import type { KubeApi } from './api.ts';
+import { ApiError } from '../../kube/api.ts';
+import type { KubeApi } from '../../kube/api.ts';
 
 const CONFIGMAPS = [LAUNCHER_CONFIGMAP, ARTIFACT_REPOSITORIES, 'metadata-grpc-configmap'];
 const KFP_NAMESPACE = 'kubeflow';

@@ -4,8 +4,14 @@ import type { Finding } from '../findings.ts';
 import type { PipelineRoot } from '../kfp/pipeline-root.ts';
 import type { StoreSession } from '../kfp/session.ts';
 
-/** Secret metadata by name: its data keys, `null` when it does not exist, `undefined` when unknown. */
-export type SecretLookup = (name: string) => string[] | null | undefined;
+/** What is known of a Secret: whether it exists and, when the data was read, its non-empty keys. */
+export interface SecretFacts {
+  exists: boolean;
+  keys?: string[];
+}
+
+/** Secret facts by name in one namespace; `undefined` when nothing is known (no warning then). */
+export type SecretLookup = (name: string) => SecretFacts | undefined;
 
 const AWS_ENDPOINT = /(^|\.)amazonaws\.com(:\d+)?$/;
 
@@ -23,10 +29,12 @@ export function credentialFindings(session: StoreSession, label: string, secrets
     return [finding('KFS014', 'warn', `${label}: secretRef ${empty.join(', ')} empty: the launcher cannot read credentials`, 'set secretRef.secretName and its key names (check their spelling)', label)];
   }
   const name = p.secretName ?? '';
-  const keys = secrets?.(name);
-  if (keys === null) {
+  const facts = secrets?.(name);
+  if (facts === undefined) return [];
+  if (!facts.exists) {
     return [finding('KFS030', 'warn', `${label}: Secret ${name} does not exist in this namespace`, `create Secret ${name} before running pipelines`, label)];
   }
+  const keys = facts.keys;
   if (keys === undefined) return [];
   const missing = keyFields.map((k) => p[k] ?? '').filter((k) => !keys.includes(k));
   if (missing.length === 0) return [];

@@ -60,7 +60,7 @@ describe('doctor -f on a GitOps tree', () => {
     assert.ok(has('KFS019', 'error', 'team-a', 'team-a and team-c write to overlapping roots'));
     assert.ok(has('KFS033', 'warn', 'team-c', 'shares its access key with team-a'));
     assert.ok(!report.findings.some((f) => f.namespace === 'team-c' && f.id === 'KFS040'), 'kfstore.dev/skip on the Namespace');
-    assert.ok(report.summary.skipped >= 1);
+    assert.ok((report.summary.skipped ?? 0) >= 1);
     assert.deepEqual([...new Set(report.findings.map((f) => f.namespace).filter(Boolean))].sort(), ['team-a', 'team-b', 'team-c']);
     assert.match(r.stderr, /note: skipped .*values\.yaml.*not a Kubernetes object/);
     noCanaries(r.stdout, r.stderr);

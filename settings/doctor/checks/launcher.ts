@@ -14,10 +14,13 @@ export function secretLookup(index: SnapshotIndex, namespace: string): SecretLoo
   if (index.snapshot.unreadable.Secret !== undefined) return undefined;
   return (name) => {
     const s = index.secret(namespace, name);
-    if (s === undefined) return null;
-    return Object.entries(s.values)
-      .filter(([, v]) => !v.empty)
-      .map(([k]) => k);
+    if (s === undefined) return { exists: false };
+    return {
+      exists: true,
+      keys: Object.entries(s.values)
+        .filter(([, v]) => !v.empty)
+        .map(([k]) => k),
+    };
   };
 }
 

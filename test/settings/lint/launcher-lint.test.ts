@@ -12,7 +12,10 @@ function secretsFrom(header: string | undefined): SecretLookup | undefined {
     const [name, keys] = s.trim().split('=');
     return [name ?? '', (keys ?? '').split(',')];
   }));
-  return (name) => secrets.get(name) ?? null;
+  return (name) => {
+    const keys = secrets.get(name);
+    return keys === undefined ? { exists: false } : { exists: true, keys };
+  };
 }
 
 describe('launcher lint, one fixture each', () => {

@@ -88,10 +88,11 @@ function startProcess(bin: string, conf: string, log: string): ChildProcess {
   }
 }
 
-// Kills the groups and removes the dir once this process is gone, even after SIGKILL.
-function startWatchdog(dir: string, pgids: number[]): ChildProcess {
-  const script = 'p=$1; d=$2; shift 2; while kill -0 "$p" 2>/dev/null; do sleep 1; done; for g in "$@"; do kill -9 -"$g" 2>/dev/null; done; rm -rf "$d"';
-  const child = spawn('sh', ['-c', script, 'kfstore-swift-watchdog', String(process.pid), dir, ...pgids.map(String)], { detached: true, stdio: 'ignore' });
+// Kills the groups listed in `pgids` and removes the dir once this process is gone, even after
+// SIGKILL. Started before any server, so a crash during start-up leaks nothing either.
+function startWatchdog(dir: string): ChildProcess {
+  const script = 'p=$1; d=$2; while kill -0 "$p" 2>/dev/null; do sleep 1; done; for g in $(cat "$d/pgids" 2>/dev/null); do kill -9 -"$g" 2>/dev/null; done; rm -rf "$d"';
+  const child = spawn('sh', ['-c', script, 'kfstore-swift-watchdog', String(process.pid), dir], { detached: true, stdio: 'ignore' });
   child.unref();
   return child;
 }
@@ -152,15 +153,16 @@ export async function startSwift(opts: { accounts: SwiftAccount[]; timeoutMs?: n
     writeFileSync(join(dir, 'etc', 'swift.conf'), swiftConf());
     for (const n of BACKENDS) writeFileSync(join(dir, 'etc', `${n}-server.conf`), backendConf(n, dir, ports[n], user));
     writeFileSync(join(dir, 'etc', 'proxy-server.conf'), proxyConf(dir, proxy, user, opts.accounts));
+    watchdog = startWatchdog(dir);
     const started = (c: ChildProcess): void => {
       children.push(c);
       if (c.pid !== undefined) entry.pgids.push(c.pid);
+      writeFileSync(join(dir, 'pgids'), entry.pgids.join('\n'));
     };
     // Backends read no ring at start-up, so they boot while the rings are built; the proxy needs them.
     for (const n of BACKENDS) started(startProcess(`swift-${n}-server`, join(dir, 'etc', `${n}-server.conf`), join(dir, 'log', `${n}.log`)));
     await buildRings(join(dir, 'etc'), ports, which('swift-ring-builder') ?? 'swift-ring-builder');
     started(startProcess('swift-proxy-server', join(dir, 'etc', 'proxy-server.conf'), join(dir, 'log', 'proxy.log')));
-    watchdog = startWatchdog(dir, entry.pgids);
 
     const deadline = Date.now() + (opts.timeoutMs ?? 30_000);
     for (;;) {

@@ -6,7 +6,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { delimiter, dirname, isAbsolute, join, resolve } from 'node:path';
 import { parse, stringify } from 'yaml';
-import { PluginError } from '../cli/errors.ts';
+import { KubeError } from './errors.ts';
 
 type Named = { name?: unknown; [k: string]: unknown };
 type RawConfig = { clusters?: Named[]; users?: Named[]; contexts?: Named[]; 'current-context'?: string; [k: string]: unknown };
@@ -51,14 +51,14 @@ export function loadKubeconfig(opts: KubeconfigOptions): KubeconfigSelection {
   for (const file of files) {
     if (!existsSync(file)) {
       // kubectl ignores missing files in $KUBECONFIG, but not a missing --kubeconfig.
-      if (explicit) throw new PluginError(`kubeconfig ${file}: no such file`);
+      if (explicit) throw new KubeError(`kubeconfig ${file}: no such file`);
       continue;
     }
     const raw = readConfig(file);
     readable.push(file);
     for (const section of ['clusters', 'users', 'contexts'] as const) {
       for (const entry of raw[section] ?? []) {
-        if (typeof entry?.name !== 'string') throw new PluginError(`kubeconfig ${file}: a ${section} entry has no name`);
+        if (typeof entry?.name !== 'string') throw new KubeError(`kubeconfig ${file}: a ${section} entry has no name`);
         if (merged[section].some((e) => e.name === entry.name)) continue;
         merged[section].push(absolutize(section, entry, dirname(file)));
       }
@@ -68,19 +68,19 @@ export function loadKubeconfig(opts: KubeconfigOptions): KubeconfigSelection {
       contextFile = file;
     }
   }
-  if (readable.length === 0) throw new PluginError(`no kubeconfig found (looked at ${files.join(', ')}): pass --kubeconfig FILE, or use -f for manifests`);
+  if (readable.length === 0) throw new KubeError(`no kubeconfig found (looked at ${files.join(', ')}): pass --kubeconfig FILE, or use -f for manifests`);
   const context = opts.context ?? merged['current-context'];
-  if (context === undefined || context === '') throw new PluginError(`kubeconfig ${readable.join(', ')}: no current-context; pass --context NAME`);
+  if (context === undefined || context === '') throw new KubeError(`kubeconfig ${readable.join(', ')}: no current-context; pass --context NAME`);
   const ctx = merged.contexts.find((c) => c.name === context);
   if (ctx === undefined) {
     const names = merged.contexts.map((c) => String(c.name));
-    throw new PluginError(`context "${context}" not found in kubeconfig ${readable.join(', ')} (available: ${names.length > 0 ? names.join(', ') : 'none'})`);
+    throw new KubeError(`context "${context}" not found in kubeconfig ${readable.join(', ')} (available: ${names.length > 0 ? names.join(', ') : 'none'})`);
   }
   const details = (ctx.context ?? {}) as { cluster?: string; user?: string; namespace?: string };
   const cluster = merged.clusters.find((c) => c.name === details.cluster);
-  if (cluster === undefined) throw new PluginError(`context "${context}" names cluster "${details.cluster ?? ''}", which the kubeconfig does not define`);
+  if (cluster === undefined) throw new KubeError(`context "${context}" names cluster "${details.cluster ?? ''}", which the kubeconfig does not define`);
   const server = String((cluster.cluster as { server?: string } | undefined)?.server ?? '');
-  if (server === '') throw new PluginError(`cluster "${String(cluster.name)}" in the kubeconfig has no server`);
+  if (server === '') throw new KubeError(`cluster "${String(cluster.name)}" in the kubeconfig has no server`);
   merged['current-context'] = context;
   const selection: KubeconfigSelection = {
     yaml: stringify(merged),
@@ -99,19 +99,19 @@ function readConfig(file: string): RawConfig {
   try {
     text = readFileSync(file, 'utf8');
   } catch (e) {
-    throw new PluginError(`kubeconfig ${file}: cannot read (${(e as NodeJS.ErrnoException).code ?? String(e)})`);
+    throw new KubeError(`kubeconfig ${file}: cannot read (${(e as NodeJS.ErrnoException).code ?? String(e)})`);
   }
   let doc: unknown;
   try {
     doc = parse(text);
   } catch (e) {
-    throw new PluginError(`kubeconfig ${file}: not valid YAML: ${e instanceof Error ? (e.message.split('\n')[0] ?? '') : String(e)}`);
+    throw new KubeError(`kubeconfig ${file}: not valid YAML: ${e instanceof Error ? (e.message.split('\n')[0] ?? '') : String(e)}`);
   }
   if (doc === null || doc === undefined) return {};
-  if (typeof doc !== 'object' || Array.isArray(doc)) throw new PluginError(`kubeconfig ${file}: not a kubeconfig (expected a mapping with clusters, users and contexts)`);
+  if (typeof doc !== 'object' || Array.isArray(doc)) throw new KubeError(`kubeconfig ${file}: not a kubeconfig (expected a mapping with clusters, users and contexts)`);
   const raw = doc as RawConfig;
   for (const section of ['clusters', 'users', 'contexts'] as const) {
-    if (raw[section] !== undefined && raw[section] !== null && !Array.isArray(raw[section])) throw new PluginError(`kubeconfig ${file}: ${section} must be a list`);
+    if (raw[section] !== undefined && raw[section] !== null && !Array.isArray(raw[section])) throw new KubeError(`kubeconfig ${file}: ${section} must be a list`);
   }
   return raw;
 }
@@ -126,4 +126,24 @@ function absolutize(section: string, entry: Named, dir: string): Named {
     if (typeof v === 'string' && v !== '' && !isAbsolute(v)) body[f] = resolve(dir, v);
   }
   return { ...entry, [inner]: body };
+}
+
+const SA_DIR = '/var/run/secrets/kubernetes.io/serviceaccount';
+
+/** The pod's own service account, as a kubeconfig (the token file is re-read as it rotates). */
+export function inClusterKubeconfig(env: Record<string, string | undefined>, saDir = SA_DIR): KubeconfigSelection {
+  const host = env.KUBERNETES_SERVICE_HOST;
+  const port = env.KUBERNETES_SERVICE_PORT ?? '443';
+  if (host === undefined || host === '') throw new KubeError('--in-cluster: KUBERNETES_SERVICE_HOST is not set (not running in a pod?)');
+  if (!existsSync(join(saDir, 'token'))) throw new KubeError(`--in-cluster: no service account token at ${saDir}/token`);
+  const server = `https://${host.includes(':') ? `[${host}]` : host}:${port}`;
+  const yaml = stringify({
+    apiVersion: 'v1',
+    kind: 'Config',
+    clusters: [{ name: 'in-cluster', cluster: { server, 'certificate-authority': join(saDir, 'ca.crt') } }],
+    users: [{ name: 'service-account', user: { tokenFile: join(saDir, 'token') } }],
+    contexts: [{ name: 'in-cluster', context: { cluster: 'in-cluster', user: 'service-account' } }],
+    'current-context': 'in-cluster',
+  });
+  return { yaml, files: [], context: 'in-cluster', namespace: 'default', server, user: 'service-account' };
 }

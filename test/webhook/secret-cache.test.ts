@@ -1,0 +1,98 @@
+// The webhook's watch-backed Secret cache against the test API server: it follows creates and
+// deletes, recovers from a closed watch and from 410 Gone, never reads Secret values, and a lost
+// API server turns Secret warnings off instead of denying or slowing validation.
+import assert from 'node:assert/strict';
+import { Writable } from 'node:stream';
+import { after, before, describe, it } from 'node:test';
+import { connect } from '../../kube/api.ts';
+import { loadKubeconfig } from '../../kube/kubeconfig.ts';
+import { startSecretCache } from '../../webhook/cluster/secret-cache.ts';
+import type { SecretCache } from '../../webhook/cluster/secret-cache.ts';
+import { createLogger } from '../../webhook/log.ts';
+import { admit, policyFixture, review, testApp } from '../support/admission.ts';
+import { loadYaml } from '../support/fixtures.ts';
+import { startKubeApiServer } from '../support/kube-apiserver/index.ts';
+import type { KubeApiServer } from '../support/kube-apiserver/index.ts';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+let server: KubeApiServer;
+let cache: SecretCache;
+const quiet = createLogger('silent', new Writable({ write: (_c, _e, done) => done() }));
+
+async function eventually(check: () => boolean, what: string): Promise<void> {
+  for (let i = 0; i < 200; i++) {
+    if (check()) return;
+    await new Promise((r) => setTimeout(r, 25));
+  }
+  assert.fail(`timed out waiting for: ${what}`);
+}
+
+const exists = (ns: string, name: string): boolean | undefined => cache.lookup(ns)?.(name)?.exists;
+
+before(async () => {
+  server = await startKubeApiServer();
+  server.seed([
+    { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'team-a' } },
+    { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'kubeflow-pipelines--profile-object-store-auth--team-a', namespace: 'team-a' }, stringData: { AWS_ACCESS_KEY_ID: 'CANARY-cache-key' } },
+  ]);
+  const file = join(mkdtempSync(join(tmpdir(), 'kfstore-cache-')), 'kubeconfig');
+  await server.writeKubeconfig(file, 'admin');
+  cache = startSecretCache(await connect(loadKubeconfig({ kubeconfig: file, env: {}, home: '/' })), quiet, { backoffMs: 50 });
+  await cache.synced();
+});
+after(async () => {
+  cache.stop();
+  await server.close();
+});
+
+describe('secret cache', () => {
+  it('lists Secrets as metadata only, then follows the watch', async () => {
+    assert.equal(exists('team-a', 'kubeflow-pipelines--profile-object-store-auth--team-a'), true);
+    assert.equal(exists('team-a', 'nope'), false);
+    const lists = server.requests.filter((r) => r.resource === 'secrets' && r.verb === 'list');
+    assert.ok(lists.length >= 1);
+    server.seed([{ apiVersion: 'v1', kind: 'Secret', metadata: { name: 'late', namespace: 'team-a' }, stringData: { x: 'y' } }]);
+    await eventually(() => exists('team-a', 'late') === true, 'ADDED seen');
+  });
+
+  it('validation warns about a missing Secret with no API call on the request path', async () => {
+    const t = testApp(policyFixture('no-prefix-check.yaml'), { secrets: (ns) => cache.lookup(ns) });
+    const cm = loadYaml<{ metadata: { namespace: string } }>('kfp-launcher', 'valid-02-s3-aws-static-secret.yaml');
+    const before = server.requests.length;
+    const r = await admit(t.app, '/validate/kfp-launcher', review('ConfigMap', 'team-a', cm, 'CREATE', 'kfp-launcher'));
+    assert.equal(server.requests.length, before, 'no request to the API server while validating');
+    assert.equal(r.allowed, true);
+    assert.ok(r.warnings?.some((w) => w.startsWith('KFS030:') && w.includes('Secret kfp-s3-credentials does not exist')), JSON.stringify(r.warnings));
+    server.seed([{ apiVersion: 'v1', kind: 'Secret', metadata: { name: 'kfp-s3-credentials', namespace: 'team-a' }, stringData: { AWS_ACCESS_KEY_ID: 'a', AWS_SECRET_ACCESS_KEY: 'b' } }]);
+    await eventually(() => exists('team-a', 'kfp-s3-credentials') === true, 'created Secret seen');
+    const again = await admit(t.app, '/validate/kfp-launcher', review('ConfigMap', 'team-a', cm, 'CREATE', 'kfp-launcher'));
+    assert.ok(!(again.warnings ?? []).some((w) => w.startsWith('KFS030')), JSON.stringify(again.warnings));
+  });
+
+  it('recovers from a closed watch and from 410 Gone', async () => {
+    const closed = server.closeWatches();
+    assert.ok(closed >= 1);
+    server.seed([{ apiVersion: 'v1', kind: 'Secret', metadata: { name: 'after-close', namespace: 'team-a' } }]);
+    await eventually(() => exists('team-a', 'after-close') === true, 'event after re-watch');
+    server.compact();
+    server.closeWatches();
+    server.seed([{ apiVersion: 'v1', kind: 'Secret', metadata: { name: 'after-compact', namespace: 'team-a' } }]);
+    await eventually(() => exists('team-a', 'after-compact') === true, 'relist after 410');
+  });
+
+  it('a lost API server degrades to "no warning", never a denial', async () => {
+    const fault = server.fail({ resource: 'secrets' }, { status: 500 });
+    server.closeWatches();
+    await eventually(() => !cache.ready(), 'cache notices');
+    const t = testApp(policyFixture('no-prefix-check.yaml'), { secrets: (ns) => cache.lookup(ns) });
+    const cm = loadYaml('kfp-launcher', 'valid-02-s3-aws-static-secret.yaml');
+    const r = await admit(t.app, '/validate/kfp-launcher', review('ConfigMap', 'team-b', cm, 'CREATE', 'kfp-launcher'));
+    assert.equal(r.allowed, true);
+    assert.ok(!(r.warnings ?? []).some((w) => w.startsWith('KFS030')));
+    fault.cancel();
+    await cache.synced(5000);
+    assert.equal(exists('team-a', 'after-compact'), true);
+  });
+});
