@@ -2,6 +2,7 @@
 // line. Goal misses are reported, not fatal; failed requests or servers that did not start are (exit 1).
 import { availableParallelism } from 'node:os';
 import { stopAll } from './lib/proc.ts';
+import { formatPluginReport, runPluginBench } from './plugin.ts';
 import { formatWebhookReport, runWebhookBench } from './webhook.ts';
 
 const DEFAULT_SECONDS = 10;
@@ -27,11 +28,14 @@ const log = (line: string): void => void process.stderr.write(`bench: ${line}\n`
 try {
   const seconds = benchSeconds();
   log(`node ${process.version}, ${availableParallelism()} CPUs, ${CONNECTIONS} connections, ${seconds}s per run`);
-  const webhook = await runWebhookBench({ seconds, warmupSeconds: WARMUP_SECONDS, connections: CONNECTIONS, log });
-  process.stdout.write(`${formatWebhookReport(webhook)}\n`);
+  const only = process.env.BENCH_ONLY ?? '';
+  const webhook = only === '' || only === 'webhook' ? await runWebhookBench({ seconds, warmupSeconds: WARMUP_SECONDS, connections: CONNECTIONS, log }) : undefined;
+  if (webhook !== undefined) process.stdout.write(`${formatWebhookReport(webhook)}\n\n`);
+  const plugin = only === '' || only === 'plugin' ? await runPluginBench({ runs: 20, namespaces: 1000, log }) : undefined;
+  if (plugin !== undefined) process.stdout.write(`${formatPluginReport(plugin)}\n`);
   const config = { node: process.version, cpus: availableParallelism(), connections: CONNECTIONS, pipelining: 1, seconds, warmupSeconds: WARMUP_SECONDS };
-  process.stdout.write(`RESULT ${JSON.stringify({ timestamp: new Date().toISOString(), config, webhook })}\n`);
-  process.exitCode = webhook.failures.length > 0 ? 1 : 0;
+  process.stdout.write(`RESULT ${JSON.stringify({ timestamp: new Date().toISOString(), config, webhook, plugin })}\n`);
+  process.exitCode = (webhook?.failures.length ?? 0) > 0 ? 1 : 0;
 } catch (e) {
   process.stderr.write(`bench: error: ${e instanceof Error ? e.message : String(e)}\n`);
   await stopAll();

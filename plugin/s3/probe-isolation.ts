@@ -102,7 +102,10 @@ async function isolation(a: ProbeTenant, b: ProbeTenant, ca: S3Client, cb: S3Cli
       const put = await attempt(a, 'PutObject', intruder, () => ca.send(new PutObjectCommand({ Bucket, Key: intruder, Body: `kfstore intrusion test by ${a.namespace}\n` })));
       evidence[`PutObject (${a.namespace})`] = evidenceOf(put);
       if (put.ok) {
-        raise('error', `namespace ${a.namespace} can write into ${location(b)}: PutObject allowed`);
+        // Where did it land? If B cannot see it, A wrote into its own bucket of the same name.
+        const seen = await attempt(b, 'HeadObject', intruder, () => cb.send(new HeadObjectCommand({ Bucket, Key: intruder })));
+        evidence[`HeadObject intrusion (${b.namespace})`] = evidenceOf(seen);
+        if (seen.ok || !otherNamespace) raise('error', `namespace ${a.namespace} can write into ${location(b)}: PutObject allowed`);
         const left = await removeWithEither(a, b, ca, cb, intruder, evidence);
         if (left !== undefined) raise('error', left);
       } else if (verdict(put) === 'inconclusive') {
