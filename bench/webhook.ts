@@ -37,6 +37,7 @@ export interface WebhookBenchResult {
 }
 
 export const MIN_RATIO = 0.85;
+const SLICE_SECONDS = 2;
 export const MAX_P99_MS = 10;
 
 const WEBHOOK_JS = new URL('../dist/kfstore-webhook.js', import.meta.url).pathname;
@@ -99,17 +100,23 @@ export async function runWebhookBench(opts: WebhookBenchOptions): Promise<Webhoo
 
     const rows: BenchRow[] = [];
     const failures: string[] = [];
-    // Baseline then webhook for each endpoint: each ratio compares two runs seconds apart, under the
-    // same machine conditions. Both servers stay up the whole time; the idle one costs nothing.
+    // The machine is shared and noisy, so baseline and webhook alternate in short slices (same
+    // total time each): both see the same noise, and the ratio compares like with like.
+    const slices = Math.max(1, Math.round(opts.seconds / SLICE_SECONDS));
     for (const ep of eps) {
+      const spec = (target: Target) => ({ url: servers[target].url + ep.path, body: ep.body, connections: opts.connections, servername: 'localhost', ...(ep.bodyFor ? { bodyFor: ep.bodyFor } : {}) });
+      opts.log(`${ep.label}: warm-up ${opts.warmupSeconds}s each, then ${slices} x ${SLICE_SECONDS}s slices per server, alternating`);
+      for (const target of ['baseline', 'webhook'] as const) await runLoad({ ...spec(target), seconds: opts.warmupSeconds });
+      const parts: Record<Target, LoadResult[]> = { baseline: [], webhook: [] };
+      for (let i = 0; i < slices; i++) {
+        for (const target of i % 2 === 0 ? (['baseline', 'webhook'] as const) : (['webhook', 'baseline'] as const)) {
+          parts[target].push(await runLoad({ ...spec(target), seconds: SLICE_SECONDS }));
+          const exit = servers[target].child.exitReason();
+          if (exit !== undefined) throw new Error(`${target} exited during the load (${exit}):\n${stderrTail(servers[target].child)}`);
+        }
+      }
       for (const target of ['baseline', 'webhook'] as const) {
-        const { child, url } = servers[target];
-        const spec = { url: url + ep.path, body: ep.body, connections: opts.connections, servername: 'localhost', ...(ep.bodyFor ? { bodyFor: ep.bodyFor } : {}) };
-        opts.log(`${target} ${ep.label}: warm-up ${opts.warmupSeconds}s, then ${opts.seconds}s`);
-        await runLoad({ ...spec, seconds: opts.warmupSeconds });
-        const result = await runLoad({ ...spec, seconds: opts.seconds });
-        const exit = child.exitReason();
-        if (exit !== undefined) throw new Error(`${target} exited during the load (${exit}):\n${stderrTail(child)}`);
+        const result = combine(parts[target]);
         rows.push({ target, endpoint: ep.label, ...result });
         if (result.errors > 0 || result.non2xx > 0 || result.total === 0) {
           failures.push(`${target} ${ep.label}: ${result.errors} errors/timeouts, ${result.non2xx} non-2xx, status ${JSON.stringify(result.statusCodes)}`);
@@ -174,3 +181,19 @@ export function formatWebhookReport(r: WebhookBenchResult): string {
 }
 
 const round = (n: number, digits: number): number => Math.round(n * 10 ** digits) / 10 ** digits;
+
+/** Slices of one target as one run: mean throughput, median of the slices' p50 and p99. */
+function combine(parts: LoadResult[]): LoadResult {
+  const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? 0;
+  const statusCodes: Record<string, number> = {};
+  for (const p of parts) for (const [code, n] of Object.entries(p.statusCodes)) statusCodes[code] = (statusCodes[code] ?? 0) + n;
+  return {
+    requestsPerSec: parts.reduce((a, p) => a + p.requestsPerSec, 0) / parts.length,
+    p50Ms: median(parts.map((p) => p.p50Ms)),
+    p99Ms: median(parts.map((p) => p.p99Ms)),
+    total: parts.reduce((a, p) => a + p.total, 0),
+    errors: parts.reduce((a, p) => a + p.errors, 0),
+    non2xx: parts.reduce((a, p) => a + p.non2xx, 0),
+    statusCodes,
+  };
+}

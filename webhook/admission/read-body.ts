@@ -15,16 +15,23 @@ export async function readBody(c: Context, maxBytes: number): Promise<BodyResult
     const text = await c.req.text();
     return Buffer.byteLength(text) > maxBytes ? { ok: false, tooLarge: true } : { ok: true, text };
   }
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of incoming as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size > maxBytes) {
-      // Stop reading; @hono/node-server discards the rest of an unconsumed body.
-      incoming.pause();
-      return { ok: false, tooLarge: true };
-    }
-    chunks.push(chunk);
-  }
-  return { ok: true, text: chunks.length === 1 ? (chunks[0] as Buffer).toString('utf8') : Buffer.concat(chunks, size).toString('utf8') };
+  // 'data'/'end' events, not `for await`: async iteration over the request costs ~100 µs more.
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const onData = (chunk: Buffer): void => {
+      size += chunk.length;
+      if (size > maxBytes) {
+        // Stop reading; @hono/node-server discards the rest of an unconsumed body.
+        incoming.off('data', onData);
+        incoming.pause();
+        resolve({ ok: false, tooLarge: true });
+        return;
+      }
+      chunks.push(chunk);
+    };
+    incoming.on('data', onData);
+    incoming.once('end', () => resolve({ ok: true, text: chunks.length === 1 ? (chunks[0] as Buffer).toString('utf8') : Buffer.concat(chunks, size).toString('utf8') }));
+    incoming.once('error', reject);
+  });
 }
