@@ -96,3 +96,30 @@ describe('secret cache', () => {
     assert.equal(exists('team-a', 'after-compact'), true);
   });
 });
+
+describe('the webhook process in cluster mode', () => {
+  it('--kubeconfig: warns about a Secret missing in the cluster, not about one that exists', async () => {
+    const { startWebhook, httpsRequest } = await import('../support/webhook-process.ts');
+    const { ensureDevCertificates } = await import('../../certs/cli.ts');
+    const { readFileSync } = await import('node:fs');
+    const dir = mkdtempSync(join(tmpdir(), 'kfstore-cluster-mode-'));
+    const certs = await ensureDevCertificates(join(dir, 'certs'));
+    const kubeconfig = join(dir, 'kubeconfig');
+    await server.writeKubeconfig(kubeconfig, 'admin');
+    const w = await startWebhook(['--policy', new URL('../fixtures/policies/no-prefix-check.yaml', import.meta.url).pathname, '--tls-cert', certs.certFile, '--tls-key', certs.keyFile, '--host', '127.0.0.1', '--port', '0', '--metrics-port', '0', '--kubeconfig', kubeconfig, '--shutdown-delay', '0']);
+    try {
+      await eventually(() => w.logs().includes('secret cache synced'), 'cache synced');
+      const ca = readFileSync(certs.caCertFile, 'utf8');
+      const validate = async (ns: string): Promise<string[]> => {
+        const cm = loadYaml('kfp-launcher', 'valid-02-s3-aws-static-secret.yaml');
+        const r = await httpsRequest(w.port, { ca, method: 'POST', path: '/validate/kfp-launcher', body: JSON.stringify(review('ConfigMap', ns, cm, 'CREATE', 'kfp-launcher')), headers: { 'content-type': 'application/json' } });
+        return ((JSON.parse(r.body) as { response: { warnings?: string[] } }).response.warnings ?? []).filter((x) => x.startsWith('KFS030'));
+      };
+      assert.equal((await validate('team-a')).length, 0, 'team-a has kfp-s3-credentials');
+      server.seed([{ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'team-z' } }]);
+      assert.match((await validate('team-z'))[0] ?? '', /Secret kfp-s3-credentials does not exist/);
+    } finally {
+      await w.stop();
+    }
+  });
+});
