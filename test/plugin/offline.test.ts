@@ -87,7 +87,9 @@ describe('doctor -f on a GitOps tree', () => {
   });
   it('default credentials in a referenced Secret are an error (-n kubeflow)', async () => {
     const r = await kfstore(['doctor', '-f', fixturePath('manifests', 'gitops', 'kfp'), '-n', 'kubeflow', '-o', 'json']);
-    assert.ok(r.code === 0 || r.code === 1, r.stderr);
+    assert.equal(r.code, 1, r.stderr);
+    const report = JSON.parse(r.stdout) as Report;
+    assert.ok(report.findings.some((f) => f.id === 'KFS033' && f.level === 'error' && f.message.includes('well-known MinIO/SeaweedFS default credentials')), r.stdout);
     noCanaries(r.stdout, r.stderr);
   });
   it('--policy adds the profile-root rule', async () => {

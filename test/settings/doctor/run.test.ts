@@ -1,0 +1,29 @@
+// doctor's offline checks, one manifest file per behaviour, read with the plugin's manifest loader.
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { runDoctor } from '../../../settings/doctor/run.ts';
+import { loadManifests } from '../../../plugin/manifests/load.ts';
+import { fixturePath, headerValue, listFixtures, readFixture } from '../../support/fixtures.ts';
+
+describe('doctor checks, one fixture each', () => {
+  for (const file of listFixtures('doctor')) {
+    const text = readFixture('doctor', file);
+    it(file, () => {
+      const set = loadManifests([fixturePath('doctor', file)], 'default');
+      const report = runDoctor(set.snapshot, { namespaces: ['team-a'] });
+      const expect = headerValue(text, 'expect');
+      const absent = headerValue(text, 'expect-absent');
+      const listing = report.findings.map((f) => `${f.id} ${f.level} ${f.namespace} ${f.message}`).join('\n');
+      if (expect !== undefined) {
+        const [id, level, ns, ...rest] = expect.split(' ');
+        const message = rest.join(' ');
+        assert.ok(report.findings.some((f) => f.id === id && f.level === level && f.namespace === ns && f.message.includes(message)), `expected ${expect} in\n${listing}`);
+      }
+      if (absent !== undefined) {
+        const [id, ns] = absent.split(' ');
+        assert.ok(!report.findings.some((f) => f.id === id && f.namespace === ns), `${absent} should be skipped:\n${listing}`);
+        assert.ok(report.summary.skipped > 0);
+      }
+    });
+  }
+});
