@@ -16,6 +16,9 @@ mkdirSync('dist', { recursive: true });
 await build({ ...common, entryPoints: ['webhook/main.ts'], outfile: 'dist/kfstore-webhook.js', banner: { js: requireShim } });
 process.stdout.write('built dist/kfstore-webhook.js\n');
 
+await build({ ...common, entryPoints: ['certs/main.ts'], outfile: 'dist/kfstore-certs.js', banner: { js: requireShim } });
+process.stdout.write('built dist/kfstore-certs.js\n');
+
 await build({
   ...common,
   entryPoints: { 'kubectl-kfstore': 'plugin/main.ts' },
