@@ -1,6 +1,7 @@
 // A small Kubernetes API client: @kubernetes/client-node turns the kubeconfig into TLS and auth
 // options (tokens, client certificates, exec plugins); requests are plain HTTPS so that lists
 // paginate, every request is counted, and errors become one clear line.
+import { readFileSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
 import type { IncomingMessage } from 'node:http';
 import { request as httpsRequest } from 'node:https';
@@ -42,15 +43,30 @@ export async function connect(sel: KubeconfigSelection, timeoutMs = 30_000): Pro
   } catch (e) {
     throw new KubeError(`kubeconfig ${sel.files.join(', ')}: ${e instanceof Error ? e.message : String(e)}`);
   }
-  const base: RequestOptions = {};
-  try {
-    await kc.applyToHTTPSOptions(base);
-  } catch (e) {
-    throw new KubeError(`kubeconfig user "${sel.user}": cannot get credentials: ${e instanceof Error ? e.message : String(e)}`);
-  }
+  // Credentials are resolved per request: exec-plugin tokens expire (client-node caches them
+  // until then) and service-account token files rotate.
+  const credentials = async (): Promise<RequestOptions> => {
+    const opts: RequestOptions = {};
+    try {
+      await kc.applyToHTTPSOptions(opts);
+    } catch (e) {
+      throw new KubeError(`kubeconfig user "${sel.user}": cannot get credentials: ${e instanceof Error ? e.message : String(e)}`);
+    }
+    if (sel.tokenFile !== undefined) {
+      let token: string;
+      try {
+        token = readFileSync(sel.tokenFile, 'utf8').trim();
+      } catch (e) {
+        throw new KubeError(`cannot read the token file ${sel.tokenFile} (${(e as NodeJS.ErrnoException).code ?? String(e)})`);
+      }
+      opts.headers = { ...(opts.headers as Record<string, string> | undefined), Authorization: `Bearer ${token}` };
+    }
+    return opts;
+  };
+  await credentials();
   const url = new URL(sel.server);
   const counts: Record<string, number> = {};
-  const requestOptions = (method: string, path: string, headers: Record<string, string | number>, timeout: number): RequestOptions => ({
+  const requestOptions = (base: RequestOptions, method: string, path: string, headers: Record<string, string | number>, timeout: number): RequestOptions => ({
     ...base,
     protocol: url.protocol,
     hostname: url.hostname.replace(/^\[|\]$/g, ''),
@@ -61,15 +77,16 @@ export async function connect(sel: KubeconfigSelection, timeoutMs = 30_000): Pro
     timeout,
   });
   const send = url.protocol === 'http:' ? httpRequest : httpsRequest;
-  const call = <T>(verb: string, method: string, path: string, body?: unknown, contentType = 'application/json', accept = 'application/json'): Promise<T> => {
+  const call = async <T>(verb: string, method: string, path: string, body?: unknown, contentType = 'application/json', accept = 'application/json'): Promise<T> => {
     counts[verb] = (counts[verb] ?? 0) + 1;
+    const base = await credentials();
     const payload = body === undefined ? undefined : Buffer.from(JSON.stringify(body));
     const headers: Record<string, string | number> = { Accept: accept };
     if (payload !== undefined) {
       headers['Content-Type'] = contentType;
       headers['Content-Length'] = payload.length;
     }
-    const options = requestOptions(method, path, headers, timeoutMs);
+    const options = requestOptions(base, method, path, headers, timeoutMs);
     return new Promise<T>((resolve, reject) => {
       const req = send(options, (res) => collect(res, sel, method, path).then(resolve as (v: unknown) => void, reject));
       req.on('timeout', () => req.destroy(new KubeError(`the API server ${sel.server} did not answer ${method} ${path} within ${timeoutMs / 1000}s`)));
@@ -88,7 +105,7 @@ export async function connect(sel: KubeconfigSelection, timeoutMs = 30_000): Pro
         const q = new URLSearchParams({ ...query, limit: String(PAGE_SIZE), ...(token !== undefined ? { continue: token } : {}) });
         const page = await call<{ items?: T[]; metadata?: { continue?: string } }>('list', 'GET', `${path}?${q.toString()}`);
         items.push(...(page.items ?? []));
-        token = page.metadata?.continue || undefined;
+        token = nextToken(token, page.metadata?.continue, path);
       } while (token !== undefined);
       return items;
     },
@@ -100,16 +117,16 @@ export async function connect(sel: KubeconfigSelection, timeoutMs = 30_000): Pro
         const q = new URLSearchParams({ ...query, limit: String(PAGE_SIZE), ...(token !== undefined ? { continue: token } : {}) });
         const page = await call<{ items?: T[]; metadata?: { continue?: string; resourceVersion?: string } }>('list', 'GET', `${path}?${q.toString()}`, undefined, undefined, accept);
         items.push(...(page.items ?? []));
-        token = page.metadata?.continue || undefined;
+        token = nextToken(token, page.metadata?.continue, path);
         resourceVersion = page.metadata?.resourceVersion ?? resourceVersion;
       } while (token !== undefined);
       return { items, resourceVersion };
     },
-    watch(path, query, accept, onEvent, signal) {
+    async watch(path, query, accept, onEvent, signal) {
       counts.watch = (counts.watch ?? 0) + 1;
       const q = new URLSearchParams({ ...query, watch: 'true' });
       // No socket timeout: a watch is quiet for as long as nothing changes (the server ends it).
-      const options = { ...requestOptions('GET', `${path}?${q.toString()}`, { Accept: accept }, 0), ...(signal ? { signal } : {}) };
+      const options = { ...requestOptions(await credentials(), 'GET', `${path}?${q.toString()}`, { Accept: accept }, 0), ...(signal ? { signal } : {}) };
       return new Promise<void>((resolve, reject) => {
         const req = send(options, (res) => {
           if ((res.statusCode ?? 0) >= 300) {
@@ -141,6 +158,13 @@ export async function connect(sel: KubeconfigSelection, timeoutMs = 30_000): Pro
     },
     send: (method, path, body, contentType) => call(method.toLowerCase(), method, path, body, contentType),
   };
+}
+
+// A server that hands back the token it was given would make the list loop forever.
+function nextToken(previous: string | undefined, next: string | undefined, path: string): string | undefined {
+  if (next === undefined || next === '') return undefined;
+  if (next === previous) throw new KubeError(`the API server returned the same continue token twice for ${path}`);
+  return next;
 }
 
 async function collect(res: IncomingMessage, sel: KubeconfigSelection, method: string, path: string): Promise<unknown> {

@@ -21,6 +21,8 @@ export interface KubeconfigSelection {
   namespace: string;
   server: string;
   user: string;
+  /** A bearer token file (kubectl's `tokenFile`, in-cluster service accounts): read per request, as it rotates. */
+  tokenFile?: string;
 }
 
 export interface KubeconfigOptions {
@@ -32,7 +34,7 @@ export interface KubeconfigOptions {
 
 const PATH_FIELDS: Record<string, string[]> = {
   clusters: ['certificate-authority'],
-  users: ['client-certificate', 'client-key', 'tokenFile'],
+  users: ['client-certificate', 'client-key', 'tokenFile', 'token-file'],
 };
 
 export function kubeconfigFiles(opts: KubeconfigOptions): string[] {
@@ -91,6 +93,9 @@ export function loadKubeconfig(opts: KubeconfigOptions): KubeconfigSelection {
     user: details.user ?? '',
   };
   if (opts.context === undefined && contextFile !== undefined) selection.contextFile = contextFile;
+  const user = merged.users.find((u) => u.name === details.user)?.user as Record<string, unknown> | undefined;
+  const tokenFile = user?.tokenFile ?? user?.['token-file'];
+  if (typeof tokenFile === 'string' && tokenFile !== '' && user?.token === undefined) selection.tokenFile = tokenFile;
   return selection;
 }
 
@@ -145,5 +150,5 @@ export function inClusterKubeconfig(env: Record<string, string | undefined>, saD
     contexts: [{ name: 'in-cluster', context: { cluster: 'in-cluster', user: 'service-account' } }],
     'current-context': 'in-cluster',
   });
-  return { yaml, files: [], context: 'in-cluster', namespace: 'default', server, user: 'service-account' };
+  return { yaml, files: [], context: 'in-cluster', namespace: 'default', server, user: 'service-account', tokenFile: join(saDir, 'token') };
 }
