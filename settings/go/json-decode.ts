@@ -114,6 +114,8 @@ function decodeString(input: GoYaml, type: GoType, current: GoDecoded | undefine
     case 'int':
       return input.value.toString();
     case 'float':
+      // sigs.k8s.io/yaml formats the value with strconv ('+Inf', 'NaN'), not YAML's spelling.
+      if (!Number.isFinite(input.value)) return Number.isNaN(input.value) ? 'NaN' : input.value > 0 ? '+Inf' : '-Inf';
       return formatFloat32g(input.value);
     case 'bool':
       return input.value ? 'true' : 'false';

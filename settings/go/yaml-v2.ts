@@ -26,6 +26,20 @@ export type YamlResult = { ok: true; value: GoYaml } | { ok: false; error: strin
 const NULL: GoYaml = { kind: 'null' };
 const MAX_DEPTH = 64;
 
+/** Alias expansion accounting, as yaml.v2 does it (a "billion laughs" must fail, and fast). */
+interface Budget {
+  decodeCount: number;
+  aliasCount: number;
+  aliasDepth: number;
+}
+
+// yaml.v2's allowedAliasRatio: 99% of nodes may come from aliases in small documents, 10% in huge ones.
+function allowedAliasRatio(decodeCount: number): number {
+  if (decodeCount <= 400_000) return 0.99;
+  if (decodeCount >= 4_000_000) return 0.1;
+  return 0.99 - 0.89 * ((decodeCount - 400_000) / 3_600_000);
+}
+
 const TRUE_WORDS = new Set(['y', 'Y', 'yes', 'Yes', 'YES', 'on', 'On', 'ON', 'true', 'True', 'TRUE']);
 const FALSE_WORDS = new Set(['n', 'N', 'no', 'No', 'NO', 'off', 'Off', 'OFF', 'false', 'False', 'FALSE']);
 const NULL_WORDS = new Set(['', '~', 'null', 'Null', 'NULL']);
@@ -54,7 +68,7 @@ export function parseGoYaml(text: string): YamlResult {
     return { ok: false, error: `error converting YAML to JSON: yaml: line ${line}: ${libyamlWording(problem.code, problem.message)}` };
   }
   try {
-    return { ok: true, value: convert(first.contents as YamlNode | null, first, lines, 0) };
+    return { ok: true, value: convert(first.contents as YamlNode | null, first, lines, 0, { decodeCount: 0, aliasCount: 0, aliasDepth: 0 }) };
   } catch (e) {
     if (e instanceof YamlError) return { ok: false, error: `error converting YAML to JSON: ${e.message}` };
     throw e;
@@ -79,13 +93,23 @@ function libyamlWording(code: string, message: string): string {
   }
 }
 
-function convert(node: YamlNode | null, doc: Document.Parsed, lines: LineCounter, depth: number): GoYaml {
+function convert(node: YamlNode | null, doc: Document.Parsed, lines: LineCounter, depth: number, budget: Budget): GoYaml {
   if (depth > MAX_DEPTH) throw new YamlError('yaml: exceeded max depth');
+  budget.decodeCount++;
+  if (budget.aliasDepth > 0) budget.aliasCount++;
+  if (budget.aliasCount > 100 && budget.decodeCount > 1000 && budget.aliasCount / budget.decodeCount > allowedAliasRatio(budget.decodeCount)) {
+    throw new YamlError('yaml: document contains excessive aliasing');
+  }
   if (node === null || node === undefined) return NULL;
   if (isAlias(node)) {
     const target = node.resolve(doc);
     if (target === undefined) throw new YamlError(`yaml: unknown anchor '${node.source}' referenced`);
-    return convert(target as YamlNode, doc, lines, depth + 1);
+    budget.aliasDepth++;
+    try {
+      return convert(target as YamlNode, doc, lines, depth + 1, budget);
+    } finally {
+      budget.aliasDepth--;
+    }
   }
   if (isScalar(node)) {
     const raw = typeof node.source === 'string' ? node.source : String(node.value ?? '');
@@ -93,18 +117,18 @@ function convert(node: YamlNode | null, doc: Document.Parsed, lines: LineCounter
     return resolveScalar(raw, plain, node.tag);
   }
   if (isSeq(node)) {
-    return { kind: 'seq', items: node.items.map((item) => convert(item as YamlNode, doc, lines, depth + 1)) };
+    return { kind: 'seq', items: node.items.map((item) => convert(item as YamlNode, doc, lines, depth + 1, budget)) };
   }
   if (isMap(node)) {
     const entries = new Map<string, GoYamlEntry>();
     for (const pair of node.items) {
       const keyNode = pair.key as YamlNode | null;
-      const value = convert(pair.value as YamlNode | null, doc, lines, depth + 1);
+      const value = convert(pair.value as YamlNode | null, doc, lines, depth + 1, budget);
       if (isScalar(keyNode) && keyNode.type === 'PLAIN' && keyNode.source === '<<') {
         mergeInto(entries, value);
         continue;
       }
-      const key = mapKey(convert(keyNode, doc, lines, depth + 1));
+      const key = mapKey(convert(keyNode, doc, lines, depth + 1, budget));
       const line = keyNode?.range ? lines.linePos(keyNode.range[0]).line : 0;
       entries.set(key, { key, line, value });
     }
@@ -113,9 +137,10 @@ function convert(node: YamlNode | null, doc: Document.Parsed, lines: LineCounter
   throw new YamlError('yaml: unsupported node');
 }
 
-// yaml.v2 merges `<<: *anchor` (or a list of anchors) key by key, in document order.
+// yaml.v2 merges `<<: *anchor` key by key, in document order; a list of anchors is merged last to
+// first, so the earlier maps win.
 function mergeInto(entries: Map<string, GoYamlEntry>, value: GoYaml): void {
-  const sources = value.kind === 'seq' ? value.items : [value];
+  const sources = value.kind === 'seq' ? [...value.items].reverse() : [value];
   for (const source of sources) {
     if (source.kind !== 'map') throw new YamlError('yaml: map merge requires map or sequence of maps as the value');
     for (const [key, entry] of source.entries) entries.set(key, entry);
@@ -159,8 +184,9 @@ export function resolvePlain(s: string): GoYaml {
     return YAML_STYLE_FLOAT.test(s) ? { kind: 'float', value: Number.parseFloat(s) } : { kind: 'string', value: s };
   }
   if (!/[-+0-9]/.test(first)) return { kind: 'string', value: s };
-  const time = parseTimestamp(s);
-  if (time !== undefined) return { kind: 'time', value: time };
+  // yaml.v2 recognises timestamps but hands them to interface{} (what sigs.k8s.io/yaml decodes
+  // into) as the original string.
+  if (parseTimestamp(s) !== undefined) return { kind: 'string', value: s };
   const digits = s.replaceAll('_', '');
   const int = goParseInt(digits);
   if (int !== undefined && int >= INT64_MIN && int <= UINT64_MAX) return { kind: 'int', value: int };

@@ -33,8 +33,22 @@ export interface LauncherLint {
 }
 
 const MAX_KEY_WARNINGS = 5;
+/** Overrides whose roots get a full session check; beyond it, a warning (KFP itself has no limit). */
+export const MAX_EVALUATED_OVERRIDES = 256;
+
+/**
+ * Real `providers` values are a few KiB. Parsing YAML costs about 2 ms per KiB here, and the webhook
+ * answers on one thread within kube-apiserver's timeout, so larger values are refused unparsed.
+ */
+export const MAX_PROVIDERS_BYTES = 256 * 1024;
 
 export function lintLauncher(data: Record<string, string> | undefined, ctx: LauncherLintContext): LauncherLint {
+  const size = data?.providers?.length ?? 0;
+  if (size > MAX_PROVIDERS_BYTES) {
+    const config = readLauncherConfig({ ...data, providers: '' });
+    const tooBig = finding('KFS012', 'error', `providers is ${Math.round(size / 1024)} KiB; kfstore checks at most ${MAX_PROVIDERS_BYTES / 1024} KiB`, 'keep providers to the buckets and prefixes in use (a few KiB)', 'data.providers');
+    return { config, defaultSession: { ok: false, error: tooBig.message, panic: false }, findings: [tooBig] };
+  }
   const config = readLauncherConfig(data);
   const findings: Finding[] = [];
   const defaultSession = getStoreSessionInfo(config, config.defaultPipelineRoot);
@@ -50,10 +64,13 @@ export function lintLauncher(data: Record<string, string> | undefined, ctx: Laun
   const evaluated: { root: string; label: string; result: SessionResult }[] = [
     { root: config.defaultPipelineRoot, label: config.rootFromConfigMap ? 'defaultPipelineRoot' : 'KFP default root', result: defaultSession },
   ];
-  for (const site of sites) {
+  sites.forEach((site, n) => {
     if (site.root === undefined) findings.push(unreachableOverride(site));
-    else evaluated.push({ root: site.root, label: `${site.scheme}.overrides[${site.index}]`, result: getStoreSessionInfo(config, site.root) });
+    else if (n < MAX_EVALUATED_OVERRIDES) evaluated.push({ root: site.root, label: `${site.scheme}.overrides[${site.index}]`, result: getStoreSessionInfo(config, site.root) });
     findings.push(...keyPrefixFindings(site));
+  });
+  if (sites.length > MAX_EVALUATED_OVERRIDES) {
+    findings.push(finding('KFS015', 'warn', `${sites.length} overrides: only the first ${MAX_EVALUATED_OVERRIDES} were checked against KFP's session rules`, 'split the configuration, or check it with kubectl kfstore doctor', 'data.providers'));
   }
 
   const reported = new Set<string>();

@@ -28,25 +28,47 @@ export function overrideSites(providers: BucketProviders | undefined): OverrideS
     ['gs', providers?.gs?.Overrides],
   ];
   for (const [scheme, overrides] of groups) {
-    (overrides ?? []).forEach((o, index) => sites.push(siteFor(scheme, overrides ?? [], index, o)));
+    const first = firstMatchIndex(overrides ?? []);
+    (overrides ?? []).forEach((o, index) => sites.push(siteFor(scheme, first, index, o)));
   }
   return sites;
 }
 
-function siteFor(scheme: OverrideSite['scheme'], overrides: OverrideLike[], index: number, o: OverrideLike): OverrideSite {
+/**
+ * KFP's "first override whose bucket is equal and whose keyPrefix starts the root's prefix", in
+ * time linear in the prefix length: a ConfigMap may hold thousands of overrides, and trying each
+ * against each would let one `kubectl apply` stall the webhook.
+ */
+function firstMatchIndex(overrides: OverrideLike[]): (bucket: string, prefix: string) => number {
+  const earliest = new Map<string, number>();
+  overrides.forEach((o, i) => {
+    const key = `${o.bucketName}\u0000${o.keyPrefix}`;
+    if (!earliest.has(key)) earliest.set(key, i);
+  });
+  return (bucket, prefix) => {
+    let best = -1;
+    for (let len = 0; len <= prefix.length; len++) {
+      const i = earliest.get(`${bucket}\u0000${prefix.slice(0, len)}`);
+      if (i !== undefined && (best < 0 || i < best)) best = i;
+    }
+    return best;
+  };
+}
+
+function siteFor(scheme: OverrideSite['scheme'], firstMatch: (bucket: string, prefix: string) => number, index: number, o: OverrideLike): OverrideSite {
   const base = { scheme, index, bucketName: o.bucketName, keyPrefix: o.keyPrefix };
   if (!/^[^/?]+$/.test(o.bucketName) || o.keyPrefix.includes('?')) return { ...base, unreachable: { kind: 'bucket' } };
   const k = o.keyPrefix;
   // A root's key prefix is '' or ends with '/'; try the closest such prefixes under keyPrefix.
   const candidates = [k === '' || k.endsWith('/') ? k : `${k}/`, `${k}kfstore-probe/`, `${k}~/`];
-  let firstMatch = -1;
+  let shadowedBy = -1;
   for (const prefix of candidates) {
-    const winner = overrides.findIndex((x) => x.bucketName === o.bucketName && prefix.startsWith(x.keyPrefix));
-    if (firstMatch < 0) firstMatch = winner;
+    const winner = firstMatch(o.bucketName, prefix);
+    if (shadowedBy < 0) shadowedBy = winner;
     if (winner !== index) continue;
     const root = rootFor(scheme, o.bucketName, prefix);
     const parsed = parsePipelineRoot(root);
     if (parsed.ok && parsed.value.prefix === prefix) return { ...base, root };
   }
-  return { ...base, unreachable: { kind: 'shadowed', by: firstMatch } };
+  return { ...base, unreachable: { kind: 'shadowed', by: shadowedBy } };
 }

@@ -20,6 +20,9 @@ export interface ValidateResult {
 
 /** Kubernetes truncates warnings past 256 characters and asks for 120. */
 const MAX_WARNING = 120;
+const MAX_LISTED_ERRORS = 20;
+/** Kubernetes shows at most a few dozen warnings usefully; the rest are summarised. */
+const MAX_WARNINGS = 20;
 
 export function validateLauncher(
   req: AdmissionRequest,
@@ -47,9 +50,12 @@ export function validateLauncher(
     findings.push({ id: 'KFS010', level: 'warn', message: 'kfp-launcher has no data: runs use KFP defaults (minio://mlpipeline/v2/artifacts)', fix: 'set data.defaultPipelineRoot' });
   }
   const errors = findings.filter((f) => f.level === 'error');
-  const warnings = findings.filter((f) => f.level === 'warn').map(warningText);
+  const allWarnings = findings.filter((f) => f.level === 'warn').map(warningText);
+  const warnings = allWarnings.length > MAX_WARNINGS ? [...allWarnings.slice(0, MAX_WARNINGS - 1), `${allWarnings.length - MAX_WARNINGS + 1} more warnings: run kubectl kfstore doctor -f`] : allWarnings;
   if (errors.length > 0) {
-    const lines = errors.map((f) => `- [${f.id}] ${f.message}. Fix: ${f.fix}`);
+    // Everything, up to a size a terminal and the API server's event can carry.
+    const lines = errors.slice(0, MAX_LISTED_ERRORS).map((f) => `- [${f.id}] ${f.message}. Fix: ${f.fix}`);
+    if (errors.length > MAX_LISTED_ERRORS) lines.push(`- ... and ${errors.length - MAX_LISTED_ERRORS} more (kubectl kfstore doctor -f lists them all)`);
     return { response: deny(uid, `kfp-launcher in ${namespace} rejected by kfstore:\n${lines.join('\n')}`, 403, warnings), outcome: 'denied', findings };
   }
   return { response: allow(uid, warnings), outcome: warnings.length > 0 ? 'warned' : 'allowed', findings };

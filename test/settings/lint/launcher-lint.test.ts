@@ -40,3 +40,21 @@ describe('launcher lint, one fixture each', () => {
     });
   }
 });
+
+describe('size limits', () => {
+  it('a providers value over 256 KiB is refused without being parsed', () => {
+    const providers = `# ${'padding '.repeat(40_000)}\ns3: {}\n`;
+    const { findings } = lintLauncher({ defaultPipelineRoot: 's3://b/team-a', providers }, { namespace: 'team-a' });
+    assert.equal(findings.length, 1);
+    assert.equal(findings[0]?.id, 'KFS012');
+    assert.equal(findings[0]?.level, 'error');
+    assert.match(findings[0]?.message ?? '', /providers is \d+ KiB; kfstore checks at most 256 KiB/);
+  });
+  it('thousands of overrides: every one is placed, the first 256 checked against KFP’s rules', () => {
+    const overrides = Array.from({ length: 2000 }, (_, i) => `    - {bucketName: b, keyPrefix: p${i}/, credentials: {fromEnv: true}}`).join('\n');
+    const providers = `s3:\n  default: {region: r, credentials: {fromEnv: true}}\n  overrides:\n${overrides}\n    - {bucketName: b, keyPrefix: p1/x/, credentials: {fromEnv: true}}\n`;
+    const { findings } = lintLauncher({ defaultPipelineRoot: 's3://b/team-a', providers }, { namespace: 'team-a' });
+    assert.ok(findings.some((f) => f.id === 'KFS015' && f.message.includes('2001 overrides: only the first 256')));
+    assert.ok(findings.some((f) => f.id === 'KFS015' && f.message.includes('s3.overrides[2000] never applies: s3.overrides[1] matches first')));
+  });
+});
