@@ -157,6 +157,18 @@ function profileFindings(config: LauncherConfig, sites: OverrideSite[], profileR
   if (!own.ok) return [];
   const out: Finding[] = [];
   const root = parsePipelineRoot(config.defaultPipelineRoot);
+  if (root.ok) {
+    // gocloud takes the first `prefix`/`key` query value, ahead of the one KFP appends; and a store
+    // that normalises paths resolves `..` outside the prefix the string comparison saw.
+    const query = new URLSearchParams(root.value.query.slice(1));
+    const redirect = ['prefix', 'key'].filter((k) => query.has(k));
+    if (redirect.length > 0) {
+      out.push(finding('KFS019', 'error', `defaultPipelineRoot sets the query parameter ${redirect.join(' and ')}, which moves artifacts away from the path`, `remove ${redirect.join(' and ')} from the root`, 'data.defaultPipelineRoot'));
+    }
+    if (root.value.prefix.split('/').some((seg) => seg === '..' || seg === '.')) {
+      out.push(finding('KFS019', 'error', `defaultPipelineRoot ${config.defaultPipelineRoot} has a '.' or '..' path segment`, `write the root without '.' and '..' segments, under ${profileRoot}`, 'data.defaultPipelineRoot'));
+    }
+  }
   if (root.ok && !rootContains(own.value, root.value)) {
     const what = config.rootFromConfigMap ? `defaultPipelineRoot ${config.defaultPipelineRoot}` : `no defaultPipelineRoot: runs use KFP's ${config.defaultPipelineRoot}, which`;
     out.push(finding('KFS019', 'error', `${what} is outside ${namespace}'s root ${profileRoot}`, `use ${profileRoot} or a path below it`, 'data.defaultPipelineRoot'));
@@ -169,9 +181,10 @@ function profileFindings(config: LauncherConfig, sites: OverrideSite[], profileR
   return out;
 }
 
+// Every root the override can match must be inside the profile's root: its keyPrefix must start
+// with the profile's prefix ('' or `v2/artifacts/team-a` without the '/' would also match team-ab).
 function overrideMayStayInside(own: PipelineRoot, site: OverrideSite): boolean {
-  if (site.scheme !== own.scheme || site.bucketName !== own.bucket) return false;
-  return site.keyPrefix.startsWith(own.prefix) || own.prefix.startsWith(site.keyPrefix);
+  return site.scheme === own.scheme && site.bucketName === own.bucket && site.keyPrefix.startsWith(own.prefix);
 }
 
 function unreachableOverride(site: OverrideSite): Finding {
