@@ -74,7 +74,13 @@ async function main(): Promise<number> {
               () => res.writeHead(500).end(),
             );
           } else res.writeHead(404).end();
-        }).listen(config.metricsPort, config.host);
+        });
+  if (metricsServer !== undefined) {
+    await new Promise<void>((resolve, reject) => {
+      metricsServer.once('error', (e: NodeJS.ErrnoException) => reject(new Error(`cannot listen on metrics port ${config.metricsPort}: ${e.code ?? e.message}`)));
+      metricsServer.listen(config.metricsPort, config.host, resolve);
+    });
+  }
   logger.info({ port: https.port, metricsPort: config.metricsPort, policy: config.policy, cluster: config.cluster.kind }, 'kfstore-webhook serving');
 
   const shutdown = (signal: string): void => {

@@ -32,6 +32,7 @@ export interface Source {
 export interface SourceNeeds {
   serviceAccounts?: boolean;
   workflows?: boolean;
+  secretValues?: boolean;
 }
 
 export async function openSource(flags: CommonFlags, needs: SourceNeeds = {}): Promise<Source> {

@@ -19,14 +19,15 @@ export async function webIdentityCheck(api: KubeApi, store: ProfileStore, servic
   const ns = store.profile;
   const obj = { kind: 'ServiceAccount', name: serviceAccount };
   if (store.auth.kind !== 'webIdentity') throw new Error('webIdentityCheck needs webIdentity auth');
-  const { audience, expirationSeconds, roleArn } = store.auth;
+  const { audience, roleArn } = store.auth;
   const fail = (message: string, fix: string): DoctorFinding => doctorFinding(WEB_IDENTITY_CHECK, 'error', ns, obj, message, fix, { audience, roleArn });
   let token: string;
   try {
     const res = await api.send<TokenRequestStatus>('POST', `/api/v1/namespaces/${ns}/serviceaccounts/${serviceAccount}/token`, {
       apiVersion: 'authentication.k8s.io/v1',
       kind: 'TokenRequest',
-      spec: { audiences: [audience], expirationSeconds },
+      // The shortest lifetime the API server grants: the check does not depend on it.
+      spec: { audiences: [audience], expirationSeconds: 600 },
     });
     token = res.status?.token ?? '';
     if (token === '') return fail('the API server returned no token for the TokenRequest', 'check the API server supports serviceaccounts/token');

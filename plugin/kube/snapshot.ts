@@ -18,6 +18,8 @@ export interface SnapshotScope {
   selector?: string;
   serviceAccounts?: boolean;
   workflows?: boolean;
+  /** Keep decoded Secret values (probes authenticate with them); otherwise only fingerprints. */
+  secretValues?: boolean;
 }
 
 export interface LiveSnapshot {
@@ -39,6 +41,8 @@ export async function readCluster(api: KubeApi, scope: SnapshotScope): Promise<L
     });
     snap.namespaces = one === undefined ? [] : [one];
   }
+  const inScope = new Set(snap.namespaces.map((n) => n.metadata.name));
+  if (ns !== undefined) inScope.add(ns);
   for (const name of CONFIGMAPS) snap.configMaps.push(...(await api.list<ConfigMapObject>(where('configmaps'), { fieldSelector: `metadata.name=${name}` })));
   const rawSecrets = new Map<string, { data?: Record<string, string> }>();
   const secretSources = ns === undefined || ns === KFP_NAMESPACE ? [where('secrets')] : [where('secrets'), `/api/v1/namespaces/${KFP_NAMESPACE}/secrets`];
@@ -46,7 +50,11 @@ export async function readCluster(api: KubeApi, scope: SnapshotScope): Promise<L
     for (const path of secretSources) {
       const query: Record<string, string> = path.includes(`/namespaces/${KFP_NAMESPACE}/`) && ns !== KFP_NAMESPACE ? { fieldSelector: 'metadata.name=mlpipeline-minio-artifact' } : {};
       for (const s of await api.list<{ metadata: KubeObject['metadata']; type?: string; data?: Record<string, string> }>(path, query).catch(optional(path))) {
-        rawSecrets.set(`${s.metadata.namespace ?? ''}/${s.metadata.name}`, s);
+        // A cluster-wide list holds every Secret of the cluster: keep only those of namespaces in
+        // scope (and KFP's admin Secret), and their values only when a probe needs them.
+        const owner = s.metadata.namespace ?? '';
+        if (!inScope.has(owner) && !(owner === KFP_NAMESPACE && s.metadata.name === 'mlpipeline-minio-artifact')) continue;
+        if (scope.secretValues) rawSecrets.set(`${owner}/${s.metadata.name}`, s);
         snap.secrets.push(secretInfo(s));
       }
     }

@@ -27,6 +27,8 @@ export interface ContainerView {
   name: string;
   env?: { name: string }[];
   volumeMounts?: { name: string }[];
+  /** True when `envFrom` imports a whole Secret without a prefix: it may carry the credentials. */
+  envFromSecret?: boolean;
 }
 export interface PodView {
   labels?: Record<string, string>;
@@ -89,7 +91,11 @@ export function planContainer(c: ContainerView, store: ProfileStore): { env: Env
     return true;
   };
   const auth = store.auth;
-  if (auth.kind === 'secret') {
+  // `env` beats `envFrom`, so injecting over an imported Secret would replace the user's keys.
+  const credentialsFromUser = c.envFromSecret === true;
+  if (credentialsFromUser) {
+    // leave credentials alone
+  } else if (auth.kind === 'secret') {
     group(['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY'], [
       { name: 'AWS_ACCESS_KEY_ID', valueFrom: { secretKeyRef: { name: auth.name, key: auth.accessKeyKey } } },
       { name: 'AWS_SECRET_ACCESS_KEY', valueFrom: { secretKeyRef: { name: auth.name, key: auth.secretKeyKey } } },
@@ -108,7 +114,8 @@ export function planContainer(c: ContainerView, store: ProfileStore): { env: Env
       { name: 'AWS_DEFAULT_REGION', value: store.region },
     ]);
   }
-  if (store.endpoint !== undefined) group(['AWS_ENDPOINT_URL_S3'], [{ name: 'AWS_ENDPOINT_URL_S3', value: store.endpoint }]);
+  // A user's AWS_ENDPOINT_URL (all services) would be overridden for S3 by AWS_ENDPOINT_URL_S3.
+  if (store.endpoint !== undefined) group(['AWS_ENDPOINT_URL_S3', 'AWS_ENDPOINT_URL'], [{ name: 'AWS_ENDPOINT_URL_S3', value: store.endpoint }]);
   return { env, mounts };
 }
 

@@ -9,6 +9,7 @@ const container = z.object({
   name: z.string().min(1),
   env: z.array(named).nullish(),
   volumeMounts: z.array(z.object({ name: z.string().min(1), mountPath: z.string() })).nullish(),
+  envFrom: z.array(z.object({ prefix: z.string().optional(), secretRef: z.object({ name: z.string().optional() }).optional() })).nullish(),
 });
 
 const stringMap = z.record(z.string(), z.string()).nullish();

@@ -85,18 +85,28 @@ export function startSecretCache(api: KubeApi, logger: Logger, opts: { backoffMs
     return gone ? 'gone' : 'ended';
   };
 
+  let failures = 0;
+  const pause = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms).unref());
   const run = async (): Promise<void> => {
     while (!stopped) {
       try {
         if (!inSync) await relist();
+        const started = Date.now();
         const end = await watchOnce();
         if (end === 'gone') inSync = false;
+        failures = 0;
         backoff = opts.backoffMs ?? 1000;
+        // A watch that ends at once (a proxy, a draining server) must not turn into a busy loop.
+        if (Date.now() - started < 1000) await pause(backoff);
       } catch (e) {
         if (stopped) return;
-        if (inSync) logger.warn({ error: e instanceof Error ? e.message : String(e) }, 'secret cache lost the API server; Secret warnings are off until it is back');
+        failures += 1;
+        // Say so on the first failure (also before the first sync: RBAC, auth) and then now and then.
+        if (failures === 1 || failures % 20 === 0) {
+          logger.warn({ error: e instanceof Error ? e.message : String(e), failures }, 'secret cache cannot read Secrets from the API server; Secret warnings are off until it can');
+        }
         inSync = false;
-        await new Promise((r) => setTimeout(r, backoff).unref());
+        await pause(backoff);
         backoff = Math.min(backoff * 2, MAX_BACKOFF_MS);
       }
     }

@@ -47,6 +47,7 @@ export function mutatePod(req: AdmissionRequest, policy: StorePolicy, profile: (
   return { response: patched(uid, ops), outcome: 'mutated', detail: decision.plan.annotation ?? '' };
 }
 
-function view(c: { name: string; env?: { name: string }[] | null; volumeMounts?: { name: string }[] | null }) {
-  return { name: c.name, env: c.env ?? [], volumeMounts: c.volumeMounts ?? [] };
+function view(c: { name: string; env?: { name: string }[] | null; volumeMounts?: { name: string }[] | null; envFrom?: { prefix?: string | undefined; secretRef?: unknown }[] | null }) {
+  const envFromSecret = (c.envFrom ?? []).some((e) => e.secretRef !== undefined && (e.prefix ?? '') === '');
+  return { name: c.name, env: c.env ?? [], volumeMounts: c.volumeMounts ?? [], envFromSecret };
 }

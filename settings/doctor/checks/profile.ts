@@ -70,8 +70,12 @@ function ownerOf(o: KubeObject): string | undefined {
   if (Object.keys(a).some((k) => k.startsWith('argocd.argoproj.io/'))) return 'Argo CD';
   if (Object.keys(l).some((k) => k.startsWith('generate.kyverno.io/')) || Object.keys(a).some((k) => k.startsWith('generate.kyverno.io/'))) return 'Kyverno';
   if (l['app.kubernetes.io/managed-by'] === 'Helm') return 'Helm';
-  for (const f of o.metadata.managedFields ?? []) {
-    for (const [re, name] of OWNERS) if (re.test(f.manager ?? '')) return name;
+  // Manifests can hold anything here; only well-formed entries count.
+  const fields: unknown = o.metadata.managedFields;
+  for (const f of Array.isArray(fields) ? fields : []) {
+    const manager = typeof f === 'object' && f !== null ? (f as { manager?: unknown }).manager : undefined;
+    if (typeof manager !== 'string') continue;
+    for (const [re, name] of OWNERS) if (re.test(manager)) return name;
   }
   return undefined;
 }
