@@ -97,6 +97,25 @@ describe('secret cache', () => {
   });
 });
 
+describe('a cache that cannot sync', () => {
+  it('says so in the log at once, stays not ready, and answers nothing', async () => {
+    server.addUser('no-secrets', { token: 'no-secrets-token' });
+    const file = join(mkdtempSync(join(tmpdir(), 'kfstore-cache-403-')), 'kubeconfig');
+    await server.writeKubeconfig(file, 'no-secrets');
+    const lines: string[] = [];
+    const logger = createLogger('info', new Writable({ write: (c: Buffer, _e, done) => (lines.push(c.toString()), done()) }));
+    const denied = startSecretCache(await connect(loadKubeconfig({ kubeconfig: file, env: {}, home: '/' })), logger, { backoffMs: 50 });
+    try {
+      await eventually(() => lines.some((l) => l.includes('secret cache cannot read Secrets')), 'a warning before the first sync');
+      assert.equal(denied.ready(), false);
+      assert.equal(denied.lookup('team-a'), undefined);
+      assert.ok(lines.some((l) => l.includes('forbidden')), lines.join(''));
+    } finally {
+      denied.stop();
+    }
+  });
+});
+
 describe('the webhook process in cluster mode', () => {
   it('--kubeconfig: warns about a Secret missing in the cluster, not about one that exists', async () => {
     const { startWebhook, httpsRequest } = await import('../support/webhook-process.ts');

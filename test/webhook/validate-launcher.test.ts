@@ -30,6 +30,22 @@ const DESCRIBED_WARNINGS: Record<string, [string, string][]> = {
   'warn-06-case-insensitive-keys.yaml': [['KFS012', 'keys match only case-insensitively (S3→s3']],
 };
 
+/** Every warning each allowed fixture gets, by check id: nothing more, nothing less. */
+const WARNING_IDS: Record<string, string[]> = {
+  'valid-01-kfp215-profile-controller-default.yaml': [],
+  'valid-02-s3-aws-static-secret.yaml': [],
+  'valid-03-s3-aws-irsa-fromenv.yaml': [],
+  'valid-04-minio-external-overrides.yaml': ['KFS014'],
+  'valid-05-gcs-secret-and-override.yaml': ['KFS015'],
+  'valid-06-s3-scheme-to-seaweedfs.yaml': [],
+  'warn-01-misspelled-keys-silently-ignored.yaml': ['KFS012', 'KFS012', 'KFS012', 'KFS014'],
+  'warn-02-keyprefix-pitfalls.yaml': ['KFS015', 'KFS015'],
+  'warn-03-deploykf-query-string-root.yaml': ['KFS016', 'KFS016'],
+  'warn-04-scheme-provider-mismatch.yaml': ['KFS013'],
+  'warn-05-minio-fromenv.yaml': ['KFS014'],
+  'warn-06-case-insensitive-keys.yaml': ['KFS012'],
+};
+
 async function validate(cm: ConfigMap, app = lenient.app) {
   return admit(app, PATH, review('ConfigMap', cm.metadata.namespace, cm, 'CREATE', cm.metadata.name));
 }
@@ -64,6 +80,7 @@ describe('kfp-launcher fixtures against KFP 2.17.0', () => {
         const r = await validate(cm);
         assert.equal(r.allowed, true, r.status?.message);
         for (const w of r.warnings ?? []) assert.ok(w.length <= 120, `warning over 120 characters: ${w}`);
+        assert.deepEqual((r.warnings ?? []).map((w) => w.split(':')[0]).sort(), WARNING_IDS[file], JSON.stringify(r.warnings));
         for (const [id, text] of DESCRIBED_WARNINGS[file] ?? []) {
           assert.ok(
             (r.warnings ?? []).some((w) => w.startsWith(`${id}:`) && w.includes(text)),
