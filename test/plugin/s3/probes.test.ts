@@ -163,7 +163,7 @@ describe('object-store probes against Swift', { timeout: 120_000 }, () => {
       assert.match(f.message, /namespace ns1 can write into s3:\/\/shared-bucket\/private-artifacts\/ns2\/: PutObject allowed/);
       assert.match(f.message, /both namespaces use access key team…/);
       assert.match(f.fix, /own credentials/);
-      assert.equal(f.evidence?.['GetObject (ns1)'], '200');
+      assert.equal(f.evidence?.['GetObject (ns1)'], '206', 'a one-byte ranged read');
       assert.equal(f.evidence?.['DeleteObject canary (ns2)'], '204');
       assert.equal(f.evidence?.['DeleteObject intrusion (ns1)'], '204');
       assert.deepEqual(await probeLeftovers(adminA, 'shared-bucket'), []);
