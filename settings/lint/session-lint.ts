@@ -14,6 +14,8 @@ export interface SecretFacts {
 export type SecretLookup = (name: string) => SecretFacts | undefined;
 
 const AWS_ENDPOINT = /(^|\.)amazonaws\.com(:\d+)?$/;
+/** Stores that serve virtual-hosted addressing with their own wildcard DNS and certificates (OSS requires it). */
+const VIRTUAL_HOSTED_OK = /(^|\.)(amazonaws\.com|aliyuncs\.com)(:\d+)?$/;
 
 export function credentialFindings(session: StoreSession, label: string, secrets: SecretLookup | undefined): Finding[] {
   const p = session.params;
@@ -57,7 +59,7 @@ export function endpointFindings(session: StoreSession, root: PipelineRoot): Fin
   } else if (endpoint.startsWith('http://') && p.disableSSL === 'false') {
     out.push(finding('KFS018', 'warn', `endpoint ${endpoint} is http:// but disableSSL is false`, 'make the endpoint scheme and disableSSL agree', 'data.providers'));
   }
-  if (!aws && p.forcePathStyle === 'false') {
+  if (!VIRTUAL_HOSTED_OK.test(host) && host !== '' && p.forcePathStyle === 'false') {
     out.push(finding('KFS018', 'warn', `forcePathStyle false on non-AWS endpoint ${host}: needs wildcard DNS and certificates`, 'set forcePathStyle: true', 'data.providers'));
   }
   return out;

@@ -1,0 +1,102 @@
+// Migration pre-flight checks that need only the snapshot (CHECKS.md section H). Errors stop
+// `migrate`; KFS070/071/073/074 need the KFP API or the object store and are reported as not run.
+import type { SnapshotIndex } from '../cluster/snapshot.ts';
+import { doctorFinding } from '../doctor/finding.ts';
+import type { DoctorFinding } from '../doctor/finding.ts';
+import { LAUNCHER_CONFIGMAP, readLauncherConfig } from '../kfp/launcher-config.ts';
+import { parsePipelineRoot, rootContains } from '../kfp/pipeline-root.ts';
+import type { PipelineRoot } from '../kfp/pipeline-root.ts';
+import { planRootFor } from './target.ts';
+import type { MigrationTarget } from './target.ts';
+
+export interface PreflightOptions {
+  /** --force: in-flight runs are reported as a warning instead of stopping the migration. */
+  force?: boolean;
+}
+
+const IN_FLIGHT = new Set(['Running', 'Pending', '']);
+
+export function preflight(index: SnapshotIndex, namespaces: string[], target: MigrationTarget, opts: PreflightOptions = {}): DoctorFinding[] {
+  return [...namespaces.flatMap((ns) => inFlightRuns(index, ns, opts.force === true)), ...tenancy(index, namespaces, target), ...notRun(namespaces)];
+}
+
+/** KFS072: a run's store session is fixed when its root driver starts; moving under it breaks it. */
+export function inFlightRuns(index: SnapshotIndex, namespace: string, force: boolean): DoctorFinding[] {
+  if (index.snapshot.unreadable.Workflow !== undefined) {
+    return [doctorFinding('KFS072', force ? 'warn' : 'error', namespace, undefined, `cannot list Argo Workflows (${index.snapshot.unreadable.Workflow}): in-flight runs unknown`, 'grant list on workflows.argoproj.io, or use --force')];
+  }
+  // A Workflow without a phase has been submitted but not yet picked up by the controller.
+  const running = index.workflows(namespace).filter((w) => IN_FLIGHT.has(w.status?.phase ?? ''));
+  if (running.length === 0) return [];
+  const names = running.map((w) => w.metadata.name).sort();
+  return [
+    doctorFinding(
+      'KFS072',
+      force ? 'warn' : 'error',
+      namespace,
+      { kind: 'Workflow', name: names[0] ?? '' },
+      `${running.length} run${running.length === 1 ? ' is' : 's are'} in progress in ${namespace} (${names.slice(0, 3).join(', ')}${names.length > 3 ? ', ...' : ''}); their store session was fixed at start`,
+      'wait for them to finish, or use --force (they keep writing to the old store)',
+    ),
+  ];
+}
+
+/** KFS076: the target must keep tenants apart and under a prefix the UI can attribute. */
+export function tenancy(index: SnapshotIndex, namespaces: string[], target: MigrationTarget): DoctorFinding[] {
+  const out: DoctorFinding[] = [];
+  if (!target.rootTemplate.includes('{profile}')) {
+    out.push(doctorFinding('KFS076', 'error', undefined, undefined, `root template ${target.rootTemplate} has no {profile}: every namespace would share one root`, 'use a template such as s3://{bucket}/v2/artifacts/{profile}'));
+    return out;
+  }
+  const roots: { ns: string; root: PipelineRoot }[] = [];
+  for (const ns of namespaces) {
+    const parsed = parsePipelineRoot(planRootFor(target, ns));
+    if (!parsed.ok) {
+      out.push(doctorFinding('KFS076', 'error', ns, undefined, `planned root for ${ns} does not parse: ${parsed.error}`, 'fix --root-template'));
+      continue;
+    }
+    if (!parsed.value.prefix.split('/').includes(ns)) {
+      out.push(doctorFinding('KFS076', 'error', ns, undefined, `planned root ${parsed.value.root} is not under a prefix named ${ns}: the UI cannot attribute its artifacts`, 'put {profile} as a whole path segment in --root-template'));
+    }
+    roots.push({ ns, root: parsed.value });
+  }
+  for (const [i, a] of roots.entries()) {
+    for (const b of roots.slice(i + 1)) {
+      if (rootContains(a.root, b.root) || rootContains(b.root, a.root)) {
+        out.push(doctorFinding('KFS076', 'error', b.ns, undefined, `planned roots of ${a.ns} (${a.root.root}) and ${b.ns} (${b.root.root}) overlap: one tenant could read the other's artifacts`, `make {profile} a whole path segment so no namespace's root contains another's`));
+      }
+    }
+  }
+  // Namespaces left where they are keep writing to their current roots: a shared one that
+  // contains a migrated namespace's root (or sits inside it) mixes tenants just the same.
+  const migrating = new Set(namespaces);
+  for (const cm of index.snapshot.configMaps) {
+    const ns = cm.metadata.namespace ?? '';
+    if (cm.metadata.name !== LAUNCHER_CONFIGMAP || migrating.has(ns)) continue;
+    const current = parsePipelineRoot(readLauncherConfig(cm.data).defaultPipelineRoot);
+    if (!current.ok || current.value.scheme !== 's3' || current.value.query !== '') continue;
+    for (const a of roots) {
+      if (rootContains(a.root, current.value) || rootContains(current.value, a.root)) {
+        out.push(doctorFinding('KFS076', 'error', a.ns, { kind: 'ConfigMap', name: LAUNCHER_CONFIGMAP }, `planned root of ${a.ns} (${a.root.root}) overlaps ${ns}'s current root ${current.value.root}: one tenant could read the other's artifacts`, `migrate ${ns} too, or move it to a root of its own first`));
+      }
+    }
+  }
+  return out;
+}
+
+// What these checks would need; the edge runs them once it has those sources.
+const NOT_RUN: [string, string][] = [
+  ['KFS070', 'pinned pipeline roots: needs the KFP API (pipeline versions, recurring runs)'],
+  ['KFS071', 'cache resurrecting old-store URIs: needs the KFP API (cache settings, recent runs)'],
+  ['KFS073', 'historical artifacts and their credentials: needs MLMD or the KFP API'],
+  ['KFS074', 'copy plan and verification: needs listing the old store (--copy-artifacts)'],
+];
+
+function notRun(namespaces: string[]): DoctorFinding[] {
+  if (namespaces.length === 0) return [];
+  return NOT_RUN.map(([id, what]) => doctorFinding(id, 'info', undefined, undefined, `not checked: ${what}`, 'check by hand before switching, or run the live pre-flight'));
+}
+
+export function blocks(findings: DoctorFinding[]): boolean {
+  return findings.some((f) => f.level === 'error');
+}
