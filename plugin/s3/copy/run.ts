@@ -1,0 +1,161 @@
+// Copies every object under a source prefix to a destination prefix with a small worker pool.
+// The source is only read (List, Head, Get); per-object failures are collected, not fatal.
+import { makeS3Client } from '../client.ts';
+import type { S3ClientOptions } from '../client.ts';
+import { describeS3Error, errorFields } from '../errors.ts';
+import type { S3Target } from '../target.ts';
+import { COPY_DEFAULTS, copyObject } from './copy-object.ts';
+import type { ObjectRef } from './copy-object.ts';
+import { listPrefix } from './list.ts';
+import { alreadyCopied } from './resume.ts';
+
+export interface Location {
+  target: S3Target;
+  bucket: string;
+  prefix: string;
+}
+
+export interface CopyProgress {
+  /** Objects copied (not skipped) so far. */
+  objects: number;
+  /** Bytes streamed to the target so far, including objects still in flight. */
+  bytes: number;
+  skipped: number;
+  failed: number;
+  /** Set once the listing is complete. */
+  totalKnown?: { objects: number; bytes: number };
+}
+
+export interface CopyFailure {
+  key: string;
+  /** One line without secrets (describeS3Error for store errors). */
+  reason: string;
+}
+
+/** One object's outcome; `key` is the source key. */
+export type ObjectResult =
+  | { key: string; outcome: 'copied'; bytes: number; mode: 'stream' | 'server-side' }
+  | { key: string; outcome: 'skipped' }
+  | { key: string; outcome: 'failed'; reason: string };
+
+export interface CopySummary {
+  listed: number;
+  copied: number;
+  skipped: number;
+  /** Bytes of objects fully copied. */
+  bytes: number;
+  serverSide: number;
+  failures: CopyFailure[];
+  /** The signal fired: in-flight objects were abandoned (not counted as failures). */
+  aborted: boolean;
+}
+
+export interface CopyPrefixOptions {
+  source: Location;
+  destination: Location;
+  concurrency: number;
+  onProgress?: (p: CopyProgress) => void;
+  /** Per-object results as they happen (the summary keeps only failures, so memory stays flat). */
+  onObject?: (r: ObjectResult) => void;
+  signal?: AbortSignal;
+  /** Skip on equal size alone (see resume.ts). */
+  trustSize?: boolean;
+  /** Use CopyObject: only when both are the same store and the destination credentials can read the source. */
+  sameStore?: boolean;
+  multipartThreshold?: number;
+  partSize?: number;
+  queueSize?: number;
+  client?: S3ClientOptions;
+}
+
+export async function copyPrefix(o: CopyPrefixOptions): Promise<CopySummary> {
+  // Long transfers: the idle timeout must outlast slow parts, not only connects.
+  const clientOpts = { timeoutMs: 60_000, ...o.client };
+  const srcClient = makeS3Client(o.source.target, clientOpts);
+  const dstClient = o.sameStore === true ? srcClient : makeS3Client(o.destination.target, clientOpts);
+  const summary: CopySummary = { listed: 0, copied: 0, skipped: 0, bytes: 0, serverSide: 0, failures: [], aborted: false };
+  const progress: CopyProgress = { objects: 0, bytes: 0, skipped: 0, failed: 0 };
+  const report = (): void => o.onProgress?.({ ...progress });
+  // A function, so TypeScript does not narrow the flag across awaits.
+  const aborted = (): boolean => o.signal?.aborted === true;
+  let listedBytes = 0;
+  const listing = (async function* () {
+    for await (const obj of listPrefix(srcClient, o.source.bucket, o.source.prefix, o.signal)) {
+      summary.listed++;
+      listedBytes += obj.size;
+      yield obj;
+    }
+    progress.totalKnown = { objects: summary.listed, bytes: listedBytes };
+    report();
+  })();
+
+  const worker = async (): Promise<void> => {
+    // Async generators queue concurrent next() calls, so workers can share one listing.
+    for (;;) {
+      if (aborted()) return;
+      const next = await listing.next();
+      if (next.done === true) return;
+      const obj = next.value;
+      const src: ObjectRef = { client: srcClient, bucket: o.source.bucket, key: obj.key };
+      const dst: ObjectRef = { client: dstClient, bucket: o.destination.bucket, key: o.destination.prefix + obj.key.slice(o.source.prefix.length) };
+      let streamed = 0;
+      try {
+        const decision = await alreadyCopied(src, obj.size, dst, { trustSize: o.trustSize, signal: o.signal });
+        if (decision.skip) {
+          summary.skipped++;
+          progress.skipped++;
+          o.onObject?.({ key: obj.key, outcome: 'skipped' });
+          report();
+          continue;
+        }
+        const result = await copyObject(src, dst, {
+          multipartThreshold: o.multipartThreshold ?? COPY_DEFAULTS.multipartThreshold,
+          partSize: o.partSize ?? COPY_DEFAULTS.partSize,
+          queueSize: o.queueSize ?? COPY_DEFAULTS.queueSize,
+          sameStore: o.sameStore,
+          signal: o.signal,
+          onBytes: (n) => {
+            streamed += n;
+            progress.bytes += n;
+            report();
+          },
+        });
+        summary.copied++;
+        summary.bytes += result.bytes;
+        if (result.mode === 'server-side') summary.serverSide++;
+        progress.objects++;
+        o.onObject?.({ key: obj.key, outcome: 'copied', bytes: result.bytes, mode: result.mode });
+        report();
+      } catch (e) {
+        progress.bytes -= streamed;
+        if (aborted()) return;
+        const reason = reasonOf(e, o, obj.key);
+        summary.failures.push({ key: obj.key, reason });
+        progress.failed++;
+        o.onObject?.({ key: obj.key, outcome: 'failed', reason });
+        report();
+      }
+    }
+  };
+
+  try {
+    // allSettled: every worker must stop before the clients are destroyed.
+    const settled = await Promise.allSettled(Array.from({ length: Math.max(1, Math.floor(o.concurrency)) }, worker));
+    const failed = settled.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    // Only the listing can fail here (object errors are caught per object); it stops everything.
+    if (failed !== undefined && !aborted()) throw new Error(reasonOf(failed.reason, o, undefined));
+  } finally {
+    srcClient.destroy();
+    if (dstClient !== srcClient) dstClient.destroy();
+  }
+  summary.aborted = aborted();
+  return summary;
+}
+
+function reasonOf(e: unknown, o: CopyPrefixOptions, key: string | undefined): string {
+  // Store and network errors get the shared wording; our own verification errors are plain text.
+  if (errorFields(e).status !== undefined || (e instanceof Error && 'code' in e)) {
+    return describeS3Error(e, { op: key === undefined ? 'ListObjectsV2' : 'copy', target: o.source.target, bucket: o.source.bucket, ...(key === undefined ? {} : { key }) }).message;
+  }
+  return e instanceof Error ? e.message.split('\n', 1)[0] ?? 'error' : String(e);
+}
