@@ -25,7 +25,7 @@ async function main(argv: string[]): Promise<number> {
       return (await import('./commands/doctor.ts')).doctor(rest);
     case 'migrate':
       if (wantsHelp) return help(MIGRATE_HELP);
-      throw new PluginError('migrate is not available in this version of kubectl kfstore');
+      return (await import('./commands/migrate.ts')).migrate(rest);
     case '__complete':
       return (await import('./commands/complete.ts')).complete(rest);
     default:

@@ -55,9 +55,46 @@ export const DOCTOR_OPTIONS = {
   's3-ca-bundle': { type: 'string' },
 } as const;
 
+export interface MigrateFlags extends CommonFlags {
+  to: string;
+  bucket?: string;
+  endpoint?: string;
+  region?: string;
+  account?: string;
+  pathStyle?: boolean;
+  rootTemplate?: string;
+  secretName?: string;
+  cloneSecretFrom?: { namespace: string; name: string };
+  dryRun: boolean;
+  yes: boolean;
+  force: boolean;
+  rollback: boolean;
+  iamPolicyDir?: string;
+  outDir?: string;
+}
+
+export const MIGRATE_OPTIONS = {
+  ...COMMON_OPTIONS,
+  to: { type: 'string' },
+  bucket: { type: 'string' },
+  endpoint: { type: 'string' },
+  region: { type: 'string' },
+  account: { type: 'string' },
+  'path-style': { type: 'string' },
+  'root-template': { type: 'string' },
+  'secret-name': { type: 'string' },
+  'clone-secret-from': { type: 'string' },
+  'dry-run': { type: 'boolean' },
+  yes: { type: 'boolean' },
+  force: { type: 'boolean' },
+  rollback: { type: 'boolean' },
+  'iam-policy-dir': { type: 'string' },
+  'out-dir': { type: 'string' },
+} as const;
+
 type Values = Record<string, string | boolean | string[] | undefined>;
 
-function parse(argv: string[], options: typeof COMMON_OPTIONS | typeof DOCTOR_OPTIONS): { values: Values; help: boolean } {
+function parse(argv: string[], options: typeof COMMON_OPTIONS | typeof DOCTOR_OPTIONS | typeof MIGRATE_OPTIONS): { values: Values; help: boolean } {
   try {
     const { values, positionals } = parseArgs({ args: argv, options, strict: true, allowPositionals: true });
     if (positionals.length > 0) throw new PluginError(`unexpected argument '${positionals[0]}' (flags take values as --flag VALUE)`);
@@ -122,5 +159,31 @@ export function parseDoctor(argv: string[]): { flags: DoctorFlags; help: boolean
   };
   const ca = str(values['s3-ca-bundle']);
   if (ca !== undefined) flags.s3CaBundle = ca;
+  return { flags, help };
+}
+
+export function parseMigrate(argv: string[]): { flags: MigrateFlags; help: boolean } {
+  const { values, help } = parse(argv, MIGRATE_OPTIONS);
+  if (help) return { flags: {} as MigrateFlags, help };
+  const rollback = values.rollback === true;
+  const to = str(values.to);
+  if (!rollback && to === undefined) throw new PluginError('--to is required (only --to s3 is supported)');
+  if (to !== undefined && to !== 's3') throw new PluginError(`--to must be s3, got '${to}'`);
+  const flags: MigrateFlags = { ...common(values), to: to ?? 's3', dryRun: values['dry-run'] === true, yes: values.yes === true, force: values.force === true, rollback };
+  const pathStyle = str(values['path-style']);
+  if (pathStyle !== undefined) {
+    if (pathStyle !== 'true' && pathStyle !== 'false') throw new PluginError(`--path-style must be true or false, got '${pathStyle}'`);
+    flags.pathStyle = pathStyle === 'true';
+  }
+  const clone = str(values['clone-secret-from']);
+  if (clone !== undefined) {
+    const [namespace, name, extra] = clone.split('/');
+    if (namespace === undefined || name === undefined || extra !== undefined || namespace === '' || name === '') throw new PluginError(`--clone-secret-from must be NAMESPACE/NAME, got '${clone}'`);
+    flags.cloneSecretFrom = { namespace, name };
+  }
+  for (const [key, flag] of [['bucket', 'bucket'], ['endpoint', 'endpoint'], ['region', 'region'], ['account', 'account'], ['rootTemplate', 'root-template'], ['secretName', 'secret-name'], ['iamPolicyDir', 'iam-policy-dir'], ['outDir', 'out-dir']] as const) {
+    const v = str(values[flag]);
+    if (v !== undefined) flags[key] = v;
+  }
   return { flags, help };
 }

@@ -9,7 +9,7 @@ Usage:
 Commands:
   inspect     show each namespace's artifact settings and where every value comes from
   doctor      find what will break runs, hide artifacts, or let one team read another's artifacts
-  migrate     move namespaces to an external S3 store (not available yet)
+  migrate     move namespaces to an external S3 store (plan, backup, apply, rollback)
   version     print the plugin version
 
 Flags go after the command (kubectl refuses flags before a plugin name):
@@ -64,5 +64,37 @@ Doctor:
       --service-account NAME   the pipeline runner service account for token checks (default default-editor)
 `;
 
-export const MIGRATE_HELP = `kubectl kfstore migrate --to s3 is not available in this version.
+export const MIGRATE_HELP = `kubectl kfstore migrate: move profile namespaces to an external S3 store
+
+Usage:
+  kubectl kfstore migrate --to s3 --bucket B [--endpoint URL|aws|gcs|r2|oss|ibm] [--region R] [flags]
+  kubectl kfstore migrate --rollback -n NS | -A
+
+Plans kfp-launcher, artifact-repositories and the credentials Secret per namespace, prints the
+plan and its diff, backs up what it changes into the Secret kfstore-migrate-backup, then applies
+with optimistic concurrency (a namespace edited since the plan is left as it was).
+
+Target:
+      --to s3                  required
+      --bucket B               the bucket
+      --endpoint E             a URL or aws (default), gcs, r2, oss, ibm
+      --region R               required for aws, oss, ibm
+      --account A              Cloudflare account id (r2)
+      --path-style true|false  override the provider's addressing style
+      --root-template T        default s3://{bucket}/v2/artifacts/{profile}
+      --secret-name T          default kfstore-object-store--{profile}
+      --clone-secret-from NS/NAME  copy the credentials from this Secret (NAME may use {profile})
+      --policy FILE            take bucket, endpoint, region and root from a StorePolicy
+
+Flags:
+  -n, --namespace NS           one namespace; -A every profile namespace; -l SELECTOR
+  -f, --filename PATH          offline: edit the manifests in place (no backup: they are in git);
+                               new objects go to kfstore-migrate-<namespace>.yaml, Secrets as templates
+      --out-dir DIR            with -f: write the whole tree there instead of editing in place
+      --dry-run                print the plan and diff, change nothing
+      --yes                    do not ask for confirmation
+      --force                  migrate even with runs in progress
+      --rollback               restore what kfstore-migrate-backup saved, then delete it
+      --iam-policy-dir DIR     write <namespace>.json and backend.json IAM policies
+  -o, --output FORMAT          table (default), json or yaml for the plan
 `;

@@ -1,0 +1,89 @@
+// kubectl kfstore migrate --to s3: plan every namespace in scope, print the plan, its diff and the
+// IAM policies, then (after confirmation) back up and apply per namespace; --rollback restores.
+import { indexSnapshot } from '../../settings/cluster/snapshot.ts';
+import { planNamespace } from '../../settings/migrate/plan.ts';
+import { blocks, preflight } from '../../settings/migrate/preflight.ts';
+import { parseMigrate } from '../cli/args.ts';
+import type { MigrateFlags } from '../cli/args.ts';
+import { EXIT_FINDINGS, EXIT_OK, PluginError } from '../cli/errors.ts';
+import { MIGRATE_HELP } from '../cli/help.ts';
+import { render } from '../cli/output.ts';
+import { applyNamespace } from '../migrate/apply.ts';
+import { confirm } from '../migrate/confirm.ts';
+import { rewriteManifests } from '../migrate/offline.ts';
+import { findingsText, iamPolicies, planDocument, planText } from '../migrate/report.ts';
+import { rollback } from '../migrate/rollback.ts';
+import { targetFrom } from '../migrate/target.ts';
+import { openSource, readPolicyFile } from './source.ts';
+
+export async function migrate(argv: string[]): Promise<number> {
+  const { flags, help } = parseMigrate(argv);
+  if (help) {
+    process.stdout.write(MIGRATE_HELP);
+    return EXIT_OK;
+  }
+  if (flags.rollback) return rollbackCommand(flags);
+  // Target errors come before any cluster access: nothing is read or written with a bad target.
+  const target = targetFrom(flags, readPolicyFile(flags.policy));
+  const source = await openSource(flags, { workflows: true });
+  const index = indexSnapshot(source.snapshot);
+  // Human text goes to stderr when stdout carries the machine-readable plan.
+  const human = (text: string): boolean => (flags.output === 'table' ? process.stdout : process.stderr).write(text);
+  const findings = preflight(index, source.namespaces, target, { force: flags.force });
+  human(findingsText(findings));
+  if (blocks(findings)) {
+    human(`migrate: pre-flight found errors; nothing was changed\n`);
+    return EXIT_FINDINGS;
+  }
+  const plans = source.namespaces.map((ns) => planNamespace(index, ns, target));
+  if (flags.output === 'table') process.stdout.write(planText(plans));
+  else {
+    process.stdout.write(render(flags.output, planDocument(target, plans), () => ''));
+    process.stderr.write(planText(plans));
+  }
+  human(iamPolicies(target, source.namespaces, flags.iamPolicyDir));
+  const pending = plans.filter((p) => p.changes.some((c) => c.action !== 'unchanged'));
+  const count = pending.reduce((n, p) => n + p.changes.filter((c) => c.action !== 'unchanged').length, 0);
+  if (pending.length === 0) {
+    human('nothing to do: every namespace is already migrated\n');
+    return EXIT_OK;
+  }
+  if (flags.dryRun) {
+    human(`dry run: ${count} changes in ${pending.length} namespaces planned, nothing changed\n`);
+    return EXIT_OK;
+  }
+  if (flags.filenames.length > 0) {
+    // Offline: the files are in git, so no prompt and no backup.
+    const written = rewriteManifests(flags.filenames, pending, flags.namespace ?? 'default', flags.outDir);
+    human(`wrote ${written.length} files:\n${written.map((f) => `  ${f}\n`).join('')}`);
+    return EXIT_OK;
+  }
+  if (!flags.yes && !(await confirm(`apply ${count} changes in ${pending.length} namespaces? [y/N] `))) {
+    human('not applied\n');
+    return EXIT_OK;
+  }
+  const api = source.api;
+  if (api === undefined) throw new PluginError('no cluster to apply to');
+  const stamp = new Date().toISOString();
+  const targetText = `${target.endpoint} ${target.bucket} ${target.rootTemplate}`;
+  let conflicts = 0;
+  for (const plan of pending) {
+    const out = await applyNamespace(api, plan, targetText, stamp);
+    for (const note of out.notes) human(`note: ${note}\n`);
+    if (out.ok) human(`${plan.namespace}: applied ${out.written} changes (backup in kfstore-migrate-backup)\n`);
+    else {
+      conflicts++;
+      process.stderr.write(`error: ${out.message}\n`);
+    }
+  }
+  return conflicts > 0 ? EXIT_FINDINGS : EXIT_OK;
+}
+
+async function rollbackCommand(flags: MigrateFlags): Promise<number> {
+  if (flags.filenames.length > 0) throw new PluginError('--rollback works on a cluster, not on -f manifests (the files are in git)');
+  const source = await openSource(flags);
+  if (source.api === undefined) throw new PluginError('no cluster to roll back');
+  if (!flags.yes && !flags.dryRun && !(await confirm(`roll back the migration in ${source.namespaces.length} namespaces? [y/N] `))) return EXIT_OK;
+  process.stdout.write(await rollback(source.api, source.namespaces, flags.dryRun));
+  return EXIT_OK;
+}

@@ -1,0 +1,107 @@
+// -f without --dry-run: the plan written into the manifests instead of a cluster. Documents the plan
+// updates are edited in place through the `yaml` Document API (other documents, keys and comments
+// stay); objects the files do not hold go to kfstore-migrate-<ns>.yaml. Secrets are written as
+// templates with empty values. With --out-dir every file is written there under its relative path
+// (a complete tree to review or lint); without it, changed files are rewritten in place.
+import { mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, join, relative } from 'node:path';
+import { isMap, parseAllDocuments, stringify } from 'yaml';
+import type { Document } from 'yaml';
+import type { NamespacePlan, ObjectChange, PlannedObject } from '../../settings/migrate/plan.ts';
+
+const MANIFEST = /\.(ya?ml|json)$/i;
+/** Multi-line values (providers, Argo's repository) as literal blocks, never folded. */
+const YAML_OUT = { blockQuote: 'literal', lineWidth: 0 } as const;
+
+interface Found {
+  file: string;
+  root: string;
+}
+
+export function rewriteManifests(paths: string[], plans: NamespacePlan[], defaultNamespace: string, outDir: string | undefined): string[] {
+  const pending = new Map<string, { ns: string; change: ObjectChange }>();
+  for (const p of plans) for (const c of p.changes) if (c.action !== 'unchanged') pending.set(id(c.kind, p.namespace, c.name), { ns: p.namespace, change: c });
+  const written: string[] = [];
+  const files = paths.flatMap((p) => walk(p, statSync(p).isDirectory() ? p : dirname(p)));
+  for (const { file, root } of files) {
+    const text = readFileSync(file, 'utf8');
+    let changed = false;
+    const docs = parseAllDocuments(text);
+    const list = Array.isArray(docs) ? docs : [];
+    // Unchanged documents keep their exact text: only an edited one is printed again.
+    const pieces: string[] = [];
+    let from = 0;
+    for (const doc of list) {
+      const to = doc.range[2];
+      const source = text.slice(from, to);
+      from = to;
+      pieces.push(source);
+      const kind = doc.get('kind');
+      const name = doc.getIn(['metadata', 'name']);
+      const nsValue = doc.getIn(['metadata', 'namespace']);
+      if (typeof kind !== 'string' || typeof name !== 'string') continue;
+      const key = id(kind, typeof nsValue === 'string' ? nsValue : defaultNamespace, name);
+      const hit = pending.get(key);
+      if (hit === undefined) continue;
+      edit(doc, hit.change.after);
+      pending.delete(key);
+      changed = true;
+      // A JSON manifest stays JSON (comments cannot exist there to keep).
+      pieces[pieces.length - 1] = /\.json$/i.test(file) ? `${JSON.stringify(doc.toJS(), null, 2)}\n` : `${source.startsWith('\n') ? '\n' : ''}${doc.toString(YAML_OUT)}`;
+    }
+    pieces.push(text.slice(from));
+    const out = outDir === undefined ? file : join(outDir, relative(root, file));
+    if (outDir === undefined && !changed) continue;
+    mkdirSync(dirname(out), { recursive: true });
+    writeFileSync(out, changed ? pieces.join('') : text);
+    if (changed) written.push(out);
+  }
+  const base = outDir ?? files[0]?.root ?? '.';
+  const byNs = new Map<string, PlannedObject[]>();
+  for (const { ns, change } of pending.values()) byNs.set(ns, [...(byNs.get(ns) ?? []), manifest(change.after)]);
+  for (const [ns, objects] of byNs) {
+    const file = join(base, `kfstore-migrate-${ns}.yaml`);
+    mkdirSync(dirname(file), { recursive: true });
+    writeFileSync(file, `# Written by kubectl kfstore migrate. Secrets are templates: fill their empty values.\n${objects.map((o) => stringify(o, YAML_OUT)).join('---\n')}`);
+    written.push(file);
+  }
+  return written;
+}
+
+function id(kind: string, ns: string, name: string): string {
+  return `${kind}/${ns}/${name}`;
+}
+
+/** Only the keys the plan sets are touched, so comments on the rest survive. */
+function edit(doc: Document, after: PlannedObject): void {
+  for (const [k, v] of Object.entries(after.metadata.labels ?? {})) if (doc.getIn(['metadata', 'labels', k]) !== v) doc.setIn(['metadata', 'labels', k], v);
+  for (const [k, v] of Object.entries(after.metadata.annotations ?? {})) if (doc.getIn(['metadata', 'annotations', k]) !== v) doc.setIn(['metadata', 'annotations', k], v);
+  for (const [k, v] of Object.entries(after.data ?? {})) {
+    if (after.kind === 'Secret') continue;
+    if (doc.getIn(['data', k]) !== v) doc.setIn(['data', k], v);
+  }
+  // Secret keys to fill: added empty, existing values untouched.
+  for (const k of Object.keys(after.stringData ?? {})) {
+    const data = doc.get('data');
+    if (isMap(data) && data.has(k)) continue;
+    doc.setIn(['stringData', k], '');
+  }
+}
+
+function manifest(after: PlannedObject): PlannedObject {
+  if (after.kind !== 'Secret') return after;
+  const { data: _kept, ...rest } = after;
+  return { ...rest, stringData: { ...after.stringData } };
+}
+
+function walk(path: string, root: string): Found[] {
+  if (!statSync(path).isDirectory()) return [{ file: path, root }];
+  return readdirSync(path)
+    .sort()
+    .filter((n) => !n.startsWith('.'))
+    .flatMap((n) => {
+      const child = join(path, n);
+      if (statSync(child).isDirectory()) return walk(child, root);
+      return MANIFEST.test(n) ? [{ file: child, root }] : [];
+    });
+}
