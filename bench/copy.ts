@@ -8,6 +8,7 @@ import { promisify } from 'node:util';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { targetFromSession } from '../plugin/s3/target.ts';
 import { startSwift } from '../test/support/swift/server.ts';
+import { rcloneEnv } from '../test/support/rclone.ts';
 import { adminClient, seedBucket } from '../test/support/swift/seed.ts';
 import { formatTable } from './lib/table.ts';
 
@@ -57,20 +58,7 @@ export async function runCopyBench(opts: { small: number; smallKiB: number; larg
     if (k.copied !== objects || k.failures !== 0) throw new Error(`kfstore copied ${k.copied}/${objects} with ${k.failures} failures`);
 
     opts.log('copy: rclone copy, --transfers 8');
-    const env: Record<string, string> = {};
-    for (const [key, v] of Object.entries(process.env)) if (v !== undefined && !key.startsWith('AWS_')) env[key] = v;
-    for (const [remote, account] of [['SRC', 'src'], ['DST', 'r']] as const) {
-      const c = swift.credentials(account, 'u');
-      Object.assign(env, {
-        [`RCLONE_CONFIG_${remote}_TYPE`]: 's3',
-        [`RCLONE_CONFIG_${remote}_PROVIDER`]: 'Other',
-        [`RCLONE_CONFIG_${remote}_ENDPOINT`]: swift.endpoint,
-        [`RCLONE_CONFIG_${remote}_ACCESS_KEY_ID`]: c.accessKeyId,
-        [`RCLONE_CONFIG_${remote}_SECRET_ACCESS_KEY`]: c.secretAccessKey,
-        [`RCLONE_CONFIG_${remote}_REGION`]: 'us-east-1',
-        [`RCLONE_CONFIG_${remote}_FORCE_PATH_STYLE`]: 'true',
-      });
-    }
+    const env = rcloneEnv(swift, { src: ['src', 'u'], dst: ['r', 'u'] });
     const started = performance.now();
     await run('rclone', ['copy', 'src:data/v2/artifacts/team-a', 'dst:data/v2/artifacts/team-a', '--transfers', '8', '--config', '/dev/null'], { env, maxBuffer: 1 << 20 });
     const rcloneMs = performance.now() - started;

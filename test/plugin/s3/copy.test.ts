@@ -17,6 +17,7 @@ import type { S3Target } from '../../../plugin/s3/target.ts';
 import { adminClient, seedBucket } from '../../support/swift/seed.ts';
 import { startSwift } from '../../support/swift/server.ts';
 import type { SwiftServer } from '../../support/swift/server.ts';
+import { rcloneEnv } from '../../support/rclone.ts';
 
 const ACCOUNTS = [
   { account: 'teama', user: 'alice', secret: 'alice-secret' },
@@ -135,21 +136,7 @@ describe('copyPrefix on Swift (teama → teamb)', { timeout: 240_000 }, () => {
   });
 
   it('passes an independent rclone check (bytes compared with --download)', async () => {
-    // Without the host's AWS_* variables: rclone's SDK fails on AWS_CA_BUNDLE with its own transport.
-    const env: Record<string, string> = {};
-    for (const [k, v] of Object.entries(process.env)) if (v !== undefined && !k.startsWith('AWS_')) env[k] = v;
-    for (const [remote, account, user] of [['SRC', 'teama', 'alice'], ['DST', 'teamb', 'bob']] as const) {
-      const c = swift.credentials(account, user);
-      Object.assign(env, {
-        [`RCLONE_CONFIG_${remote}_TYPE`]: 's3',
-        [`RCLONE_CONFIG_${remote}_PROVIDER`]: 'Other',
-        [`RCLONE_CONFIG_${remote}_ENDPOINT`]: swift.endpoint,
-        [`RCLONE_CONFIG_${remote}_ACCESS_KEY_ID`]: c.accessKeyId,
-        [`RCLONE_CONFIG_${remote}_SECRET_ACCESS_KEY`]: c.secretAccessKey,
-        [`RCLONE_CONFIG_${remote}_REGION`]: 'us-east-1',
-        [`RCLONE_CONFIG_${remote}_FORCE_PATH_STYLE`]: 'true',
-      });
-    }
+    const env = rcloneEnv(swift, { src: ['teama', 'alice'], dst: ['teamb', 'bob'] });
     const args = ['check', `src:src/${SRC_PREFIX}`, `dst:dst/${DST_PREFIX}`, '--one-way', '--config', '/dev/null'];
     // Default mode compares MD5 ETags: the multipart targets have none, so rclone cannot hash them.
     const hashed = await execFileP('rclone', args, { env });
