@@ -69,6 +69,8 @@ export interface MigrateFlags extends CommonFlags {
   yes: boolean;
   force: boolean;
   rollback: boolean;
+  copyArtifacts: boolean;
+  skipTargetCheck: boolean;
   iamPolicyDir?: string;
   outDir?: string;
 }
@@ -88,6 +90,8 @@ export const MIGRATE_OPTIONS = {
   yes: { type: 'boolean' },
   force: { type: 'boolean' },
   rollback: { type: 'boolean' },
+  'copy-artifacts': { type: 'boolean' },
+  'skip-target-check': { type: 'boolean' },
   'iam-policy-dir': { type: 'string' },
   'out-dir': { type: 'string' },
 } as const;
@@ -169,7 +173,7 @@ export function parseMigrate(argv: string[]): { flags: MigrateFlags; help: boole
   const to = str(values.to);
   if (!rollback && to === undefined) throw new PluginError('--to is required (only --to s3 is supported)');
   if (to !== undefined && to !== 's3') throw new PluginError(`--to must be s3, got '${to}'`);
-  const flags: MigrateFlags = { ...common(values), to: to ?? 's3', dryRun: values['dry-run'] === true, yes: values.yes === true, force: values.force === true, rollback };
+  const flags: MigrateFlags = { ...common(values), to: to ?? 's3', dryRun: values['dry-run'] === true, yes: values.yes === true, force: values.force === true, rollback, copyArtifacts: values['copy-artifacts'] === true, skipTargetCheck: values['skip-target-check'] === true };
   const pathStyle = str(values['path-style']);
   if (pathStyle !== undefined) {
     if (pathStyle !== 'true' && pathStyle !== 'false') throw new PluginError(`--path-style must be true or false, got '${pathStyle}'`);

@@ -95,6 +95,9 @@ Flags:
       --yes                    do not ask for confirmation
       --force                  migrate even with runs in progress
       --rollback               restore what kfstore-migrate-backup saved, then delete it
+      --copy-artifacts         before switching a namespace, copy its objects (same keys) from the
+                               current store to the target bucket (verified, resumable; cluster only)
+      --skip-target-check      do not HeadBucket the target first (this machine cannot reach it)
       --iam-policy-dir DIR     write <namespace>.json and backend.json IAM policies
   -o, --output FORMAT          table (default), json or yaml for the plan
 `;

@@ -9,6 +9,8 @@ import { EXIT_FINDINGS, EXIT_OK, PluginError } from '../cli/errors.ts';
 import { MIGRATE_HELP } from '../cli/help.ts';
 import { render } from '../cli/output.ts';
 import { applyNamespace } from '../migrate/apply.ts';
+import { checkTarget, copyArtifacts, countObjects, currentLocation, mb, sameLocation, targetCredentials, targetS3 } from '../migrate/artifacts.ts';
+import type { S3Target } from '../s3/target.ts';
 import { confirm } from '../migrate/confirm.ts';
 import { rewriteManifests } from '../migrate/offline.ts';
 import { findingsText, iamPolicies, planDocument, planText } from '../migrate/report.ts';
@@ -23,9 +25,10 @@ export async function migrate(argv: string[]): Promise<number> {
     return EXIT_OK;
   }
   if (flags.rollback) return rollbackCommand(flags);
+  if (flags.copyArtifacts && flags.filenames.length > 0) throw new PluginError('--copy-artifacts needs a cluster (it copies the objects the cluster points at), not -f manifests');
   // Target errors come before any cluster access: nothing is read or written with a bad target.
   const target = targetFrom(flags, readPolicyFile(flags.policy));
-  const source = await openSource(flags, { workflows: true });
+  const source = await openSource(flags, { workflows: true, secretValues: true });
   const index = indexSnapshot(source.snapshot);
   // Human text goes to stderr when stdout carries the machine-readable plan.
   const human = (text: string): boolean => (flags.output === 'table' ? process.stdout : process.stderr).write(text);
@@ -48,6 +51,50 @@ export async function migrate(argv: string[]): Promise<number> {
     human('nothing to do: every namespace is already migrated\n');
     return EXIT_OK;
   }
+  // The target bucket, with the target credentials and the planned session, before any write.
+  const targets = new Map<string, S3Target>();
+  if (flags.filenames.length === 0) {
+    const checked = new Map<string, string | undefined>();
+    let bad = 0;
+    for (const plan of pending) {
+      const creds = await targetCredentials(source, plan, target);
+      if (creds === undefined) {
+        if (flags.copyArtifacts) throw new PluginError(`--copy-artifacts: the target credentials for ${plan.namespace} are not known (use --clone-secret-from, or fill Secret ${plan.secretName} first); nothing was changed`);
+        human(`note: ${plan.namespace}: the target credentials are not known yet (Secret ${plan.secretName} is a template), so ${target.endpoint} bucket ${target.bucket} could not be checked\n`);
+        continue;
+      }
+      const s3 = targetS3(target, creds);
+      if (flags.skipTargetCheck) {
+        targets.set(plan.namespace, s3);
+        continue;
+      }
+      const key = `${creds.accessKeyId}\u0000${creds.secretAccessKey}`;
+      if (!checked.has(key)) checked.set(key, await checkTarget(s3, target.bucket));
+      const problem = checked.get(key);
+      if (problem !== undefined) {
+        bad++;
+        process.stderr.write(`error: ${plan.namespace}: target check failed: ${problem}\n`);
+      } else targets.set(plan.namespace, s3);
+    }
+    if (bad > 0) {
+      human(`migrate: the target check failed in ${bad} namespaces; nothing was changed\n`);
+      return EXIT_FINDINGS;
+    }
+    if (flags.skipTargetCheck) human(`note: --skip-target-check: ${target.endpoint} bucket ${target.bucket} was not checked\n`);
+    else if (targets.size > 0) human(`target ${target.endpoint} bucket ${target.bucket}: reachable with the target credentials (${targets.size} namespaces)\n`);
+  }
+  if (flags.dryRun && flags.copyArtifacts) {
+    for (const plan of pending) {
+      const from = currentLocation(index, source, plan.namespace);
+      if ('error' in from) {
+        human(`${plan.namespace}: artifacts cannot be copied: ${from.error}\n`);
+        continue;
+      }
+      const n = await countObjects(from);
+      if ('error' in n) human(`${plan.namespace}: artifacts cannot be listed: ${n.error}\n`);
+      else human(`${plan.namespace}: would copy ${n.objects} objects (${mb(n.bytes)} MB) from ${from.target.endpoint ?? 'AWS S3'} ${from.bucket}/${from.prefix} to ${target.bucket}/${from.prefix}\n`);
+    }
+  }
   if (flags.dryRun) {
     human(`dry run: ${count} changes in ${pending.length} namespaces planned, nothing changed\n`);
     return EXIT_OK;
@@ -68,6 +115,27 @@ export async function migrate(argv: string[]): Promise<number> {
   const targetText = `${target.endpoint} ${target.bucket} ${target.rootTemplate}`;
   let conflicts = 0;
   for (const plan of pending) {
+    if (flags.copyArtifacts) {
+      const s3 = targets.get(plan.namespace);
+      const from = currentLocation(index, source, plan.namespace);
+      if (s3 === undefined || 'error' in from) {
+        conflicts++;
+        process.stderr.write(`error: ${plan.namespace}: artifacts cannot be copied: ${'error' in from ? from.error : 'no checked target'}; nothing was changed in ${plan.namespace}\n`);
+        continue;
+      }
+      const to = { target: s3, bucket: target.bucket, prefix: from.prefix };
+      if (sameLocation(from, to)) human(`${plan.namespace}: artifacts are already in ${target.bucket} at the target endpoint; nothing to copy\n`);
+      else {
+        const sum = await copyArtifacts(plan.namespace, from, to);
+        human(`${plan.namespace}: artifacts: ${sum.copied} copied, ${sum.skipped} skipped (already at the target), ${mb(sum.bytes)} MB, ${sum.failures.length} failed\n`);
+        if (sum.failures.length > 0 || sum.aborted) {
+          conflicts++;
+          for (const f of sum.failures.slice(0, 10)) process.stderr.write(`error: ${plan.namespace}: ${f.key}: ${f.reason}\n`);
+          process.stderr.write(`error: ${plan.namespace}: the artifact copy failed; its configuration was not changed (re-run to resume the copy)\n`);
+          continue;
+        }
+      }
+    }
     const out = await applyNamespace(api, plan, targetText, stamp);
     for (const note of out.notes) human(`note: ${note}\n`);
     if (out.ok) human(`${plan.namespace}: applied ${out.written} changes (backup in kfstore-migrate-backup)\n`);

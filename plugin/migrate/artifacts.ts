@@ -1,0 +1,122 @@
+// The target check and --copy-artifacts: HeadBucket on the target bucket with the target
+// credentials, exactly as the planned session connects, before any write; and the copy of a
+// namespace's objects from its current root (current session and Secret) to the target bucket under
+// the same keys, before its configuration is switched. Secret values only sign requests.
+import { HeadBucketCommand } from '@aws-sdk/client-s3';
+import type { KubeApi } from '../../kube/api.ts';
+import type { SnapshotIndex } from '../../settings/cluster/snapshot.ts';
+import { namespaceView } from '../../settings/inspect/namespace-view.ts';
+import { parsePipelineRoot } from '../../settings/kfp/pipeline-root.ts';
+import type { NamespacePlan } from '../../settings/migrate/plan.ts';
+import type { MigrationTarget } from '../../settings/migrate/target.ts';
+import type { Source } from '../commands/source.ts';
+import { secretValue } from '../secrets/facts.ts';
+import { makeS3Client } from '../s3/client.ts';
+import { listPrefix } from '../s3/copy/list.ts';
+import { copyPrefix } from '../s3/copy/run.ts';
+import type { CopyProgress, CopySummary, Location } from '../s3/copy/run.ts';
+import { describeS3Error } from '../s3/errors.ts';
+import { targetFromSession } from '../s3/target.ts';
+import type { S3Credentials, S3Target } from '../s3/target.ts';
+import { readObject } from './objects.ts';
+
+type RawSecret = { data?: Record<string, string> | null; stringData?: Record<string, string> | null };
+
+/** The target credentials the planned Secret will hold, when they are known (cloned or already filled). */
+export async function targetCredentials(source: Source, plan: NamespacePlan, target: MigrationTarget): Promise<S3Credentials | undefined> {
+  const secret = plan.changes.find((c) => c.kind === 'Secret');
+  let raw: RawSecret | undefined;
+  if (secret?.cloneFrom !== undefined) {
+    const { namespace, name } = secret.cloneFrom;
+    raw = source.rawSecrets.get(`${namespace}/${name}`);
+    if (raw === undefined && source.api !== undefined) raw = await readObject(source.api, 'Secret', namespace, name);
+  } else raw = source.rawSecrets.get(`${plan.namespace}/${plan.secretName}`);
+  if (raw === undefined) return undefined;
+  const accessKeyId = secretValue(raw, target.secret.accessKeyKey);
+  const secretAccessKey = secretValue(raw, target.secret.secretKeyKey);
+  if (accessKeyId === undefined || secretAccessKey === undefined || accessKeyId === '' || secretAccessKey === '') return undefined;
+  return { accessKeyId, secretAccessKey };
+}
+
+/** The connection the planned kfp-launcher's session gives (providersText's fields). */
+export function targetS3(target: MigrationTarget, credentials: S3Credentials): S3Target {
+  return targetFromSession({ endpoint: target.endpoint, region: target.region, disableSSL: String(target.disableSSL), forcePathStyle: String(target.forcePathStyle) }, credentials);
+}
+
+/** undefined when the bucket answers; else one line naming endpoint and bucket. */
+export async function checkTarget(s3: S3Target, bucket: string): Promise<string | undefined> {
+  const client = makeS3Client(s3, { timeoutMs: 10_000 });
+  try {
+    await client.send(new HeadBucketCommand({ Bucket: bucket }));
+    return undefined;
+  } catch (e) {
+    return describeS3Error(e, { op: 'HeadBucket', target: s3, bucket }).message;
+  } finally {
+    client.destroy();
+  }
+}
+
+/** The namespace's current root as KFP's launcher reads it, with the current Secret's values. */
+export function currentLocation(index: SnapshotIndex, source: Source, namespace: string): Location | { error: string } {
+  const view = namespaceView(index, namespace);
+  if (!view.session.ok) return { error: 'KFP computes no session for the current root' };
+  const session = view.session.value;
+  if (session.provider === 'gs') return { error: 'the current root is gs:// (only S3 roots can be copied)' };
+  const root = parsePipelineRoot(view.pipelineRoot.value);
+  if (!root.ok) return { error: root.error };
+  const use = view.credentials.secret;
+  if (use === undefined) return { error: 'the current session uses fromEnv credentials, which exist only inside the pipeline pods' };
+  const raw = source.rawSecrets.get(`${namespace}/${use.name}`);
+  const access = use.keys.find((k) => k.role === 'accessKeyKey');
+  const secret = use.keys.find((k) => k.role === 'secretKeyKey');
+  const accessKeyId = raw !== undefined && access !== undefined ? secretValue(raw, access.key) : undefined;
+  const secretAccessKey = raw !== undefined && secret !== undefined ? secretValue(raw, secret.key) : undefined;
+  if (accessKeyId === undefined || secretAccessKey === undefined) return { error: `Secret ${use.name} or its keys are not readable` };
+  try {
+    return { target: targetFromSession(session.params, { accessKeyId, secretAccessKey }), bucket: root.value.bucket, prefix: root.value.prefix };
+  } catch (e) {
+    return { error: `the current session cannot be used: ${e instanceof Error ? e.message : String(e)}` };
+  }
+}
+
+export function sameLocation(a: Location, b: Location): boolean {
+  return a.bucket === b.bucket && (a.target.endpoint ?? '') === (b.target.endpoint ?? '') && a.target.region === b.target.region;
+}
+
+/** --dry-run: what a copy would read (list only). */
+export async function countObjects(from: Location): Promise<{ objects: number; bytes: number } | { error: string }> {
+  const client = makeS3Client(from.target, { timeoutMs: 30_000 });
+  let objects = 0;
+  let bytes = 0;
+  try {
+    for await (const o of listPrefix(client, from.bucket, from.prefix)) {
+      objects++;
+      bytes += o.size;
+    }
+    return { objects, bytes };
+  } catch (e) {
+    return { error: describeS3Error(e, { op: 'ListObjectsV2', target: from.target, bucket: from.bucket }).message };
+  } finally {
+    client.destroy();
+  }
+}
+
+export function mb(bytes: number): string {
+  return (bytes / (1024 * 1024)).toFixed(1);
+}
+
+/** Copies with a throttled progress line on stderr (rewritten in place on a TTY). */
+export async function copyArtifacts(namespace: string, from: Location, to: Location): Promise<CopySummary> {
+  const tty = process.stderr.isTTY === true;
+  let last = 0;
+  const line = (p: CopyProgress): string => `${namespace}: copying: ${p.objects} objects, ${mb(p.bytes)} MB${p.totalKnown !== undefined ? ` of ${p.totalKnown.objects} objects, ${mb(p.totalKnown.bytes)} MB` : ''}, ${p.skipped} skipped, ${p.failed} failed`;
+  const onProgress = (p: CopyProgress): void => {
+    const now = Date.now();
+    if (now - last < (tty ? 250 : 2000)) return;
+    last = now;
+    process.stderr.write(tty ? `\r${line(p)}\x1b[K` : `${line(p)}\n`);
+  };
+  const summary = await copyPrefix({ source: from, destination: to, concurrency: 8, onProgress });
+  if (tty && last !== 0) process.stderr.write('\r\x1b[K');
+  return summary;
+}

@@ -1,0 +1,200 @@
+// migrate --copy-artifacts and the target check, through real kubectl against the test API server
+// and a real Swift with two accounts: src:u holds the namespace's current artifacts, dst:u the
+// target bucket. Objects are verified with an independent SDK client and `rclone check --download`.
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { createHash, randomBytes } from 'node:crypto';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { after, afterEach, before, describe, it } from 'node:test';
+import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand } from '@aws-sdk/client-s3';
+import type { S3Client } from '@aws-sdk/client-s3';
+import { startKubeApiServer } from '../support/kube-apiserver/index.ts';
+import type { KubeApiServer, KubeObject } from '../support/kube-apiserver/index.ts';
+import { kfstore } from '../support/plugin.ts';
+import { rcloneEnv } from '../support/rclone.ts';
+import { adminClient, deleteKeys, listKeys, seedBucket } from '../support/swift/seed.ts';
+import { startSwift } from '../support/swift/server.ts';
+import type { SwiftServer } from '../support/swift/server.ts';
+
+const SRC_SECRET = 'CANARYsrcSecret1';
+const DST_SECRET = 'CANARYdstSecret2';
+const WRONG_SECRET = 'CANARYwrongSecret3';
+const CANARIES = [SRC_SECRET, DST_SECRET, WRONG_SECRET];
+const PREFIX = 'v2/artifacts/team-a/';
+const MiB = 1024 * 1024;
+const execFileP = promisify(execFile);
+
+let swift: SwiftServer;
+let src: S3Client;
+let dst: S3Client;
+const bodies = new Map<string, Buffer>();
+let server: KubeApiServer | undefined;
+
+function sha(b: Uint8Array): string {
+  return createHash('sha256').update(b).digest('hex');
+}
+
+function objects(cloneSecret: string): KubeObject[] {
+  const providers = [
+    's3:',
+    '  default:',
+    `    endpoint: ${swift.endpoint}`,
+    '    region: us-east-1',
+    '    disableSSL: true',
+    '    forcePathStyle: true',
+    '    credentials:',
+    '      fromEnv: false',
+    '      secretRef: {secretName: src-keys, accessKeyKey: AWS_ACCESS_KEY_ID, secretKeyKey: AWS_SECRET_ACCESS_KEY}',
+    '',
+  ].join('\n');
+  return [
+    { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'team-a', labels: { 'pipelines.kubeflow.org/enabled': 'true' } } },
+    { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'kubeflow' } },
+    { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'kfp-launcher', namespace: 'team-a' }, data: { defaultPipelineRoot: 's3://src-bucket/v2/artifacts/team-a', providers } },
+    { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'src-keys', namespace: 'team-a' }, stringData: { AWS_ACCESS_KEY_ID: 'src:u', AWS_SECRET_ACCESS_KEY: SRC_SECRET } },
+    { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'dst-keys', namespace: 'kubeflow' }, stringData: { AWS_ACCESS_KEY_ID: 'dst:u', AWS_SECRET_ACCESS_KEY: cloneSecret } },
+  ] as unknown as KubeObject[];
+}
+
+async function cluster(cloneSecret = DST_SECRET): Promise<{ api: KubeApiServer; env: Record<string, string> }> {
+  const api = await startKubeApiServer();
+  server = api;
+  api.seed(objects(cloneSecret));
+  const kubeconfig = join(mkdtempSync(join(tmpdir(), 'kfstore-migrate-copy-')), 'admin.yaml');
+  await api.writeKubeconfig(kubeconfig, 'admin', { context: 'admin', namespace: 'team-a' });
+  api.resetRequests();
+  return { api, env: { KUBECONFIG: kubeconfig } };
+}
+
+function writes(api: KubeApiServer): string[] {
+  return api.requests.filter((q) => !['get', 'list', 'watch'].includes(q.verb)).map((q) => `${q.method} ${q.path}`);
+}
+
+function noCanaries(...texts: string[]): void {
+  for (const t of texts) for (const c of CANARIES) assert.ok(!t.includes(c), `output contains secret value ${c}`);
+}
+
+function args(...extra: string[]): string[] {
+  return ['migrate', '--to', 's3', '--bucket', 'dst-bucket', '--endpoint', swift.endpoint, '--region', 'us-east-1', '--path-style', 'true', '-n', 'team-a', '--clone-secret-from', 'kubeflow/dst-keys', ...extra];
+}
+
+async function sizes(client: S3Client, bucket: string): Promise<Map<string, number>> {
+  const out = new Map<string, number>();
+  const page = await client.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: PREFIX }));
+  for (const o of page.Contents ?? []) if (o.Key !== undefined) out.set(o.Key, o.Size ?? -1);
+  return out;
+}
+
+describe('migrate --copy-artifacts against Swift', () => {
+  before(async () => {
+    swift = await startSwift({
+      accounts: [
+        { account: 'src', user: 'u', secret: SRC_SECRET },
+        { account: 'dst', user: 'u', secret: DST_SECRET },
+      ],
+    });
+    src = adminClient(swift, 'src', 'u');
+    dst = adminClient(swift, 'dst', 'u');
+    await seedBucket(src, 'src-bucket');
+    await seedBucket(dst, 'dst-bucket');
+    for (let i = 0; i < 5; i++) bodies.set(`${PREFIX}run-${i}/out.txt`, randomBytes(1000 + i));
+    bodies.set(`${PREFIX}run-big/model.bin`, randomBytes(12 * MiB));
+    for (const [Key, Body] of bodies) await src.send(new PutObjectCommand({ Bucket: 'src-bucket', Key, Body }));
+    await src.send(new PutObjectCommand({ Bucket: 'src-bucket', Key: 'v2/artifacts/team-b/other', Body: 'x' }));
+  });
+
+  after(async () => {
+    src?.destroy();
+    dst?.destroy();
+    await swift?.stop();
+  });
+
+  afterEach(async () => {
+    await server?.close();
+    server = undefined;
+    await deleteKeys(dst, 'dst-bucket', await listKeys(dst, 'dst-bucket'));
+  });
+
+  it('--dry-run lists what would be copied and writes nothing', async () => {
+    const { api, env } = await cluster();
+    const r = await kfstore(args('--copy-artifacts', '--dry-run'), env);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /reachable with the target credentials/);
+    assert.match(r.stdout, /team-a: would copy 6 objects \(12\.0 MB\)/);
+    assert.deepEqual(writes(api), []);
+    assert.deepEqual(await listKeys(dst, 'dst-bucket'), []);
+    noCanaries(r.stdout, r.stderr);
+  });
+
+  it('--copy-artifacts --yes copies every object, then applies; a re-run copies and writes nothing', async () => {
+    const { api, env } = await cluster();
+    const sourceBefore = await sizes(src, 'src-bucket');
+    const r = await kfstore(args('--copy-artifacts', '--yes'), env);
+    assert.equal(r.code, 0, r.stdout + r.stderr);
+    assert.match(r.stdout, /team-a: artifacts: 6 copied, 0 skipped \(already at the target\), 12\.0 MB, 0 failed/);
+    assert.match(r.stdout, /team-a: applied 3 changes/);
+    noCanaries(r.stdout, r.stderr);
+    // Independent check: same keys, sizes and contents; nothing from another namespace; source untouched.
+    assert.deepEqual([...(await sizes(dst, 'dst-bucket')).entries()].sort(), [...bodies.entries()].map(([k, b]) => [k, b.length]).sort());
+    for (const [Key, body] of bodies) {
+      const got = await dst.send(new GetObjectCommand({ Bucket: 'dst-bucket', Key }));
+      assert.equal(sha(await got.Body!.transformToByteArray()), sha(body), Key);
+    }
+    assert.deepEqual(await listKeys(dst, 'dst-bucket'), [...bodies.keys()].sort());
+    assert.deepEqual(await sizes(src, 'src-bucket'), sourceBefore);
+    const rclone = await execFileP('rclone', ['check', `src:src-bucket/${PREFIX}`, `dst:dst-bucket/${PREFIX}`, '--download', '--config', '/dev/null'], { env: rcloneEnv(swift, { src: ['src', 'u'], dst: ['dst', 'u'] }) });
+    assert.match(rclone.stderr, /0 differences found/);
+    assert.match(rclone.stderr, /6 matching files/);
+    const launcher = api.get('ConfigMap', 'team-a', 'kfp-launcher')?.data as Record<string, string>;
+    assert.equal(launcher.defaultPipelineRoot, 's3://dst-bucket/v2/artifacts/team-a');
+
+    api.resetRequests();
+    const again = await kfstore(args('--copy-artifacts', '--yes'), env);
+    assert.equal(again.code, 0, again.stderr);
+    assert.match(again.stdout, /nothing to do/);
+    assert.deepEqual(writes(api), []);
+    noCanaries(again.stdout, again.stderr);
+
+    // Rolled back and migrated again: the copy resumes, every object already there is skipped.
+    const back = await kfstore(['migrate', '--rollback', '-n', 'team-a', '--yes'], env);
+    assert.equal(back.code, 0, back.stderr);
+    const resumed = await kfstore(args('--copy-artifacts', '--yes'), env);
+    assert.equal(resumed.code, 0, resumed.stderr);
+    assert.match(resumed.stdout, /team-a: artifacts: 0 copied, 6 skipped/);
+    noCanaries(resumed.stdout, resumed.stderr);
+  });
+
+  it('wrong target credentials: exit 1 before any write, nothing copied, no secret printed', async () => {
+    const { api, env } = await cluster(WRONG_SECRET);
+    for (const extra of [['--copy-artifacts', '--yes'], ['--yes'], ['--dry-run']]) {
+      api.resetRequests();
+      const r = await kfstore(args(...extra), env);
+      assert.equal(r.code, 1, `${extra.join(' ')}: ${r.stdout}${r.stderr}`);
+      assert.match(r.stderr, new RegExp(`error: team-a: target check failed: .*${swift.endpoint.replace(/[.:/]/g, '\\$&')}.*dst-bucket|error: team-a: target check failed: .*dst-bucket.*${swift.endpoint.replace(/[.:/]/g, '\\$&')}`));
+      assert.deepEqual(writes(api), []);
+      noCanaries(r.stdout, r.stderr);
+    }
+    assert.deepEqual(await listKeys(dst, 'dst-bucket'), []);
+    const skipped = await kfstore(args('--dry-run', '--skip-target-check'), env);
+    assert.equal(skipped.code, 0, skipped.stderr);
+    assert.match(skipped.stdout, /--skip-target-check: .* bucket dst-bucket was not checked/);
+  });
+
+  it('a template Secret (no clone source): a note that the target could not be checked; --copy-artifacts refuses', async () => {
+    const { api, env } = await cluster();
+    const base = ['migrate', '--to', 's3', '--bucket', 'dst-bucket', '--endpoint', swift.endpoint, '--region', 'us-east-1', '-n', 'team-a'];
+    const r = await kfstore([...base, '--dry-run'], env);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /could not be checked/);
+    const c = await kfstore([...base, '--copy-artifacts', '--yes'], env);
+    assert.equal(c.code, 2, c.stderr);
+    assert.match(c.stderr, /target credentials for team-a are not known/);
+    assert.deepEqual(writes(api), []);
+    const f = await kfstore([...base, '--copy-artifacts', '-f', 'nowhere.yaml'], env);
+    assert.equal(f.code, 2);
+    assert.match(f.stderr, /needs a cluster/);
+  });
+});
