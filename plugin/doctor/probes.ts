@@ -3,13 +3,11 @@
 import { readFileSync } from 'node:fs';
 import type { DoctorFinding } from '../../settings/doctor/finding.ts';
 import type { NamespaceView } from '../../settings/inspect/namespace-view.ts';
-import { parsePipelineRoot } from '../../settings/kfp/pipeline-root.ts';
 import { PluginError } from '../cli/errors.ts';
 import type { Source } from '../commands/source.ts';
-import { secretValue } from '../secrets/facts.ts';
 import { probeBucket, probeIsolation, probeRoundTrip } from '../s3/probes.ts';
 import type { ProbeFinding, ProbeTenant } from '../s3/probes.ts';
-import { targetFromSession } from '../s3/target.ts';
+import { namespaceStore } from '../s3/namespace-store.ts';
 
 /** Each namespace is checked against this many others (all pairs of 1,000 profiles would be 10^6). */
 const ISOLATION_PEERS = 3;
@@ -55,27 +53,9 @@ export async function runProbes(source: Source, views: NamespaceView[], opts: Pr
 }
 
 function tenant(source: Source, view: NamespaceView): ProbeTenant | { skip: string; fix: string } {
-  if (!view.session.ok) return { skip: 'KFP computes no session for the default root', fix: 'fix the kfp-launcher errors first' };
-  const session = view.session.value;
-  if (session.provider === 'gs') return { skip: 'gs:// roots are not probed (S3 only)', fix: '' };
-  const root = parsePipelineRoot(view.pipelineRoot.value);
-  if (!root.ok) return { skip: root.error, fix: '' };
-  let credentials: { accessKeyId: string; secretAccessKey: string } | undefined;
-  const use = view.credentials.secret;
-  if (use !== undefined) {
-    const raw = source.rawSecrets.get(`${view.namespace}/${use.name}`);
-    const access = use.keys.find((k) => k.role === 'accessKeyKey');
-    const secret = use.keys.find((k) => k.role === 'secretKeyKey');
-    const accessKeyId = raw !== undefined && access !== undefined ? secretValue(raw, access.key) : undefined;
-    const secretAccessKey = raw !== undefined && secret !== undefined ? secretValue(raw, secret.key) : undefined;
-    if (accessKeyId === undefined || secretAccessKey === undefined) return { skip: `Secret ${use.name} or its keys are not readable`, fix: `create Secret ${use.name} with ${use.keys.map((k) => k.key).join(' and ')}` };
-    credentials = { accessKeyId, secretAccessKey };
-  }
-  try {
-    return { namespace: view.namespace, bucket: root.value.bucket, prefix: root.value.prefix, target: targetFromSession(session.params, credentials) };
-  } catch (e) {
-    return { skip: `the session cannot be used: ${e instanceof Error ? e.message : String(e)}`, fix: 'fix the provider settings in kfp-launcher' };
-  }
+  const store = namespaceStore(view, source.rawSecrets);
+  if (!store.ok) return { skip: store.reason, fix: store.fix };
+  return { namespace: view.namespace, bucket: store.bucket, prefix: store.prefix, target: store.target };
 }
 
 function located(f: ProbeFinding, t: ProbeTenant): DoctorFinding {

@@ -3,10 +3,8 @@
 // namespace's objects from its current root (current session and Secret) to the target bucket under
 // the same keys, before its configuration is switched. Secret values only sign requests.
 import { HeadBucketCommand } from '@aws-sdk/client-s3';
-import type { KubeApi } from '../../kube/api.ts';
 import type { SnapshotIndex } from '../../settings/cluster/snapshot.ts';
 import { namespaceView } from '../../settings/inspect/namespace-view.ts';
-import { parsePipelineRoot } from '../../settings/kfp/pipeline-root.ts';
 import type { NamespacePlan } from '../../settings/migrate/plan.ts';
 import type { MigrationTarget } from '../../settings/migrate/target.ts';
 import type { Source } from '../commands/source.ts';
@@ -16,6 +14,7 @@ import { listPrefix } from '../s3/copy/list.ts';
 import { copyPrefix } from '../s3/copy/run.ts';
 import type { CopyProgress, CopySummary, Location } from '../s3/copy/run.ts';
 import { describeS3Error } from '../s3/errors.ts';
+import { namespaceStore } from '../s3/namespace-store.ts';
 import { targetFromSession } from '../s3/target.ts';
 import type { S3Credentials, S3Target } from '../s3/target.ts';
 import { readObject } from './objects.ts';
@@ -58,25 +57,10 @@ export async function checkTarget(s3: S3Target, bucket: string): Promise<string 
 
 /** The namespace's current root as KFP's launcher reads it, with the current Secret's values. */
 export function currentLocation(index: SnapshotIndex, source: Source, namespace: string): Location | { error: string } {
-  const view = namespaceView(index, namespace);
-  if (!view.session.ok) return { error: 'KFP computes no session for the current root' };
-  const session = view.session.value;
-  if (session.provider === 'gs') return { error: 'the current root is gs:// (only S3 roots can be copied)' };
-  const root = parsePipelineRoot(view.pipelineRoot.value);
-  if (!root.ok) return { error: root.error };
-  const use = view.credentials.secret;
-  if (use === undefined) return { error: 'the current session uses fromEnv credentials, which exist only inside the pipeline pods' };
-  const raw = source.rawSecrets.get(`${namespace}/${use.name}`);
-  const access = use.keys.find((k) => k.role === 'accessKeyKey');
-  const secret = use.keys.find((k) => k.role === 'secretKeyKey');
-  const accessKeyId = raw !== undefined && access !== undefined ? secretValue(raw, access.key) : undefined;
-  const secretAccessKey = raw !== undefined && secret !== undefined ? secretValue(raw, secret.key) : undefined;
-  if (accessKeyId === undefined || secretAccessKey === undefined) return { error: `Secret ${use.name} or its keys are not readable` };
-  try {
-    return { target: targetFromSession(session.params, { accessKeyId, secretAccessKey }), bucket: root.value.bucket, prefix: root.value.prefix };
-  } catch (e) {
-    return { error: `the current session cannot be used: ${e instanceof Error ? e.message : String(e)}` };
-  }
+  const store = namespaceStore(namespaceView(index, namespace), source.rawSecrets);
+  if (!store.ok) return { error: store.reason };
+  if (store.fromEnv) return { error: 'the current session uses fromEnv credentials, which exist only inside the pipeline pods' };
+  return { target: store.target, bucket: store.bucket, prefix: store.prefix };
 }
 
 export function sameLocation(a: Location, b: Location): boolean {

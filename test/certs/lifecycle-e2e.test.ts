@@ -6,7 +6,6 @@ import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { Agent, request } from 'node:https';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { connect as tlsConnect } from 'node:tls';
@@ -21,6 +20,7 @@ import { startKubeApiServer } from '../support/kube-apiserver/index.ts';
 import type { KubeApiServer, KubeObject } from '../support/kube-apiserver/index.ts';
 import { startWebhook } from '../support/webhook-process.ts';
 import type { WebhookProcess } from '../support/webhook-process.ts';
+import { freePorts } from '../support/ports.ts';
 
 const CERTS_BUNDLE = fileURLToPath(new URL('../../dist/kfstore-certs.js', import.meta.url));
 const POLICY = fileURLToPath(new URL('../../deploy/examples/policy.yaml', import.meta.url));
@@ -53,14 +53,6 @@ after(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = createServer().listen(0, '127.0.0.1', () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 function webhookConfigs(port: number): KubeObject[] {
   const common = { sideEffects: 'None', admissionReviewVersions: ['v1'], failurePolicy: 'Fail', timeoutSeconds: 10 };
@@ -191,7 +183,7 @@ function injectedEnv(stored: KubeObject | undefined): Record<string, unknown> {
 test('admission keeps working through leaf renewal and a full CA rollover', { timeout: 180_000 }, async () => {
   if (!existsSync(CERTS_BUNDLE)) throw new Error(`${CERTS_BUNDLE} is missing: run npm run build`);
   server.seed([{ apiVersion: 'v1', kind: 'Namespace', metadata: { name: NS } }, { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'team-a' } }]);
-  const port = await freePort();
+  const port = (await freePorts(1))[0] ?? 0;
   for (const config of webhookConfigs(port)) server.registerWebhook(config);
 
   // Install, as if 61 days ago: the leaf is then due for renewal today.

@@ -2,7 +2,6 @@
 // by kubectl itself): kubeconfig rules, scope, request counts, RBAC failures, token verification.
 import assert from 'node:assert/strict';
 import { mkdtempSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -11,6 +10,7 @@ import { startKubeApiServer } from '../support/kube-apiserver/index.ts';
 import type { KubeApiServer, KubeObject } from '../support/kube-apiserver/index.ts';
 import { fixturePath, readFixture } from '../support/fixtures.ts';
 import { kfstore } from '../support/plugin.ts';
+import { closedPort } from '../support/ports.ts';
 
 const CANARIES = ['CANARY-AKIA-TEAM-A', 'CANARY-team-a-secret-value', 'CANARY-AKIA-TEAM-B', 'CANARY-admin-access', 'CANARY-admin-secret-value'];
 type Finding = { id: string; level: string; namespace?: string; object?: { kind: string; name: string }; message: string };
@@ -126,12 +126,7 @@ describe('kubeconfig rules as kubectl’s', () => {
 
 describe('API server problems: exit 2 with a clear message', () => {
   it('an unreachable API server', async () => {
-    const port = await new Promise<number>((resolve) => {
-      const s = createServer().listen(0, '127.0.0.1', () => {
-        const p = (s.address() as { port: number }).port;
-        s.close(() => resolve(p));
-      });
-    });
+    const port = await closedPort();
     const file = join(dir, 'unreachable.yaml');
     writeFileSync(file, api.kubeconfig('admin').replace(api.url, `https://127.0.0.1:${port}`));
     const r = await kfstore(['doctor', '-A'], { KUBECONFIG: file });

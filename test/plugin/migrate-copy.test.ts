@@ -4,20 +4,17 @@
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { after, afterEach, before, describe, it } from 'node:test';
 import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand } from '@aws-sdk/client-s3';
 import type { S3Client } from '@aws-sdk/client-s3';
-import { startKubeApiServer } from '../support/kube-apiserver/index.ts';
 import type { KubeApiServer, KubeObject } from '../support/kube-apiserver/index.ts';
 import { kfstore } from '../support/plugin.ts';
 import { rcloneEnv } from '../support/rclone.ts';
 import { adminClient, deleteKeys, listKeys, seedBucket } from '../support/swift/seed.ts';
 import { startSwift } from '../support/swift/server.ts';
 import type { SwiftServer } from '../support/swift/server.ts';
+import { assertNoSecrets, seededCluster, writeRequests } from '../support/live-cluster.ts';
 
 const SRC_SECRET = 'CANARYsrcSecret1';
 const DST_SECRET = 'CANARYdstSecret2';
@@ -60,22 +57,13 @@ function objects(cloneSecret: string): KubeObject[] {
 }
 
 async function cluster(cloneSecret = DST_SECRET): Promise<{ api: KubeApiServer; env: Record<string, string> }> {
-  const api = await startKubeApiServer();
-  server = api;
-  api.seed(objects(cloneSecret));
-  const kubeconfig = join(mkdtempSync(join(tmpdir(), 'kfstore-migrate-copy-')), 'admin.yaml');
-  await api.writeKubeconfig(kubeconfig, 'admin', { context: 'admin', namespace: 'team-a' });
-  api.resetRequests();
-  return { api, env: { KUBECONFIG: kubeconfig } };
+  const c = await seededCluster(objects(cloneSecret));
+  server = c.api;
+  return c;
 }
 
-function writes(api: KubeApiServer): string[] {
-  return api.requests.filter((q) => !['get', 'list', 'watch'].includes(q.verb)).map((q) => `${q.method} ${q.path}`);
-}
-
-function noCanaries(...texts: string[]): void {
-  for (const t of texts) for (const c of CANARIES) assert.ok(!t.includes(c), `output contains secret value ${c}`);
-}
+const writes = writeRequests;
+const noCanaries = (...texts: string[]): void => assertNoSecrets(CANARIES, ...texts);
 
 function args(...extra: string[]): string[] {
   return ['migrate', '--to', 's3', '--bucket', 'dst-bucket', '--endpoint', swift.endpoint, '--region', 'us-east-1', '--path-style', 'true', '-n', 'team-a', '--clone-secret-from', 'kubeflow/dst-keys', ...extra];

@@ -6,10 +6,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, it } from 'node:test';
 import { parseAllDocuments } from 'yaml';
-import { startKubeApiServer } from '../support/kube-apiserver/index.ts';
 import type { KubeApiServer, KubeObject } from '../support/kube-apiserver/index.ts';
 import { fixturePath, readFixture } from '../support/fixtures.ts';
 import { kfstore } from '../support/plugin.ts';
+import { assertNoSecrets, seededCluster, writeRequests } from '../support/live-cluster.ts';
 
 const CANARIES = ['CANARY-CLONE-ACCESS', 'CANARY-CLONE-SECRET', 'CANARY-MINIO-A', 'CANARY-MINIO-SECRET-A'];
 // The target (AWS, fake credentials) is not reachable from the tests: migrate-copy.test.ts checks it.
@@ -23,22 +23,13 @@ afterEach(async () => {
 });
 
 async function cluster(): Promise<{ api: KubeApiServer; env: Record<string, string> }> {
-  const api = await startKubeApiServer();
-  server = api;
-  api.seed(parseAllDocuments(readFixture('migrate-cli', 'cluster.yaml')).map((d) => d.toJS() as KubeObject));
-  const kubeconfig = join(mkdtempSync(join(tmpdir(), 'kfstore-migrate-')), 'admin.yaml');
-  await api.writeKubeconfig(kubeconfig, 'admin', { context: 'admin', namespace: 'team-a' });
-  api.resetRequests();
-  return { api, env: { KUBECONFIG: kubeconfig } };
+  const c = await seededCluster(parseAllDocuments(readFixture('migrate-cli', 'cluster.yaml')).map((d) => d.toJS() as KubeObject));
+  server = c.api;
+  return c;
 }
 
-function writes(api: KubeApiServer): string[] {
-  return api.requests.filter((q) => !['get', 'list', 'watch'].includes(q.verb)).map((q) => `${q.method} ${q.path}`);
-}
-
-function noCanaries(...texts: string[]): void {
-  for (const t of texts) for (const c of CANARIES) assert.ok(!t.includes(c), `output contains secret value ${c}`);
-}
+const writes = writeRequests;
+const noCanaries = (...texts: string[]): void => assertNoSecrets(CANARIES, ...texts);
 
 /** What a migration or rollback must keep or bring back: content, not versions. */
 function content(o: KubeObject | undefined): string {

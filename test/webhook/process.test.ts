@@ -6,7 +6,6 @@ import { readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { request as httpRequest } from 'node:http';
 import { Agent } from 'node:https';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -18,6 +17,7 @@ import { review } from '../support/admission.ts';
 import { fixturePath, loadYaml } from '../support/fixtures.ts';
 import { httpsRequest, runWebhook, startWebhook } from '../support/webhook-process.ts';
 import type { WebhookProcess } from '../support/webhook-process.ts';
+import { freePorts } from '../support/ports.ts';
 
 const POLICY = fixturePath('policies', 'example.yaml');
 let dir = '';
@@ -33,14 +33,6 @@ after(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = createServer().listen(0, '127.0.0.1', () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 function baseArgs(metricsPort = 0): string[] {
   return ['--policy', POLICY, '--tls-cert', certs.certFile, '--tls-key', certs.keyFile, '--host', '127.0.0.1', '--port', '0', '--metrics-port', String(metricsPort), '--no-cluster', '--cert-poll', '1', '--shutdown-delay', '1'];
@@ -83,7 +75,7 @@ describe('serving over HTTPS', () => {
   let w: WebhookProcess;
   let metricsPort = 0;
   before(async () => {
-    metricsPort = await freePort();
+    metricsPort = (await freePorts(1))[0] ?? 0;
     w = await startWebhook(baseArgs(metricsPort));
   });
   after(async () => {

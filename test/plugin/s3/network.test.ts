@@ -8,7 +8,7 @@ import { generateCA, issueServingCert } from '../../../certs/ca.ts';
 import { probeBucket, probeRoundTrip } from '../../../plugin/s3/probes.ts';
 import type { ProbeTenant } from '../../../plugin/s3/probes.ts';
 import { targetFromSession } from '../../../plugin/s3/target.ts';
-import { closedPort } from '../../support/swift/ports.ts';
+import { closedPort } from '../../support/ports.ts';
 import { startFakeS3 } from './fake-s3.ts';
 import type { FakeS3 } from './fake-s3.ts';
 

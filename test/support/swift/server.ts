@@ -9,7 +9,7 @@ import { tmpdir, userInfo } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { BACKENDS, backendConf, proxyConf, swiftConf, validateAccounts } from './config.ts';
 import type { SwiftAccount, SwiftPorts } from './config.ts';
-import { freePorts } from './ports.ts';
+import { freePorts } from '../ports.ts';
 import { buildRings } from './rings.ts';
 
 export type { SwiftAccount } from './config.ts';
