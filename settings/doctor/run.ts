@@ -4,7 +4,7 @@ import { LEVEL_RANK } from '../findings.ts';
 import type { Level } from '../findings.ts';
 import { indexSnapshot } from '../cluster/snapshot.ts';
 import type { ClusterSnapshot, SnapshotIndex } from '../cluster/snapshot.ts';
-import { namespaceView } from '../inspect/namespace-view.ts';
+import { launcherConfigOf, namespaceView } from '../inspect/namespace-view.ts';
 import type { NamespaceView } from '../inspect/namespace-view.ts';
 import type { StorePolicy } from '../policy/schema.ts';
 import { argoChecks } from './checks/argo.ts';
@@ -46,10 +46,13 @@ export interface DoctorReport {
 
 export function runDoctor(snapshot: ClusterSnapshot, opts: DoctorOptions): DoctorReport {
   const index = indexSnapshot(snapshot);
-  const views: NamespaceView[] = opts.namespaces.map((ns) => namespaceView(index, ns, opts.policy));
+  const views: NamespaceView[] = [];
   const all: DoctorFinding[] = [];
-  for (const view of views) {
-    all.push(...profileChecks(index, view), ...launcherChecks(index, view, opts.policy), ...argoChecks(view));
+  for (const ns of opts.namespaces) {
+    const config = launcherConfigOf(index, ns);
+    const view = namespaceView(index, ns, opts.policy, config);
+    views.push(view);
+    all.push(...profileChecks(index, view), ...launcherChecks(index, view, opts.policy, config), ...argoChecks(view));
   }
   all.push(...tenancyChecks(index, views));
   if (opts.invocation !== undefined) all.push(...invocationChecks(opts.invocation));

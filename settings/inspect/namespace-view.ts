@@ -7,6 +7,7 @@ import { ARTIFACT_REPOSITORIES } from '../argo/artifact-repository.ts';
 import type { SnapshotIndex } from '../cluster/snapshot.ts';
 import { planContainer } from '../injection/plan.ts';
 import { LAUNCHER_CONFIGMAP, readLauncherConfig } from '../kfp/launcher-config.ts';
+import type { LauncherConfig } from '../kfp/launcher-config.ts';
 import { getStoreSessionInfo } from '../kfp/session.ts';
 import type { StoreSession } from '../kfp/session.ts';
 import { resolveProfile } from '../policy/resolve.ts';
@@ -43,11 +44,15 @@ export function isProfileNamespace(labels: Record<string, string> | undefined): 
   return labels?.[PROFILE_LABEL] === 'true';
 }
 
-export function namespaceView(index: SnapshotIndex, namespace: string, policy?: StorePolicy): NamespaceView {
+/** The namespace's kfp-launcher as KFP reads it; doctor reads it once and hands it to every check. */
+export function launcherConfigOf(index: SnapshotIndex, namespace: string): LauncherConfig {
+  return readLauncherConfig(index.configMap(namespace, LAUNCHER_CONFIGMAP)?.data);
+}
+
+export function namespaceView(index: SnapshotIndex, namespace: string, policy?: StorePolicy, config: LauncherConfig = launcherConfigOf(index, namespace)): NamespaceView {
   const ns = index.namespace(namespace);
   const labels = ns?.metadata.labels ?? {};
   const cm = index.configMap(namespace, LAUNCHER_CONFIGMAP);
-  const config = readLauncherConfig(cm?.data);
   const result = getStoreSessionInfo(config, config.defaultPipelineRoot);
   const view: NamespaceView = {
     namespace,

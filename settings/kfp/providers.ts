@@ -74,7 +74,7 @@ export interface BucketProviders {
 
 export type ProvidersResult =
   | { ok: true; value: BucketProviders | undefined; unknownKeys: KeyNote[]; caseMismatches: KeyNote[] }
-  | { ok: false; error: string };
+  | { ok: false; error: string; /** kfstore's own size limit, not an error of KFP's. */ tooLarge?: true };
 
 export const PROVIDERS_ERROR_PREFIX = 'failed to unmarshall kfp bucket providers, ensure that providers config is well formed: ';
 

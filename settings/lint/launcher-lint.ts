@@ -36,26 +36,15 @@ const MAX_KEY_WARNINGS = 5;
 /** Overrides whose roots get a full session check; beyond it, a warning (KFP itself has no limit). */
 export const MAX_EVALUATED_OVERRIDES = 256;
 
-/**
- * Real `providers` values are a few KiB. Parsing YAML costs about 2 ms per KiB here, and the webhook
- * answers on one thread within kube-apiserver's timeout, so larger values are refused unparsed.
- */
-export const MAX_PROVIDERS_BYTES = 256 * 1024;
-
-export function lintLauncher(data: Record<string, string> | undefined, ctx: LauncherLintContext): LauncherLint {
-  const size = data?.providers?.length ?? 0;
-  if (size > MAX_PROVIDERS_BYTES) {
-    const config = readLauncherConfig({ ...data, providers: '' });
-    const tooBig = finding('KFS012', 'error', `providers is ${Math.round(size / 1024)} KiB; kfstore checks at most ${MAX_PROVIDERS_BYTES / 1024} KiB`, 'keep providers to the buckets and prefixes in use (a few KiB)', 'data.providers');
-    return { config, defaultSession: { ok: false, error: tooBig.message, panic: false }, findings: [tooBig] };
-  }
-  const config = readLauncherConfig(data);
+/** `config` may be passed when the caller already read the ConfigMap (doctor reads each once). */
+export function lintLauncher(data: Record<string, string> | undefined, ctx: LauncherLintContext, config: LauncherConfig = readLauncherConfig(data)): LauncherLint {
   const findings: Finding[] = [];
   const defaultSession = getStoreSessionInfo(config, config.defaultPipelineRoot);
 
   findings.push(...dataKeyFindings(data));
   if (!config.providers.ok) {
-    findings.push(finding('KFS012', 'error', `KFP fails: ${config.providers.error}`, providersFix(config.providers.error), 'data.providers'));
+    const p = config.providers;
+    findings.push(p.tooLarge ? finding('KFS012', 'error', p.error, 'keep providers to the buckets and prefixes in use (a few KiB)', 'data.providers') : finding('KFS012', 'error', `KFP fails: ${p.error}`, providersFix(p.error), 'data.providers'));
   } else {
     findings.push(...unknownKeyFindings(config));
   }

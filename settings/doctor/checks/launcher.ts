@@ -3,6 +3,7 @@
 import type { SnapshotIndex } from '../../cluster/snapshot.ts';
 import type { NamespaceView } from '../../inspect/namespace-view.ts';
 import { LAUNCHER_CONFIGMAP } from '../../kfp/launcher-config.ts';
+import type { LauncherConfig } from '../../kfp/launcher-config.ts';
 import { lintLauncher } from '../../lint/launcher-lint.ts';
 import type { SecretLookup } from '../../lint/launcher-lint.ts';
 import { resolveProfile } from '../../policy/resolve.ts';
@@ -24,7 +25,7 @@ export function secretLookup(index: SnapshotIndex, namespace: string): SecretLoo
   };
 }
 
-export function launcherChecks(index: SnapshotIndex, view: NamespaceView, policy: StorePolicy | undefined): DoctorFinding[] {
+export function launcherChecks(index: SnapshotIndex, view: NamespaceView, policy: StorePolicy | undefined, config: LauncherConfig): DoctorFinding[] {
   const ns = view.namespace;
   const obj = { kind: 'ConfigMap', name: LAUNCHER_CONFIGMAP };
   const cm = index.configMap(ns, LAUNCHER_CONFIGMAP);
@@ -36,7 +37,7 @@ export function launcherChecks(index: SnapshotIndex, view: NamespaceView, policy
   }
   const secrets = secretLookup(index, ns);
   const ctx = { namespace: ns, ...(secrets !== undefined ? { secrets } : {}), ...(policy?.validate.requireProfilePrefix ? { profileRoot: resolveProfile(policy, ns).pipelineRoot } : {}) };
-  const { findings } = lintLauncher(cm?.data, ctx);
+  const { findings } = lintLauncher(cm?.data, ctx, config);
   // At admission a missing Secret is a warning (it may be created next); for a running profile it
   // means every run fails, so doctor reports it as an error.
   for (const f of findings) out.push(at(f.id === 'KFS030' || f.id === 'KFS031' ? { ...f, level: 'error' } : f, ns, obj));
