@@ -6,13 +6,14 @@ import { execFile } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { promisify } from 'node:util';
 import { after, afterEach, before, describe, it } from 'node:test';
-import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand } from '@aws-sdk/client-s3';
+import { GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { KubeApiServer, KubeObject } from '../support/kube-apiserver/index.ts';
 import { kfstore } from '../support/plugin.ts';
 import { rcloneEnv } from '../support/rclone.ts';
-import { adminClient, deleteKeys, listKeys, seedBucket } from '../support/swift/seed.ts';
-import { startSwift } from '../support/swift/server.ts';
+import { deleteKeys, listKeys } from '../support/swift/seed.ts';
+import { sizes as listSizes, sourceProviders, startMigrationStores } from '../support/migration-stores.ts';
+import type { MigrationStores } from '../support/migration-stores.ts';
 import type { SwiftServer } from '../support/swift/server.ts';
 import { assertNoSecrets, seededCluster, writeRequests } from '../support/live-cluster.ts';
 
@@ -24,6 +25,7 @@ const PREFIX = 'v2/artifacts/team-a/';
 const MiB = 1024 * 1024;
 const execFileP = promisify(execFile);
 
+let stores: MigrationStores | undefined;
 let swift: SwiftServer;
 let src: S3Client;
 let dst: S3Client;
@@ -35,18 +37,7 @@ function sha(b: Uint8Array): string {
 }
 
 function objects(cloneSecret: string): KubeObject[] {
-  const providers = [
-    's3:',
-    '  default:',
-    `    endpoint: ${swift.endpoint}`,
-    '    region: us-east-1',
-    '    disableSSL: true',
-    '    forcePathStyle: true',
-    '    credentials:',
-    '      fromEnv: false',
-    '      secretRef: {secretName: src-keys, accessKeyKey: AWS_ACCESS_KEY_ID, secretKeyKey: AWS_SECRET_ACCESS_KEY}',
-    '',
-  ].join('\n');
+  const providers = sourceProviders(swift);
   return [
     { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'team-a', labels: { 'pipelines.kubeflow.org/enabled': 'true' } } },
     { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'kubeflow' } },
@@ -69,25 +60,12 @@ function args(...extra: string[]): string[] {
   return ['migrate', '--to', 's3', '--bucket', 'dst-bucket', '--endpoint', swift.endpoint, '--region', 'us-east-1', '--path-style', 'true', '-n', 'team-a', '--clone-secret-from', 'kubeflow/dst-keys', ...extra];
 }
 
-async function sizes(client: S3Client, bucket: string): Promise<Map<string, number>> {
-  const out = new Map<string, number>();
-  const page = await client.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: PREFIX }));
-  for (const o of page.Contents ?? []) if (o.Key !== undefined) out.set(o.Key, o.Size ?? -1);
-  return out;
-}
+const sizes = (client: S3Client, bucket: string): Promise<Map<string, number>> => listSizes(client, bucket, PREFIX);
 
 describe('migrate --copy-artifacts against Swift', () => {
   before(async () => {
-    swift = await startSwift({
-      accounts: [
-        { account: 'src', user: 'u', secret: SRC_SECRET },
-        { account: 'dst', user: 'u', secret: DST_SECRET },
-      ],
-    });
-    src = adminClient(swift, 'src', 'u');
-    dst = adminClient(swift, 'dst', 'u');
-    await seedBucket(src, 'src-bucket');
-    await seedBucket(dst, 'dst-bucket');
+    stores = await startMigrationStores({ src: SRC_SECRET, dst: DST_SECRET });
+    ({ swift, src, dst } = stores);
     for (let i = 0; i < 5; i++) bodies.set(`${PREFIX}run-${i}/out.txt`, randomBytes(1000 + i));
     bodies.set(`${PREFIX}run-big/model.bin`, randomBytes(12 * MiB));
     for (const [Key, Body] of bodies) await src.send(new PutObjectCommand({ Bucket: 'src-bucket', Key, Body }));
@@ -95,9 +73,7 @@ describe('migrate --copy-artifacts against Swift', () => {
   });
 
   after(async () => {
-    src?.destroy();
-    dst?.destroy();
-    await swift?.stop();
+    await stores?.stop();
   });
 
   afterEach(async () => {

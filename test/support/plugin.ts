@@ -25,21 +25,40 @@ export interface Run {
   stderr: string;
 }
 
-export function kubectl(args: string[], env: Record<string, string | undefined> = {}, cwd?: string): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const PATH = [pluginBin(), NODE_BIN, process.env.PATH ?? ''].join(delimiter);
-    const proc = spawn('kubectl', args, { env: { ...process.env, KUBECONFIG: '/nonexistent-kubeconfig', ...env, PATH }, stdio: ['ignore', 'pipe', 'pipe'], ...(cwd ? { cwd } : {}) });
-    let stdout = '';
-    let stderr = '';
-    proc.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    proc.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    const timer = setTimeout(() => proc.kill('SIGKILL'), 120_000);
+export interface RunningPlugin {
+  /** kubectl execs the plugin in place, so this is the plugin's own process id. */
+  readonly pid: number;
+  kill(signal: NodeJS.Signals): void;
+  /** Resolves when the process has exited; `signal` names the signal that ended it. */
+  readonly done: Promise<Run & { signal: NodeJS.Signals | null }>;
+}
+
+/** Starts kubectl with the plugin on PATH and returns at once (for tests that signal it). */
+export function startKubectl(args: string[], env: Record<string, string | undefined> = {}, cwd?: string): RunningPlugin {
+  const PATH = [pluginBin(), NODE_BIN, process.env.PATH ?? ''].join(delimiter);
+  const proc = spawn('kubectl', args, { env: { ...process.env, KUBECONFIG: '/nonexistent-kubeconfig', ...env, PATH }, stdio: ['ignore', 'pipe', 'pipe'], ...(cwd ? { cwd } : {}) });
+  let stdout = '';
+  let stderr = '';
+  proc.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+  proc.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+  const timer = setTimeout(() => proc.kill('SIGKILL'), 120_000);
+  const done = new Promise<Run & { signal: NodeJS.Signals | null }>((resolve, reject) => {
     proc.once('error', reject);
-    proc.once('exit', (code) => {
+    proc.once('exit', (code, signal) => {
       clearTimeout(timer);
-      resolve({ code, stdout, stderr });
+      resolve({ code, signal, stdout, stderr });
     });
   });
+  if (proc.pid === undefined) {
+    done.catch(() => {});
+    throw new Error('kubectl did not start');
+  }
+  return { pid: proc.pid, kill: (signal) => proc.kill(signal), done };
+}
+
+export async function kubectl(args: string[], env: Record<string, string | undefined> = {}, cwd?: string): Promise<Run> {
+  const { code, stdout, stderr } = await startKubectl(args, env, cwd).done;
+  return { code, stdout, stderr };
 }
 
 /** `kubectl kfstore ...` */

@@ -1,13 +1,18 @@
-// Copies one object to the target and proves it arrived intact: SHA-256 and size are computed
-// while streaming and checked against what the target stores. Memory per call is bounded by
-// max(multipartThreshold, partSize * (queueSize + 1)) plus stream buffers, whatever the object size.
+// Copies one object to the target, verified on the way: the SHA-256 and MD5 of the bytes are
+// computed while streaming; what was read must match what the source states (its single-part
+// ETag is an MD5, and a kfstore-sha256 it carries), and the target store itself checks every
+// upload (a whole PUT, or each part) against the SHA-256 we send with it (signed-payload.ts), so
+// no read-back is needed. Two requests per small object (GET, PUT), as rclone.
+// Memory per call is bounded by max(multipartThreshold, partSize * (queueSize + 1)) plus stream
+// buffers, whatever the object size; run.ts reserves it from a shared budget first.
 import { Buffer } from 'node:buffer';
 import { Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
 import { CopyObjectCommand, DeleteObjectCommand, GetObjectCommand, HeadObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
-import type { HeadObjectCommandOutput, S3Client } from '@aws-sdk/client-s3';
-import { HashStream, SHA256_META } from './hash-stream.ts';
+import type { S3Client } from '@aws-sdk/client-s3';
+import { Digest, digested, SHA256_META, SOURCE_ETAG_META } from './digest.ts';
+import { plainMd5, unquote } from './list.ts';
 import { uploadMultipart } from './multipart.ts';
+import { withPayloadSha256 } from './signed-payload.ts';
 
 export interface ObjectRef {
   client: S3Client;
@@ -35,121 +40,137 @@ const MAX_SERVER_SIDE_COPY = 5 * 1024 ** 3;
 
 export interface CopyResult {
   bytes: number;
-  /** undefined only for an unverified server-side copy of an object without kfstore-sha256. */
+  /** The object's SHA-256 when known: uploaded whole, or stated by the source and checked. */
   sha256?: string;
   mode: 'stream' | 'server-side';
 }
 
-export async function copyObject(src: ObjectRef, dst: ObjectRef, opts: CopyOptions): Promise<CopyResult> {
-  const head = await src.client.send(new HeadObjectCommand({ Bucket: src.bucket, Key: src.key }), { abortSignal: opts.signal });
-  const size = head.ContentLength ?? 0;
-  if (opts.sameStore === true && size <= MAX_SERVER_SIDE_COPY) return serverSideCopy(src, dst, head, size, opts);
-  const claimed = head.Metadata?.[SHA256_META];
-  const result =
-    size <= opts.multipartThreshold
-      ? await putSmall(src, dst, head, { size, ...(claimed === undefined ? {} : { sha256: claimed }) }, opts)
-      : await putMultipart(src, dst, head, { size, sha256: claimed ?? (await hashObject(src, size, opts.signal)) }, opts);
-  await verifyTarget(dst, result.bytes, result.sha256, opts.signal);
-  return { ...result, mode: 'stream' };
+/** What the source's GET (or HEAD) said about the object. */
+interface SourceInfo {
+  size: number;
+  etag: string;
+  /** The ETag as an MD5 of the bytes, when it is one. */
+  md5?: string;
+  contentType?: string;
+  metadata: Record<string, string>;
+}
+
+/** Buffer memory copyObject will hold for an object of this size (for the shared budget). */
+export function bufferBytes(size: number, opts: Pick<CopyOptions, 'multipartThreshold' | 'partSize' | 'queueSize' | 'sameStore'>): number {
+  if (opts.sameStore === true && size <= MAX_SERVER_SIDE_COPY) return 0;
+  return size <= opts.multipartThreshold ? size : opts.partSize * (opts.queueSize + 1);
+}
+
+/** `listedSize`: the size the listing showed, which chose the memory reserved for this copy. */
+export async function copyObject(src: ObjectRef, dst: ObjectRef, listedSize: number, opts: CopyOptions): Promise<CopyResult> {
+  if (opts.sameStore === true && listedSize <= MAX_SERVER_SIDE_COPY) {
+    const head = await src.client.send(new HeadObjectCommand({ Bucket: src.bucket, Key: src.key }), { abortSignal: opts.signal });
+    return serverSideCopy(src, dst, { size: head.ContentLength ?? 0, etag: unquote(head.ETag), ...(head.ContentType === undefined ? {} : { contentType: head.ContentType }), metadata: head.Metadata ?? {} }, opts);
+  }
+  const got = await src.client.send(new GetObjectCommand({ Bucket: src.bucket, Key: src.key }), { abortSignal: opts.signal });
+  if (!(got.Body instanceof Readable)) throw new Error('GetObject returned no readable body');
+  const body = got.Body;
+  const md5 = plainMd5(got.ETag, got);
+  const info: SourceInfo = { size: got.ContentLength ?? 0, etag: unquote(got.ETag), ...(md5 === undefined ? {} : { md5 }), ...(got.ContentType === undefined ? {} : { contentType: got.ContentType }), metadata: got.Metadata ?? {} };
+  // The memory reserved was chosen by the listed size; an object that changed since is retried later.
+  if ((info.size <= opts.multipartThreshold) !== (listedSize <= opts.multipartThreshold)) {
+    body.destroy();
+    throw new Error(`size changed since the listing (${listedSize} → ${info.size} bytes); re-run to copy it`);
+  }
+  const expected = { size: info.size, ...optional('sha256', info.metadata[SHA256_META]), ...optional('md5', info.md5) };
+  // The body is not tied to the GET's signal once headers arrived: an abort must end it too.
+  const onAbort = (): void => void body.destroy(Object.assign(new Error('copy aborted'), { name: 'AbortError' }));
+  opts.signal?.addEventListener('abort', onAbort, { once: true });
+  try {
+    const small = info.size <= opts.multipartThreshold;
+    const digest = new Digest(expected, { sha256: small, ...(opts.onBytes === undefined ? {} : { onBytes: opts.onBytes }) });
+    const result = small ? await putSmall(body, digest, dst, info, opts) : await putMultipart(body, digest, dst, info, opts);
+    return { ...result, mode: 'stream' };
+  } finally {
+    opts.signal?.removeEventListener('abort', onAbort);
+    body.destroy();
+  }
 }
 
 /** Streams an object through SHA-256 and discards it: one full read, no memory beyond a chunk. */
 export async function hashObject(ref: ObjectRef, size: number | undefined, signal?: AbortSignal): Promise<string> {
-  const body = await getBody(ref, signal);
-  const hash = new HashStream(size === undefined ? undefined : { size });
-  await pipeline(body, hash, async (chunks: AsyncIterable<Buffer>) => {
-    for await (const _ of chunks); // drain
-  }, { signal });
-  return hash.sha256;
-}
-
-async function getBody(ref: ObjectRef, signal?: AbortSignal): Promise<Readable> {
   const got = await ref.client.send(new GetObjectCommand({ Bucket: ref.bucket, Key: ref.key }), { abortSignal: signal });
   if (!(got.Body instanceof Readable)) throw new Error('GetObject returned no readable body');
-  return got.Body;
+  const body = got.Body;
+  const digest = new Digest(size === undefined ? undefined : { size }, { sha256: true });
+  const onAbort = (): void => void body.destroy(Object.assign(new Error('aborted'), { name: 'AbortError' }));
+  signal?.addEventListener('abort', onAbort, { once: true });
+  try {
+    for await (const chunk of body as AsyncIterable<Buffer>) digest.update(chunk);
+  } finally {
+    signal?.removeEventListener('abort', onAbort);
+  }
+  return digest.finish();
 }
 
-function targetMetadata(head: HeadObjectCommandOutput, sha256: string | undefined): Record<string, string> {
-  const meta: Record<string, string> = { ...head.Metadata };
+function optional<K extends string>(key: K, value: string | undefined): { [P in K]?: string } {
+  return (value === undefined ? {} : { [key]: value }) as { [P in K]?: string };
+}
+
+function targetMetadata(info: SourceInfo, sha256: string | undefined): Record<string, string> {
+  const meta: Record<string, string> = { ...info.metadata };
   if (sha256 === undefined) delete meta[SHA256_META];
   else meta[SHA256_META] = sha256;
+  if (info.etag === '') delete meta[SOURCE_ETAG_META];
+  else meta[SOURCE_ETAG_META] = info.etag;
   return meta;
 }
 
-// Small objects are buffered: the hash must be known before the PUT carries it as metadata.
-async function putSmall(src: ObjectRef, dst: ObjectRef, head: HeadObjectCommandOutput, expected: { size: number; sha256?: string }, opts: CopyOptions): Promise<{ bytes: number; sha256: string }> {
-  const hash = new HashStream(expected, opts.onBytes);
+// Small objects are buffered: the SHA-256 must be known before the PUT carries it.
+async function putSmall(body: Readable, digest: Digest, dst: ObjectRef, info: SourceInfo, opts: CopyOptions): Promise<{ bytes: number; sha256: string }> {
   const chunks: Buffer[] = [];
-  await pipeline(await getBody(src, opts.signal), hash, async (source: AsyncIterable<Buffer>) => {
-    for await (const c of source) chunks.push(c);
-  }, { signal: opts.signal });
-  const body = Buffer.concat(chunks);
-  await dst.client.send(
-    new PutObjectCommand({ Bucket: dst.bucket, Key: dst.key, Body: body, ContentLength: body.length, ContentType: head.ContentType, Metadata: targetMetadata(head, hash.sha256) }),
-    { abortSignal: opts.signal },
-  );
-  return { bytes: hash.bytes, sha256: hash.sha256 };
-}
-
-// S3 takes metadata when the multipart upload starts, so the SHA-256 must be known up front (the
-// source's claim, or a hashing pass). The streamed bytes must match it or the upload is aborted.
-async function putMultipart(src: ObjectRef, dst: ObjectRef, head: HeadObjectCommandOutput, expected: { size: number; sha256: string }, opts: CopyOptions): Promise<{ bytes: number; sha256: string }> {
-  const hash = new HashStream(expected, opts.onBytes);
-  const body = await getBody(src, opts.signal);
-  body.on('error', (e) => hash.destroy(e));
-  // The upload loop sees the error by iterating `hash`; until it starts, an 'error' event with
-  // no listener would crash the process.
-  hash.on('error', () => {});
-  body.pipe(hash);
-  // Failing the stream stops the part loop, which then aborts the multipart upload.
-  const onAbort = (): void => {
-    hash.destroy(Object.assign(new Error('copy aborted'), { name: 'AbortError' }));
-    body.destroy();
-  };
-  opts.signal?.addEventListener('abort', onAbort, { once: true });
-  try {
-    await uploadMultipart(dst, hash, { partSize: opts.partSize, queueSize: opts.queueSize, contentType: head.ContentType, metadata: targetMetadata(head, expected.sha256), signal: opts.signal });
-  } catch (e) {
-    body.destroy();
-    throw e;
-  } finally {
-    opts.signal?.removeEventListener('abort', onAbort);
+  for await (const chunk of body as AsyncIterable<Buffer>) {
+    digest.update(chunk);
+    chunks.push(chunk);
   }
-  return { bytes: hash.bytes, sha256: hash.sha256 };
+  const sha256 = digest.finish();
+  const data = chunks.length === 1 && chunks[0] !== undefined ? chunks[0] : Buffer.concat(chunks, digest.bytes);
+  const put = withPayloadSha256(new PutObjectCommand({ Bucket: dst.bucket, Key: dst.key, Body: data, ContentLength: data.length, ContentType: info.contentType, Metadata: targetMetadata(info, sha256) }), sha256);
+  const out = await dst.client.send(put, { abortSignal: opts.signal });
+  // The store verified the SHA-256; its ETag (an MD5 for a plain PUT) must agree with the source's.
+  const stored = plainMd5(out.ETag, out);
+  if (stored !== undefined && info.md5 !== undefined && stored !== info.md5) {
+    await deleteQuietly(dst);
+    throw new Error("verification failed, target object deleted: the target's ETag differs from the source's MD5");
+  }
+  return { bytes: digest.bytes, sha256 };
 }
 
-async function serverSideCopy(src: ObjectRef, dst: ObjectRef, head: HeadObjectCommandOutput, size: number, opts: CopyOptions): Promise<CopyResult> {
+// S3 takes metadata when the multipart upload starts, before the whole SHA-256 is known, so the
+// target carries kfstore-sha256 only when the source states one (then checked over the whole
+// stream). Each part's SHA-256 is checked by the target, and the whole stream against the
+// source's MD5 ETag; a mismatch fails the part loop, which aborts the upload.
+async function putMultipart(body: Readable, digest: Digest, dst: ObjectRef, info: SourceInfo, opts: CopyOptions): Promise<{ bytes: number; sha256?: string }> {
+  const claimed = info.metadata[SHA256_META];
+  await uploadMultipart(dst, digested(body as AsyncIterable<Buffer>, digest), { partSize: opts.partSize, queueSize: opts.queueSize, contentType: info.contentType, metadata: targetMetadata(info, claimed), signal: opts.signal });
+  return { bytes: digest.bytes, ...(claimed === undefined ? {} : { sha256: claimed }) };
+}
+
+async function serverSideCopy(src: ObjectRef, dst: ObjectRef, info: SourceInfo, opts: CopyOptions): Promise<CopyResult> {
   const verify = opts.verifyServerSide !== false;
   // Proving the SHA-256 costs a read of the source (unless it carries our metadata) and one of the target.
-  const sha256 = head.Metadata?.[SHA256_META] ?? (verify ? await hashObject(src, size, opts.signal) : undefined);
+  const sha256 = info.metadata[SHA256_META] ?? (verify ? await hashObject(src, info.size, opts.signal) : undefined);
   const copySource = `${src.bucket}/${src.key.split('/').map(encodeURIComponent).join('/')}`;
   await dst.client.send(
-    new CopyObjectCommand({ Bucket: dst.bucket, Key: dst.key, CopySource: copySource, MetadataDirective: 'REPLACE', ContentType: head.ContentType, Metadata: targetMetadata(head, sha256) }),
+    new CopyObjectCommand({ Bucket: dst.bucket, Key: dst.key, CopySource: copySource, MetadataDirective: 'REPLACE', ContentType: info.contentType, Metadata: targetMetadata(info, sha256) }),
     { abortSignal: opts.signal },
   );
-  opts.onBytes?.(size);
+  opts.onBytes?.(info.size);
   if (verify && sha256 !== undefined) {
     try {
-      const actual = await hashObject(dst, size, opts.signal);
+      const actual = await hashObject(dst, info.size, opts.signal);
       if (actual !== sha256) throw new Error('SHA-256 of the server-side copy differs from the source');
     } catch (e) {
       await deleteQuietly(dst);
       throw e;
     }
   }
-  await verifyTarget(dst, size, sha256, opts.signal);
-  return { bytes: size, ...(sha256 === undefined ? {} : { sha256 }), mode: 'server-side' };
-}
-
-/** The target must report the size and SHA-256 we streamed; a bad object is deleted. */
-async function verifyTarget(dst: ObjectRef, bytes: number, sha256: string | undefined, signal?: AbortSignal): Promise<void> {
-  const head = await dst.client.send(new HeadObjectCommand({ Bucket: dst.bucket, Key: dst.key }), { abortSignal: signal });
-  let problem: string | undefined;
-  if (head.ContentLength !== bytes) problem = `target size ${head.ContentLength ?? 'unknown'} differs from the ${bytes} bytes copied`;
-  else if (sha256 !== undefined && head.Metadata?.[SHA256_META] !== sha256) problem = 'target kfstore-sha256 metadata differs from the SHA-256 computed while copying';
-  if (problem === undefined) return;
-  await deleteQuietly(dst);
-  throw new Error(`verification failed, target object deleted: ${problem}`);
+  return { bytes: info.size, ...(sha256 === undefined ? {} : { sha256 }), mode: 'server-side' };
 }
 
 async function deleteQuietly(ref: ObjectRef): Promise<void> {

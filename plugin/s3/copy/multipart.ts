@@ -1,12 +1,14 @@
 // A multipart upload from a stream with memory bounded by partSize * (queueSize + 1): each part is
 // filled into one preallocated buffer (lib-storage's Upload concatenates and retains extra copies,
 // which measured ~43 MiB RSS growth for a 48 MiB object). On any failure, including an abort, the
-// upload is aborted before this returns, so no parts are left behind.
+// upload is aborted before this returns, so no parts are left behind. Each part carries its
+// SHA-256, which the target checks against the bytes it received.
 import { Buffer } from 'node:buffer';
-import type { Readable } from 'node:stream';
+import { createHash } from 'node:crypto';
 import { AbortMultipartUploadCommand, CompleteMultipartUploadCommand, CreateMultipartUploadCommand, UploadPartCommand } from '@aws-sdk/client-s3';
 import type { CompletedPart } from '@aws-sdk/client-s3';
 import type { ObjectRef } from './copy-object.ts';
+import { withPayloadSha256 } from './signed-payload.ts';
 
 export interface MultipartOptions {
   partSize: number;
@@ -16,7 +18,7 @@ export interface MultipartOptions {
   signal?: AbortSignal;
 }
 
-export async function uploadMultipart(dst: ObjectRef, body: Readable, opts: MultipartOptions): Promise<void> {
+export async function uploadMultipart(dst: ObjectRef, body: AsyncIterable<Buffer>, opts: MultipartOptions): Promise<void> {
   const { client, bucket: Bucket, key: Key } = dst;
   // No signal on Create and Complete: cancelling them mid-request could leave an upload the store
   // created (or finished) without us knowing its id; both are short, and the abort is checked after.
@@ -34,8 +36,9 @@ export async function uploadMultipart(dst: ObjectRef, body: Readable, opts: Mult
     for await (const part of fixedParts(body, pool)) {
       const n = ++PartNumber;
       const data = part.data;
+      const upload = new UploadPartCommand({ Bucket, Key, UploadId, PartNumber: n, Body: data, ContentLength: data.length });
       const sent = client
-        .send(new UploadPartCommand({ Bucket, Key, UploadId, PartNumber: n, Body: data, ContentLength: data.length }), { abortSignal: opts.signal })
+        .send(withPayloadSha256(upload, createHash('sha256').update(data).digest('hex')), { abortSignal: opts.signal })
         .then((r) => {
           if (r.ETag === undefined) throw new Error(`UploadPart ${n} returned no ETag`);
           parts.push({ PartNumber: n, ETag: r.ETag });
@@ -90,10 +93,10 @@ class PartPool {
 }
 
 /** Re-chunks a stream into parts of exactly the pool's buffer size (the last may be shorter). */
-async function* fixedParts(body: Readable, pool: PartPool): AsyncGenerator<{ buffer: Buffer; data: Buffer }> {
+async function* fixedParts(body: AsyncIterable<Buffer>, pool: PartPool): AsyncGenerator<{ buffer: Buffer; data: Buffer }> {
   let part = pool.take();
   let filled = 0;
-  for await (const chunk of body as AsyncIterable<Buffer>) {
+  for await (const chunk of body) {
     let offset = 0;
     while (offset < chunk.length) {
       const n = Math.min(part.length - filled, chunk.length - offset);

@@ -1,12 +1,16 @@
 // Copies every object under a source prefix to a destination prefix with a small worker pool.
-// The source is only read (List, Head, Get); per-object failures are collected, not fatal.
+// Both prefixes are listed once and walked side by side (pairs.ts); the workers share a byte
+// budget for their buffers. The source is only read (List, Head, Get); per-object failures are
+// collected, not fatal.
 import { makeS3Client } from '../client.ts';
 import type { S3ClientOptions } from '../client.ts';
 import { describeS3Error, errorFields } from '../errors.ts';
 import type { S3Target } from '../target.ts';
-import { COPY_DEFAULTS, copyObject } from './copy-object.ts';
+import { ByteBudget } from './budget.ts';
+import { bufferBytes, COPY_DEFAULTS, copyObject } from './copy-object.ts';
 import type { ObjectRef } from './copy-object.ts';
 import { listPrefix } from './list.ts';
+import { pairListings, TargetListingError } from './pairs.ts';
 import { alreadyCopied } from './resume.ts';
 
 export interface Location {
@@ -65,8 +69,12 @@ export interface CopyPrefixOptions {
   multipartThreshold?: number;
   partSize?: number;
   queueSize?: number;
+  /** Buffer memory shared by all workers; default 64 MiB. */
+  memoryBudget?: number;
   client?: S3ClientOptions;
 }
+
+export const DEFAULT_MEMORY_BUDGET = 64 * 1024 * 1024;
 
 export async function copyPrefix(o: CopyPrefixOptions): Promise<CopySummary> {
   // Long transfers: the idle timeout must outlast slow parts, not only connects.
@@ -78,12 +86,15 @@ export async function copyPrefix(o: CopyPrefixOptions): Promise<CopySummary> {
   const report = (): void => o.onProgress?.({ ...progress });
   // A function, so TypeScript does not narrow the flag across awaits.
   const aborted = (): boolean => o.signal?.aborted === true;
+  const sizes = { multipartThreshold: o.multipartThreshold ?? COPY_DEFAULTS.multipartThreshold, partSize: o.partSize ?? COPY_DEFAULTS.partSize, queueSize: o.queueSize ?? COPY_DEFAULTS.queueSize };
+  const budget = new ByteBudget(o.memoryBudget ?? DEFAULT_MEMORY_BUDGET);
   let listedBytes = 0;
+  const pairs = pairListings(listPrefix(srcClient, o.source.bucket, o.source.prefix, o.signal), o.source.prefix, listPrefix(dstClient, o.destination.bucket, o.destination.prefix, o.signal), o.destination.prefix);
   const listing = (async function* () {
-    for await (const obj of listPrefix(srcClient, o.source.bucket, o.source.prefix, o.signal)) {
+    for await (const pair of pairs) {
       summary.listed++;
-      listedBytes += obj.size;
-      yield obj;
+      listedBytes += pair.source.size;
+      yield pair;
     }
     progress.totalKnown = { objects: summary.listed, bytes: listedBytes };
     report();
@@ -95,12 +106,13 @@ export async function copyPrefix(o: CopyPrefixOptions): Promise<CopySummary> {
       if (aborted()) return;
       const next = await listing.next();
       if (next.done === true) return;
-      const obj = next.value;
+      const { source: obj, relative, target } = next.value;
       const src: ObjectRef = { client: srcClient, bucket: o.source.bucket, key: obj.key };
-      const dst: ObjectRef = { client: dstClient, bucket: o.destination.bucket, key: o.destination.prefix + obj.key.slice(o.source.prefix.length) };
+      const dst: ObjectRef = { client: dstClient, bucket: o.destination.bucket, key: o.destination.prefix + relative };
       let streamed = 0;
+      let release: (() => void) | undefined;
       try {
-        const decision = await alreadyCopied(src, obj.size, dst, { trustSize: o.trustSize, signal: o.signal });
+        const decision = await alreadyCopied(src, obj, dst, target, { trustSize: o.trustSize, signal: o.signal });
         if (decision.skip) {
           summary.skipped++;
           progress.skipped++;
@@ -108,10 +120,10 @@ export async function copyPrefix(o: CopyPrefixOptions): Promise<CopySummary> {
           report();
           continue;
         }
-        const result = await copyObject(src, dst, {
-          multipartThreshold: o.multipartThreshold ?? COPY_DEFAULTS.multipartThreshold,
-          partSize: o.partSize ?? COPY_DEFAULTS.partSize,
-          queueSize: o.queueSize ?? COPY_DEFAULTS.queueSize,
+        release = await budget.reserve(bufferBytes(obj.size, { ...sizes, sameStore: o.sameStore }));
+        if (aborted()) return;
+        const result = await copyObject(src, dst, obj.size, {
+          ...sizes,
           sameStore: o.sameStore,
           signal: o.signal,
           onBytes: (n) => {
@@ -134,6 +146,8 @@ export async function copyPrefix(o: CopyPrefixOptions): Promise<CopySummary> {
         progress.failed++;
         o.onObject?.({ key: obj.key, outcome: 'failed', reason });
         report();
+      } finally {
+        release?.();
       }
     }
   };
@@ -153,6 +167,7 @@ export async function copyPrefix(o: CopyPrefixOptions): Promise<CopySummary> {
 }
 
 function reasonOf(e: unknown, o: CopyPrefixOptions, key: string | undefined): string {
+  if (e instanceof TargetListingError) return describeS3Error(e.cause, { op: 'ListObjectsV2', target: o.destination.target, bucket: o.destination.bucket }).message;
   // Store and network errors get the shared wording; our own verification errors are plain text.
   if (errorFields(e).status !== undefined || (e instanceof Error && 'code' in e)) {
     return describeS3Error(e, { op: key === undefined ? 'ListObjectsV2' : 'copy', target: o.source.target, bucket: o.source.bucket, ...(key === undefined ? {} : { key }) }).message;

@@ -4,12 +4,10 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
-import { Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
 import { promisify } from 'node:util';
 import { DeleteObjectCommand, GetObjectCommand, HeadObjectCommand, ListMultipartUploadsCommand, ListObjectsV2Command, PutObjectCommand } from '@aws-sdk/client-s3';
 import type { S3Client } from '@aws-sdk/client-s3';
-import { HashStream } from '../../../plugin/s3/copy/hash-stream.ts';
+import { withPayloadSha256 } from '../../../plugin/s3/copy/signed-payload.ts';
 import { copyPrefix } from '../../../plugin/s3/copy/run.ts';
 import type { CopyPrefixOptions, CopyProgress, ObjectResult } from '../../../plugin/s3/copy/run.ts';
 import { targetFromSession } from '../../../plugin/s3/target.ts';
@@ -18,6 +16,7 @@ import { adminClient, seedBucket } from '../../support/swift/seed.ts';
 import { startSwift } from '../../support/swift/server.ts';
 import type { SwiftServer } from '../../support/swift/server.ts';
 import { rcloneEnv } from '../../support/rclone.ts';
+import { startFakeS3 } from './fake-s3.ts';
 
 const ACCOUNTS = [
   { account: 'teama', user: 'alice', secret: 'alice-secret' },
@@ -84,13 +83,19 @@ describe('copyPrefix on Swift (teama → teamb)', { timeout: 240_000 }, () => {
     return { summary, results, ...(last === undefined ? {} : { last }) };
   };
 
-  /** Every source object is at `prefix` in `client`'s `bucket` with equal bytes and a correct kfstore-sha256. */
-  const assertCopied = async (client: S3Client, bucket: string, prefix: string): Promise<void> => {
+  /**
+   * Every source object is at `prefix` in `client`'s `bucket` with equal bytes, records the source
+   * ETag it was copied from, and (when it was uploaded whole) a correct kfstore-sha256.
+   */
+  const assertCopied = async (client: S3Client, bucket: string, prefix: string, opts: { wholeUpload?: boolean } = {}): Promise<void> => {
     for (const [key, body] of bodies) {
       const dstKey = prefix + key.slice(SRC_PREFIX.length);
       const h = await head(client, bucket, dstKey);
       assert.equal(h.size, body.length, dstKey);
-      assert.equal(h.sha, sha256(body), dstKey);
+      const whole = opts.wholeUpload === true || body.length <= SIZES.multipartThreshold;
+      if (whole) assert.equal(h.sha, sha256(body), dstKey);
+      else assert.equal(h.sha, undefined, `${dstKey}: a multipart target cannot know the SHA-256 when the upload starts`);
+      assert.equal(h.meta['kfstore-source-etag'], (await head(a, 'src', key)).etag.replaceAll('"', ''), dstKey);
       assert.equal(sha256(await read(client, bucket, dstKey)), sha256(body), dstKey);
     }
   };
@@ -201,39 +206,45 @@ describe('copyPrefix on Swift (teama → teamb)', { timeout: 240_000 }, () => {
     const same = targetFor(swift, 'teama', 'alice');
     const { summary } = await run({ destination: { target: same, bucket: 'src-copy', prefix: 'copy/' }, sameStore: true });
     assert.deepEqual([summary.copied, summary.serverSide, summary.failures.length], [52, 52, 0]);
-    await assertCopied(a, 'src-copy', 'copy/');
+    await assertCopied(a, 'src-copy', 'copy/', { wholeUpload: true });
+  });
+
+  it('a target bucket that does not exist stops the copy with one error naming it, without secrets', async () => {
+    const failed = run({ destination: { target: targetFor(swift, 'teamb', 'bob'), bucket: 'no-such-bucket', prefix: '' } });
+    await assert.rejects(failed, (e: Error) => {
+      assert.match(e.message, /ListObjectsV2 s3:\/\/no-such-bucket .*NoSuchBucket/);
+      assert.doesNotMatch(e.message, /bob-secret|alice-secret/);
+      return true;
+    });
   });
 
   it('reports per-object failures without secrets', async () => {
-    const { summary } = await run({ destination: { target: targetFor(swift, 'teamb', 'bob'), bucket: 'no-such-bucket', prefix: '' }, source: { target: targetFor(swift, 'teama', 'alice'), bucket: 'src', prefix: `${SRC_PREFIX}small/0` } });
-    assert.equal(summary.failures.length, 10);
-    for (const f of summary.failures) {
-      assert.match(f.reason, /NoSuchBucket/);
-      assert.doesNotMatch(f.reason, /bob-secret|alice-secret/);
+    // A target that lists fine but refuses every upload: each object fails on its own.
+    const fake = await startFakeS3({ deny: ['PUT'] });
+    try {
+      const target = targetFromSession({ endpoint: fake.endpoint, region: 'us-east-1', disableSSL: 'true', forcePathStyle: 'true', maxRetries: '1' }, { accessKeyId: 'k', secretAccessKey: 'fake-CANARY-secret' });
+      const { summary } = await run({ source: { target: targetFor(swift, 'teama', 'alice'), bucket: 'src', prefix: `${SRC_PREFIX}small/0` }, destination: { target, bucket: 'dst', prefix: '' } });
+      assert.deepEqual([summary.listed, summary.copied, summary.failures.length], [10, 0, 10]);
+      for (const f of summary.failures) {
+        assert.match(f.reason, /AccessDenied/);
+        assert.doesNotMatch(f.reason, /bob-secret|alice-secret|fake-CANARY-secret/);
+      }
+    } finally {
+      await fake.close();
     }
+  });
+
+  it('the target itself refuses bytes that do not match the SHA-256 sent with them', async () => {
+    const body = Buffer.from('the bytes that were read');
+    const put = withPayloadSha256(new PutObjectCommand({ Bucket: 'dst', Key: 'tampered', Body: body }), sha256(Buffer.from('other bytes')));
+    await assert.rejects(b.send(put), /BadDigest|XAmzContentSHA256Mismatch/);
+    await assert.rejects(b.send(new HeadObjectCommand({ Bucket: 'dst', Key: 'tampered' })), /NotFound|404/);
+    const ok = withPayloadSha256(new PutObjectCommand({ Bucket: 'dst', Key: 'tampered', Body: body }), sha256(body));
+    await b.send(ok);
+    await b.send(new DeleteObjectCommand({ Bucket: 'dst', Key: 'tampered' }));
   });
 
   it('never modified the source', async () => {
     assert.deepEqual(await listEtags(a, 'src', ''), sourceBefore);
-  });
-});
-
-describe('HashStream', () => {
-  const drain = async (h: HashStream, body: Buffer): Promise<void> =>
-    pipeline(Readable.from([body]), h, async (chunks: AsyncIterable<Buffer>) => {
-      for await (const _ of chunks);
-    });
-
-  it('computes SHA-256 and size while passing bytes through', async () => {
-    const body = randomBytes(100_000);
-    const h = new HashStream({ size: body.length, sha256: sha256(body) });
-    await drain(h, body);
-    assert.deepEqual([h.bytes, h.sha256], [body.length, sha256(body)]);
-  });
-
-  it('fails at the end on a size or checksum mismatch (so an upload is never completed)', async () => {
-    const body = randomBytes(1000);
-    await assert.rejects(drain(new HashStream({ size: 999 }), body), /size changed/);
-    await assert.rejects(drain(new HashStream({ size: 1000, sha256: sha256(randomBytes(1000)) }), body), /SHA-256/);
   });
 });
