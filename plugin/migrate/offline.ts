@@ -3,8 +3,10 @@
 // stay); objects the files do not hold go to kfstore-migrate-<ns>.yaml. Secrets are written as
 // templates with empty values. With --out-dir every file is written there under its relative path
 // (a complete tree to review or lint); without it, changed files are rewritten in place.
-import { mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
-import { dirname, join, relative } from 'node:path';
+// Every output is computed before the first write, and each file is replaced atomically (a
+// temporary file renamed over it, mode kept), so an error or a kill never leaves a half-written file.
+import { chmodSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { basename, dirname, join, relative } from 'node:path';
 import { isMap, parseAllDocuments, stringify } from 'yaml';
 import type { Document } from 'yaml';
 import type { NamespacePlan, ObjectChange, PlannedObject } from '../../settings/migrate/plan.ts';
@@ -21,7 +23,7 @@ interface Found {
 export function rewriteManifests(paths: string[], plans: NamespacePlan[], defaultNamespace: string, outDir: string | undefined): string[] {
   const pending = new Map<string, { ns: string; change: ObjectChange }>();
   for (const p of plans) for (const c of p.changes) if (c.action !== 'unchanged') pending.set(id(c.kind, p.namespace, c.name), { ns: p.namespace, change: c });
-  const written: string[] = [];
+  const outputs: { file: string; text: string; changed: boolean; mode?: number }[] = [];
   const files = paths.flatMap((p) => walk(p, statSync(p).isDirectory() ? p : dirname(p)));
   for (const { file, root } of files) {
     const text = readFileSync(file, 'utf8');
@@ -52,20 +54,29 @@ export function rewriteManifests(paths: string[], plans: NamespacePlan[], defaul
     pieces.push(text.slice(from));
     const out = outDir === undefined ? file : join(outDir, relative(root, file));
     if (outDir === undefined && !changed) continue;
-    mkdirSync(dirname(out), { recursive: true });
-    writeFileSync(out, changed ? pieces.join('') : text);
-    if (changed) written.push(out);
+    outputs.push({ file: out, text: changed ? pieces.join('') : text, changed, mode: statSync(file).mode & 0o7777 });
   }
   const base = outDir ?? files[0]?.root ?? '.';
   const byNs = new Map<string, PlannedObject[]>();
   for (const { ns, change } of pending.values()) byNs.set(ns, [...(byNs.get(ns) ?? []), manifest(change.after)]);
   for (const [ns, objects] of byNs) {
-    const file = join(base, `kfstore-migrate-${ns}.yaml`);
-    mkdirSync(dirname(file), { recursive: true });
-    writeFileSync(file, `# Written by kubectl kfstore migrate. Secrets are templates: fill their empty values.\n${objects.map((o) => stringify(o, YAML_OUT)).join('---\n')}`);
-    written.push(file);
+    outputs.push({ file: join(base, `kfstore-migrate-${ns}.yaml`), changed: true, text: `# Written by kubectl kfstore migrate. Secrets are templates: fill their empty values.\n${objects.map((o) => stringify(o, YAML_OUT)).join('---\n')}` });
   }
-  return written;
+  for (const o of outputs) writeAtomically(o.file, o.text, o.mode);
+  return outputs.filter((o) => o.changed).map((o) => o.file);
+}
+
+function writeAtomically(file: string, text: string, mode: number | undefined): void {
+  mkdirSync(dirname(file), { recursive: true });
+  const tmp = join(dirname(file), `.${basename(file)}.kfstore-${process.pid}.tmp`);
+  try {
+    writeFileSync(tmp, text, { flag: 'wx' });
+    if (mode !== undefined) chmodSync(tmp, mode);
+    renameSync(tmp, file);
+  } catch (e) {
+    rmSync(tmp, { force: true });
+    throw e;
+  }
 }
 
 function id(kind: string, ns: string, name: string): string {

@@ -129,7 +129,10 @@ function planArgo(current: ConfigMapObject | undefined, namespace: string, targe
 function planSecret(index: SnapshotIndex, namespace: string, target: MigrationTarget, secretName: string): ObjectChange {
   const current = index.secret(namespace, secretName);
   const keys = [target.secret.accessKeyKey, target.secret.secretKeyKey];
-  const missing = keys.filter((k) => current?.values[k] === undefined || current.values[k].empty);
+  // Empty values are filled only from a clone source; without one the template is as good as
+  // migrate can make it (a re-run must not rewrite it), and doctor reports the empty keys.
+  const clone = target.secret.cloneFrom !== undefined;
+  const missing = keys.filter((k) => current?.values[k] === undefined || (clone && current.values[k].empty));
   const before = current === undefined ? undefined : secret(current.metadata, namespace, secretName, { data: blank(Object.keys(current.values)) }, current.type);
   // Key names only: `data` lists what stays, `stringData` what the edge fills (it patches only those).
   const kept = Object.keys(current?.values ?? {}).filter((k) => !missing.includes(k));

@@ -1,7 +1,7 @@
 // kubectl kfstore migrate against the test API server: plan and diff, confirmation, backup,
 // optimistic concurrency per namespace, re-runs and rollback.
 import assert from 'node:assert/strict';
-import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { chmodSync, cpSync, mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, it } from 'node:test';
@@ -198,6 +198,30 @@ describe('migrate -f (offline)', () => {
     assert.equal(plan.target.secret.nameTemplate, 'kubeflow-pipelines--profile-object-store-auth--{profile}');
   });
 
+  it('without --out-dir rewrites changed files in place (atomically, mode kept); a re-run changes nothing', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'kfstore-migrate-inplace-'));
+    cpSync(GITOPS, dir, { recursive: true });
+    const profile = join(dir, 'team-a', 'profile.yaml');
+    chmodSync(profile, 0o640);
+    const before = new Map(listFiles(dir).map((f) => [f, readFileSync(f, 'utf8')]));
+    const r = await kfstore([...TARGET, '-f', dir]);
+    assert.equal(r.code, 0, r.stderr);
+    const text = readFileSync(profile, 'utf8');
+    assert.match(text, /defaultPipelineRoot: s3:\/\/kfp-art\/v2\/artifacts\/team-a/);
+    assert.ok(text.includes('# KFP launcher settings'), 'comments kept');
+    assert.equal(statSync(profile).mode & 0o777, 0o640);
+    const after = listFiles(dir);
+    assert.ok(after.includes(join(dir, 'kfstore-migrate-team-a.yaml')), after.join('\n'));
+    assert.deepEqual(after.filter((f) => f.includes('.tmp')), [], 'no temporary files left');
+    // Files the plan does not touch keep their bytes.
+    for (const [f, t] of before) if (!r.stdout.includes(f)) assert.equal(readFileSync(f, 'utf8'), t, f);
+    const snapshot = new Map(after.map((f) => [f, readFileSync(f, 'utf8')]));
+    const again = await kfstore([...TARGET, '-f', dir]);
+    assert.equal(again.code, 0, again.stderr);
+    assert.match(again.stdout, /nothing to do/);
+    for (const [f, t] of snapshot) assert.equal(readFileSync(f, 'utf8'), t, `${f} changed on the re-run`);
+  });
+
   it('--out-dir mirrors the tree: kfp-launcher edited in place, other documents and comments kept, new objects beside', async () => {
     const out = mkdtempSync(join(tmpdir(), 'kfstore-migrate-out-'));
     const original = readFileSync(join(GITOPS, 'team-a', 'profile.yaml'), 'utf8');
@@ -218,3 +242,10 @@ describe('migrate -f (offline)', () => {
     assert.deepEqual(launcherErrors, []);
   });
 });
+
+function listFiles(dir: string): string[] {
+  return readdirSync(dir, { recursive: true, encoding: 'utf8' })
+    .map((f) => join(dir, f))
+    .filter((f) => statSync(f).isFile())
+    .sort();
+}
