@@ -12,6 +12,7 @@ import { applyNamespace } from '../migrate/apply.ts';
 import { checkTarget, copyArtifacts, countObjects, currentLocation, mb, sameLocation, targetCredentials, targetS3 } from '../migrate/artifacts.ts';
 import type { S3Target } from '../s3/target.ts';
 import { confirm } from '../migrate/confirm.ts';
+import { EXIT_INTERRUPTED, onInterrupt } from '../migrate/interrupt.ts';
 import { rewriteManifests } from '../migrate/offline.ts';
 import { findingsText, iamPolicies, planDocument, planText } from '../migrate/report.ts';
 import { rollback } from '../migrate/rollback.ts';
@@ -114,37 +115,50 @@ export async function migrate(argv: string[]): Promise<number> {
   const stamp = new Date().toISOString();
   const targetText = `${target.endpoint} ${target.bucket} ${target.rootTemplate}`;
   let conflicts = 0;
-  for (const plan of pending) {
-    if (flags.copyArtifacts) {
-      const s3 = targets.get(plan.namespace);
-      const from = currentLocation(index, source, plan.namespace);
-      if (s3 === undefined || 'error' in from) {
-        conflicts++;
-        process.stderr.write(`error: ${plan.namespace}: artifacts cannot be copied: ${'error' in from ? from.error : 'no checked target'}; nothing was changed in ${plan.namespace}\n`);
-        continue;
+  const interrupt = onInterrupt((line) => process.stderr.write(line));
+  try {
+    for (const [i, plan] of pending.entries()) {
+      if (interrupt.signal.aborted) {
+        process.stderr.write(`interrupted: ${pending.length - i} namespaces not changed: ${pending.slice(i).map((p) => p.namespace).join(', ')}; re-run to continue\n`);
+        return EXIT_INTERRUPTED;
       }
-      const to = { target: s3, bucket: target.bucket, prefix: from.prefix };
-      if (sameLocation(from, to)) human(`${plan.namespace}: artifacts are already in ${target.bucket} at the target endpoint; nothing to copy\n`);
-      else {
-        const sum = await copyArtifacts(plan.namespace, from, to);
-        human(`${plan.namespace}: artifacts: ${sum.copied} copied, ${sum.skipped} skipped (already at the target), ${mb(sum.bytes)} MB, ${sum.failures.length} failed\n`);
-        if (sum.failures.length > 0 || sum.aborted) {
+      if (flags.copyArtifacts) {
+        const s3 = targets.get(plan.namespace);
+        const from = currentLocation(index, source, plan.namespace);
+        if (s3 === undefined || 'error' in from) {
           conflicts++;
-          for (const f of sum.failures.slice(0, 10)) process.stderr.write(`error: ${plan.namespace}: ${f.key}: ${f.reason}\n`);
-          process.stderr.write(`error: ${plan.namespace}: the artifact copy failed; its configuration was not changed (re-run to resume the copy)\n`);
+          process.stderr.write(`error: ${plan.namespace}: artifacts cannot be copied: ${'error' in from ? from.error : 'no checked target'}; nothing was changed in ${plan.namespace}\n`);
           continue;
         }
+        const to = { target: s3, bucket: target.bucket, prefix: from.prefix };
+        if (sameLocation(from, to)) human(`${plan.namespace}: artifacts are already in ${target.bucket} at the target endpoint; nothing to copy\n`);
+        else {
+          const sum = await copyArtifacts(plan.namespace, from, to, interrupt.signal);
+          if (sum.aborted) {
+            human(`${plan.namespace}: artifact copy interrupted after ${sum.copied} objects; its configuration was not changed (re-run to resume the copy)\n`);
+            continue;
+          }
+          human(`${plan.namespace}: artifacts: ${sum.copied} copied, ${sum.skipped} skipped (already at the target), ${mb(sum.bytes)} MB, ${sum.failures.length} failed\n`);
+          if (sum.failures.length > 0) {
+            conflicts++;
+            for (const f of sum.failures.slice(0, 10)) process.stderr.write(`error: ${plan.namespace}: ${f.key}: ${f.reason}\n`);
+            process.stderr.write(`error: ${plan.namespace}: the artifact copy failed; its configuration was not changed (re-run to resume the copy)\n`);
+            continue;
+          }
+        }
+      }
+      const out = await applyNamespace(api, plan, targetText, stamp);
+      for (const note of out.notes) human(`note: ${note}\n`);
+      if (out.ok) human(`${plan.namespace}: applied ${out.written} changes (backup in kfstore-migrate-backup)\n`);
+      else {
+        conflicts++;
+        process.stderr.write(`error: ${out.message}\n`);
       }
     }
-    const out = await applyNamespace(api, plan, targetText, stamp);
-    for (const note of out.notes) human(`note: ${note}\n`);
-    if (out.ok) human(`${plan.namespace}: applied ${out.written} changes (backup in kfstore-migrate-backup)\n`);
-    else {
-      conflicts++;
-      process.stderr.write(`error: ${out.message}\n`);
-    }
+  } finally {
+    interrupt.dispose();
   }
-  return conflicts > 0 ? EXIT_FINDINGS : EXIT_OK;
+  return interrupt.signal.aborted ? EXIT_INTERRUPTED : conflicts > 0 ? EXIT_FINDINGS : EXIT_OK;
 }
 
 async function rollbackCommand(flags: MigrateFlags): Promise<number> {

@@ -90,7 +90,7 @@ export function mb(bytes: number): string {
 }
 
 /** Copies with a throttled progress line on stderr (rewritten in place on a TTY). */
-export async function copyArtifacts(namespace: string, from: Location, to: Location): Promise<CopySummary> {
+export async function copyArtifacts(namespace: string, from: Location, to: Location, signal?: AbortSignal): Promise<CopySummary> {
   const tty = process.stderr.isTTY === true;
   let last = 0;
   const line = (p: CopyProgress): string => `${namespace}: copying: ${p.objects} objects, ${mb(p.bytes)} MB${p.totalKnown !== undefined ? ` of ${p.totalKnown.objects} objects, ${mb(p.totalKnown.bytes)} MB` : ''}, ${p.skipped} skipped, ${p.failed} failed`;
@@ -100,7 +100,7 @@ export async function copyArtifacts(namespace: string, from: Location, to: Locat
     last = now;
     process.stderr.write(tty ? `\r${line(p)}\x1b[K` : `${line(p)}\n`);
   };
-  const summary = await copyPrefix({ source: from, destination: to, concurrency: 8, onProgress });
+  const summary = await copyPrefix({ source: from, destination: to, concurrency: 8, onProgress, ...(signal === undefined ? {} : { signal }) });
   if (tty && last !== 0) process.stderr.write('\r\x1b[K');
   return summary;
 }

@@ -6,6 +6,7 @@
 // and its Secret and Argo repository are in place. Then an uninterrupted re-run finishes: every
 // namespace is fully new, every object is verified by `rclone check --download` (an independent
 // client), the source is untouched, and --rollback restores the original objects byte for byte.
+// Ctrl-C during a multipart upload aborts it, exits 130 and switches nothing.
 // The seed is printed; KFSTORE_KILL_SEED=<n> replays a run.
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
@@ -13,7 +14,7 @@ import { randomBytes } from 'node:crypto';
 import { promisify } from 'node:util';
 import { after, before, describe, it } from 'node:test';
 import type { TestContext } from 'node:test';
-import { PutObjectCommand } from '@aws-sdk/client-s3';
+import { ListMultipartUploadsCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { KubeApiServer, KubeObject } from '../support/kube-apiserver/index.ts';
 import { assertNoSecrets, seededCluster } from '../support/live-cluster.ts';
@@ -21,7 +22,7 @@ import { startKubectl } from '../support/plugin.ts';
 import type { RunningPlugin } from '../support/plugin.ts';
 import { Random } from '../support/random.ts';
 import { rcloneEnv } from '../support/rclone.ts';
-import { deleteKeys, listKeys } from '../support/swift/seed.ts';
+import { deleteKeys, listKeys, seedBucket } from '../support/swift/seed.ts';
 import { sizes, sourceProviders, startMigrationStores } from '../support/migration-stores.ts';
 import type { MigrationStores } from '../support/migration-stores.ts';
 import type { SwiftServer } from '../support/swift/server.ts';
@@ -35,6 +36,7 @@ const execFileP = promisify(execFile);
 const SEED = Number(process.env.KFSTORE_KILL_SEED ?? Date.now() % 1_000_000);
 
 let stores: MigrationStores | undefined;
+let source: Map<string, Map<string, number>>;
 let swift: SwiftServer;
 let src: S3Client;
 let dst: S3Client;
@@ -56,8 +58,8 @@ function objects(): KubeObject[] {
   return list as KubeObject[];
 }
 
-function args(): string[] {
-  return ['kfstore', 'migrate', '--to', 's3', '--bucket', 'dst-bucket', '--endpoint', swift.endpoint, '--region', 'us-east-1', '--path-style', 'true', '-A', '--clone-secret-from', 'kubeflow/dst-keys', '--copy-artifacts', '--yes'];
+function args(bucket = 'dst-bucket'): string[] {
+  return ['kfstore', 'migrate', '--to', 's3', '--bucket', bucket, '--endpoint', swift.endpoint, '--region', 'us-east-1', '--path-style', 'true', '-A', '--clone-secret-from', 'kubeflow/dst-keys', '--copy-artifacts', '--yes'];
 }
 
 /** What rollback must bring back: content, not versions. */
@@ -110,18 +112,10 @@ function killOnWrite(api: KubeApiServer, k: number, afterCommit: boolean, run: (
   }, { status: 500 });
 }
 
-describe('migrate --copy-artifacts survives SIGKILL', () => {
+describe('migrate --copy-artifacts killed or interrupted', () => {
   before(async () => {
     stores = await startMigrationStores({ src: SRC_SECRET, dst: DST_SECRET });
     ({ swift, src, dst } = stores);
-  });
-
-  after(async () => {
-    await stores?.stop();
-  });
-
-  it(`${KILLS} kills during copy and apply, a re-run, then rollback`, async (t: TestContext) => {
-    t.diagnostic(`seed ${SEED} (KFSTORE_KILL_SEED=${SEED} replays it)`);
     const rand = new Random(SEED);
     // Many small objects and one multipart object per namespace, so kills land mid-object too.
     for (const ns of NAMESPACES) {
@@ -130,7 +124,16 @@ describe('migrate --copy-artifacts survives SIGKILL', () => {
       await Promise.all(puts);
       await src.send(new PutObjectCommand({ Bucket: 'src-bucket', Key: `${prefixOf(ns)}run-big/model.bin`, Body: randomBytes(17 * MiB + rand.int(MiB)) }));
     }
-    const source = new Map(await Promise.all(NAMESPACES.map(async (ns) => [ns, await sizes(src, 'src-bucket', prefixOf(ns))] as const)));
+    source = new Map(await Promise.all(NAMESPACES.map(async (ns) => [ns, await sizes(src, 'src-bucket', prefixOf(ns))] as const)));
+  });
+
+  after(async () => {
+    await stores?.stop();
+  });
+
+  it(`${KILLS} kills during copy and apply, a re-run, then rollback`, async (t: TestContext) => {
+    t.diagnostic(`seed ${SEED} (KFSTORE_KILL_SEED=${SEED} replays it)`);
+    const rand = new Random(SEED + 1);
     const { api, env } = await seededCluster(objects());
     try {
       const original = new Map<string, string>(NAMESPACES.flatMap((ns) => ['kfp-launcher', 'artifact-repositories'].map((n) => [`${ns}/ConfigMap/${n}`, content(api.get('ConfigMap', ns, n))] as const)));
@@ -207,6 +210,37 @@ describe('migrate --copy-artifacts survives SIGKILL', () => {
         assert.equal(content(api.get(kind, ns, name)), before, `${id} differs from the original after --rollback`);
       }
       for (const ns of NAMESPACES) assert.equal(api.get('Secret', ns, 'kfstore-migrate-backup'), undefined);
+    } finally {
+      await api.close();
+    }
+  });
+
+  it('Ctrl-C during a multipart copy: the upload is aborted, exit 130, nothing switched; a re-run finishes', async () => {
+    await seedBucket(dst, 'dst-int');
+    const { api, env } = await seededCluster(objects());
+    try {
+      const run = startKubectl(args('dst-int'), env);
+      let exited = false;
+      void run.done.then(() => (exited = true));
+      // Interrupt once a multipart upload is open on the target.
+      while (!exited && ((await dst.send(new ListMultipartUploadsCommand({ Bucket: 'dst-int' }))).Uploads ?? []).length === 0) await new Promise((r) => setTimeout(r, 20));
+      assert.equal(exited, false, 'the migration finished before a multipart upload was seen');
+      run.kill('SIGINT');
+      const r = await run.done;
+      assert.equal(r.code, 130, r.stdout + r.stderr);
+      assert.match(r.stderr, /interrupted \(SIGINT\): stopping after the current step/);
+      assert.match(r.stdout + r.stderr, /artifact copy interrupted after \d+ objects; its configuration was not changed/);
+      assertNoSecrets([SRC_SECRET, DST_SECRET], r.stdout, r.stderr);
+      assert.deepEqual((await dst.send(new ListMultipartUploadsCommand({ Bucket: 'dst-int' }))).Uploads ?? [], [], 'open multipart uploads left behind');
+      const switched = NAMESPACES.filter((ns) => launcherRoot(api, ns) === `s3://dst-int/v2/artifacts/${ns}`);
+      for (const ns of switched) assert.deepEqual([...(await sizes(dst, 'dst-int', prefixOf(ns)))].sort(), [...(source.get(ns) ?? [])].sort(), `${ns} switched without all its objects`);
+      assert.ok(switched.length < NAMESPACES.length, 'every namespace switched despite the interrupt');
+      const again = await startKubectl(args('dst-int'), env).done;
+      assert.equal(again.code, 0, again.stdout + again.stderr);
+      for (const ns of NAMESPACES) {
+        assert.equal(launcherRoot(api, ns), `s3://dst-int/v2/artifacts/${ns}`);
+        assert.deepEqual([...(await sizes(dst, 'dst-int', prefixOf(ns)))].sort(), [...(source.get(ns) ?? [])].sort());
+      }
     } finally {
       await api.close();
     }
