@@ -9,7 +9,8 @@ import { EXIT_FINDINGS, EXIT_OK, PluginError } from '../cli/errors.ts';
 import { MIGRATE_HELP } from '../cli/help.ts';
 import { render } from '../cli/output.ts';
 import { applyNamespace } from '../migrate/apply.ts';
-import { checkTarget, copyArtifacts, countObjects, currentLocation, mb, sameLocation, targetCredentials, targetS3 } from '../migrate/artifacts.ts';
+import { checkTarget, copyArtifacts, currentLocation, mb, sameLocation, targetCredentials, targetS3 } from '../migrate/artifacts.ts';
+import { storeFindings } from '../migrate/store-listing.ts';
 import type { S3Target } from '../s3/target.ts';
 import { confirm } from '../migrate/confirm.ts';
 import { EXIT_INTERRUPTED, onInterrupt } from '../migrate/interrupt.ts';
@@ -33,7 +34,8 @@ export async function migrate(argv: string[]): Promise<number> {
   const index = indexSnapshot(source.snapshot);
   // Human text goes to stderr when stdout carries the machine-readable plan.
   const human = (text: string): boolean => (flags.output === 'table' ? process.stdout : process.stderr).write(text);
-  const findings = preflight(index, source.namespaces, target, { force: flags.force });
+  const live = flags.filenames.length === 0;
+  const findings = preflight(index, source.namespaces, target, { force: flags.force, storesListed: live });
   human(findingsText(findings));
   if (blocks(findings)) {
     human(`migrate: pre-flight found errors; nothing was changed\n`);
@@ -84,18 +86,8 @@ export async function migrate(argv: string[]): Promise<number> {
     if (flags.skipTargetCheck) human(`note: --skip-target-check: ${target.endpoint} bucket ${target.bucket} was not checked\n`);
     else if (targets.size > 0) human(`target ${target.endpoint} bucket ${target.bucket}: reachable with the target credentials (${targets.size} namespaces)\n`);
   }
-  if (flags.dryRun && flags.copyArtifacts) {
-    for (const plan of pending) {
-      const from = currentLocation(index, source, plan.namespace);
-      if ('error' in from) {
-        human(`${plan.namespace}: artifacts cannot be copied: ${from.error}\n`);
-        continue;
-      }
-      const n = await countObjects(from);
-      if ('error' in n) human(`${plan.namespace}: artifacts cannot be listed: ${n.error}\n`);
-      else human(`${plan.namespace}: would copy ${n.objects} objects (${mb(n.bytes)} MB) from ${from.target.endpoint ?? 'AWS S3'} ${from.bucket}/${from.prefix} to ${target.bucket}/${from.prefix}\n`);
-    }
-  }
+  // What is in the current stores: what --copy-artifacts copies, or what stays behind.
+  if (live) human(findingsText(await storeFindings(index, source, pending, target, flags.copyArtifacts)));
   if (flags.dryRun) {
     human(`dry run: ${count} changes in ${pending.length} namespaces planned, nothing changed\n`);
     return EXIT_OK;

@@ -10,7 +10,6 @@ import type { MigrationTarget } from '../../settings/migrate/target.ts';
 import type { Source } from '../commands/source.ts';
 import { secretValue } from '../secrets/facts.ts';
 import { makeS3Client } from '../s3/client.ts';
-import { listPrefix } from '../s3/copy/list.ts';
 import { copyPrefix } from '../s3/copy/run.ts';
 import type { CopyProgress, CopySummary, Location } from '../s3/copy/run.ts';
 import { describeS3Error } from '../s3/errors.ts';
@@ -65,24 +64,6 @@ export function currentLocation(index: SnapshotIndex, source: Source, namespace:
 
 export function sameLocation(a: Location, b: Location): boolean {
   return a.bucket === b.bucket && (a.target.endpoint ?? '') === (b.target.endpoint ?? '') && a.target.region === b.target.region;
-}
-
-/** --dry-run: what a copy would read (list only). */
-export async function countObjects(from: Location): Promise<{ objects: number; bytes: number } | { error: string }> {
-  const client = makeS3Client(from.target, { timeoutMs: 30_000 });
-  let objects = 0;
-  let bytes = 0;
-  try {
-    for await (const o of listPrefix(client, from.bucket, from.prefix)) {
-      objects++;
-      bytes += o.size;
-    }
-    return { objects, bytes };
-  } catch (e) {
-    return { error: describeS3Error(e, { op: 'ListObjectsV2', target: from.target, bucket: from.bucket }).message };
-  } finally {
-    client.destroy();
-  }
 }
 
 export function mb(bytes: number): string {

@@ -1,5 +1,6 @@
 // Migration pre-flight checks that need only the snapshot (CHECKS.md section H). Errors stop
-// `migrate`; KFS070/071/073/074 need the KFP API or the object store and are reported as not run.
+// `migrate`; KFS070/071 need the KFP API and are reported as not run, KFS073/074 too unless the edge
+// lists the current stores (store-findings.ts).
 import type { SnapshotIndex } from '../cluster/snapshot.ts';
 import { doctorFinding } from '../doctor/finding.ts';
 import type { DoctorFinding } from '../doctor/finding.ts';
@@ -12,12 +13,14 @@ import type { MigrationTarget } from './target.ts';
 export interface PreflightOptions {
   /** --force: in-flight runs are reported as a warning instead of stopping the migration. */
   force?: boolean;
+  /** The edge lists the current stores itself (store-findings.ts): KFS073/KFS074 are not "not run". */
+  storesListed?: boolean;
 }
 
 const IN_FLIGHT = new Set(['Running', 'Pending', '']);
 
 export function preflight(index: SnapshotIndex, namespaces: string[], target: MigrationTarget, opts: PreflightOptions = {}): DoctorFinding[] {
-  return [...namespaces.flatMap((ns) => inFlightRuns(index, ns, opts.force === true)), ...tenancy(index, namespaces, target), ...notRun(namespaces)];
+  return [...namespaces.flatMap((ns) => inFlightRuns(index, ns, opts.force === true)), ...tenancy(index, namespaces, target), ...notRun(namespaces, opts.storesListed === true)];
 }
 
 /** KFS072: a run's store session is fixed when its root driver starts; moving under it breaks it. */
@@ -88,13 +91,13 @@ export function tenancy(index: SnapshotIndex, namespaces: string[], target: Migr
 const NOT_RUN: [string, string][] = [
   ['KFS070', 'pinned pipeline roots: needs the KFP API (pipeline versions, recurring runs)'],
   ['KFS071', 'cache resurrecting old-store URIs: needs the KFP API (cache settings, recent runs)'],
-  ['KFS073', 'historical artifacts and their credentials: needs MLMD or the KFP API'],
-  ['KFS074', 'copy plan and verification: needs listing the old store (--copy-artifacts)'],
+  ['KFS073', 'historical artifacts and their credentials: needs listing the old store (a cluster)'],
+  ['KFS074', 'copy plan and verification: needs listing the old store (a cluster)'],
 ];
 
-function notRun(namespaces: string[]): DoctorFinding[] {
+function notRun(namespaces: string[], storesListed: boolean): DoctorFinding[] {
   if (namespaces.length === 0) return [];
-  return NOT_RUN.map(([id, what]) => doctorFinding(id, 'info', undefined, undefined, `not checked: ${what}`, 'check by hand before switching, or run the live pre-flight'));
+  return NOT_RUN.filter(([id]) => !storesListed || (id !== 'KFS073' && id !== 'KFS074')).map(([id, what]) => doctorFinding(id, 'info', undefined, undefined, `not checked: ${what}`, 'check by hand before switching, or run the live pre-flight'));
 }
 
 export function blocks(findings: DoctorFinding[]): boolean {

@@ -87,7 +87,8 @@ describe('migrate --copy-artifacts against Swift', () => {
     const r = await kfstore(args('--copy-artifacts', '--dry-run'), env);
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stdout, /reachable with the target credentials/);
-    assert.match(r.stdout, /team-a: would copy 6 objects \(12\.0 MB\)/);
+    assert.match(r.stdout, /INFO KFS074 team-a: 6 objects \(12\.0 MiB\) under s3:\/\/src-bucket\/v2\/artifacts\/team-a\/ will be copied to s3:\/\/dst-bucket\/v2\/artifacts\/team-a\/ under the same keys/);
+    assert.doesNotMatch(r.stdout, /KFS07[34]: not checked/);
     assert.deepEqual(writes(api), []);
     assert.deepEqual(await listKeys(dst, 'dst-bucket'), []);
     noCanaries(r.stdout, r.stderr);
@@ -153,6 +154,8 @@ describe('migrate --copy-artifacts against Swift', () => {
     const r = await kfstore([...base, '--dry-run'], env);
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stdout, /could not be checked/);
+    // Without --copy-artifacts the old objects stay behind, and migrate says so.
+    assert.match(r.stdout, /WARN KFS073 team-a: 6 objects \(12\.0 MiB\) under s3:\/\/src-bucket\/v2\/artifacts\/team-a\/ stay in the old store.*\(fix: keep the old store and Secret src-keys readable/);
     const c = await kfstore([...base, '--copy-artifacts', '--yes'], env);
     assert.equal(c.code, 2, c.stderr);
     assert.match(c.stderr, /target credentials for team-a are not known/);
