@@ -100,4 +100,7 @@ Flags:
       --skip-target-check      do not HeadBucket the target first (this machine cannot reach it)
       --iam-policy-dir DIR     write <namespace>.json and backend.json IAM policies
   -o, --output FORMAT          table (default), json or yaml for the plan
+
+Ctrl-C stops the copy (open multipart uploads are aborted) and stops before the next namespace
+(exit 130); namespaces not reached stay as they were, and a re-run resumes.
 `;

@@ -10,6 +10,7 @@ import { GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { KubeApiServer, KubeObject } from '../support/kube-apiserver/index.ts';
 import { kfstore } from '../support/plugin.ts';
+import { freePorts } from '../support/ports.ts';
 import { rcloneEnv } from '../support/rclone.ts';
 import { deleteKeys, listKeys } from '../support/swift/seed.ts';
 import { sizes as listSizes, sourceProviders, startMigrationStores } from '../support/migration-stores.ts';
@@ -146,6 +147,27 @@ describe('migrate --copy-artifacts against Swift', () => {
     const skipped = await kfstore(args('--dry-run', '--skip-target-check'), env);
     assert.equal(skipped.code, 0, skipped.stderr);
     assert.match(skipped.stdout, /--skip-target-check: .* bucket dst-bucket was not checked/);
+  });
+
+  it('a target bucket that does not exist, or an endpoint nothing answers on: exit 1 before any write', async () => {
+    const { api, env } = await cluster();
+    const [closed] = await freePorts(1);
+    const cases: [string[], RegExp][] = [
+      [['--bucket', 'no-such-bucket'], /target check failed: .*no-such-bucket.*(NoSuchBucket|does not exist)/],
+      [['--endpoint', `http://127.0.0.1:${closed}`], new RegExp(`target check failed: .*127\\.0\\.0\\.1:${closed}`)],
+    ];
+    for (const [override, message] of cases) {
+      api.resetRequests();
+      const base = args('--copy-artifacts', '--yes');
+      for (let i = 0; i < override.length; i += 2) base[base.indexOf(override[i] ?? '') + 1] = override[i + 1] ?? '';
+      const r = await kfstore(base, env);
+      assert.equal(r.code, 1, `${override.join(' ')}: ${r.stdout}${r.stderr}`);
+      assert.match(r.stderr, message);
+      assert.match(r.stdout, /nothing was changed/);
+      assert.deepEqual(writes(api), []);
+      noCanaries(r.stdout, r.stderr);
+    }
+    assert.deepEqual(await listKeys(dst, 'dst-bucket'), []);
   });
 
   it('a template Secret (no clone source): a note that the target could not be checked; --copy-artifacts refuses', async () => {
