@@ -2,6 +2,7 @@
 // one request per namespace: 1,000 profiles cost the same handful of round trips as one.
 import type { ClusterSnapshot, ConfigMapObject, KubeObject } from '../../settings/cluster/snapshot.ts';
 import { emptySnapshot } from '../../settings/cluster/snapshot.ts';
+import { workflowSummary } from '../../settings/cluster/workflow-summary.ts';
 import { ARTIFACT_REPOSITORIES } from '../../settings/argo/artifact-repository.ts';
 import { LAUNCHER_CONFIGMAP } from '../../settings/kfp/launcher-config.ts';
 import { secretInfo } from '../secrets/facts.ts';
@@ -64,10 +65,18 @@ export async function readCluster(api: KubeApi, scope: SnapshotScope): Promise<L
   }
   if (scope.serviceAccounts) snap.serviceAccounts = await api.list<KubeObject>(where('serviceaccounts'));
   if (scope.workflows) {
-    snap.workflows = await api.list<KubeObject>(where('workflows', '/apis/argoproj.io/v1alpha1')).catch((e: unknown) => {
-      if (e instanceof ApiError && e.status === 404) return [];
-      throw e;
-    });
+    // 404: the CRD is not installed (no Argo, or no KFP); 403: say so, the checks report it.
+    const custom = async (kind: 'Workflow' | 'ScheduledWorkflow', path: string): Promise<KubeObject[]> =>
+      api.list<KubeObject>(path).catch((e: unknown) => {
+        if (e instanceof ApiError && e.status === 404) return [];
+        if (e instanceof ApiError && e.status === 403) {
+          snap.unreadable[kind] = e.message.replace(/^the API server \S+ refused: /, '');
+          return [];
+        }
+        throw e;
+      });
+    snap.workflows = (await custom('Workflow', where('workflows', '/apis/argoproj.io/v1alpha1'))).map((w) => workflowSummary(w));
+    snap.scheduledWorkflows = (await custom('ScheduledWorkflow', where('scheduledworkflows', '/apis/kubeflow.org/v1beta1'))).map((w) => workflowSummary(w));
   }
   return { snapshot: snap, rawSecrets };
 }

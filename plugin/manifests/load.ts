@@ -7,6 +7,7 @@ import { parseAllDocuments } from 'yaml';
 import { z } from 'zod';
 import type { ClusterSnapshot, ConfigMapObject, KubeObject } from '../../settings/cluster/snapshot.ts';
 import { emptySnapshot } from '../../settings/cluster/snapshot.ts';
+import { workflowSummary } from '../../settings/cluster/workflow-summary.ts';
 import { PluginError } from '../cli/errors.ts';
 import { secretInfo } from '../secrets/facts.ts';
 
@@ -19,7 +20,7 @@ export interface ManifestSet {
 
 const MANIFEST = /\.(ya?ml|json)$/i;
 /** The kinds doctor and inspect read; every other object is ignored. */
-const KINDS = new Set(['Namespace', 'ConfigMap', 'Secret', 'ServiceAccount', 'Deployment', 'Service', 'Workflow']);
+const KINDS = new Set(['Namespace', 'ConfigMap', 'Secret', 'ServiceAccount', 'Deployment', 'Service', 'Workflow', 'ScheduledWorkflow']);
 
 const stringMap = z.record(z.string(), z.string()).optional();
 const objectMeta = z.looseObject({
@@ -125,7 +126,10 @@ function add(snap: ClusterSnapshot, namespaces: Map<string, KubeObject>, rawSecr
       snap.services.push({ metadata });
       return;
     case 'Workflow':
-      snap.workflows.push({ metadata, ...(isObject(item.status) ? { status: item.status } : {}) });
+      snap.workflows.push(workflowSummary({ ...item, metadata }, metadata));
+      return;
+    case 'ScheduledWorkflow':
+      snap.scheduledWorkflows.push(workflowSummary({ ...item, metadata }, metadata));
       return;
     default:
   }

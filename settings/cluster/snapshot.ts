@@ -47,9 +47,11 @@ export interface DeploymentObject extends KubeObject {
 
 export interface WorkflowObject extends KubeObject {
   status?: { phase?: string };
+  /** The pipeline roots it pins (kfp/pinned-roots.ts), extracted at load so the spec need not be kept. */
+  pinnedRoots?: string[];
 }
 
-export type Kind = 'Namespace' | 'ConfigMap' | 'Secret' | 'ServiceAccount' | 'Deployment' | 'Service' | 'Workflow';
+export type Kind = 'Namespace' | 'ConfigMap' | 'Secret' | 'ServiceAccount' | 'Deployment' | 'Service' | 'Workflow' | 'ScheduledWorkflow';
 
 export interface ClusterSnapshot {
   source: 'cluster' | 'manifests';
@@ -60,6 +62,8 @@ export interface ClusterSnapshot {
   deployments: DeploymentObject[];
   services: KubeObject[];
   workflows: WorkflowObject[];
+  /** KFP recurring runs (kubeflow.org ScheduledWorkflow), as metadata plus pinned roots. */
+  scheduledWorkflows: WorkflowObject[];
   /** Kinds that could not be read (RBAC, or absent from the manifests): checks needing them say so. */
   unreadable: Partial<Record<Kind, string>>;
   /** Manifests only: namespaces objects live in but that no Namespace manifest declares. */
@@ -67,7 +71,7 @@ export interface ClusterSnapshot {
 }
 
 export function emptySnapshot(source: ClusterSnapshot['source']): ClusterSnapshot {
-  return { source, namespaces: [], configMaps: [], secrets: [], serviceAccounts: [], deployments: [], services: [], workflows: [], unreadable: {} };
+  return { source, namespaces: [], configMaps: [], secrets: [], serviceAccounts: [], deployments: [], services: [], workflows: [], scheduledWorkflows: [], unreadable: {} };
 }
 
 /** Per-namespace lookups over a snapshot, built once. */
@@ -79,6 +83,7 @@ export interface SnapshotIndex {
   serviceAccount(namespace: string, name: string): KubeObject | undefined;
   deployments(namespace: string): DeploymentObject[];
   workflows(namespace: string): WorkflowObject[];
+  scheduledWorkflows(namespace: string): WorkflowObject[];
 }
 
 export function indexSnapshot(snapshot: ClusterSnapshot): SnapshotIndex {
@@ -100,6 +105,7 @@ export function indexSnapshot(snapshot: ClusterSnapshot): SnapshotIndex {
   const sas = byName(snapshot.serviceAccounts);
   const deployments = byNamespace(snapshot.deployments);
   const workflows = byNamespace(snapshot.workflows);
+  const scheduled = byNamespace(snapshot.scheduledWorkflows);
   return {
     snapshot,
     namespace: (name) => namespaces.get(name),
@@ -108,5 +114,6 @@ export function indexSnapshot(snapshot: ClusterSnapshot): SnapshotIndex {
     serviceAccount: (ns, name) => sas.get(key(ns, name)),
     deployments: (ns) => deployments.get(ns) ?? [],
     workflows: (ns) => workflows.get(ns) ?? [],
+    scheduledWorkflows: (ns) => scheduled.get(ns) ?? [],
   };
 }

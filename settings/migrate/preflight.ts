@@ -1,6 +1,7 @@
 // Migration pre-flight checks that need only the snapshot (CHECKS.md section H). Errors stop
-// `migrate`; KFS070/071 need the KFP API and are reported as not run, KFS073/074 too unless the edge
-// lists the current stores (store-findings.ts).
+// `migrate`. KFS070 reads pinned roots from Workflows and ScheduledWorkflows (pipeline versions in
+// KFP's database would need its API); KFS071 needs the KFP API and is reported as not run, and so
+// are KFS073/074 unless the edge lists the current stores (store-findings.ts).
 import type { SnapshotIndex } from '../cluster/snapshot.ts';
 import { doctorFinding } from '../doctor/finding.ts';
 import type { DoctorFinding } from '../doctor/finding.ts';
@@ -20,7 +21,11 @@ export interface PreflightOptions {
 const IN_FLIGHT = new Set(['Running', 'Pending', '']);
 
 export function preflight(index: SnapshotIndex, namespaces: string[], target: MigrationTarget, opts: PreflightOptions = {}): DoctorFinding[] {
-  return [...namespaces.flatMap((ns) => inFlightRuns(index, ns, opts.force === true)), ...tenancy(index, namespaces, target), ...notRun(namespaces, opts.storesListed === true)];
+  return [
+    ...namespaces.flatMap((ns) => [...inFlightRuns(index, ns, opts.force === true), ...pinnedRootRuns(index, ns, target)]),
+    ...tenancy(index, namespaces, target),
+    ...notRun(namespaces, opts.storesListed === true),
+  ];
 }
 
 /** KFS072: a run's store session is fixed when its root driver starts; moving under it breaks it. */
@@ -42,6 +47,51 @@ export function inFlightRuns(index: SnapshotIndex, namespace: string, force: boo
       'wait for them to finish, or use --force (they keep writing to the old store)',
     ),
   ];
+}
+
+/**
+ * KFS070: runs and recurring runs that pin a pipeline root keep it whatever kfp-launcher says
+ * (driver/root_dag.go), so after the switch they go on writing to the old store.
+ */
+export function pinnedRootRuns(index: SnapshotIndex, namespace: string, target: MigrationTarget): DoctorFinding[] {
+  const planned = parsePipelineRoot(planRootFor(target, namespace));
+  const out: DoctorFinding[] = [];
+  const byRoot = new Map<string, { runs: string[]; recurring: string[] }>();
+  const collect = (items: readonly { metadata: { name: string }; pinnedRoots?: string[] }[], into: 'runs' | 'recurring'): void => {
+    for (const w of items) {
+      for (const root of w.pinnedRoots ?? []) {
+        const parsed = parsePipelineRoot(root);
+        // A root already under the planned one is where the migration goes anyway.
+        if (planned.ok && parsed.ok && rootContains(planned.value, parsed.value)) continue;
+        const entry = byRoot.get(root) ?? { runs: [], recurring: [] };
+        entry[into].push(w.metadata.name);
+        byRoot.set(root, entry);
+      }
+    }
+  };
+  collect(index.workflows(namespace), 'runs');
+  collect(index.scheduledWorkflows(namespace), 'recurring');
+  for (const [root, { runs, recurring }] of [...byRoot].sort(([a], [b]) => a.localeCompare(b))) {
+    const parts = [count(runs, 'run'), count(recurring, 'recurring run')].filter((p) => p !== '');
+    const names = [...recurring, ...runs].sort();
+    out.push(
+      doctorFinding(
+        'KFS070',
+        'warn',
+        namespace,
+        recurring.length > 0 ? { kind: 'ScheduledWorkflow', name: recurring.sort()[0] ?? '' } : { kind: 'Workflow', name: runs.sort()[0] ?? '' },
+        `${parts.join(' and ')} in ${namespace} ${runs.length + recurring.length === 1 ? 'pins' : 'pin'} pipeline_root=${root} (${names.slice(0, 3).join(', ')}${names.length > 3 ? ', ...' : ''}); a pinned root overrides kfp-launcher, so they keep using it after the switch`,
+        'recompile the pipeline without pipeline_root (or with the new root) and update its recurring runs',
+      ),
+    );
+  }
+  const unreadable = index.snapshot.unreadable.ScheduledWorkflow;
+  if (unreadable !== undefined) out.push(doctorFinding('KFS070', 'info', namespace, undefined, `cannot list recurring runs (ScheduledWorkflows: ${unreadable}): their pinned roots are unknown`, 'grant list on scheduledworkflows.kubeflow.org'));
+  return out;
+}
+
+function count(names: string[], noun: string): string {
+  return names.length === 0 ? '' : `${names.length} ${noun}${names.length === 1 ? '' : 's'}`;
 }
 
 /** KFS076: the target must keep tenants apart and under a prefix the UI can attribute. */
@@ -89,7 +139,7 @@ export function tenancy(index: SnapshotIndex, namespaces: string[], target: Migr
 
 // What these checks would need; the edge runs them once it has those sources.
 const NOT_RUN: [string, string][] = [
-  ['KFS070', 'pinned pipeline roots: needs the KFP API (pipeline versions, recurring runs)'],
+  ['KFS070', 'pipeline versions that pin a root (stored in KFP\'s database): needs the KFP API; runs and recurring runs were checked'],
   ['KFS071', 'cache resurrecting old-store URIs: needs the KFP API (cache settings, recent runs)'],
   ['KFS073', 'historical artifacts and their credentials: needs listing the old store (a cluster)'],
   ['KFS074', 'copy plan and verification: needs listing the old store (a cluster)'],

@@ -63,6 +63,8 @@ describe('migrate --to s3 on a live cluster', () => {
     assert.match(r.stdout, /\+\+\+ Secret team-b\/kfstore-object-store--team-b \(create\)/);
     assert.match(r.stdout, /team-a: arn:aws:s3:::kfp-art\/artifacts\/team-a\/\*/);
     assert.match(r.stdout, /dry run: 6 changes in 2 namespaces/);
+    // Read from the cluster's ScheduledWorkflows: a recurring run that will keep the old root.
+    assert.match(r.stdout, /WARN KFS070 team-b: 1 recurring run in team-b pins pipeline_root=minio:\/\/mlpipeline\/private-artifacts\/team-b\/v2\/artifacts \(nightly-train\)/);
     assert.deepEqual(readdirSync(iamDir).sort(), ['backend.json', 'team-a.json', 'team-b.json']);
     assert.equal(JSON.parse(readFileSync(join(iamDir, 'team-a.json'), 'utf8')).Version, '2012-10-17');
     const json = await kfstore([...S3, '--dry-run', '-o', 'json', '--clone-secret-from', 'kubeflow/s3-keys'], env);

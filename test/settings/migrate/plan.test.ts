@@ -136,6 +136,14 @@ describe('migrate plan, one fixture each', () => {
         assert.ok(findings.some((f) => f.id === id && f.level === level && (f.namespace ?? '-') === ns && f.message.includes(rest.join(' '))), `expected ${expectPreflight} in\n${listing}`);
         assert.equal(blocks(findings), true);
       }
+      for (const want of headerValues(text, 'expect-finding')) {
+        const [id, level, ns, ...rest] = want.split(' ');
+        assert.ok(findings.some((f) => f.id === id && f.level === level && (f.namespace ?? '-') === ns && f.message.includes(rest.join(' '))), `expected ${want} in\n${listing}`);
+      }
+      for (const unwanted of headerValues(text, 'expect-no-finding')) {
+        const [id, level, ns, ...rest] = unwanted.split(' ');
+        assert.ok(!findings.some((f) => f.id === id && f.level === level && (f.namespace ?? '-') === ns && f.message.includes(rest.join(' '))), `unexpected ${unwanted} in\n${listing}`);
+      }
       const forced = headerValue(text, 'expect-preflight-forced');
       if (forced !== undefined) {
         const [id, level, ns] = forced.split(' ');

@@ -87,6 +87,7 @@ export const RESOURCES: readonly ResourceDef[] = [
   def({ group: '', version: 'v1', plural: 'services', kind: 'Service', namespaced: true, shortNames: ['svc'], categories: ['all'], subresources: ['status'], deleteReturnsObject: true }),
   def({ group: 'apps', version: 'v1', plural: 'deployments', kind: 'Deployment', namespaced: true, shortNames: ['deploy'], categories: ['all'], subresources: ['status'], tracksGeneration: true }),
   def({ group: 'argoproj.io', version: 'v1alpha1', plural: 'workflows', kind: 'Workflow', namespaced: true, shortNames: ['wf'], custom: true, deleteReturnsObject: true, tracksGeneration: true }),
+  def({ group: 'kubeflow.org', version: 'v1beta1', plural: 'scheduledworkflows', kind: 'ScheduledWorkflow', namespaced: true, shortNames: ['swf'], custom: true, deleteReturnsObject: true, tracksGeneration: true }),
   def({ group: 'admissionregistration.k8s.io', version: 'v1', plural: 'mutatingwebhookconfigurations', kind: 'MutatingWebhookConfiguration', namespaced: false, categories: ['api-extensions'], tracksGeneration: true }),
   def({ group: 'admissionregistration.k8s.io', version: 'v1', plural: 'validatingwebhookconfigurations', kind: 'ValidatingWebhookConfiguration', namespaced: false, categories: ['api-extensions'], tracksGeneration: true }),
   def({ group: 'authorization.k8s.io', version: 'v1', plural: 'selfsubjectaccessreviews', kind: 'SelfSubjectAccessReview', namespaced: false, verbs: ['create'], virtual: true }),
