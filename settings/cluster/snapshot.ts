@@ -47,8 +47,10 @@ export interface DeploymentObject extends KubeObject {
 
 export interface WorkflowObject extends KubeObject {
   status?: { phase?: string };
-  /** The pipeline roots it pins (kfp/pinned-roots.ts), extracted at load so the spec need not be kept. */
+  /** The pipeline roots it pins (kfp/run-settings.ts), extracted at load so the spec need not be kept. */
   pinnedRoots?: string[];
+  /** Some task uses KFP's cache. */
+  cacheEnabled?: true;
 }
 
 export type Kind = 'Namespace' | 'ConfigMap' | 'Secret' | 'ServiceAccount' | 'Deployment' | 'Service' | 'Workflow' | 'ScheduledWorkflow';

@@ -1,6 +1,6 @@
 // What the checks need from an Argo Workflow or a KFP ScheduledWorkflow: identity, phase and the
-// pipeline roots it pins. Whole workflow specs (often hundreds of KiB) are not kept in a snapshot.
-import { pinnedRoots } from '../kfp/pinned-roots.ts';
+// pipeline roots it pins, and whether it uses KFP's cache. Whole workflow specs (often hundreds of KiB) are not kept in a snapshot.
+import { runSettings } from '../kfp/run-settings.ts';
 import type { KubeObject, WorkflowObject } from './snapshot.ts';
 
 export function workflowSummary(obj: KubeObject & { status?: unknown; spec?: unknown }, metadata: KubeObject['metadata'] = obj.metadata): WorkflowObject {
@@ -10,7 +10,8 @@ export function workflowSummary(obj: KubeObject & { status?: unknown; spec?: unk
     const phase = (status as { phase?: unknown }).phase;
     out.status = typeof phase === 'string' ? { phase } : {};
   }
-  const roots = pinnedRoots(obj.spec);
-  if (roots.length > 0) out.pinnedRoots = roots;
+  const run = runSettings(obj.spec);
+  if (run.pinnedRoots.length > 0) out.pinnedRoots = run.pinnedRoots;
+  if (run.cacheEnabled) out.cacheEnabled = true;
   return out;
 }

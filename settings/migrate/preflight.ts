@@ -1,7 +1,7 @@
 // Migration pre-flight checks that need only the snapshot (CHECKS.md section H). Errors stop
 // `migrate`. KFS070 reads pinned roots from Workflows and ScheduledWorkflows (pipeline versions in
-// KFP's database would need its API); KFS071 needs the KFP API and is reported as not run, and so
-// are KFS073/074 unless the edge lists the current stores (store-findings.ts).
+// KFP's database would need its API) and KFS071 caching from the runs still in the cluster;
+// KFS073/074 are reported as not run unless the edge lists the current stores (store-findings.ts).
 import type { SnapshotIndex } from '../cluster/snapshot.ts';
 import { doctorFinding } from '../doctor/finding.ts';
 import type { DoctorFinding } from '../doctor/finding.ts';
@@ -22,7 +22,7 @@ const IN_FLIGHT = new Set(['Running', 'Pending', '']);
 
 export function preflight(index: SnapshotIndex, namespaces: string[], target: MigrationTarget, opts: PreflightOptions = {}): DoctorFinding[] {
   return [
-    ...namespaces.flatMap((ns) => [...inFlightRuns(index, ns, opts.force === true), ...pinnedRootRuns(index, ns, target)]),
+    ...namespaces.flatMap((ns) => [...inFlightRuns(index, ns, opts.force === true), ...pinnedRootRuns(index, ns, target), ...cachedOldUris(index, ns, target)]),
     ...tenancy(index, namespaces, target),
     ...notRun(namespaces, opts.storesListed === true),
   ];
@@ -90,6 +90,36 @@ export function pinnedRootRuns(index: SnapshotIndex, namespace: string, target: 
   return out;
 }
 
+/**
+ * KFS071: KFP's cache hands a new run the stored URIs of an earlier run's outputs, and never checks
+ * they still exist (kubeflow/pipelines#6324, #7939). After a switch to another bucket those URIs
+ * point into the old one, which the launcher opens without the new provider's credentials.
+ */
+export function cachedOldUris(index: SnapshotIndex, namespace: string, target: MigrationTarget): DoctorFinding[] {
+  const current = parsePipelineRoot(readLauncherConfig(index.configMap(namespace, LAUNCHER_CONFIGMAP)?.data).defaultPipelineRoot);
+  const planned = parsePipelineRoot(planRootFor(target, namespace));
+  if (!current.ok || !planned.ok) return [];
+  if (current.value.scheme === planned.value.scheme && current.value.bucket === planned.value.bucket) return [];
+  const runs = index.workflows(namespace);
+  const cached = runs.filter((w) => w.cacheEnabled === true);
+  const fix = 'keep the old store and its Secret readable while cached results matter, or run pipelines once with caching off after the switch (kfp run --disable-cache, enable_caching=False)';
+  if (runs.length === 0) {
+    return [doctorFinding('KFS071', 'info', namespace, undefined, `no runs left in the cluster show whether ${namespace} uses KFP's cache (on by default); if it does, cache hits after the switch hand new runs URIs under ${current.value.root}`, fix)];
+  }
+  if (cached.length === 0) return [];
+  const first = cached.map((w) => w.metadata.name).sort()[0] ?? '';
+  return [
+    doctorFinding(
+      'KFS071',
+      'warn',
+      namespace,
+      { kind: 'Workflow', name: first },
+      `${cached.length} of ${runs.length} runs in ${namespace} use KFP's cache: after the switch a cache hit hands a new run the stored URIs under ${current.value.root}, a bucket the launcher then opens without the new provider's credentials`,
+      fix,
+    ),
+  ];
+}
+
 function count(names: string[], noun: string): string {
   return names.length === 0 ? '' : `${names.length} ${noun}${names.length === 1 ? '' : 's'}`;
 }
@@ -140,7 +170,6 @@ export function tenancy(index: SnapshotIndex, namespaces: string[], target: Migr
 // What these checks would need; the edge runs them once it has those sources.
 const NOT_RUN: [string, string][] = [
   ['KFS070', 'pipeline versions that pin a root (stored in KFP\'s database): needs the KFP API; runs and recurring runs were checked'],
-  ['KFS071', 'cache resurrecting old-store URIs: needs the KFP API (cache settings, recent runs)'],
   ['KFS073', 'historical artifacts and their credentials: needs listing the old store (a cluster)'],
   ['KFS074', 'copy plan and verification: needs listing the old store (a cluster)'],
 ];
