@@ -13,7 +13,7 @@ import { checkTarget, copyArtifacts, currentLocation, mb, sameLocation, targetCr
 import { storeFindings } from '../migrate/store-listing.ts';
 import type { S3Target } from '../s3/target.ts';
 import { confirm } from '../migrate/confirm.ts';
-import { EXIT_INTERRUPTED, onInterrupt } from '../migrate/interrupt.ts';
+import { onInterrupt } from '../migrate/interrupt.ts';
 import { rewriteManifests } from '../migrate/offline.ts';
 import { findingsText, iamPolicies, planDocument, planText } from '../migrate/report.ts';
 import { rollback } from '../migrate/rollback.ts';
@@ -108,11 +108,13 @@ export async function migrate(argv: string[]): Promise<number> {
   const targetText = `${target.endpoint} ${target.bucket} ${target.rootTemplate}`;
   let conflicts = 0;
   const interrupt = onInterrupt((line) => process.stderr.write(line));
+  // Set when the interrupt left work undone (a signal during the last apply changes nothing).
+  let interrupted = false;
   try {
     for (const [i, plan] of pending.entries()) {
       if (interrupt.signal.aborted) {
         process.stderr.write(`interrupted: ${pending.length - i} namespaces not changed: ${pending.slice(i).map((p) => p.namespace).join(', ')}; re-run to continue\n`);
-        return EXIT_INTERRUPTED;
+        return interrupt.exitCode() ?? EXIT_FINDINGS;
       }
       if (flags.copyArtifacts) {
         const s3 = targets.get(plan.namespace);
@@ -128,6 +130,7 @@ export async function migrate(argv: string[]): Promise<number> {
           const sum = await copyArtifacts(plan.namespace, from, to, interrupt.signal);
           if (sum.aborted) {
             human(`${plan.namespace}: artifact copy interrupted after ${sum.copied} objects; its configuration was not changed (re-run to resume the copy)\n`);
+            interrupted = true;
             continue;
           }
           human(`${plan.namespace}: artifacts: ${sum.copied} copied, ${sum.skipped} skipped (already at the target), ${mb(sum.bytes)} MB, ${sum.failures.length} failed\n`);
@@ -150,7 +153,8 @@ export async function migrate(argv: string[]): Promise<number> {
   } finally {
     interrupt.dispose();
   }
-  return interrupt.signal.aborted ? EXIT_INTERRUPTED : conflicts > 0 ? EXIT_FINDINGS : EXIT_OK;
+  if (interrupted) return interrupt.exitCode() ?? EXIT_FINDINGS;
+  return conflicts > 0 ? EXIT_FINDINGS : EXIT_OK;
 }
 
 async function rollbackCommand(flags: MigrateFlags): Promise<number> {

@@ -5,7 +5,7 @@
 // (a complete tree to review or lint); without it, changed files are rewritten in place.
 // Every output is computed before the first write, and each file is replaced atomically (a
 // temporary file renamed over it, mode kept), so an error or a kill never leaves a half-written file.
-import { chmodSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync, readdirSync, realpathSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, relative } from 'node:path';
 import { isMap, parseAllDocuments, stringify } from 'yaml';
 import type { Document } from 'yaml';
@@ -66,12 +66,15 @@ export function rewriteManifests(paths: string[], plans: NamespacePlan[], defaul
   return outputs.filter((o) => o.changed).map((o) => o.file);
 }
 
-function writeAtomically(file: string, text: string, mode: number | undefined): void {
-  mkdirSync(dirname(file), { recursive: true });
+function writeAtomically(path: string, text: string, mode: number | undefined): void {
+  mkdirSync(dirname(path), { recursive: true });
+  // Through a symlink to the file it names (renaming over the link would replace the link).
+  const file = existsSync(path) ? realpathSync(path) : path;
   const tmp = join(dirname(file), `.${basename(file)}.kfstore-${process.pid}.tmp`);
   try {
-    writeFileSync(tmp, text, { flag: 'wx' });
-    if (mode !== undefined) chmodSync(tmp, mode);
+    // Created with the final mode: a 0600 manifest is never readable by others, even briefly.
+    writeFileSync(tmp, text, { flag: 'wx', mode: mode ?? 0o666 });
+    if (mode !== undefined) chmodSync(tmp, mode); // the umask may have narrowed it
     renameSync(tmp, file);
   } catch (e) {
     rmSync(tmp, { force: true });

@@ -1,5 +1,7 @@
 // Lists each namespace's current store (its own session and Secret) before anything changes, for
 // the KFS073/KFS074 pre-flight findings: what --copy-artifacts will copy, or what stays behind.
+// Bounded: at most MAX_COUNTED objects are counted per namespace, four namespaces at a time, and a
+// store that cannot be reached at all is tried once per endpoint, not once per namespace.
 import type { SnapshotIndex } from '../../settings/cluster/snapshot.ts';
 import type { DoctorFinding } from '../../settings/doctor/finding.ts';
 import { namespaceView } from '../../settings/inspect/namespace-view.ts';
@@ -10,27 +12,38 @@ import type { Source } from '../commands/source.ts';
 import { makeS3Client } from '../s3/client.ts';
 import { listPrefix } from '../s3/copy/list.ts';
 import type { Location } from '../s3/copy/run.ts';
-import { describeS3Error } from '../s3/errors.ts';
+import { describeS3Error, errorFields } from '../s3/errors.ts';
 import { currentLocation } from './artifacts.ts';
+
+const MAX_COUNTED = 100_000;
+const PARALLEL = 4;
 
 interface Counts {
   objects: number;
   bytes: number;
   multipart: number;
+  truncated: boolean;
 }
 
-async function countObjects(from: Location): Promise<Counts | { error: string }> {
-  const client = makeS3Client(from.target, { timeoutMs: 30_000 });
-  const n: Counts = { objects: 0, bytes: 0, multipart: 0 };
+type Counted = Counts | { error: string; unreachable: boolean };
+
+async function countObjects(from: Location): Promise<Counted> {
+  const client = makeS3Client(from.target, { timeoutMs: 10_000 });
+  const n: Counts = { objects: 0, bytes: 0, multipart: 0, truncated: false };
   try {
     for await (const o of listPrefix(client, from.bucket, from.prefix)) {
+      if (n.objects === MAX_COUNTED) {
+        n.truncated = true;
+        break;
+      }
       n.objects++;
       n.bytes += o.size;
       if (/-\d+$/.test(o.etag)) n.multipart++;
     }
     return n;
   } catch (e) {
-    return { error: describeS3Error(e, { op: 'ListObjectsV2', target: from.target, bucket: from.bucket }).message };
+    // No HTTP status: the endpoint itself did not answer (the same for every namespace on it).
+    return { error: describeS3Error(e, { op: 'ListObjectsV2', target: from.target, bucket: from.bucket }).message, unreachable: errorFields(e).status === undefined };
   } finally {
     client.destroy();
   }
@@ -38,22 +51,29 @@ async function countObjects(from: Location): Promise<Counts | { error: string }>
 
 export async function storeFindings(index: SnapshotIndex, source: Source, plans: NamespacePlan[], target: MigrationTarget, copy: boolean): Promise<DoctorFinding[]> {
   const id = copy ? 'KFS074' : 'KFS073';
-  const out: DoctorFinding[] = [];
-  for (const plan of plans) {
+  const unreachable = new Map<string, Counted>();
+  const one = async (plan: NamespacePlan): Promise<DoctorFinding> => {
     const ns = plan.namespace;
     const from = currentLocation(index, source, ns);
-    if ('error' in from) {
-      out.push(unlistedFinding(ns, id, from.error));
-      continue;
-    }
-    const n = await countObjects(from);
+    if ('error' in from) return unlistedFinding(ns, id, from.error);
+    const endpoint = from.target.endpoint ?? `aws:${from.target.region}`;
+    const n = unreachable.get(endpoint) ?? (await countObjects(from));
     if ('error' in n) {
-      out.push(unlistedFinding(ns, id, n.error));
-      continue;
+      if (n.unreachable) unreachable.set(endpoint, n);
+      return unlistedFinding(ns, id, n.error);
     }
     const secretName = namespaceView(index, ns).credentials.secret?.name;
     const listing = { namespace: ns, from: `s3://${from.bucket}/${from.prefix}`, to: `s3://${target.bucket}/${from.prefix}`, ...n, ...(secretName === undefined ? {} : { secretName }) };
-    out.push(copy ? copyPlanFinding(listing) : leftBehindFinding(listing));
-  }
+    return copy ? copyPlanFinding(listing) : leftBehindFinding(listing);
+  };
+  const out: DoctorFinding[] = new Array<DoctorFinding>(plans.length);
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    for (let i = next++; i < plans.length; i = next++) {
+      const plan = plans[i];
+      if (plan !== undefined) out[i] = await one(plan);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(PARALLEL, plans.length) }, worker));
   return out;
 }

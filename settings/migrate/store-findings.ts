@@ -13,6 +13,8 @@ export interface StoreListing {
   bytes: number;
   /** Objects with multipart ETags ("-N"): no MD5 to compare, across stores or at all. */
   multipart: number;
+  /** Counting stopped early: the figures are a lower bound. */
+  truncated?: boolean;
   /** The Secret the old session reads its keys from. */
   secretName?: string;
 }
@@ -20,7 +22,7 @@ export interface StoreListing {
 /** KFS074 with --copy-artifacts: what will be copied and how it is verified. */
 export function copyPlanFinding(l: StoreListing): DoctorFinding {
   const multipart = l.multipart > 0 ? `; ${l.multipart} have multipart ETags (no MD5 to compare), so every object is verified by size and SHA-256 while streaming, not by ETag` : '';
-  return doctorFinding('KFS074', 'info', l.namespace, undefined, `${l.objects} objects (${mib(l.bytes)} MiB) under ${l.from} will be copied to ${l.to} under the same keys${multipart}`, 'a re-run skips objects already copied (same size and checksum)', { objects: String(l.objects), bytes: String(l.bytes) });
+  return doctorFinding('KFS074', 'info', l.namespace, undefined, `${amount(l)} under ${l.from} will be copied to ${l.to} under the same keys${multipart}`, 'a re-run skips objects already copied (same size and checksum)', { objects: String(l.objects), bytes: String(l.bytes) });
 }
 
 /** KFS073 without --copy-artifacts: existing objects stay behind, and runs point at them. */
@@ -32,7 +34,7 @@ export function leftBehindFinding(l: StoreListing): DoctorFinding {
     'warn',
     l.namespace,
     undefined,
-    `${l.objects} objects (${mib(l.bytes)} MiB) under ${l.from} stay in the old store; earlier runs, the UI and cache hits refer to them by absolute URI, which kfstore does not rewrite`,
+    `${amount(l)} under ${l.from} stay in the old store; earlier runs, the UI and cache hits refer to them by absolute URI, which kfstore does not rewrite`,
     `keep ${keep} readable until they are no longer needed, or add --copy-artifacts`,
     { objects: String(l.objects), bytes: String(l.bytes) },
   );
@@ -41,6 +43,10 @@ export function leftBehindFinding(l: StoreListing): DoctorFinding {
 /** The old store could not be listed: say so rather than guess. */
 export function unlistedFinding(namespace: string, id: 'KFS073' | 'KFS074', reason: string): DoctorFinding {
   return doctorFinding(id, 'info', namespace, undefined, `the current store could not be listed: ${reason}`, 'check the old objects by hand before switching');
+}
+
+function amount(l: StoreListing): string {
+  return `${l.truncated === true ? 'at least ' : ''}${l.objects} objects (${mib(l.bytes)} MiB)`;
 }
 
 function mib(bytes: number): string {

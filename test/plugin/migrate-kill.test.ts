@@ -14,7 +14,7 @@ import { randomBytes } from 'node:crypto';
 import { promisify } from 'node:util';
 import { after, before, describe, it } from 'node:test';
 import type { TestContext } from 'node:test';
-import { ListMultipartUploadsCommand, PutObjectCommand } from '@aws-sdk/client-s3';
+import { ListMultipartUploadsCommand, ListPartsCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { KubeApiServer, KubeObject } from '../support/kube-apiserver/index.ts';
 import { assertNoSecrets, seededCluster } from '../support/live-cluster.ts';
@@ -222,9 +222,13 @@ describe('migrate --copy-artifacts killed or interrupted', () => {
       const run = startKubectl(args('dst-int'), env);
       let exited = false;
       void run.done.then(() => (exited = true));
-      // Interrupt once a multipart upload is open on the target.
-      while (!exited && ((await dst.send(new ListMultipartUploadsCommand({ Bucket: 'dst-int' }))).Uploads ?? []).length === 0) await new Promise((r) => setTimeout(r, 20));
-      assert.equal(exited, false, 'the migration finished before a multipart upload was seen');
+      // Interrupt once a multipart upload is open on the target; remember which one.
+      let open: { Key?: string | undefined; UploadId?: string | undefined } | undefined;
+      while (!exited && open === undefined) {
+        open = (await dst.send(new ListMultipartUploadsCommand({ Bucket: 'dst-int' }))).Uploads?.[0];
+        if (open === undefined) await new Promise((r) => setTimeout(r, 20));
+      }
+      assert.ok(open?.UploadId !== undefined && open.Key !== undefined, 'the migration finished before a multipart upload was seen');
       run.kill('SIGINT');
       const r = await run.done;
       assert.equal(r.code, 130, r.stdout + r.stderr);
@@ -232,6 +236,9 @@ describe('migrate --copy-artifacts killed or interrupted', () => {
       assert.match(r.stdout + r.stderr, /artifact copy interrupted after \d+ objects; its configuration was not changed/);
       assertNoSecrets([SRC_SECRET, DST_SECRET], r.stdout, r.stderr);
       assert.deepEqual((await dst.send(new ListMultipartUploadsCommand({ Bucket: 'dst-int' }))).Uploads ?? [], [], 'open multipart uploads left behind');
+      // The upload seen in flight was aborted, not completed: it is gone and its object absent.
+      await assert.rejects(dst.send(new ListPartsCommand({ Bucket: 'dst-int', Key: open.Key, UploadId: open.UploadId })), /NoSuchUpload/);
+      assert.ok(!(await listKeys(dst, 'dst-int')).includes(open.Key), `${open.Key} was completed despite the interrupt`);
       const switched = NAMESPACES.filter((ns) => launcherRoot(api, ns) === `s3://dst-int/v2/artifacts/${ns}`);
       for (const ns of switched) assert.deepEqual([...(await sizes(dst, 'dst-int', prefixOf(ns)))].sort(), [...(source.get(ns) ?? [])].sort(), `${ns} switched without all its objects`);
       assert.ok(switched.length < NAMESPACES.length, 'every namespace switched despite the interrupt');

@@ -1,7 +1,7 @@
 // kubectl kfstore migrate against the test API server: plan and diff, confirmation, backup,
 // optimistic concurrency per namespace, re-runs and rollback.
 import assert from 'node:assert/strict';
-import { chmodSync, cpSync, mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { chmodSync, cpSync, lstatSync, mkdtempSync, readdirSync, readFileSync, renameSync, statSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, it } from 'node:test';
@@ -205,6 +205,11 @@ describe('migrate -f (offline)', () => {
     cpSync(GITOPS, dir, { recursive: true });
     const profile = join(dir, 'team-a', 'profile.yaml');
     chmodSync(profile, 0o640);
+    // team-b's manifest is a symlink into a shared directory: the file it names is edited, the link stays.
+    const shared = mkdtempSync(join(tmpdir(), 'kfstore-migrate-shared-'));
+    const linked = join(dir, 'team-b', 'kfp-launcher.yaml');
+    renameSync(linked, join(shared, 'team-b.yaml'));
+    symlinkSync(join(shared, 'team-b.yaml'), linked);
     const before = new Map(listFiles(dir).map((f) => [f, readFileSync(f, 'utf8')]));
     const r = await kfstore([...TARGET, '-f', dir]);
     assert.equal(r.code, 0, r.stderr);
@@ -212,6 +217,8 @@ describe('migrate -f (offline)', () => {
     assert.match(text, /defaultPipelineRoot: s3:\/\/kfp-art\/v2\/artifacts\/team-a/);
     assert.ok(text.includes('# KFP launcher settings'), 'comments kept');
     assert.equal(statSync(profile).mode & 0o777, 0o640);
+    assert.ok(lstatSync(linked).isSymbolicLink(), 'the symlink was replaced by a file');
+    assert.match(readFileSync(join(shared, 'team-b.yaml'), 'utf8'), /defaultPipelineRoot: s3:\/\/kfp-art\/v2\/artifacts\/team-b/);
     const after = listFiles(dir);
     assert.ok(after.includes(join(dir, 'kfstore-migrate-team-a.yaml')), after.join('\n'));
     assert.deepEqual(after.filter((f) => f.includes('.tmp')), [], 'no temporary files left');

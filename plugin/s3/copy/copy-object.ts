@@ -72,15 +72,18 @@ export async function copyObject(src: ObjectRef, dst: ObjectRef, listedSize: num
   const body = got.Body;
   const md5 = plainMd5(got.ETag, got);
   const info: SourceInfo = { size: got.ContentLength ?? 0, etag: unquote(got.ETag), ...(md5 === undefined ? {} : { md5 }), ...(got.ContentType === undefined ? {} : { contentType: got.ContentType }), metadata: got.Metadata ?? {} };
-  // The memory reserved was chosen by the listed size; an object that changed since is retried later.
-  if ((info.size <= opts.multipartThreshold) !== (listedSize <= opts.multipartThreshold)) {
+  // The memory reserved was chosen by the listed size; an object that changed since is left for a re-run.
+  if (info.size !== listedSize) {
     body.destroy();
     throw new Error(`size changed since the listing (${listedSize} → ${info.size} bytes); re-run to copy it`);
   }
   const expected = { size: info.size, ...optional('sha256', info.metadata[SHA256_META]), ...optional('md5', info.md5) };
   // The body is not tied to the GET's signal once headers arrived: an abort must end it too.
+  // Until a reader iterates it, an error on the body must not be an unhandled 'error' event.
+  body.on('error', () => {});
   const onAbort = (): void => void body.destroy(Object.assign(new Error('copy aborted'), { name: 'AbortError' }));
   opts.signal?.addEventListener('abort', onAbort, { once: true });
+  if (opts.signal?.aborted === true) onAbort();
   try {
     const small = info.size <= opts.multipartThreshold;
     const digest = new Digest(expected, { sha256: small, ...(opts.onBytes === undefined ? {} : { onBytes: opts.onBytes }) });
@@ -123,20 +126,22 @@ function targetMetadata(info: SourceInfo, sha256: string | undefined): Record<st
 
 // Small objects are buffered: the SHA-256 must be known before the PUT carries it.
 async function putSmall(body: Readable, digest: Digest, dst: ObjectRef, info: SourceInfo, opts: CopyOptions): Promise<{ bytes: number; sha256: string }> {
-  const chunks: Buffer[] = [];
+  // One buffer of the stated size, filled in place: no second copy, and never more than reserved.
+  const data = Buffer.allocUnsafe(info.size);
+  let filled = 0;
   for await (const chunk of body as AsyncIterable<Buffer>) {
+    if (filled + chunk.length > data.length) throw new Error(`size changed while copying: more than the ${info.size} bytes the source stated`);
     digest.update(chunk);
-    chunks.push(chunk);
+    chunk.copy(data, filled);
+    filled += chunk.length;
   }
   const sha256 = digest.finish();
-  const data = chunks.length === 1 && chunks[0] !== undefined ? chunks[0] : Buffer.concat(chunks, digest.bytes);
   const put = withPayloadSha256(new PutObjectCommand({ Bucket: dst.bucket, Key: dst.key, Body: data, ContentLength: data.length, ContentType: info.contentType, Metadata: targetMetadata(info, sha256) }), sha256);
   const out = await dst.client.send(put, { abortSignal: opts.signal });
   // The store verified the SHA-256; its ETag (an MD5 for a plain PUT) must agree with the source's.
   const stored = plainMd5(out.ETag, out);
   if (stored !== undefined && info.md5 !== undefined && stored !== info.md5) {
-    await deleteQuietly(dst);
-    throw new Error("verification failed, target object deleted: the target's ETag differs from the source's MD5");
+    throw new Error(`verification failed: the target's ETag differs from the source's MD5; ${await deleteBad(dst)}`);
   }
   return { bytes: digest.bytes, sha256 };
 }
@@ -166,17 +171,19 @@ async function serverSideCopy(src: ObjectRef, dst: ObjectRef, info: SourceInfo, 
       const actual = await hashObject(dst, info.size, opts.signal);
       if (actual !== sha256) throw new Error('SHA-256 of the server-side copy differs from the source');
     } catch (e) {
-      await deleteQuietly(dst);
-      throw e;
+      const deleted = await deleteBad(dst);
+      throw new Error(`${e instanceof Error ? e.message : String(e)}; ${deleted}`);
     }
   }
   return { bytes: info.size, ...(sha256 === undefined ? {} : { sha256 }), mode: 'server-side' };
 }
 
-async function deleteQuietly(ref: ObjectRef): Promise<void> {
+/** Deletes an object that failed verification; says whether a bad object is left behind. */
+async function deleteBad(ref: ObjectRef): Promise<string> {
   try {
     await ref.client.send(new DeleteObjectCommand({ Bucket: ref.bucket, Key: ref.key }));
+    return 'the target object was deleted';
   } catch {
-    // The caller reports the original failure; a leftover is found by the next resume.
+    return `the bad target object could not be deleted: delete s3://${ref.bucket}/${ref.key} before re-running`;
   }
 }

@@ -2,12 +2,15 @@
 // filled into one preallocated buffer (lib-storage's Upload concatenates and retains extra copies,
 // which measured ~43 MiB RSS growth for a 48 MiB object). On any failure, including an abort, the
 // upload is aborted before this returns, so no parts are left behind. Each part carries its
-// SHA-256, which the target checks against the bytes it received.
+// SHA-256, which the target checks against the bytes it received, and the part's ETag it answers
+// must be the MD5 of those bytes (where ETags are MD5s), so a store that ignores the header is
+// still checked.
 import { Buffer } from 'node:buffer';
 import { createHash } from 'node:crypto';
 import { AbortMultipartUploadCommand, CompleteMultipartUploadCommand, CreateMultipartUploadCommand, UploadPartCommand } from '@aws-sdk/client-s3';
 import type { CompletedPart } from '@aws-sdk/client-s3';
 import type { ObjectRef } from './copy-object.ts';
+import { plainMd5 } from './list.ts';
 import { withPayloadSha256 } from './signed-payload.ts';
 
 export interface MultipartOptions {
@@ -37,10 +40,13 @@ export async function uploadMultipart(dst: ObjectRef, body: AsyncIterable<Buffer
       const n = ++PartNumber;
       const data = part.data;
       const upload = new UploadPartCommand({ Bucket, Key, UploadId, PartNumber: n, Body: data, ContentLength: data.length });
+      const md5 = createHash('md5').update(data).digest('hex');
       const sent = client
         .send(withPayloadSha256(upload, createHash('sha256').update(data).digest('hex')), { abortSignal: opts.signal })
         .then((r) => {
           if (r.ETag === undefined) throw new Error(`UploadPart ${n} returned no ETag`);
+          const stored = plainMd5(r.ETag, r);
+          if (stored !== undefined && stored !== md5) throw new Error(`verification failed: part ${n}'s ETag is not the MD5 of the bytes sent`);
           parts.push({ PartNumber: n, ETag: r.ETag });
         });
       // The buffer goes back to the pool only once its request is over (sent or failed).

@@ -1,7 +1,8 @@
 // Decides whether a target object already holds the source's bytes, so a re-run skips it.
 // Rule: same size AND the same checksum, cheapest proof first:
 //   1. both listings show the same single-part ETag: the same MD5, no request needed;
-//   2. the target records (kfstore-source-etag) that it was copied from this source ETag;
+//   2. the target records (kfstore-source-etag) that it was copied from this source ETag, and
+//      their ETags cannot be compared as MD5s (when both are MD5s and differ, the bytes differ);
 //   3. the target's kfstore-sha256 equals the source's SHA-256 (the source's own kfstore-sha256,
 //      or one streaming read of the source).
 // `trustSize` skips on equal size alone: cheaper, but cannot see same-size corruption.
@@ -20,7 +21,10 @@ export async function alreadyCopied(src: ObjectRef, source: ListedObject, dst: O
   if (target.size !== source.size) return { skip: false, reason: 'size' };
   if (opts.trustSize === true) return { skip: true };
   const md5 = plainMd5(source.etag);
-  if (md5 !== undefined && md5 === plainMd5(target.etag)) return { skip: true };
+  const targetMd5 = plainMd5(target.etag);
+  if (md5 !== undefined && md5 === targetMd5) return { skip: true };
+  // Both ETags are MD5s and they differ: the bytes differ, whatever the metadata claims.
+  if (md5 !== undefined && targetMd5 !== undefined) return { skip: false, reason: 'checksum' };
   let head;
   try {
     head = await dst.client.send(new HeadObjectCommand({ Bucket: dst.bucket, Key: dst.key }), { abortSignal: opts.signal });

@@ -9,7 +9,9 @@ const STEP = { step: 'build', name: 'kfstorePayloadSha256' } as const;
 
 function setHeader(request: unknown, sha256Hex: string): void {
   const headers = (request as { headers?: Record<string, string> }).headers;
-  if (headers !== undefined) headers['x-amz-content-sha256'] = sha256Hex;
+  // The check must not vanish silently if the SDK's request shape ever changes.
+  if (headers === undefined) throw new Error('internal: the S3 request has no headers to carry the payload SHA-256');
+  headers['x-amz-content-sha256'] = sha256Hex;
 }
 
 export function withPayloadSha256<C extends PutObjectCommand | UploadPartCommand>(command: C, sha256Hex: string): C {

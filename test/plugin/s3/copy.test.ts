@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { promisify } from 'node:util';
-import { DeleteObjectCommand, GetObjectCommand, HeadObjectCommand, ListMultipartUploadsCommand, ListObjectsV2Command, PutObjectCommand } from '@aws-sdk/client-s3';
+import { AbortMultipartUploadCommand, CreateMultipartUploadCommand, DeleteObjectCommand, GetObjectCommand, HeadObjectCommand, ListMultipartUploadsCommand, ListObjectsV2Command, ListPartsCommand, PutObjectCommand, UploadPartCommand } from '@aws-sdk/client-s3';
 import type { S3Client } from '@aws-sdk/client-s3';
 import { withPayloadSha256 } from '../../../plugin/s3/copy/signed-payload.ts';
 import { copyPrefix } from '../../../plugin/s3/copy/run.ts';
@@ -242,6 +242,16 @@ describe('copyPrefix on Swift (teama → teamb)', { timeout: 240_000 }, () => {
     const ok = withPayloadSha256(new PutObjectCommand({ Bucket: 'dst', Key: 'tampered', Body: body }), sha256(body));
     await b.send(ok);
     await b.send(new DeleteObjectCommand({ Bucket: 'dst', Key: 'tampered' }));
+    // The same for a part of a multipart upload.
+    const up = await b.send(new CreateMultipartUploadCommand({ Bucket: 'dst', Key: 'tampered-part' }));
+    try {
+      const part = withPayloadSha256(new UploadPartCommand({ Bucket: 'dst', Key: 'tampered-part', UploadId: up.UploadId, PartNumber: 1, Body: body }), sha256(Buffer.from('other bytes')));
+      await assert.rejects(b.send(part), /BadDigest|XAmzContentSHA256Mismatch/);
+      const parts = await b.send(new ListPartsCommand({ Bucket: 'dst', Key: 'tampered-part', UploadId: up.UploadId }));
+      assert.deepEqual(parts.Parts ?? [], []);
+    } finally {
+      await b.send(new AbortMultipartUploadCommand({ Bucket: 'dst', Key: 'tampered-part', UploadId: up.UploadId }));
+    }
   });
 
   it('never modified the source', async () => {

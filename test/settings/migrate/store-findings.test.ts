@@ -13,6 +13,11 @@ describe('store findings', () => {
     assert.deepEqual(f.evidence, { objects: '412', bytes: String(3 * 1024 * 1024) });
   });
 
+  it('a count that stopped early is a lower bound', () => {
+    assert.match(copyPlanFinding({ ...listing, truncated: true }).message, /^at least 412 objects/);
+    assert.match(leftBehindFinding({ ...listing, truncated: true }).message, /^at least 412 objects/);
+  });
+
   it('KFS074 says multipart objects are verified by SHA-256, not ETag', () => {
     assert.match(copyPlanFinding({ ...listing, multipart: 3 }).message, /3 have multipart ETags .* verified by size and SHA-256 while streaming, not by ETag/);
   });

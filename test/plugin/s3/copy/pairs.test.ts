@@ -25,14 +25,23 @@ describe('pairListings', () => {
   });
 
   it('compares keys as UTF-8 bytes, the order S3 lists them in', async () => {
-    // 'Z' (0x5a) < 'a' (0x61) < 'é' (0xc3 0xa9) < '😀' (0xf0 ...), though UTF-16 puts U+FFFD-range chars elsewhere.
+    // In UTF-8 '～' (U+FF5E: ef bd 9e) sorts before '😀' (f0 9f 98 80); in UTF-16 the surrogate
+    // pair (d83d) sorts first, so a JS string comparison would walk past '😀' and lose the match.
     const keys = ['Z', 'a', 'é', '\uff5e', '😀'];
     assert.deepEqual(await collect(keys, keys), keys.map((k) => [k, `dst/p/${k}`]));
+    assert.deepEqual(await collect(['\uff5e', '😀'], ['😀']), [
+      ['\uff5e', undefined],
+      ['😀', 'dst/p/😀'],
+    ]);
   });
 
   it('an out-of-order target listing only loses matches (objects are copied again), never pairs wrong keys', async () => {
-    const pairs = await collect(['a', 'b', 'c'], ['c', 'a', 'b']);
-    for (const [rel, target] of pairs) if (target !== undefined) assert.equal(target, `dst/p/${rel}`);
+    // 'c' first makes the walk skip past 'a' and 'b' on the source side: they go unmatched.
+    assert.deepEqual(await collect(['a', 'b', 'c'], ['c', 'a', 'b']), [
+      ['a', undefined],
+      ['b', undefined],
+      ['c', 'dst/p/c'],
+    ]);
   });
 
   it('an empty target pairs nothing', async () => {
