@@ -69,12 +69,12 @@ export interface CopyPrefixOptions {
   multipartThreshold?: number;
   partSize?: number;
   queueSize?: number;
-  /** Buffer memory shared by all workers; default 64 MiB. */
+  /** Buffer memory shared by all workers; default 48 MiB. */
   memoryBudget?: number;
   client?: S3ClientOptions;
 }
 
-export const DEFAULT_MEMORY_BUDGET = 64 * 1024 * 1024;
+export const DEFAULT_MEMORY_BUDGET = 48 * 1024 * 1024;
 
 export async function copyPrefix(o: CopyPrefixOptions): Promise<CopySummary> {
   // Long transfers: the idle timeout must outlast slow parts, not only connects.
