@@ -9,7 +9,7 @@ import { EXIT_FINDINGS, EXIT_OK, PluginError } from '../cli/errors.ts';
 import { MIGRATE_HELP } from '../cli/help.ts';
 import { render } from '../cli/output.ts';
 import { applyNamespace } from '../migrate/apply.ts';
-import { checkTarget, copyArtifacts, currentLocation, mb, sameLocation, targetCredentials, targetS3 } from '../migrate/artifacts.ts';
+import { checkTarget, copyBeforeSwitch, targetCredentials, targetS3 } from '../migrate/artifacts.ts';
 import { storeFindings } from '../migrate/store-listing.ts';
 import type { S3Target } from '../s3/target.ts';
 import { confirm } from '../migrate/confirm.ts';
@@ -27,14 +27,14 @@ export async function migrate(argv: string[]): Promise<number> {
     return EXIT_OK;
   }
   if (flags.rollback) return rollbackCommand(flags);
-  if (flags.copyArtifacts && flags.filenames.length > 0) throw new PluginError('--copy-artifacts needs a cluster (it copies the objects the cluster points at), not -f manifests');
+  const live = flags.filenames.length === 0;
+  if (flags.copyArtifacts && !live) throw new PluginError('--copy-artifacts needs a cluster (it copies the objects the cluster points at), not -f manifests');
   // Target errors come before any cluster access: nothing is read or written with a bad target.
   const target = targetFrom(flags, readPolicyFile(flags.policy));
   const source = await openSource(flags, { workflows: true, secretValues: true });
   const index = indexSnapshot(source.snapshot);
   // Human text goes to stderr when stdout carries the machine-readable plan.
   const human = (text: string): boolean => (flags.output === 'table' ? process.stdout : process.stderr).write(text);
-  const live = flags.filenames.length === 0;
   const findings = preflight(index, source.namespaces, target, { force: flags.force, storesListed: live });
   human(findingsText(findings));
   if (blocks(findings)) {
@@ -56,7 +56,7 @@ export async function migrate(argv: string[]): Promise<number> {
   }
   // The target bucket, with the target credentials and the planned session, before any write.
   const targets = new Map<string, S3Target>();
-  if (flags.filenames.length === 0) {
+  if (live) {
     const checked = new Map<string, string | undefined>();
     let bad = 0;
     for (const plan of pending) {
@@ -92,7 +92,7 @@ export async function migrate(argv: string[]): Promise<number> {
     human(`dry run: ${count} changes in ${pending.length} namespaces planned, nothing changed\n`);
     return EXIT_OK;
   }
-  if (flags.filenames.length > 0) {
+  if (!live) {
     // Offline: the files are in git, so no prompt and no backup.
     const written = rewriteManifests(flags.filenames, pending, flags.namespace ?? 'default', flags.outDir);
     human(`wrote ${written.length} files:\n${written.map((f) => `  ${f}\n`).join('')}`);
@@ -117,30 +117,10 @@ export async function migrate(argv: string[]): Promise<number> {
         return interrupt.exitCode() ?? EXIT_FINDINGS;
       }
       if (flags.copyArtifacts) {
-        const s3 = targets.get(plan.namespace);
-        const from = currentLocation(index, source, plan.namespace);
-        if (s3 === undefined || 'error' in from) {
-          conflicts++;
-          process.stderr.write(`error: ${plan.namespace}: artifacts cannot be copied: ${'error' in from ? from.error : 'no checked target'}; nothing was changed in ${plan.namespace}\n`);
-          continue;
-        }
-        const to = { target: s3, bucket: target.bucket, prefix: from.prefix };
-        if (sameLocation(from, to)) human(`${plan.namespace}: artifacts are already in ${target.bucket} at the target endpoint; nothing to copy\n`);
-        else {
-          const sum = await copyArtifacts(plan.namespace, from, to, interrupt.signal);
-          if (sum.aborted) {
-            human(`${plan.namespace}: artifact copy interrupted after ${sum.copied} objects; its configuration was not changed (re-run to resume the copy)\n`);
-            interrupted = true;
-            continue;
-          }
-          human(`${plan.namespace}: artifacts: ${sum.copied} copied, ${sum.skipped} skipped (already at the target), ${mb(sum.bytes)} MB, ${sum.failures.length} failed\n`);
-          if (sum.failures.length > 0) {
-            conflicts++;
-            for (const f of sum.failures.slice(0, 10)) process.stderr.write(`error: ${plan.namespace}: ${f.key}: ${f.reason}\n`);
-            process.stderr.write(`error: ${plan.namespace}: the artifact copy failed; its configuration was not changed (re-run to resume the copy)\n`);
-            continue;
-          }
-        }
+        const step = await copyBeforeSwitch(index, source, plan.namespace, { s3: targets.get(plan.namespace), bucket: target.bucket }, interrupt.signal, human);
+        if (step === 'interrupted') interrupted = true;
+        if (step === 'failed') conflicts++;
+        if (step !== 'done') continue;
       }
       const out = await applyNamespace(api, plan, targetText, stamp);
       for (const note of out.notes) human(`note: ${note}\n`);

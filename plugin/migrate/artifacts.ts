@@ -62,16 +62,43 @@ export function currentLocation(index: SnapshotIndex, source: Source, namespace:
   return { target: store.target, bucket: store.bucket, prefix: store.prefix };
 }
 
-export function sameLocation(a: Location, b: Location): boolean {
+function sameLocation(a: Location, b: Location): boolean {
   return a.bucket === b.bucket && (a.target.endpoint ?? '') === (b.target.endpoint ?? '') && a.target.region === b.target.region;
 }
 
-export function mb(bytes: number): string {
+function mb(bytes: number): string {
   return (bytes / (1024 * 1024)).toFixed(1);
 }
 
+/**
+ * --copy-artifacts for one namespace, before its configuration switches. 'done': copied (or
+ * nothing to copy), go on and apply; otherwise the namespace is left as it was.
+ */
+export async function copyBeforeSwitch(index: SnapshotIndex, source: Source, namespace: string, target: { s3: S3Target | undefined; bucket: string }, signal: AbortSignal, say: (text: string) => void): Promise<'done' | 'failed' | 'interrupted'> {
+  const from = currentLocation(index, source, namespace);
+  if (target.s3 === undefined || 'error' in from) {
+    process.stderr.write(`error: ${namespace}: artifacts cannot be copied: ${'error' in from ? from.error : 'no checked target'}; nothing was changed in ${namespace}\n`);
+    return 'failed';
+  }
+  const to = { target: target.s3, bucket: target.bucket, prefix: from.prefix };
+  if (sameLocation(from, to)) {
+    say(`${namespace}: artifacts are already in ${target.bucket} at the target endpoint; nothing to copy\n`);
+    return 'done';
+  }
+  const sum = await copyArtifacts(namespace, from, to, signal);
+  if (sum.aborted) {
+    say(`${namespace}: artifact copy interrupted after ${sum.copied} objects; its configuration was not changed (re-run to resume the copy)\n`);
+    return 'interrupted';
+  }
+  say(`${namespace}: artifacts: ${sum.copied} copied, ${sum.skipped} skipped (already at the target), ${mb(sum.bytes)} MB, ${sum.failures.length} failed\n`);
+  if (sum.failures.length === 0) return 'done';
+  for (const f of sum.failures.slice(0, 10)) process.stderr.write(`error: ${namespace}: ${f.key}: ${f.reason}\n`);
+  process.stderr.write(`error: ${namespace}: the artifact copy failed; its configuration was not changed (re-run to resume the copy)\n`);
+  return 'failed';
+}
+
 /** Copies with a throttled progress line on stderr (rewritten in place on a TTY). */
-export async function copyArtifacts(namespace: string, from: Location, to: Location, signal?: AbortSignal): Promise<CopySummary> {
+async function copyArtifacts(namespace: string, from: Location, to: Location, signal?: AbortSignal): Promise<CopySummary> {
   const tty = process.stderr.isTTY === true;
   let last = 0;
   const line = (p: CopyProgress): string => `${namespace}: copying: ${p.objects} objects, ${mb(p.bytes)} MB${p.totalKnown !== undefined ? ` of ${p.totalKnown.objects} objects, ${mb(p.totalKnown.bytes)} MB` : ''}, ${p.skipped} skipped, ${p.failed} failed`;

@@ -19,11 +19,6 @@ export function runSettings(obj: unknown): RunSettings {
   return { pinnedRoots: [...found.roots].sort(), cacheEnabled: found.cache };
 }
 
-/** The roots alone (for callers that need nothing else). */
-export function pinnedRoots(obj: unknown): string[] {
-  return runSettings(obj).pinnedRoots;
-}
-
 function walk(value: unknown, found: { roots: Set<string>; cache: boolean }, depth: number): void {
   if (depth > MAX_DEPTH) return;
   if (typeof value === 'string') {

@@ -102,28 +102,19 @@ export function cachedOldUris(index: SnapshotIndex, namespace: string, target: M
   if (current.value.scheme === planned.value.scheme && current.value.bucket === planned.value.bucket) return [];
   const runs = index.workflows(namespace);
   const recurring = index.scheduledWorkflows(namespace);
-  const cached = [...runs, ...recurring].filter((w) => w.cacheEnabled === true);
+  const cachedNames = (items: typeof runs): string[] => items.filter((w) => w.cacheEnabled === true).map((w) => w.metadata.name).sort();
+  const cachedRuns = cachedNames(runs);
+  const cachedRecurring = cachedNames(recurring);
   const fix = 'keep the old store and its Secret readable while cached results matter, or run pipelines once with caching off after the switch (kfp run --disable-cache, enable_caching=False)';
-  if (cached.length === 0 && runs.length === 0) {
+  if (cachedRecurring.length === 0 && runs.length === 0) {
     const unreadable = index.snapshot.unreadable.Workflow;
     const why = unreadable !== undefined ? `Argo Workflows cannot be listed (${unreadable}), so it is unknown` : 'no runs left in the cluster show';
     return [doctorFinding('KFS071', 'info', namespace, undefined, `${why} whether ${namespace} uses KFP's cache (on by default); if it does, cache hits after the switch hand new runs URIs under ${current.value.root}`, fix)];
   }
-  if (cached.length === 0) return [];
-  const names = cached.map((w) => w.metadata.name).sort();
-  const cachedRuns = runs.filter((w) => w.cacheEnabled === true).length;
-  const cachedRecurring = cached.length - cachedRuns;
-  const what = [cachedRuns > 0 ? `${cachedRuns} of ${runs.length} runs` : '', cachedRecurring > 0 ? `${cachedRecurring} recurring run${cachedRecurring === 1 ? '' : 's'}` : ''].filter((x) => x !== '').join(' and ');
-  return [
-    doctorFinding(
-      'KFS071',
-      'warn',
-      namespace,
-      cachedRuns > 0 ? { kind: 'Workflow', name: runs.filter((w) => w.cacheEnabled === true).map((w) => w.metadata.name).sort()[0] ?? '' } : { kind: 'ScheduledWorkflow', name: names[0] ?? '' },
-      `${what} in ${namespace} use KFP's cache: after the switch a cache hit hands a new run the stored URIs under ${current.value.root}, a bucket the launcher then opens without the new provider's credentials`,
-      fix,
-    ),
-  ];
+  if (cachedRuns.length === 0 && cachedRecurring.length === 0) return [];
+  const what = [cachedRuns.length > 0 ? `${cachedRuns.length} of ${runs.length} runs` : '', count(cachedRecurring, 'recurring run')].filter((x) => x !== '').join(' and ');
+  const object = cachedRuns[0] !== undefined ? { kind: 'Workflow', name: cachedRuns[0] } : { kind: 'ScheduledWorkflow', name: cachedRecurring[0] ?? '' };
+  return [doctorFinding('KFS071', 'warn', namespace, object, `${what} in ${namespace} use KFP's cache: after the switch a cache hit hands a new run the stored URIs under ${current.value.root}, a bucket the launcher then opens without the new provider's credentials`, fix)];
 }
 
 function count(names: string[], noun: string): string {

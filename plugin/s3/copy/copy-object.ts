@@ -8,7 +8,7 @@
 import { Buffer } from 'node:buffer';
 import { Readable } from 'node:stream';
 import { CopyObjectCommand, DeleteObjectCommand, GetObjectCommand, HeadObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
-import type { S3Client } from '@aws-sdk/client-s3';
+import type { GetObjectCommandOutput, S3Client } from '@aws-sdk/client-s3';
 import { Digest, digested, SHA256_META, SOURCE_ETAG_META } from './digest.ts';
 import { plainMd5, unquote } from './list.ts';
 import { uploadMultipart } from './multipart.ts';
@@ -67,46 +67,53 @@ export async function copyObject(src: ObjectRef, dst: ObjectRef, listedSize: num
     const head = await src.client.send(new HeadObjectCommand({ Bucket: src.bucket, Key: src.key }), { abortSignal: opts.signal });
     return serverSideCopy(src, dst, { size: head.ContentLength ?? 0, etag: unquote(head.ETag), ...(head.ContentType === undefined ? {} : { contentType: head.ContentType }), metadata: head.Metadata ?? {} }, opts);
   }
-  const got = await src.client.send(new GetObjectCommand({ Bucket: src.bucket, Key: src.key }), { abortSignal: opts.signal });
-  if (!(got.Body instanceof Readable)) throw new Error('GetObject returned no readable body');
-  const body = got.Body;
-  const md5 = plainMd5(got.ETag, got);
-  const info: SourceInfo = { size: got.ContentLength ?? 0, etag: unquote(got.ETag), ...(md5 === undefined ? {} : { md5 }), ...(got.ContentType === undefined ? {} : { contentType: got.ContentType }), metadata: got.Metadata ?? {} };
-  // The memory reserved was chosen by the listed size; an object that changed since is left for a re-run.
-  if (info.size !== listedSize) {
-    body.destroy();
-    throw new Error(`size changed since the listing (${listedSize} → ${info.size} bytes); re-run to copy it`);
-  }
-  const expected = { size: info.size, ...optional('sha256', info.metadata[SHA256_META]), ...optional('md5', info.md5) };
-  // The body is not tied to the GET's signal once headers arrived: an abort must end it too.
-  // Until a reader iterates it, an error on the body must not be an unhandled 'error' event.
-  body.on('error', () => {});
-  const onAbort = (): void => void body.destroy(Object.assign(new Error('copy aborted'), { name: 'AbortError' }));
-  opts.signal?.addEventListener('abort', onAbort, { once: true });
-  if (opts.signal?.aborted === true) onAbort();
+  const { got, body, done } = await openBody(src, opts.signal);
   try {
+    const md5 = plainMd5(got.ETag, got);
+    const info: SourceInfo = { size: got.ContentLength ?? 0, etag: unquote(got.ETag), ...(md5 === undefined ? {} : { md5 }), ...(got.ContentType === undefined ? {} : { contentType: got.ContentType }), metadata: got.Metadata ?? {} };
+    // The memory reserved was chosen by the listed size; an object that changed since is left for a re-run.
+    if (info.size !== listedSize) throw new Error(`size changed since the listing (${listedSize} → ${info.size} bytes); re-run to copy it`);
+    const expected = { size: info.size, ...optional('sha256', info.metadata[SHA256_META]), ...optional('md5', info.md5) };
     const small = info.size <= opts.multipartThreshold;
     const digest = new Digest(expected, { sha256: small, ...(opts.onBytes === undefined ? {} : { onBytes: opts.onBytes }) });
     const result = small ? await putSmall(body, digest, dst, info, opts) : await putMultipart(body, digest, dst, info, opts);
     return { ...result, mode: 'stream' };
   } finally {
-    opts.signal?.removeEventListener('abort', onAbort);
-    body.destroy();
+    done();
   }
+}
+
+/**
+ * GET with its body tied to the signal (the SDK's abortSignal stops covering the body once headers
+ * arrived) and guarded against unhandled 'error' events until a reader iterates it. `done` always
+ * ends the body and unhooks the signal.
+ */
+async function openBody(ref: ObjectRef, signal: AbortSignal | undefined): Promise<{ got: GetObjectCommandOutput; body: Readable; done: () => void }> {
+  const got = await ref.client.send(new GetObjectCommand({ Bucket: ref.bucket, Key: ref.key }), { abortSignal: signal });
+  const body = got.Body;
+  if (!(body instanceof Readable)) throw new Error('GetObject returned no readable body');
+  body.on('error', () => {});
+  const onAbort = (): void => void body.destroy(Object.assign(new Error('copy aborted'), { name: 'AbortError' }));
+  signal?.addEventListener('abort', onAbort, { once: true });
+  if (signal?.aborted === true) onAbort();
+  return {
+    got,
+    body,
+    done: () => {
+      signal?.removeEventListener('abort', onAbort);
+      body.destroy();
+    },
+  };
 }
 
 /** Streams an object through SHA-256 and discards it: one full read, no memory beyond a chunk. */
 export async function hashObject(ref: ObjectRef, size: number | undefined, signal?: AbortSignal): Promise<string> {
-  const got = await ref.client.send(new GetObjectCommand({ Bucket: ref.bucket, Key: ref.key }), { abortSignal: signal });
-  if (!(got.Body instanceof Readable)) throw new Error('GetObject returned no readable body');
-  const body = got.Body;
+  const { body, done } = await openBody(ref, signal);
   const digest = new Digest(size === undefined ? undefined : { size }, { sha256: true });
-  const onAbort = (): void => void body.destroy(Object.assign(new Error('aborted'), { name: 'AbortError' }));
-  signal?.addEventListener('abort', onAbort, { once: true });
   try {
     for await (const chunk of body as AsyncIterable<Buffer>) digest.update(chunk);
   } finally {
-    signal?.removeEventListener('abort', onAbort);
+    done();
   }
   return digest.finish();
 }

@@ -4,7 +4,9 @@ import { describe, it } from 'node:test';
 import { parseAllDocuments } from 'yaml';
 import { workflowSummary } from '../../../settings/cluster/workflow-summary.ts';
 import type { KubeObject } from '../../../settings/cluster/snapshot.ts';
-import { pinnedRoots, runSettings } from '../../../settings/kfp/run-settings.ts';
+import { runSettings } from '../../../settings/kfp/run-settings.ts';
+
+const pinnedRoots = (obj: unknown): string[] => runSettings(obj).pinnedRoots;
 import { readFixture } from '../../support/fixtures.ts';
 
 const docs = parseAllDocuments(readFixture('migrate', 'plans', 'pinned-root-runs.yaml')).map((d) => d.toJS() as KubeObject & { kind: string; spec?: unknown });
