@@ -62,8 +62,19 @@ export function currentLocation(index: SnapshotIndex, source: Source, namespace:
   return { target: store.target, bucket: store.bucket, prefix: store.prefix };
 }
 
+function sameStore(a: Location, b: Location): boolean {
+  return (a.target.endpoint ?? '') === (b.target.endpoint ?? '') && a.target.region === b.target.region;
+}
+
 function sameLocation(a: Location, b: Location): boolean {
-  return a.bucket === b.bucket && (a.target.endpoint ?? '') === (b.target.endpoint ?? '') && a.target.region === b.target.region;
+  return a.bucket === b.bucket && sameStore(a, b);
+}
+
+/** One set of keys reads the source and writes the target: the store can copy server-side. */
+function serverSideCopyable(a: Location, b: Location): boolean {
+  const ka = a.target.credentials;
+  const kb = b.target.credentials;
+  return sameStore(a, b) && ka !== undefined && kb !== undefined && ka.accessKeyId === kb.accessKeyId && ka.secretAccessKey === kb.secretAccessKey;
 }
 
 function mb(bytes: number): string {
@@ -90,7 +101,8 @@ export async function copyBeforeSwitch(index: SnapshotIndex, source: Source, nam
     say(`${namespace}: artifact copy interrupted after ${sum.copied} objects; its configuration was not changed (re-run to resume the copy)\n`);
     return 'interrupted';
   }
-  say(`${namespace}: artifacts: ${sum.copied} copied, ${sum.skipped} skipped (already at the target), ${mb(sum.bytes)} MB, ${sum.failures.length} failed\n`);
+  const serverSide = sum.serverSide > 0 ? ` (${sum.serverSide} server-side)` : '';
+  say(`${namespace}: artifacts: ${sum.copied} copied${serverSide}, ${sum.skipped} skipped (already at the target), ${mb(sum.bytes)} MB, ${sum.failures.length} failed\n`);
   if (sum.failures.length === 0) return 'done';
   for (const f of sum.failures.slice(0, 10)) process.stderr.write(`error: ${namespace}: ${f.key}: ${f.reason}\n`);
   process.stderr.write(`error: ${namespace}: the artifact copy failed; its configuration was not changed (re-run to resume the copy)\n`);
@@ -108,7 +120,7 @@ async function copyArtifacts(namespace: string, from: Location, to: Location, si
     last = now;
     process.stderr.write(tty ? `\r${line(p)}\x1b[K` : `${line(p)}\n`);
   };
-  const summary = await copyPrefix({ source: from, destination: to, concurrency: 8, onProgress, ...(signal === undefined ? {} : { signal }) });
+  const summary = await copyPrefix({ source: from, destination: to, concurrency: 8, onProgress, sameStore: serverSideCopyable(from, to), ...(signal === undefined ? {} : { signal }) });
   if (tty && last !== 0) process.stderr.write('\r\x1b[K');
   return summary;
 }

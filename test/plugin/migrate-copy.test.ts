@@ -12,7 +12,7 @@ import type { KubeApiServer, KubeObject } from '../support/kube-apiserver/index.
 import { kfstore } from '../support/plugin.ts';
 import { freePorts } from '../support/ports.ts';
 import { rcloneEnv } from '../support/rclone.ts';
-import { deleteKeys, listKeys } from '../support/swift/seed.ts';
+import { deleteKeys, listKeys, seedBucket } from '../support/swift/seed.ts';
 import { sizes as listSizes, sourceProviders, startMigrationStores } from '../support/migration-stores.ts';
 import type { MigrationStores } from '../support/migration-stores.ts';
 import type { SwiftServer } from '../support/swift/server.ts';
@@ -37,13 +37,14 @@ function sha(b: Uint8Array): string {
   return createHash('sha256').update(b).digest('hex');
 }
 
-function objects(cloneSecret: string): KubeObject[] {
+/** `source`: where team-a's artifacts are now (by default src-bucket, read with the src:u keys). */
+function objects(cloneSecret: string, source = { bucket: 'src-bucket', keys: ['src:u', SRC_SECRET] }): KubeObject[] {
   const providers = sourceProviders(swift);
   return [
     { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'team-a', labels: { 'pipelines.kubeflow.org/enabled': 'true' } } },
     { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'kubeflow' } },
-    { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'kfp-launcher', namespace: 'team-a' }, data: { defaultPipelineRoot: 's3://src-bucket/v2/artifacts/team-a', providers } },
-    { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'src-keys', namespace: 'team-a' }, stringData: { AWS_ACCESS_KEY_ID: 'src:u', AWS_SECRET_ACCESS_KEY: SRC_SECRET } },
+    { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'kfp-launcher', namespace: 'team-a' }, data: { defaultPipelineRoot: `s3://${source.bucket}/v2/artifacts/team-a`, providers } },
+    { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'src-keys', namespace: 'team-a' }, stringData: { AWS_ACCESS_KEY_ID: source.keys[0], AWS_SECRET_ACCESS_KEY: source.keys[1] } },
     { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'dst-keys', namespace: 'kubeflow' }, stringData: { AWS_ACCESS_KEY_ID: 'dst:u', AWS_SECRET_ACCESS_KEY: cloneSecret } },
   ] as unknown as KubeObject[];
 }
@@ -131,6 +132,25 @@ describe('migrate --copy-artifacts against Swift', () => {
     assert.equal(resumed.code, 0, resumed.stderr);
     assert.match(resumed.stdout, /team-a: artifacts: 0 copied, 6 skipped/);
     noCanaries(resumed.stdout, resumed.stderr);
+  });
+
+  it('between two buckets of one store with the same keys, the store copies server-side (verified)', async () => {
+    await seedBucket(dst, 'old-bucket');
+    for (const [Key, Body] of bodies) await dst.send(new PutObjectCommand({ Bucket: 'old-bucket', Key, Body }));
+    const c = await seededCluster(objects(DST_SECRET, { bucket: 'old-bucket', keys: ['dst:u', DST_SECRET] }));
+    server = c.api;
+    try {
+      const r = await kfstore(args('--copy-artifacts', '--yes'), c.env);
+      assert.equal(r.code, 0, r.stdout + r.stderr);
+      assert.match(r.stdout, /team-a: artifacts: 6 copied \(6 server-side\), 0 skipped/);
+      for (const [Key, body] of bodies) {
+        const got = await dst.send(new GetObjectCommand({ Bucket: 'dst-bucket', Key }));
+        assert.equal(sha(await got.Body!.transformToByteArray()), sha(body), Key);
+      }
+      noCanaries(r.stdout, r.stderr);
+    } finally {
+      await deleteKeys(dst, 'old-bucket', await listKeys(dst, 'old-bucket'));
+    }
   });
 
   it('wrong target credentials: exit 1 before any write, nothing copied, no secret printed', async () => {
