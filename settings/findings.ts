@@ -12,6 +12,8 @@ export interface Finding {
   fix: string;
   /** Where in the object, e.g. `data.providers: s3.overrides[0]`. */
   path?: string;
+  /** Set when the finding is a kfstore bound on input size, not a problem KFP has: which bound. */
+  limit?: string;
 }
 
 export const LEVEL_RANK: Record<Level, number> = { ok: 0, info: 1, warn: 2, error: 3 };

@@ -1,118 +1,143 @@
-// The Hono app: health, and the two admission endpoints behind one small admission handler
-// (Content-Type, 7 MiB body cap, JSON, AdmissionReview envelope). Decisions live in mutate/ and
+// The Hono app: health, and the admission endpoints behind one small admission handler
+// (Content-Type, body cap). Pod mutation is decided here, on the main thread; validation reviews
+// go to the validation workers (validate/pool.ts) as raw bytes. Decisions live in mutate/ and
 // validate/; this file only moves bytes, logs and counts.
 import { Hono } from 'hono';
 import type { Context } from 'hono';
+import { secretUseFindings } from '../settings/lint/launcher-lint.ts';
 import type { SecretLookup } from '../settings/lint/launcher-lint.ts';
-import { resolveProfile } from '../settings/policy/resolve.ts';
-import type { ProfileStore } from '../settings/policy/resolve.ts';
 import type { StorePolicy } from '../settings/policy/schema.ts';
 import { readBody } from './admission/read-body.ts';
-import { admissionReviewSchema, describeIssues, reviewOf } from './admission/review.ts';
-import type { AdmissionRequest, AdmissionResponse } from './admission/review.ts';
+import { admissionReviewSchema, deny, describeIssues, reviewOf } from './admission/review.ts';
 import type { Logger } from './log.ts';
-import type { Endpoint, Metrics, Outcome } from './metrics.ts';
+import type { Endpoint, Metrics } from './metrics.ts';
 import { mutatePod } from './mutate/mutate-pod.ts';
-import { cachedLint } from './validate/lint-cache.ts';
-import { validateLauncher } from './validate/validate-launcher.ts';
+import { profileCache } from './profile-cache.ts';
+import type { ValidationEndpoint } from './validate/decide.ts';
+import type { Validator } from './validate/pool.ts';
+import { addWarnings } from './validate/respond.ts';
+import { sniffUid } from './validate/sniff-uid.ts';
 
 /** controller-runtime's limit: old + new object of at most 3 MB each, plus the envelope. */
 export const MAX_BODY_BYTES = 7 * 1024 * 1024;
-const PROFILE_CACHE_LIMIT = 4096;
 
 export interface AppDeps {
   policy: StorePolicy;
   metrics: Metrics;
   logger: Logger;
+  validator: Validator;
   /** Secret metadata per namespace, from the cluster cache; absent in --no-cluster mode. */
   secrets?: (namespace: string) => SecretLookup | undefined;
   draining?: () => boolean;
 }
 
-interface Decision {
-  response: AdmissionResponse;
-  outcome: Outcome;
-  log: Record<string, unknown>;
-}
-
 export function createApp(deps: AppDeps): Hono {
   const app = new Hono();
   const profile = profileCache(deps.policy);
-  const lint = cachedLint();
+  const { metrics, logger } = deps;
 
   app.get('/healthz', (c) => c.text('ok'));
   app.get('/readyz', (c) => (deps.draining?.() ? c.text('draining', 503) : c.text('ok')));
 
-  const endpoint = (name: Endpoint, decide: (req: AdmissionRequest) => Decision) => async (c: Context) => {
-    const started = performance.now();
+  /** Content-Type and the body cap, shared by every admission endpoint: the body, or the answer. */
+  const body = async (c: Context, name: Endpoint, started: number): Promise<Uint8Array | Response> => {
     const type = c.req.header('content-type') ?? '';
-    if (!/^application\/json\s*(;|$)/i.test(type)) return reject(c, deps, name, 415, 'UnsupportedMediaType', `Content-Type must be application/json, got '${type.slice(0, 100)}'`);
+    if (!/^application\/json\s*(;|$)/i.test(type)) return reject(c, name, started, 415, 'UnsupportedMediaType', `Content-Type must be application/json, got '${type.slice(0, 100)}'`);
     const read = await readBody(c, MAX_BODY_BYTES);
-    if (!read.ok) return reject(c, deps, name, 413, 'RequestEntityTooLarge', `request body exceeds ${MAX_BODY_BYTES} bytes`);
-    let body: unknown;
-    try {
-      body = JSON.parse(read.text);
-    } catch {
-      return reject(c, deps, name, 400, 'BadRequest', 'request body is not valid JSON');
+    if (!read.ok) {
+      metrics.limit(name, 'body');
+      return reject(c, name, started, 413, 'RequestEntityTooLarge', `request body exceeds ${MAX_BODY_BYTES} bytes`);
     }
-    const review = admissionReviewSchema.safeParse(body);
-    if (!review.success) return reject(c, deps, name, 400, 'BadRequest', `not an admission.k8s.io/v1 AdmissionReview request: ${describeIssues('review', review.error.issues)}`);
-    const req = review.data.request;
-    const decision = decide(req);
-    const seconds = (performance.now() - started) / 1000;
-    deps.metrics.observe(name, decision.outcome, seconds);
-    const entry = { uid: req.uid, endpoint: name, namespace: req.namespace, name: req.name, operation: req.operation, outcome: decision.outcome, durationMs: Math.round(seconds * 1e6) / 1e3, ...decision.log };
-    if (decision.outcome === 'allowed') deps.logger.debug(entry, 'admission');
-    else deps.logger.info(entry, 'admission');
-    return c.json(reviewOf(decision.response));
+    return read.bytes;
   };
 
-  app.post(
-    '/mutate/pods',
-    endpoint('mutate_pods', (req) => {
-      const r = mutatePod(req, deps.policy, profile);
-      return { response: r.response, outcome: r.outcome, log: { detail: r.detail } };
-    }),
-  );
-  app.post(
-    '/validate/kfp-launcher',
-    endpoint('validate_kfp_launcher', (req) => {
-      const r = validateLauncher(req, deps.policy, profile, lint, deps.secrets);
-      const warnings = r.response.warnings?.length ?? 0;
-      deps.metrics.warnings(warnings);
-      const outcome: Outcome = r.outcome;
-      return { response: r.response, outcome, log: { findings: r.findings.map((f) => `${f.level}:${f.id}`), warnings } };
-    }),
-  );
+  app.post('/mutate/pods', async (c) => {
+    const started = performance.now();
+    const bytes = await body(c, 'mutate_pods', started);
+    if (bytes instanceof Response) return bytes;
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8'));
+    } catch {
+      return reject(c, 'mutate_pods', started, 400, 'BadRequest', 'request body is not valid JSON');
+    }
+    const review = admissionReviewSchema.safeParse(parsed);
+    if (!review.success) return reject(c, 'mutate_pods', started, 400, 'BadRequest', `not an admission.k8s.io/v1 AdmissionReview request: ${describeIssues('review', review.error.issues)}`);
+    const req = review.data.request;
+    const r = mutatePod(req, deps.policy, profile);
+    if (r.limit !== undefined) metrics.limit('mutate_pods', r.limit);
+    const seconds = (performance.now() - started) / 1000;
+    metrics.observe('mutate_pods', r.outcome, seconds);
+    const entry = { uid: req.uid, endpoint: 'mutate_pods', namespace: req.namespace, name: req.name, operation: req.operation, outcome: r.outcome, durationMs: ms(seconds), detail: r.detail };
+    if (r.outcome === 'allowed') logger.debug(entry, 'admission');
+    else logger.info(entry, 'admission');
+    return c.json(reviewOf(r.response));
+  });
+
+  const validation = (name: ValidationEndpoint) => async (c: Context) => {
+    const started = performance.now();
+    const bytes = await body(c, name, started);
+    if (bytes instanceof Response) return bytes;
+    // Read before the bytes move to a worker: a review refused for a limit is still answered by uid.
+    const uid = sniffUid(bytes);
+    const answer = await deps.validator.validate(name, bytes);
+    const seconds = (performance.now() - started) / 1000;
+    if (answer.kind === 'rejected') return reject(c, name, started, answer.code, answer.reason, answer.message);
+    if (answer.kind === 'limit') {
+      metrics.limit(name, answer.limit);
+      metrics.observe(name, 'denied', seconds);
+      logger.warn({ uid, endpoint: name, limit: answer.limit, reason: answer.message, durationMs: ms(seconds) }, 'admission refused at a limit');
+      if (uid === undefined) return reject(c, name, started, 503, 'ServiceUnavailable', `kfstore could not validate this review: ${answer.message}`);
+      return c.json(reviewOf(deny(uid, limitMessage(name, answer.limit, answer.message), answer.limit === 'deadline' ? 422 : 429)));
+    }
+    let decided = { response: answer.response, outcome: answer.outcome };
+    if (answer.secrets !== undefined && deps.secrets !== undefined) {
+      const lookup = deps.secrets(answer.secrets.namespace);
+      if (lookup !== undefined) decided = addWarnings(decided, secretUseFindings(answer.secrets.uses, lookup));
+    }
+    for (const limit of answer.limits) metrics.limit(name, limit);
+    const warnings = decided.response.warnings?.length ?? 0;
+    metrics.warnings(name, warnings);
+    metrics.observe(name, decided.outcome, seconds);
+    const entry = { endpoint: name, outcome: decided.outcome, durationMs: ms(seconds), warnings, ...answer.log };
+    if (decided.outcome === 'allowed') logger.debug(entry, 'admission');
+    else logger.info(entry, 'admission');
+    return c.json(reviewOf(decided.response));
+  };
+  app.post('/validate/kfp-launcher', validation('validate_kfp_launcher'));
+  app.post('/validate/workflows', validation('validate_workflows'));
+
   app.notFound((c) => c.json(status(404, 'NotFound', `no route ${c.req.method} ${c.req.path}`), 404));
   app.onError((err, c) => {
-    deps.logger.error({ err: { message: err.message, name: err.name }, path: c.req.path }, 'unhandled error');
+    logger.error({ err: { message: err.message, name: err.name }, path: c.req.path }, 'unhandled error');
     return c.json(status(500, 'InternalError', 'internal error'), 500);
   });
+
+  function reject(c: Context, endpoint: Endpoint, started: number, code: 400 | 413 | 415 | 503, reason: string, message: string): Response {
+    metrics.observe(endpoint, 'rejected', (performance.now() - started) / 1000);
+    logger.warn({ endpoint, code, reason, message }, 'rejected request');
+    return c.json(status(code, reason, message), code);
+  }
   return app;
 }
 
-function reject(c: Context, deps: AppDeps, endpoint: Endpoint, code: 400 | 413 | 415, reason: string, message: string): Response {
-  deps.metrics.observe(endpoint, 'rejected', 0);
-  deps.logger.warn({ endpoint, code, reason, message }, 'rejected request');
-  return c.json(status(code, reason, message), code);
+function limitMessage(endpoint: ValidationEndpoint, limit: 'deadline' | 'queue' | 'worker', detail: string): string {
+  const what = endpoint === 'validate_kfp_launcher' ? 'this kfp-launcher' : 'this run';
+  switch (limit) {
+    case 'deadline':
+      return `kfstore stopped validating ${what}: ${detail} (its limit per review). Keep providers small and plain (under 32 KiB, few aliases), or check it with kubectl kfstore doctor -f`;
+    case 'queue':
+      return `kfstore is validating too many changes at once (${detail}); retry in a moment`;
+    default:
+      return `kfstore could not validate ${what}: ${detail}; retry, and if it persists check the webhook's logs`;
+  }
+}
+
+function ms(seconds: number): number {
+  return Math.round(seconds * 1e6) / 1e3;
 }
 
 /** A metav1.Status body, what Kubernetes clients expect from an error response. */
 function status(code: number, reason: string, message: string) {
   return { apiVersion: 'v1', kind: 'Status', status: 'Failure', code, reason, message };
-}
-
-// The policy never changes while the process runs, so each namespace resolves once.
-function profileCache(policy: StorePolicy): (namespace: string) => ProfileStore {
-  const cache = new Map<string, ProfileStore>();
-  return (namespace) => {
-    let store = cache.get(namespace);
-    if (store === undefined) {
-      if (cache.size >= PROFILE_CACHE_LIMIT) cache.clear();
-      store = resolveProfile(policy, namespace);
-      cache.set(namespace, store);
-    }
-    return store;
-  };
 }

@@ -14,6 +14,11 @@ export interface WebhookConfig {
   logLevel: string;
   shutdownDelaySeconds: number;
   certPollSeconds: number;
+  validationWorkers: number;
+  validationDeadlineMs: number;
+  maxConnections: number;
+  connectionIdleMs: number;
+  requestTimeoutMs: number;
 }
 
 export const USAGE = `Usage: kfstore-webhook --policy FILE --tls-cert FILE --tls-key FILE [flags]
@@ -26,7 +31,8 @@ Flags (each also as an environment variable KFSTORE_<FLAG>, e.g. KFSTORE_TLS_CER
   --tls-cert FILE            serving certificate (PEM), re-read when it changes
   --tls-key FILE             serving key (PEM), re-read when it changes
   --host ADDR                listen address (default 0.0.0.0)
-  --port N                   HTTPS port for /mutate/pods, /validate/kfp-launcher, /healthz, /readyz (default 8443)
+  --port N                   HTTPS port for /mutate/pods, /validate/kfp-launcher, /validate/workflows,
+                             /healthz, /readyz (default 8443)
   --metrics-port N           plain-HTTP port for /metrics; 0 disables it (default 9090)
   --kubeconfig FILE          use this kubeconfig for cluster lookups
   --in-cluster               use the pod's service account for cluster lookups
@@ -34,6 +40,13 @@ Flags (each also as an environment variable KFSTORE_<FLAG>, e.g. KFSTORE_TLS_CER
   --log-level LEVEL          trace, debug, info, warn or error (default info)
   --shutdown-delay SECONDS   keep serving after SIGTERM while endpoints update (default 5)
   --cert-poll SECONDS        certificate re-read interval besides file events (default 10)
+  --validation-workers N     worker threads for kfp-launcher and run validation (default 2)
+  --validation-deadline SECONDS
+                             time a validation review may take, from arrival (default 1)
+  --max-connections N        open connections at most; idle ones are evicted first (default 1024)
+  --connection-idle-timeout SECONDS
+                             from accept to the first request's headers (default 10)
+  --request-timeout SECONDS  to receive a whole request once it started (default 10)
   -h, --help                 this help
 `;
 
@@ -50,6 +63,11 @@ const FLAGS = {
   'log-level': { type: 'string' },
   'shutdown-delay': { type: 'string' },
   'cert-poll': { type: 'string' },
+  'validation-workers': { type: 'string' },
+  'validation-deadline': { type: 'string' },
+  'max-connections': { type: 'string' },
+  'connection-idle-timeout': { type: 'string' },
+  'request-timeout': { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -82,6 +100,13 @@ export function parseConfig(argv: string[], env: Record<string, string | undefin
     if (!Number.isInteger(n) || n < min || n > max) errors.push(`--${flag} must be a whole number from ${min} to ${max}, got '${raw}'`);
     return n;
   };
+  const seconds = (flag: keyof typeof FLAGS, fallback: number, min: number, max: number): number => {
+    const raw = get(flag);
+    if (raw === undefined || raw === '') return fallback * 1000;
+    const n = Number(raw);
+    if (!Number.isFinite(n) || n < min || n > max) errors.push(`--${flag} must be a number of seconds from ${min} to ${max}, got '${raw}'`);
+    return Math.round(n * 1000);
+  };
   const bool = (flag: keyof typeof FLAGS): boolean => {
     const raw = get(flag);
     if (raw === undefined || raw === '' || raw === 'false' || raw === '0') return false;
@@ -100,6 +125,11 @@ export function parseConfig(argv: string[], env: Record<string, string | undefin
     logLevel: get('log-level') ?? 'info',
     shutdownDelaySeconds: number('shutdown-delay', 5, 0, 300),
     certPollSeconds: number('cert-poll', 10, 1, 3600),
+    validationWorkers: number('validation-workers', 2, 1, 16),
+    validationDeadlineMs: seconds('validation-deadline', 1, 0.05, 4),
+    maxConnections: number('max-connections', 1024, 16, 65536),
+    connectionIdleMs: seconds('connection-idle-timeout', 10, 0.1, 120),
+    requestTimeoutMs: seconds('request-timeout', 10, 0.1, 120),
   };
   if (!['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'].includes(config.logLevel)) errors.push(`--log-level must be trace, debug, info, warn or error, got '${config.logLevel}'`);
   const kubeconfig = get('kubeconfig');

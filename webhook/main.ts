@@ -1,6 +1,7 @@
 // kfstore-webhook entry point: flags → policy → HTTPS (hot-reloaded certificate) + metrics → drain on SIGTERM.
 import { readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
+import { isMainThread } from 'node:worker_threads';
 import { getRequestListener } from '@hono/node-server';
 import { connect } from '../kube/api.ts';
 import { inClusterKubeconfig, loadKubeconfig } from '../kube/kubeconfig.ts';
@@ -12,6 +13,9 @@ import { USAGE, parseConfig } from './config.ts';
 import { createLogger } from './log.ts';
 import { createMetrics } from './metrics.ts';
 import { startHttpsServer } from './tls-server.ts';
+import { validationPool } from './validate/pool.ts';
+// Also the validation worker's entry: the bundle starts itself as a worker (worker.ts checks).
+import './validate/worker.ts';
 
 const FORCED_EXIT_MS = 30_000;
 
@@ -54,7 +58,16 @@ async function main(): Promise<number> {
 
   let draining = false;
   const metrics = createMetrics();
-  const app = createApp({ policy: loaded.policy, metrics, logger, draining: () => draining, ...(cache ? { secrets: (ns: string) => cache.lookup(ns) } : {}) });
+  const validator = validationPool({
+    script: new URL(import.meta.url),
+    policy: loaded.policy,
+    workers: config.validationWorkers,
+    deadlineMs: config.validationDeadlineMs,
+    maxQueue: 64,
+    maxQueuedBytes: 64 * 1024 * 1024,
+    heapMb: 96,
+  });
+  const app = createApp({ policy: loaded.policy, metrics, logger, validator, draining: () => draining, ...(cache ? { secrets: (ns: string) => cache.lookup(ns) } : {}) });
   const https = await startHttpsServer({
     certFile: config.tlsCert,
     keyFile: config.tlsKey,
@@ -62,6 +75,9 @@ async function main(): Promise<number> {
     port: config.port,
     pollIntervalMs: config.certPollSeconds * 1000,
     listener: getRequestListener(app.fetch),
+    connections: { maxConnections: config.maxConnections, maxPendingPerIp: 64, idleMs: config.connectionIdleMs },
+    requestTimeoutMs: config.requestTimeoutMs,
+    onConnectionEvent: (event) => metrics.connection(event),
     onReload: (event) => (event.ok ? logger.info({ serial: event.serial }, 'serving certificate reloaded') : logger.warn({ error: event.error }, 'certificate files not usable yet; still serving the previous certificate')),
   });
   const metricsServer =
@@ -90,7 +106,7 @@ async function main(): Promise<number> {
     logger.info({ signal, delaySeconds: config.shutdownDelaySeconds }, 'draining');
     cache?.stop();
     setTimeout(() => {
-      Promise.all([https.close(), new Promise<void>((resolve) => (metricsServer ? metricsServer.close(() => resolve()) : resolve()))]).then(
+      Promise.all([https.close().then(() => validator.close()), new Promise<void>((resolve) => (metricsServer ? metricsServer.close(() => resolve()) : resolve()))]).then(
         () => {
           logger.info('stopped');
           process.exit(0);
@@ -105,12 +121,14 @@ async function main(): Promise<number> {
   return -1;
 }
 
-main().then(
-  (code) => {
-    if (code >= 0) process.exit(code);
-  },
-  (e: unknown) => {
-    process.stderr.write(`kfstore-webhook: ${e instanceof Error ? e.message : String(e)}\n`);
-    process.exit(1);
-  },
-);
+if (isMainThread) {
+  main().then(
+    (code) => {
+      if (code >= 0) process.exit(code);
+    },
+    (e: unknown) => {
+      process.stderr.write(`kfstore-webhook: ${e instanceof Error ? e.message : String(e)}\n`);
+      process.exit(1);
+    },
+  );
+}

@@ -2,13 +2,17 @@
 // handler answers in well under a millisecond, and kube-apiserver's budget is the whole timeout.
 import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 
-export type Endpoint = 'mutate_pods' | 'validate_kfp_launcher';
+export type Endpoint = 'mutate_pods' | 'validate_kfp_launcher' | 'validate_workflows';
 export type Outcome = 'mutated' | 'allowed' | 'warned' | 'denied' | 'rejected';
+/** A kfstore bound an admission reached: body size, validation deadline or queue, input sizes. */
+export type Limit = 'body' | 'deadline' | 'queue' | 'worker' | 'containers' | string;
 
 export interface Metrics {
   registry: Registry;
   observe(endpoint: Endpoint, outcome: Outcome, seconds: number): void;
-  warnings(count: number): void;
+  warnings(endpoint: Endpoint, count: number): void;
+  limit(endpoint: Endpoint, limit: Limit): void;
+  connection(event: 'evicted' | 'refused' | 'timedOut'): void;
 }
 
 export function createMetrics(): Metrics {
@@ -30,8 +34,23 @@ export function createMetrics(): Metrics {
   const mutations = new Counter({ name: 'kfstore_pod_mutations_total', help: 'Pods that received injected settings', registers: [registry] });
   const denials = new Counter({ name: 'kfstore_launcher_denials_total', help: 'kfp-launcher ConfigMaps denied', registers: [registry] });
   const warnings = new Counter({ name: 'kfstore_launcher_warnings_total', help: 'Warnings returned for kfp-launcher ConfigMaps', registers: [registry] });
+  const runDenials = new Counter({ name: 'kfstore_run_denials_total', help: 'Workflows and ScheduledWorkflows denied (pinned root outside the profile)', registers: [registry] });
+  const limits = new Counter({
+    name: 'kfstore_admission_limits_total',
+    help: 'Admissions that reached a kfstore bound (body, deadline, queue, worker, containers, providers, root_length)',
+    labelNames: ['endpoint', 'limit'],
+    registers: [registry],
+  });
+  const connections = new Counter({
+    name: 'kfstore_connections_closed_total',
+    help: 'Connections closed by the connection limits: evicted (idle, at the limit), refused (at the limit), timed_out (no request in time)',
+    labelNames: ['reason'],
+    registers: [registry],
+  });
+  for (const reason of ['evicted', 'refused', 'timed_out']) connections.labels({ reason });
   // Pre-create the label sets so dashboards see zeros instead of gaps.
-  for (const endpoint of ['mutate_pods', 'validate_kfp_launcher']) duration.zero({ endpoint });
+  for (const endpoint of ['mutate_pods', 'validate_kfp_launcher', 'validate_workflows']) duration.zero({ endpoint });
+  for (const limit of ['deadline', 'queue']) for (const endpoint of ['validate_kfp_launcher', 'validate_workflows']) limits.labels({ endpoint, limit });
   return {
     registry,
     observe(endpoint, outcome, seconds) {
@@ -39,9 +58,16 @@ export function createMetrics(): Metrics {
       requests.inc({ endpoint, outcome });
       if (outcome === 'mutated') mutations.inc();
       if (outcome === 'denied' && endpoint === 'validate_kfp_launcher') denials.inc();
+      if (outcome === 'denied' && endpoint === 'validate_workflows') runDenials.inc();
     },
-    warnings(count) {
-      if (count > 0) warnings.inc(count);
+    warnings(endpoint, count) {
+      if (count > 0 && endpoint === 'validate_kfp_launcher') warnings.inc(count);
+    },
+    limit(endpoint, limit) {
+      limits.inc({ endpoint, limit });
+    },
+    connection(event) {
+      connections.inc({ reason: event === 'timedOut' ? 'timed_out' : event });
     },
   };
 }

@@ -6,6 +6,8 @@ import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http
 import { createServer, type Server, type ServerOptions } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { dirname } from 'node:path';
+import { guardConnections } from './connection-guard.ts';
+import type { ConnectionLimits, ConnectionStats } from './connection-guard.ts';
 
 export type ReloadEvent = { ok: true; serial: string } | { ok: false; error: string };
 
@@ -18,7 +20,14 @@ export type HttpsServerOptions = {
   /** Fallback poll for changes fs.watch misses; default 10 s. */
   pollIntervalMs?: number;
   onReload?: (event: ReloadEvent) => void;
+  /** Defaults: DEFAULT_CONNECTION_LIMITS. */
+  connections?: ConnectionLimits;
+  /** Whole-request limit (headers and body) once a request has started; default 10 s. */
+  requestTimeoutMs?: number;
+  onConnectionEvent?: (event: keyof Omit<ConnectionStats, 'open'>) => void;
 };
+
+export const DEFAULT_CONNECTION_LIMITS: ConnectionLimits = { maxConnections: 1024, maxPendingPerIp: 64, idleMs: 10_000 };
 
 export type HttpsServerHandle = {
   server: Server;
@@ -26,6 +35,7 @@ export type HttpsServerHandle = {
   /** Re-reads the files now; true if a new certificate was installed. */
   reload(): Promise<boolean>;
   close(): Promise<void>;
+  connections(): ConnectionStats;
 };
 
 type LoadedPair = { cert: Buffer; key: Buffer; serial: string };
@@ -35,7 +45,10 @@ const WATCH_DEBOUNCE_MS = 100;
 
 export async function startHttpsServer(opts: HttpsServerOptions): Promise<HttpsServerHandle> {
   let current = await loadPair(opts.certFile, opts.keyFile);
-  const server = createServer(secureOptions(current));
+  const limits = opts.connections ?? DEFAULT_CONNECTION_LIMITS;
+  // Node checks request and header timeouts on an interval (30 s by default): check every second.
+  const server = createServer({ ...secureOptions(current), handshakeTimeout: limits.idleMs, connectionsCheckingInterval: 1000 });
+  const connectionStats = guardConnections(server, limits, opts.onConnectionEvent);
   // Registered before the caller's listener so shutdown can still mark responses.
   const inFlight = new Set<ServerResponse>();
   let closing = false;
@@ -50,10 +63,12 @@ export async function startHttpsServer(opts: HttpsServerOptions): Promise<HttpsS
   });
   server.on('request', opts.listener);
   // kube-apiserver keeps connections open; outlive its idle timeout so it, not we,
-  // closes them (avoids racing a request onto a socket we are closing).
+  // closes them (avoids racing a request onto a socket we are closing). Idle connections are
+  // still evicted when the connection limit is reached (connection-guard.ts).
   server.keepAliveTimeout = 90_000;
-  server.headersTimeout = 32_000;
-  server.requestTimeout = 30_000;
+  // kube-apiserver sends a whole review at once: a slow request is not kube-apiserver.
+  server.requestTimeout = opts.requestTimeoutMs ?? 10_000;
+  server.headersTimeout = Math.min(server.requestTimeout, 10_000);
 
   let closed = false;
 
@@ -156,6 +171,7 @@ export async function startHttpsServer(opts: HttpsServerOptions): Promise<HttpsS
     server,
     port: (server.address() as AddressInfo).port,
     reload: scheduleCheck,
+    connections: connectionStats,
     close: async () => {
       stopWatching();
       closing = true;

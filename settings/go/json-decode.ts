@@ -2,8 +2,13 @@
 // field names match case-insensitively, scalars are coerced into string fields, the first
 // type error is kept (with Go's exact wording) while decoding continues, and unknown keys
 // are ignored. Unknown and non-canonical keys are also collected for the strict lint pass.
+import { compareGoStrings, foldKey } from './json-fold.ts';
+import { depthOf, hasNonFinite } from './yaml-nodes.ts';
 import { formatFloat32g } from './yaml-v2.ts';
 import type { GoYaml } from './yaml-v2.ts';
+
+/** encoding/json's maxNestingDepth (scanner.go). */
+const JSON_MAX_DEPTH = 10_000;
 
 export type GoType =
   | { kind: 'string' }
@@ -36,12 +41,16 @@ export interface KeyNote {
 export interface DecodeResult {
   value: GoDecoded | undefined;
   error?: string;
+  /** A kfstore bound the input passed (not an error of Go's): where and by how much. */
+  overLimit?: string;
   unknownKeys: KeyNote[];
   caseMismatches: KeyNote[];
 }
 
 interface State {
   error?: string;
+  overLimit?: string;
+  maxSliceItems: number;
   unknownKeys: KeyNote[];
   caseMismatches: KeyNote[];
 }
@@ -52,11 +61,17 @@ interface Context {
   keyPath: string[];
 }
 
-export function decodeGo(input: GoYaml, type: GoType): DecodeResult {
-  const state: State = { unknownKeys: [], caseMismatches: [] };
+/** `maxSliceItems` bounds every slice decoded (aliases can expand a few KiB into many thousands). */
+export function decodeGo(input: GoYaml, type: GoType, limits: { maxSliceItems?: number } = {}): DecodeResult {
+  const state: State = { unknownKeys: [], caseMismatches: [], maxSliceItems: limits.maxSliceItems ?? Number.POSITIVE_INFINITY };
+  // json.Unmarshal validates the whole text before decoding anything.
+  if (depthOf(input) > JSON_MAX_DEPTH) {
+    return { value: undefined, error: `error unmarshaling JSON: while decoding JSON: invalid character '${deepestOpening(input)}' exceeded max depth`, unknownKeys: [], caseMismatches: [] };
+  }
   const target = assign(input, type, undefined, { fieldStack: [], keyPath: [] }, state);
   const result: DecodeResult = { value: target, unknownKeys: state.unknownKeys, caseMismatches: state.caseMismatches };
   if (state.error !== undefined) result.error = state.error;
+  if (state.overLimit !== undefined) result.overLimit = state.overLimit;
   return result;
 }
 
@@ -80,7 +95,7 @@ function assign(input: GoYaml, type: GoType, current: GoDecoded | undefined, ctx
     return type.kind === 'ptr' || type.kind === 'slice' ? undefined : current ?? zero(type);
   }
   if (input.kind === 'float' && !Number.isFinite(input.value) && type.kind !== 'string' && !(type.kind === 'ptr' && type.elem.kind === 'string')) {
-    saveError(state, `error converting YAML to JSON: json: unsupported value: ${Number.isNaN(input.value) ? 'NaN' : input.value > 0 ? '+Inf' : '-Inf'}`, true);
+    saveError(state, nonFiniteError(input), true);
     return current;
   }
   switch (type.kind) {
@@ -90,13 +105,17 @@ function assign(input: GoYaml, type: GoType, current: GoDecoded | undefined, ctx
       return decodeString(input, type, current, ctx, state);
     case 'bool':
       if (input.kind === 'bool') return input.value;
-      typeError(state, ctx, jsonKind(input), type);
+      typeError(state, ctx, jsonKind(input), type, input);
       return current ?? false;
     case 'int':
       return decodeInt(input, type, current, ctx, state);
     case 'slice':
       if (input.kind !== 'seq') {
-        typeError(state, ctx, jsonKind(input), type);
+        typeError(state, ctx, jsonKind(input), type, input);
+        return current;
+      }
+      if (input.items.length > state.maxSliceItems) {
+        state.overLimit ??= `${ctx.keyPath.join('.')} has ${input.items.length} items; kfstore checks at most ${state.maxSliceItems}`;
         return current;
       }
       // Slices in KFP's types hold structs, never pointers, so an element is never nil.
@@ -120,7 +139,7 @@ function decodeString(input: GoYaml, type: GoType, current: GoDecoded | undefine
     case 'bool':
       return input.value ? 'true' : 'false';
     default:
-      typeError(state, ctx, jsonKind(input), type);
+      typeError(state, ctx, jsonKind(input), type, input);
       return current ?? '';
   }
 }
@@ -128,7 +147,7 @@ function decodeString(input: GoYaml, type: GoType, current: GoDecoded | undefine
 function decodeInt(input: GoYaml, type: GoType, current: GoDecoded | undefined, ctx: Context, state: State): GoDecoded | undefined {
   if (input.kind === 'int') {
     if (input.value >= -(2n ** 63n) && input.value < 2n ** 63n) return input.value;
-    typeError(state, ctx, `number ${input.value.toString()}`, type);
+    typeError(state, ctx, `number ${input.value.toString()}`, type, input);
     return current ?? 0n;
   }
   if (input.kind === 'float') {
@@ -138,27 +157,29 @@ function decodeInt(input: GoYaml, type: GoType, current: GoDecoded | undefined, 
       const value = BigInt(literal);
       if (value >= -(2n ** 63n) && value < 2n ** 63n) return value;
     }
-    typeError(state, ctx, `number ${literal}`, type);
+    typeError(state, ctx, `number ${literal}`, type, input);
     return current ?? 0n;
   }
-  typeError(state, ctx, jsonKind(input), type);
+  typeError(state, ctx, jsonKind(input), type, input);
   return current ?? 0n;
 }
 
 function decodeStruct(input: GoYaml, type: Extract<GoType, { kind: 'struct' }>, current: GoDecoded | undefined, ctx: Context, state: State): GoDecoded | undefined {
   if (input.kind !== 'map') {
-    typeError(state, ctx, jsonKind(input), type);
+    typeError(state, ctx, jsonKind(input), type, input);
     return current;
   }
   const out = isRecord(current) ? current : zeroStruct(type);
   // Go marshals the intermediate map with sorted keys, so that is the decode (and error) order.
-  const keys = [...input.entries.keys()].sort();
+  const keys = [...input.entries.keys()].sort(compareGoStrings);
   for (const key of keys) {
     const entry = input.entries.get(key);
     if (entry === undefined) continue;
     const keyPath = [...ctx.keyPath, key];
-    const field = type.fields.find((f) => f.json === key) ?? type.fields.find((f) => f.json.toLowerCase() === key.toLowerCase());
+    const field = fieldFor(type, key);
     if (field === undefined) {
+      // Nothing coerces what lands under an unknown key, so json.Marshal meets its NaNs.
+      if (hasNonFinite(entry.value)) saveError(state, nonFiniteError(entry.value), true);
       state.unknownKeys.push({ path: keyPath.join('.'), line: entry.line, known: type.fields.map((f) => f.docs ?? f.json) });
       continue;
     }
@@ -170,6 +191,47 @@ function decodeStruct(input: GoYaml, type: Extract<GoType, { kind: 'struct' }>, 
     else out[field.json] = next;
   }
   return out;
+}
+
+/** encoding/json: the field with exactly this name, else the first whose name folds equal. */
+function fieldFor(type: Extract<GoType, { kind: 'struct' }>, key: string): GoField | undefined {
+  const exact = type.fields.find((f) => f.json === key);
+  if (exact !== undefined) return exact;
+  const folded = foldKey(key);
+  return folded === undefined ? undefined : type.fields.find((f) => foldKey(f.json) === folded);
+}
+
+/** json.Marshal's error for the first NaN or infinity it meets in `v` (maps in sorted key order). */
+function nonFiniteError(v: GoYaml): string {
+  const stack: GoYaml[] = [v];
+  while (stack.length > 0) {
+    const node = stack.pop() as GoYaml;
+    if (node.kind === 'float' && !Number.isFinite(node.value)) {
+      return `error converting YAML to JSON: json: unsupported value: ${Number.isNaN(node.value) ? 'NaN' : node.value > 0 ? '+Inf' : '-Inf'}`;
+    }
+    if (!hasNonFinite(node)) continue;
+    const children = node.kind === 'seq' ? node.items : node.kind === 'map' ? sortedValues(node.entries) : [];
+    for (let i = children.length - 1; i >= 0; i--) stack.push(children[i] as GoYaml);
+  }
+  return 'error converting YAML to JSON: json: unsupported value: NaN';
+}
+
+function sortedValues(entries: ReadonlyMap<string, { value: GoYaml }>): GoYaml[] {
+  return [...entries.keys()].sort(compareGoStrings).map((k) => entries.get(k)?.value as GoYaml);
+}
+
+/** '[' or '{': the container the JSON scanner is opening when it passes its depth limit. */
+function deepestOpening(input: GoYaml): string {
+  let node = input;
+  let needed = JSON_MAX_DEPTH + 1;
+  for (;;) {
+    if (needed <= 1 || (node.kind !== 'seq' && node.kind !== 'map')) return node.kind === 'seq' ? '[' : '{';
+    const children = node.kind === 'seq' ? node.items : sortedValues(node.entries);
+    const next = children.find((c) => depthOf(c) >= needed - 1);
+    if (next === undefined) return node.kind === 'seq' ? '[' : '{';
+    node = next;
+    needed--;
+  }
 }
 
 function zero(type: GoType): GoDecoded | undefined {
@@ -216,7 +278,9 @@ function jsonKind(v: GoYaml): string {
   }
 }
 
-function typeError(state: State, ctx: Context, value: string, type: GoType): void {
+function typeError(state: State, ctx: Context, value: string, type: GoType, input: GoYaml): void {
+  // sigs.k8s.io/yaml coerces numbers only into string fields, so a mismatched value keeps its NaNs.
+  if (hasNonFinite(input)) saveError(state, nonFiniteError(input), true);
   const where = ctx.struct !== undefined ? `Go struct field ${ctx.struct}.${ctx.fieldStack.join('.')}` : 'Go value';
   saveError(state, `error unmarshaling JSON: while decoding JSON: json: cannot unmarshal ${value} into ${where} of type ${goTypeName(type)}`, false);
 }

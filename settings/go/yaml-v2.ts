@@ -1,44 +1,13 @@
 // YAML as KFP reads it: sigs.k8s.io/yaml over gopkg.in/yaml.v2 (YAML 1.1). The npm `yaml`
 // parser gives us the syntax tree; scalar resolution follows yaml.v2's resolve.go, not the
 // npm library's, so `yes`, `0755`, `1_000` or `2001-12-14` mean what they mean to KFP.
-import { LineCounter, isAlias, isMap, isScalar, isSeq, parseAllDocuments } from 'yaml';
-import type { Document, Node as YamlNode } from 'yaml';
+import { YAML_V2_MAX_DEPTH, composeFirstDocument } from './yaml-compose.ts';
+import { NULL, YamlError, toGoYaml } from './yaml-nodes.ts';
+import type { GoYaml } from './yaml-nodes.ts';
 
-export type GoYaml =
-  | { kind: 'null' }
-  | { kind: 'bool'; value: boolean }
-  | { kind: 'int'; value: bigint }
-  | { kind: 'float'; value: number }
-  | { kind: 'string'; value: string }
-  | { kind: 'time'; value: string }
-  | { kind: 'seq'; items: GoYaml[] }
-  | { kind: 'map'; entries: Map<string, GoYamlEntry> };
-
-/** A mapping entry; `key` is the key as written, `line` is 1-based in the YAML text. */
-export interface GoYamlEntry {
-  key: string;
-  line: number;
-  value: GoYaml;
-}
+export type { GoYaml, GoYamlEntry } from './yaml-nodes.ts';
 
 export type YamlResult = { ok: true; value: GoYaml } | { ok: false; error: string };
-
-const NULL: GoYaml = { kind: 'null' };
-const MAX_DEPTH = 64;
-
-/** Alias expansion accounting, as yaml.v2 does it (a "billion laughs" must fail, and fast). */
-interface Budget {
-  decodeCount: number;
-  aliasCount: number;
-  aliasDepth: number;
-}
-
-// yaml.v2's allowedAliasRatio: 99% of nodes may come from aliases in small documents, 10% in huge ones.
-function allowedAliasRatio(decodeCount: number): number {
-  if (decodeCount <= 400_000) return 0.99;
-  if (decodeCount >= 4_000_000) return 0.1;
-  return 0.99 - 0.89 * ((decodeCount - 400_000) / 3_600_000);
-}
 
 const TRUE_WORDS = new Set(['y', 'Y', 'yes', 'Yes', 'YES', 'on', 'On', 'ON', 'true', 'True', 'TRUE']);
 const FALSE_WORDS = new Set(['n', 'N', 'no', 'No', 'NO', 'off', 'Off', 'OFF', 'false', 'False', 'FALSE']);
@@ -48,27 +17,20 @@ const INT64_MIN = -(2n ** 63n);
 const INT64_MAX = 2n ** 63n - 1n;
 const UINT64_MAX = 2n ** 64n - 1n;
 
-class YamlError extends Error {}
-
 /** Parses `text` the way `yaml.Unmarshal` (sigs.k8s.io/yaml) would before JSON decoding. */
 export function parseGoYaml(text: string): YamlResult {
-  const lines = new LineCounter();
-  let docs: Document.Parsed[];
-  try {
-    docs = parseAllDocuments(text, { version: '1.1', uniqueKeys: false, lineCounter: lines, merge: false }) as Document.Parsed[];
-  } catch (e) {
-    return { ok: false, error: `error converting YAML to JSON: yaml: ${String(e)}` };
-  }
-  if (!Array.isArray(docs)) return { ok: true, value: NULL };
-  const first = docs[0];
-  if (first === undefined) return { ok: true, value: NULL };
-  const problem = first.errors[0];
-  if (problem !== undefined) {
-    const line = lines.linePos(problem.pos[0]).line;
-    return { ok: false, error: `error converting YAML to JSON: yaml: line ${line}: ${libyamlWording(problem.code, problem.message)}` };
+  const composed = composeFirstDocument(text);
+  if (!composed.ok) {
+    const e = composed.error;
+    if ('depth' in e) {
+      // libyaml's scanner names no line for a problem on the first line.
+      const where = e.line > 1 ? `line ${e.line}: ` : '';
+      return { ok: false, error: `error converting YAML to JSON: yaml: ${where}exceeded max depth of ${YAML_V2_MAX_DEPTH}` };
+    }
+    return { ok: false, error: `error converting YAML to JSON: yaml: line ${e.line}: ${libyamlWording(e.code, e.message)}` };
   }
   try {
-    return { ok: true, value: convert(first.contents as YamlNode | null, first, lines, 0, { decodeCount: 0, aliasCount: 0, aliasDepth: 0 }) };
+    return { ok: true, value: toGoYaml(composed.value, resolveScalar, mapKey) };
   } catch (e) {
     if (e instanceof YamlError) return { ok: false, error: `error converting YAML to JSON: ${e.message}` };
     throw e;
@@ -84,71 +46,20 @@ function libyamlWording(code: string, message: string): string {
     case 'MULTILINE_IMPLICIT_KEY':
       return 'mapping values are not allowed in this context';
     case 'BAD_INDENT':
-    case 'MISSING_CHAR':
-      return 'did not find expected key';
-    case 'MISSING_ANCHOR':
-      return 'unknown anchor referenced';
+    case 'MISSING_CHAR': {
+      const flowEnd = /^Flow (sequence|mapping) .*end with a ([\]}])/.exec(message);
+      return flowEnd ? `did not find expected ',' or '${flowEnd[2]}'` : 'did not find expected key';
+    }
+    case 'UNEXPECTED_TOKEN':
+      if (message.startsWith('Unexpected block-seq-ind on same line with key')) return 'block sequence entries are not allowed in this context';
+      return (message.split('\n')[0] ?? message).replace(/ at line \d+, column \d+:?$/, '');
     default:
       return (message.split('\n')[0] ?? message).replace(/ at line \d+, column \d+:?$/, '');
   }
 }
 
-function convert(node: YamlNode | null, doc: Document.Parsed, lines: LineCounter, depth: number, budget: Budget): GoYaml {
-  if (depth > MAX_DEPTH) throw new YamlError('yaml: exceeded max depth');
-  budget.decodeCount++;
-  if (budget.aliasDepth > 0) budget.aliasCount++;
-  if (budget.aliasCount > 100 && budget.decodeCount > 1000 && budget.aliasCount / budget.decodeCount > allowedAliasRatio(budget.decodeCount)) {
-    throw new YamlError('yaml: document contains excessive aliasing');
-  }
-  if (node === null || node === undefined) return NULL;
-  if (isAlias(node)) {
-    const target = node.resolve(doc);
-    if (target === undefined) throw new YamlError(`yaml: unknown anchor '${node.source}' referenced`);
-    budget.aliasDepth++;
-    try {
-      return convert(target as YamlNode, doc, lines, depth + 1, budget);
-    } finally {
-      budget.aliasDepth--;
-    }
-  }
-  if (isScalar(node)) {
-    const raw = typeof node.source === 'string' ? node.source : String(node.value ?? '');
-    const plain = node.type === 'PLAIN' || node.type === undefined;
-    return resolveScalar(raw, plain, node.tag);
-  }
-  if (isSeq(node)) {
-    return { kind: 'seq', items: node.items.map((item) => convert(item as YamlNode, doc, lines, depth + 1, budget)) };
-  }
-  if (isMap(node)) {
-    const entries = new Map<string, GoYamlEntry>();
-    for (const pair of node.items) {
-      const keyNode = pair.key as YamlNode | null;
-      const value = convert(pair.value as YamlNode | null, doc, lines, depth + 1, budget);
-      if (isScalar(keyNode) && keyNode.type === 'PLAIN' && keyNode.source === '<<') {
-        mergeInto(entries, value);
-        continue;
-      }
-      const key = mapKey(convert(keyNode, doc, lines, depth + 1, budget));
-      const line = keyNode?.range ? lines.linePos(keyNode.range[0]).line : 0;
-      entries.set(key, { key, line, value });
-    }
-    return { kind: 'map', entries };
-  }
-  throw new YamlError('yaml: unsupported node');
-}
-
-// yaml.v2 merges `<<: *anchor` key by key, in document order; a list of anchors is merged last to
-// first, so the earlier maps win.
-function mergeInto(entries: Map<string, GoYamlEntry>, value: GoYaml): void {
-  const sources = value.kind === 'seq' ? [...value.items].reverse() : [value];
-  for (const source of sources) {
-    if (source.kind !== 'map') throw new YamlError('yaml: map merge requires map or sequence of maps as the value');
-    for (const [key, entry] of source.entries) entries.set(key, entry);
-  }
-}
-
-// sigs.k8s.io/yaml turns non-string keys into strings before JSON.
-function mapKey(key: GoYaml): string {
+// sigs.k8s.io/yaml turns scalar keys into strings before JSON (undefined: it cannot).
+function mapKey(key: GoYaml): string | undefined {
   switch (key.kind) {
     case 'string':
       return key.value;
@@ -161,7 +72,7 @@ function mapKey(key: GoYaml): string {
     case 'time':
       return key.value;
     default:
-      throw new YamlError(`Unsupported map key of type: ${key.kind}`);
+      return undefined;
   }
 }
 

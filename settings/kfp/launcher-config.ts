@@ -17,13 +17,6 @@ export interface LauncherConfig {
   ignoredKeys: string[];
 }
 
-/**
- * Real `providers` values are a few KiB. Parsing YAML costs about 2 ms per KiB here, and the webhook
- * answers on one thread within kube-apiserver's timeout, so kfstore does not parse larger values
- * (KFP itself would): they read as a providers error naming the limit.
- */
-export const MAX_PROVIDERS_BYTES = 256 * 1024;
-
 /** `data === undefined` means there is no kfp-launcher ConfigMap: KFP then uses its defaults. */
 export function readLauncherConfig(data: Record<string, string> | undefined): LauncherConfig {
   const root = data?.defaultPipelineRoot ?? '';
@@ -31,10 +24,7 @@ export function readLauncherConfig(data: Record<string, string> | undefined): La
   return {
     defaultPipelineRoot: root === '' ? KFP_DEFAULT_PIPELINE_ROOT : root,
     rootFromConfigMap: root !== '',
-    providers:
-      (providersText?.length ?? 0) > MAX_PROVIDERS_BYTES
-        ? { ok: false, error: `providers is ${Math.round((providersText?.length ?? 0) / 1024)} KiB; kfstore checks at most ${MAX_PROVIDERS_BYTES / 1024} KiB`, tooLarge: true }
-        : parseProviders(providersText),
+    providers: parseProviders(providersText),
     providersText,
     ignoredKeys: Object.keys(data ?? {}).filter((k) => !KNOWN_KEYS.includes(k) && !k.startsWith('plugins.')),
   };

@@ -78,13 +78,25 @@ export type ProvidersResult =
 
 export const PROVIDERS_ERROR_PREFIX = 'failed to unmarshall kfp bucket providers, ensure that providers config is well formed: ';
 
+/**
+ * Real `providers` values are 1-5 KiB. kfstore bounds what it parses so that one `kubectl apply`
+ * costs tens of milliseconds at most (KFP itself has no bound): a larger value, or more overrides
+ * per provider than MAX_OVERRIDES, reads as an error naming the limit.
+ */
+export const MAX_PROVIDERS_BYTES = 32 * 1024;
+export const MAX_OVERRIDES = 256;
+
 /** getBucketProviders: an empty string means "no providers"; anything else must decode. */
 export function parseProviders(text: string | undefined): ProvidersResult {
   if (text === undefined || text === '') return { ok: true, value: undefined, unknownKeys: [], caseMismatches: [] };
+  if (text.length > MAX_PROVIDERS_BYTES) {
+    return { ok: false, error: `providers is ${Math.ceil(text.length / 1024)} KiB; kfstore checks at most ${MAX_PROVIDERS_BYTES / 1024} KiB`, tooLarge: true };
+  }
   const yaml = parseGoYaml(text);
   if (!yaml.ok) return { ok: false, error: PROVIDERS_ERROR_PREFIX + yaml.error };
-  const decoded = decodeGo(yaml.value, BUCKET_PROVIDERS_TYPE);
+  const decoded = decodeGo(yaml.value, BUCKET_PROVIDERS_TYPE, { maxSliceItems: MAX_OVERRIDES });
   if (decoded.error !== undefined) return { ok: false, error: PROVIDERS_ERROR_PREFIX + decoded.error };
+  if (decoded.overLimit !== undefined) return { ok: false, error: `providers ${decoded.overLimit} overrides`, tooLarge: true };
   return { ok: true, value: asProviders(decoded.value), unknownKeys: decoded.unknownKeys, caseMismatches: decoded.caseMismatches };
 }
 

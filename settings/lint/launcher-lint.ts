@@ -5,15 +5,18 @@ import { finding, uniqueFindings } from '../findings.ts';
 import type { Finding } from '../findings.ts';
 import { KNOWN_KEYS, readLauncherConfig } from '../kfp/launcher-config.ts';
 import type { LauncherConfig } from '../kfp/launcher-config.ts';
-import { parsePipelineRoot, rootContains } from '../kfp/pipeline-root.ts';
+import { parsePipelineRoot } from '../kfp/pipeline-root.ts';
 import type { PipelineRoot } from '../kfp/pipeline-root.ts';
+import type { BucketProviders } from '../kfp/providers.ts';
+import { findControlChar } from '../text/control-chars.ts';
 import { getStoreSessionInfo } from '../kfp/session.ts';
 import type { SessionResult, StoreSession } from '../kfp/session.ts';
 import { overrideSites } from './launcher-roots.ts';
 import type { OverrideSite } from './launcher-roots.ts';
 import { queryFindings } from './query-roots.ts';
-import { credentialFindings, endpointFindings } from './session-lint.ts';
+import { credentialFindings, endpointFindings, secretFactFindings, usesSecret } from './session-lint.ts';
 import type { SecretLookup } from './session-lint.ts';
+import { gocloudPrefixFindings, tenantRootFindings } from './tenant-rule.ts';
 
 export type { SecretLookup } from './session-lint.ts';
 
@@ -30,39 +33,57 @@ export interface LauncherLint {
   /** The session KFP computes for the default root, when it computes one. */
   defaultSession: SessionResult;
   findings: Finding[];
+  /** Sessions that read a Secret, by the label findings use: what a cluster view can check later. */
+  secretUses: SecretUse[];
+}
+
+export interface SecretUse {
+  label: string;
+  session: StoreSession;
 }
 
 const MAX_KEY_WARNINGS = 5;
-/** Overrides whose roots get a full session check; beyond it, a warning (KFP itself has no limit). */
-export const MAX_EVALUATED_OVERRIDES = 256;
+/**
+ * S3 and GCS object keys are at most 1,024 bytes, so a longer root can hold no artifact; kfstore
+ * refuses to analyse roots past this length (KFP itself would accept them and fail on every write).
+ */
+export const MAX_ROOT_LENGTH = 2048;
 
 /** `config` may be passed when the caller already read the ConfigMap (doctor reads each once). */
 export function lintLauncher(data: Record<string, string> | undefined, ctx: LauncherLintContext, config: LauncherConfig = readLauncherConfig(data)): LauncherLint {
   const findings: Finding[] = [];
+  const unusable = unusableRoot(config.defaultPipelineRoot, 'defaultPipelineRoot');
+  if (unusable !== undefined) {
+    return { config, defaultSession: { ok: false, error: unusable.message, panic: false }, findings: [unusable, ...dataKeyFindings(data)], secretUses: [] };
+  }
   const defaultSession = getStoreSessionInfo(config, config.defaultPipelineRoot);
 
   findings.push(...dataKeyFindings(data));
   if (!config.providers.ok) {
     const p = config.providers;
-    findings.push(p.tooLarge ? finding('KFS012', 'error', p.error, 'keep providers to the buckets and prefixes in use (a few KiB)', 'data.providers') : finding('KFS012', 'error', `KFP fails: ${p.error}`, providersFix(p.error), 'data.providers'));
+    findings.push(
+      p.tooLarge
+        ? { ...finding('KFS012', 'error', p.error, 'keep providers to the buckets and prefixes in use: merge overrides that share settings, drop comments', 'data.providers'), limit: 'providers' }
+        : finding('KFS012', 'error', `KFP fails: ${p.error}`, providersFix(p.error), 'data.providers'),
+    );
   } else {
     findings.push(...unknownKeyFindings(config));
+    findings.push(...controlCharFindings(config.providers.value));
   }
 
+  // Every override is checked: parseProviders bounds how many there can be.
   const sites = config.providers.ok ? overrideSites(config.providers.value) : [];
   const evaluated: { root: string; label: string; result: SessionResult }[] = [
     { root: config.defaultPipelineRoot, label: config.rootFromConfigMap ? 'defaultPipelineRoot' : 'KFP default root', result: defaultSession },
   ];
-  sites.forEach((site, n) => {
+  for (const site of sites) {
     if (site.root === undefined) findings.push(unreachableOverride(site));
-    else if (n < MAX_EVALUATED_OVERRIDES) evaluated.push({ root: site.root, label: `${site.scheme}.overrides[${site.index}]`, result: getStoreSessionInfo(config, site.root) });
+    else evaluated.push({ root: site.root, label: `${site.scheme}.overrides[${site.index}]`, result: getStoreSessionInfo(config, site.root) });
     findings.push(...keyPrefixFindings(site));
-  });
-  if (sites.length > MAX_EVALUATED_OVERRIDES) {
-    findings.push(finding('KFS015', 'warn', `${sites.length} overrides: only the first ${MAX_EVALUATED_OVERRIDES} were checked against KFP's session rules`, 'split the configuration, or check it with kubectl kfstore doctor', 'data.providers'));
   }
 
   const reported = new Set<string>();
+  const secretUses: SecretUse[] = [];
   for (const { root, label, result } of evaluated) {
     if (!result.ok) {
       if (!config.providers.ok && !result.error.startsWith('parse bucket')) continue; // reported once above
@@ -72,12 +93,53 @@ export function lintLauncher(data: Record<string, string> | undefined, ctx: Laun
       findings.push(sessionError(root, label, result));
       continue;
     }
-    findings.push(...sessionFindings(root, label, result.session, config, ctx));
+    findings.push(...sessionFindings(root, label, result.session, config));
+    if (usesSecret(result.session)) secretUses.push({ label, session: result.session });
   }
+  if (ctx.secrets !== undefined) findings.push(...secretUseFindings(secretUses, ctx.secrets));
   findings.push(...rootShapeFindings(config));
   findings.push(...otherProviderDefaults(config));
   if (ctx.profileRoot !== undefined) findings.push(...profileFindings(config, sites, ctx.profileRoot, ctx.namespace));
-  return { config, defaultSession, findings: uniqueFindings(findings) };
+  else {
+    const parsed = parsePipelineRoot(config.defaultPipelineRoot);
+    if (parsed.ok) findings.push(...gocloudPrefixFindings(parsed.value, 'defaultPipelineRoot', 'data.defaultPipelineRoot'));
+  }
+  return { config, defaultSession, findings: uniqueFindings(findings), secretUses };
+}
+
+/** Secret existence and keys for the sessions a lint found reading one. */
+export function secretUseFindings(uses: readonly SecretUse[], secrets: SecretLookup): Finding[] {
+  return uniqueFindings(uses.flatMap((u) => secretFactFindings(u.session, u.label, secrets)));
+}
+
+/** A root kfstore will not analyse: too long to hold any object key, or holding a control character. */
+export function unusableRoot(root: string, label: string): Finding | undefined {
+  if (root.length > MAX_ROOT_LENGTH) {
+    return {
+      limit: 'root_length',
+      ...finding('KFS011', 'error', `${label} is ${root.length} characters; kfstore checks roots up to ${MAX_ROOT_LENGTH} (S3 and GCS keys are at most 1024 bytes, so no artifact fits under it)`, 'use a short root such as s3://<bucket>/v2/artifacts/<namespace>', label),
+    };
+  }
+  const control = findControlChar(root);
+  if (control !== undefined) {
+    return finding('KFS011', 'error', `${label} holds the control character ${control.name} at position ${control.index}`, 'remove control characters from the root', label);
+  }
+  return undefined;
+}
+
+// Strings from providers end up in object keys, endpoints and Secret names, and in admins' terminals.
+function controlCharFindings(providers: BucketProviders | undefined): Finding[] {
+  const out: Finding[] = [];
+  const walk = (value: unknown, path: string): void => {
+    if (out.length > 0) return;
+    if (typeof value === 'string') {
+      const c = findControlChar(value);
+      if (c !== undefined) out.push(finding('KFS012', 'error', `providers ${path} holds the control character ${c.name} at position ${c.index}`, 'remove control characters from providers', `data.providers: ${path}`));
+    } else if (Array.isArray(value)) value.forEach((v, i) => walk(v, `${path}[${i}]`));
+    else if (typeof value === 'object' && value !== null) for (const [k, v] of Object.entries(value)) walk(v, path === '' ? k : `${path}.${k === 'Overrides' ? 'overrides' : k}`);
+  };
+  walk(providers, '');
+  return out;
 }
 
 function sessionError(root: string, label: string, r: Extract<SessionResult, { ok: false }>): Finding {
@@ -89,7 +151,7 @@ function sessionError(root: string, label: string, r: Extract<SessionResult, { o
       'KFS014',
       'error',
       `KFP's driver crashes for root ${root} (panic: ${r.error}): providers ${r.path} ${r.reason}`,
-      r.path?.endsWith('maxRetries') ? `set default.maxRetries too, or drop ${r.path}` : `add ${r.path} {secretName, accessKeyKey, secretKeyKey} or set fromEnv: true`,
+      r.path?.endsWith('maxRetries') ? `set default.maxRetries too, or drop ${r.path}` : `add ${r.path} ${r.path?.startsWith('gs.') ? '{secretName, tokenKey}' : '{secretName, accessKeyKey, secretKeyKey}'} or set fromEnv: true`,
       r.path,
     );
   }
@@ -100,12 +162,12 @@ function sessionError(root: string, label: string, r: Extract<SessionResult, { o
   return finding('KFS014', 'error', `KFP fails for root ${root}: ${r.error}${where}`, fix, r.path);
 }
 
-function sessionFindings(root: string, label: string, session: StoreSession, config: LauncherConfig, ctx: LauncherLintContext): Finding[] {
+function sessionFindings(root: string, label: string, session: StoreSession, config: LauncherConfig): Finding[] {
   const out: Finding[] = [];
   const parsed = parsePipelineRoot(root);
   if (!parsed.ok) return out;
   out.push(...queryFindings(parsed.value));
-  out.push(...credentialFindings(session, label, ctx.secrets));
+  out.push(...credentialFindings(session, label));
   out.push(...endpointFindings(session, parsed.value));
   const providers = config.providers.ok ? config.providers.value : undefined;
   const scheme = parsed.value.scheme;
@@ -142,26 +204,10 @@ function otherProviderDefaults(config: LauncherConfig): Finding[] {
 }
 
 function profileFindings(config: LauncherConfig, sites: OverrideSite[], profileRoot: string, namespace: string): Finding[] {
+  const label = config.rootFromConfigMap ? 'defaultPipelineRoot' : "no defaultPipelineRoot: KFP's default root";
+  const out = tenantRootFindings({ root: config.defaultPipelineRoot, label, path: 'data.defaultPipelineRoot' }, profileRoot, namespace);
   const own = parsePipelineRoot(profileRoot);
-  if (!own.ok) return [];
-  const out: Finding[] = [];
-  const root = parsePipelineRoot(config.defaultPipelineRoot);
-  if (root.ok) {
-    // gocloud takes the first `prefix`/`key` query value, ahead of the one KFP appends; and a store
-    // that normalises paths resolves `..` outside the prefix the string comparison saw.
-    const query = new URLSearchParams(root.value.query.slice(1));
-    const redirect = ['prefix', 'key'].filter((k) => query.has(k));
-    if (redirect.length > 0) {
-      out.push(finding('KFS019', 'error', `defaultPipelineRoot sets the query parameter ${redirect.join(' and ')}, which moves artifacts away from the path`, `remove ${redirect.join(' and ')} from the root`, 'data.defaultPipelineRoot'));
-    }
-    if (root.value.prefix.split('/').some((seg) => seg === '..' || seg === '.')) {
-      out.push(finding('KFS019', 'error', `defaultPipelineRoot ${config.defaultPipelineRoot} has a '.' or '..' path segment`, `write the root without '.' and '..' segments, under ${profileRoot}`, 'data.defaultPipelineRoot'));
-    }
-  }
-  if (root.ok && !rootContains(own.value, root.value)) {
-    const what = config.rootFromConfigMap ? `defaultPipelineRoot ${config.defaultPipelineRoot}` : `no defaultPipelineRoot: runs use KFP's ${config.defaultPipelineRoot}, which`;
-    out.push(finding('KFS019', 'error', `${what} is outside ${namespace}'s root ${profileRoot}`, `use ${profileRoot} or a path below it`, 'data.defaultPipelineRoot'));
-  }
+  if (!own.ok) return out;
   for (const site of sites) {
     if (!overrideMayStayInside(own.value, site)) {
       out.push(finding('KFS019', 'error', `providers ${site.scheme}.overrides[${site.index}] serves ${site.scheme}://${site.bucketName}/${site.keyPrefix}, outside ${namespace}'s root ${profileRoot}`, `limit overrides to ${profileRoot}/...`, `${site.scheme}.overrides[${site.index}]`));
@@ -188,7 +234,8 @@ function keyPrefixFindings(site: OverrideSite): Finding[] {
   const at = `${site.scheme}.overrides[${site.index}].keyPrefix`;
   const k = site.keyPrefix;
   if (k.startsWith('/')) {
-    return [finding('KFS015', 'warn', `${at} '${k}' starts with '/': roots lose that '/', so it never matches`, `write '${k.replace(/^\/+/, '')}'`, at)];
+    // KFP trims one '/' after the bucket, so only a root written with a double slash reaches it.
+    return [finding('KFS015', 'warn', `${at} '${k}' starts with '/': it matches only roots written with a double slash (${site.scheme}://${site.bucketName}/${k})`, `write '${k.replace(/^\/+/, '')}'`, at)];
   }
   if (k !== '' && !k.endsWith('/')) {
     return [finding('KFS015', 'warn', `${at} '${k}' lacks a trailing '/': it also matches '${k}x/...'`, `write '${k}/'`, at)];
@@ -207,7 +254,10 @@ function dataKeyFindings(data: Record<string, string> | undefined): Finding[] {
         : finding('KFS012', 'info', `data key '${key}' is not read by KFP`, 'remove it if it was meant for KFP', `data.${key}`),
     );
   }
-  return out;
+  if (out.length <= MAX_KEY_WARNINGS) return out;
+  // A ConfigMap may hold thousands of keys: name the likely mistakes first, then count the rest.
+  const listed = [...out.filter((f) => f.level === 'warn'), ...out.filter((f) => f.level !== 'warn')].slice(0, MAX_KEY_WARNINGS);
+  return [...listed, finding('KFS012', 'info', `${out.length - listed.length} more data keys are not read by KFP`, 'remove keys that were not meant for KFP', 'data')];
 }
 
 function unknownKeyFindings(config: LauncherConfig): Finding[] {

@@ -36,21 +36,39 @@ export function overrideSites(providers: BucketProviders | undefined): OverrideS
 
 /**
  * KFP's "first override whose bucket is equal and whose keyPrefix starts the root's prefix", in
- * time linear in the prefix length: a ConfigMap may hold thousands of overrides, and trying each
- * against each would let one `kubectl apply` stall the webhook.
+ * time linear in the prefix length (a trie of keyPrefixes per bucket): trying each override
+ * against each root, or each length of a long prefix, would let one `kubectl apply` stall.
  */
 function firstMatchIndex(overrides: OverrideLike[]): (bucket: string, prefix: string) => number {
-  const earliest = new Map<string, number>();
+  interface TrieNode {
+    next: Map<string, TrieNode>;
+    /** Index of the earliest override whose keyPrefix ends here. */
+    first: number;
+  }
+  const buckets = new Map<string, TrieNode>();
+  const childOf = (node: TrieNode, ch: string): TrieNode => {
+    let child = node.next.get(ch);
+    if (child === undefined) {
+      child = { next: new Map(), first: -1 };
+      node.next.set(ch, child);
+    }
+    return child;
+  };
   overrides.forEach((o, i) => {
-    const key = `${o.bucketName}\u0000${o.keyPrefix}`;
-    if (!earliest.has(key)) earliest.set(key, i);
+    let node: TrieNode = buckets.get(o.bucketName) ?? { next: new Map(), first: -1 };
+    buckets.set(o.bucketName, node);
+    for (const ch of o.keyPrefix) node = childOf(node, ch);
+    if (node.first < 0) node.first = i;
   });
   return (bucket, prefix) => {
+    let node = buckets.get(bucket);
     let best = -1;
-    for (let len = 0; len <= prefix.length; len++) {
-      const i = earliest.get(`${bucket}\u0000${prefix.slice(0, len)}`);
-      if (i !== undefined && (best < 0 || i < best)) best = i;
+    for (const ch of prefix) {
+      if (node === undefined) break;
+      if (node.first >= 0 && (best < 0 || node.first < best)) best = node.first;
+      node = node.next.get(ch);
     }
+    if (node !== undefined && node.first >= 0 && (best < 0 || node.first < best)) best = node.first;
     return best;
   };
 }

@@ -17,7 +17,8 @@ const AWS_ENDPOINT = /(^|\.)amazonaws\.com(:\d+)?$/;
 /** Stores that serve virtual-hosted addressing with their own wildcard DNS and certificates (OSS requires it). */
 const VIRTUAL_HOSTED_OK = /(^|\.)(amazonaws\.com|aliyuncs\.com)(:\d+)?$/;
 
-export function credentialFindings(session: StoreSession, label: string, secrets: SecretLookup | undefined): Finding[] {
+/** What KFP will need of its credentials, known without a cluster: fromEnv limits, empty references. */
+export function credentialFindings(session: StoreSession, label: string): Finding[] {
   const p = session.params;
   if (p.fromEnv !== 'false') {
     if (session.provider === 'minio' && p.endpoint !== undefined) {
@@ -25,22 +26,38 @@ export function credentialFindings(session: StoreSession, label: string, secrets
     }
     return [];
   }
-  const keyFields = session.provider === 'gs' ? ['tokenKey'] : ['accessKeyKey', 'secretKeyKey'];
-  const empty = ['secretName', ...keyFields].filter((k) => (p[k] ?? '') === '');
+  const empty = ['secretName', ...keyFieldsOf(session)].filter((k) => (p[k] ?? '') === '');
   if (empty.length > 0) {
     return [finding('KFS014', 'warn', `${label}: secretRef ${empty.join(', ')} empty: the launcher cannot read credentials`, 'set secretRef.secretName and its key names (check their spelling)', label)];
   }
+  return [];
+}
+
+/** A session that reads a Secret (fromEnv false, every reference set): what a cluster view can check. */
+export function usesSecret(session: StoreSession): boolean {
+  const p = session.params;
+  return p.fromEnv === 'false' && ['secretName', ...keyFieldsOf(session)].every((k) => (p[k] ?? '') !== '');
+}
+
+/** Whether the Secret a session reads exists and holds its keys, as far as `secrets` knows. */
+export function secretFactFindings(session: StoreSession, label: string, secrets: SecretLookup): Finding[] {
+  if (!usesSecret(session)) return [];
+  const p = session.params;
   const name = p.secretName ?? '';
-  const facts = secrets?.(name);
+  const facts = secrets(name);
   if (facts === undefined) return [];
   if (!facts.exists) {
     return [finding('KFS030', 'warn', `${label}: Secret ${name} does not exist in this namespace`, `create Secret ${name} before running pipelines`, label)];
   }
   const keys = facts.keys;
   if (keys === undefined) return [];
-  const missing = keyFields.map((k) => p[k] ?? '').filter((k) => !keys.includes(k));
+  const missing = keyFieldsOf(session).map((k) => p[k] ?? '').filter((k) => !keys.includes(k));
   if (missing.length === 0) return [];
   return [finding('KFS031', 'warn', `${label}: Secret ${name} has no value for key ${missing.join(', ')}`, `add ${missing.join(', ')} to Secret ${name}`, label)];
+}
+
+function keyFieldsOf(session: StoreSession): string[] {
+  return session.provider === 'gs' ? ['tokenKey'] : ['accessKeyKey', 'secretKeyKey'];
 }
 
 export function endpointFindings(session: StoreSession, root: PipelineRoot): Finding[] {

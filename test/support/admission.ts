@@ -7,6 +7,7 @@ import { createApp } from '../../webhook/app.ts';
 import type { AppDeps } from '../../webhook/app.ts';
 import { createLogger } from '../../webhook/log.ts';
 import { createMetrics } from '../../webhook/metrics.ts';
+import { inlineValidator } from '../../webhook/validate/pool.ts';
 import { readFixture } from './fixtures.ts';
 
 export function policyFixture(name: string): StorePolicy {
@@ -29,7 +30,7 @@ export function testApp(policy: StorePolicy, extra: Partial<AppDeps> = {}): Test
       done();
     },
   });
-  const deps: AppDeps = { policy, metrics: createMetrics(), logger: createLogger('debug', sink), ...extra };
+  const deps: AppDeps = { policy, metrics: createMetrics(), logger: createLogger('debug', sink), validator: inlineValidator(policy), ...extra };
   return { app: createApp(deps), logs: () => chunks.join(''), deps };
 }
 

@@ -142,7 +142,8 @@ describe('startHttpsServer', () => {
     );
     assert.ok(serverRefusals.includes('ERR_SSL_UNSUPPORTED_PROTOCOL'), `server refusals: ${serverRefusals.join()}`);
     assert.equal(handle.server.keepAliveTimeout, 90_000);
-    assert.equal(handle.server.headersTimeout, 32_000);
+    assert.equal(handle.server.headersTimeout, 10_000);
+    assert.equal(handle.server.requestTimeout, 10_000);
   });
 
   test('refuses to start on a missing, unparsable or mismatched pair', async () => {

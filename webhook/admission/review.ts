@@ -13,6 +13,8 @@ export const admissionRequestSchema = z.looseObject({
   name: z.string().optional(),
   operation: z.enum(['CREATE', 'UPDATE', 'DELETE', 'CONNECT']),
   object: z.unknown().optional(),
+  oldObject: z.unknown().optional(),
+  userInfo: z.looseObject({ username: z.string().optional() }).optional(),
   dryRun: z.boolean().optional(),
 });
 
@@ -47,8 +49,10 @@ export function allow(uid: string, warnings: string[] = []): AdmissionResponse {
   return warnings.length > 0 ? { uid, allowed: true, warnings } : { uid, allowed: true };
 }
 
+const REASONS: Record<number, string> = { 400: 'BadRequest', 403: 'Forbidden', 429: 'TooManyRequests', 503: 'ServiceUnavailable' };
+
 export function deny(uid: string, message: string, code = 403, warnings: string[] = []): AdmissionResponse {
-  const response: AdmissionResponse = { uid, allowed: false, status: { code, reason: code === 400 ? 'BadRequest' : 'Forbidden', message } };
+  const response: AdmissionResponse = { uid, allowed: false, status: { code, reason: REASONS[code] ?? 'Forbidden', message } };
   if (warnings.length > 0) response.warnings = warnings;
   return response;
 }

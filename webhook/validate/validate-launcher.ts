@@ -1,7 +1,8 @@
 // POST /validate/kfp-launcher decision: deny what KFP rejects or crashes on (or what leaves the
 // profile's root), allow with warnings what parses but will surprise. Same lint as `doctor`.
 import { LAUNCHER_CONFIGMAP } from '../../settings/kfp/launcher-config.ts';
-import type { SecretLookup } from '../../settings/lint/launcher-lint.ts';
+import { KFP_DEFAULT_PIPELINE_ROOT } from '../../settings/kfp/pipeline-root.ts';
+import type { SecretUse } from '../../settings/lint/launcher-lint.ts';
 import type { Finding } from '../../settings/findings.ts';
 import type { ProfileStore } from '../../settings/policy/resolve.ts';
 import type { StorePolicy } from '../../settings/policy/schema.ts';
@@ -9,6 +10,7 @@ import { configMapSchema } from '../admission/objects.ts';
 import { allow, deny, describeIssues } from '../admission/review.ts';
 import type { AdmissionRequest, AdmissionResponse } from '../admission/review.ts';
 import type { LintFn } from './lint-cache.ts';
+import { answerFindings } from './respond.ts';
 
 export type ValidateOutcome = 'allowed' | 'warned' | 'denied';
 
@@ -16,52 +18,68 @@ export interface ValidateResult {
   response: AdmissionResponse;
   outcome: ValidateOutcome;
   findings: Finding[];
+  /** Why it was let through without a lint, for the log. */
+  detail?: string;
+  /** For a linted CREATE/UPDATE: the namespace and the Secrets its sessions read. */
+  secrets?: { namespace: string; uses: SecretUse[] };
 }
 
-/** Kubernetes truncates warnings past 256 characters and asks for 120. */
-const MAX_WARNING = 120;
-const MAX_LISTED_ERRORS = 20;
-/** Kubernetes shows at most a few dozen warnings usefully; the rest are summarised. */
-const MAX_WARNINGS = 20;
+/** Who deletes a namespace's objects when the namespace goes: never blocked. */
+const NAMESPACE_CLEANUP = new Set(['system:serviceaccount:kube-system:namespace-controller', 'system:serviceaccount:kube-system:generic-garbage-collector']);
 
-export function validateLauncher(
-  req: AdmissionRequest,
-  policy: StorePolicy,
-  profile: (namespace: string) => ProfileStore,
-  lint: LintFn,
-  secrets?: (namespace: string) => SecretLookup | undefined,
-): ValidateResult {
+export function validateLauncher(req: AdmissionRequest, policy: StorePolicy, profile: (namespace: string) => ProfileStore, lint: LintFn): ValidateResult {
   const uid = req.uid;
-  if (req.kind.kind !== 'ConfigMap' || req.kind.group !== '' || (req.operation !== 'CREATE' && req.operation !== 'UPDATE')) {
-    return { response: allow(uid), outcome: 'allowed', findings: [] };
+  const pass = (detail: string): ValidateResult => ({ response: allow(uid), outcome: 'allowed', findings: [], detail });
+  if (req.kind.kind !== 'ConfigMap' || req.kind.group !== '') return pass(`not a ConfigMap (${req.kind.kind})`);
+  // The tenant rule is per namespace: without one, every root would pass as the profile's own.
+  if (req.namespace === undefined || req.namespace === '') {
+    return { response: deny(uid, 'request.namespace: empty; kfstore validates kfp-launcher per namespace', 400), outcome: 'denied', findings: [], detail: 'no namespace' };
   }
+  const namespace = req.namespace;
+  if (req.operation === 'DELETE') return deletion(req, namespace, policy, profile);
+  if (req.operation !== 'CREATE' && req.operation !== 'UPDATE') return pass(`operation ${req.operation}`);
   const parsed = configMapSchema.safeParse(req.object);
   if (!parsed.success) {
     return { response: deny(uid, `kfp-launcher rejected: ${describeIssues('object', parsed.error.issues)}`, 400), outcome: 'denied', findings: [] };
   }
   const name = parsed.data.metadata?.name ?? req.name;
-  if (name !== LAUNCHER_CONFIGMAP) return { response: allow(uid), outcome: 'allowed', findings: [] };
-  const namespace = req.namespace ?? parsed.data.metadata?.namespace ?? '';
+  if (name !== LAUNCHER_CONFIGMAP) return pass('not kfp-launcher');
+  // A ConfigMap being deleted only loses finalizers now; refusing that would leave it Terminating.
+  if (typeof parsed.data.metadata?.deletionTimestamp === 'string') return pass('being deleted');
   const data = parsed.data.data ?? {};
+  // An update that leaves the data as it was (labels, annotations, owners) changes nothing KFP
+  // reads: it is let through even when the data predates the webhook and would fail today.
+  if (req.operation === 'UPDATE' && sameData(req.oldObject, data)) return pass('data unchanged');
   const ctx = policy.validate.requireProfilePrefix ? { namespace, profileRoot: profile(namespace).pipelineRoot } : { namespace };
-  const lookup = secrets?.(namespace);
-  const findings = [...lint(data, lookup === undefined ? ctx : { ...ctx, secrets: lookup })];
+  const linted = lint(data, ctx);
+  const findings = [...linted.findings];
   if (Object.keys(data).length === 0 && !findings.some((f) => f.level === 'error')) {
-    findings.push({ id: 'KFS010', level: 'warn', message: 'kfp-launcher has no data: runs use KFP defaults (minio://mlpipeline/v2/artifacts)', fix: 'set data.defaultPipelineRoot' });
+    findings.push({ id: 'KFS010', level: 'warn', message: `kfp-launcher has no data: runs use KFP defaults (${KFP_DEFAULT_PIPELINE_ROOT})`, fix: 'set data.defaultPipelineRoot' });
   }
-  const errors = findings.filter((f) => f.level === 'error');
-  const allWarnings = findings.filter((f) => f.level === 'warn').map(warningText);
-  const warnings = allWarnings.length > MAX_WARNINGS ? [...allWarnings.slice(0, MAX_WARNINGS - 1), `${allWarnings.length - MAX_WARNINGS + 1} more warnings: run kubectl kfstore doctor -f`] : allWarnings;
-  if (errors.length > 0) {
-    // Everything, up to a size a terminal and the API server's event can carry.
-    const lines = errors.slice(0, MAX_LISTED_ERRORS).map((f) => `- [${f.id}] ${f.message}. Fix: ${f.fix}`);
-    if (errors.length > MAX_LISTED_ERRORS) lines.push(`- ... and ${errors.length - MAX_LISTED_ERRORS} more (kubectl kfstore doctor -f lists them all)`);
-    return { response: deny(uid, `kfp-launcher in ${namespace} rejected by kfstore:\n${lines.join('\n')}`, 403, warnings), outcome: 'denied', findings };
-  }
-  return { response: allow(uid, warnings), outcome: warnings.length > 0 ? 'warned' : 'allowed', findings };
+  const answer = answerFindings(uid, `kfp-launcher in ${namespace} rejected by kfstore:`, findings);
+  return { ...answer, findings, secrets: { namespace, uses: [...linted.secretUses] } };
 }
 
-function warningText(f: Finding): string {
-  const text = `${f.id}: ${f.message}`;
-  return text.length <= MAX_WARNING ? text : `${text.slice(0, MAX_WARNING - 1)}…`;
+function deletion(req: AdmissionRequest, namespace: string, policy: StorePolicy, profile: (namespace: string) => ProfileStore): ValidateResult {
+  const uid = req.uid;
+  if (req.name !== LAUNCHER_CONFIGMAP) return { response: allow(uid), outcome: 'allowed', findings: [], detail: 'not kfp-launcher' };
+  if (!policy.validate.requireProfilePrefix) return { response: allow(uid), outcome: 'allowed', findings: [], detail: 'tenant rule off' };
+  if (NAMESPACE_CLEANUP.has(req.userInfo?.username ?? '')) return { response: allow(uid), outcome: 'allowed', findings: [], detail: 'namespace cleanup' };
+  // Without kfp-launcher, KFP's driver falls back to the installation's shared default root.
+  const own = profile(namespace).pipelineRoot;
+  const finding: Finding = {
+    id: 'KFS019',
+    level: 'error',
+    message: `deleting kfp-launcher sends ${namespace}'s runs to KFP's shared default root (${KFP_DEFAULT_PIPELINE_ROOT} unless the installation sets another), outside ${namespace}'s root ${own}`,
+    fix: 'apply a corrected kfp-launcher instead (kubectl apply); deleting the namespace removes it too',
+  };
+  return { ...answerFindings(uid, `kfp-launcher in ${namespace} cannot be deleted:`, [finding]), findings: [finding] };
+}
+
+function sameData(oldObject: unknown, data: Record<string, string>): boolean {
+  const old = configMapSchema.safeParse(oldObject);
+  if (!old.success) return false;
+  const before = old.data.data ?? {};
+  const keys = Object.keys(data);
+  return keys.length === Object.keys(before).length && keys.every((k) => before[k] === data[k]);
 }

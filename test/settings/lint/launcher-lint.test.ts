@@ -2,8 +2,9 @@
 // webhook's denials and warnings and, later, `doctor`).
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { lintLauncher } from '../../../settings/lint/launcher-lint.ts';
+import { MAX_ROOT_LENGTH, lintLauncher } from '../../../settings/lint/launcher-lint.ts';
 import type { SecretLookup } from '../../../settings/lint/launcher-lint.ts';
+import { MAX_OVERRIDES, MAX_PROVIDERS_BYTES } from '../../../settings/kfp/providers.ts';
 import { headerValue, listFixtures, loadYaml, readFixture } from '../../support/fixtures.ts';
 
 function secretsFrom(header: string | undefined): SecretLookup | undefined {
@@ -42,19 +43,30 @@ describe('launcher lint, one fixture each', () => {
 });
 
 describe('size limits', () => {
-  it('a providers value over 256 KiB is refused without being parsed', () => {
-    const providers = `# ${'padding '.repeat(40_000)}\ns3: {}\n`;
+  it(`a providers value over ${MAX_PROVIDERS_BYTES / 1024} KiB is refused without being parsed`, () => {
+    const providers = `# ${'padding '.repeat(MAX_PROVIDERS_BYTES / 8)}\ns3: {}\n`;
     const { findings } = lintLauncher({ defaultPipelineRoot: 's3://b/team-a', providers }, { namespace: 'team-a' });
     assert.equal(findings.length, 1);
     assert.equal(findings[0]?.id, 'KFS012');
     assert.equal(findings[0]?.level, 'error');
-    assert.match(findings[0]?.message ?? '', /providers is \d+ KiB; kfstore checks at most 256 KiB/);
+    assert.match(findings[0]?.message ?? '', new RegExp(`providers is \\d+ KiB; kfstore checks at most ${MAX_PROVIDERS_BYTES / 1024} KiB`));
   });
-  it('thousands of overrides: every one is placed, the first 256 checked against KFP’s rules', () => {
-    const overrides = Array.from({ length: 2000 }, (_, i) => `    - {bucketName: b, keyPrefix: p${i}/, credentials: {fromEnv: true}}`).join('\n');
-    const providers = `s3:\n  default: {region: r, credentials: {fromEnv: true}}\n  overrides:\n${overrides}\n    - {bucketName: b, keyPrefix: p1/x/, credentials: {fromEnv: true}}\n`;
+  it(`every override is checked, up to ${MAX_OVERRIDES} per provider`, () => {
+    const overrides = Array.from({ length: MAX_OVERRIDES - 1 }, (_, i) => `    - {bucketName: b, keyPrefix: p${i}/, credentials: {fromEnv: true}}`).join('\n');
+    const providers = `s3:\n  default: {region: r, credentials: {fromEnv: true}}\n  overrides:\n${overrides}\n    - {bucketName: b, keyPrefix: p1/x/}\n`;
     const { findings } = lintLauncher({ defaultPipelineRoot: 's3://b/team-a', providers }, { namespace: 'team-a' });
-    assert.ok(findings.some((f) => f.id === 'KFS015' && f.message.includes('2001 overrides: only the first 256')));
-    assert.ok(findings.some((f) => f.id === 'KFS015' && f.message.includes('s3.overrides[2000] never applies: s3.overrides[1] matches first')));
+    assert.ok(findings.some((f) => f.id === 'KFS015' && f.message.includes(`s3.overrides[${MAX_OVERRIDES - 1}] never applies: s3.overrides[1] matches first`)));
+  });
+  it('more overrides than that (aliases make thousands from a few KiB) are refused naming the limit', () => {
+    const providers = `s3:\n  default: {region: r, credentials: {fromEnv: true}}\n  x: &o {bucketName: b, keyPrefix: p/, credentials: {fromEnv: true}}\n  overrides: [${Array(MAX_OVERRIDES + 1).fill('*o').join(', ')}]\n`;
+    const { findings } = lintLauncher({ defaultPipelineRoot: 's3://b/team-a', providers }, { namespace: 'team-a' });
+    assert.equal(findings.length, 1);
+    assert.equal(findings[0]?.level, 'error');
+    assert.match(findings[0]?.message ?? '', new RegExp(`s3.overrides has ${MAX_OVERRIDES + 1} items; kfstore checks at most ${MAX_OVERRIDES}`));
+  });
+  it(`a root longer than ${MAX_ROOT_LENGTH} characters is refused without being analysed`, () => {
+    const { findings } = lintLauncher({ defaultPipelineRoot: `s3://b/${'team-a/'.repeat(MAX_ROOT_LENGTH / 4)}` }, { namespace: 'team-a', profileRoot: 's3://b/team-a' });
+    assert.deepEqual(findings.map((f) => [f.id, f.level]), [['KFS011', 'error']]);
+    assert.match(findings[0]?.message ?? '', /kfstore checks roots up to 2048/);
   });
 });

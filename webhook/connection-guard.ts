@@ -1,0 +1,104 @@
+// Connection limits for the admission port, which every pod in the cluster can reach while both
+// webhooks fail closed: a client that opens connections and sends nothing (or sends slowly) must
+// not hold memory or slots that kube-apiserver needs.
+//
+// - Every connection must complete its TLS handshake and the headers of its first request within
+//   `idleMs` of being accepted (Node's own timers start only at the first request byte).
+// - Headers of later requests and whole request bodies have Node's headersTimeout/requestTimeout.
+// - At most `maxConnections` are open; at the limit a new connection evicts the connection that has
+//   been idle longest (kube-apiserver simply reconnects), and is refused only when none is idle.
+// - At most `maxPendingPerIp` connections per client address may still be waiting for their first
+//   request: kube-apiserver sends its request right after the handshake.
+import type { Socket } from 'node:net';
+import type { Server } from 'node:https';
+import type { TLSSocket } from 'node:tls';
+
+export interface ConnectionLimits {
+  maxConnections: number;
+  maxPendingPerIp: number;
+  /** From accept to the first request's headers, handshake included. */
+  idleMs: number;
+}
+
+export interface ConnectionStats {
+  open: number;
+  evicted: number;
+  refused: number;
+  timedOut: number;
+}
+
+interface Tracked {
+  socket: Socket;
+  ip: string;
+  pending: boolean;
+  inFlight: number;
+  /** When the connection last finished a response (idle since then), for eviction order. */
+  idleSince: number;
+  timer?: NodeJS.Timeout;
+}
+
+export function guardConnections(server: Server, limits: ConnectionLimits, onEvent?: (event: keyof Omit<ConnectionStats, 'open'>) => void): () => ConnectionStats {
+  const open = new Map<string, Tracked>();
+  const pendingByIp = new Map<string, number>();
+  const stats = { evicted: 0, refused: 0, timedOut: 0 };
+  const count = (event: keyof typeof stats): void => {
+    stats[event]++;
+    onEvent?.(event);
+  };
+  const keyOf = (s: { remoteAddress?: string | undefined; remotePort?: number | undefined }): string => `${s.remoteAddress ?? ''}|${s.remotePort ?? 0}`;
+
+  const settle = (t: Tracked): void => {
+    if (!t.pending) return;
+    t.pending = false;
+    clearTimeout(t.timer);
+    const n = (pendingByIp.get(t.ip) ?? 1) - 1;
+    if (n <= 0) pendingByIp.delete(t.ip);
+    else pendingByIp.set(t.ip, n);
+  };
+
+  server.on('connection', (socket: Socket) => {
+    const ip = socket.remoteAddress ?? '';
+    if ((pendingByIp.get(ip) ?? 0) >= limits.maxPendingPerIp || (open.size >= limits.maxConnections && !evictIdle())) {
+      count('refused');
+      socket.destroy();
+      return;
+    }
+    const t: Tracked = { socket, ip, pending: true, inFlight: 0, idleSince: Date.now() };
+    const key = keyOf(socket);
+    open.set(key, t);
+    pendingByIp.set(ip, (pendingByIp.get(ip) ?? 0) + 1);
+    t.timer = setTimeout(() => {
+      count('timedOut');
+      socket.destroy();
+    }, limits.idleMs);
+    t.timer.unref();
+    socket.once('close', () => {
+      settle(t);
+      open.delete(key);
+    });
+  });
+
+  // The TLS socket shares the TCP connection's address and port.
+  server.on('request', (req: { socket: TLSSocket }, res: { once(event: 'close', f: () => void): void }) => {
+    const t = open.get(keyOf(req.socket));
+    if (t === undefined) return;
+    settle(t);
+    t.inFlight++;
+    res.once('close', () => {
+      t.inFlight--;
+      t.idleSince = Date.now();
+    });
+  });
+
+  function evictIdle(): boolean {
+    let oldest: Tracked | undefined;
+    for (const t of open.values()) if (!t.pending && t.inFlight === 0 && (oldest === undefined || t.idleSince < oldest.idleSince)) oldest = t;
+    if (oldest === undefined) return false;
+    count('evicted');
+    oldest.socket.destroy();
+    open.delete(keyOf(oldest.socket));
+    return true;
+  }
+
+  return () => ({ open: open.size, ...stats });
+}
