@@ -2,6 +2,7 @@
 // and S3 clients load with the command that needs them, so `--help` starts as fast as Node.
 import { EXIT_CANNOT_RUN, PluginError, isUserError } from './cli/errors.ts';
 import { DOCTOR_HELP, INSPECT_HELP, MAIN_HELP, MIGRATE_HELP, VERSION } from './cli/help.ts';
+import { escapeControlChars } from '../settings/text/control-chars.ts';
 
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
@@ -50,7 +51,8 @@ main(process.argv.slice(2)).then(
     process.exitCode = code;
   },
   (e: unknown) => {
-    const message = e instanceof Error ? e.message : String(e);
+    // Errors can quote file names and values from the cluster.
+    const message = escapeControlChars(e instanceof Error ? e.message : String(e));
     process.stderr.write(isUserError(e) ? `error: ${message}\n` : `error: internal error: ${message}\n`);
     if (process.env.KFSTORE_DEBUG === '1' && e instanceof Error) process.stderr.write(`${e.stack ?? ''}\n`);
     process.exitCode = e instanceof PluginError ? e.exitCode : EXIT_CANNOT_RUN;

@@ -1,5 +1,6 @@
 // Output formats. Machine output (json, yaml) goes to stdout alone; notes and progress to stderr.
 import { stringify } from 'yaml';
+import { escapeControlChars } from '../../settings/text/control-chars.ts';
 import type { OutputFormat } from './args.ts';
 
 export function render(format: OutputFormat, document: unknown, table: () => string): string {
@@ -8,8 +9,13 @@ export function render(format: OutputFormat, document: unknown, table: () => str
   return table();
 }
 
-/** Plain aligned columns, like kubectl's default output (no colour). */
-export function formatTable(header: string[], rows: string[][]): string {
+/**
+ * Plain aligned columns, like kubectl's default output (no colour). Cells hold values from the
+ * cluster or from files (roots, names, messages quoting them): control characters in them are
+ * escaped as kubectl escapes them, so they cannot move the cursor, retitle or clear a terminal.
+ */
+export function formatTable(header: string[], cells: string[][]): string {
+  const rows = cells.map((r) => r.map(escapeControlChars));
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
   const line = (cells: string[]): string =>
     cells

@@ -18,6 +18,7 @@ import type { KubeApi } from '../../kube/api.ts';
 import { loadKubeconfig } from '../../kube/kubeconfig.ts';
 import { readCluster } from '../kube/snapshot.ts';
 import { displayPath, loadManifests } from '../manifests/load.ts';
+import { escapeControlChars } from '../../settings/text/control-chars.ts';
 
 export const DEFAULT_PROFILE_SELECTOR = `${PROFILE_LABEL}=true`;
 
@@ -51,7 +52,7 @@ export async function openSource(flags: CommonFlags, needs: SourceNeeds = {}): P
 
 function fromManifests(flags: CommonFlags): Source {
   const set = loadManifests(flags.filenames, flags.namespace ?? 'default');
-  for (const note of set.notes) process.stderr.write(`note: ${note}\n`);
+  for (const note of set.notes) process.stderr.write(`note: ${escapeControlChars(note)}\n`);
   const all = set.snapshot.namespaces;
   let namespaces: string[];
   if (flags.namespace !== undefined && !flags.allNamespaces) {

@@ -27,7 +27,11 @@ export function parseGoYaml(text: string): YamlResult {
       const where = e.line > 1 ? `line ${e.line}: ` : '';
       return { ok: false, error: `error converting YAML to JSON: yaml: ${where}exceeded max depth of ${YAML_V2_MAX_DEPTH}` };
     }
-    return { ok: false, error: `error converting YAML to JSON: yaml: line ${e.line}: ${libyamlWording(e.code, e.message)}` };
+    const wording = libyamlWording(e.code, e.message);
+    // yaml.v2 prints a parser error's (0-based) mark line as is: one less than the line the
+    // unclosed collection's end was looked for on.
+    const line = wording.startsWith("did not find expected ','") ? Math.max(1, e.line - 1) : e.line;
+    return { ok: false, error: `error converting YAML to JSON: yaml: line ${line}: ${wording}` };
   }
   try {
     return { ok: true, value: toGoYaml(composed.value, resolveScalar, mapKey) };

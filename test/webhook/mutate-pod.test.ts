@@ -6,6 +6,7 @@ import fjp from 'fast-json-patch';
 import { Pod } from 'kubernetes-models/v1/Pod';
 import { admit, decodePatch, policyFixture, review, testApp } from '../support/admission.ts';
 import type { ReviewResponse } from '../support/admission.ts';
+import { MAX_INJECTED_CONTAINERS, MAX_POD_CONTAINERS } from '../../webhook/mutate/mutate-pod.ts';
 import { headerValue, listFixtures, loadYaml, readFixture } from '../support/fixtures.ts';
 
 type Env = { name: string; value?: string; valueFrom?: { secretKeyRef?: { name: string; key: string } } };
@@ -138,4 +139,34 @@ describe('behaviours, one fixture each', () => {
       }
     });
   }
+});
+
+describe('patch size is bounded by the pod, never amplified', () => {
+  const base = loadYaml<PodObject>('pods', 'v2-executor-pod-system-container-impl.yaml');
+  const withContainers = (containers: Container[]): PodObject => ({ ...base, spec: { ...base.spec, containers, initContainers: [] } });
+
+  it('a pod whose container names repeat (the API server rejects it) gets no patch, whatever its size', async () => {
+    const pod = withContainers(Array.from({ length: MAX_POD_CONTAINERS }, () => ({ name: 'main' })));
+    const response = await admit(example.app, PATH, review('Pod', 'team-a', pod));
+    assert.equal(response.allowed, true);
+    assert.equal(response.patch, undefined);
+  });
+  it(`a pod of more than ${MAX_POD_CONTAINERS} containers is refused naming the limit, before its containers are read`, async () => {
+    const pod = withContainers(Array.from({ length: MAX_POD_CONTAINERS + 1 }, (_, i) => ({ name: `c${i}` })));
+    const response = await admit(example.app, PATH, review('Pod', 'team-a', pod));
+    assert.equal(response.allowed, false);
+    assert.match(response.status?.message ?? '', new RegExp(`at most ${MAX_POD_CONTAINERS} containers; this one has ${MAX_POD_CONTAINERS + 1}`));
+  });
+  it(`with inject.containers ["*"], injection into more than ${MAX_INJECTED_CONTAINERS} containers is refused; up to it, each is injected once`, async () => {
+    const all = testApp(policyFixture('all-containers.yaml'));
+    const over = withContainers(Array.from({ length: MAX_INJECTED_CONTAINERS + 1 }, (_, i) => ({ name: `c${i}` })));
+    const refused = await admit(all.app, PATH, review('Pod', 'team-a', over));
+    assert.equal(refused.allowed, false);
+    assert.match(refused.status?.message ?? '', new RegExp(`injects into at most ${MAX_INJECTED_CONTAINERS} containers`));
+    const fits = withContainers(Array.from({ length: MAX_INJECTED_CONTAINERS }, (_, i) => ({ name: `c${i}` })));
+    const { response, result } = await mutate(fits, 'team-a', all.app);
+    assert.equal(result.spec.containers.filter((c) => c.env?.some((e) => e.name === 'AWS_ACCESS_KEY_ID')).length, MAX_INJECTED_CONTAINERS);
+    // The answer grows with the containers injected, and only with them.
+    assert.ok((response.patch ?? '').length < MAX_INJECTED_CONTAINERS * 2048, `patch ${response.patch?.length} bytes`);
+  });
 });

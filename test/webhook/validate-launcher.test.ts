@@ -128,7 +128,7 @@ describe('other objects pass untouched', () => {
     assert.deepEqual(r.warnings, undefined);
     assert.equal(r.allowed, true);
   });
-  it('DELETE is allowed', async () => {
+  it('DELETE is allowed when the tenant rule is off', async () => {
     const r = await admit(lenient.app, PATH, review('ConfigMap', 'team-a', null, 'DELETE', 'kfp-launcher'));
     assert.equal(r.allowed, true);
   });
@@ -136,5 +136,60 @@ describe('other objects pass untouched', () => {
     const cm = loadYaml<ConfigMap>('kfp-launcher', 'invalid-01-missing-default-credentials.yaml');
     const r = await admit(lenient.app, PATH, review('ConfigMap', 'team-a', cm, 'UPDATE', 'kfp-launcher'));
     assert.equal(r.allowed, false);
+  });
+});
+
+describe('life cycle: deletion, finalizers, unchanged data, namespace', () => {
+  const strict = testApp(policyFixture('example.yaml'));
+  const invalid = loadYaml<ConfigMap>('kfp-launcher', 'invalid-01-missing-default-credentials.yaml');
+  const deleteBy = (username: string) => {
+    const body = review('ConfigMap', 'team-a', null, 'DELETE', 'kfp-launcher');
+    body.request.userInfo = { username, groups: ['system:authenticated'] };
+    return body;
+  };
+
+  it("with the tenant rule, a tenant's DELETE of kfp-launcher is denied: runs would fall back to KFP's shared root", async () => {
+    const r = await admit(strict.app, PATH, deleteBy('alice@example.com'));
+    assert.equal(r.allowed, false);
+    assert.match(r.status?.message ?? '', /deleting kfp-launcher sends team-a's runs to KFP's shared default root/);
+  });
+  it('namespace deletion and garbage collection are never blocked', async () => {
+    for (const who of ['system:serviceaccount:kube-system:namespace-controller', 'system:serviceaccount:kube-system:generic-garbage-collector']) {
+      const r = await admit(strict.app, PATH, deleteBy(who));
+      assert.equal(r.allowed, true, who);
+    }
+  });
+  it('other ConfigMaps are deleted freely', async () => {
+    const body = review('ConfigMap', 'team-a', null, 'DELETE', 'other');
+    assert.equal((await admit(strict.app, PATH, body)).allowed, true);
+  });
+  it('removing a finalizer from an invalid kfp-launcher being deleted is allowed (it would stay Terminating)', async () => {
+    const terminating = { ...invalid, metadata: { ...invalid.metadata, deletionTimestamp: '2026-12-03T10:00:00Z', finalizers: [] } };
+    const body = review('ConfigMap', 'team-a', terminating, 'UPDATE', 'kfp-launcher');
+    body.request.oldObject = { ...terminating, metadata: { ...terminating.metadata, finalizers: ['example.com/keep'] } };
+    assert.equal((await admit(lenient.app, PATH, body)).allowed, true);
+  });
+  it('an update that leaves the data unchanged is allowed, one that changes it is validated', async () => {
+    const labelled = { ...invalid, metadata: { ...invalid.metadata, labels: { team: 'a' } } };
+    const same = review('ConfigMap', 'team-a', labelled, 'UPDATE', 'kfp-launcher');
+    same.request.oldObject = invalid;
+    assert.equal((await admit(lenient.app, PATH, same)).allowed, true);
+    const changed = review('ConfigMap', 'team-a', { ...invalid, data: { ...invalid.data, extra: 'x' } }, 'UPDATE', 'kfp-launcher');
+    changed.request.oldObject = invalid;
+    assert.equal((await admit(lenient.app, PATH, changed)).allowed, false);
+  });
+  it('a review without request.namespace is denied as a bad request (the tenant rule is per namespace)', async () => {
+    const body = review('ConfigMap', 'team-a', loadYaml<ConfigMap>('kfp-launcher-profile', 'inside-own-root.yaml'), 'CREATE', 'kfp-launcher');
+    delete (body.request as { namespace?: string }).namespace;
+    const r = await admit(strict.app, PATH, body);
+    assert.equal(r.allowed, false);
+    assert.equal(r.status?.code, 400);
+    assert.match(r.status?.message ?? '', /request.namespace: empty/);
+  });
+  it('denial messages and warnings carry no raw control characters', async () => {
+    const r = await admit(strict.app, PATH, review('ConfigMap', 'team-a', loadYaml<ConfigMap>('kfp-launcher-profile', 'control-characters-in-root.yaml'), 'CREATE', 'kfp-launcher'));
+    const text = `${r.status?.message ?? ''}${(r.warnings ?? []).join('')}`;
+    assert.ok(text.length > 0);
+    assert.doesNotMatch(text.replace(/\n/g, ''), /[\u0000-\u001f\u007f-\u009f]/);
   });
 });
