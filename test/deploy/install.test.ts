@@ -3,7 +3,8 @@
 // and bindings; the built certs tool runs with the install Job's arguments; the built webhook
 // runs with the Deployment's environment and mounts (paths moved under a temp dir); admission
 // goes through the rendered webhook configurations, Service and container ports. What it cannot
-// show (kubelet, scheduling, CEL matchConditions, the image) is left to test/e2e on kind.
+// show (kubelet, scheduling, the image) is left to test/e2e on kind; the matchConditions are held
+// to their fixtures in match-conditions.test.ts.
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
