@@ -28,6 +28,8 @@ import { Service } from 'kubernetes-models/v1/Service';
 import { ServiceAccount } from 'kubernetes-models/v1/ServiceAccount';
 import { parse as parseYaml } from 'yaml';
 import { loadPolicy } from '../../settings/policy/load.ts';
+import { podMatchConditions, selectorExpression } from '../../settings/policy/pod-conditions.ts';
+import type { StorePolicy } from '../../settings/policy/schema.ts';
 import { parseConfig } from '../../webhook/config.ts';
 import { OVERLAYS, REPO, find, imageEntry, ofKind, parseObjects, render, renderWithComponents, renderWithImage } from './render.ts';
 import type { KubeObject } from './render.ts';
@@ -460,16 +462,14 @@ function webhooks(objs: KubeObject[]): Hook[] {
   return out;
 }
 
-const POD_CONDITIONS = [
-  {
-    name: 'kfp-v2-component',
-    expression: "has(object.metadata.labels) && 'pipelines.kubeflow.org/v2_component' in object.metadata.labels && object.metadata.labels['pipelines.kubeflow.org/v2_component'] == 'true'",
-  },
-  {
-    name: 'not-opted-out',
-    expression: "!has(object.metadata.annotations) || !('kfstore.dev/inject' in object.metadata.annotations) || object.metadata.annotations['kfstore.dev/inject'] != 'false'",
-  },
-];
+/** The StorePolicy the base's ConfigMap carries, loaded with the webhook's loader. */
+function basePolicy(): StorePolicy {
+  const name = webhookTemplate(objects('base')).spec.volumes?.find((v) => v.name === 'policy')?.configMap?.name ?? '';
+  const loaded = loadPolicy((find(objects('base'), 'ConfigMap', name).data as Record<string, string>)['policy.yaml'] ?? '');
+  assert.ok(loaded.ok, loaded.ok ? '' : loaded.errors.join('\n'));
+  return loaded.policy;
+}
+
 const LAUNCHER_CONDITIONS = [{ name: 'kfp-launcher-only', expression: "has(object.metadata.name) && object.metadata.name == 'kfp-launcher'" }];
 
 describe('deploy: webhook configurations', () => {
@@ -509,7 +509,9 @@ describe('deploy: webhook configurations', () => {
   it('pods.kfstore.dev: CREATE pods, pipeline pods only, opt-out honoured, reinvoked if needed', () => {
     const h = webhooks(objects('base')).find((x) => x.name === 'pods.kfstore.dev');
     assert.deepEqual(h?.rules, [{ apiGroups: [''], apiVersions: ['v1'], operations: ['CREATE'], resources: ['pods'], scope: 'Namespaced' }]);
-    assert.deepEqual(h?.matchConditions, POD_CONDITIONS);
+    // Exactly what the generator renders for the policy the base ships (settings/policy/pod-conditions.ts).
+    assert.deepEqual(h?.matchConditions, podMatchConditions(basePolicy().inject.podSelector));
+    assert.deepEqual(h?.matchConditions?.map((c) => c.name), ['pod-selector', 'not-opted-out']);
     assert.equal(h?.reinvocationPolicy, 'IfNeeded');
   });
 
@@ -520,10 +522,9 @@ describe('deploy: webhook configurations', () => {
   });
 
   it('the policy the webhook serves selects the same pods the matchConditions send it', () => {
-    const text = find(objects('base'), 'ConfigMap', webhookTemplate(objects('base')).spec.volumes?.find((v) => v.name === 'policy')?.configMap?.name ?? '').data as Record<string, string>;
-    const loaded = loadPolicy(text['policy.yaml'] ?? '');
-    assert.ok(loaded.ok);
-    assert.deepEqual(loaded.policy.inject.podSelector, { matchLabels: { 'pipelines.kubeflow.org/v2_component': 'true' } });
+    assert.deepEqual(basePolicy().inject.podSelector, { matchLabels: { 'pipelines.kubeflow.org/v2_component': 'true' } });
+    const h = webhooks(objects('base')).find((x) => x.name === 'pods.kfstore.dev');
+    assert.equal(h?.matchConditions?.[0]?.expression, selectorExpression(basePolicy().inject.podSelector));
   });
 
   it('base sets no caBundle (an applied "" would wipe the injected one); cert-manager injects it from the Certificate the Deployment serves', () => {
