@@ -6,7 +6,7 @@ import type { KubeObject } from './render.ts';
 
 const DIR = new URL('./fixtures/', import.meta.url).pathname;
 
-export type FixtureName = 'kfp-launcher-good' | 'kfp-launcher-bad' | 'pipeline-pod';
+export type FixtureName = 'kfp-launcher-good' | 'kfp-launcher-bad' | 'kfp-launcher-missing-secret' | 'pipeline-pod';
 
 export function fixtureYaml(name: FixtureName, namespace: string): string {
   return readFileSync(`${DIR}${name}.yaml`, 'utf8').replaceAll('{namespace}', namespace);

@@ -8,6 +8,8 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { ObjectSerializer } from '@kubernetes/client-node/dist/gen/models/ObjectSerializer.js';
 import { MutatingWebhookConfiguration } from 'kubernetes-models/admissionregistration.k8s.io/v1/MutatingWebhookConfiguration';
+import { ValidatingAdmissionPolicy } from 'kubernetes-models/admissionregistration.k8s.io/v1/ValidatingAdmissionPolicy';
+import { ValidatingAdmissionPolicyBinding } from 'kubernetes-models/admissionregistration.k8s.io/v1/ValidatingAdmissionPolicyBinding';
 import { ValidatingWebhookConfiguration } from 'kubernetes-models/admissionregistration.k8s.io/v1/ValidatingWebhookConfiguration';
 import { Deployment } from 'kubernetes-models/apps/v1/Deployment';
 import { CronJob } from 'kubernetes-models/batch/v1/CronJob';
@@ -26,20 +28,24 @@ import { Service } from 'kubernetes-models/v1/Service';
 import { ServiceAccount } from 'kubernetes-models/v1/ServiceAccount';
 import { parse as parseYaml } from 'yaml';
 import { loadPolicy } from '../../settings/policy/load.ts';
+import { podMatchConditions, selectorExpression } from '../../settings/policy/pod-conditions.ts';
+import type { StorePolicy } from '../../settings/policy/schema.ts';
 import { parseConfig } from '../../webhook/config.ts';
-import { OVERLAYS, REPO, find, imageEntry, ofKind, parseObjects, render, renderWithImage } from './render.ts';
+import { OVERLAYS, REPO, find, imageEntry, ofKind, parseObjects, render, renderWithComponents, renderWithImage } from './render.ts';
 import type { KubeObject } from './render.ts';
 
 const NAMESPACE = 'kfstore-system';
 const VERSION = (JSON.parse(readFileSync(join(REPO, 'package.json'), 'utf8')) as { version: string }).version;
 
-// Rendered once per target; each describe below reads from here.
-const TARGETS = { base: 'deploy/base', 'cert-manager': 'deploy/overlays/cert-manager', 'self-managed': 'deploy/overlays/self-managed' } as const;
+// Rendered once per target; each describe below reads from here. `secret-warnings` is the opt-in
+// component on top of self-managed, as a user's own kustomization would add it.
+const SECRET_WARNINGS = 'deploy/components/secret-warnings';
+const TARGETS = { base: 'deploy/base', 'cert-manager': 'deploy/overlays/cert-manager', 'self-managed': 'deploy/overlays/self-managed', 'secret-warnings': SECRET_WARNINGS } as const;
 type Target = keyof typeof TARGETS;
 const rendered = new Map<Target, KubeObject[]>();
 function objects(target: Target): KubeObject[] {
   let objs = rendered.get(target);
-  if (objs === undefined) rendered.set(target, (objs = render(TARGETS[target])));
+  if (objs === undefined) rendered.set(target, (objs = target === 'secret-warnings' ? renderWithComponents('self-managed', [SECRET_WARNINGS]) : render(TARGETS[target])));
   return objs;
 }
 
@@ -76,6 +82,8 @@ const BUILTIN: Record<string, { cls: ModelClass<unknown>; type: string }> = {
   'rbac.authorization.k8s.io/v1/RoleBinding': { cls: RoleBinding, type: 'V1RoleBinding' },
   'admissionregistration.k8s.io/v1/MutatingWebhookConfiguration': { cls: MutatingWebhookConfiguration, type: 'V1MutatingWebhookConfiguration' },
   'admissionregistration.k8s.io/v1/ValidatingWebhookConfiguration': { cls: ValidatingWebhookConfiguration, type: 'V1ValidatingWebhookConfiguration' },
+  'admissionregistration.k8s.io/v1/ValidatingAdmissionPolicy': { cls: ValidatingAdmissionPolicy, type: 'V1ValidatingAdmissionPolicy' },
+  'admissionregistration.k8s.io/v1/ValidatingAdmissionPolicyBinding': { cls: ValidatingAdmissionPolicyBinding, type: 'V1ValidatingAdmissionPolicyBinding' },
 };
 
 /** Paths present in `original` but missing after a round trip through the typed client models. */
@@ -219,7 +227,7 @@ describe('deploy: every kustomization renders valid Kubernetes objects', () => {
   for (const target of Object.keys(TARGETS) as Target[]) {
     it(`${target}: every object passes its schema and has no field the API would drop`, () => {
       const objs = objects(target);
-      assert.ok(objs.length >= 10, `${target} rendered only ${objs.length} objects`);
+      assert.ok(objs.length >= 9, `${target} rendered only ${objs.length} objects`);
       for (const o of objs) {
         const what = `${target}: ${o.kind} ${o.metadata.name}`;
         if (o.apiVersion.startsWith('cert-manager.io/')) {
@@ -234,7 +242,7 @@ describe('deploy: every kustomization renders valid Kubernetes objects', () => {
     });
 
     it(`${target}: namespaced objects live in ${NAMESPACE}, and names are unique`, () => {
-      const clusterScoped = new Set(['Namespace', 'ClusterRole', 'ClusterRoleBinding', 'MutatingWebhookConfiguration', 'ValidatingWebhookConfiguration']);
+      const clusterScoped = new Set(['Namespace', 'ClusterRole', 'ClusterRoleBinding', 'MutatingWebhookConfiguration', 'ValidatingWebhookConfiguration', 'ValidatingAdmissionPolicy', 'ValidatingAdmissionPolicyBinding']);
       for (const o of objects(target)) {
         assert.equal(o.metadata.namespace, clusterScoped.has(o.kind) ? undefined : NAMESPACE, `${o.kind} ${o.metadata.name}`);
       }
@@ -329,7 +337,7 @@ describe('deploy: the webhook Deployment', () => {
     const parsed = parseConfig([], env);
     assert.ok(parsed.ok, parsed.ok ? '' : parsed.help ? 'help' : parsed.error);
     const cfg = parsed.config;
-    assert.deepEqual(cfg.cluster, { kind: 'in-cluster' });
+    assert.deepEqual(cfg.cluster, { kind: 'none' }, 'no API access unless components/secret-warnings is added');
     assert.equal(cfg.port, 8443);
     assert.equal(cfg.metricsPort, 9090);
     assert.equal(cfg.shutdownDelaySeconds, 5);
@@ -377,7 +385,7 @@ describe('deploy: the webhook Deployment', () => {
     const delay = Number(envOf(container(t(), 'webhook')).KFSTORE_SHUTDOWN_DELAY);
     const timeouts = webhooks(objs).map((w) => w.timeoutSeconds ?? 10);
     assert.ok((t().spec.terminationGracePeriodSeconds ?? 30) > delay + Math.max(...timeouts), 'grace period covers the drain plus one in-flight review');
-    assert.equal(t().spec.automountServiceAccountToken, true, 'cluster mode needs the token');
+    assert.equal(t().spec.automountServiceAccountToken, false, 'no cluster mode, no token');
   });
 
   it('probes: readiness /readyz, liveness and startup /healthz, over HTTPS on the webhook port', () => {
@@ -454,16 +462,14 @@ function webhooks(objs: KubeObject[]): Hook[] {
   return out;
 }
 
-const POD_CONDITIONS = [
-  {
-    name: 'kfp-v2-component',
-    expression: "has(object.metadata.labels) && 'pipelines.kubeflow.org/v2_component' in object.metadata.labels && object.metadata.labels['pipelines.kubeflow.org/v2_component'] == 'true'",
-  },
-  {
-    name: 'not-opted-out',
-    expression: "!has(object.metadata.annotations) || !('kfstore.dev/inject' in object.metadata.annotations) || object.metadata.annotations['kfstore.dev/inject'] != 'false'",
-  },
-];
+/** The StorePolicy the base's ConfigMap carries, loaded with the webhook's loader. */
+function basePolicy(): StorePolicy {
+  const name = webhookTemplate(objects('base')).spec.volumes?.find((v) => v.name === 'policy')?.configMap?.name ?? '';
+  const loaded = loadPolicy((find(objects('base'), 'ConfigMap', name).data as Record<string, string>)['policy.yaml'] ?? '');
+  assert.ok(loaded.ok, loaded.ok ? '' : loaded.errors.join('\n'));
+  return loaded.policy;
+}
+
 const LAUNCHER_CONDITIONS = [{ name: 'kfp-launcher-only', expression: "has(object.metadata.name) && object.metadata.name == 'kfp-launcher'" }];
 
 describe('deploy: webhook configurations', () => {
@@ -503,7 +509,9 @@ describe('deploy: webhook configurations', () => {
   it('pods.kfstore.dev: CREATE pods, pipeline pods only, opt-out honoured, reinvoked if needed', () => {
     const h = webhooks(objects('base')).find((x) => x.name === 'pods.kfstore.dev');
     assert.deepEqual(h?.rules, [{ apiGroups: [''], apiVersions: ['v1'], operations: ['CREATE'], resources: ['pods'], scope: 'Namespaced' }]);
-    assert.deepEqual(h?.matchConditions, POD_CONDITIONS);
+    // Exactly what the generator renders for the policy the base ships (settings/policy/pod-conditions.ts).
+    assert.deepEqual(h?.matchConditions, podMatchConditions(basePolicy().inject.podSelector));
+    assert.deepEqual(h?.matchConditions?.map((c) => c.name), ['pod-selector', 'not-opted-out']);
     assert.equal(h?.reinvocationPolicy, 'IfNeeded');
   });
 
@@ -514,10 +522,9 @@ describe('deploy: webhook configurations', () => {
   });
 
   it('the policy the webhook serves selects the same pods the matchConditions send it', () => {
-    const text = find(objects('base'), 'ConfigMap', webhookTemplate(objects('base')).spec.volumes?.find((v) => v.name === 'policy')?.configMap?.name ?? '').data as Record<string, string>;
-    const loaded = loadPolicy(text['policy.yaml'] ?? '');
-    assert.ok(loaded.ok);
-    assert.deepEqual(loaded.policy.inject.podSelector, { matchLabels: { 'pipelines.kubeflow.org/v2_component': 'true' } });
+    assert.deepEqual(basePolicy().inject.podSelector, { matchLabels: { 'pipelines.kubeflow.org/v2_component': 'true' } });
+    const h = webhooks(objects('base')).find((x) => x.name === 'pods.kfstore.dev');
+    assert.equal(h?.matchConditions?.[0]?.expression, selectorExpression(basePolicy().inject.podSelector));
   });
 
   it('base sets no caBundle (an applied "" would wipe the injected one); cert-manager injects it from the Certificate the Deployment serves', () => {
@@ -578,15 +585,29 @@ const WEBHOOK_RBAC = {
 };
 
 describe('deploy: RBAC is exactly what deploy/README.md documents', () => {
-  it('base and cert-manager: the webhook may list and watch Secrets, nothing else', () => {
-    assert.deepEqual(rbac(objects('base')), WEBHOOK_RBAC);
-    assert.deepEqual(rbac(objects('cert-manager')), WEBHOOK_RBAC);
+  it('base and cert-manager: the webhook has no API access at all', () => {
+    assert.deepEqual(rbac(objects('base')), {});
+    assert.deepEqual(rbac(objects('cert-manager')), {});
     assert.equal(webhookTemplate(objects('base')).spec.serviceAccountName, 'kfstore-webhook');
+  });
+
+  it('components/secret-warnings: the webhook may list and watch Secrets, nothing else, in cluster mode with its token', () => {
+    const objs = objects('secret-warnings');
+    const { 'ClusterRole/kfstore-webhook': role, 'ClusterRoleBinding/kfstore-webhook': binding } = rbac(objs);
+    assert.deepEqual({ 'ClusterRole/kfstore-webhook': role, 'ClusterRoleBinding/kfstore-webhook': binding }, WEBHOOK_RBAC);
+    const t = webhookTemplate(objs);
+    assert.equal(t.spec.automountServiceAccountToken, true);
+    const parsed = parseConfig([], envOf(container(t, 'webhook')));
+    assert.ok(parsed.ok, parsed.ok ? '' : parsed.help ? 'help' : parsed.error);
+    assert.deepEqual(parsed.config.cluster, { kind: 'in-cluster' });
+    // Only the Deployment changed: same pod otherwise.
+    const base = webhookTemplate(objects('self-managed'));
+    const strip = (x: Template): unknown => ({ ...x.spec, automountServiceAccountToken: undefined, containers: x.spec.containers.map((c) => ({ ...c, env: undefined })) });
+    assert.deepEqual(strip(t), strip(base));
   });
 
   it('self-managed: the certs tool may write its one Secret and patch the two configurations by name', () => {
     assert.deepEqual(rbac(objects('self-managed')), {
-      ...WEBHOOK_RBAC,
       'Role/kfstore-certs': [
         { apiGroups: [''], resources: ['secrets'], resourceNames: ['kfstore-webhook-tls'], verbs: ['get', 'update'] },
         { apiGroups: [''], resources: ['secrets'], verbs: ['create'] },
@@ -607,7 +628,24 @@ describe('deploy: RBAC is exactly what deploy/README.md documents', () => {
 
   it('service account tokens are mounted only where used', () => {
     for (const sa of ofKind(objects('self-managed'), 'ServiceAccount')) assert.equal(sa.automountServiceAccountToken, false, sa.metadata.name);
-    for (const t of podTemplates(objects('self-managed'))) assert.equal(t.spec.automountServiceAccountToken, true, t.owner);
+    for (const t of podTemplates(objects('self-managed'))) assert.equal(t.spec.automountServiceAccountToken, t.owner !== 'Deployment/kfstore-webhook', t.owner);
+  });
+
+  it('self-managed: admission policies confine the certs account to the names its Job uses, and nothing else has them', () => {
+    const objs = objects('self-managed');
+    const policies = ofKind(objs, 'ValidatingAdmissionPolicy');
+    assert.deepEqual(policies.map((p) => p.metadata.name), ['kfstore-certs-cabundle-only', 'kfstore-certs-own-secret']);
+    const bindings = ofKind(objs, 'ValidatingAdmissionPolicyBinding').map((b) => b.spec as { policyName: string; validationActions: string[]; matchResources?: unknown });
+    assert.deepEqual(bindings, policies.map((p) => ({ policyName: p.metadata.name, validationActions: ['Deny'] })), 'each policy bound, denying, everywhere');
+    const job = podTemplates(objs).find((t) => t.owner === 'Job/kfstore-certs-install');
+    const args = job?.spec.containers[0]?.args ?? [];
+    const arg = (flag: string): string => args[args.indexOf(flag) + 1] ?? '';
+    const text = JSON.stringify(policies.map((p) => p.spec));
+    assert.ok(text.includes(`'system:serviceaccount:${NAMESPACE}:${job?.spec.serviceAccountName ?? '?'}'`), 'matchConditions name the Job\'s account');
+    assert.ok(text.includes(`request.name == '${arg('--mutating')}'`) && arg('--mutating') === arg('--validating'));
+    assert.ok(text.includes(`request.name == '${arg('--secret')}'`) && text.includes(`request.namespace == '${arg('--namespace')}'`));
+    for (const p of policies) assert.equal((p.spec as { failurePolicy: string }).failurePolicy, 'Fail', p.metadata.name);
+    for (const target of ['base', 'cert-manager'] as const) assert.deepEqual(ofKind(objects(target), 'ValidatingAdmissionPolicy'), [], target);
   });
 });
 

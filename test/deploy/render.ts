@@ -61,20 +61,28 @@ export function imageEntry(ref: string): { name: 'kfstore'; newName: string; new
   return { name: 'kfstore', newName: ref };
 }
 
-/**
- * An overlay rendered with every kfstore container set to `image`, through a throw-away
- * kustomization on top of it: the same `images` override a user's own overlay would carry.
- */
-export function renderWithImage(overlay: Overlay, image: string, kubectl = 'kubectl'): string {
+/** `kubectl kustomize` of a throw-away kustomization on top of `overlay`, as a user's own would be. */
+function renderOnTop(overlay: Overlay, extra: Record<string, unknown>, kubectl: string): string {
   const dir = mkdtempSync(join(tmpdir(), 'kfstore-kustomize-'));
   try {
     // kustomize refuses absolute resource paths.
-    const kustomization = { apiVersion: 'kustomize.config.k8s.io/v1beta1', kind: 'Kustomization', resources: [relative(dir, join(REPO, 'deploy/overlays', overlay))], images: [imageEntry(image)] };
+    const kustomization: Record<string, unknown> = { apiVersion: 'kustomize.config.k8s.io/v1beta1', kind: 'Kustomization', resources: [relative(dir, join(REPO, 'deploy/overlays', overlay))], ...extra };
+    if (Array.isArray(extra.components)) kustomization.components = extra.components.map((c) => relative(dir, join(REPO, String(c))));
     writeFileSync(join(dir, 'kustomization.yaml'), stringify(kustomization));
     return kustomize(dir, kubectl);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/** An overlay rendered with every kfstore container set to `image`: the `images` override a user's own overlay would carry. */
+export function renderWithImage(overlay: Overlay, image: string, kubectl = 'kubectl'): string {
+  return renderOnTop(overlay, { images: [imageEntry(image)] }, kubectl);
+}
+
+/** An overlay with opt-in components (paths from the repository root, e.g. deploy/components/secret-warnings). */
+export function renderWithComponents(overlay: Overlay, components: string[], kubectl = 'kubectl'): KubeObject[] {
+  return parseObjects(renderOnTop(overlay, { components }, kubectl));
 }
 
 export function find(objects: KubeObject[], kind: string, name: string): KubeObject {

@@ -136,6 +136,17 @@ if (KUBECONFIG === undefined || KUBECONFIG === '') {
       assert.equal(pod.spec.containers[0]?.env, undefined);
     });
 
+    it('the certs account may set caBundle but not failurePolicy (ValidatingAdmissionPolicy, impersonated)', async () => {
+      const as = ['--as=system:serviceaccount:kfstore-system:kfstore-certs', '--as-group=system:serviceaccounts', '--as-group=system:serviceaccounts:kfstore-system'];
+      const bundle = await ok(['get', 'mutatingwebhookconfiguration', 'kfstore-webhook', '-o', 'jsonpath={.webhooks[0].clientConfig.caBundle}']);
+      const same = await k([...as, 'patch', 'mutatingwebhookconfiguration', 'kfstore-webhook', '--type=json', '-p', JSON.stringify([{ op: 'replace', path: '/webhooks/0/clientConfig/caBundle', value: bundle }])]);
+      assert.equal(same.code, 0, same.stderr);
+      const open = await k([...as, 'patch', 'mutatingwebhookconfiguration', 'kfstore-webhook', '--type=json', '-p', JSON.stringify([{ op: 'replace', path: '/webhooks/0/failurePolicy', value: 'Ignore' }])]);
+      assert.match(open.stderr, /ValidatingAdmissionPolicy 'kfstore-certs-cabundle-only' with binding 'kfstore-certs-cabundle-only' denied request/);
+      const minted = await k([...as, '-n', SYSTEM, 'create', 'secret', 'generic', 'kfstore-e2e-minted']);
+      assert.match(minted.stderr, /ValidatingAdmissionPolicy 'kfstore-certs-own-secret'/);
+    });
+
     it('kubectl kfstore doctor finds the profile healthy', async () => {
       const r = await kfstore(['doctor', '-n', PROFILE, '-o', 'json', '--exit-zero'], { KUBECONFIG: config });
       assert.equal(r.code, 0, r.stderr);

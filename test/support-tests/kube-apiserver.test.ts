@@ -1,11 +1,9 @@
 // Holds the in-process kube-apiserver to the real protocol: the real kubectl runs against
 // it, and raw HTTPS requests check lists, watches, errors and admission webhooks.
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { createServer, request } from 'node:https';
-import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { request } from 'node:https';
+import type { IncomingHttpHeaders, IncomingMessage } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -13,11 +11,12 @@ import { CoreV1Api, KubeConfig, makeInformer } from '@kubernetes/client-node';
 import type { V1ConfigMap } from '@kubernetes/client-node';
 import { createLocalJWKSet, jwtVerify } from 'jose';
 import type { JSONWebKeySet } from 'jose';
-import { generateCA, issueServingCert } from '../../certs/ca.ts';
 import { startKubeApiServer } from '../support/kube-apiserver/index.ts';
 import type { KubeApiServer, KubeObject } from '../support/kube-apiserver/index.ts';
+import { kubectlWith } from '../support/kubectl-run.ts';
+import type { Run } from '../support/kubectl-run.ts';
+import { allow, startTestWebhook } from '../support/test-webhook.ts';
 
-const KUBECTL = '/usr/bin/kubectl';
 
 const dirs: string[] = [];
 after(async () => {
@@ -28,28 +27,6 @@ async function tempDir(): Promise<string> {
   const dir = await mkdtemp(join(tmpdir(), 'kfstore-kas-'));
   dirs.push(dir);
   return dir;
-}
-
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-/** Runs the real kubectl against a kubeconfig file, with its caches kept in a temp dir. */
-function kubectlWith(dir: string, kubeconfig: string, args: string[], stdin?: string): Promise<Run> {
-  return new Promise((resolve) => {
-    const child = execFile(
-      KUBECTL,
-      ['--request-timeout=10s', ...args],
-      { env: { PATH: process.env.PATH ?? '', HOME: dir, KUBECONFIG: kubeconfig, KUBECACHEDIR: join(dir, 'cache') }, timeout: 60_000, encoding: 'utf8' },
-      (err, stdout, stderr) => {
-        const code = err === null ? 0 : typeof err.code === 'number' ? err.code : 1;
-        resolve({ code, stdout, stderr });
-      },
-    );
-    if (stdin !== undefined) child.stdin?.end(stdin);
-  });
 }
 
 interface Reply {
@@ -645,48 +622,6 @@ describe('kube-apiserver wire protocol', () => {
     await watch.ended;
   });
 });
-
-interface Review {
-  apiVersion: string;
-  kind: string;
-  request: { uid: string; name?: string; namespace?: string; operation: string; object: KubeObject | null; dryRun: boolean };
-}
-
-type Behaviour = (review: Review, path: string) => Record<string, unknown> | 'hang';
-
-/** A tiny admission webhook with its own CA, to be called by the API server. */
-async function startTestWebhook(behaviour: Behaviour): Promise<{ url: string; caBundle: string; calls: Review[]; close(): Promise<void> }> {
-  const ca = await generateCA({ commonName: 'test webhook CA', validityDays: 1, now: new Date() });
-  const leaf = await issueServingCert({ ca, commonName: 'webhook', dnsNames: ['localhost'], ipAddresses: ['127.0.0.1'], validityDays: 1, now: new Date() });
-  const calls: Review[] = [];
-  const srv = createServer({ cert: leaf.certPem, key: leaf.keyPem }, (req: IncomingMessage, res: ServerResponse) => {
-    let text = '';
-    req.on('data', (c: Buffer) => (text += c.toString()));
-    req.on('end', () => {
-      const review = JSON.parse(text) as Review;
-      calls.push(review);
-      const reply = behaviour(review, req.url ?? '');
-      if (reply === 'hang') return;
-      res.writeHead(200, { 'content-type': 'application/json' });
-      res.end(JSON.stringify(reply));
-    });
-  });
-  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
-  return {
-    url: `https://127.0.0.1:${(srv.address() as AddressInfo).port}`,
-    caBundle: Buffer.from(ca.certPem).toString('base64'),
-    calls,
-    close: () =>
-      new Promise<void>((r) => {
-        srv.close(() => r());
-        srv.closeAllConnections();
-      }),
-  };
-}
-
-function allow(review: Review, extra: Record<string, unknown> = {}): Record<string, unknown> {
-  return { apiVersion: 'admission.k8s.io/v1', kind: 'AdmissionReview', response: { uid: review.request.uid, allowed: true, ...extra } };
-}
 
 function labelPatch(obj: KubeObject | null, key: string, value: string): string {
   const ops = obj?.metadata.labels === undefined

@@ -1,15 +1,19 @@
 // Calls admission webhooks as kube-apiserver does: mutating webhooks in order with
 // JSONPatch responses and one IfNeeded reinvocation, then validating webhooks in
-// parallel. Configurations are read from the stored Mutating/ValidatingWebhookConfigurations.
-// matchConditions (CEL) are not evaluated: every webhook whose rules and selectors match is called.
+// parallel. Configurations are read from the stored Mutating/ValidatingWebhookConfigurations;
+// a webhook is called when its rules, selectors and CEL matchConditions all match.
 import { randomUUID } from 'node:crypto';
 import { request } from 'node:https';
 import fjp from 'fast-json-patch';
+import { WEBHOOK_VARIABLES } from './admission-config.ts';
+import { SelectorError, exemptFromWebhooks, ruleMatches, selectorsMatch } from './admission-match.ts';
+import { toCel } from './cel.ts';
+import { celRequest } from './cel-request.ts';
+import { conditionsOf, evaluateConditions } from './match-conditions.ts';
 import { decodeObject } from './objects.ts';
 import { requireResource } from './resources.ts';
 import type { ResourceDef } from './resources.ts';
-import { labelSelectorFromObject, matchesLabels } from './selectors.ts';
-import { ApiError, badRequest, internalError, statusOf } from './status.ts';
+import { ApiError, badRequest, forbidden, internalError, statusOf } from './status.ts';
 import type { Store } from './store.ts';
 import type { KubeObject, Status, UserInfo } from './types.ts';
 import { isRecord } from './types.ts';
@@ -66,38 +70,25 @@ function hooks(store: Store, kind: 'MutatingWebhookConfiguration' | 'ValidatingW
   );
 }
 
-function listHas(list: unknown, value: string): boolean {
-  return Array.isArray(list) && (list.includes('*') || list.includes(value));
-}
-
-function ruleMatches(rule: unknown, a: AdmissionAttributes): boolean {
-  if (!isRecord(rule)) return false;
-  const d = a.def;
-  if (!listHas(rule.operations, a.operation) || !listHas(rule.apiGroups, d.group) || !listHas(rule.apiVersions, d.version)) return false;
-  const resources = Array.isArray(rule.resources) ? rule.resources : [];
-  const resourceOk =
-    a.subresource === undefined
-      ? resources.includes('*') || resources.includes('*/*') || resources.includes(d.plural)
-      : resources.some((r) => r === '*/*' || r === `${d.plural}/${a.subresource}` || r === `${d.plural}/*` || r === `*/${a.subresource}`);
-  if (!resourceOk) return false;
-  const scope = typeof rule.scope === 'string' ? rule.scope : '*';
-  return scope === '*' || (scope === 'Cluster' ? !d.namespaced : d.namespaced);
-}
-
-function selectorMatches(selector: unknown, labelSets: (Record<string, string> | undefined)[]): boolean {
-  const parsed = labelSelectorFromObject(selector);
-  if (parsed === undefined) throw new CallError('invalid label selector');
-  if (parsed.length === 0) return true;
-  return labelSets.some((labels) => labels !== undefined && matchesLabels(parsed, labels));
-}
-
-function hookMatches(store: Store, hook: Hook, a: AdmissionAttributes): boolean {
-  if (!(Array.isArray(hook.raw.rules) ? hook.raw.rules : []).some((r) => ruleMatches(r, a))) return false;
-  let nsLabels: Record<string, string> | undefined;
-  if (a.def.kind === 'Namespace') nsLabels = (a.object ?? a.oldObject)?.metadata.labels ?? {};
-  else if (a.def.namespaced && a.namespace !== undefined) nsLabels = store.get(requireResource('Namespace'), undefined, a.namespace)?.metadata.labels ?? {};
-  if (nsLabels !== undefined && !selectorMatches(hook.raw.namespaceSelector, [nsLabels])) return false;
-  return selectorMatches(hook.raw.objectSelector, [a.object?.metadata.labels ?? {}, a.oldObject?.metadata.labels ?? {}]);
+/**
+ * generic.ShouldCallHook: selectors, then rules, then matchConditions. A condition that errors
+ * under failurePolicy Fail refuses the request with 403 before any call.
+ */
+function shouldCall(store: Store, hook: Hook, a: AdmissionAttributes): boolean {
+  let selected: boolean;
+  try {
+    selected = selectorsMatch(store, hook.raw, a);
+  } catch (err) {
+    if (err instanceof SelectorError) throw internalError(err.message);
+    throw err;
+  }
+  if (!selected || !(Array.isArray(hook.raw.rules) ? hook.raw.rules : []).some((r) => ruleMatches(r, a))) return false;
+  const conditions = conditionsOf(hook.raw.matchConditions);
+  if (conditions.length === 0) return true;
+  const activation = { object: toCel(a.object ?? null), oldObject: toCel(a.oldObject ?? null), request: toCel(celRequest(a)) };
+  const result = evaluateConditions(conditions, WEBHOOK_VARIABLES, activation, hook.failurePolicy);
+  if (result.kind === 'error') throw forbidden({ group: a.def.group, resource: a.def.plural }, a.name, result.message);
+  return result.kind === 'match';
 }
 
 function webhookUrl(deps: AdmissionDeps, hook: Hook): string {
@@ -293,9 +284,11 @@ export interface AdmissionOutcome {
 export async function runMutating(deps: AdmissionDeps, a: AdmissionAttributes): Promise<AdmissionOutcome> {
   let object = a.object;
   const warnings: string[] = [];
-  const matching = hooks(deps.store, 'MutatingWebhookConfiguration').filter((h) => hookMatches(deps.store, h, a));
+  if (exemptFromWebhooks(a)) return { object, warnings };
   const seen = new Map<Hook, string>();
+  // Each webhook is matched against the object as earlier webhooks left it, as the dispatcher does.
   const round = async (hook: Hook): Promise<void> => {
+    if (!shouldCall(deps.store, hook, { ...a, object })) return;
     const result = await invoke(deps, hook, { ...a, object }, object, true);
     if (result !== undefined) {
       warnings.push(...result.warnings);
@@ -303,16 +296,19 @@ export async function runMutating(deps: AdmissionDeps, a: AdmissionAttributes): 
     }
     seen.set(hook, JSON.stringify(object));
   };
-  for (const hook of matching) await round(hook);
+  const all = hooks(deps.store, 'MutatingWebhookConfiguration');
+  for (const hook of all) await round(hook);
   // Reinvoke IfNeeded webhooks once when a later webhook changed what they saw.
-  for (const hook of matching) {
-    if (hook.reinvoke && seen.get(hook) !== JSON.stringify(object)) await round(hook);
+  for (const hook of all) {
+    const saw = seen.get(hook);
+    if (hook.reinvoke && saw !== undefined && saw !== JSON.stringify(object)) await round(hook);
   }
   return { object, warnings };
 }
 
 export async function runValidating(deps: AdmissionDeps, a: AdmissionAttributes): Promise<string[]> {
-  const matching = hooks(deps.store, 'ValidatingWebhookConfiguration').filter((h) => hookMatches(deps.store, h, a));
+  if (exemptFromWebhooks(a)) return [];
+  const matching = hooks(deps.store, 'ValidatingWebhookConfiguration').filter((h) => shouldCall(deps.store, h, a));
   const settled = await Promise.allSettled(matching.map((h) => invoke(deps, h, a, a.object, false)));
   const warnings: string[] = [];
   for (const s of settled) {

@@ -3,6 +3,7 @@
 // request path: decode+default → mutating admission → strategy+validation → validating
 // admission → storage.
 import { runMutating, runValidating } from './admission.ts';
+import { runPolicies } from './policies.ts';
 import type { AdmissionDeps, Operation } from './admission.ts';
 import type { Users } from './auth.ts';
 import { negotiate } from './negotiation.ts';
@@ -281,7 +282,9 @@ export async function createObject(ctx: ServerContext, req: ApiRequest): Promise
   prepareForCreate(def, final, ctx.now());
   validateObject(def, final);
   if (def.kind === 'Pod') serviceAccountCheck(ctx, final);
-  const warnings = [...mutated.warnings, ...(await runValidating(ctx.admission, { ...attrs, name: final.metadata.name ?? '', object: final }))];
+  // ValidatingAdmissionPolicy runs before validating webhooks (the default plugin order).
+  const validated = { ...attrs, name: final.metadata.name ?? '', object: final };
+  const warnings = [...mutated.warnings, ...runPolicies(ctx.store, validated), ...(await runValidating(ctx.admission, validated))];
   if (dryRun) {
     if (ctx.store.get(def, final.metadata.namespace, final.metadata.name ?? '') !== undefined) throw alreadyExists(gr(def), final.metadata.name ?? '');
     return { code: 201, body: final, warnings };
@@ -336,7 +339,8 @@ async function updateWith(ctx: ServerContext, req: ApiRequest, old: KubeObject, 
   final.metadata.name = info.name;
   prepareForUpdate(def, old, final, info.subresource);
   validateObject(def, final);
-  const warnings = [...mutated.warnings, ...(await runValidating(ctx.admission, { ...attrs, object: final }))];
+  const validated = { ...attrs, object: final };
+  const warnings = [...mutated.warnings, ...runPolicies(ctx.store, validated), ...(await runValidating(ctx.admission, validated))];
   final.metadata.resourceVersion = old.metadata.resourceVersion;
   if (sameContent(old, final)) return { code: 200, body: old, warnings };
   if (dryRun) return { code: 200, body: final, warnings };
@@ -442,7 +446,7 @@ export async function deleteObject(ctx: ServerContext, req: ApiRequest, target?:
     dryRun,
     options: { ...options('DeleteOptions', query, dryRun), ...opts, kind: 'DeleteOptions', apiVersion: 'meta.k8s.io/v1' },
   };
-  const warnings = [...(await runMutating(ctx.admission, attrs)).warnings, ...(await runValidating(ctx.admission, attrs))];
+  const warnings = [...(await runMutating(ctx.admission, attrs)).warnings, ...runPolicies(ctx.store, attrs), ...(await runValidating(ctx.admission, attrs))];
   const deleting: KubeObject = { ...old, metadata: { ...old.metadata, deletionTimestamp: old.metadata.deletionTimestamp ?? timestamp(ctx.now()), deletionGracePeriodSeconds: 0 } };
   if (def.kind === 'Namespace') deleting.status = { phase: 'Terminating' };
   if (dryRun) return { code: 200, body: def.deleteReturnsObject ? deleting : successStatus(def, old), warnings };

@@ -1,6 +1,7 @@
 // Per-kind decoding, defaulting and validation: what the real server's scheme
 // decoder, registry strategies and validation do to an object before it is stored.
 import { randomInt, randomUUID } from 'node:crypto';
+import { defaultAdmissionConfig, validateAdmissionConfig } from './admission-config.ts';
 import { groupVersion } from './resources.ts';
 import type { ResourceDef } from './resources.ts';
 import { ApiError, badRequest, invalid, statusOf } from './status.ts';
@@ -158,6 +159,7 @@ export function applyDefaults(def: ResourceDef, obj: KubeObject): void {
       if (def.kind === 'MutatingWebhookConfiguration') w.reinvocationPolicy ??= 'Never';
     }
   }
+  defaultAdmissionConfig(def, obj);
 }
 
 export function timestamp(now: Date): string {
@@ -338,6 +340,7 @@ export function validateObject(def: ResourceDef, obj: KubeObject): void {
       }
     });
   }
+  validateAdmissionConfig(def, obj, out);
   if (out.length > 0) throw invalid(def.group, def.kind, obj.metadata.name ?? '', out);
 }
 

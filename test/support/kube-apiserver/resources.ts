@@ -90,6 +90,8 @@ export const RESOURCES: readonly ResourceDef[] = [
   def({ group: 'kubeflow.org', version: 'v1beta1', plural: 'scheduledworkflows', kind: 'ScheduledWorkflow', namespaced: true, shortNames: ['swf'], custom: true, deleteReturnsObject: true, tracksGeneration: true }),
   def({ group: 'admissionregistration.k8s.io', version: 'v1', plural: 'mutatingwebhookconfigurations', kind: 'MutatingWebhookConfiguration', namespaced: false, categories: ['api-extensions'], tracksGeneration: true }),
   def({ group: 'admissionregistration.k8s.io', version: 'v1', plural: 'validatingwebhookconfigurations', kind: 'ValidatingWebhookConfiguration', namespaced: false, categories: ['api-extensions'], tracksGeneration: true }),
+  def({ group: 'admissionregistration.k8s.io', version: 'v1', plural: 'validatingadmissionpolicies', kind: 'ValidatingAdmissionPolicy', namespaced: false, categories: ['api-extensions'], subresources: ['status'], tracksGeneration: true }),
+  def({ group: 'admissionregistration.k8s.io', version: 'v1', plural: 'validatingadmissionpolicybindings', kind: 'ValidatingAdmissionPolicyBinding', namespaced: false, categories: ['api-extensions'], tracksGeneration: true }),
   def({ group: 'authorization.k8s.io', version: 'v1', plural: 'selfsubjectaccessreviews', kind: 'SelfSubjectAccessReview', namespaced: false, verbs: ['create'], virtual: true }),
 ];
 

@@ -20,6 +20,16 @@ function count(value: unknown): number {
   return isRecord(value) ? Object.keys(value).length : 0;
 }
 
+function paramKind(value: unknown): string {
+  return isRecord(value) ? `${String(value.apiVersion ?? '')}/${String(value.kind ?? '')}` : '<unset>';
+}
+
+function paramRef(value: unknown): string {
+  if (!isRecord(value)) return '<unset>';
+  const ns = typeof value.namespace === 'string' && value.namespace !== '' ? value.namespace : '*';
+  return `${ns}/${typeof value.name === 'string' && value.name !== '' ? value.name : '*'}`;
+}
+
 function get(obj: unknown, ...keys: string[]): unknown {
   let cur = obj;
   for (const k of keys) cur = isRecord(cur) ? cur[k] : undefined;
@@ -69,6 +79,18 @@ const COLUMNS: Record<string, Column[]> = {
   ],
   Workflow: [NAME, { name: 'Status', type: 'string', cell: (o) => str(get(o, 'status', 'phase'), '') }, AGE],
   MutatingWebhookConfiguration: [NAME, { name: 'Webhooks', type: 'integer', cell: (o) => (Array.isArray(o.webhooks) ? o.webhooks.length : 0) }, AGE],
+  ValidatingAdmissionPolicy: [
+    NAME,
+    { name: 'Validations', type: 'integer', cell: (o) => { const v = get(o, 'spec', 'validations'); return Array.isArray(v) ? v.length : 0; } },
+    { name: 'ParamKind', type: 'string', cell: (o) => paramKind(get(o, 'spec', 'paramKind')) },
+    AGE,
+  ],
+  ValidatingAdmissionPolicyBinding: [
+    NAME,
+    { name: 'PolicyName', type: 'string', cell: (o) => str(get(o, 'spec', 'policyName'), '') },
+    { name: 'ParamRef', type: 'string', cell: (o) => paramRef(get(o, 'spec', 'paramRef')) },
+    AGE,
+  ],
   ValidatingWebhookConfiguration: [NAME, { name: 'Webhooks', type: 'integer', cell: (o) => (Array.isArray(o.webhooks) ? o.webhooks.length : 0) }, AGE],
 };
 
