@@ -470,13 +470,23 @@ function basePolicy(): StorePolicy {
   return loaded.policy;
 }
 
-const LAUNCHER_CONDITIONS = [{ name: 'kfp-launcher-only', expression: "has(object.metadata.name) && object.metadata.name == 'kfp-launcher'" }];
+const LAUNCHER_CONDITIONS = [
+  { name: 'kfp-launcher-only', expression: "request.name == 'kfp-launcher' || (object != null && has(object.metadata.name) && object.metadata.name == 'kfp-launcher')" },
+  {
+    name: 'not-namespace-cleanup',
+    expression: "request.operation != 'DELETE' || !(request.userInfo.username in ['system:serviceaccount:kube-system:namespace-controller', 'system:serviceaccount:kube-system:generic-garbage-collector'])",
+  },
+];
 
 describe('deploy: webhook configurations', () => {
   for (const target of Object.keys(TARGETS) as Target[]) {
-    it(`${target}: both webhooks are scoped to profile namespaces, never kube-system or their own`, () => {
+    it(`${target}: every webhook is scoped to profile namespaces, never kube-system or their own`, () => {
       const hooks = webhooks(objects(target));
-      assert.deepEqual(hooks.map((h) => `${h.config}: ${h.name}`), ['MutatingWebhookConfiguration/kfstore-webhook: pods.kfstore.dev', 'ValidatingWebhookConfiguration/kfstore-webhook: kfp-launcher.kfstore.dev']);
+      assert.deepEqual(hooks.map((h) => `${h.config}: ${h.name}`), [
+        'MutatingWebhookConfiguration/kfstore-webhook: pods.kfstore.dev',
+        'ValidatingWebhookConfiguration/kfstore-webhook: kfp-launcher.kfstore.dev',
+        'ValidatingWebhookConfiguration/kfstore-webhook: runs.kfstore.dev',
+      ]);
       for (const h of hooks) {
         assert.deepEqual(h.namespaceSelector, {
           matchLabels: { 'pipelines.kubeflow.org/enabled': 'true' },
@@ -493,7 +503,7 @@ describe('deploy: webhook configurations', () => {
 
     it(`${target}: each webhook calls its own path on the Service port that reaches the webhook`, () => {
       const objs = objects(target);
-      const paths: Record<string, string> = { 'pods.kfstore.dev': '/mutate/pods', 'kfp-launcher.kfstore.dev': '/validate/kfp-launcher' };
+      const paths: Record<string, string> = { 'pods.kfstore.dev': '/mutate/pods', 'kfp-launcher.kfstore.dev': '/validate/kfp-launcher', 'runs.kfstore.dev': '/validate/workflows' };
       const svc = model(Service, find(objs, 'Service', 'kfstore-webhook'));
       const c = container(webhookTemplate(objs), 'webhook');
       for (const h of webhooks(objs)) {
@@ -515,10 +525,19 @@ describe('deploy: webhook configurations', () => {
     assert.equal(h?.reinvocationPolicy, 'IfNeeded');
   });
 
-  it('kfp-launcher.kfstore.dev: CREATE and UPDATE of ConfigMaps named kfp-launcher only', () => {
+  it('kfp-launcher.kfstore.dev: CREATE, UPDATE and DELETE of ConfigMaps named kfp-launcher only, never namespace cleanup', () => {
     const h = webhooks(objects('base')).find((x) => x.name === 'kfp-launcher.kfstore.dev');
-    assert.deepEqual(h?.rules, [{ apiGroups: [''], apiVersions: ['v1'], operations: ['CREATE', 'UPDATE'], resources: ['configmaps'], scope: 'Namespaced' }]);
+    assert.deepEqual(h?.rules, [{ apiGroups: [''], apiVersions: ['v1'], operations: ['CREATE', 'UPDATE', 'DELETE'], resources: ['configmaps'], scope: 'Namespaced' }]);
     assert.deepEqual(h?.matchConditions, LAUNCHER_CONDITIONS);
+  });
+
+  it('runs.kfstore.dev: Workflows on CREATE, ScheduledWorkflows on CREATE and UPDATE', () => {
+    const h = webhooks(objects('base')).find((x) => x.name === 'runs.kfstore.dev');
+    assert.deepEqual(h?.rules, [
+      { apiGroups: ['argoproj.io'], apiVersions: ['*'], operations: ['CREATE'], resources: ['workflows'], scope: 'Namespaced' },
+      { apiGroups: ['kubeflow.org'], apiVersions: ['*'], operations: ['CREATE', 'UPDATE'], resources: ['scheduledworkflows'], scope: 'Namespaced' },
+    ]);
+    assert.equal(h?.matchConditions, undefined);
   });
 
   it('the policy the webhook serves selects the same pods the matchConditions send it', () => {

@@ -111,6 +111,32 @@ describe('deploy: webhook matchConditions against objects that must and must not
     assert.equal(calls[0]?.request.oldObject?.metadata.labels, undefined);
   });
 
+  it('a DELETE of kfp-launcher reaches its webhook (the tenant rule may refuse it); other ConfigMaps, and the namespace controller, never do', async () => {
+    await kubectl('-n', PROFILE_UP, 'create', 'configmap', 'other');
+    await kubectl('-n', PROFILE_UP, 'create', 'configmap', 'kfp-launcher', '--from-literal=x=y', '--dry-run=client', '-o', 'name');
+    const from = hook.calls.length;
+    assert.equal((await kubectl('-n', PROFILE_UP, 'delete', 'configmap', 'other')).code, 0);
+    assert.deepEqual(hook.calls.slice(from).map((c) => c.request.operation), []);
+    const r = await kubectl('-n', PROFILE_UP, 'delete', 'configmap', 'kfp-launcher');
+    assert.equal(r.code, 0, r.stderr);
+    const calls = hook.calls.slice(from);
+    assert.deepEqual(calls.map((c) => `${c.request.operation} ${c.request.name}`), ['DELETE kfp-launcher']);
+    // Namespace deletion removes kfp-launcher as the namespace controller: never sent, so a
+    // webhook outage cannot hold a profile namespace in Terminating.
+    const controller = 'system:serviceaccount:kube-system:namespace-controller';
+    server.addUser(controller, { token: 'namespace-controller-token', groups: ['system:masters'] });
+    const asController = join(dir, 'controller.kubeconfig');
+    await server.writeKubeconfig(asController, controller);
+    assert.equal((await kubectl('-n', PROFILE_UP, 'create', 'configmap', 'kfp-launcher', '--from-literal=defaultPipelineRoot=s3://b/team-up')).code, 0);
+    up = false;
+    try {
+      const gone = await kubectlWith(dir, asController, ['-n', PROFILE_UP, 'delete', 'configmap', 'kfp-launcher']);
+      assert.equal(gone.code, 0, gone.stderr);
+    } finally {
+      up = true;
+    }
+  });
+
   it('outside profile namespaces nothing reaches any webhook', async () => {
     for (const f of fixtures().filter((x) => x.expect === 'sent')) {
       const { run, reached } = await create(PLAIN, f);
