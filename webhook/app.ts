@@ -1,25 +1,30 @@
 // The Hono app: health, and the admission endpoints behind one small admission handler
-// (Content-Type, body cap). Pod mutation is decided here, on the main thread; validation reviews
-// go to the validation workers (validate/pool.ts) as raw bytes. Decisions live in mutate/ and
-// validate/; this file only moves bytes, logs and counts.
+// (Content-Type, body cap). Pod reviews of a normal size are decided here, on the main thread;
+// validation reviews and oversized pod reviews go to the workers (validate/pool.ts) as raw bytes.
+// Decisions live in mutate/ and validate/ (decide.ts); this file only moves bytes, logs and counts.
 import { Hono } from 'hono';
 import type { Context } from 'hono';
 import { secretUseFindings } from '../settings/lint/launcher-lint.ts';
 import type { SecretLookup } from '../settings/lint/launcher-lint.ts';
 import type { StorePolicy } from '../settings/policy/schema.ts';
 import { readBody } from './admission/read-body.ts';
-import { admissionReviewSchema, deny, describeIssues, reviewOf } from './admission/review.ts';
+import { deny, reviewOf } from './admission/review.ts';
 import type { Logger } from './log.ts';
 import type { Endpoint, Metrics } from './metrics.ts';
-import { mutatePod } from './mutate/mutate-pod.ts';
-import { profileCache } from './profile-cache.ts';
-import type { ValidationEndpoint } from './validate/decide.ts';
+import { decider } from './validate/decide.ts';
+import type { AdmissionEndpoint } from './validate/decide.ts';
 import type { Validator } from './validate/pool.ts';
 import { addWarnings } from './validate/respond.ts';
 import { sniffUid } from './validate/sniff-uid.ts';
 
 /** controller-runtime's limit: old + new object of at most 3 MB each, plus the envelope. */
 export const MAX_BODY_BYTES = 7 * 1024 * 1024;
+/**
+ * Pod reviews up to this size are decided on the main thread (a KFP pod's review is about 10 KiB and
+ * costs well under a millisecond); larger ones, which only a hostile or broken client sends, go to
+ * the workers so that parsing megabytes never delays the pods behind them.
+ */
+export const INLINE_POD_BYTES = 256 * 1024;
 
 export interface AppDeps {
   policy: StorePolicy;
@@ -33,7 +38,6 @@ export interface AppDeps {
 
 export function createApp(deps: AppDeps): Hono {
   const app = new Hono();
-  const profile = profileCache(deps.policy);
   const { metrics, logger } = deps;
 
   app.get('/healthz', (c) => c.text('ok'));
@@ -51,43 +55,22 @@ export function createApp(deps: AppDeps): Hono {
     return read.bytes;
   };
 
-  app.post('/mutate/pods', async (c) => {
-    const started = performance.now();
-    const bytes = await body(c, 'mutate_pods', started);
-    if (bytes instanceof Response) return bytes;
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8'));
-    } catch {
-      return reject(c, 'mutate_pods', started, 400, 'BadRequest', 'request body is not valid JSON');
-    }
-    const review = admissionReviewSchema.safeParse(parsed);
-    if (!review.success) return reject(c, 'mutate_pods', started, 400, 'BadRequest', `not an admission.k8s.io/v1 AdmissionReview request: ${describeIssues('review', review.error.issues)}`);
-    const req = review.data.request;
-    const r = mutatePod(req, deps.policy, profile);
-    if (r.limit !== undefined) metrics.limit('mutate_pods', r.limit);
-    const seconds = (performance.now() - started) / 1000;
-    metrics.observe('mutate_pods', r.outcome, seconds);
-    const entry = { uid: req.uid, endpoint: 'mutate_pods', namespace: req.namespace, name: req.name, operation: req.operation, outcome: r.outcome, durationMs: ms(seconds), detail: r.detail };
-    if (r.outcome === 'allowed') logger.debug(entry, 'admission');
-    else logger.info(entry, 'admission');
-    return c.json(reviewOf(r.response));
-  });
+  const inline = decider(deps.policy);
 
-  const validation = (name: ValidationEndpoint) => async (c: Context) => {
+  const admission = (name: AdmissionEndpoint) => async (c: Context) => {
     const started = performance.now();
     const bytes = await body(c, name, started);
     if (bytes instanceof Response) return bytes;
-    // Read before the bytes move to a worker: a review refused for a limit is still answered by uid.
+    // Read before the bytes move to a worker: a review refused at a limit is still answered by uid.
     const uid = sniffUid(bytes);
-    const answer = await deps.validator.validate(name, bytes);
+    const answer = name === 'mutate_pods' && bytes.byteLength <= INLINE_POD_BYTES ? inline(name, bytes) : await deps.validator.validate(name, bytes);
     const seconds = (performance.now() - started) / 1000;
     if (answer.kind === 'rejected') return reject(c, name, started, answer.code, answer.reason, answer.message);
     if (answer.kind === 'limit') {
       metrics.limit(name, answer.limit);
       metrics.observe(name, 'denied', seconds);
       logger.warn({ uid, endpoint: name, limit: answer.limit, reason: answer.message, durationMs: ms(seconds) }, 'admission refused at a limit');
-      if (uid === undefined) return reject(c, name, started, 503, 'ServiceUnavailable', `kfstore could not validate this review: ${answer.message}`);
+      if (uid === undefined) return reject(c, name, started, 503, 'ServiceUnavailable', `kfstore could not decide this review: ${answer.message}`);
       return c.json(reviewOf(deny(uid, limitMessage(name, answer.limit, answer.message), answer.limit === 'deadline' ? 422 : 429)));
     }
     let decided = { response: answer.response, outcome: answer.outcome };
@@ -104,8 +87,9 @@ export function createApp(deps: AppDeps): Hono {
     else logger.info(entry, 'admission');
     return c.json(reviewOf(decided.response));
   };
-  app.post('/validate/kfp-launcher', validation('validate_kfp_launcher'));
-  app.post('/validate/workflows', validation('validate_workflows'));
+  app.post('/mutate/pods', admission('mutate_pods'));
+  app.post('/validate/kfp-launcher', admission('validate_kfp_launcher'));
+  app.post('/validate/workflows', admission('validate_workflows'));
 
   app.notFound((c) => c.json(status(404, 'NotFound', `no route ${c.req.method} ${c.req.path}`), 404));
   app.onError((err, c) => {
@@ -121,8 +105,8 @@ export function createApp(deps: AppDeps): Hono {
   return app;
 }
 
-function limitMessage(endpoint: ValidationEndpoint, limit: 'deadline' | 'queue' | 'worker', detail: string): string {
-  const what = endpoint === 'validate_kfp_launcher' ? 'this kfp-launcher' : 'this run';
+function limitMessage(endpoint: AdmissionEndpoint, limit: 'deadline' | 'queue' | 'worker', detail: string): string {
+  const what = endpoint === 'validate_kfp_launcher' ? 'this kfp-launcher' : endpoint === 'validate_workflows' ? 'this run' : 'this pod';
   switch (limit) {
     case 'deadline':
       return `kfstore stopped validating ${what}: ${detail} (its limit per review). Keep providers small and plain (under 32 KiB, few aliases), or check it with kubectl kfstore doctor -f`;

@@ -67,6 +67,8 @@ async function main(): Promise<number> {
     maxQueuedBytes: 64 * 1024 * 1024,
     heapMb: 96,
   });
+  // Served only once the workers are warm: a cold one parses several times slower.
+  await validator.ready();
   const app = createApp({ policy: loaded.policy, metrics, logger, validator, draining: () => draining, ...(cache ? { secrets: (ns: string) => cache.lookup(ns) } : {}) });
   const https = await startHttpsServer({
     certFile: config.tlsCert,

@@ -64,7 +64,8 @@ function allowedAliasRatio(decodeCount: number): number {
   return 0.99 - 0.89 * ((decodeCount - 400_000) / 3_600_000);
 }
 
-export function toGoYaml(doc: ComposedYaml, scalar: ScalarResolver, mapKey: KeyFormatter): GoYaml {
+/** The document's value, and how many decode steps yaml.v2 takes for it (aliases expanded). */
+export function toGoYaml(doc: ComposedYaml, scalar: ScalarResolver, mapKey: KeyFormatter): { value: GoYaml; steps: number } {
   const anchors = new Map<string, YamlNode>();
   const memo = new Map<YamlNode, Done>();
   const open = new Set<YamlNode>();
@@ -171,7 +172,7 @@ export function toGoYaml(doc: ComposedYaml, scalar: ScalarResolver, mapKey: KeyF
   if (parseError !== undefined) throw new YamlError(parseError);
   if (decodeError !== undefined) throw new YamlError(decodeError);
   if (conversionError !== undefined) throw new YamlError(conversionError);
-  return result.value;
+  return { value: result.value, steps: decodeCount };
 }
 
 function isMergeKey(key: YamlNode | null): boolean {

@@ -1,13 +1,22 @@
 // YAML as KFP reads it: sigs.k8s.io/yaml over gopkg.in/yaml.v2 (YAML 1.1). The npm `yaml`
 // parser gives us the syntax tree; scalar resolution follows yaml.v2's resolve.go, not the
 // npm library's, so `yes`, `0755`, `1_000` or `2001-12-14` mean what they mean to KFP.
+import { Lexer } from 'yaml';
 import { YAML_V2_MAX_DEPTH, composeFirstDocument } from './yaml-compose.ts';
 import { NULL, YamlError, toGoYaml } from './yaml-nodes.ts';
 import type { GoYaml } from './yaml-nodes.ts';
 
 export type { GoYaml, GoYamlEntry } from './yaml-nodes.ts';
 
-export type YamlResult = { ok: true; value: GoYaml } | { ok: false; error: string };
+export type YamlResult = { ok: true; value: GoYaml } | { ok: false; error: string; /** a kfstore bound, not a YAML error */ overLimit?: true };
+
+/** Bounds on the work one parse may do (KFP has none; kfstore's callers choose them). */
+export interface YamlLimits {
+  /** Lexer tokens in the text: what composing costs grows with them. */
+  maxTokens?: number;
+  /** yaml.v2 decode steps, aliases expanded: what decoding the result costs grows with them. */
+  maxDecodeSteps?: number;
+}
 
 const TRUE_WORDS = new Set(['y', 'Y', 'yes', 'Yes', 'YES', 'on', 'On', 'ON', 'true', 'True', 'TRUE']);
 const FALSE_WORDS = new Set(['n', 'N', 'no', 'No', 'NO', 'off', 'Off', 'OFF', 'false', 'False', 'FALSE']);
@@ -18,7 +27,10 @@ const INT64_MAX = 2n ** 63n - 1n;
 const UINT64_MAX = 2n ** 64n - 1n;
 
 /** Parses `text` the way `yaml.Unmarshal` (sigs.k8s.io/yaml) would before JSON decoding. */
-export function parseGoYaml(text: string): YamlResult {
+export function parseGoYaml(text: string, limits: YamlLimits = {}): YamlResult {
+  if (limits.maxTokens !== undefined && tokensExceed(text, limits.maxTokens)) {
+    return { ok: false, error: `has more than ${limits.maxTokens} YAML tokens; kfstore checks at most ${limits.maxTokens}`, overLimit: true };
+  }
   const composed = composeFirstDocument(text);
   if (!composed.ok) {
     const e = composed.error;
@@ -34,11 +46,22 @@ export function parseGoYaml(text: string): YamlResult {
     return { ok: false, error: `error converting YAML to JSON: yaml: line ${line}: ${wording}` };
   }
   try {
-    return { ok: true, value: toGoYaml(composed.value, resolveScalar, mapKey) };
+    const decoded = toGoYaml(composed.value, resolveScalar, mapKey);
+    if (limits.maxDecodeSteps !== undefined && decoded.steps > limits.maxDecodeSteps) {
+      return { ok: false, error: `expands to ${decoded.steps} YAML nodes through aliases; kfstore checks at most ${limits.maxDecodeSteps}`, overLimit: true };
+    }
+    return { ok: true, value: decoded.value };
   } catch (e) {
     if (e instanceof YamlError) return { ok: false, error: `error converting YAML to JSON: ${e.message}` };
     throw e;
   }
+}
+
+// The lexer is the cheapest pass and stops as soon as the bound is passed.
+function tokensExceed(text: string, max: number): boolean {
+  let n = 0;
+  for (const _ of new Lexer().lex(text)) if (++n > max) return true;
+  return false;
 }
 
 // libyaml (what KFP runs) words errors differently from the npm parser; map the classes users hit.

@@ -79,22 +79,37 @@ export type ProvidersResult =
 export const PROVIDERS_ERROR_PREFIX = 'failed to unmarshall kfp bucket providers, ensure that providers config is well formed: ';
 
 /**
- * Real `providers` values are 1-5 KiB. kfstore bounds what it parses so that one `kubectl apply`
- * costs tens of milliseconds at most (KFP itself has no bound): a larger value, or more overrides
- * per provider than MAX_OVERRIDES, reads as an error naming the limit.
+ * Real `providers` values are 1-5 KiB and a few hundred YAML tokens (the largest fixture here has
+ * 295). kfstore bounds what it parses so that one `kubectl apply` costs tens of milliseconds at
+ * most (KFP itself has no bound): past any of these, the value reads as an error naming the limit.
+ * 4,096 tokens hold about 50 fully spelled-out overrides.
  */
 export const MAX_PROVIDERS_BYTES = 32 * 1024;
+export const MAX_PROVIDERS_TOKENS = 4096;
+export const MAX_DECODE_STEPS = 16_384;
 export const MAX_OVERRIDES = 256;
 
+export interface ProvidersBounds {
+  bytes: number;
+  tokens: number;
+  decodeSteps: number;
+  overrides: number;
+}
+
+export const PROVIDERS_BOUNDS: ProvidersBounds = { bytes: MAX_PROVIDERS_BYTES, tokens: MAX_PROVIDERS_TOKENS, decodeSteps: MAX_DECODE_STEPS, overrides: MAX_OVERRIDES };
+/** KFP's own behaviour, unbounded: for comparing with KFP, never for input from a tenant. */
+export const NO_BOUNDS: ProvidersBounds = { bytes: Number.POSITIVE_INFINITY, tokens: Number.POSITIVE_INFINITY, decodeSteps: Number.POSITIVE_INFINITY, overrides: Number.POSITIVE_INFINITY };
+
 /** getBucketProviders: an empty string means "no providers"; anything else must decode. */
-export function parseProviders(text: string | undefined): ProvidersResult {
+export function parseProviders(text: string | undefined, bounds: ProvidersBounds = PROVIDERS_BOUNDS): ProvidersResult {
   if (text === undefined || text === '') return { ok: true, value: undefined, unknownKeys: [], caseMismatches: [] };
-  if (text.length > MAX_PROVIDERS_BYTES) {
-    return { ok: false, error: `providers is ${Math.ceil(text.length / 1024)} KiB; kfstore checks at most ${MAX_PROVIDERS_BYTES / 1024} KiB`, tooLarge: true };
+  if (text.length > bounds.bytes) {
+    return { ok: false, error: `providers is ${Math.ceil(text.length / 1024)} KiB; kfstore checks at most ${bounds.bytes / 1024} KiB`, tooLarge: true };
   }
-  const yaml = parseGoYaml(text);
-  if (!yaml.ok) return { ok: false, error: PROVIDERS_ERROR_PREFIX + yaml.error };
-  const decoded = decodeGo(yaml.value, BUCKET_PROVIDERS_TYPE, { maxSliceItems: MAX_OVERRIDES });
+  const limits = Number.isFinite(bounds.tokens) ? { maxTokens: bounds.tokens, maxDecodeSteps: bounds.decodeSteps } : {};
+  const yaml = parseGoYaml(text, limits);
+  if (!yaml.ok) return yaml.overLimit ? { ok: false, error: `providers ${yaml.error}`, tooLarge: true } : { ok: false, error: PROVIDERS_ERROR_PREFIX + yaml.error };
+  const decoded = decodeGo(yaml.value, BUCKET_PROVIDERS_TYPE, { maxSliceItems: bounds.overrides });
   if (decoded.error !== undefined) return { ok: false, error: PROVIDERS_ERROR_PREFIX + decoded.error };
   if (decoded.overLimit !== undefined) return { ok: false, error: `providers ${decoded.overLimit} overrides`, tooLarge: true };
   return { ok: true, value: asProviders(decoded.value), unknownKeys: decoded.unknownKeys, caseMismatches: decoded.caseMismatches };

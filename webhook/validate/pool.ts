@@ -7,7 +7,7 @@
 import { Worker } from 'node:worker_threads';
 import type { StorePolicy } from '../../settings/policy/schema.ts';
 import { decider } from './decide.ts';
-import type { Decided, ValidationEndpoint } from './decide.ts';
+import type { AdmissionEndpoint, Decided } from './decide.ts';
 import { WORKER_ROLE } from './worker.ts';
 import type { Job, WorkerData } from './worker.ts';
 
@@ -15,7 +15,9 @@ export type LimitHit = { kind: 'limit'; limit: 'deadline' | 'queue' | 'worker'; 
 export type ValidationAnswer = Decided | LimitHit;
 
 export interface Validator {
-  validate(endpoint: ValidationEndpoint, body: Uint8Array): Promise<ValidationAnswer>;
+  validate(endpoint: AdmissionEndpoint, body: Uint8Array): Promise<ValidationAnswer>;
+  /** Resolves once every worker has started and warmed up (serve only then). */
+  ready(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -36,7 +38,7 @@ export interface PoolOptions {
 /** Decides in the calling thread: for tests of the decisions, not for serving. */
 export function inlineValidator(policy: StorePolicy): Validator {
   const decide = decider(policy);
-  return { validate: async (endpoint, body) => decide(endpoint, body), close: async () => {} };
+  return { validate: async (endpoint, body) => decide(endpoint, body), ready: async () => {}, close: async () => {} };
 }
 
 interface Pending {
@@ -49,6 +51,8 @@ interface Pending {
 
 interface Slot {
   worker: Worker;
+  /** Set once the worker has warmed up; jobs wait for it. */
+  warm: boolean;
   running?: Pending;
 }
 
@@ -58,6 +62,7 @@ export function validationPool(opts: PoolOptions): Validator {
   let queuedBytes = 0;
   let nextId = 1;
   let closed = false;
+  const waiting: (() => void)[] = [];
 
   const finish = (p: Pending, answer: ValidationAnswer): void => {
     clearTimeout(p.timer);
@@ -70,8 +75,14 @@ export function validationPool(opts: PoolOptions): Validator {
       workerData: data,
       resourceLimits: { maxOldGenerationSizeMb: opts.heapMb, maxYoungGenerationSizeMb: Math.max(4, Math.floor(opts.heapMb / 8)) },
     });
-    const slot: Slot = { worker };
-    worker.on('message', (msg: { id: number; decided: Decided }) => {
+    const slot: Slot = { worker, warm: false };
+    worker.on('message', (msg: { id: number; decided: Decided } | { ready: true }) => {
+      if ('ready' in msg) {
+        slot.warm = true;
+        if (slots.every((s) => s?.warm === true)) for (const resolve of waiting.splice(0)) resolve();
+        pump();
+        return;
+      }
       const p = slot.running;
       if (p === undefined || p.id !== msg.id) return;
       slot.running = undefined;
@@ -95,11 +106,11 @@ export function validationPool(opts: PoolOptions): Validator {
 
   const pump = (): void => {
     while (!closed && queue.length > 0) {
-      const index = slots.findIndex((s) => s === undefined || s.running === undefined);
+      const index = slots.findIndex((s) => s !== undefined && s.warm && s.running === undefined);
       if (index < 0) return;
       const p = queue.shift() as Pending;
       queuedBytes -= p.job.body.byteLength;
-      const slot = slots[index] ?? spawn(index);
+      const slot = slots[index] as Slot;
       slot.running = p;
       p.slot = slot;
       slot.worker.postMessage(p.job, [p.job.body.buffer as ArrayBuffer]);
@@ -132,6 +143,7 @@ export function validationPool(opts: PoolOptions): Validator {
   for (let i = 0; i < opts.workers; i++) spawn(i);
 
   return {
+    ready: () => (slots.every((s) => s?.warm === true) ? Promise.resolve() : new Promise((resolve) => waiting.push(resolve))),
     validate(endpoint, body) {
       if (closed) return Promise.resolve({ kind: 'limit', limit: 'worker', message: 'shutting down' });
       if (queue.length >= opts.maxQueue || queuedBytes + body.byteLength > opts.maxQueuedBytes) {

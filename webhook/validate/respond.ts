@@ -31,12 +31,12 @@ export function answerFindings(uid: string, headline: string, findings: readonly
 }
 
 /** Adds warnings found after the decision (Secret facts from the cluster cache) to an answer. */
-export function addWarnings(answer: Answer, findings: readonly Finding[]): Answer {
+export function addWarnings<A extends { response: AdmissionResponse; outcome: string }>(answer: A, findings: readonly Finding[]): A {
   const extra = findings.filter((f) => f.level === 'warn').map(warningText);
   if (extra.length === 0) return answer;
   const warnings = capWarnings([...(answer.response.warnings ?? []), ...extra]);
   const outcome = answer.outcome === 'allowed' ? 'warned' : answer.outcome;
-  return { response: { ...answer.response, warnings }, outcome };
+  return { ...answer, response: { ...answer.response, warnings }, outcome };
 }
 
 function capWarnings(all: string[]): string[] {

@@ -24,6 +24,9 @@ export interface ValidateResult {
   secrets?: { namespace: string; uses: SecretUse[] };
 }
 
+/** KFP reads three keys of kfp-launcher; more than this many is no configuration, and costly to check. */
+export const MAX_DATA_KEYS = 256;
+
 /** Who deletes a namespace's objects when the namespace goes: never blocked. */
 const NAMESPACE_CLEANUP = new Set(['system:serviceaccount:kube-system:namespace-controller', 'system:serviceaccount:kube-system:generic-garbage-collector']);
 
@@ -38,6 +41,12 @@ export function validateLauncher(req: AdmissionRequest, policy: StorePolicy, pro
   const namespace = req.namespace;
   if (req.operation === 'DELETE') return deletion(req, namespace, policy, profile);
   if (req.operation !== 'CREATE' && req.operation !== 'UPDATE') return pass(`operation ${req.operation}`);
+  // Counted before the schema reads every entry.
+  const keys = dataKeyCount(req.object);
+  if (keys > MAX_DATA_KEYS && nameOf(req) === LAUNCHER_CONFIGMAP) {
+    const finding: Finding = { id: 'KFS012', level: 'error', message: `kfp-launcher has ${keys} data keys; kfstore checks at most ${MAX_DATA_KEYS} (KFP reads three)`, fix: 'keep kfp-launcher to defaultPipelineRoot and providers', limit: 'data_keys' };
+    return { ...answerFindings(uid, `kfp-launcher in ${namespace} rejected by kfstore:`, [finding]), findings: [finding] };
+  }
   const parsed = configMapSchema.safeParse(req.object);
   if (!parsed.success) {
     return { response: deny(uid, `kfp-launcher rejected: ${describeIssues('object', parsed.error.issues)}`, 400), outcome: 'denied', findings: [] };
@@ -82,4 +91,14 @@ function sameData(oldObject: unknown, data: Record<string, string>): boolean {
   const before = old.data.data ?? {};
   const keys = Object.keys(data);
   return keys.length === Object.keys(before).length && keys.every((k) => before[k] === data[k]);
+}
+
+function dataKeyCount(object: unknown): number {
+  const data = (object as { data?: unknown } | null | undefined)?.data;
+  return typeof data === 'object' && data !== null ? Object.keys(data).length : 0;
+}
+
+function nameOf(req: AdmissionRequest): string | undefined {
+  const name = (req.object as { metadata?: { name?: unknown } } | null | undefined)?.metadata?.name;
+  return typeof name === 'string' ? name : req.name;
 }

@@ -4,6 +4,7 @@ import { parentPort } from 'node:worker_threads';
 
 const port = parentPort;
 if (port !== null) {
+  port.postMessage({ ready: true });
   port.on('message', (job: { id: number; body: Uint8Array }) => {
     const text = new TextDecoder().decode(job.body);
     if (text.includes('crash')) process.exit(3);

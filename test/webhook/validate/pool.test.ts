@@ -26,6 +26,10 @@ describe('validation pool', () => {
     const inWorker = await pool({ script: REAL }).validate('validate_kfp_launcher', bytes(body));
     const inline = await inlineValidator(policy).validate('validate_kfp_launcher', bytes(body));
     assert.equal(inWorker.kind, 'review');
+    assert.equal(inline.kind, 'review');
+    // The worker also reports its CPU time for the review.
+    assert.equal(typeof inWorker.log.workerCpuMs, 'number');
+    delete inWorker.log.workerCpuMs;
     assert.deepEqual(inWorker, inline);
   });
 
