@@ -1,14 +1,19 @@
 // Prometheus metrics, served on the plain-HTTP metrics port. Buckets start at 100 µs: the
 // handler answers in well under a millisecond, and kube-apiserver's budget is the whole timeout.
-import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 
 export type Endpoint = 'mutate_pods' | 'validate_kfp_launcher';
 export type Outcome = 'mutated' | 'allowed' | 'warned' | 'denied' | 'rejected';
+/** loaded: a new pair is served; refused: expired or not yet valid; unusable: unreadable or mismatched files. */
+export type ReloadResult = 'loaded' | 'refused' | 'unusable';
 
 export interface Metrics {
   registry: Registry;
   observe(endpoint: Endpoint, outcome: Outcome, seconds: number): void;
   warnings(count: number): void;
+  /** The certificate now served (at start and after each reload). */
+  servingCertificate(notAfter: Date): void;
+  certificateReload(result: ReloadResult): void;
 }
 
 export function createMetrics(): Metrics {
@@ -30,8 +35,12 @@ export function createMetrics(): Metrics {
   const mutations = new Counter({ name: 'kfstore_pod_mutations_total', help: 'Pods that received injected settings', registers: [registry] });
   const denials = new Counter({ name: 'kfstore_launcher_denials_total', help: 'kfp-launcher ConfigMaps denied', registers: [registry] });
   const warnings = new Counter({ name: 'kfstore_launcher_warnings_total', help: 'Warnings returned for kfp-launcher ConfigMaps', registers: [registry] });
+  // What a monitoring overlay alerts on: kube-apiserver rejects every call once this passes.
+  const expiry = new Gauge({ name: 'kfstore_serving_certificate_expiry_timestamp_seconds', help: 'notAfter of the serving certificate in use, as a Unix time', registers: [registry] });
+  const reloads = new Counter({ name: 'kfstore_certificate_reloads_total', help: 'Certificate file changes by result (refused: expired or not yet valid, the previous certificate stays)', labelNames: ['result'], registers: [registry] });
   // Pre-create the label sets so dashboards see zeros instead of gaps.
   for (const endpoint of ['mutate_pods', 'validate_kfp_launcher']) duration.zero({ endpoint });
+  for (const result of ['loaded', 'refused', 'unusable']) reloads.inc({ result }, 0);
   return {
     registry,
     observe(endpoint, outcome, seconds) {
@@ -42,6 +51,12 @@ export function createMetrics(): Metrics {
     },
     warnings(count) {
       if (count > 0) warnings.inc(count);
+    },
+    servingCertificate(notAfter) {
+      expiry.set(notAfter.getTime() / 1000);
+    },
+    certificateReload(result) {
+      reloads.inc({ result });
     },
   };
 }
