@@ -165,7 +165,7 @@ test(`${RUNS} daily runs with faults at random (seed ${SEED}): never a moment of
     }
 
     const faultTotal = [...faults.values()].reduce((a, b) => a + b, 0);
-    const figures = `seed ${SEED}: ${count.runs} runs over ${RUNS} days (${(RUNS / 365).toFixed(1)} years), ${faultTotal} faults (${[...faults].map(([f, n]) => `${f} ${n}`).join(', ')}); ${count.phase1} planned CA rollovers, ${count.takeovers} CA takeovers through the overlap (${count.phase3} overlaps ended by dropping the previous CA), ${count.creates} Secrets created, ${count.leaves} serving certificates issued; ${count.failedRuns} runs failed as injected; ${w.checks} checks (${w.opensslChecks} distinct situations confirmed by openssl), ${w.violations.length} moments of rejection; ${((Date.now() - started) / 1000).toFixed(0)} s`;
+    const figures = `seed ${SEED}: ${count.runs} runs over ${RUNS} days (${(RUNS / 365).toFixed(1)} years), ${faultTotal} faults (${[...faults].map(([f, n]) => `${f} ${n}`).join(', ')}); ${count.phase1} planned CA rollovers, ${count.takeovers} CA takeovers through the overlap (${count.phase3} overlaps ended by dropping the previous CA), ${count.creates} Secrets created, ${count.leaves} serving certificates issued; ${count.failedRuns} runs failed as injected; ${w.checks} checks (${w.opensslChecks} distinct situations confirmed by openssl), ${w.rejections} moments of rejection (${w.violations.length} certificate/caBundle pairs rejected); ${((Date.now() - started) / 1000).toFixed(0)} s`;
     t.diagnostic(figures);
     assert.deepEqual(w.violations.slice(0, 5), [], figures);
     assert.deepEqual(count.unexplainedFailures, [], 'every failed run failed for an injected reason');

@@ -52,6 +52,8 @@ export class World {
   /** The API server's clock: the truth certificates are judged by. */
   now: number;
   checks = 0;
+  /** Checks that found at least one rejected serving certificate: moments of rejection. */
+  rejections = 0;
   /** Distinct situations openssl confirmed. */
   opensslChecks = 0;
   private readonly confirmed = new Set<string>();
@@ -165,6 +167,7 @@ export class World {
       }
     }
     for (const problem of problems) this.violations.push({ at: at.toISOString(), when, problem });
+    if (problems.length > 0) this.rejections += 1;
     return problems;
   }
 
