@@ -25,8 +25,10 @@ export const USAGE = `Usage: kfstore-certs ensure --namespace NS --secret NAME -
 Keeps a CA and a serving certificate for SVC (SVC, SVC.NS, SVC.NS.svc, SVC.NS.svc.cluster.local)
 in the kubernetes.io/tls Secret NS/NAME, and caBundle on every webhook of the named
 Mutating/ValidatingWebhookConfigurations. Idempotent: run it as a Job at install and a daily
-CronJob. A CA within --ca-renew-before-days of expiry rolls over in three runs at least
---min-overlap-hours (>= 0.1) apart. KFSTORE_CERTS_NOW (RFC 3339) replaces the clock, for tests.
+CronJob. A CA within --ca-renew-before-days of expiry, or one that cannot sign, is replaced in
+runs at least --min-overlap-hours (>= 0.1) apart, trusted alongside the old one meanwhile.
+Configurations or Secrets that cert-manager manages are refused; a missing configuration fails
+the run after the rest is renewed. KFSTORE_CERTS_NOW (RFC 3339) replaces the clock, for tests.
 Exit status: 0 done, 1 failed (one line on stderr), 2 bad flags.`;
 
 /**
