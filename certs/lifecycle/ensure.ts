@@ -89,7 +89,7 @@ export async function ensure(api: KubeApi, target: EnsureTarget, opts: Lifecycle
       wrote = true;
     }
     if (conflicted) continue;
-    if (problems.length > 0) throw new LifecycleError(`${problems.join('; ')}${wrote || actions.length === 0 ? `; ${label} and the other configurations are up to date` : ''}`);
+    if (problems.length > 0) throw new LifecycleError(`${problems.join('; ')}; ${label} and the other configurations are up to date`);
     if (!wrote) say(`nothing to do: ${describeState(state, opts)}`);
     return;
   }

@@ -39,7 +39,9 @@ export function planRotation(state: RotationState, now: Date, opts: LifecycleOpt
   const problem = unusableCA(s.ca, now);
   if (problem !== undefined || s.ca === undefined) {
     const why = problem?.why ?? 'no CA certificate';
-    const keep = unexpiredCerts([s.ca?.certPem, s.previousCaCert, ...published, anchor], now);
+    // What may anchor a certificate pods serve: the one in the Secret (anchor), and whatever caBundle
+    // trusts now. The stored CA certificate itself only if it is one of those.
+    const keep = unexpiredCerts([anchor, s.previousCaCert, ...published], now);
     if (anchor !== undefined) {
       const next = s.nextCa;
       const promoteNext = next !== undefined && unusableCA(next, now) === undefined;
