@@ -18,7 +18,7 @@
 // Only when nothing valid is being served does a new CA and leaf come at once (ensure.ts then
 // publishes the new CA before the Secret changes).
 import { certificateInfo, caKeyProblem, isIssuedBy, keyMatchesCert, needsRenewal } from '../ca.ts';
-import type { KeyPairPem } from '../ca.ts';
+import type { CertificateInfo, KeyPairPem } from '../ca.ts';
 import { bundleTrusts, pemCertificates } from './bundle.ts';
 import { normalizeIp } from './names.ts';
 import { servedAnchor, unexpiredCerts } from './trust.ts';
@@ -85,7 +85,7 @@ export function planRotation(state: RotationState, now: Date, opts: LifecycleOpt
 export function unusableCA(ca: KeyPairPem | undefined, now: Date): CAProblem | undefined {
   const broken = (why: string): CAProblem => ({ why, unsupported: false });
   if (ca === undefined || ca.certPem.trim() === '') return broken('no CA certificate');
-  let info;
+  let info: CertificateInfo;
   try {
     info = certificateInfo(ca.certPem);
   } catch {

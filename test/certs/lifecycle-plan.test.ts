@@ -168,7 +168,7 @@ describe('planRotation + applyActions', () => {
     assert.equal(rollovers, 2, seen.join(' '));
     assert.equal(seen.filter((k) => k === 'switch-ca').length, 2);
     assert.equal(seen.filter((k) => k === 'drop-previous-ca').length, 2);
-    assert.equal(seen.filter((k) => k === 'replace-ca').length, 0, 'never an unsafe CA replacement');
+    assert.deepEqual(seen.filter((k) => k === 'create' || k === 'adopt-ca'), ['create'], 'one CA made at install, then only rollovers');
     assert.ok(seen.filter((k) => k.startsWith('issue-leaf')).length <= 10, 'no reissue storm');
     assert.equal(caSerials.size, 3);
   });
