@@ -71,7 +71,7 @@ export async function applyActions(stored: StoredCerts | undefined, actions: Act
         break;
       case 'restart-rollover':
         s.phaseSince = now;
-        lines.push(`overlap of ${hours} (re)started at ${now.toISOString()} (no start time recorded, or not every webhook trusted the new CA yet)`);
+        lines.push(`overlap of ${hours} (re)started at ${now.toISOString()}: ${action.why}`);
         break;
       case 'switch-ca': {
         const next = s.nextCa;

@@ -29,6 +29,9 @@ const DAY_MS = 24 * HOUR_MS;
 
 export type CAProblem = { why: string; unsupported: boolean };
 
+const NO_START = 'no start time was recorded';
+const NOT_EVERYWHERE = 'not every webhook trusted the new CA yet';
+
 export function planRotation(state: RotationState, now: Date, opts: LifecycleOptions): Action[] {
   const s = state.stored;
   const published = state.publishedBundles;
@@ -60,16 +63,19 @@ export function planRotation(state: RotationState, now: Date, opts: LifecycleOpt
     const next = s.nextCa;
     if (unusableCA(next, now) !== undefined) actions.push({ kind: 'start-rollover' });
     // The overlap only counts once every webhook trusts the new CA (an earlier patch may have failed).
-    else if (s.phaseSince === undefined || !everywhere(next.certPem)) actions.push({ kind: 'restart-rollover' });
+    else if (s.phaseSince === undefined || !everywhere(next.certPem)) actions.push({ kind: 'restart-rollover', why: s.phaseSince === undefined ? NO_START : NOT_EVERYWHERE });
     else if (overlapOver) return [{ kind: 'switch-ca', keep: unexpiredCerts([ca.certPem, s.previousCaCert, anchor], now) }];
   } else if (anchor !== undefined && !servedFromCa) {
     // Served from a CA that is not the current one: keep trusting it, and move the leaf over only
     // once every webhook has trusted the current CA for the overlap.
     if (s.previousCaCert === undefined || !bundleTrusts(s.previousCaCert, anchor)) actions.push({ kind: 'keep-served', keep: [anchor] });
-    else if (s.phaseSince === undefined || !everywhere(ca.certPem)) actions.push({ kind: 'restart-rollover' });
+    else if (s.phaseSince === undefined || !everywhere(ca.certPem)) actions.push({ kind: 'restart-rollover', why: s.phaseSince === undefined ? NO_START : NOT_EVERYWHERE });
     else if (overlapOver) actions.push({ kind: 'switch-leaf' });
   } else if (s.previousCaCert !== undefined) {
-    if (s.phaseSince === undefined) actions.push({ kind: 'restart-rollover' });
+    // Nothing valid in the Secret: pods may still serve a certificate a previous CA issued, so the
+    // overlap starts again with the new certificate issued below.
+    if (anchor === undefined) actions.push({ kind: 'restart-rollover', why: 'the serving certificate is replaced while pods may still serve one a previous CA issued' });
+    else if (s.phaseSince === undefined) actions.push({ kind: 'restart-rollover', why: NO_START });
     else if (overlapOver) actions.push({ kind: 'drop-previous-ca' });
   } else if (certificateInfo(ca.certPem).notAfter.getTime() - now.getTime() <= opts.caRenewBeforeDays * DAY_MS) {
     actions.push({ kind: 'start-rollover' });

@@ -49,7 +49,7 @@ export type Action =
   /** Stop: the stored CA is of a kind this tool cannot sign with, and nothing it issued is being served. */
   | { kind: 'refuse'; why: string }
   | { kind: 'start-rollover' }
-  | { kind: 'restart-rollover' }
+  | { kind: 'restart-rollover'; why: string }
   | { kind: 'switch-ca'; keep: string[] }
   /** The serving certificate moves to the current CA once every caBundle has trusted it for the overlap. */
   | { kind: 'switch-leaf' }

@@ -24,6 +24,8 @@ const SEED = Number(process.env.KFSTORE_CERTS_SIM_SEED ?? Math.floor(Math.random
 const RUNS = Number(process.env.KFSTORE_CERTS_SIM_RUNS ?? 600);
 const CA_DAYS = Number(process.env.KFSTORE_CERTS_SIM_CA_DAYS ?? 120);
 const FAULT_RATE = Number(process.env.KFSTORE_CERTS_SIM_FAULT_RATE ?? 0.06);
+// KFSTORE_CERTS_SIM_TRACE=2035-02-10/2035-02-20 prints the faults and run output between two dates.
+const TRACE = (process.env.KFSTORE_CERTS_SIM_TRACE ?? '').split('/').map((d) => Date.parse(d));
 
 const FAULTS = [
   'ca.key of another CA',
@@ -66,6 +68,7 @@ test(`${RUNS} daily runs with faults at random (seed ${SEED}): never a moment of
       // NTP-synced most of the time; now and then a node whose clock is up to 50 minutes off.
       const skew = pending.skewMs ?? (rnd.next() < 0.1 ? (rnd.next() * 2 - 1) * 50 * MINUTE : (rnd.next() * 2 - 1) * 2 * MINUTE);
       const r = await w.ensure(skew);
+      trace(`run (job clock ${Math.round(skew / MINUTE)} min off): ${[...r.lines, r.error ?? ''].join(' | ')}`);
       count.runs += 1;
       const text = r.lines.join('\n');
       count.phase1 += (text.match(/CA rollover phase 1/g) ?? []).length;
@@ -81,7 +84,11 @@ test(`${RUNS} daily runs with faults at random (seed ${SEED}): never a moment of
       pending = {};
     };
 
+    const trace = (line: string): void => {
+      if (w.now >= (TRACE[0] ?? NaN) && w.now <= (TRACE[1] ?? NaN)) t.diagnostic(`${w.date.toISOString()} ${line}`);
+    };
     const inject = async (fault: Fault): Promise<void> => {
+      trace(`fault: ${fault}`);
       faults.set(fault, (faults.get(fault) ?? 0) + 1);
       const hasSecret = Object.keys(w.secretData()).length > 0;
       switch (fault) {

@@ -126,6 +126,24 @@ describe('a CA that cannot sign is replaced through the overlap, not swapped', (
     });
   }
 
+  test('a CA takeover, then tls.key emptied the day after: the previous CA stays until the new certificate has been out for the overlap', async () => {
+    // Found by the simulation (seed 12): the broken leaf hid that pods still served the old CA's certificate.
+    const w = await installed();
+    const oldCA = w.caSerial();
+    await w.editSecret(async (d) => void (d['ca.key'] = await otherKey()));
+    assert.match(ok(await w.ensure()).join('\n'), /a new CA takes over/);
+    w.advance(DAY);
+    await w.editSecret((d) => void (d['tls.key'] = ''));
+    const lines = ok(await w.ensure()).join('\n');
+    assert.match(lines, /overlap of 24 h \(re\)started at \S+: the serving certificate is replaced while pods may still serve one a previous CA issued/);
+    assert.doesNotMatch(lines, /dropped the previous CA/);
+    for (const serials of trusted(w)) assert.ok(serials.includes(oldCA), 'the old CA is still trusted');
+    w.advance(DAY);
+    assert.match(ok(await w.ensure()).join('\n'), new RegExp(`dropped the previous CA ${oldCA}`));
+    w.advance(DAY);
+    neverRejected(w);
+  });
+
   test('a CA replaced in the middle of a rollover: the next CA, already published, takes over', async () => {
     const w = await installed({ lifecycle: { caDays: 300, caRenewBeforeDays: 120 } });
     await daily(w, 180);
