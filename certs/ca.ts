@@ -22,8 +22,12 @@ export type CertificateInfo = {
 
 const KEY_ALGORITHM: webcrypto.EcKeyGenParams = { name: 'ECDSA', namedCurve: 'P-256' };
 const SIGNING_ALGORITHM: webcrypto.EcdsaParams = { name: 'ECDSA', hash: 'SHA-256' };
-// Tolerate clocks (ours or a client's) running slightly behind.
-const CLOCK_SKEW_MS = 5 * 60 * 1000;
+/**
+ * notBefore is set this far before the issuing clock's `now`, so a certificate is already valid
+ * for a verifier (kube-apiserver) whose clock is up to an hour behind the issuer's. One hour, as
+ * Let's Encrypt and AWS Private CA back-date, covers realistic skew between cluster nodes.
+ */
+export const BACKDATE_MS = 60 * 60 * 1000;
 const DAY_MS = 24 * 60 * 60 * 1000;
 // RFC 1123 labels, optionally with a leading wildcard label.
 const DNS_NAME = /^(\*\.)?[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$/;
@@ -38,7 +42,7 @@ export async function generateCA(opts: {
   const cert = await x509.X509CertificateGenerator.createSelfSigned({
     serialNumber: randomSerial(),
     name: [{ CN: [opts.commonName] }],
-    notBefore: new Date(opts.now.getTime() - CLOCK_SKEW_MS),
+    notBefore: new Date(opts.now.getTime() - BACKDATE_MS),
     notAfter: new Date(opts.now.getTime() + opts.validityDays * DAY_MS),
     keys,
     signingAlgorithm: SIGNING_ALGORITHM,
@@ -82,7 +86,7 @@ export async function issueServingCert(opts: {
     subject: [{ CN: [opts.commonName] }],
     // Copy the CA's encoded subject so chain building matches byte-for-byte.
     issuer: caCert.subjectName,
-    notBefore: new Date(opts.now.getTime() - CLOCK_SKEW_MS),
+    notBefore: new Date(opts.now.getTime() - BACKDATE_MS),
     // A leaf outliving its CA would fail verification anyway; make the expiry honest.
     notAfter: new Date(Math.min(notAfterMs, caCert.notAfter.getTime())),
     publicKey: keys.publicKey,
@@ -103,7 +107,21 @@ export async function issueServingCert(opts: {
   return { certPem: cert.toString('pem'), keyPem: await exportKeyPem(keys.privateKey) };
 }
 
+// Parsing the SAN extension costs about a millisecond; the lifecycle planner asks about the same
+// few certificates many times per run (and a simulation over thousands of runs).
+const infoCache = new Map<string, CertificateInfo>();
+const INFO_CACHE_SIZE = 256;
+
 export function certificateInfo(certPem: string): CertificateInfo {
+  const cached = infoCache.get(certPem);
+  if (cached !== undefined) return { ...cached, dnsNames: [...cached.dnsNames], ipAddresses: [...cached.ipAddresses] };
+  const info = parseCertificateInfo(certPem);
+  if (infoCache.size >= INFO_CACHE_SIZE) infoCache.delete(infoCache.keys().next().value ?? '');
+  infoCache.set(certPem, info);
+  return { ...info, dnsNames: [...info.dnsNames], ipAddresses: [...info.ipAddresses] };
+}
+
+function parseCertificateInfo(certPem: string): CertificateInfo {
   const cert = new NodeX509(certPem);
   const san = new x509.X509Certificate(certPem).getExtension(x509.SubjectAlternativeNameExtension);
   const names = san?.names.items ?? [];
@@ -149,16 +167,37 @@ async function exportKeyPem(key: webcrypto.CryptoKey): Promise<string> {
   return x509.PemConverter.encode(der, 'PRIVATE KEY');
 }
 
+export type CAKeyProblem = { kind: 'unreadable' | 'mismatch' | 'unsupported'; message: string };
+
+/**
+ * Why this CA cannot sign serving certificates (key unreadable, not the certificate's, or of a type
+ * other than ECDSA P-256), or undefined when it can. Never quotes the key.
+ */
+export function caKeyProblem(ca: KeyPairPem): CAKeyProblem | undefined {
+  let key: ReturnType<typeof createPrivateKey>;
+  try {
+    key = createPrivateKey(ca.keyPem);
+  } catch {
+    return { kind: 'unreadable', message: 'CA key is not a readable PEM private key' };
+  }
+  if (key.asymmetricKeyType !== 'ec' || key.asymmetricKeyDetails?.namedCurve !== 'prime256v1') {
+    const type = key.asymmetricKeyType === 'ec' ? `EC ${key.asymmetricKeyDetails?.namedCurve ?? 'unknown curve'}` : (key.asymmetricKeyType ?? 'unknown').toUpperCase();
+    return { kind: 'unsupported', message: `CA key must be an ECDSA P-256 key, not ${type}` };
+  }
+  let matches = false;
+  try {
+    matches = new NodeX509(ca.certPem).checkPrivateKey(key);
+  } catch {
+    return { kind: 'unreadable', message: 'CA certificate is not a readable PEM certificate' };
+  }
+  return matches ? undefined : { kind: 'mismatch', message: 'CA key does not match CA certificate' };
+}
+
 // Accepts PKCS#8 or SEC1 PEM so an externally supplied CA key works too.
 async function importCAKey(ca: KeyPairPem): Promise<webcrypto.CryptoKey> {
-  const key = createPrivateKey(ca.keyPem);
-  if (key.asymmetricKeyType !== 'ec' || key.asymmetricKeyDetails?.namedCurve !== 'prime256v1') {
-    throw new Error('CA key must be an ECDSA P-256 key');
-  }
-  if (!new NodeX509(ca.certPem).checkPrivateKey(key)) {
-    throw new Error('CA key does not match CA certificate');
-  }
-  return key.toCryptoKey(KEY_ALGORITHM, false, ['sign']);
+  const problem = caKeyProblem(ca);
+  if (problem !== undefined) throw new Error(problem.message);
+  return createPrivateKey(ca.keyPem).toCryptoKey(KEY_ALGORITHM, false, ['sign']);
 }
 
 // Reuse the CA's own key identifier so chains resolve even if the CA was made elsewhere.

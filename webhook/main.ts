@@ -80,8 +80,19 @@ async function main(): Promise<number> {
     connections: { maxConnections: config.maxConnections, maxPendingPerIp: 64, idleMs: config.connectionIdleMs },
     requestTimeoutMs: config.requestTimeoutMs,
     onConnectionEvent: (event) => metrics.connection(event),
-    onReload: (event) => (event.ok ? logger.info({ serial: event.serial }, 'serving certificate reloaded') : logger.warn({ error: event.error }, 'certificate files not usable yet; still serving the previous certificate')),
+    onReload: (event) => {
+      if (event.ok) {
+        logger.info({ serial: event.serial, notAfter: event.notAfter.toISOString() }, 'serving certificate reloaded');
+        metrics.servingCertificate(event.notAfter);
+      } else if (event.outsideValidity === true) {
+        logger.warn({ error: event.error }, 'refused a certificate outside its validity period; still serving the previous certificate');
+      } else {
+        logger.warn({ error: event.error }, 'certificate files not usable yet; still serving the previous certificate');
+      }
+      metrics.certificateReload(event.ok ? 'loaded' : event.outsideValidity === true ? 'refused' : 'unusable');
+    },
   });
+  metrics.servingCertificate(https.certificate().notAfter);
   const metricsServer =
     config.metricsPort === 0
       ? undefined

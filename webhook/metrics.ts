@@ -1,11 +1,13 @@
 // Prometheus metrics, served on the plain-HTTP metrics port. Buckets start at 100 µs: the
 // handler answers in well under a millisecond, and kube-apiserver's budget is the whole timeout.
-import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 
 export type Endpoint = 'mutate_pods' | 'validate_kfp_launcher' | 'validate_workflows';
 export type Outcome = 'mutated' | 'allowed' | 'warned' | 'denied' | 'rejected';
 /** A kfstore bound an admission reached: body size, validation deadline or queue, input sizes. */
 export type Limit = 'body' | 'deadline' | 'queue' | 'worker' | 'containers' | string;
+/** loaded: a new pair is served; refused: expired or not yet valid; unusable: unreadable or mismatched files. */
+export type ReloadResult = 'loaded' | 'refused' | 'unusable';
 
 export interface Metrics {
   registry: Registry;
@@ -13,6 +15,9 @@ export interface Metrics {
   warnings(endpoint: Endpoint, count: number): void;
   limit(endpoint: Endpoint, limit: Limit): void;
   connection(event: 'evicted' | 'refused' | 'timedOut'): void;
+  /** The certificate now served (at start and after each reload). */
+  servingCertificate(notAfter: Date): void;
+  certificateReload(result: ReloadResult): void;
 }
 
 export function createMetrics(): Metrics {
@@ -48,6 +53,10 @@ export function createMetrics(): Metrics {
     registers: [registry],
   });
   for (const reason of ['evicted', 'refused', 'timed_out']) connections.labels({ reason });
+  // What a monitoring overlay alerts on: kube-apiserver rejects every call once this passes.
+  const expiry = new Gauge({ name: 'kfstore_serving_certificate_expiry_timestamp_seconds', help: 'notAfter of the serving certificate in use, as a Unix time', registers: [registry] });
+  const reloads = new Counter({ name: 'kfstore_certificate_reloads_total', help: 'Certificate file changes by result (refused: expired or not yet valid, the previous certificate stays)', labelNames: ['result'], registers: [registry] });
+  for (const result of ['loaded', 'refused', 'unusable']) reloads.inc({ result }, 0);
   // Pre-create the label sets so dashboards see zeros instead of gaps.
   for (const endpoint of ['mutate_pods', 'validate_kfp_launcher', 'validate_workflows']) duration.zero({ endpoint });
   for (const limit of ['deadline', 'queue']) for (const endpoint of ['validate_kfp_launcher', 'validate_workflows']) limits.labels({ endpoint, limit });
@@ -68,6 +77,12 @@ export function createMetrics(): Metrics {
     },
     connection(event) {
       connections.inc({ reason: event === 'timedOut' ? 'timed_out' : event });
+    },
+    servingCertificate(notAfter) {
+      expiry.set(notAfter.getTime() / 1000);
+    },
+    certificateReload(result) {
+      reloads.inc({ result });
     },
   };
 }

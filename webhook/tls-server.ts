@@ -9,11 +9,20 @@ import { dirname } from 'node:path';
 import { guardConnections } from './connection-guard.ts';
 import type { ConnectionLimits, ConnectionStats } from './connection-guard.ts';
 
-export type ReloadEvent = { ok: true; serial: string } | { ok: false; error: string };
+/**
+ * ok: a new pair is served. Not ok: the files could not be used (e.g. half written), or
+ * `outsideValidity`: the certificate is expired or not yet valid, so the previous one stays.
+ */
+export type ReloadEvent = { ok: true; serial: string; notAfter: Date } | { ok: false; error: string; outsideValidity?: boolean };
+
+/** The certificate being served. */
+export type ServedCertificate = { serial: string; notBefore: Date; notAfter: Date };
 
 export type HttpsServerOptions = {
   certFile: string;
   keyFile: string;
+  /** Clock for the validity check at start and on every reload; default the system clock. */
+  now?: () => Date;
   port: number;
   host?: string;
   listener: RequestListener;
@@ -34,17 +43,28 @@ export type HttpsServerHandle = {
   port: number;
   /** Re-reads the files now; true if a new certificate was installed. */
   reload(): Promise<boolean>;
+  certificate(): ServedCertificate;
   close(): Promise<void>;
   connections(): ConnectionStats;
 };
 
-type LoadedPair = { cert: Buffer; key: Buffer; serial: string };
+type LoadedPair = ServedCertificate & { cert: Buffer; key: Buffer };
+
+/** A certificate outside its validity period: refused, never installed over a valid one. */
+class OutsideValidityError extends Error {
+  readonly cert: Buffer;
+  constructor(message: string, cert: Buffer) {
+    super(message);
+    this.cert = cert;
+  }
+}
 
 const MIN_TLS_VERSION = 'TLSv1.2';
 const WATCH_DEBOUNCE_MS = 100;
 
 export async function startHttpsServer(opts: HttpsServerOptions): Promise<HttpsServerHandle> {
-  let current = await loadPair(opts.certFile, opts.keyFile);
+  const clock = opts.now ?? ((): Date => new Date());
+  let current = await loadPair(opts.certFile, opts.keyFile, clock());
   const limits = opts.connections ?? DEFAULT_CONNECTION_LIMITS;
   // Node checks request and header timeouts on an interval (30 s by default): check every second.
   const server = createServer({ ...secureOptions(current), handshakeTimeout: limits.idleMs, connectionsCheckingInterval: 1000 });
@@ -95,12 +115,22 @@ export async function startHttpsServer(opts: HttpsServerOptions): Promise<HttpsS
     }
   };
 
+  // The last pair refused for its validity dates, so a poll does not repeat the same warning.
+  let refused: Buffer | undefined;
   const checkForNewPair = async (): Promise<boolean> => {
     if (closed) return false;
     let next: LoadedPair;
     try {
-      next = await loadPair(opts.certFile, opts.keyFile);
+      next = await loadPair(opts.certFile, opts.keyFile, clock(), current.cert);
     } catch (err) {
+      if (err instanceof OutsideValidityError) {
+        // Keep serving the valid pair: kube-apiserver would reject this one. Polls retry, so a
+        // certificate that is only "not yet valid" is installed once it is.
+        if (refused?.equals(err.cert) === true) return false;
+        refused = err.cert;
+        report({ ok: false, error: err.message, outsideValidity: true });
+        return false;
+      }
       // Typically mid-rotation (only one file replaced yet): keep serving the old
       // pair; the next watch event or poll retries.
       report({ ok: false, error: (err as Error).message });
@@ -115,7 +145,8 @@ export async function startHttpsServer(opts: HttpsServerOptions): Promise<HttpsS
       return false;
     }
     current = next;
-    report({ ok: true, serial: next.serial });
+    refused = undefined;
+    report({ ok: true, serial: next.serial, notAfter: next.notAfter });
     return true;
   };
 
@@ -172,6 +203,7 @@ export async function startHttpsServer(opts: HttpsServerOptions): Promise<HttpsS
     port: (server.address() as AddressInfo).port,
     reload: scheduleCheck,
     connections: connectionStats,
+    certificate: () => ({ serial: current.serial, notBefore: current.notBefore, notAfter: current.notAfter }),
     close: async () => {
       stopWatching();
       closing = true;
@@ -191,25 +223,48 @@ function secureOptions(pair: LoadedPair): ServerOptions {
   return { key: pair.key, cert: pair.cert, minVersion: MIN_TLS_VERSION };
 }
 
-async function loadPair(certFile: string, keyFile: string): Promise<LoadedPair> {
+/**
+ * Reads and checks a pair: parsable, key matching, and valid at `now`. An unchanged certificate
+ * (`current`) is not re-judged by date, so the pair being served is never "refused" in place.
+ */
+async function loadPair(certFile: string, keyFile: string, now: Date, current?: Buffer): Promise<LoadedPair> {
   const [cert, key] = await Promise.all([readOrThrow(certFile, 'certificate'), readOrThrow(keyFile, 'key')]);
+  const checked = checkPair(cert, key, now, { certFile, keyFile });
+  if (checked !== undefined && !(checked.outsideValidity && current?.equals(cert) === true)) {
+    throw checked.outsideValidity ? new OutsideValidityError(checked.message, cert) : new Error(checked.message);
+  }
+  const x509 = new X509Certificate(cert);
+  return { cert, key, serial: x509.serialNumber.toUpperCase(), notBefore: x509.validFromDate, notAfter: x509.validToDate };
+}
+
+export type PairProblem = { message: string; outsideValidity: boolean };
+
+/**
+ * Why the webhook would not serve this pair at `now` (undefined: it would). Exported for the
+ * certificate lifecycle's fault suite, which models webhook pods with this very rule.
+ */
+export function checkPair(cert: Buffer | string, key: Buffer | string, now: Date, names = { certFile: 'certificate', keyFile: 'key' }): PairProblem | undefined {
+  const { certFile, keyFile } = names;
+  const unusable = (message: string): PairProblem => ({ message, outsideValidity: false });
   let x509: X509Certificate;
   try {
     x509 = new X509Certificate(cert);
   } catch (err) {
-    throw new Error(`TLS certificate file ${certFile} is not a valid PEM certificate: ${(err as Error).message}`);
+    return unusable(`TLS certificate file ${certFile} is not a valid PEM certificate: ${(err as Error).message}`);
   }
   let privateKey: ReturnType<typeof createPrivateKey>;
   try {
     privateKey = createPrivateKey(key);
   } catch {
     // The parser's message can quote input; never echo key material.
-    throw new Error(`TLS key file ${keyFile} is not a valid PEM private key`);
+    return unusable(`TLS key file ${keyFile} is not a valid PEM private key`);
   }
-  if (!x509.checkPrivateKey(privateKey)) {
-    throw new Error(`TLS key file ${keyFile} does not match certificate file ${certFile}`);
-  }
-  return { cert, key, serial: x509.serialNumber.toUpperCase() };
+  if (!x509.checkPrivateKey(privateKey)) return unusable(`TLS key file ${keyFile} does not match certificate file ${certFile}`);
+  const serial = x509.serialNumber.toUpperCase();
+  const at = `(now ${now.toISOString()})`;
+  if (now.getTime() < x509.validFromDate.getTime()) return { message: `TLS certificate file ${certFile} (serial ${serial}) is not valid before ${x509.validFromDate.toISOString()} ${at}`, outsideValidity: true };
+  if (now.getTime() > x509.validToDate.getTime()) return { message: `TLS certificate file ${certFile} (serial ${serial}) expired ${x509.validToDate.toISOString()} ${at}`, outsideValidity: true };
+  return undefined;
 }
 
 async function readOrThrow(file: string, what: string): Promise<Buffer> {

@@ -13,8 +13,18 @@ export function pemCertificates(text: string): string[] {
  * phase 1) or the previous one (phase 2). The served leaf always comes from the current CA.
  */
 export function trustedCAs(state: CertState): string[] {
-  const certs = [state.ca.certPem, state.nextCa?.certPem, state.previousCaCert].filter((c): c is string => c !== undefined);
-  return [...new Set(certs.flatMap(pemCertificates))];
+  return uniqueCerts([state.ca.certPem, state.nextCa?.certPem, state.previousCaCert].filter((c): c is string => c !== undefined).flatMap(pemCertificates));
+}
+
+/** Each certificate once (compared by its base64 body), in first-seen order. */
+export function uniqueCerts(pems: string[]): string[] {
+  const seen = new Set<string>();
+  return pems.filter((pem) => {
+    const key = body(pem);
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
 }
 
 export function caBundlePem(state: CertState): string {

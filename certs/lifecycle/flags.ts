@@ -25,9 +25,18 @@ export const USAGE = `Usage: kfstore-certs ensure --namespace NS --secret NAME -
 Keeps a CA and a serving certificate for SVC (SVC, SVC.NS, SVC.NS.svc, SVC.NS.svc.cluster.local)
 in the kubernetes.io/tls Secret NS/NAME, and caBundle on every webhook of the named
 Mutating/ValidatingWebhookConfigurations. Idempotent: run it as a Job at install and a daily
-CronJob. A CA within --ca-renew-before-days of expiry rolls over in three runs at least
---min-overlap-hours apart. KFSTORE_CERTS_NOW (RFC 3339) replaces the clock, for tests.
+CronJob. A CA within --ca-renew-before-days of expiry, or one that cannot sign, is replaced in
+runs at least --min-overlap-hours (>= 0.1) apart, trusted alongside the old one meanwhile.
+Configurations or Secrets that cert-manager manages are refused; a missing configuration fails
+the run after the rest is renewed. KFSTORE_CERTS_NOW (RFC 3339) replaces the clock, for tests.
 Exit status: 0 done, 1 failed (one line on stderr), 2 bad flags.`;
+
+/**
+ * The kubelet refreshes a mounted Secret within its sync period (1 min, with up to 50% jitter) plus
+ * its Secret cache delay (a watch: seconds; a TTL cache: 1 min), and the webhook re-reads the files
+ * within its --cert-poll (10 s): about 2.7 min by default. Twice that, rounded up.
+ */
+export const MIN_OVERLAP_HOURS = 0.1;
 
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
 const DNS_SUBDOMAIN = /^(?=.{1,253}$)[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
@@ -87,6 +96,9 @@ export function parseEnsure(args: string[], env: Record<string, string | undefin
   const renewBeforeDays = integer(values['renew-before-days'], 'renew-before-days', 30, 0);
   const caRenewBeforeDays = integer(values['ca-renew-before-days'], 'ca-renew-before-days', 180, 0);
   const minOverlapHours = decimal(values['min-overlap-hours'], 'min-overlap-hours', 24);
+  if (minOverlapHours < MIN_OVERLAP_HOURS) {
+    throw new UsageError(`--min-overlap-hours must be at least ${MIN_OVERLAP_HOURS} (6 minutes), got ${values['min-overlap-hours'] ?? ''}: each phase must outlast a Secret volume refresh in the webhook pods`);
+  }
   // Otherwise every run would find the fresh certificate already due and issue another.
   if (renewBeforeDays >= leafDays) throw new UsageError(`--renew-before-days (${renewBeforeDays}) must be less than --leaf-days (${leafDays})`);
   if (caRenewBeforeDays >= caDays) throw new UsageError(`--ca-renew-before-days (${caRenewBeforeDays}) must be less than --ca-days (${caDays})`);

@@ -72,19 +72,20 @@ export async function updateSecret(api: KubeApi, ref: SecretRef, secret: SecretO
   }
 }
 
-export async function readWebhook(api: KubeApi, ref: WebhookRef): Promise<WebhookConfiguration> {
+/** undefined when it does not exist (404). */
+export async function readWebhook(api: KubeApi, ref: WebhookRef): Promise<WebhookConfiguration | undefined> {
   try {
     return await api.get<WebhookConfiguration>(webhookPath(ref));
   } catch (err) {
-    if (err instanceof ApiError && err.status === 404) throw new LifecycleError(`${ref.kind} ${ref.name}: not found (create it before running ensure)`);
+    if (err instanceof ApiError && err.status === 404) return undefined;
     throw fail(`${ref.kind} ${ref.name}`, err);
   }
 }
 
-export async function patchWebhook(api: KubeApi, ref: WebhookRef, ops: JsonPatchOp[]): Promise<'patched' | 'conflict'> {
+/** The patched configuration (with its new resourceVersion), or 'conflict' when it changed since it was read. */
+export async function patchWebhook(api: KubeApi, ref: WebhookRef, ops: JsonPatchOp[]): Promise<WebhookConfiguration | 'conflict'> {
   try {
-    await api.send('PATCH', webhookPath(ref), ops, 'application/json-patch+json');
-    return 'patched';
+    return await api.send<WebhookConfiguration>('PATCH', webhookPath(ref), ops, 'application/json-patch+json');
   } catch (err) {
     if (isConflict(err)) return 'conflict';
     throw fail(`${ref.kind} ${ref.name}`, err);

@@ -40,10 +40,12 @@ export function decodeSecret(secret: SecretObject): StoredCerts {
     const value = data[key];
     return value === undefined || value === '' ? undefined : Buffer.from(value, 'base64').toString('utf8');
   };
+  // Half a pair is kept (the other half empty): a CA certificate without its key still anchors
+  // the serving certificate in use, and the planner says which half is missing.
   const pair = (cert: string, key: string): KeyPairPem | undefined => {
     const certPem = text(cert);
     const keyPem = text(key);
-    return certPem === undefined || keyPem === undefined ? undefined : { certPem, keyPem };
+    return certPem === undefined && keyPem === undefined ? undefined : { certPem: certPem ?? '', keyPem: keyPem ?? '' };
   };
   const out: StoredCerts = {};
   const ca = pair(KEYS.caCert, KEYS.caKey);

@@ -8,9 +8,13 @@ export type StoredCerts = {
   leaf?: KeyPairPem;
   /** CA rollover phase 1: the CA that will replace `ca`, already published in caBundle. */
   nextCa?: KeyPairPem;
-  /** CA rollover phase 2: the replaced CA's certificate, still published until its leaves are gone. */
+  /**
+   * Certificates (PEM, one or more) still published in caBundle because a serving certificate
+   * issued by them may still be served: the replaced CA in rollover phase 2, or whatever caBundle
+   * trusted when an unusable CA was replaced. Dropped once the overlap has passed.
+   */
   previousCaCert?: string;
-  /** When the current rollover phase (1 or 2) began. */
+  /** When the current phase began (rollover phase 1 or 2, or a serving certificate waiting to move CA). */
   phaseSince?: Date;
 };
 
@@ -31,14 +35,26 @@ export type LifecycleOptions = {
   minOverlapHours: number;
 };
 
-export type LeafReason = 'missing' | 'expiring' | 'names' | 'issuer';
+export type LeafReason = 'missing' | 'early' | 'expiring' | 'names' | 'issuer';
 
+/**
+ * `keep`: certificates (PEM) that stay in caBundle as previousCaCert because a serving certificate
+ * they issued may still be served. Only drop-previous-ca ever takes trust away.
+ */
 export type Action =
-  | { kind: 'create' }
-  | { kind: 'replace-ca'; why: string }
+  /** A new CA and serving certificate: no Secret yet, or nothing in it can sign or is being served. */
+  | { kind: 'create'; why?: string; keep: string[] }
+  /** The stored CA cannot sign (why) but its serving certificate is valid: a new CA takes over, the leaf stays for now. */
+  | { kind: 'adopt-ca'; why: string; keep: string[]; promoteNext: boolean }
+  /** Stop: the stored CA is of a kind this tool cannot sign with, and nothing it issued is being served. */
+  | { kind: 'refuse'; why: string }
   | { kind: 'start-rollover' }
-  | { kind: 'restart-rollover' }
-  | { kind: 'switch-ca' }
+  | { kind: 'restart-rollover'; why: string }
+  | { kind: 'switch-ca'; keep: string[] }
+  /** The serving certificate moves to the current CA once every caBundle has trusted it for the overlap. */
+  | { kind: 'switch-leaf' }
+  /** The serving certificate comes from a CA the Secret does not keep: keep trusting that CA for the overlap. */
+  | { kind: 'keep-served'; keep: string[] }
   | { kind: 'drop-previous-ca' }
   | { kind: 'issue-leaf'; reason: LeafReason };
 

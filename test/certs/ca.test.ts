@@ -13,7 +13,8 @@ import { ensureDevCertificates } from '../../certs/cli.ts';
 import { readPair, writePairAtomically } from '../../certs/files.ts';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
-const SKEW_MS = 5 * 60 * 1000;
+// Certificates are back-dated by an hour (clock skew between nodes).
+const SKEW_MS = 60 * 60 * 1000;
 const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
 const now = new Date('2031-03-04T05:06:07Z');
 

@@ -296,6 +296,8 @@ describe('ensure errors', () => {
       [['--namespace', 'x'], {}, /--secret is required/],
       [[...base, '--leaf-days', '10', '--renew-before-days', '10'], {}, /--renew-before-days \(10\) must be less than --leaf-days/],
       [[...base, '--ca-renew-before-days', '31'], {}, /must exceed --renew-before-days plus two --min-overlap-hours/],
+      [[...base, '--min-overlap-hours', '0'], {}, /--min-overlap-hours must be at least 0\.1 \(6 minutes\), got 0: each phase must outlast a Secret volume refresh/],
+      [[...base, '--min-overlap-hours', '0.05'], {}, /--min-overlap-hours must be at least 0\.1/],
       [['--namespace', 'Bad_NS', '--secret', 's', '--service', 'svc'], {}, /--namespace: "Bad_NS" is not a valid namespace name/],
       [[...base, '--extra-ip', 'localhost'], {}, /--extra-ip: not an IP address/],
       [[...base, '--in-cluster', '--kubeconfig', 'k'], {}, /cannot be combined/],
@@ -314,11 +316,8 @@ describe('ensure errors', () => {
     }
   });
 
-  test('a missing configuration or a Secret of another type: exit 1, one line naming it, nothing written', async () => {
+  test('a Secret of another type or an unreachable API server: exit 1, one line naming it, nothing written', async () => {
     server.resetRequests();
-    const missing = await ensureCli(['--namespace', 'kfstore-system', '--secret', 'kfstore-webhook-tls', '--service', 'kfstore-webhook', '--mutating', 'nope']);
-    assert.equal(missing.code, 1);
-    assert.equal(missing.stderr, 'kfstore-certs: error: MutatingWebhookConfiguration nope: not found (create it before running ensure)\n');
     server.seed([{ apiVersion: 'v1', kind: 'Secret', metadata: { name: 'opaque', namespace: 'kfstore-system' }, type: 'Opaque', data: {} }]);
     const opaque = await ensureCli(['--namespace', 'kfstore-system', '--secret', 'opaque', '--service', 'kfstore-webhook']);
     assert.equal(opaque.code, 1);
@@ -328,5 +327,60 @@ describe('ensure errors', () => {
     assert.equal(unreachable.code, 1);
     assert.equal(unreachable.stderr.split('\n').length, 2, 'one line');
     assert.doesNotMatch(unreachable.stderr, /\n\s+at /);
+  });
+
+  test('a missing configuration: the Secret and the other configuration are still renewed, and the run fails naming it', async () => {
+    const flags = setup('missing-one');
+    server.unregisterWebhook('ValidatingWebhookConfiguration', 'missing-one-v');
+    const install = await ensureCli(flags);
+    assert.equal(install.code, 1);
+    assert.equal(install.stderr, 'kfstore-certs: error: ValidatingWebhookConfiguration missing-one-v: not found (re-apply the overlay, then run ensure again); Secret missing-one/kfstore-webhook-tls and the other configurations are up to date\n');
+    assert.match(install.stdout, /created Secret missing-one\/kfstore-webhook-tls\npatched caBundle of MutatingWebhookConfiguration missing-one-m\n$/);
+    const first = secretData('missing-one');
+    for (const b of bundles('MutatingWebhookConfiguration', 'missing-one-m')) assert.equal(b.trim(), (first['ca.crt'] ?? '').trim());
+
+    // 61 days on the leaf is due: renewed although the configuration is still missing.
+    server.resetRequests();
+    const renew = await ensureCli(flags, { KFSTORE_CERTS_NOW: new Date(Date.now() + 61 * DAY).toISOString() });
+    assert.equal(renew.code, 1);
+    assert.match(renew.stderr, /^kfstore-certs: error: ValidatingWebhookConfiguration missing-one-v: not found .*\n$/);
+    assert.match(renew.stdout, /^issued serving certificate .*\nupdated Secret missing-one\/kfstore-webhook-tls\n$/);
+    assert.notEqual(secretData('missing-one')['tls.crt'], first['tls.crt']);
+    assert.deepEqual(writes().map((w) => `${w.method} ${w.status}`), ['PUT 200']);
+
+    server.registerWebhook(webhookConfig('ValidatingWebhookConfiguration', 'missing-one-v', ['launcher']));
+    const back = await ensureCli(flags, { KFSTORE_CERTS_NOW: new Date(Date.now() + 61 * DAY).toISOString() });
+    assert.equal(back.code, 0, back.stderr);
+    assert.equal(back.stdout, 'patched caBundle of ValidatingWebhookConfiguration missing-one-v\n');
+  });
+
+  test('configurations or a Secret managed by cert-manager: exit 1, one line naming the annotation, nothing written', async () => {
+    const flags = setup('two-owners');
+    const injected = webhookConfig('ValidatingWebhookConfiguration', 'two-owners-v', ['launcher']);
+    const caBundle = Buffer.from('-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n').toString('base64');
+    server.registerWebhook({
+      ...injected,
+      metadata: { ...injected.metadata, annotations: { 'cert-manager.io/inject-ca-from': 'two-owners/kfstore-webhook' } },
+      webhooks: (injected.webhooks as Record<string, unknown>[]).map((w) => ({ ...w, clientConfig: { ...(w.clientConfig as object), caBundle } })),
+    });
+    server.resetRequests();
+    const config = await ensureCli(flags);
+    assert.equal(config.code, 1);
+    assert.equal(
+      config.stderr,
+      'kfstore-certs: error: ValidatingWebhookConfiguration two-owners-v: its caBundle is injected by cert-manager (annotation cert-manager.io/inject-ca-from: two-owners/kfstore-webhook); kfstore-certs will not write it. Use one certificate tool: see "Switching overlays" in deploy/README.md\n',
+    );
+    assert.equal(config.stdout, '');
+    assert.deepEqual(writes(), [], 'not even the Secret');
+    assert.equal(server.get('Secret', 'two-owners', 'kfstore-webhook-tls'), undefined);
+    assert.deepEqual(bundles('ValidatingWebhookConfiguration', 'two-owners-v'), ['-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n']);
+
+    // Pointed at the Secret cert-manager writes for its Certificate.
+    server.seed([{ apiVersion: 'v1', kind: 'Secret', type: 'kubernetes.io/tls', metadata: { name: 'kfstore-webhook-cert', namespace: 'two-owners', annotations: { 'cert-manager.io/certificate-name': 'kfstore-webhook', 'cert-manager.io/issuer-name': 'kfstore-ca' } }, data: { 'tls.crt': '', 'tls.key': '' } }]);
+    server.resetRequests();
+    const secret = await ensureCli(['--namespace', 'two-owners', '--secret', 'kfstore-webhook-cert', '--service', 'kfstore-webhook', '--mutating', 'two-owners-m']);
+    assert.equal(secret.code, 1);
+    assert.equal(secret.stderr, 'kfstore-certs: error: Secret two-owners/kfstore-webhook-cert: written by cert-manager (annotation cert-manager.io/certificate-name: kfstore-webhook); kfstore-certs will not write it. Use one certificate tool: see "Switching overlays" in deploy/README.md\n');
+    assert.deepEqual(writes(), []);
   });
 });

@@ -51,7 +51,7 @@ function serial(pem: string): string {
 
 describe('planRotation + applyActions', () => {
   test('fresh install: a CA and a leaf for the Service names, caBundle = the CA; then nothing to do', async () => {
-    assert.deepEqual(planRotation({ stored: undefined, publishedBundles: [] }, T0, OPTS), [{ kind: 'create' }]);
+    assert.deepEqual(planRotation({ stored: undefined, publishedBundles: [] }, T0, OPTS), [{ kind: 'create', keep: [] }]);
     const first = await run({ stored: undefined, bundle: '' }, T0);
     const { ca, leaf } = first.state;
     assert.ok(certificateInfo(ca.certPem).isCA);
@@ -121,7 +121,7 @@ describe('planRotation + applyActions', () => {
     assert.deepEqual(kinds(p2.actions), ['switch-ca']);
     assert.equal(p2.state.ca, newCA);
     assert.equal(p2.state.nextCa, undefined);
-    assert.equal(p2.state.previousCaCert, oldCA.certPem);
+    assert.deepEqual(pemCertificates(p2.state.previousCaCert ?? ''), pemCertificates(oldCA.certPem));
     assert.ok(isIssuedBy(p2.state.leaf.certPem, newCA.certPem), 'phase 2 leaf comes from the new CA');
     assert.deepEqual(pemCertificates(p2.world.bundle), [...pemCertificates(newCA.certPem), ...pemCertificates(oldCA.certPem)], 'caBundle = new + old');
 
@@ -168,20 +168,29 @@ describe('planRotation + applyActions', () => {
     assert.equal(rollovers, 2, seen.join(' '));
     assert.equal(seen.filter((k) => k === 'switch-ca').length, 2);
     assert.equal(seen.filter((k) => k === 'drop-previous-ca').length, 2);
-    assert.equal(seen.filter((k) => k === 'replace-ca').length, 0, 'never an unsafe CA replacement');
+    assert.deepEqual(seen.filter((k) => k === 'create' || k === 'adopt-ca'), ['create'], 'one CA made at install, then only rollovers');
     assert.ok(seen.filter((k) => k.startsWith('issue-leaf')).length <= 10, 'no reissue storm');
     assert.equal(caSerials.size, 3);
   });
 
-  test('an expired or broken CA is replaced at once (nothing to overlap with)', async () => {
+  test('an expired CA, or an empty Secret, is replaced at once: nothing valid is served from it', async () => {
     const { world } = await run({ stored: undefined, bundle: '' }, T0);
-    assert.deepEqual(kinds(planRotation({ stored: world.stored, publishedBundles: [world.bundle] }, at(3651), OPTS)), ['replace-ca']);
+    const expired = planRotation({ stored: world.stored, publishedBundles: [world.bundle] }, at(3651), OPTS);
+    assert.deepEqual(expired.map((a) => a.kind), ['create']);
+    assert.match(expired[0]?.kind === 'create' ? (expired[0].why ?? '') : '', /^the CA expired 2039-12-30T00:00:00\.000Z$/);
+    assert.deepEqual(expired[0]?.kind === 'create' ? expired[0].keep : undefined, [], 'an expired CA is not kept in caBundle');
+    assert.deepEqual(planRotation({ stored: {}, publishedBundles: [] }, T0, OPTS), [{ kind: 'create', why: 'no CA certificate', keep: [] }]);
+  });
+
+  test('a CA key that does not match: a new CA takes over, the leaf in use and its CA stay trusted (faults suite has the rest)', async () => {
+    const { world } = await run({ stored: undefined, bundle: '' }, T0);
     const other = await generateCA({ commonName: 'x', validityDays: 10, now: T0 });
     const mismatched = { ...world.stored, ca: { certPem: world.stored?.ca?.certPem ?? '', keyPem: other.keyPem } };
-    const replaced = await run({ stored: mismatched, bundle: world.bundle }, at(1));
-    assert.deepEqual(kinds(replaced.actions), ['replace-ca']);
-    assert.ok(isIssuedBy(replaced.state.leaf.certPem, replaced.state.ca.certPem));
-    assert.deepEqual(kinds(planRotation({ stored: {}, publishedBundles: [] }, T0, OPTS)), ['replace-ca']);
+    const adopted = await run({ stored: mismatched, bundle: world.bundle }, at(1));
+    assert.deepEqual(kinds(adopted.actions), ['adopt-ca']);
+    assert.equal(adopted.state.leaf, world.stored?.leaf, 'the serving certificate in use stays');
+    assert.ok(bundleTrusts(adopted.world.bundle, world.stored?.ca?.certPem ?? ''), 'its CA stays in caBundle');
+    assert.ok(chainsToBundle(adopted.state.leaf.certPem, adopted.world.bundle));
   });
   test('a leaf that already ends with its CA is not reissued every run while the rollover waits', async () => {
     const opts: LifecycleOptions = { ...OPTS, caDays: 100, caRenewBeforeDays: 60 };

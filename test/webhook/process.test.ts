@@ -9,7 +9,7 @@ import { Agent } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { generateCA, issueServingCert } from '../../certs/ca.ts';
+import { certificateInfo, generateCA, issueServingCert } from '../../certs/ca.ts';
 import { ensureDevCertificates } from '../../certs/cli.ts';
 import type { DevCertificates } from '../../certs/cli.ts';
 import { readPair, writePairAtomically } from '../../certs/files.ts';
@@ -41,6 +41,22 @@ function baseArgs(metricsPort = 0): string[] {
 const podReview = JSON.stringify(review('Pod', 'team-a', loadYaml('pods', 'v2-executor-pod-system-container-impl.yaml')));
 const post = (w: WebhookProcess, agent: Agent | false, body = podReview) =>
   httpsRequest(w.port, { ca, method: 'POST', path: '/mutate/pods', body, headers: { 'content-type': 'application/json' }, agent });
+
+function scrape(port: number): Promise<string> {
+  return new Promise<string>((resolve, reject) => {
+    httpRequest({ host: '127.0.0.1', port, path: '/metrics' }, (res) => {
+      let body = '';
+      res.on('data', (d: Buffer) => (body += d.toString()));
+      res.on('end', () => resolve(body));
+    }).on('error', reject).end();
+  });
+}
+
+/** A sample's value from Prometheus text, by its name with labels as printed. */
+function gauge(text: string, series: string): number | undefined {
+  const line = text.split('\n').find((l) => l.startsWith(`${series} `));
+  return line === undefined ? undefined : Number(line.slice(series.length + 1));
+}
 
 describe('start-up errors', () => {
   it('a policy with an unknown field: exit 1, the file and field path on stderr', async () => {
@@ -142,18 +158,41 @@ describe('serving over HTTPS', () => {
   });
 
   it('exposes Prometheus metrics on the plain-HTTP port', async () => {
-    const text = await new Promise<string>((resolve, reject) => {
-      httpRequest({ host: '127.0.0.1', port: metricsPort, path: '/metrics' }, (res) => {
-        let body = '';
-        res.on('data', (d: Buffer) => (body += d.toString()));
-        res.on('end', () => resolve(body));
-      }).on('error', reject).end();
-    });
+    const text = await scrape(metricsPort);
     const mutated = /kfstore_admission_requests_total\{endpoint="mutate_pods",outcome="mutated"\} (\d+)/.exec(text);
     assert.ok(mutated && Number(mutated[1]) >= 1200, 'mutations counted');
     assert.match(text, /kfstore_admission_duration_seconds_bucket\{le="0.0005",endpoint="mutate_pods"\}/);
     assert.match(text, /kfstore_pod_mutations_total \d+/);
     assert.match(text, /kfstore_admission_requests_total\{endpoint="mutate_pods",outcome="rejected"\} 1/);
+    // The certificate the rotation test left on disk is the one served, and its expiry is exported.
+    const served = certificateInfo(readFileSync(certs.certFile, 'utf8')).notAfter.getTime() / 1000;
+    assert.equal(gauge(text, 'kfstore_serving_certificate_expiry_timestamp_seconds'), served);
+    assert.ok((gauge(text, 'kfstore_certificate_reloads_total{result="loaded"}') ?? 0) >= 2);
+  });
+
+  it('an expired certificate on disk is refused: warn log, refused counter, still serving and exporting the previous one', async () => {
+    const previous = readFileSync(certs.certFile, 'utf8');
+    const caPair = await readPair(dir, { cert: 'ca.crt', key: 'ca.key' });
+    assert.ok(caPair);
+    const expired = await issueServingCert({ ca: caPair, commonName: 'localhost', dnsNames: ['localhost'], ipAddresses: ['127.0.0.1'], validityDays: 1, now: new Date(Date.now() - 3 * 24 * 3600_000) });
+    const backup = await readPair(dir);
+    assert.ok(backup);
+    await writePairAtomically(dir, expired);
+    try {
+      const deadline = Date.now() + 10_000;
+      while (!w.logs().includes('refused a certificate outside its validity period') && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+      const line = w.logs().split('\n').find((l) => l.includes('refused a certificate outside its validity period')) ?? '';
+      const entry = JSON.parse(line) as { level: number; error: string };
+      assert.equal(entry.level, 40, 'warn');
+      assert.match(entry.error, new RegExp(`\\(serial ${certificateInfo(expired.certPem).serial}\\) expired `));
+      const r = await httpsRequest(w.port, { ca, path: '/healthz' });
+      assert.equal(r.serial?.toUpperCase(), certificateInfo(previous).serial, 'still serving the valid certificate');
+      const text = await scrape(metricsPort);
+      assert.equal(gauge(text, 'kfstore_certificate_reloads_total{result="refused"}'), 1, 'once, not on every poll');
+      assert.equal(gauge(text, 'kfstore_serving_certificate_expiry_timestamp_seconds'), certificateInfo(previous).notAfter.getTime() / 1000);
+    } finally {
+      await writePairAtomically(dir, backup);
+    }
   });
 });
 

@@ -142,3 +142,46 @@ describe('the webhook process in cluster mode', () => {
     }
   });
 });
+
+describe('a watch that goes silent', () => {
+  it('stays ready while bookmarks arrive; once nothing arrives for 3 bookmark intervals: not ready, relist, current again', async () => {
+    const interval = 100;
+    const quietServer = await startKubeApiServer({ bookmarkIntervalMs: interval });
+    quietServer.seed([{ apiVersion: 'v1', kind: 'Secret', metadata: { name: 'first', namespace: 'team-q' } }]);
+    const file = join(mkdtempSync(join(tmpdir(), 'kfstore-cache-silent-')), 'kubeconfig');
+    await quietServer.writeKubeconfig(file, 'admin');
+    const lines: string[] = [];
+    const logger = createLogger('info', new Writable({ write: (c: Buffer, _e, done) => (lines.push(c.toString()), done()) }));
+    const silentCache = startSecretCache(await connect(loadKubeconfig({ kubeconfig: file, env: {}, home: '/' })), logger, { backoffMs: 50, bookmarkIntervalMs: interval, missedBookmarks: 3 });
+    const count = (verb: 'list' | 'watch'): number => quietServer.requests.filter((r) => r.resource === 'secrets' && (verb === 'watch' ? r.watch : r.verb === 'list' && !r.watch)).length;
+    try {
+      await silentCache.synced();
+      // Ten bookmark intervals without a change: bookmarks alone keep it alive.
+      for (let i = 0; i < 20; i++) {
+        assert.equal(silentCache.ready(), true, `ready after ${i * 50} ms of quiet`);
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      assert.equal(count('watch'), 1, 'one watch, never re-opened');
+      assert.equal(count('list'), 1);
+
+      const muted = quietServer.muteWatches();
+      assert.equal(muted, 1);
+      const mutedAt = Date.now();
+      quietServer.seed([{ apiVersion: 'v1', kind: 'Secret', metadata: { name: 'while-silent', namespace: 'team-q' } }]);
+      assert.equal(silentCache.lookup('team-q')?.('while-silent')?.exists, false, 'stale while the silence is not yet noticed');
+      await eventually(() => !silentCache.ready() || silentCache.lookup('team-q')?.('while-silent')?.exists === true, 'silence noticed');
+      const noticedAfter = Date.now() - mutedAt;
+      assert.ok(noticedAfter >= 3 * interval - 20, `not before 3 missed bookmarks (${noticedAfter} ms)`);
+      assert.ok(noticedAfter < 3 * interval + 1000, `soon after 3 missed bookmarks (${noticedAfter} ms)`);
+      await silentCache.synced(5000);
+      assert.equal(silentCache.lookup('team-q')?.('while-silent')?.exists, true, 'current again after the relist');
+      assert.equal(count('list'), 2, 'relisted');
+      await eventually(() => count('watch') === 2, 'a new watch after the relist');
+      const warn = lines.map((l) => JSON.parse(l) as { level: number; msg: string }).find((l) => l.msg.startsWith('secret cache watch passed nothing'));
+      assert.equal(warn?.level, 40);
+    } finally {
+      silentCache.stop();
+      await quietServer.close();
+    }
+  });
+});

@@ -32,6 +32,8 @@ function issueLeaf(): Promise<KeyPairPem> {
 }
 
 const serialOf = (pair: KeyPairPem): string => certificateInfo(pair.certPem).serial;
+const HOUR_MS = 60 * 60 * 1000;
+const DAY_MS = 24 * HOUR_MS;
 
 async function newDir(): Promise<string> {
   const dir = await mkdtemp(join(tmpdir(), 'kfstore-tls-'));
@@ -69,6 +71,18 @@ function get(port: number, opts: { agent: Agent | false; ca?: string; path?: str
   });
 }
 
+/** The serial a new connection is served, without judging the certificate (the test clock is not the real one). */
+function servedSerial(port: number): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const socket = connect({ host: HOST, port, servername: 'localhost', rejectUnauthorized: false }, () => {
+      const serial = socket.getPeerCertificate().serialNumber.toUpperCase();
+      socket.end();
+      resolve(serial);
+    });
+    socket.once('error', reject);
+  });
+}
+
 const newAgent = (opts: AgentOptions = {}): Agent => new Agent({ ca: ca.certPem, ...opts });
 
 /** Collects onReload events and lets a test wait for one. */
@@ -100,11 +114,12 @@ function reloadEvents() {
 async function start(
   certFile: string,
   keyFile: string,
-  extra: { onReload?: (e: ReloadEvent) => void; pollIntervalMs?: number } = {},
+  extra: { onReload?: (e: ReloadEvent) => void; pollIntervalMs?: number; now?: () => Date } = {},
 ): Promise<HttpsServerHandle> {
   return startHttpsServer({
     certFile,
     keyFile,
+    now: extra.now,
     port: 0,
     host: HOST,
     pollIntervalMs: extra.pollIntervalMs ?? NO_POLL_MS,
@@ -199,7 +214,8 @@ describe('startHttpsServer', () => {
     const rotated = await issueLeaf();
     await writePairAtomically(real, rotated);
     assert.equal(await handle.reload(), true);
-    assert.deepEqual(events.events, [{ ok: true, serial: serialOf(rotated) }]);
+    assert.deepEqual(events.events, [{ ok: true, serial: serialOf(rotated), notAfter: certificateInfo(rotated.certPem).notAfter }]);
+    assert.deepEqual(handle.certificate(), { serial: serialOf(rotated), notBefore: certificateInfo(rotated.certPem).notBefore, notAfter: certificateInfo(rotated.certPem).notAfter });
 
     const fresh = await get(handle.port, { agent: false, ca: ca.certPem });
     assert.equal(fresh.serial, serialOf(rotated));
@@ -261,6 +277,61 @@ describe('startHttpsServer', () => {
     await events.waitFor((e) => e.ok && e.serial === serialOf(rotated));
     assert.equal((await get(handle.port, { agent: false, ca: ca.certPem })).serial, serialOf(rotated));
     assert.ok(events.events.every((e) => !e.ok || e.serial === serialOf(rotated)), 'never installed a mismatched pair');
+  });
+
+  test('an expired or not yet valid pair is refused at start, naming the dates', async () => {
+    const dir = await newDir();
+    const expired = await issueServingCert({ ca, commonName: 'localhost', dnsNames: ['localhost'], ipAddresses: [HOST], validityDays: 1, now: new Date(Date.now() - 3 * DAY_MS) });
+    const paths = await writePairAtomically(dir, expired);
+    const notAfter = certificateInfo(expired.certPem).notAfter.toISOString();
+    await assert.rejects(start(paths.certFile, paths.keyFile), new RegExp(`^Error: TLS certificate file ${paths.certFile} \\(serial ${serialOf(expired)}\\) expired ${notAfter} \\(now \\S+Z\\)$`));
+    // The same pair at a time inside its validity (injected clock) starts.
+    const handle = await start(paths.certFile, paths.keyFile, { now: () => new Date(Date.now() - 2.5 * DAY_MS) });
+    assert.equal(handle.certificate().serial, serialOf(expired));
+    await handle.close();
+    const early = await issueServingCert({ ca, commonName: 'localhost', dnsNames: ['localhost'], ipAddresses: [HOST], validityDays: 1, now: new Date(Date.now() + 2 * HOUR_MS) });
+    const earlyPaths = await writePairAtomically(await newDir(), early);
+    await assert.rejects(start(earlyPaths.certFile, earlyPaths.keyFile), new RegExp(`\\(serial ${serialOf(early)}\\) is not valid before ${certificateInfo(early.certPem).notBefore.toISOString()}`));
+  });
+
+  test('a reload never installs an expired or not yet valid pair over a valid one; says so once; installs it once valid', async (t) => {
+    const dir = await newDir();
+    const valid = await issueLeaf();
+    const { certFile, keyFile } = await writePairAtomically(dir, valid);
+    let clock = Date.now();
+    const events = reloadEvents();
+    // The poll re-checks; the injected clock decides validity.
+    const handle = await start(certFile, keyFile, { ...events, now: () => new Date(clock) });
+    t.after(() => handle.close());
+
+    // Issued by a clock 2 h ahead (back-dated 1 h): valid only in an hour.
+    const early = await issueServingCert({ ca, commonName: 'localhost', dnsNames: ['localhost'], ipAddresses: [HOST], validityDays: 1, now: new Date(clock + 2 * HOUR_MS) });
+    await writePairAtomically(dir, early);
+    assert.equal(await handle.reload(), false);
+    const refusal = await events.waitFor((e) => !e.ok);
+    assert.ok(!refusal.ok && refusal.outsideValidity === true && refusal.error.includes(`(serial ${serialOf(early)}) is not valid before ${certificateInfo(early.certPem).notBefore.toISOString()}`), JSON.stringify(refusal));
+    assert.equal(await servedSerial(handle.port), serialOf(valid), 'still serving the valid pair');
+    assert.equal(await handle.reload(), false);
+    assert.equal(events.events.length, 1, 'the same refused pair is reported once, not on every poll');
+
+    clock += HOUR_MS + 1000;
+    assert.equal(await handle.reload(), true, 'installed once it is valid');
+    assert.equal(await servedSerial(handle.port), serialOf(early));
+    assert.equal(handle.certificate().notAfter.getTime(), certificateInfo(early.certPem).notAfter.getTime());
+
+    const expired = await issueServingCert({ ca, commonName: 'localhost', dnsNames: ['localhost'], ipAddresses: [HOST], validityDays: 1, now: new Date(clock - 3 * DAY_MS) });
+    await writePairAtomically(dir, expired);
+    assert.equal(await handle.reload(), false);
+    const second = await events.waitFor((e) => !e.ok && e.error.includes(serialOf(expired)));
+    assert.ok(!second.ok && second.outsideValidity === true && /expired/.test(second.error));
+    assert.equal(await servedSerial(handle.port), serialOf(early));
+
+    // The pair being served expiring in place is not a "refusal": nothing better is on disk.
+    await writePairAtomically(dir, early);
+    await handle.reload();
+    clock += 2 * DAY_MS;
+    assert.equal(await handle.reload(), false);
+    assert.equal(events.events.filter((e) => !e.ok).length, 2);
   });
 
   test('three rotations under load: zero failed requests', { timeout: 180_000 }, async (t) => {

@@ -1,8 +1,9 @@
 // Which Secrets exist, per namespace, kept current by a watch: kfp-launcher validation can warn
 // about a Secret that is missing without an API call on the request path. Secrets are listed and
 // watched as metadata only (PartialObjectMetadata), so no secret value ever reaches this process.
-// Any failure (watch error, 410 Gone, API server away) makes the cache "not ready" until a relist
-// succeeds: validation then simply gives no Secret warnings, never a denial or a slow answer.
+// Any failure (watch error, 410 Gone, API server away, or a watch gone silent: open but passing
+// not even the bookmarks it asked for) makes the cache "not ready" until a relist succeeds:
+// validation then simply gives no Secret warnings, never a denial or a slow answer.
 import type { KubeApi } from '../../kube/api.ts';
 import type { SecretLookup } from '../../settings/lint/launcher-lint.ts';
 import type { Logger } from '../log.ts';
@@ -10,6 +11,9 @@ import type { Logger } from '../log.ts';
 const METADATA_LIST = 'application/json;as=PartialObjectMetadataList;g=meta.k8s.io;v=v1,application/json';
 const METADATA_ITEM = 'application/json;as=PartialObjectMetadata;g=meta.k8s.io;v=v1,application/json';
 const MAX_BACKOFF_MS = 30_000;
+// kube-apiserver's watch cache sends a BOOKMARK about once a minute to a watch that asks for them.
+const BOOKMARK_INTERVAL_MS = 60_000;
+const MISSED_BOOKMARKS = 3;
 
 interface Meta {
   metadata?: { name?: string; namespace?: string; resourceVersion?: string };
@@ -29,7 +33,15 @@ export interface SecretCache {
   stop(): void;
 }
 
-export function startSecretCache(api: KubeApi, logger: Logger, opts: { backoffMs?: number } = {}): SecretCache {
+export type SecretCacheOptions = {
+  backoffMs?: number;
+  /** How often the API server sends bookmarks, and how many may go missing before the watch counts as broken. */
+  bookmarkIntervalMs?: number;
+  missedBookmarks?: number;
+};
+
+export function startSecretCache(api: KubeApi, logger: Logger, opts: SecretCacheOptions = {}): SecretCache {
+  const silenceMs = (opts.bookmarkIntervalMs ?? BOOKMARK_INTERVAL_MS) * (opts.missedBookmarks ?? MISSED_BOOKMARKS);
   const names = new Map<string, Set<string>>();
   let inSync = false;
   let stopped = false;
@@ -61,9 +73,23 @@ export function startSecretCache(api: KubeApi, logger: Logger, opts: { backoffMs
     logger.info({ secrets: items.length, resourceVersion: rv }, 'secret cache synced');
   };
 
-  const watchOnce = async (): Promise<'gone' | 'ended'> => {
+  const watchOnce = async (): Promise<'gone' | 'ended' | 'silent'> => {
     let gone = false;
-    await api.watch('/api/v1/secrets', { resourceVersion, allowWatchBookmarks: 'true', timeoutSeconds: '300' }, METADATA_ITEM, (raw) => {
+    // A connection that stays open but passes nothing (a dead peer behind a proxy or NAT) would
+    // keep a stale cache "ready" for ever: any line, bookmarks included, proves the watch alive.
+    let silent = false;
+    const hangUp = new AbortController();
+    let timer: NodeJS.Timeout | undefined;
+    const alive = (): void => {
+      clearTimeout(timer);
+      timer = setTimeout(() => {
+        silent = true;
+        hangUp.abort();
+      }, silenceMs);
+      timer.unref();
+    };
+    const onEvent = (raw: unknown): void => {
+      alive();
       const event = raw as WatchEvent;
       const obj = event.object ?? {};
       if (obj.metadata?.resourceVersion) resourceVersion = obj.metadata.resourceVersion;
@@ -81,7 +107,16 @@ export function startSecretCache(api: KubeApi, logger: Logger, opts: { backoffMs
           break;
         default:
       }
-    }, abort.signal);
+    };
+    alive();
+    try {
+      await api.watch('/api/v1/secrets', { resourceVersion, allowWatchBookmarks: 'true', timeoutSeconds: '300' }, METADATA_ITEM, onEvent, AbortSignal.any([abort.signal, hangUp.signal]));
+    } catch (e) {
+      if (silent && !stopped) return 'silent';
+      throw e;
+    } finally {
+      clearTimeout(timer);
+    }
     return gone ? 'gone' : 'ended';
   };
 
@@ -94,6 +129,10 @@ export function startSecretCache(api: KubeApi, logger: Logger, opts: { backoffMs
         const started = Date.now();
         const end = await watchOnce();
         if (end === 'gone') inSync = false;
+        if (end === 'silent') {
+          inSync = false;
+          logger.warn({ silentSeconds: silenceMs / 1000 }, 'secret cache watch passed nothing, not even bookmarks; Secret warnings are off until a relist succeeds');
+        }
         failures = 0;
         backoff = opts.backoffMs ?? 1000;
         // A watch that ends at once (a proxy, a draining server) must not turn into a busy loop.

@@ -78,6 +78,8 @@ export interface KubeApiServer {
   compact(): void;
   /** Ends every open watch (clients see the stream close); returns how many. */
   closeWatches(): number;
+  /** Leaves every open watch connected but silent, bookmarks included; returns how many. */
+  muteWatches(): number;
   close(): Promise<void>;
   stop(): Promise<void>;
 }
@@ -197,6 +199,7 @@ export async function startKubeApiServer(opts: KubeApiServerOptions = {}): Promi
     clearFaults: () => core.clearFaults(),
     compact: () => store.compact(),
     closeWatches: () => ctx.watches.endAll(),
+    muteWatches: () => ctx.watches.muteAll(),
     close,
     stop: close,
   };

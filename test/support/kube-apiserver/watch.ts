@@ -27,20 +27,29 @@ export interface WatchRequest {
 
 type Emitted = { type: string; object: KubeObject };
 
-/** Open watches, so the server can end them all on close or on request. */
-export class WatchRegistry {
-  private readonly open = new Set<() => void>();
+type OpenWatch = { end: () => void; mute: () => void };
 
-  add(end: () => void): () => void {
-    this.open.add(end);
-    return () => this.open.delete(end);
+/** Open watches, so the server can end them all on close or on request, or leave them silent. */
+export class WatchRegistry {
+  private readonly open = new Set<OpenWatch>();
+
+  add(end: () => void, mute: () => void): () => void {
+    const entry = { end, mute };
+    this.open.add(entry);
+    return () => this.open.delete(entry);
   }
 
   endAll(): number {
-    const ends = [...this.open];
+    const entries = [...this.open];
     this.open.clear();
-    for (const end of ends) end();
-    return ends.length;
+    for (const entry of entries) entry.end();
+    return entries.length;
+  }
+
+  /** Keeps every open watch connected but sends nothing more on it, not even bookmarks (a dead peer). */
+  muteAll(): number {
+    for (const entry of this.open) entry.mute();
+    return this.open.size;
   }
 
   get size(): number {
@@ -75,8 +84,9 @@ export function serveWatch(store: Store, registry: WatchRegistry, res: ServerRes
 
   res.writeHead(200, { 'content-type': 'application/json', 'cache-control': 'no-cache, private' });
   res.flushHeaders();
+  let muted = false;
   const write = (type: string, object: KubeObject): void => {
-    if (!res.writableEnded) res.write(`${JSON.stringify({ type, object: type === 'ERROR' ? object : w.render(object) })}\n`);
+    if (!res.writableEnded && !muted) res.write(`${JSON.stringify({ type, object: type === 'ERROR' ? object : w.render(object) })}\n`);
   };
   const bookmark = (annotations?: Record<string, string>): void => {
     const metadata: KubeObject['metadata'] = { resourceVersion: String(store.currentRv()), creationTimestamp: null };
@@ -117,7 +127,7 @@ export function serveWatch(store: Store, registry: WatchRegistry, res: ServerRes
     for (const t of timers) clearTimeout(t);
     if (!res.writableEnded) res.end();
   };
-  const unregister = registry.add(end);
+  const unregister = registry.add(end, () => (muted = true));
   if (w.allowBookmarks && w.bookmarkIntervalMs > 0) timers.push(setInterval(() => bookmark(), w.bookmarkIntervalMs));
   timers.push(setTimeout(end, w.timeoutMs));
   res.on('close', end);
