@@ -1,6 +1,7 @@
 // kubectl kfstore migrate --to s3: plan every namespace in scope, print the plan, its diff and the
 // IAM policies, then (after confirmation) back up and apply per namespace; --rollback restores.
 import { indexSnapshot } from '../../settings/cluster/snapshot.ts';
+import { refusedWrites } from '../../settings/migrate/api-limits.ts';
 import { planNamespace } from '../../settings/migrate/plan.ts';
 import { blocks, preflight } from '../../settings/migrate/preflight.ts';
 import { parseMigrate } from '../cli/args.ts';
@@ -35,13 +36,13 @@ export async function migrate(argv: string[]): Promise<number> {
   const index = indexSnapshot(source.snapshot);
   // Human text goes to stderr when stdout carries the machine-readable plan.
   const human = (text: string): boolean => (flags.output === 'table' ? process.stdout : process.stderr).write(text);
-  const findings = preflight(index, source.namespaces, target, { force: flags.force, storesListed: live });
+  const plans = source.namespaces.map((ns) => planNamespace(index, ns, target));
+  const findings = [...preflight(index, source.namespaces, target, { force: flags.force, storesListed: live }), ...plans.flatMap(refusedWrites)];
   human(findingsText(findings));
   if (blocks(findings)) {
     human(`migrate: pre-flight found errors; nothing was changed\n`);
     return EXIT_FINDINGS;
   }
-  const plans = source.namespaces.map((ns) => planNamespace(index, ns, target));
   if (flags.output === 'table') process.stdout.write(planText(plans));
   else {
     process.stdout.write(render(flags.output, planDocument(target, plans), () => ''));
@@ -142,6 +143,7 @@ async function rollbackCommand(flags: MigrateFlags): Promise<number> {
   const source = await openSource(flags);
   if (source.api === undefined) throw new PluginError('no cluster to roll back');
   if (!flags.yes && !flags.dryRun && !(await confirm(`roll back the migration in ${source.namespaces.length} namespaces? [y/N] `))) return EXIT_OK;
-  process.stdout.write(await rollback(source.api, source.namespaces, flags.dryRun));
-  return EXIT_OK;
+  const result = await rollback(source.api, source.namespaces, flags.dryRun);
+  process.stdout.write(result.text);
+  return result.failed > 0 ? EXIT_FINDINGS : EXIT_OK;
 }

@@ -17,6 +17,8 @@ export interface KubeObject {
 
 export interface ConfigMapObject extends KubeObject {
   data?: Record<string, string>;
+  /** `immutable: true`: the API server refuses any change to its data. */
+  immutable?: boolean;
 }
 
 export interface SecretValueFacts {
@@ -32,6 +34,7 @@ export interface SecretInfo extends KubeObject {
   values: Record<string, SecretValueFacts>;
   /** Data keys whose value is not valid base64 (manifests only; the API server rejects them). */
   invalidKeys: string[];
+  immutable?: boolean;
 }
 
 export interface ContainerSpec {

@@ -45,6 +45,8 @@ export interface ObjectChange {
   resourceVersion?: string;
   /** Secrets: the edge copies values from this Secret (deployKF's clone) instead of asking for them. */
   cloneFrom?: { namespace: string; name: string };
+  /** The current object is `immutable: true`: the API server refuses to change its data. */
+  immutable?: true;
 }
 
 export interface NamespacePlan {
@@ -144,9 +146,10 @@ function planSecret(index: SnapshotIndex, namespace: string, target: MigrationTa
   return out;
 }
 
-function change(kind: ObjectChange['kind'], name: string, current: { metadata: ObjectMeta } | undefined, same: boolean, before: PlannedObject | undefined, after: PlannedObject): ObjectChange {
+function change(kind: ObjectChange['kind'], name: string, current: { metadata: ObjectMeta; immutable?: boolean } | undefined, same: boolean, before: PlannedObject | undefined, after: PlannedObject): ObjectChange {
   const action: ChangeAction = current === undefined ? 'create' : same ? 'unchanged' : 'update';
   const out: ObjectChange = { kind, name, action, after };
+  if (current?.immutable === true) out.immutable = true;
   if (before !== undefined) out.before = before;
   const rv = current?.metadata.resourceVersion;
   if (rv !== undefined) out.resourceVersion = rv;

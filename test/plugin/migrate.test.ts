@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import { chmodSync, cpSync, lstatSync, mkdtempSync, readdirSync, readFileSync, renameSync, statSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { gunzipSync } from 'node:zlib';
 import { afterEach, describe, it } from 'node:test';
 import { parseAllDocuments } from 'yaml';
 import type { KubeApiServer, KubeObject } from '../support/kube-apiserver/index.ts';
@@ -46,10 +47,20 @@ function state(api: KubeApiServer, ns: string): Record<string, string> {
   };
 }
 
-function backupValue(api: KubeApiServer, ns: string, key: string): string {
+function backupBytes(api: KubeApiServer, ns: string, key: string): Buffer {
   const data = (api.get('Secret', ns, 'kfstore-migrate-backup')?.data ?? {}) as Record<string, string>;
   assert.ok(data[key] !== undefined, `backup in ${ns} has no ${key}: ${Object.keys(data).join(', ')}`);
-  return Buffer.from(data[key], 'base64').toString('utf8');
+  return Buffer.from(data[key], 'base64');
+}
+
+const backupValue = (api: KubeApiServer, ns: string, key: string): string => backupBytes(api, ns, key).toString('utf8');
+
+/** A saved object's JSON: its gzipped chunks (all in the main Secret for objects this small). */
+function backupObject(api: KubeApiServer, ns: string, kind: string, name: string): string {
+  const meta = JSON.parse(backupValue(api, ns, 'meta.json')) as { objects: { kind: string; name: string; chunks?: { secret: string; key: string }[] }[] };
+  const chunks = meta.objects.find((o) => o.kind === kind && o.name === name)?.chunks ?? [];
+  assert.ok(chunks.length > 0 && chunks.every((c) => c.secret === ''), JSON.stringify(meta));
+  return gunzipSync(Buffer.concat(chunks.map((c) => backupBytes(api, ns, c.key)))).toString('utf8');
 }
 
 describe('migrate --to s3 on a live cluster', () => {
@@ -93,7 +104,7 @@ describe('migrate --to s3 on a live cluster', () => {
     const secret = api.get('Secret', 'team-b', 'kfstore-object-store--team-b')?.data as Record<string, string>;
     assert.equal(Buffer.from(secret.AWS_ACCESS_KEY_ID ?? '', 'base64').toString(), 'CANARY-CLONE-ACCESS');
     // The backup holds the objects exactly as the API returned them, and which ones were absent.
-    assert.equal(backupValue(api, 'team-a', 'ConfigMap.kfp-launcher.json'), raw);
+    assert.equal(backupObject(api, 'team-a', 'ConfigMap', 'kfp-launcher'), raw);
     const meta = JSON.parse(backupValue(api, 'team-b', 'meta.json')) as { objects: { name: string; absent?: boolean }[] };
     assert.ok(meta.objects.some((o) => o.name === 'artifact-repositories' && o.absent === true));
 
