@@ -11,6 +11,7 @@
 import { ApiError } from '../../kube/api.ts';
 import type { KubeApi } from '../../kube/api.ts';
 import type { NamespacePlan, ObjectChange } from '../../settings/migrate/plan.ts';
+import { isWrite } from '../../settings/migrate/plan.ts';
 import { BACKUP_SECRET, saveBackup } from './backup.ts';
 import type { BackupEntry } from './backup.ts';
 import type { Kind, RawObject } from './objects.ts';
@@ -29,7 +30,7 @@ function rank(c: ObjectChange): number {
 export async function applyNamespace(api: KubeApi, plan: NamespacePlan, target: string, timestamp: string): Promise<ApplyOutcome> {
   const ns = plan.namespace;
   const notes: string[] = [];
-  const changes = plan.changes.filter((c) => c.action !== 'unchanged').sort((a, b) => rank(a) - rank(b));
+  const changes = plan.changes.filter(isWrite).sort((a, b) => rank(a) - rank(b));
   const current = new Map<ObjectChange, RawObject | undefined>();
   for (const c of changes) {
     const obj = await readObject(api, c.kind, ns, c.name);

@@ -12,9 +12,9 @@ export function refusedWrites(plan: NamespacePlan): DoctorFinding[] {
   const out: DoctorFinding[] = [];
   const ns = plan.namespace;
   for (const c of plan.changes) {
-    if (c.action !== 'update' && c.action !== 'create') continue;
+    if (c.action === 'unchanged') continue;
     const obj = { kind: c.kind, name: c.name };
-    if (c.action === 'update' && c.immutable === true) {
+    if (c.immutable === true) {
       out.push(doctorFinding('KFS077', 'error', ns, obj, `${c.kind} ${c.name} in ${ns} is immutable (immutable: true): the API server refuses any change to its data, so ${ns} cannot be migrated`, `re-create ${c.kind} ${c.name} without immutable: true (in its source, if GitOps manages it), then re-run`));
     }
     if (c.kind !== 'ConfigMap') continue;

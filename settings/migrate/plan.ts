@@ -15,7 +15,8 @@ import type { NamespaceLayout } from './layout.ts';
 import { secretNameFor } from './target.ts';
 import type { MigrationTarget } from './target.ts';
 
-export type ChangeAction = 'create' | 'update' | 'unchanged';
+/** `deferred`: a write held back until the namespace's target credentials are known (stage.ts). */
+export type ChangeAction = 'create' | 'update' | 'unchanged' | 'deferred';
 
 export interface PlannedMeta {
   name: string;
@@ -59,6 +60,11 @@ export interface NamespacePlan {
 }
 
 export const DEFAULT_ARGO_KEY = 'default-v1';
+
+/** A change the edge writes now. */
+export function isWrite(c: ObjectChange): boolean {
+  return c.action === 'create' || c.action === 'update';
+}
 
 export function planNamespace(index: SnapshotIndex, namespace: string, target: MigrationTarget): NamespacePlan {
   const layout = namespaceLayout(target, namespace);
