@@ -210,6 +210,19 @@ describe('migrate --to s3 on a live cluster', () => {
     assert.deepEqual({ a: state(api, 'team-a'), b: state(api, 'team-b') }, before);
   });
 
+  it('a user who may not read the Secrets it would change: KFS091 stops the plan, nothing written', async () => {
+    const { api } = await cluster();
+    api.addUser('editor', { token: 'editor-token' });
+    api.allow('editor', { verbs: ['get', 'list', 'create', 'update', 'patch', 'delete'], resources: ['namespaces', 'configmaps'] });
+    const file = join(mkdtempSync(join(tmpdir(), 'kfstore-editor-')), 'editor.yaml');
+    await api.writeKubeconfig(file, 'editor', { context: 'editor', namespace: 'team-a' });
+    api.resetRequests();
+    const r = await kfstore([...S3, '--yes', '--clone-secret-from', 'kubeflow/s3-keys'], { KUBECONFIG: file });
+    assert.equal(r.code, 1, r.stdout + r.stderr);
+    assert.match(r.stdout, /ERROR KFS091 team-a: could not read Secret kfstore-object-store--team-a in team-a \(secrets is forbidden: User "editor" cannot list resource "secrets" in API group "" in the namespace "team-a"\): migrate does not plan over what it cannot read \(fix: `kubectl auth can-i list secrets --namespace team-a` must say yes\)/);
+    assert.deepEqual(writes(api), []);
+  });
+
   it('bad target flags stop before any request, naming the flag', async () => {
     const { api, env } = await cluster();
     const cases: [string[], RegExp][] = [
