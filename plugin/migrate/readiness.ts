@@ -42,7 +42,7 @@ async function targetCredentials(source: Source, plan: NamespacePlan, target: Mi
 }
 
 /** The connection the planned kfp-launcher's session gives (providersText's fields). */
-export function targetS3(target: MigrationTarget, credentials: S3Credentials): S3Target {
+function targetS3(target: MigrationTarget, credentials: S3Credentials): S3Target {
   return targetFromSession({ endpoint: target.endpoint, region: target.region, disableSSL: String(target.disableSSL), forcePathStyle: String(target.forcePathStyle) }, credentials);
 }
 

@@ -25,6 +25,10 @@ describe('plugin discovery', () => {
       assert.match(r.stdout, /kubectl kfstore/);
     }
     assert.match((await kfstore(['doctor', '--help'])).stdout, /--fail-on LEVEL/);
+    const migrate = (await kfstore(['migrate', '--help'])).stdout;
+    assert.match(migrate, /Stage, then switch: a namespace switches/);
+    assert.match(migrate, /--switch +only switch namespaces whose credentials are known/);
+    assert.match(migrate, /a bucket name alone proves nothing/);
   });
   it('flags before the plugin name are refused by kubectl itself', async () => {
     const r = await kubectl(['-n', 'team-a', 'kfstore', 'inspect']);
