@@ -77,6 +77,15 @@ describe('doctor under narrow RBAC', () => {
     assert.equal((await kubectl(['auth', 'can-i', 'list', 'secrets', '--namespace', 'geo'], env.reader)).stdout.trim(), 'yes');
   });
 
+  it('inspect says "not readable" (with the permission to check) where it could not read, not "missing"', async () => {
+    const r = await kfstore(['inspect', '-n', 'vault'], env.reader);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /Secret vault-keys \(not readable: kubectl auth can-i list secrets --namespace vault\)/);
+    assert.match(r.stdout, /via vault-keys \(not readable\)/);
+    assert.doesNotMatch(r.stdout, /missing/);
+    assertNoSecrets(CANARIES, r.stdout, r.stderr);
+  });
+
   it('the nested root is the one reported (geo inside atlas, same key: an error), in -A and in both -n views', async () => {
     for (const [user, args] of [['admin', ['-A']], ['reader', ['-A']], ['reader', ['-n', 'geo']], ['reader', ['-n', 'atlas']]] as const) {
       const r = await doctor(user, ...args);
