@@ -70,6 +70,8 @@ export interface MigrateFlags extends CommonFlags {
   force: boolean;
   rollback: boolean;
   copyArtifacts: boolean;
+  /** Only switch namespaces whose target credentials are known and work; stage nothing. */
+  switchOnly: boolean;
   skipTargetCheck: boolean;
   iamPolicyDir?: string;
   outDir?: string;
@@ -91,6 +93,7 @@ export const MIGRATE_OPTIONS = {
   force: { type: 'boolean' },
   rollback: { type: 'boolean' },
   'copy-artifacts': { type: 'boolean' },
+  switch: { type: 'boolean' },
   'skip-target-check': { type: 'boolean' },
   'iam-policy-dir': { type: 'string' },
   'out-dir': { type: 'string' },
@@ -173,7 +176,7 @@ export function parseMigrate(argv: string[]): { flags: MigrateFlags; help: boole
   const to = str(values.to);
   if (!rollback && to === undefined) throw new PluginError('--to is required (only --to s3 is supported)');
   if (to !== undefined && to !== 's3') throw new PluginError(`--to must be s3, got '${to}'`);
-  const flags: MigrateFlags = { ...common(values), to: to ?? 's3', dryRun: values['dry-run'] === true, yes: values.yes === true, force: values.force === true, rollback, copyArtifacts: values['copy-artifacts'] === true, skipTargetCheck: values['skip-target-check'] === true };
+  const flags: MigrateFlags = { ...common(values), to: to ?? 's3', dryRun: values['dry-run'] === true, yes: values.yes === true, force: values.force === true, rollback, copyArtifacts: values['copy-artifacts'] === true, switchOnly: values.switch === true, skipTargetCheck: values['skip-target-check'] === true };
   const pathStyle = str(values['path-style']);
   if (pathStyle !== undefined) {
     if (pathStyle !== 'true' && pathStyle !== 'false') throw new PluginError(`--path-style must be true or false, got '${pathStyle}'`);

@@ -58,7 +58,7 @@ Doctor:
                                kfstore.dev/skip: "KFS031,..." on a Namespace or ConfigMap
       --only IDS               run only these checks
       --probe                  also check the object store with each namespace's own credentials
-                               (bucket reachable, cross-tenant access denied)
+                               (bucket reachable, cross-tenant access denied, stale multipart uploads)
       --probe-write            also write, read and delete a probe object under each namespace's root
       --s3-ca-bundle FILE      trust this CA for S3 endpoints (probes)
       --service-account NAME   the pipeline runner service account for token checks (default default-editor)
@@ -71,8 +71,14 @@ Usage:
   kubectl kfstore migrate --rollback -n NS | -A
 
 Plans kfp-launcher, artifact-repositories and the credentials Secret per namespace, prints the
-plan and its diff, backs up what it changes into the Secret kfstore-migrate-backup, then applies
-with optimistic concurrency (a namespace edited since the plan is left as it was).
+plan and its diff, backs up what it changes into the Secret kfstore-migrate-backup (gzipped, split
+so each Secret stays under 1 MiB), then applies with optimistic concurrency (a namespace edited
+since the plan, or a write the API server refuses, is left as it was).
+
+Stage, then switch: a namespace switches (kfp-launcher, then KFP uses the target) only when its
+target credentials are known (--clone-secret-from, or its Secret already filled) and the target
+bucket answers to them. Otherwise only its Secret is written, as a template, and migrate says
+before any prompt which keys to fill; run the command again (or with --switch) afterwards.
 
 Target:
       --to s3                  required
@@ -94,13 +100,21 @@ Flags:
       --dry-run                print the plan and diff, change nothing
       --yes                    do not ask for confirmation
       --force                  migrate even with runs in progress
+      --switch                 only switch namespaces whose credentials are known and pass the
+                               target check; stage nothing (exit 1 while some namespace is not ready)
       --rollback               restore what kfstore-migrate-backup saved, then delete it
       --copy-artifacts         before switching a namespace, copy its objects (same keys) from the
-                               current store to the target bucket (verified, resumable; cluster only)
+                               current store to the target bucket (verified, resumable; cluster
+                               only), then check the target holds every one. The copy is skipped
+                               only for the very same bucket: same endpoint and credentials, or a
+                               marker written with the target keys read back with the source's
+                               (a bucket name alone proves nothing: accounts have their own)
       --skip-target-check      do not HeadBucket the target first (this machine cannot reach it)
       --iam-policy-dir DIR     write <namespace>.json and backend.json IAM policies
   -o, --output FORMAT          table (default), json or yaml for the plan
 
 Ctrl-C stops the copy (open multipart uploads are aborted) and stops before the next namespace
-(exit 130); namespaces not reached stay as they were, and a re-run resumes.
+(exit 130); namespaces not reached stay as they were, and a re-run resumes. Multipart uploads are
+recorded in the target (<prefix>.kfstore/uploads/), so a re-run after a crash aborts the ones a
+killed run left open, and only those.
 `;

@@ -31,11 +31,11 @@ function table(views: NamespaceView[], withPolicy: boolean): string {
     const row = [
       v.namespace,
       v.profile ? 'yes' : 'no',
-      `${v.pipelineRoot.value}${v.launcher.present ? '' : ' (KFP default)'}`,
+      `${v.pipelineRoot.value}${v.launcher.present ? '' : v.unreadable?.some((u) => u.name === 'kfp-launcher') === true ? ' (kfp-launcher not readable)' : ' (KFP default)'}`,
       session?.provider ?? `error: ${v.session.ok ? '' : v.session.error}`,
       session?.params.endpoint || (session ? '(SDK default)' : ''),
       credentialCell(v),
-      v.argo.problem !== undefined ? `(${v.argo.source})` : `${v.argo.bucket ?? ''}${v.argo.secret ? ` via ${v.argo.secret.name}${v.argo.secret.exists ? '' : ' (missing)'}` : ''}`,
+      v.unreadable?.some((u) => u.name === 'artifact-repositories') === true ? '(artifact-repositories not readable)' : v.argo.problem !== undefined ? `(${v.argo.source})` : `${v.argo.bucket ?? ''}${v.argo.secret ? ` via ${v.argo.secret.name}${v.argo.secret.unreadable !== undefined ? ' (not readable)' : v.argo.secret.exists ? '' : ' (missing)'}` : ''}`,
     ];
     if (withPolicy) row.push(v.policy?.inject.join(',') || '-');
     return row;
@@ -46,6 +46,7 @@ function table(views: NamespaceView[], withPolicy: boolean): string {
 function credentialCell(v: NamespaceView): string {
   const s = v.credentials.secret;
   if (s === undefined) return v.credentials.source.startsWith('pod environment') ? 'pod env (fromEnv)' : v.credentials.source;
+  if (s.unreadable !== undefined) return `Secret ${s.name} (not readable: ${s.unreadable.check})`;
   if (!s.exists) return `Secret ${s.name} (missing)`;
   const missing = s.keys.filter((k) => !k.present).map((k) => k.key);
   return missing.length > 0 ? `Secret ${s.name} (no ${missing.join(', ')})` : `Secret ${s.name}`;

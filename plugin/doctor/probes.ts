@@ -1,11 +1,11 @@
-// --probe: KFS061-KFS063 against the object store, each namespace with its own credentials and
+// --probe: KFS061-KFS063 and KFS066 (incomplete multipart uploads) against the object store, each namespace with its own credentials and
 // exactly the session KFP's launcher would use (endpoint, region, path style, TLS).
 import { readFileSync } from 'node:fs';
 import type { DoctorFinding } from '../../settings/doctor/finding.ts';
 import type { NamespaceView } from '../../settings/inspect/namespace-view.ts';
 import { PluginError } from '../cli/errors.ts';
 import type { Source } from '../commands/source.ts';
-import { probeBucket, probeIsolation, probeRoundTrip } from '../s3/probes.ts';
+import { probeBucket, probeIsolation, probeRoundTrip, probeUploads } from '../s3/probes.ts';
 import type { ProbeFinding, ProbeTenant } from '../s3/probes.ts';
 import { namespaceStore } from '../s3/namespace-store.ts';
 
@@ -38,8 +38,11 @@ export async function runProbes(source: Source, views: NamespaceView[], opts: Pr
     tenants.push(t);
   }
   for (const t of tenants) {
-    out.push(located(await probeBucket(t, client), t));
+    const bucket = await probeBucket(t, client);
+    out.push(located(bucket, t));
     if (opts.write) out.push(located(await probeRoundTrip(t, client), t));
+    // Listing uploads needs a bucket that answers.
+    if (bucket.level === 'ok') out.push(located(await probeUploads(t, client), t));
   }
   for (let i = 0; i < tenants.length; i++) {
     for (let k = 1; k <= Math.min(ISOLATION_PEERS, tenants.length - 1); k++) {

@@ -105,13 +105,13 @@ function add(snap: ClusterSnapshot, namespaces: Map<string, KubeObject>, rawSecr
       if (data !== undefined && data !== null && (!isObject(data) || Object.values(data).some((v) => typeof v !== 'string'))) {
         throw new PluginError(`${where}: ConfigMap ${metadata.namespace}/${metadata.name}: data values must be strings (write providers: | for YAML)`);
       }
-      snap.configMaps.push({ metadata, ...(isObject(data) ? { data: data as Record<string, string> } : {}) } as ConfigMapObject);
+      snap.configMaps.push({ metadata, ...(isObject(data) ? { data: data as Record<string, string> } : {}), ...(item.immutable === true ? { immutable: true } : {}) } as ConfigMapObject);
       return;
     }
     case 'Secret': {
       const data = isObject(item.data) ? (item.data as Record<string, string>) : undefined;
       const stringData = isObject(item.stringData) ? (item.stringData as Record<string, string>) : undefined;
-      const info = secretInfo({ metadata, ...(typeof item.type === 'string' ? { type: item.type } : {}), ...(data ? { data } : {}), ...(stringData ? { stringData } : {}) });
+      const info = secretInfo({ metadata, ...(typeof item.type === 'string' ? { type: item.type } : {}), immutable: item.immutable, ...(data ? { data } : {}), ...(stringData ? { stringData } : {}) });
       snap.secrets.push(info);
       rawSecrets.set(`${metadata.namespace}/${metadata.name}`, { ...(data ? { data } : {}), ...(stringData ? { stringData } : {}) });
       return;

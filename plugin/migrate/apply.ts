@@ -4,15 +4,18 @@
 // plan was made against, so an edit since the plan stops the namespace before any write. Then the
 // backup Secret, then the writes in dependency order: credentials Secret, artifact-repositories,
 // kfp-launcher last (nothing points at the new Secret before it exists, and KFP switches stores only
-// at the final write). Every update carries the planned resourceVersion; a 409 on a later write
-// (an edit in the moment between read and write) undoes the writes already made, from the same
-// saved objects, and deletes a backup this run created, so the namespace is as it was.
+// at the final write). Every update carries the planned resourceVersion; a write the API server
+// refuses (a 409 for an edit in the moment between read and write, a 422 for a rule it enforces)
+// undoes the writes already made, from the same saved objects, and puts the backup back as it
+// was, so the namespace is as it was.
+import { ApiError } from '../../kube/api.ts';
 import type { KubeApi } from '../../kube/api.ts';
 import type { NamespacePlan, ObjectChange } from '../../settings/migrate/plan.ts';
-import { BACKUP_SECRET, createBackup, deleteBackup } from './backup.ts';
+import { isWrite } from '../../settings/migrate/plan.ts';
+import { BACKUP_SECRET, saveBackup } from './backup.ts';
 import type { BackupEntry } from './backup.ts';
 import type { Kind, RawObject } from './objects.ts';
-import { isConflict, objectPath, readObject } from './objects.ts';
+import { objectPath, readObject } from './objects.ts';
 import { restoreObject } from './restore.ts';
 import { secretData } from './secret-values.ts';
 
@@ -27,7 +30,7 @@ function rank(c: ObjectChange): number {
 export async function applyNamespace(api: KubeApi, plan: NamespacePlan, target: string, timestamp: string): Promise<ApplyOutcome> {
   const ns = plan.namespace;
   const notes: string[] = [];
-  const changes = plan.changes.filter((c) => c.action !== 'unchanged').sort((a, b) => rank(a) - rank(b));
+  const changes = plan.changes.filter(isWrite).sort((a, b) => rank(a) - rank(b));
   const current = new Map<ObjectChange, RawObject | undefined>();
   for (const c of changes) {
     const obj = await readObject(api, c.kind, ns, c.name);
@@ -44,19 +47,20 @@ export async function applyNamespace(api: KubeApi, plan: NamespacePlan, target: 
     const obj = current.get(c);
     return obj === undefined ? { kind: c.kind, name: c.name } : { kind: c.kind, name: c.name, json: JSON.stringify(obj) };
   });
-  const created = await createBackup(api, ns, entries, target, timestamp);
-  if (!created) notes.push(`${ns}: ${BACKUP_SECRET} already exists (from an earlier run); kept as the original backup`);
+  const backup = await saveBackup(api, ns, entries, target, timestamp);
+  if (!backup.created) notes.push(`${ns}: ${BACKUP_SECRET} already exists (from an earlier run); the objects it saved are kept as the originals`);
   const done: ObjectChange[] = [];
   for (const c of changes) {
     try {
       await write(api, c, ns, current.get(c), secrets.get(c) ?? {});
       done.push(c);
     } catch (e) {
-      if (!isConflict(e)) throw e;
+      if (!(e instanceof ApiError)) throw e;
       const now = (await readObject(api, c.kind, ns, c.name))?.metadata.resourceVersion;
       for (const d of done.reverse()) await restoreObject(api, ns, d.kind, d.name, current.get(d));
-      if (created) await deleteBackup(api, ns);
-      return { ok: false, message: changed(c, ns, c.resourceVersion, now), notes };
+      await backup.undo();
+      const why = e.status === 409 ? changed(c, ns, c.resourceVersion, now) : `the API server refused ${c.kind} ${c.name} in ${ns}: ${e.message}; the writes made in ${ns} were undone`;
+      return { ok: false, message: why, notes };
     }
   }
   return { ok: true, written: done.length, notes: [...notes, ...fillNotes] };

@@ -1,58 +1,15 @@
-// The target check and --copy-artifacts: HeadBucket on the target bucket with the target
-// credentials, exactly as the planned session connects, before any write; and the copy of a
-// namespace's objects from its current root (current session and Secret) to the target bucket under
-// the same keys, before its configuration is switched. Secret values only sign requests.
-import { HeadBucketCommand } from '@aws-sdk/client-s3';
+// --copy-artifacts: the copy of a namespace's objects from its current root (current session and
+// Secret) to the target bucket under the same keys, before its configuration is switched, and the
+// check that the target holds them all. Secret values only sign requests.
 import type { SnapshotIndex } from '../../settings/cluster/snapshot.ts';
 import { namespaceView } from '../../settings/inspect/namespace-view.ts';
-import type { NamespacePlan } from '../../settings/migrate/plan.ts';
-import type { MigrationTarget } from '../../settings/migrate/target.ts';
 import type { Source } from '../commands/source.ts';
-import { secretValue } from '../secrets/facts.ts';
-import { makeS3Client } from '../s3/client.ts';
 import { copyPrefix } from '../s3/copy/run.ts';
+import { verifyCopy } from '../s3/copy/verify.ts';
 import type { CopyProgress, CopySummary, Location } from '../s3/copy/run.ts';
-import { describeS3Error } from '../s3/errors.ts';
 import { namespaceStore } from '../s3/namespace-store.ts';
-import { targetFromSession } from '../s3/target.ts';
-import type { S3Credentials, S3Target } from '../s3/target.ts';
-import { readObject } from './objects.ts';
-
-type RawSecret = { data?: Record<string, string> | null; stringData?: Record<string, string> | null };
-
-/** The target credentials the planned Secret will hold, when they are known (cloned or already filled). */
-export async function targetCredentials(source: Source, plan: NamespacePlan, target: MigrationTarget): Promise<S3Credentials | undefined> {
-  const secret = plan.changes.find((c) => c.kind === 'Secret');
-  let raw: RawSecret | undefined;
-  if (secret?.cloneFrom !== undefined) {
-    const { namespace, name } = secret.cloneFrom;
-    raw = source.rawSecrets.get(`${namespace}/${name}`);
-    if (raw === undefined && source.api !== undefined) raw = await readObject(source.api, 'Secret', namespace, name);
-  } else raw = source.rawSecrets.get(`${plan.namespace}/${plan.secretName}`);
-  if (raw === undefined) return undefined;
-  const accessKeyId = secretValue(raw, target.secret.accessKeyKey);
-  const secretAccessKey = secretValue(raw, target.secret.secretKeyKey);
-  if (accessKeyId === undefined || secretAccessKey === undefined || accessKeyId === '' || secretAccessKey === '') return undefined;
-  return { accessKeyId, secretAccessKey };
-}
-
-/** The connection the planned kfp-launcher's session gives (providersText's fields). */
-export function targetS3(target: MigrationTarget, credentials: S3Credentials): S3Target {
-  return targetFromSession({ endpoint: target.endpoint, region: target.region, disableSSL: String(target.disableSSL), forcePathStyle: String(target.forcePathStyle) }, credentials);
-}
-
-/** undefined when the bucket answers; else one line naming endpoint and bucket. */
-export async function checkTarget(s3: S3Target, bucket: string): Promise<string | undefined> {
-  const client = makeS3Client(s3, { timeoutMs: 10_000 });
-  try {
-    await client.send(new HeadBucketCommand({ Bucket: bucket }));
-    return undefined;
-  } catch (e) {
-    return describeS3Error(e, { op: 'HeadBucket', target: s3, bucket }).message;
-  } finally {
-    client.destroy();
-  }
-}
+import type { S3Target } from '../s3/target.ts';
+import { onePrincipal, samePlace } from './same-place.ts';
 
 /** The namespace's current root as KFP's launcher reads it, with the current Secret's values. */
 export function currentLocation(index: SnapshotIndex, source: Source, namespace: string): Location | { error: string } {
@@ -62,51 +19,55 @@ export function currentLocation(index: SnapshotIndex, source: Source, namespace:
   return { target: store.target, bucket: store.bucket, prefix: store.prefix };
 }
 
-function sameStore(a: Location, b: Location): boolean {
-  return (a.target.endpoint ?? '') === (b.target.endpoint ?? '') && a.target.region === b.target.region;
-}
-
-function sameLocation(a: Location, b: Location): boolean {
-  return a.bucket === b.bucket && sameStore(a, b);
-}
-
-/** One set of keys reads the source and writes the target: the store can copy server-side. */
-function serverSideCopyable(a: Location, b: Location): boolean {
-  const ka = a.target.credentials;
-  const kb = b.target.credentials;
-  return sameStore(a, b) && ka !== undefined && kb !== undefined && ka.accessKeyId === kb.accessKeyId && ka.secretAccessKey === kb.secretAccessKey;
-}
-
 function mb(bytes: number): string {
   return (bytes / (1024 * 1024)).toFixed(1);
 }
 
+export type CopyStep = 'done' | 'failed' | 'interrupted';
+
 /**
- * --copy-artifacts for one namespace, before its configuration switches. 'done': copied (or
- * nothing to copy), go on and apply; otherwise the namespace is left as it was.
+ * --copy-artifacts for one namespace, before its configuration switches: copied, or proven to be
+ * in place already (same-place.ts), then verified from listings. 'done' only when the target holds
+ * every object under the source prefix (and at least as many as the pre-flight listed); otherwise
+ * the namespace is left as it was.
  */
-export async function copyBeforeSwitch(index: SnapshotIndex, source: Source, namespace: string, target: { s3: S3Target | undefined; bucket: string }, signal: AbortSignal, say: (text: string) => void): Promise<'done' | 'failed' | 'interrupted'> {
-  const from = currentLocation(index, source, namespace);
-  if (target.s3 === undefined || 'error' in from) {
-    process.stderr.write(`error: ${namespace}: artifacts cannot be copied: ${'error' in from ? from.error : 'no checked target'}; nothing was changed in ${namespace}\n`);
+export async function copyBeforeSwitch(index: SnapshotIndex, source: Source, namespace: string, target: { s3: S3Target | undefined; bucket: string; listed?: { objects: number; truncated: boolean } }, signal: AbortSignal, say: (text: string) => void): Promise<CopyStep> {
+  const fail = (why: string): CopyStep => {
+    process.stderr.write(`error: ${namespace}: ${why}; ${namespace} was not switched\n`);
     return 'failed';
-  }
+  };
+  const from = currentLocation(index, source, namespace);
+  if (target.s3 === undefined || 'error' in from) return fail(`artifacts cannot be copied: ${'error' in from ? from.error : 'no checked target'}`);
   const to = { target: target.s3, bucket: target.bucket, prefix: from.prefix };
-  if (sameLocation(from, to)) {
-    say(`${namespace}: artifacts are already in ${target.bucket} at the target endpoint; nothing to copy\n`);
+  const where = `s3://${target.bucket}/${from.prefix}`;
+  try {
+    const place = await samePlace(from, to);
+    if ('refused' in place) return fail(place.refused);
+    if (place.same) say(`${namespace}: ${where} is the bucket the objects already are in (${place.proof}); nothing to copy\n`);
+    else {
+      const sum = await copyArtifacts(namespace, from, to, signal);
+      if (sum.abortedUploads > 0) say(`${namespace}: aborted ${sum.abortedUploads} multipart uploads an interrupted copy had left open\n`);
+      if (sum.aborted) {
+        say(`${namespace}: artifact copy interrupted after ${sum.copied} objects; its configuration was not changed (re-run to resume the copy)\n`);
+        return 'interrupted';
+      }
+      const serverSide = sum.serverSide > 0 ? ` (${sum.serverSide} server-side)` : '';
+      say(`${namespace}: artifacts: ${sum.copied} copied${serverSide}, ${sum.skipped} skipped (already at the target), ${mb(sum.bytes)} MB, ${sum.failures.length} failed\n`);
+      if (sum.failures.length > 0) {
+        for (const f of sum.failures.slice(0, 10)) process.stderr.write(`error: ${namespace}: ${f.key}: ${f.reason}\n`);
+        return fail('the artifact copy failed (re-run to resume the copy)');
+      }
+    }
+    const v = await verifyCopy(from, to, signal);
+    if (v.missing + v.different > 0) return fail(`${where} lacks ${v.missing} and has ${v.different} different of the ${v.sourceObjects} objects under s3://${from.bucket}/${from.prefix} (first: ${v.example ?? '?'})`);
+    const listed = target.listed;
+    if (listed !== undefined && !listed.truncated && v.sourceObjects < listed.objects) return fail(`the source now holds ${v.sourceObjects} objects where the pre-flight listed ${listed.objects}; re-run to plan again`);
+    say(`${namespace}: verified: all ${v.sourceObjects} objects are at ${where} (same keys and sizes)\n`);
     return 'done';
+  } catch (e) {
+    if (signal.aborted) return 'interrupted';
+    return fail(e instanceof Error ? e.message.split('\n', 1)[0] ?? 'error' : String(e));
   }
-  const sum = await copyArtifacts(namespace, from, to, signal);
-  if (sum.aborted) {
-    say(`${namespace}: artifact copy interrupted after ${sum.copied} objects; its configuration was not changed (re-run to resume the copy)\n`);
-    return 'interrupted';
-  }
-  const serverSide = sum.serverSide > 0 ? ` (${sum.serverSide} server-side)` : '';
-  say(`${namespace}: artifacts: ${sum.copied} copied${serverSide}, ${sum.skipped} skipped (already at the target), ${mb(sum.bytes)} MB, ${sum.failures.length} failed\n`);
-  if (sum.failures.length === 0) return 'done';
-  for (const f of sum.failures.slice(0, 10)) process.stderr.write(`error: ${namespace}: ${f.key}: ${f.reason}\n`);
-  process.stderr.write(`error: ${namespace}: the artifact copy failed; its configuration was not changed (re-run to resume the copy)\n`);
-  return 'failed';
 }
 
 /** Copies with a throttled progress line on stderr (rewritten in place on a TTY). */
@@ -120,7 +81,7 @@ async function copyArtifacts(namespace: string, from: Location, to: Location, si
     last = now;
     process.stderr.write(tty ? `\r${line(p)}\x1b[K` : `${line(p)}\n`);
   };
-  const summary = await copyPrefix({ source: from, destination: to, concurrency: 8, onProgress, sameStore: serverSideCopyable(from, to), ...(signal === undefined ? {} : { signal }) });
+  const summary = await copyPrefix({ source: from, destination: to, concurrency: 8, onProgress, sameStore: onePrincipal(from, to), recordUploads: true, ...(signal === undefined ? {} : { signal }) });
   if (tty && last !== 0) process.stderr.write('\r\x1b[K');
   return summary;
 }

@@ -10,6 +10,7 @@ import { basename, dirname, join, relative } from 'node:path';
 import { isMap, parseAllDocuments, stringify } from 'yaml';
 import type { Document } from 'yaml';
 import type { NamespacePlan, ObjectChange, PlannedObject } from '../../settings/migrate/plan.ts';
+import { isWrite } from '../../settings/migrate/plan.ts';
 
 const MANIFEST = /\.(ya?ml|json)$/i;
 /** Multi-line values (providers, Argo's repository) as literal blocks, never folded. */
@@ -22,7 +23,7 @@ interface Found {
 
 export function rewriteManifests(paths: string[], plans: NamespacePlan[], defaultNamespace: string, outDir: string | undefined): string[] {
   const pending = new Map<string, { ns: string; change: ObjectChange }>();
-  for (const p of plans) for (const c of p.changes) if (c.action !== 'unchanged') pending.set(id(c.kind, p.namespace, c.name), { ns: p.namespace, change: c });
+  for (const p of plans) for (const c of p.changes) if (isWrite(c)) pending.set(id(c.kind, p.namespace, c.name), { ns: p.namespace, change: c });
   const outputs: { file: string; text: string; changed: boolean; mode?: number }[] = [];
   const files = paths.flatMap((p) => walk(p, statSync(p).isDirectory() ? p : dirname(p)));
   for (const { file, root } of files) {

@@ -1,6 +1,8 @@
 // Putting an object back as a backup saved it: PUT over the current version, create it again if
 // it was deleted, or delete it when it did not exist before. Used by --rollback and to undo a
-// namespace whose apply hit a conflict part-way.
+// namespace whose apply was refused part-way. The saved content goes onto the object as it is now:
+// an object GitOps deleted and re-created since has a new uid, and the API server refuses a PUT
+// carrying the old one (a failed uid precondition), so the current uid and version are used.
 import type { KubeApi } from '../../kube/api.ts';
 import type { Kind, RawObject } from './objects.ts';
 import { forCreate, objectPath, readObject } from './objects.ts';
@@ -19,7 +21,9 @@ export async function restoreObject(api: KubeApi, namespace: string, kind: Kind,
     return 'recreated';
   }
   if (sameContent(current, saved)) return 'unchanged';
-  await api.send('PUT', objectPath(kind, namespace, name), { ...saved, metadata: { ...saved.metadata, resourceVersion: current.metadata.resourceVersion } });
+  // Server-set fields of the saved version (managedFields, creationTimestamp) do not belong to this one.
+  const { metadata } = forCreate(saved);
+  await api.send('PUT', objectPath(kind, namespace, name), { ...saved, metadata: { ...metadata, uid: current.metadata.uid, resourceVersion: current.metadata.resourceVersion } });
   return 'restored';
 }
 

@@ -19,6 +19,6 @@ export async function secretData(api: KubeApi, c: ObjectChange, current: RawObje
     return data;
   }
   for (const k of fill) data[k] = '';
-  if (fill.length > 0) notes.push(`${ns}: Secret ${c.name} has empty ${fill.join(', ')}: fill them before running pipelines (kubectl -n ${ns} edit secret ${c.name})`);
+  if (fill.length > 0) notes.push(`${ns}: Secret ${c.name} has empty ${fill.join(', ')}: fill them, then re-run to switch ${ns} (kubectl -n ${ns} edit secret ${c.name})`);
   return data;
 }

@@ -11,6 +11,7 @@ import type { MigrationTarget } from '../../settings/migrate/target.ts';
 import type { Source } from '../commands/source.ts';
 import { makeS3Client } from '../s3/client.ts';
 import { listPrefix } from '../s3/copy/list.ts';
+import { isInternal } from '../s3/copy/upload-journal.ts';
 import type { Location } from '../s3/copy/run.ts';
 import { describeS3Error, errorFields } from '../s3/errors.ts';
 import { currentLocation } from './artifacts.ts';
@@ -32,6 +33,7 @@ async function countObjects(from: Location): Promise<Counted> {
   const n: Counts = { objects: 0, bytes: 0, multipart: 0, truncated: false };
   try {
     for await (const o of listPrefix(client, from.bucket, from.prefix)) {
+      if (isInternal(o.key.slice(from.prefix.length))) continue;
       if (n.objects === MAX_COUNTED) {
         n.truncated = true;
         break;
@@ -49,9 +51,13 @@ async function countObjects(from: Location): Promise<Counted> {
   }
 }
 
-export async function storeFindings(index: SnapshotIndex, source: Source, plans: NamespacePlan[], target: MigrationTarget, copy: boolean): Promise<DoctorFinding[]> {
+/** What the pre-flight listed per namespace: a copy must leave at least this much at the target. */
+export type Listed = Map<string, { objects: number; truncated: boolean }>;
+
+export async function storeFindings(index: SnapshotIndex, source: Source, plans: NamespacePlan[], target: MigrationTarget, copy: boolean): Promise<{ findings: DoctorFinding[]; listed: Listed }> {
   const id = copy ? 'KFS074' : 'KFS073';
   const unreachable = new Map<string, Counted>();
+  const listed: Listed = new Map();
   const one = async (plan: NamespacePlan): Promise<DoctorFinding> => {
     const ns = plan.namespace;
     const from = currentLocation(index, source, ns);
@@ -62,6 +68,7 @@ export async function storeFindings(index: SnapshotIndex, source: Source, plans:
       if (n.unreachable) unreachable.set(endpoint, n);
       return unlistedFinding(ns, id, n.error);
     }
+    listed.set(ns, { objects: n.objects, truncated: n.truncated });
     const secretName = namespaceView(index, ns).credentials.secret?.name;
     const listing = { namespace: ns, from: `s3://${from.bucket}/${from.prefix}`, to: `s3://${target.bucket}/${from.prefix}`, ...n, ...(secretName === undefined ? {} : { secretName }) };
     return copy ? copyPlanFinding(listing) : leftBehindFinding(listing);
@@ -75,5 +82,5 @@ export async function storeFindings(index: SnapshotIndex, source: Source, plans:
     }
   };
   await Promise.all(Array.from({ length: Math.min(PARALLEL, plans.length) }, worker));
-  return out;
+  return { findings: out, listed };
 }

@@ -1,6 +1,7 @@
-// The object-store probes of `kubectl kfstore doctor --probe` (CHECKS.md G, KFS061-KFS063).
+// The object-store probes of `kubectl kfstore doctor --probe` (CHECKS.md G, KFS061-KFS063, KFS066).
 export { probeBucket } from './probe-bucket.ts';
 export { probeRoundTrip } from './probe-roundtrip.ts';
 export { probeIsolation } from './probe-isolation.ts';
+export { probeUploads } from './probe-uploads.ts';
 export { PROBE_DIR } from './probe-common.ts';
 export type { ProbeFinding, ProbeTenant } from './probe-common.ts';

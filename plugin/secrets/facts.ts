@@ -16,7 +16,7 @@ export function valueFacts(value: Buffer): SecretValueFacts {
 }
 
 /** A Secret object (from the API or a manifest) reduced to names, keys and value facts. */
-export function secretInfo(obj: { metadata: SecretInfo['metadata']; type?: string; data?: Record<string, unknown> | null; stringData?: Record<string, unknown> | null }): SecretInfo {
+export function secretInfo(obj: { metadata: SecretInfo['metadata']; type?: string; immutable?: unknown; data?: Record<string, unknown> | null; stringData?: Record<string, unknown> | null }): SecretInfo {
   const values: Record<string, SecretValueFacts> = {};
   const invalidKeys: string[] = [];
   for (const [key, raw] of Object.entries(obj.data ?? {})) {
@@ -30,6 +30,7 @@ export function secretInfo(obj: { metadata: SecretInfo['metadata']; type?: strin
   for (const [key, raw] of Object.entries(obj.stringData ?? {})) values[key] = valueFacts(Buffer.from(String(raw), 'utf8'));
   const info: SecretInfo = { metadata: obj.metadata, values, invalidKeys };
   if (obj.type !== undefined) info.type = obj.type;
+  if (obj.immutable === true) info.immutable = true;
   return info;
 }
 

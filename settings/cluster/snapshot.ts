@@ -17,6 +17,8 @@ export interface KubeObject {
 
 export interface ConfigMapObject extends KubeObject {
   data?: Record<string, string>;
+  /** `immutable: true`: the API server refuses any change to its data. */
+  immutable?: boolean;
 }
 
 export interface SecretValueFacts {
@@ -32,6 +34,7 @@ export interface SecretInfo extends KubeObject {
   values: Record<string, SecretValueFacts>;
   /** Data keys whose value is not valid base64 (manifests only; the API server rejects them). */
   invalidKeys: string[];
+  immutable?: boolean;
 }
 
 export interface ContainerSpec {
@@ -55,6 +58,32 @@ export interface WorkflowObject extends KubeObject {
 
 export type Kind = 'Namespace' | 'ConfigMap' | 'Secret' | 'ServiceAccount' | 'Deployment' | 'Service' | 'Workflow' | 'ScheduledWorkflow';
 
+/** The resource each kind is read as (what `kubectl auth can-i` takes). */
+export const RESOURCE_OF: Record<Kind, string> = {
+  Namespace: 'namespaces',
+  ConfigMap: 'configmaps',
+  Secret: 'secrets',
+  ServiceAccount: 'serviceaccounts',
+  Deployment: 'deployments.apps',
+  Service: 'services',
+  Workflow: 'workflows.argoproj.io',
+  ScheduledWorkflow: 'scheduledworkflows.kubeflow.org',
+};
+
+/** A kind that could not be listed in one namespace (RBAC); names read one by one instead are known. */
+export interface PartialRead {
+  kind: Kind;
+  namespace: string;
+  /** The API server's refusal, as it worded it. */
+  reason: string;
+  /** The `kubectl auth can-i ...` that says whether the permission for the read is there. */
+  check: string;
+  /** Set when only this name was asked for (a field-selected list): only it is unknown. */
+  name?: string;
+  /** Names read one by one instead (found, or found absent): these are known. */
+  known: string[];
+}
+
 export interface ClusterSnapshot {
   source: 'cluster' | 'manifests';
   namespaces: KubeObject[];
@@ -66,14 +95,16 @@ export interface ClusterSnapshot {
   workflows: WorkflowObject[];
   /** KFP recurring runs (kubeflow.org ScheduledWorkflow), as metadata plus pinned roots. */
   scheduledWorkflows: WorkflowObject[];
-  /** Kinds that could not be read (RBAC, or absent from the manifests): checks needing them say so. */
-  unreadable: Partial<Record<Kind, string>>;
+  /** What could not be read in some namespaces (RBAC), after falling back to per-namespace reads. */
+  partial: PartialRead[];
+  /** With -n: other namespaces' kfp-launchers (for overlapping roots) could not be listed. */
+  othersUnread?: { reason: string; check: string };
   /** Manifests only: namespaces objects live in but that no Namespace manifest declares. */
   implicitNamespaces?: string[];
 }
 
 export function emptySnapshot(source: ClusterSnapshot['source']): ClusterSnapshot {
-  return { source, namespaces: [], configMaps: [], secrets: [], serviceAccounts: [], deployments: [], services: [], workflows: [], scheduledWorkflows: [], unreadable: {} };
+  return { source, namespaces: [], configMaps: [], secrets: [], serviceAccounts: [], deployments: [], services: [], workflows: [], scheduledWorkflows: [], partial: [] };
 }
 
 /** Per-namespace lookups over a snapshot, built once. */
@@ -86,6 +117,8 @@ export interface SnapshotIndex {
   deployments(namespace: string): DeploymentObject[];
   workflows(namespace: string): WorkflowObject[];
   scheduledWorkflows(namespace: string): WorkflowObject[];
+  /** Why an object (or, without a name, a kind) in a namespace is unknown; undefined when it was read. */
+  unknown(kind: Kind, namespace: string, name?: string): { reason: string; check: string } | undefined;
 }
 
 export function indexSnapshot(snapshot: ClusterSnapshot): SnapshotIndex {
@@ -108,6 +141,7 @@ export function indexSnapshot(snapshot: ClusterSnapshot): SnapshotIndex {
   const deployments = byNamespace(snapshot.deployments);
   const workflows = byNamespace(snapshot.workflows);
   const scheduled = byNamespace(snapshot.scheduledWorkflows);
+  const partial = byKey(snapshot.partial, (p) => `${p.kind}/${p.namespace}`);
   return {
     snapshot,
     namespace: (name) => namespaces.get(name),
@@ -117,5 +151,17 @@ export function indexSnapshot(snapshot: ClusterSnapshot): SnapshotIndex {
     deployments: (ns) => deployments.get(ns) ?? [],
     workflows: (ns) => workflows.get(ns) ?? [],
     scheduledWorkflows: (ns) => scheduled.get(ns) ?? [],
+    unknown: (kind, ns, name) => {
+      for (const p of partial.get(`${kind}/${ns}`) ?? []) {
+        if (p.name !== undefined ? name === undefined || name === p.name : name === undefined || !p.known.includes(name)) return { reason: p.reason, check: p.check };
+      }
+      return undefined;
+    },
   };
+}
+
+function byKey<T>(items: T[], key: (t: T) => string): Map<string, T[]> {
+  const m = new Map<string, T[]>();
+  for (const t of items) m.set(key(t), [...(m.get(key(t)) ?? []), t]);
+  return m;
 }

@@ -7,6 +7,7 @@ import type { ClusterSnapshot, SnapshotIndex } from '../cluster/snapshot.ts';
 import { launcherConfigOf, namespaceView } from '../inspect/namespace-view.ts';
 import type { NamespaceView } from '../inspect/namespace-view.ts';
 import type { StorePolicy } from '../policy/schema.ts';
+import { accessChecks } from './checks/access.ts';
 import { argoChecks } from './checks/argo.ts';
 import { invocationChecks } from './checks/invocation.ts';
 import type { InvocationFacts } from './checks/invocation.ts';
@@ -57,9 +58,7 @@ export function runDoctor(snapshot: ClusterSnapshot, opts: DoctorOptions): Docto
   all.push(...tenancyChecks(index, views));
   if (opts.invocation !== undefined) all.push(...invocationChecks(opts.invocation));
   all.push(...(opts.extra ?? []));
-  for (const [kind, why] of Object.entries(snapshot.unreadable)) {
-    all.push({ id: 'KFS090', level: 'warn', message: `could not read ${kind}s (${why}): checks that need them were limited`, fix: `grant get/list on ${kind.toLowerCase()}s, or pass the manifests with -f` });
-  }
+  all.push(...accessChecks(index, opts.namespaces));
   const skipped = all.filter((f) => isSkipped(f, index, opts));
   const findings = all.filter((f) => !skipped.includes(f)).sort(order);
   const summary: DoctorSummary = { error: 0, warn: 0, info: 0, ok: 0, skipped: skipped.length };

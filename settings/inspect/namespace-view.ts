@@ -24,8 +24,17 @@ export interface SecretKeyRef {
 
 export interface SecretUse {
   name: string;
+  /** Meaningful only when `unreadable` is absent. */
   exists: boolean;
   keys: SecretKeyRef[];
+  /** It could not be read (RBAC): whether it exists is unknown. */
+  unreadable?: Unreadable;
+}
+
+/** Why something could not be read, and the `kubectl auth can-i` for the permission it needs. */
+export interface Unreadable {
+  reason: string;
+  check: string;
 }
 
 export interface NamespaceView {
@@ -38,6 +47,8 @@ export interface NamespaceView {
   credentials: { source: string; secret?: SecretUse };
   argo: { source: string; key?: string; bucket?: string; endpoint?: string; region?: string; insecure?: boolean; keyFormat?: string; secret?: SecretUse; problem?: string };
   policy?: { pipelineRoot: string; bucket: string; endpoint?: string; region?: string; auth: string; inject: string[]; sources: Record<string, string> };
+  /** Objects that decide this view but could not be read (RBAC): the view shows KFP's defaults for them. */
+  unreadable?: { kind: 'ConfigMap'; name: string; why: Unreadable }[];
 }
 
 export function isProfileNamespace(labels: Record<string, string> | undefined): boolean {
@@ -64,6 +75,11 @@ export function namespaceView(index: SnapshotIndex, namespace: string, policy?: 
     credentials: result.ok ? credentials(index, namespace, result.session) : { source: 'none (KFP cannot compute a session)' },
     argo: argoView(index, namespace),
   };
+  const unreadable = [LAUNCHER_CONFIGMAP, ARTIFACT_REPOSITORIES].flatMap((name) => {
+    const why = index.unknown('ConfigMap', namespace, name);
+    return why === undefined ? [] : [{ kind: 'ConfigMap' as const, name, why }];
+  });
+  if (unreadable.length > 0) view.unreadable = unreadable;
   if (policy !== undefined) {
     const store = resolveProfile(policy, namespace);
     const plan = planContainer({ name: 'main' }, store);
@@ -92,11 +108,14 @@ function credentials(index: SnapshotIndex, namespace: string, session: StoreSess
 
 export function secretUse(index: SnapshotIndex, namespace: string, name: string, roles: [string, string][]): SecretUse {
   const secret = index.secret(namespace, name);
-  return {
+  const use: SecretUse = {
     name,
     exists: secret !== undefined,
     keys: roles.map(([role, key]) => ({ role, key, present: secret !== undefined && secret.values[key] !== undefined && !(secret.values[key]?.empty ?? true) })),
   };
+  const why = secret === undefined ? index.unknown('Secret', namespace, name) : undefined;
+  if (why !== undefined) use.unreadable = why;
+  return use;
 }
 
 function argoView(index: SnapshotIndex, namespace: string): NamespaceView['argo'] {

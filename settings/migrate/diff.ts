@@ -9,6 +9,7 @@ export function diffChange(change: ObjectChange, namespace: string): string {
     `+++ ${where} (${change.action})`,
   ];
   if (change.action === 'unchanged') return `${head.join('\n')}\n  (no changes)\n`;
+  if (change.action === 'deferred') return `${head.join('\n')}\n  (not now: written by a later run, once the credentials Secret is filled and the target answers to it)\n`;
   const body = [
     ...diffMap('metadata.labels', change.before?.metadata.labels ?? {}, change.after.metadata.labels ?? {}),
     ...diffMap('metadata.annotations', change.before?.metadata.annotations ?? {}, change.after.metadata.annotations ?? {}),

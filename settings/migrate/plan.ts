@@ -15,7 +15,8 @@ import type { NamespaceLayout } from './layout.ts';
 import { secretNameFor } from './target.ts';
 import type { MigrationTarget } from './target.ts';
 
-export type ChangeAction = 'create' | 'update' | 'unchanged';
+/** `deferred`: a write held back until the namespace's target credentials are known (stage.ts). */
+export type ChangeAction = 'create' | 'update' | 'unchanged' | 'deferred';
 
 export interface PlannedMeta {
   name: string;
@@ -45,6 +46,8 @@ export interface ObjectChange {
   resourceVersion?: string;
   /** Secrets: the edge copies values from this Secret (deployKF's clone) instead of asking for them. */
   cloneFrom?: { namespace: string; name: string };
+  /** The current object is `immutable: true`: the API server refuses to change its data. */
+  immutable?: true;
 }
 
 export interface NamespacePlan {
@@ -57,6 +60,11 @@ export interface NamespacePlan {
 }
 
 export const DEFAULT_ARGO_KEY = 'default-v1';
+
+/** A change the edge writes now. */
+export function isWrite(c: ObjectChange): boolean {
+  return c.action === 'create' || c.action === 'update';
+}
 
 export function planNamespace(index: SnapshotIndex, namespace: string, target: MigrationTarget): NamespacePlan {
   const layout = namespaceLayout(target, namespace);
@@ -144,9 +152,10 @@ function planSecret(index: SnapshotIndex, namespace: string, target: MigrationTa
   return out;
 }
 
-function change(kind: ObjectChange['kind'], name: string, current: { metadata: ObjectMeta } | undefined, same: boolean, before: PlannedObject | undefined, after: PlannedObject): ObjectChange {
+function change(kind: ObjectChange['kind'], name: string, current: { metadata: ObjectMeta; immutable?: boolean } | undefined, same: boolean, before: PlannedObject | undefined, after: PlannedObject): ObjectChange {
   const action: ChangeAction = current === undefined ? 'create' : same ? 'unchanged' : 'update';
   const out: ObjectChange = { kind, name, action, after };
+  if (current?.immutable === true) out.immutable = true;
   if (before !== undefined) out.before = before;
   const rv = current?.metadata.resourceVersion;
   if (rv !== undefined) out.resourceVersion = rv;

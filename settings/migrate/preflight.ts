@@ -2,13 +2,14 @@
 // `migrate`. KFS070 reads pinned roots from Workflows and ScheduledWorkflows (pipeline versions in
 // KFP's database would need its API) and KFS071 caching from the runs still in the cluster;
 // KFS073/074 are reported as not run unless the edge lists the current stores (store-findings.ts).
-import type { SnapshotIndex } from '../cluster/snapshot.ts';
+import { ARTIFACT_REPOSITORIES } from '../argo/artifact-repository.ts';
+import type { Kind, SnapshotIndex } from '../cluster/snapshot.ts';
 import { doctorFinding } from '../doctor/finding.ts';
 import type { DoctorFinding } from '../doctor/finding.ts';
 import { LAUNCHER_CONFIGMAP, readLauncherConfig } from '../kfp/launcher-config.ts';
 import { parsePipelineRoot, rootContains } from '../kfp/pipeline-root.ts';
 import type { PipelineRoot } from '../kfp/pipeline-root.ts';
-import { planRootFor } from './target.ts';
+import { planRootFor, secretNameFor } from './target.ts';
 import type { MigrationTarget } from './target.ts';
 
 export interface PreflightOptions {
@@ -22,16 +23,26 @@ const IN_FLIGHT = new Set(['Running', 'Pending', '']);
 
 export function preflight(index: SnapshotIndex, namespaces: string[], target: MigrationTarget, opts: PreflightOptions = {}): DoctorFinding[] {
   return [
-    ...namespaces.flatMap((ns) => [...inFlightRuns(index, ns, opts.force === true), ...pinnedRootRuns(index, ns, target), ...cachedOldUris(index, ns, target)]),
+    ...namespaces.flatMap((ns) => [...unreadInputs(index, ns, target), ...inFlightRuns(index, ns, opts.force === true), ...pinnedRootRuns(index, ns, target), ...cachedOldUris(index, ns, target)]),
     ...tenancy(index, namespaces, target),
     ...notRun(namespaces, opts.storesListed === true),
   ];
 }
 
+/** KFS091: an object the plan changes could not be read (RBAC): planning from a guess could overwrite it. */
+export function unreadInputs(index: SnapshotIndex, namespace: string, target: MigrationTarget): DoctorFinding[] {
+  const inputs: [Kind, string][] = [['ConfigMap', LAUNCHER_CONFIGMAP], ['ConfigMap', ARTIFACT_REPOSITORIES], ['Secret', secretNameFor(target, namespace)]];
+  return inputs.flatMap(([kind, name]) => {
+    const why = index.unknown(kind, namespace, name);
+    return why === undefined ? [] : [doctorFinding('KFS091', 'error', namespace, { kind, name }, `could not read ${kind} ${name} in ${namespace} (${why.reason}): migrate does not plan over what it cannot read`, `\`${why.check}\` must say yes`)];
+  });
+}
+
 /** KFS072: a run's store session is fixed when its root driver starts; moving under it breaks it. */
 export function inFlightRuns(index: SnapshotIndex, namespace: string, force: boolean): DoctorFinding[] {
-  if (index.snapshot.unreadable.Workflow !== undefined) {
-    return [doctorFinding('KFS072', force ? 'warn' : 'error', namespace, undefined, `cannot list Argo Workflows (${index.snapshot.unreadable.Workflow}): in-flight runs unknown`, 'grant list on workflows.argoproj.io, or use --force')];
+  const unreadable = index.unknown('Workflow', namespace);
+  if (unreadable !== undefined) {
+    return [doctorFinding('KFS072', force ? 'warn' : 'error', namespace, undefined, `cannot list Argo Workflows in ${namespace} (${unreadable.reason}): in-flight runs unknown`, `\`${unreadable.check}\` must say yes, or use --force`)];
   }
   // A Workflow without a phase has been submitted but not yet picked up by the controller.
   const running = index.workflows(namespace).filter((w) => IN_FLIGHT.has(w.status?.phase ?? ''));
@@ -85,8 +96,8 @@ export function pinnedRootRuns(index: SnapshotIndex, namespace: string, target: 
       ),
     );
   }
-  const unreadable = index.snapshot.unreadable.ScheduledWorkflow;
-  if (unreadable !== undefined) out.push(doctorFinding('KFS070', 'info', namespace, undefined, `cannot list recurring runs (ScheduledWorkflows: ${unreadable}): their pinned roots are unknown`, 'grant list on scheduledworkflows.kubeflow.org'));
+  const unreadable = index.unknown('ScheduledWorkflow', namespace);
+  if (unreadable !== undefined) out.push(doctorFinding('KFS070', 'info', namespace, undefined, `cannot list recurring runs (ScheduledWorkflows: ${unreadable.reason}): their pinned roots are unknown`, `\`${unreadable.check}\` must say yes`));
   return out;
 }
 
@@ -107,8 +118,8 @@ export function cachedOldUris(index: SnapshotIndex, namespace: string, target: M
   const cachedRecurring = cachedNames(recurring);
   const fix = 'keep the old store and its Secret readable while cached results matter, or run pipelines once with caching off after the switch (kfp run --disable-cache, enable_caching=False)';
   if (cachedRecurring.length === 0 && runs.length === 0) {
-    const unreadable = index.snapshot.unreadable.Workflow;
-    const why = unreadable !== undefined ? `Argo Workflows cannot be listed (${unreadable}), so it is unknown` : 'no runs left in the cluster show';
+    const unreadable = index.unknown('Workflow', namespace);
+    const why = unreadable !== undefined ? `Argo Workflows cannot be listed (${unreadable.reason}), so it is unknown` : 'no runs left in the cluster show';
     return [doctorFinding('KFS071', 'info', namespace, undefined, `${why} whether ${namespace} uses KFP's cache (on by default); if it does, cache hits after the switch hand new runs URIs under ${current.value.root}`, fix)];
   }
   if (cachedRuns.length === 0 && cachedRecurring.length === 0) return [];

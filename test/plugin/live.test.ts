@@ -151,7 +151,9 @@ describe('API server problems: exit 2 with a clear message', () => {
     const r = await kfstore(['doctor', '-A', '-o', 'json'], { KUBECONFIG: file });
     assert.ok(r.code === 0 || r.code === 1, r.stderr);
     const report = JSON.parse(r.stdout) as Report;
-    assert.ok(report.findings.some((f) => f.id === 'KFS090' && f.message.includes('could not read Secrets')));
+    // Per namespace, never as a missing Secret or an error.
+    for (const ns of ['team-a', 'team-b']) assert.ok(report.findings.some((f) => f.id === 'KFS091' && f.level === 'warn' && f.namespace === ns && f.message.startsWith(`could not read Secrets in ${ns}`)), ns);
+    assert.deepEqual(report.findings.filter((f) => /^KFS03/.test(f.id) && f.level !== 'ok').map((f) => f.message), []);
     noCanaries(r.stdout, r.stderr);
   });
 });

@@ -9,7 +9,7 @@ import { after, afterEach, before, describe, it } from 'node:test';
 import { GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { KubeApiServer, KubeObject } from '../support/kube-apiserver/index.ts';
-import { kfstore } from '../support/plugin.ts';
+import { kfstore, kubectl } from '../support/plugin.ts';
 import { freePorts } from '../support/ports.ts';
 import { rcloneEnv } from '../support/rclone.ts';
 import { deleteKeys, listKeys, seedBucket } from '../support/swift/seed.ts';
@@ -21,7 +21,8 @@ import { assertNoSecrets, seededCluster, writeRequests } from '../support/live-c
 const SRC_SECRET = 'CANARYsrcSecret1';
 const DST_SECRET = 'CANARYdstSecret2';
 const WRONG_SECRET = 'CANARYwrongSecret3';
-const CANARIES = [SRC_SECRET, DST_SECRET, WRONG_SECRET];
+const U2_SECRET = 'CANARYsrcUser2Secret4';
+const CANARIES = [SRC_SECRET, DST_SECRET, WRONG_SECRET, U2_SECRET];
 const PREFIX = 'v2/artifacts/team-a/';
 const MiB = 1024 * 1024;
 const execFileP = promisify(execFile);
@@ -37,20 +38,28 @@ function sha(b: Uint8Array): string {
   return createHash('sha256').update(b).digest('hex');
 }
 
-/** `source`: where team-a's artifacts are now (by default src-bucket, read with the src:u keys). */
-function objects(cloneSecret: string, source = { bucket: 'src-bucket', keys: ['src:u', SRC_SECRET] }): KubeObject[] {
+interface Setup {
+  /** Where team-a's artifacts are now (default src-bucket, read with the src:u keys). */
+  source?: { bucket: string; keys: [string, string] };
+  /** What kubeflow/dst-keys (the --clone-secret-from source) holds (default the dst:u keys). */
+  clone?: [string, string];
+}
+
+function objects(o: Setup = {}): KubeObject[] {
   const providers = sourceProviders(swift);
+  const source = o.source ?? { bucket: 'src-bucket', keys: ['src:u', SRC_SECRET] };
+  const clone = o.clone ?? ['dst:u', DST_SECRET];
   return [
     { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'team-a', labels: { 'pipelines.kubeflow.org/enabled': 'true' } } },
     { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'kubeflow' } },
     { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'kfp-launcher', namespace: 'team-a' }, data: { defaultPipelineRoot: `s3://${source.bucket}/v2/artifacts/team-a`, providers } },
     { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'src-keys', namespace: 'team-a' }, stringData: { AWS_ACCESS_KEY_ID: source.keys[0], AWS_SECRET_ACCESS_KEY: source.keys[1] } },
-    { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'dst-keys', namespace: 'kubeflow' }, stringData: { AWS_ACCESS_KEY_ID: 'dst:u', AWS_SECRET_ACCESS_KEY: cloneSecret } },
+    { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'dst-keys', namespace: 'kubeflow' }, stringData: { AWS_ACCESS_KEY_ID: clone[0], AWS_SECRET_ACCESS_KEY: clone[1] } },
   ] as unknown as KubeObject[];
 }
 
-async function cluster(cloneSecret = DST_SECRET): Promise<{ api: KubeApiServer; env: Record<string, string> }> {
-  const c = await seededCluster(objects(cloneSecret));
+async function cluster(o: Setup = {}): Promise<{ api: KubeApiServer; env: Record<string, string> }> {
+  const c = await seededCluster(objects(o));
   server = c.api;
   return c;
 }
@@ -66,7 +75,7 @@ const sizes = (client: S3Client, bucket: string): Promise<Map<string, number>> =
 
 describe('migrate --copy-artifacts against Swift', () => {
   before(async () => {
-    stores = await startMigrationStores({ src: SRC_SECRET, dst: DST_SECRET });
+    stores = await startMigrationStores({ src: SRC_SECRET, dst: DST_SECRET }, [{ account: 'src', user: 'u2', secret: U2_SECRET }]);
     ({ swift, src, dst } = stores);
     for (let i = 0; i < 5; i++) bodies.set(`${PREFIX}run-${i}/out.txt`, randomBytes(1000 + i));
     bodies.set(`${PREFIX}run-big/model.bin`, randomBytes(12 * MiB));
@@ -137,8 +146,7 @@ describe('migrate --copy-artifacts against Swift', () => {
   it('between two buckets of one store with the same keys, the store copies server-side (verified)', async () => {
     await seedBucket(dst, 'old-bucket');
     for (const [Key, Body] of bodies) await dst.send(new PutObjectCommand({ Bucket: 'old-bucket', Key, Body }));
-    const c = await seededCluster(objects(DST_SECRET, { bucket: 'old-bucket', keys: ['dst:u', DST_SECRET] }));
-    server = c.api;
+    const c = await cluster({ source: { bucket: 'old-bucket', keys: ['dst:u', DST_SECRET] } });
     try {
       const r = await kfstore(args('--copy-artifacts', '--yes'), c.env);
       assert.equal(r.code, 0, r.stdout + r.stderr);
@@ -154,7 +162,7 @@ describe('migrate --copy-artifacts against Swift', () => {
   });
 
   it('wrong target credentials: exit 1 before any write, nothing copied, no secret printed', async () => {
-    const { api, env } = await cluster(WRONG_SECRET);
+    const { api, env } = await cluster({ clone: ['dst:u', WRONG_SECRET] });
     for (const extra of [['--copy-artifacts', '--yes'], ['--yes'], ['--dry-run']]) {
       api.resetRequests();
       const r = await kfstore(args(...extra), env);
@@ -190,20 +198,96 @@ describe('migrate --copy-artifacts against Swift', () => {
     assert.deepEqual(await listKeys(dst, 'dst-bucket'), []);
   });
 
-  it('a template Secret (no clone source): a note that the target could not be checked; --copy-artifacts refuses', async () => {
+  it('without target credentials it stages (no copy, no switch); wrong keys filled in are refused; the right ones copy, verify and switch', async () => {
     const { api, env } = await cluster();
-    const base = ['migrate', '--to', 's3', '--bucket', 'dst-bucket', '--endpoint', swift.endpoint, '--region', 'us-east-1', '-n', 'team-a'];
-    const r = await kfstore([...base, '--dry-run'], env);
-    assert.equal(r.code, 0, r.stderr);
-    assert.match(r.stdout, /could not be checked/);
-    // Without --copy-artifacts the old objects stay behind, and migrate says so.
-    assert.match(r.stdout, /WARN KFS073 team-a: 6 objects \(12\.0 MiB\) under s3:\/\/src-bucket\/v2\/artifacts\/team-a\/ stay in the old store.*\(fix: keep the old store and Secret src-keys readable/);
-    const c = await kfstore([...base, '--copy-artifacts', '--yes'], env);
-    assert.equal(c.code, 2, c.stderr);
-    assert.match(c.stderr, /target credentials for team-a are not known/);
+    const base = ['migrate', '--to', 's3', '--bucket', 'dst-bucket', '--endpoint', swift.endpoint, '--region', 'us-east-1', '--path-style', 'true', '-n', 'team-a'];
+    // Switching without --copy-artifacts would leave the old objects behind, and migrate says so.
+    const left = await kfstore(args('--dry-run'), env);
+    assert.equal(left.code, 0, left.stderr);
+    assert.match(left.stdout, /WARN KFS073 team-a: 6 objects \(12\.0 MiB\) under s3:\/\/src-bucket\/v2\/artifacts\/team-a\/ stay in the old store.*\(fix: keep the old store and Secret src-keys readable/);
+
+    const staged = await kfstore([...base, '--copy-artifacts', '--yes'], env);
+    assert.equal(staged.code, 0, staged.stdout + staged.stderr);
+    assert.match(staged.stdout, /stage only: the target credentials of 1 namespaces are not known yet/);
+    assert.match(staged.stdout, /team-a: staged: wrote 1 changes/);
+    assert.equal((api.get('ConfigMap', 'team-a', 'kfp-launcher')?.data as Record<string, string>).defaultPipelineRoot, 's3://src-bucket/v2/artifacts/team-a');
+    assert.deepEqual(await listKeys(dst, 'dst-bucket'), []);
+
+    const fill = (secret: string): Promise<unknown> => kubectl(['-n', 'team-a', 'patch', 'secret', 'kfstore-object-store--team-a', '-p', JSON.stringify({ stringData: { AWS_ACCESS_KEY_ID: 'dst:u', AWS_SECRET_ACCESS_KEY: secret } })], env);
+    await fill(WRONG_SECRET);
+    api.resetRequests();
+    const refused = await kfstore([...base, '--copy-artifacts', '--yes'], env);
+    assert.equal(refused.code, 1, refused.stdout + refused.stderr);
+    assert.match(refused.stderr, /error: team-a: target check failed: .*dst-bucket.*; nothing was changed in team-a/);
     assert.deepEqual(writes(api), []);
+    assert.deepEqual(await listKeys(dst, 'dst-bucket'), []);
+
+    await fill(DST_SECRET);
+    const switched = await kfstore([...base, '--copy-artifacts', '--switch', '--yes'], env);
+    assert.equal(switched.code, 0, switched.stdout + switched.stderr);
+    assert.match(switched.stdout, /team-a: artifacts: 6 copied, 0 skipped/);
+    assert.match(switched.stdout, /team-a: verified: all 6 objects are at s3:\/\/dst-bucket\/v2\/artifacts\/team-a\//);
+    assert.equal((api.get('ConfigMap', 'team-a', 'kfp-launcher')?.data as Record<string, string>).defaultPipelineRoot, 's3://dst-bucket/v2/artifacts/team-a');
+    noCanaries(left.stdout, left.stderr, staged.stdout, staged.stderr, refused.stdout, refused.stderr, switched.stdout, switched.stderr);
     const f = await kfstore([...base, '--copy-artifacts', '-f', 'nowhere.yaml'], env);
     assert.equal(f.code, 2);
     assert.match(f.stderr, /needs a cluster/);
+  });
+
+  describe('one bucket name in two places', () => {
+    const shared = async (): Promise<void> => {
+      await seedBucket(src, 'ml-shared');
+      await seedBucket(dst, 'ml-shared');
+      for (const [Key, Body] of bodies) await src.send(new PutObjectCommand({ Bucket: 'ml-shared', Key, Body }));
+    };
+    const clear = async (): Promise<void> => {
+      for (const c of [src, dst]) await deleteKeys(c, 'ml-shared', await listKeys(c, 'ml-shared'));
+    };
+    const sharedArgs = (): string[] => {
+      const a = args('--copy-artifacts', '--yes');
+      a[a.indexOf('--bucket') + 1] = 'ml-shared';
+      return a;
+    };
+
+    it('another account with a bucket of the same name: copied and verified before the switch, not taken as "already there"', async () => {
+      await shared();
+      try {
+        const { api, env } = await cluster({ source: { bucket: 'ml-shared', keys: ['src:u', SRC_SECRET] } });
+        const r = await kfstore(sharedArgs(), env);
+        assert.equal(r.code, 0, r.stdout + r.stderr);
+        assert.doesNotMatch(r.stdout, /nothing to copy/);
+        assert.match(r.stdout, /team-a: artifacts: 6 copied, 0 skipped/);
+        assert.match(r.stdout, /team-a: verified: all 6 objects are at s3:\/\/ml-shared\/v2\/artifacts\/team-a\//);
+        assert.equal((api.get('ConfigMap', 'team-a', 'kfp-launcher')?.data as Record<string, string>).defaultPipelineRoot, 's3://ml-shared/v2/artifacts/team-a');
+        // The target account has every object, and nothing else (the identity marker is gone).
+        assert.deepEqual(await listKeys(dst, 'ml-shared'), [...bodies.keys()].sort());
+        for (const [Key, body] of bodies) {
+          const got = await dst.send(new GetObjectCommand({ Bucket: 'ml-shared', Key }));
+          assert.equal(sha(await got.Body!.transformToByteArray()), sha(body), Key);
+        }
+        assert.deepEqual(await listKeys(src, 'ml-shared'), [...bodies.keys()].sort());
+        noCanaries(r.stdout, r.stderr);
+      } finally {
+        await clear();
+      }
+    });
+
+    it('another user of the same account: a marker read back proves it is the same bucket; nothing copied, verified, switched', async () => {
+      await shared();
+      try {
+        const { api, env } = await cluster({ source: { bucket: 'ml-shared', keys: ['src:u', SRC_SECRET] }, clone: ['src:u2', U2_SECRET] });
+        const before = await sizes(src, 'ml-shared');
+        const r = await kfstore(sharedArgs(), env);
+        assert.equal(r.code, 0, r.stdout + r.stderr);
+        assert.match(r.stdout, /team-a: s3:\/\/ml-shared\/v2\/artifacts\/team-a\/ is the bucket the objects already are in \(the source credentials read a marker written with the target credentials\); nothing to copy/);
+        assert.match(r.stdout, /team-a: verified: all 6 objects/);
+        assert.equal((api.get('ConfigMap', 'team-a', 'kfp-launcher')?.data as Record<string, string>).defaultPipelineRoot, 's3://ml-shared/v2/artifacts/team-a');
+        assert.deepEqual(await sizes(src, 'ml-shared'), before, 'the source changed (or a marker was left)');
+        assert.deepEqual(await listKeys(dst, 'ml-shared'), []);
+        noCanaries(r.stdout, r.stderr);
+      } finally {
+        await clear();
+      }
+    });
   });
 });

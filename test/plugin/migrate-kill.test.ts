@@ -1,11 +1,12 @@
 // Reliability: `kubectl kfstore migrate --copy-artifacts` is killed with SIGKILL at random points,
 // at least 20 times, during the artifact copy (once the target holds a random number of further
-// objects) and during apply (on the k-th write the API server receives, before or just after it
-// commits). After every kill the state KFP can see
-// must be safe: a namespace whose kfp-launcher already points at the target has every object there,
-// and its Secret and Argo repository are in place. Then an uninterrupted re-run finishes: every
-// namespace is fully new, every object is verified by `rclone check --download` (an independent
-// client), the source is untouched, and --rollback restores the original objects byte for byte.
+// objects) and during apply (on the k-th write the API server receives: before it commits, when the
+// server drops that write, or just after). After every kill the state KFP can see must be safe: a
+// namespace whose kfp-launcher already points at the target has every object there, and its Secret
+// and Argo repository are in place; and every multipart upload left open in the target is one the
+// copy recorded (so the next run aborts it). Then an uninterrupted re-run finishes: every namespace
+// is fully new, no upload or record is left, every object is verified by `rclone check --download`
+// (an independent client), the source is untouched, and --rollback restores the original objects.
 // Ctrl-C during a multipart upload aborts it, exits 130 and switches nothing.
 // The seed is printed; KFSTORE_KILL_SEED=<n> replays a run.
 import assert from 'node:assert/strict';
@@ -14,7 +15,7 @@ import { randomBytes } from 'node:crypto';
 import { promisify } from 'node:util';
 import { after, before, describe, it } from 'node:test';
 import type { TestContext } from 'node:test';
-import { ListMultipartUploadsCommand, ListPartsCommand, PutObjectCommand } from '@aws-sdk/client-s3';
+import { GetObjectCommand, ListMultipartUploadsCommand, ListPartsCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { KubeApiServer, KubeObject } from '../support/kube-apiserver/index.ts';
 import { assertNoSecrets, seededCluster } from '../support/live-cluster.ts';
@@ -72,17 +73,42 @@ function content(o: KubeObject | undefined): string {
 const launcherRoot = (api: KubeApiServer, ns: string): string | undefined => (api.get('ConfigMap', ns, 'kfp-launcher') as { data?: Record<string, string> } | undefined)?.data?.defaultPipelineRoot;
 const isNew = (api: KubeApiServer, ns: string): boolean => launcherRoot(api, ns) === `s3://dst-bucket/v2/artifacts/${ns}`;
 
+/** The copy's own objects under a prefix (multipart upload records, identity markers). */
+const INTERNAL = '.kfstore/';
+const artifactsOnly = (m: Map<string, number>, ns: string): Map<string, number> => new Map([...m].filter(([k]) => !k.startsWith(`${prefixOf(ns)}${INTERNAL}`)));
+
+/**
+ * Every open multipart upload under the namespaces' prefixes, and whether the copy recorded it
+ * (by its UploadId, or by its key when the kill came before the id was known).
+ */
+async function openUploads(bucket: string): Promise<{ key: string; id: string; recorded: boolean }[]> {
+  const out: { key: string; id: string; recorded: boolean }[] = [];
+  for (const ns of NAMESPACES) {
+    const records: { key?: string; uploadId?: string }[] = [];
+    for (const k of await listKeys(dst, bucket, `${prefixOf(ns)}${INTERNAL}uploads/`)) {
+      const got = await dst.send(new GetObjectCommand({ Bucket: bucket, Key: k }));
+      records.push(JSON.parse((await got.Body?.transformToString()) ?? '{}') as { key?: string; uploadId?: string });
+    }
+    const uploads = (await dst.send(new ListMultipartUploadsCommand({ Bucket: bucket, Prefix: prefixOf(ns) }))).Uploads ?? [];
+    for (const u of uploads) out.push({ key: u.Key ?? '', id: u.UploadId ?? '', recorded: records.some((r) => r.uploadId === u.UploadId || (r.uploadId === undefined && r.key === u.Key)) });
+  }
+  return out;
+}
+
 /** The state KFP sees must be safe whenever the process dies; returns what the kill interrupted. */
-async function checkSafe(api: KubeApiServer, source: Map<string, Map<string, number>>): Promise<{ partialCopy: boolean; partialApply: boolean }> {
+async function checkSafe(api: KubeApiServer, source: Map<string, Map<string, number>>): Promise<{ partialCopy: boolean; partialApply: boolean; uploads: { key: string; id: string }[] }> {
   let partialCopy = false;
   let partialApply = false;
+  const uploads = await openUploads('dst-bucket');
+  for (const u of uploads) assert.ok(u.recorded, `multipart upload of ${u.key} left open without a record: no re-run would abort it`);
   for (const ns of NAMESPACES) {
     const root = launcherRoot(api, ns);
-    const copied = await sizes(dst, 'dst-bucket', prefixOf(ns));
+    const all = await sizes(dst, 'dst-bucket', prefixOf(ns));
+    const copied = artifactsOnly(all, ns);
     const expected = source.get(ns) ?? new Map();
     if (isNew(api, ns)) {
-      // KFP already uses the target here: everything it needs must be there.
-      assert.deepEqual([...copied].sort(), [...expected].sort(), `${ns} switched to the target before every object was copied`);
+      // KFP already uses the target here: everything it needs must be there, and nothing of the copy's own.
+      assert.deepEqual([...all].sort(), [...expected].sort(), `${ns} switched to the target before every object was copied`);
       const secret = api.get('Secret', ns, `kfstore-object-store--${ns}`) as { data?: Record<string, string> } | undefined;
       assert.deepEqual(Object.keys(secret?.data ?? {}).sort(), ['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY'], `${ns} switched before its Secret was complete`);
       const argo = api.get('ConfigMap', ns, 'artifact-repositories') as { data?: Record<string, string> } | undefined;
@@ -94,22 +120,32 @@ async function checkSafe(api: KubeApiServer, source: Map<string, Map<string, num
       if (api.get('Secret', ns, 'kfstore-migrate-backup') !== undefined) partialApply = true;
     }
   }
-  return { partialCopy, partialApply };
+  return { partialCopy, partialApply, uploads };
 }
 
-/** Kills the process when the API server receives the k-th write: before it commits, or a moment after. */
-function killOnWrite(api: KubeApiServer, k: number, afterCommit: boolean, run: () => RunningPlugin | undefined): { cancel(): void } {
+/**
+ * Kills the process when the API server receives the k-th write. Before commit: the server drops
+ * that write (it answers an error the dead process never reads), as a real server does with a
+ * request whose client vanished before etcd stored it. After commit: the write is stored, then the
+ * process dies a moment later. `storedAt` is the server's resourceVersion when the write arrived.
+ */
+function killOnWrite(api: KubeApiServer, k: number, afterCommit: boolean, run: () => RunningPlugin | undefined): { cancel(): void; storedAt: () => string | undefined } {
   let writes = 0;
-  return api.fail((r) => {
+  let storedAt: string | undefined;
+  const fault = api.fail((r) => {
     if (['get', 'list', 'watch'].includes(r.verb)) return false;
     writes++;
-    if (writes === k) {
-      const kill = (): void => run()?.kill('SIGKILL');
-      if (afterCommit) setTimeout(kill, 5);
-      else kill();
+    if (writes !== k) return false;
+    storedAt = api.resourceVersion;
+    const kill = (): void => run()?.kill('SIGKILL');
+    if (afterCommit) {
+      setTimeout(kill, 5);
+      return false;
     }
-    return false;
+    kill();
+    return true;
   }, { status: 500 });
+  return { cancel: () => fault.cancel(), storedAt: () => storedAt };
 }
 
 describe('migrate --copy-artifacts killed or interrupted', () => {
@@ -144,33 +180,59 @@ describe('migrate --copy-artifacts killed or interrupted', () => {
       let duringApply = 0;
       let completed = 0;
       let attempts = 0;
+      let dropped = 0;
+      let killsWithUploads = 0;
+      let maxUploads = 0;
+      // Upload ids seen open after a kill (an upload-mode kill waits for a new one).
+      const earlier = new Set<string>();
       const total = [...source.values()].reduce((n, m) => n + m.size, 0);
       while (kills < KILLS) {
         assert.ok(++attempts < KILLS * 4, `only ${kills} of ${KILLS} runs could be killed in ${attempts} attempts`);
         let running: RunningPlugin | undefined;
-        // During the copy: once the target holds a random number more objects than now (polled
-        // with an independent client). During apply: on the k-th write (each namespace's apply is
-        // 4 writes: backup, Secret, Argo repository, kfp-launcher).
-        const copied = (await listKeys(dst, 'dst-bucket', 'v2/artifacts/')).length;
-        const byWrite = copied >= total || rand.next() < 0.5;
-        const hook = byWrite ? killOnWrite(api, 1 + rand.int(6), rand.next() < 0.5, () => running) : undefined;
+        // During the copy: once the target holds a random number more objects than now, or once a
+        // multipart upload is open there (both polled with an independent client; the first two
+        // runs always die mid-upload, so the second must abort what the first left). During
+        // apply: on the k-th write (each namespace's apply is 4 writes: backup, Secret, Argo
+        // repository, kfp-launcher).
+        const present = (await listKeys(dst, 'dst-bucket', 'v2/artifacts/')).filter((k) => !k.includes(`/${INTERNAL}`));
+        const copied = present.length;
+        const bigLeft = present.filter((k) => k.endsWith('run-big/model.bin')).length < NAMESPACES.length;
+        const mode = attempts <= 2 ? 'upload' : copied >= total || rand.next() < 0.5 ? 'write' : bigLeft && rand.next() < 0.3 ? 'upload' : 'count';
+        const afterCommit = rand.next() < 0.5;
+        const hook = mode === 'write' ? killOnWrite(api, 1 + rand.int(6), afterCommit, () => running) : undefined;
         const killAt = copied + 1 + rand.int(Math.max(1, total - copied));
         running = startKubectl(args(), env);
         const done = running.done;
         let finished = false;
         void done.then(() => (finished = true));
-        if (!byWrite) {
-          while (!finished && (await listKeys(dst, 'dst-bucket', 'v2/artifacts/')).length < killAt) await new Promise((r) => setTimeout(r, 50));
+        const uploadOpen = async (): Promise<boolean> => ((await dst.send(new ListMultipartUploadsCommand({ Bucket: 'dst-bucket', Prefix: 'v2/artifacts/' }))).Uploads ?? []).some((u) => !earlier.has(u.UploadId ?? ''));
+        if (mode === 'count') {
+          while (!finished && (await listKeys(dst, 'dst-bucket', 'v2/artifacts/')).filter((k) => !k.includes(`/${INTERNAL}`)).length < killAt) await new Promise((r) => setTimeout(r, 50));
+          running.kill('SIGKILL');
+        }
+        if (mode === 'upload') {
+          while (!finished && !(await uploadOpen())) await new Promise((r) => setTimeout(r, 20));
           running.kill('SIGKILL');
         }
         const r = await done;
         hook?.cancel();
         assertNoSecrets([SRC_SECRET, DST_SECRET], r.stdout, r.stderr);
+        const before = hook?.storedAt();
+        // A write killed before its commit left nothing: the server's version did not move.
+        if (hook !== undefined && !afterCommit && before !== undefined && r.signal === 'SIGKILL') {
+          assert.equal(api.resourceVersion, before, 'the server stored a write whose client was killed before the commit');
+          dropped++;
+        }
         const seen = await checkSafe(api, source);
         if (r.signal === 'SIGKILL') {
           kills++;
           if (seen.partialCopy) duringCopy++;
           if (seen.partialApply) duringApply++;
+          if (seen.uploads.length > 0) killsWithUploads++;
+          maxUploads = Math.max(maxUploads, seen.uploads.length);
+          // The second run passed team-a's copy: it aborted what the first run left there.
+          if (kills === 2) for (const id of earlier) assert.ok(!seen.uploads.some((u) => u.id === id), `upload ${id} left by the first kill is still open after the second run`);
+          for (const u of seen.uploads) earlier.add(u.id);
           continue;
         }
         // It finished before the kill: start over from the original state so later kills have work.
@@ -181,15 +243,20 @@ describe('migrate --copy-artifacts killed or interrupted', () => {
         assert.equal(back.code, 0, back.stderr);
         for (const ns of NAMESPACES) await deleteKeys(dst, 'dst-bucket', await listKeys(dst, 'dst-bucket', prefixOf(ns)));
       }
-      t.diagnostic(`${kills} kills: ${duringCopy} left a partial copy, ${duringApply} a partial apply; ${completed} runs finished before their kill`);
+      t.diagnostic(`${kills} kills: ${duringCopy} left a partial copy, ${duringApply} a partial apply, ${dropped} dropped the write the server had received; ${killsWithUploads} left open multipart uploads (${earlier.size} in all, at most ${maxUploads} at once), every one recorded; ${completed} runs finished before their kill`);
       assert.ok(duringCopy >= 3, `only ${duringCopy} kills interrupted a copy`);
+      assert.ok(killsWithUploads >= 2, `only ${killsWithUploads} kills left a multipart upload open`);
       assert.ok(duringApply >= 3, `only ${duringApply} kills interrupted an apply`);
 
-      // The re-run finishes the job.
+      // The re-run finishes the job, and aborts every upload the kills left.
       const final = await startKubectl(args(), env).done;
       assert.equal(final.code, 0, final.stdout + final.stderr);
       assertNoSecrets([SRC_SECRET, DST_SECRET], final.stdout, final.stderr);
       await checkSafe(api, source);
+      assert.deepEqual(await openUploads('dst-bucket'), [], 'multipart uploads left open after the re-run');
+      assert.deepEqual((await listKeys(dst, 'dst-bucket')).filter((k) => k.includes(`/${INTERNAL}`)), [], 'upload records left after the re-run');
+      const objects = [...source.values()].reduce((n, m) => n + m.size, 0);
+      t.diagnostic(`after the re-run: ${objects} objects in ${NAMESPACES.length} namespaces verified, 0 open uploads, 0 records`);
       for (const ns of NAMESPACES) {
         assert.ok(isNew(api, ns), `${ns} not migrated by the re-run`);
         const check = await execFileP('rclone', ['check', `src:src-bucket/${prefixOf(ns)}`, `dst:dst-bucket/${prefixOf(ns)}`, '--download', '--config', '/dev/null'], { env: rcloneEnv(swift, { src: ['src', 'u'], dst: ['dst', 'u'] }) });

@@ -4,11 +4,12 @@ import assert from 'node:assert/strict';
 import { chmodSync, cpSync, lstatSync, mkdtempSync, readdirSync, readFileSync, renameSync, statSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { gunzipSync } from 'node:zlib';
 import { afterEach, describe, it } from 'node:test';
 import { parseAllDocuments } from 'yaml';
 import type { KubeApiServer, KubeObject } from '../support/kube-apiserver/index.ts';
 import { fixturePath, readFixture } from '../support/fixtures.ts';
-import { kfstore } from '../support/plugin.ts';
+import { kfstore, kubectl } from '../support/plugin.ts';
 import { assertNoSecrets, seededCluster, writeRequests } from '../support/live-cluster.ts';
 
 const CANARIES = ['CANARY-CLONE-ACCESS', 'CANARY-CLONE-SECRET', 'CANARY-MINIO-A', 'CANARY-MINIO-SECRET-A'];
@@ -46,23 +47,33 @@ function state(api: KubeApiServer, ns: string): Record<string, string> {
   };
 }
 
-function backupValue(api: KubeApiServer, ns: string, key: string): string {
+function backupBytes(api: KubeApiServer, ns: string, key: string): Buffer {
   const data = (api.get('Secret', ns, 'kfstore-migrate-backup')?.data ?? {}) as Record<string, string>;
   assert.ok(data[key] !== undefined, `backup in ${ns} has no ${key}: ${Object.keys(data).join(', ')}`);
-  return Buffer.from(data[key], 'base64').toString('utf8');
+  return Buffer.from(data[key], 'base64');
+}
+
+const backupValue = (api: KubeApiServer, ns: string, key: string): string => backupBytes(api, ns, key).toString('utf8');
+
+/** A saved object's JSON: its gzipped chunks (all in the main Secret for objects this small). */
+function backupObject(api: KubeApiServer, ns: string, kind: string, name: string): string {
+  const meta = JSON.parse(backupValue(api, ns, 'meta.json')) as { objects: { kind: string; name: string; chunks?: { secret: string; key: string }[] }[] };
+  const chunks = meta.objects.find((o) => o.kind === kind && o.name === name)?.chunks ?? [];
+  assert.ok(chunks.length > 0 && chunks.every((c) => c.secret === ''), JSON.stringify(meta));
+  return gunzipSync(Buffer.concat(chunks.map((c) => backupBytes(api, ns, c.key)))).toString('utf8');
 }
 
 describe('migrate --to s3 on a live cluster', () => {
   it('--dry-run prints the plan, its diff and the IAM policies, and writes nothing', async () => {
     const { api, env } = await cluster();
     const iamDir = mkdtempSync(join(tmpdir(), 'kfstore-iam-'));
-    const r = await kfstore([...S3, '--dry-run', '--iam-policy-dir', iamDir], env);
+    const r = await kfstore([...S3, '--dry-run', '--iam-policy-dir', iamDir, '--clone-secret-from', 'kubeflow/s3-keys'], env);
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stdout, /update\s+ConfigMap\s+kfp-launcher/);
     assert.match(r.stdout, /\+ data\.defaultPipelineRoot: s3:\/\/kfp-art\/v2\/artifacts\/team-a/);
     assert.match(r.stdout, /\+\+\+ Secret team-b\/kfstore-object-store--team-b \(create\)/);
     assert.match(r.stdout, /team-a: arn:aws:s3:::kfp-art\/artifacts\/team-a\/\*/);
-    assert.match(r.stdout, /dry run: 6 changes in 2 namespaces/);
+    assert.match(r.stdout, /dry run: 6 changes in 2 namespaces \(2 switched, 0 staged\)/);
     // Read from the cluster's ScheduledWorkflows: a recurring run that will keep the old root.
     assert.match(r.stdout, /WARN KFS070 team-b: 1 recurring run in team-b pins pipeline_root=minio:\/\/mlpipeline\/private-artifacts\/team-b\/v2\/artifacts \(nightly-train\)/);
     assert.deepEqual(readdirSync(iamDir).sort(), ['backend.json', 'team-a.json', 'team-b.json']);
@@ -93,7 +104,7 @@ describe('migrate --to s3 on a live cluster', () => {
     const secret = api.get('Secret', 'team-b', 'kfstore-object-store--team-b')?.data as Record<string, string>;
     assert.equal(Buffer.from(secret.AWS_ACCESS_KEY_ID ?? '', 'base64').toString(), 'CANARY-CLONE-ACCESS');
     // The backup holds the objects exactly as the API returned them, and which ones were absent.
-    assert.equal(backupValue(api, 'team-a', 'ConfigMap.kfp-launcher.json'), raw);
+    assert.equal(backupObject(api, 'team-a', 'ConfigMap', 'kfp-launcher'), raw);
     const meta = JSON.parse(backupValue(api, 'team-b', 'meta.json')) as { objects: { name: string; absent?: boolean }[] };
     assert.ok(meta.objects.some((o) => o.name === 'artifact-repositories' && o.absent === true));
 
@@ -117,12 +128,11 @@ describe('migrate --to s3 on a live cluster', () => {
     const { api, env } = await cluster();
     const before = state(api, 'team-a');
     api.fail({ method: 'PUT', namespace: 'team-a', name: 'kfp-launcher' }, { status: 409, times: 1 });
-    const r = await kfstore([...S3, '--yes'], env);
+    const r = await kfstore([...S3, '--yes', '--clone-secret-from', 'kubeflow/s3-keys'], env);
     assert.equal(r.code, 1, r.stdout + r.stderr);
     assert.match(r.stderr, /kfp-launcher in team-a changed since the plan \(resourceVersion \d+ → \d+\); nothing more was changed in team-a; re-run to plan again/);
     assert.deepEqual(state(api, 'team-a'), before);
     assert.equal((api.get('ConfigMap', 'team-b', 'kfp-launcher')?.data as Record<string, string>).defaultPipelineRoot, 's3://kfp-art/v2/artifacts/team-b');
-    assert.match(r.stderr + r.stdout, /Secret kfstore-object-store--team-b has empty AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY/);
   });
 
   it('an edit between planning and applying is caught before any write in that namespace', async () => {
@@ -142,7 +152,7 @@ describe('migrate --to s3 on a live cluster', () => {
       return false;
     }, { status: 500 });
     const planned = api.get('ConfigMap', 'team-a', 'kfp-launcher')?.metadata.resourceVersion;
-    const r = await kfstore([...S3, '--yes'], env);
+    const r = await kfstore([...S3, '--yes', '--clone-secret-from', 'kubeflow/s3-keys'], env);
     assert.equal(r.code, 1, r.stdout + r.stderr);
     assert.ok(edited);
     const now = api.get('ConfigMap', 'team-a', 'kfp-launcher');
@@ -151,6 +161,66 @@ describe('migrate --to s3 on a live cluster', () => {
     assert.equal((now?.data as Record<string, string>).defaultPipelineRoot, 'minio://mlpipeline/private-artifacts/team-a/v2/artifacts');
     assert.deepEqual(writes(api).filter((w) => w.includes('/namespaces/team-a/')), []);
     assert.ok(writes(api).some((w) => w === 'PUT /api/v1/namespaces/team-b/configmaps/kfp-launcher'));
+  });
+
+  it('without known target credentials it stages: says what to fill before the prompt, writes only the Secrets; a later run switches only filled ones; --rollback undoes both', async () => {
+    const { api, env } = await cluster();
+    const before = { a: state(api, 'team-a'), b: state(api, 'team-b') };
+    const fill = /stage only: the target credentials of 2 namespaces are not known yet[^\n]*\n  team-a: set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY in Secret kfstore-object-store--team-a \(kubectl -n team-a edit secret kfstore-object-store--team-a\)\n  team-b: [^\n]*\nthen run this command again \(or with --switch\)/;
+    // The prompt (refused here: no terminal) comes after the note.
+    const asked = await kfstore(S3, env);
+    assert.equal(asked.code, 2);
+    assert.match(asked.stdout, fill);
+    assert.match(asked.stderr, /refusing to change the cluster without --yes/);
+    assert.deepEqual(writes(api), []);
+
+    const staged = await kfstore([...S3, '--yes'], env);
+    assert.equal(staged.code, 0, staged.stdout + staged.stderr);
+    assert.match(staged.stdout, fill);
+    assert.ok(staged.stdout.indexOf('stage only') < staged.stdout.indexOf('team-a: staged: wrote 1 changes'), staged.stdout);
+    for (const ns of ['team-a', 'team-b'] as const) {
+      assert.equal(state(api, ns).launcher, before[ns === 'team-a' ? 'a' : 'b'].launcher, `${ns} kfp-launcher switched to empty credentials`);
+      assert.equal(state(api, ns).argo, before[ns === 'team-a' ? 'a' : 'b'].argo);
+      const secret = api.get('Secret', ns, `kfstore-object-store--${ns}`)?.data as Record<string, string>;
+      assert.deepEqual(secret, { AWS_ACCESS_KEY_ID: '', AWS_SECRET_ACCESS_KEY: '' });
+    }
+
+    api.resetRequests();
+    const notReady = await kfstore([...S3, '--switch', '--yes'], env);
+    assert.equal(notReady.code, 1, notReady.stdout + notReady.stderr);
+    assert.match(notReady.stdout, /not switched \(--switch\): the target credentials of 2 namespaces are not known yet/);
+    assert.deepEqual(writes(api), []);
+
+    // The admin fills team-a's Secret (one key only in team-b): --switch switches team-a alone.
+    assert.equal((await kubectl(['-n', 'team-a', 'patch', 'secret', 'kfstore-object-store--team-a', '-p', '{"stringData":{"AWS_ACCESS_KEY_ID":"CANARY-CLONE-ACCESS","AWS_SECRET_ACCESS_KEY":"CANARY-CLONE-SECRET"}}'], env)).code, 0);
+    assert.equal((await kubectl(['-n', 'team-b', 'patch', 'secret', 'kfstore-object-store--team-b', '-p', '{"stringData":{"AWS_ACCESS_KEY_ID":"CANARY-CLONE-ACCESS"}}'], env)).code, 0);
+    api.resetRequests();
+    const switched = await kfstore([...S3, '--switch', '--yes'], env);
+    assert.equal(switched.code, 1, switched.stdout + switched.stderr);
+    assert.match(switched.stdout, /not switched \(--switch\): the target credentials of 1 namespaces are not known yet:\n  team-b: /);
+    assert.match(switched.stdout, /team-a: applied 2 changes/);
+    assert.equal((api.get('ConfigMap', 'team-a', 'kfp-launcher')?.data as Record<string, string>).defaultPipelineRoot, 's3://kfp-art/v2/artifacts/team-a');
+    assert.equal(state(api, 'team-b').launcher, before.b.launcher);
+    assert.deepEqual(writes(api).filter((w) => w.includes('/namespaces/team-b/')), []);
+    noCanaries(asked.stdout, asked.stderr, staged.stdout, staged.stderr, notReady.stdout, notReady.stderr, switched.stdout, switched.stderr);
+
+    // One backup holds what both runs changed: the rollback brings back all of it.
+    const back = await kfstore(['migrate', '--rollback', '-A', '--yes'], env);
+    assert.equal(back.code, 0, back.stdout + back.stderr);
+    assert.deepEqual({ a: state(api, 'team-a'), b: state(api, 'team-b') }, before);
+  });
+
+  it('a user who may not read the Secrets it would change: KFS091 stops the plan, nothing written', async () => {
+    const { api } = await cluster();
+    api.addUser('editor', { token: 'editor-token' });
+    api.allow('editor', { verbs: ['get', 'list', 'create', 'update', 'patch', 'delete'], resources: ['namespaces', 'configmaps'] });
+    const file = join(mkdtempSync(join(tmpdir(), 'kfstore-editor-')), 'editor.yaml');
+    await api.writeKubeconfig(file, 'editor', { context: 'editor', namespace: 'team-a' });
+    api.resetRequests();
+    const r = await kfstore([...S3, '--yes', '--clone-secret-from', 'kubeflow/s3-keys'], { KUBECONFIG: file });
+    assert.equal(r.code, 1, r.stdout + r.stderr);
+    assert.match(r.stdout, /ERROR KFS091 team-a: could not read Secret kfstore-object-store--team-a in team-a \(secrets is forbidden: User "editor" cannot list resource "secrets" in API group "" in the namespace "team-a"\): migrate does not plan over what it cannot read \(fix: `kubectl auth can-i list secrets --namespace team-a` must say yes\)/);
+    assert.deepEqual(writes(api), []);
   });
 
   it('bad target flags stop before any request, naming the flag', async () => {

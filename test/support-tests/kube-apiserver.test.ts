@@ -325,6 +325,66 @@ describe('kube-apiserver under the real kubectl', () => {
     assert.match(missing.stderr, /serviceaccounts "nobody" not found/);
   });
 
+  test('immutable ConfigMaps and Secrets, the 1 MiB data limit and a Secret type are enforced with the real text', async () => {
+    await kubectl('create', 'namespace', 'rules');
+    const file = join(dir, 'frozen.yaml');
+    await writeFile(file, 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: frozen, namespace: rules}\nimmutable: true\ndata: {k: one}\n---\napiVersion: v1\nkind: Secret\nmetadata: {name: frozen, namespace: rules}\nimmutable: true\nstringData: {k: one}\n');
+    assert.equal((await kubectl('apply', '-f', file)).code, 0);
+    const data = await kubectl('-n', 'rules', 'patch', 'cm', 'frozen', '--type', 'merge', '-p', '{"data":{"k":"two"}}');
+    assert.equal(data.code, 1);
+    assert.equal(data.stderr.trim(), 'The ConfigMap "frozen" is invalid: data: Forbidden: field is immutable when `immutable` is set');
+    const thaw = await kubectl('-n', 'rules', 'patch', 'secret', 'frozen', '--type', 'merge', '-p', '{"immutable":false,"stringData":{"k":"two"}}');
+    assert.equal(thaw.code, 1);
+    assert.equal(thaw.stderr.trim(), 'The Secret "frozen" is invalid: \n* immutable: Forbidden: field is immutable when `immutable` is set\n* data: Forbidden: field is immutable when `immutable` is set');
+    // Metadata stays editable.
+    assert.equal((await kubectl('-n', 'rules', 'label', 'cm', 'frozen', 'team=a')).code, 0);
+    assert.deepEqual(server.get('ConfigMap', 'rules', 'frozen')?.data, { k: 'one' });
+    const retype = await kubectl('-n', 'rules', 'patch', 'secret', 'frozen', '--type', 'merge', '-p', '{"type":"kubernetes.io/basic-auth"}');
+    assert.equal(retype.stderr.trim(), 'The Secret "frozen" is invalid: type: Invalid value: "kubernetes.io/basic-auth": field is immutable');
+
+    const exact = join(dir, 'exact.bin');
+    await writeFile(exact, Buffer.alloc(1024 * 1024, 'a'));
+    assert.equal((await kubectl('-n', 'rules', 'create', 'configmap', 'exact', `--from-file=v=${exact}`)).code, 0);
+    const big = join(dir, 'big.bin');
+    await writeFile(big, Buffer.alloc(1024 * 1024 + 1, 'a'));
+    const cmBig = await kubectl('-n', 'rules', 'create', 'configmap', 'big', `--from-file=v=${big}`);
+    assert.equal(cmBig.stderr.trim(), 'error: failed to create configmap: ConfigMap "big" is invalid: []: Too long: may not be more than 1048576 bytes');
+    const secretBig = await kubectl('-n', 'rules', 'create', 'secret', 'generic', 'big', `--from-file=v=${big}`);
+    assert.equal(secretBig.stderr.trim(), 'error: failed to create secret Secret "big" is invalid: data: Too long: may not be more than 1048576 bytes');
+    // Grown past the limit by an update, through the API.
+    const grown = await api(server, 'PATCH', '/api/v1/namespaces/rules/configmaps/exact', { body: { data: { w: 'x' } }, contentType: 'application/merge-patch+json' });
+    assert.equal(grown.status, 422);
+    assert.deepEqual((grown.body.details as { causes: unknown }).causes, [{ reason: 'FieldValueTooLong', message: 'Too long: may not be more than 1048576 bytes', field: '[]' }]);
+  });
+
+  test('an update whose metadata.uid is not the object\'s is refused: a PUT as a failed precondition, a patch as invalid', async () => {
+    await kubectl('create', 'namespace', 'uids');
+    assert.equal((await kubectl('-n', 'uids', 'create', 'configmap', 'gitops', '--from-literal=k=one')).code, 0);
+    const got = await kubectl('-n', 'uids', 'get', 'cm', 'gitops', '-o', 'json');
+    const saved = JSON.parse(got.stdout) as KubeObject;
+    // GitOps deletes and re-creates it: same name, new uid.
+    await kubectl('-n', 'uids', 'delete', 'cm', 'gitops');
+    await kubectl('-n', 'uids', 'create', 'configmap', 'gitops', '--from-literal=k=two');
+    const now = server.get('ConfigMap', 'uids', 'gitops');
+    const file = join(dir, 'saved.json');
+    await writeFile(file, JSON.stringify({ ...saved, metadata: { ...saved.metadata, resourceVersion: now?.metadata.resourceVersion } }));
+    const replaced = await kubectl('replace', '-f', file);
+    assert.equal(replaced.code, 1);
+    assert.equal(
+      replaced.stderr.trim(),
+      `Error from server (Conflict): error when replacing "${file}": Operation cannot be fulfilled on configmaps "gitops": StorageError: invalid object, Code: 4, Key: /registry/configmaps/uids/gitops, ResourceVersion: 0, AdditionalErrorMsg: Precondition failed: UID in precondition: ${saved.metadata.uid}, UID in object meta: ${now?.metadata.uid}`,
+    );
+    const patched = await kubectl('-n', 'uids', 'patch', 'cm', 'gitops', '--type', 'merge', '-p', JSON.stringify({ metadata: { uid: saved.metadata.uid } }));
+    assert.equal(patched.code, 1);
+    assert.equal(patched.stderr.trim(), `The ConfigMap "gitops" is invalid: metadata.uid: Invalid value: "${saved.metadata.uid}": field is immutable`);
+    assert.deepEqual(server.get('ConfigMap', 'uids', 'gitops')?.data, { k: 'two' });
+    // The current uid (or none) is accepted.
+    const current = { ...saved, metadata: { ...saved.metadata, uid: now?.metadata.uid, resourceVersion: now?.metadata.resourceVersion } };
+    const ok = await api(server, 'PUT', '/api/v1/namespaces/uids/configmaps/gitops', { body: current });
+    assert.equal(ok.status, 200, JSON.stringify(ok.body));
+    assert.deepEqual(server.get('ConfigMap', 'uids', 'gitops')?.data, { k: 'one' });
+  });
+
   test('deleting a namespace deletes what is in it', async () => {
     await kubectl('create', 'namespace', 'doomed');
     await kubectl('-n', 'doomed', 'create', 'configmap', 'c1');

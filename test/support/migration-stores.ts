@@ -5,7 +5,7 @@ import { ListObjectsV2Command } from '@aws-sdk/client-s3';
 import type { S3Client } from '@aws-sdk/client-s3';
 import { adminClient, seedBucket } from './swift/seed.ts';
 import { startSwift } from './swift/server.ts';
-import type { SwiftServer } from './swift/server.ts';
+import type { SwiftAccount, SwiftServer } from './swift/server.ts';
 
 export interface MigrationStores {
   swift: SwiftServer;
@@ -14,11 +14,13 @@ export interface MigrationStores {
   stop(): Promise<void>;
 }
 
-export async function startMigrationStores(secrets: { src: string; dst: string }): Promise<MigrationStores> {
+/** `more`: further Swift users (e.g. a second user of the src account). */
+export async function startMigrationStores(secrets: { src: string; dst: string }, more: SwiftAccount[] = []): Promise<MigrationStores> {
   const swift = await startSwift({
     accounts: [
       { account: 'src', user: 'u', secret: secrets.src },
       { account: 'dst', user: 'u', secret: secrets.dst },
+      ...more,
     ],
   });
   const src = adminClient(swift, 'src', 'u');

@@ -13,6 +13,7 @@ import { Digest, digested, SHA256_META, SOURCE_ETAG_META } from './digest.ts';
 import { plainMd5, unquote } from './list.ts';
 import { uploadMultipart } from './multipart.ts';
 import { withPayloadSha256 } from './signed-payload.ts';
+import type { UploadJournal } from './upload-journal.ts';
 
 export interface ObjectRef {
   client: S3Client;
@@ -32,6 +33,8 @@ export interface CopyOptions {
   signal?: AbortSignal;
   /** Bytes streamed so far, for progress. */
   onBytes?: (n: number) => void;
+  /** Records multipart uploads in the target (upload-journal.ts). */
+  journal?: UploadJournal;
 }
 
 export const COPY_DEFAULTS = { multipartThreshold: 16 * 1024 * 1024, partSize: 8 * 1024 * 1024, queueSize: 2 } as const;
@@ -159,7 +162,7 @@ async function putSmall(body: Readable, digest: Digest, dst: ObjectRef, info: So
 // source's MD5 ETag; a mismatch fails the part loop, which aborts the upload.
 async function putMultipart(body: Readable, digest: Digest, dst: ObjectRef, info: SourceInfo, opts: CopyOptions): Promise<{ bytes: number; sha256?: string }> {
   const claimed = info.metadata[SHA256_META];
-  await uploadMultipart(dst, digested(body as AsyncIterable<Buffer>, digest), { partSize: opts.partSize, queueSize: opts.queueSize, contentType: info.contentType, metadata: targetMetadata(info, claimed), signal: opts.signal });
+  await uploadMultipart(dst, digested(body as AsyncIterable<Buffer>, digest), { partSize: opts.partSize, queueSize: opts.queueSize, contentType: info.contentType, metadata: targetMetadata(info, claimed), signal: opts.signal, ...(opts.journal === undefined ? {} : { journal: opts.journal }) });
   return { bytes: digest.bytes, ...(claimed === undefined ? {} : { sha256: claimed }) };
 }
 

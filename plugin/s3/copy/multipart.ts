@@ -4,7 +4,8 @@
 // upload is aborted before this returns, so no parts are left behind. Each part carries its
 // SHA-256, which the target checks against the bytes it received, and the part's ETag it answers
 // must be the MD5 of those bytes (where ETags are MD5s), so a store that ignores the header is
-// still checked.
+// still checked. With a journal, the upload is recorded in the target before it starts and the
+// record goes once it is completed or aborted, so a crash in between leaves a record a re-run acts on.
 import { Buffer } from 'node:buffer';
 import { createHash } from 'node:crypto';
 import { AbortMultipartUploadCommand, CompleteMultipartUploadCommand, CreateMultipartUploadCommand, UploadPartCommand } from '@aws-sdk/client-s3';
@@ -12,6 +13,7 @@ import type { CompletedPart } from '@aws-sdk/client-s3';
 import type { ObjectRef } from './copy-object.ts';
 import { plainMd5 } from './list.ts';
 import { withPayloadSha256 } from './signed-payload.ts';
+import type { UploadJournal } from './upload-journal.ts';
 
 export interface MultipartOptions {
   partSize: number;
@@ -19,12 +21,14 @@ export interface MultipartOptions {
   contentType?: string;
   metadata: Record<string, string>;
   signal?: AbortSignal;
+  journal?: UploadJournal;
 }
 
 export async function uploadMultipart(dst: ObjectRef, body: AsyncIterable<Buffer>, opts: MultipartOptions): Promise<void> {
   const { client, bucket: Bucket, key: Key } = dst;
   // No signal on Create and Complete: cancelling them mid-request could leave an upload the store
   // created (or finished) without us knowing its id; both are short, and the abort is checked after.
+  const entry = await opts.journal?.open(Key);
   const created = await client.send(new CreateMultipartUploadCommand({ Bucket, Key, ContentType: opts.contentType, Metadata: opts.metadata }));
   const UploadId = created.UploadId;
   if (UploadId === undefined) throw new Error('CreateMultipartUpload returned no UploadId');
@@ -34,6 +38,7 @@ export async function uploadMultipart(dst: ObjectRef, body: AsyncIterable<Buffer
   // faster than V8 collects it, and RSS would grow with the object size after all.
   const pool = new PartPool(opts.partSize, opts.queueSize + 1);
   try {
+    if (entry !== undefined) await opts.journal?.started(entry, UploadId);
     opts.signal?.throwIfAborted();
     let PartNumber = 0;
     for await (const part of fixedParts(body, pool)) {
@@ -68,10 +73,13 @@ export async function uploadMultipart(dst: ObjectRef, body: AsyncIterable<Buffer
       // No signal: the abort must go out even when the copy itself was aborted.
       await client.send(new AbortMultipartUploadCommand({ Bucket, Key, UploadId }));
     } catch {
-      // Report the original failure; stores expire abandoned uploads by lifecycle rules.
+      // Report the original failure; the record stays, so a re-run retries the abort.
+      throw e;
     }
+    if (entry !== undefined) await opts.journal?.close(entry).catch(() => {});
     throw e;
   }
+  if (entry !== undefined) await opts.journal?.close(entry);
 }
 
 class PartPool {

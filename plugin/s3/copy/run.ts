@@ -1,7 +1,9 @@
 // Copies every object under a source prefix to a destination prefix with a small worker pool.
 // Both prefixes are listed once and walked side by side (pairs.ts); the workers share a byte
 // budget for their buffers. The source is only read (List, Head, Get); per-object failures are
-// collected, not fatal.
+// collected, not fatal. kfstore's own objects under the prefix (.kfstore/) are never copied; with
+// recordUploads, multipart uploads are recorded in the target and those an earlier, interrupted
+// copy left open are aborted first (upload-journal.ts).
 import { makeS3Client } from '../client.ts';
 import type { S3ClientOptions } from '../client.ts';
 import { describeS3Error, errorFields } from '../errors.ts';
@@ -12,6 +14,7 @@ import type { ObjectRef } from './copy-object.ts';
 import { listPrefix } from './list.ts';
 import { pairListings, TargetListingError } from './pairs.ts';
 import { alreadyCopied } from './resume.ts';
+import { isInternal, UploadJournal } from './upload-journal.ts';
 
 export interface Location {
   target: S3Target;
@@ -52,6 +55,8 @@ export interface CopySummary {
   failures: CopyFailure[];
   /** The signal fired: in-flight objects were abandoned (not counted as failures). */
   aborted: boolean;
+  /** Multipart uploads an earlier copy recorded and left open, aborted before this one began. */
+  abortedUploads: number;
 }
 
 export interface CopyPrefixOptions {
@@ -71,6 +76,8 @@ export interface CopyPrefixOptions {
   queueSize?: number;
   /** Buffer memory shared by all workers; default 48 MiB. */
   memoryBudget?: number;
+  /** Record multipart uploads in the destination and abort those an interrupted copy left. */
+  recordUploads?: boolean;
   client?: S3ClientOptions;
 }
 
@@ -81,7 +88,7 @@ export async function copyPrefix(o: CopyPrefixOptions): Promise<CopySummary> {
   const clientOpts = { timeoutMs: 60_000, ...o.client };
   const srcClient = makeS3Client(o.source.target, clientOpts);
   const dstClient = o.sameStore === true ? srcClient : makeS3Client(o.destination.target, clientOpts);
-  const summary: CopySummary = { listed: 0, copied: 0, skipped: 0, bytes: 0, serverSide: 0, failures: [], aborted: false };
+  const summary: CopySummary = { listed: 0, copied: 0, skipped: 0, bytes: 0, serverSide: 0, failures: [], aborted: false, abortedUploads: 0 };
   const progress: CopyProgress = { objects: 0, bytes: 0, skipped: 0, failed: 0 };
   const report = (): void => o.onProgress?.({ ...progress });
   // A function, so TypeScript does not narrow the flag across awaits.
@@ -92,6 +99,7 @@ export async function copyPrefix(o: CopyPrefixOptions): Promise<CopySummary> {
   const pairs = pairListings(listPrefix(srcClient, o.source.bucket, o.source.prefix, o.signal), o.source.prefix, listPrefix(dstClient, o.destination.bucket, o.destination.prefix, o.signal), o.destination.prefix);
   const listing = (async function* () {
     for await (const pair of pairs) {
+      if (isInternal(pair.relative)) continue;
       summary.listed++;
       listedBytes += pair.source.size;
       yield pair;
@@ -126,6 +134,7 @@ export async function copyPrefix(o: CopyPrefixOptions): Promise<CopySummary> {
           ...sizes,
           sameStore: o.sameStore,
           signal: o.signal,
+          ...(journal === undefined ? {} : { journal }),
           onBytes: (n) => {
             streamed += n;
             progress.bytes += n;
@@ -152,7 +161,15 @@ export async function copyPrefix(o: CopyPrefixOptions): Promise<CopySummary> {
     }
   };
 
+  const journal = o.recordUploads === true ? new UploadJournal(dstClient, o.destination.bucket, o.destination.prefix) : undefined;
   try {
+    if (journal !== undefined) {
+      try {
+        summary.abortedUploads = await journal.recover(o.signal);
+      } catch (e) {
+        throw new Error(`the uploads an interrupted copy left open could not be aborted: ${describeS3Error(e, { op: 'AbortMultipartUpload', target: o.destination.target, bucket: o.destination.bucket }).message}`);
+      }
+    }
     // allSettled: every worker must stop before the clients are destroyed.
     const settled = await Promise.allSettled(Array.from({ length: Math.max(1, Math.floor(o.concurrency)) }, worker));
     const failed = settled.find((r): r is PromiseRejectedResult => r.status === 'rejected');

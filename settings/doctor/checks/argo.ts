@@ -9,6 +9,8 @@ export function argoChecks(view: NamespaceView): DoctorFinding[] {
   const ns = view.namespace;
   const obj = { kind: 'ConfigMap', name: ARTIFACT_REPOSITORIES };
   const argo = view.argo;
+  // Not read (RBAC): KFS091 says so; a missing repository would be a guess.
+  if (view.unreadable?.some((u) => u.name === ARTIFACT_REPOSITORIES) === true) return [];
   if (argo.problem !== undefined) {
     const missing = argo.problem.startsWith('no ConfigMap');
     return [
@@ -23,7 +25,9 @@ export function argoChecks(view: NamespaceView): DoctorFinding[] {
     ];
   }
   const out: DoctorFinding[] = [doctorFinding('KFS040', 'ok', ns, obj, `Argo repository ${argo.key} configured`, '')];
-  if (argo.secret !== undefined && !argo.secret.exists) {
+  if (argo.secret?.unreadable !== undefined) {
+    // Whether it exists is unknown: KFS091 names the permission, nothing is claimed about the Secret.
+  } else if (argo.secret !== undefined && !argo.secret.exists) {
     out.push(doctorFinding('KFS030', 'error', ns, { kind: 'Secret', name: argo.secret.name }, `Secret ${argo.secret.name} (Argo artifact repository) does not exist: pods cannot start ("MountVolume.SetUp failed")`, `create Secret ${argo.secret.name} in ${ns}`));
   } else if (argo.secret !== undefined) {
     const missing = argo.secret.keys.filter((k) => !k.present).map((k) => k.key);

@@ -11,11 +11,11 @@ import type { StorePolicy } from '../../policy/schema.ts';
 import { at, doctorFinding } from '../finding.ts';
 import type { DoctorFinding } from '../finding.ts';
 
-export function secretLookup(index: SnapshotIndex, namespace: string): SecretLookup | undefined {
-  if (index.snapshot.unreadable.Secret !== undefined) return undefined;
+export function secretLookup(index: SnapshotIndex, namespace: string): SecretLookup {
   return (name) => {
     const s = index.secret(namespace, name);
-    if (s === undefined) return { exists: false };
+    // Not read (RBAC): nothing is known, so nothing is reported (KFS091 says why).
+    if (s === undefined) return index.unknown('Secret', namespace, name) === undefined ? { exists: false } : undefined;
     return {
       exists: true,
       keys: Object.entries(s.values)
@@ -30,13 +30,15 @@ export function launcherChecks(index: SnapshotIndex, view: NamespaceView, policy
   const obj = { kind: 'ConfigMap', name: LAUNCHER_CONFIGMAP };
   const cm = index.configMap(ns, LAUNCHER_CONFIGMAP);
   const out: DoctorFinding[] = [];
+  // An unreadable kfp-launcher is not a missing one, and its contents cannot be linted.
+  if (cm === undefined && index.unknown('ConfigMap', ns, LAUNCHER_CONFIGMAP) !== undefined) return out;
   if (cm === undefined) {
     out.push(doctorFinding('KFS010', 'warn', ns, obj, `no kfp-launcher in ${ns}: runs use KFP's default root ${view.pipelineRoot.value} (shared, not namespace-scoped)`, `create kfp-launcher with a defaultPipelineRoot under ${ns}'s own prefix`));
   } else {
     out.push(doctorFinding('KFS010', 'ok', ns, obj, 'kfp-launcher present', ''));
   }
   const secrets = secretLookup(index, ns);
-  const ctx = { namespace: ns, ...(secrets !== undefined ? { secrets } : {}), ...(policy?.validate.requireProfilePrefix ? { profileRoot: resolveProfile(policy, ns).pipelineRoot } : {}) };
+  const ctx = { namespace: ns, secrets, ...(policy?.validate.requireProfilePrefix ? { profileRoot: resolveProfile(policy, ns).pipelineRoot } : {}) };
   const { findings } = lintLauncher(cm?.data, ctx, config);
   // At admission a missing Secret is a warning (it may be created next); for a running profile it
   // means every run fails, so doctor reports it as an error.

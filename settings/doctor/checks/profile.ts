@@ -15,6 +15,8 @@ export function profileChecks(index: SnapshotIndex, view: NamespaceView): Doctor
   const out: DoctorFinding[] = [];
   const obj = { kind: 'Namespace', name: ns };
   if (index.namespace(ns) === undefined && index.snapshot.source === 'cluster') {
+    // Could not be read (KFS091 says why): its labels are unknown, nothing else is.
+    if (index.unknown('Namespace', ns, ns) !== undefined) return [...provisioned(index, view), ...ownership(index, view)];
     return [doctorFinding('KFS002', 'error', ns, obj, `namespace ${ns} does not exist`, 'check the namespace name')];
   }
   if (index.snapshot.implicitNamespaces?.includes(ns)) {
@@ -35,9 +37,9 @@ function provisioned(index: SnapshotIndex, view: NamespaceView): DoctorFinding[]
   const ns = view.namespace;
   const missing: string[] = [];
   const referenced: string[] = [];
-  if (index.configMap(ns, METADATA_GRPC) === undefined) missing.push(`ConfigMap ${METADATA_GRPC}`);
+  if (index.configMap(ns, METADATA_GRPC) === undefined && index.unknown('ConfigMap', ns, METADATA_GRPC) === undefined) missing.push(`ConfigMap ${METADATA_GRPC}`);
   for (const use of [view.credentials.secret, view.argo.secret]) {
-    if (use !== undefined && !use.exists && index.snapshot.unreadable.Secret === undefined) {
+    if (use !== undefined && !use.exists && use.unreadable === undefined) {
       missing.push(`Secret ${use.name}`);
       referenced.push(`Secret ${use.name}`);
     }

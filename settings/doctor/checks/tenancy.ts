@@ -1,7 +1,10 @@
 // KFS019 and KFS033 across namespaces: roots that are not namespace-scoped or that two tenants
-// share, and credentials that are shared, well-known defaults, or the KFP admin's.
+// share (reported on the tenant whose root is inside the other's, whether or not the other is in
+// scope), and credentials that are shared, well-known defaults, or the KFP admin's.
 import type { SnapshotIndex } from '../../cluster/snapshot.ts';
+import { namespaceView } from '../../inspect/namespace-view.ts';
 import type { NamespaceView } from '../../inspect/namespace-view.ts';
+import { LAUNCHER_CONFIGMAP } from '../../kfp/launcher-config.ts';
 import { parsePipelineRoot } from '../../kfp/pipeline-root.ts';
 import { doctorFinding } from '../finding.ts';
 import type { DoctorFinding } from '../finding.ts';
@@ -16,41 +19,83 @@ interface Tenant {
   bucket: string;
   prefix: string;
   accessKey?: string;
+  /** Its credentials Secret is referenced but was not read (RBAC, or out of reach with -n). */
+  keyUnread?: true;
+}
+
+function tenantOf(index: SnapshotIndex, v: NamespaceView): Tenant | undefined {
+  // An unreadable kfp-launcher would make the root look like KFP's default.
+  if (v.unreadable?.some((u) => u.name === LAUNCHER_CONFIGMAP) === true) return undefined;
+  const root = parsePipelineRoot(v.pipelineRoot.value);
+  if (!root.ok) return undefined;
+  const secret = v.credentials.secret;
+  const accessRole = secret?.keys.find((k) => k.role === 'accessKeyKey');
+  const accessKey = secret !== undefined && accessRole !== undefined ? index.secret(v.namespace, secret.name)?.values[accessRole.key]?.fingerprint : undefined;
+  const unread = secret !== undefined && index.secret(v.namespace, secret.name) === undefined && index.unknown('Secret', v.namespace, secret.name) !== undefined;
+  return { namespace: v.namespace, scheme: root.value.scheme, bucket: root.value.bucket, prefix: root.value.prefix, ...(accessKey !== undefined ? { accessKey } : {}), ...(unread ? { keyUnread: true as const } : {}) };
+}
+
+function overlap(a: Tenant, b: Tenant): boolean {
+  return a.scheme === b.scheme && a.bucket === b.bucket && (a.prefix.startsWith(b.prefix) || b.prefix.startsWith(a.prefix));
+}
+
+/** Tenants of the namespaces outside `views` that have a kfp-launcher in the snapshot. */
+function others(index: SnapshotIndex, views: NamespaceView[]): Tenant[] {
+  const inScope = new Set(views.map((v) => v.namespace));
+  const names = new Set(index.snapshot.configMaps.filter((c) => c.metadata.name === LAUNCHER_CONFIGMAP && !inScope.has(c.metadata.namespace ?? '')).map((c) => c.metadata.namespace ?? ''));
+  return [...names].sort().flatMap((ns) => tenantOf(index, namespaceView(index, ns)) ?? []);
+}
+
+/** With -n: the other namespaces whose roots overlap this one's (the edge reads their Secrets). */
+export function overlappingOthers(index: SnapshotIndex, namespace: string): string[] {
+  const self = tenantOf(index, namespaceView(index, namespace));
+  if (self === undefined) return [];
+  return others(index, [namespaceView(index, namespace)]).filter((t) => overlap(self, t)).map((t) => t.namespace);
 }
 
 export function tenancyChecks(index: SnapshotIndex, views: NamespaceView[]): DoctorFinding[] {
   const out: DoctorFinding[] = [];
   const tenants: Tenant[] = [];
   for (const v of views) {
-    const root = parsePipelineRoot(v.pipelineRoot.value);
-    if (!root.ok) continue;
-    const secret = v.credentials.secret;
-    const accessRole = secret?.keys.find((k) => k.role === 'accessKeyKey');
-    const accessKey = secret !== undefined && accessRole !== undefined ? index.secret(v.namespace, secret.name)?.values[accessRole.key]?.fingerprint : undefined;
-    tenants.push({ namespace: v.namespace, scheme: root.value.scheme, bucket: root.value.bucket, prefix: root.value.prefix, ...(accessKey !== undefined ? { accessKey } : {}) });
-    if (!root.value.prefix.split('/').includes(v.namespace)) {
-      out.push(doctorFinding('KFS019', 'warn', v.namespace, { kind: 'ConfigMap', name: 'kfp-launcher' }, `root ${v.pipelineRoot.value} has no ${v.namespace} segment: artifacts are not namespace-scoped`, `use a root such as ${root.value.scheme}://${root.value.bucket}/private-artifacts/${v.namespace}/v2/artifacts`));
+    const t = tenantOf(index, v);
+    if (t === undefined) continue;
+    tenants.push(t);
+    if (!t.prefix.split('/').includes(v.namespace)) {
+      out.push(doctorFinding('KFS019', 'warn', v.namespace, { kind: 'ConfigMap', name: 'kfp-launcher' }, `root ${v.pipelineRoot.value} has no ${v.namespace} segment: artifacts are not namespace-scoped`, `use a root such as ${t.scheme}://${t.bucket}/private-artifacts/${v.namespace}/v2/artifacts`));
     }
   }
-  for (const a of tenants) {
-    for (const b of tenants) {
-      if (a.namespace >= b.namespace || a.scheme !== b.scheme || a.bucket !== b.bucket) continue;
-      if (!(a.prefix.startsWith(b.prefix) || b.prefix.startsWith(a.prefix))) continue;
-      const sameKey = a.accessKey !== undefined && a.accessKey === b.accessKey;
-      out.push(
-        doctorFinding(
-          'KFS019',
-          sameKey ? 'error' : 'warn',
-          a.namespace,
-          { kind: 'ConfigMap', name: 'kfp-launcher' },
-          `${a.namespace} and ${b.namespace} write to overlapping roots (${a.scheme}://${a.bucket}/${a.prefix || ''} and .../${b.prefix || ''})${sameKey ? ' with the same access key: each can read the other\u2019s artifacts' : ''}`,
-          `give each namespace its own prefix, e.g. ${a.scheme}://${a.bucket}/private-artifacts/<namespace>/v2/artifacts, and its own credentials`,
-        ),
-      );
+  // Overlaps with namespaces out of scope count too: `-n geo` must see that geo sits inside atlas.
+  const all = [...tenants, ...others(index, views)];
+  for (const [i, a] of all.entries()) {
+    for (const b of all.slice(i + 1)) {
+      if (i >= tenants.length || !overlap(a, b)) continue;
+      // Reported on the namespace whose root is inside the other's (both, when they are equal):
+      // its artifacts are the ones the other tenant can reach.
+      const nested = a.prefix === b.prefix ? [[a, b], [b, a]] : a.prefix.length > b.prefix.length ? [[a, b]] : [[b, a]];
+      for (const [inner, outer] of nested as [Tenant, Tenant][]) out.push(overlapFinding(inner, outer));
     }
+  }
+  if (index.snapshot.othersUnread !== undefined) {
+    const u = index.snapshot.othersUnread;
+    for (const t of tenants) out.push(doctorFinding('KFS091', 'info', t.namespace, undefined, `roots of other namespaces could not be listed (${u.reason}): overlaps with ${t.namespace}'s root were not checked`, `\`${u.check}\` must say yes, or run doctor -A`));
   }
   out.push(...credentialChecks(index, views));
   return out;
+}
+
+function overlapFinding(inner: Tenant, outer: Tenant): DoctorFinding {
+  const sameKey = inner.accessKey !== undefined && inner.accessKey === outer.accessKey;
+  const where = (t: Tenant): string => `${t.scheme}://${t.bucket}/${t.prefix}`;
+  const how = inner.prefix === outer.prefix ? `write to the same root ${where(inner)}` : `write to overlapping roots: ${where(inner)} is inside ${outer.namespace}'s ${where(outer)}`;
+  const keys = sameKey ? ' with the same access key: each can read the other\u2019s artifacts' : inner.keyUnread === true || outer.keyUnread === true ? ' (access keys not compared: a credentials Secret could not be read)' : '';
+  return doctorFinding(
+    'KFS019',
+    sameKey ? 'error' : 'warn',
+    inner.namespace,
+    { kind: 'ConfigMap', name: LAUNCHER_CONFIGMAP },
+    `${inner.namespace} and ${outer.namespace} ${how}${keys}`,
+    `give ${inner.namespace} a prefix of its own, e.g. ${inner.scheme}://${inner.bucket}/private-artifacts/${inner.namespace}/v2/artifacts, and its own credentials`,
+  );
 }
 
 function credentialChecks(index: SnapshotIndex, views: NamespaceView[]): DoctorFinding[] {

@@ -9,6 +9,7 @@ import { AbortMultipartUploadCommand, CreateMultipartUploadCommand, DeleteObject
 import type { S3Client } from '@aws-sdk/client-s3';
 import { withPayloadSha256 } from '../../../plugin/s3/copy/signed-payload.ts';
 import { copyPrefix } from '../../../plugin/s3/copy/run.ts';
+import { UploadJournal } from '../../../plugin/s3/copy/upload-journal.ts';
 import type { CopyPrefixOptions, CopyProgress, ObjectResult } from '../../../plugin/s3/copy/run.ts';
 import { targetFromSession } from '../../../plugin/s3/target.ts';
 import type { S3Target } from '../../../plugin/s3/target.ts';
@@ -199,6 +200,34 @@ describe('copyPrefix on Swift (teama → teamb)', { timeout: 240_000 }, () => {
     const rerun = await run({ destination: { target: targetFor(swift, 'teamb', 'bob'), bucket: 'dst', prefix } });
     assert.deepEqual([rerun.summary.copied + rerun.summary.skipped, rerun.summary.failures.length, rerun.summary.aborted], [52, 0, false]);
     await assertCopied(b, 'dst', prefix);
+  });
+
+  it('recordUploads: a re-run aborts exactly the uploads a crashed copy recorded (with or without their id), and no other', async () => {
+    const prefix = 'crashed/';
+    const journal = new UploadJournal(b, 'dst', prefix);
+    // A crash after CreateMultipartUpload was recorded with its id...
+    const withId = await journal.open(`${prefix}big/0`);
+    const first = await b.send(new CreateMultipartUploadCommand({ Bucket: 'dst', Key: `${prefix}big/0` }));
+    await journal.started(withId, first.UploadId ?? '');
+    // ...a crash between the intent and the id...
+    await journal.open(`${prefix}big/1`);
+    const second = await b.send(new CreateMultipartUploadCommand({ Bucket: 'dst', Key: `${prefix}big/1` }));
+    // ...and an upload someone else started under the same prefix, which is not ours to abort.
+    const foreign = await b.send(new CreateMultipartUploadCommand({ Bucket: 'dst', Key: `${prefix}theirs` }));
+    try {
+      const { summary } = await run({ destination: { target: targetFor(swift, 'teamb', 'bob'), bucket: 'dst', prefix }, recordUploads: true });
+      assert.deepEqual([summary.abortedUploads, summary.copied, summary.failures.length], [2, 52, 0]);
+      const open = (await b.send(new ListMultipartUploadsCommand({ Bucket: 'dst', Prefix: prefix }))).Uploads ?? [];
+      assert.deepEqual(open.map((u) => u.UploadId), [foreign.UploadId]);
+      for (const [Key, UploadId] of [[`${prefix}big/0`, first.UploadId], [`${prefix}big/1`, second.UploadId]]) {
+        await assert.rejects(b.send(new ListPartsCommand({ Bucket: 'dst', Key, UploadId })), /NoSuchUpload/);
+      }
+      // Records are gone, and the copy's own uploads left none behind.
+      assert.deepEqual([...(await listEtags(b, 'dst', `${prefix}.kfstore/`)).keys()], []);
+      await assertCopied(b, 'dst', prefix);
+    } finally {
+      await b.send(new AbortMultipartUploadCommand({ Bucket: 'dst', Key: `${prefix}theirs`, UploadId: foreign.UploadId }));
+    }
   });
 
   it('copies server-side within one store and verifies it', async () => {

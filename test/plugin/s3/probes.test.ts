@@ -3,11 +3,12 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
-import { DeleteObjectsCommand, PutObjectCommand } from '@aws-sdk/client-s3';
+import { AbortMultipartUploadCommand, CreateMultipartUploadCommand, DeleteObjectCommand, DeleteObjectsCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import type { S3Client } from '@aws-sdk/client-s3';
 import { makeS3Client } from '../../../plugin/s3/client.ts';
 import { describeS3Error } from '../../../plugin/s3/errors.ts';
-import { PROBE_DIR, probeBucket, probeIsolation, probeRoundTrip } from '../../../plugin/s3/probes.ts';
+import { UPLOADS_DIR } from '../../../plugin/s3/copy/upload-journal.ts';
+import { PROBE_DIR, probeBucket, probeIsolation, probeRoundTrip, probeUploads } from '../../../plugin/s3/probes.ts';
 import type { ProbeFinding, ProbeTenant } from '../../../plugin/s3/probes.ts';
 import { targetFromSession } from '../../../plugin/s3/target.ts';
 import { adminClient, listKeys, seedBucket } from '../../support/swift/seed.ts';
@@ -186,6 +187,32 @@ describe('object-store probes against Swift', { timeout: 120_000 }, () => {
       assert.equal(f.level, 'info');
       assert.match(f.message, /skipped: no known object under s3:\/\/shared-bucket\/private-artifacts\/ns3\//);
       assert.match(f.fix, /--probe-write/);
+    });
+  });
+
+  describe('KFS066 probeUploads', () => {
+    it('counts incomplete uploads under the prefix, which of them migrate recorded, and calls them stale after a day', async () => {
+      const t = tenant('team-a', alice, 'team-a-bucket', 'v2/artifacts/');
+      assert.equal((await probeUploads(t)).level, 'ok');
+      const ours = await adminA.send(new CreateMultipartUploadCommand({ Bucket: 'team-a-bucket', Key: 'v2/artifacts/run/model.bin' }));
+      const theirs = await adminA.send(new CreateMultipartUploadCommand({ Bucket: 'team-a-bucket', Key: 'v2/artifacts/run/other.bin' }));
+      const elsewhere = await adminA.send(new CreateMultipartUploadCommand({ Bucket: 'team-a-bucket', Key: 'outside/x.bin' }));
+      const record = `v2/artifacts/${UPLOADS_DIR}r1.json`;
+      await adminA.send(new PutObjectCommand({ Bucket: 'team-a-bucket', Key: record, Body: JSON.stringify({ key: 'v2/artifacts/run/model.bin', uploadId: ours.UploadId }) }));
+      try {
+        const now = await probeUploads(t);
+        assert.deepEqual([now.id, now.level, now.evidence], ['KFS066', 'info', { uploads: '2', recorded: '1' }]);
+        assert.match(now.message, /^2 multipart uploads under s3:\/\/team-a-bucket\/v2\/artifacts\/ are in progress \(started within 24 h\); 1 of them started by kubectl kfstore migrate --copy-artifacts$/);
+        const later = await probeUploads(t, {}, Date.now() + 2 * 24 * 3600 * 1000);
+        assert.equal(later.level, 'warn');
+        assert.match(later.message, /^2 of 2 incomplete multipart uploads under s3:\/\/team-a-bucket\/v2\/artifacts\/ were started more than 24 h ago/);
+        assert.match(later.fix, /^re-run kubectl kfstore migrate --copy-artifacts for team-a to abort the 1 it started/);
+      } finally {
+        for (const [Key, u] of [['v2/artifacts/run/model.bin', ours], ['v2/artifacts/run/other.bin', theirs], ['outside/x.bin', elsewhere]] as const) {
+          await adminA.send(new AbortMultipartUploadCommand({ Bucket: 'team-a-bucket', Key, UploadId: u.UploadId }));
+        }
+        await adminA.send(new DeleteObjectCommand({ Bucket: 'team-a-bucket', Key: record }));
+      }
     });
   });
 

@@ -15,6 +15,7 @@ import { diffChanges } from '../../../settings/migrate/diff.ts';
 import { namespacePolicy, policyJson } from '../../../settings/migrate/iam.ts';
 import { planNamespace } from '../../../settings/migrate/plan.ts';
 import type { NamespacePlan, ObjectChange } from '../../../settings/migrate/plan.ts';
+import { refusedWrites } from '../../../settings/migrate/api-limits.ts';
 import { blocks, preflight } from '../../../settings/migrate/preflight.ts';
 import { resolveTarget } from '../../../settings/migrate/target.ts';
 import type { MigrationTarget, TargetInput } from '../../../settings/migrate/target.ts';
@@ -126,7 +127,7 @@ describe('migrate plan, one fixture each', () => {
       const iamFile = headerValue(text, 'expect-iam-file');
       if (iamFile !== undefined) assert.equal(policyJson(namespacePolicy(target, plan.namespace)), readFixture(DIR, iamFile));
 
-      const findings = preflight(index, namespaces, target);
+      const findings = [...preflight(index, namespaces, target), ...plans.flatMap(refusedWrites)];
       const listing = findings.map((f) => `${f.id} ${f.level} ${f.namespace ?? '-'} ${f.message}`).join('\n');
       const expectPreflight = headerValue(text, 'expect-preflight');
       if (expectPreflight === undefined) {

@@ -21,7 +21,9 @@ export const MASTERS = 'system:masters';
 export class Users {
   private readonly byToken = new Map<string, UserEntry>();
   private readonly byName = new Map<string, UserEntry>();
-  private readonly rules = new Map<string, Rule[]>();
+  // The default ClusterRoleBinding system:basic-user: anyone authenticated may ask what they may do
+  // (kubectl auth can-i).
+  private readonly rules = new Map<string, Rule[]>([['system:authenticated', [{ verbs: ['create'], apiGroups: ['authorization.k8s.io'], resources: ['selfsubjectaccessreviews'] }]]]);
 
   add(name: string, opts: { token: string; groups?: string[] }): UserInfo {
     const previous = this.byName.get(name);

@@ -20,6 +20,7 @@ import {
   validateObject,
 } from './objects.ts';
 import { applyPatch } from './patch.ts';
+import { checkPreconditions } from './preconditions.ts';
 import type { RequestInfo } from './request-info.ts';
 import { RESOURCES, groupVersion, requireResource } from './resources.ts';
 import type { ResourceDef } from './resources.ts';
@@ -338,7 +339,7 @@ async function updateWith(ctx: ServerContext, req: ApiRequest, old: KubeObject, 
   const final = mutated.object ?? obj;
   final.metadata.name = info.name;
   prepareForUpdate(def, old, final, info.subresource);
-  validateObject(def, final);
+  validateObject(def, final, old);
   const validated = { ...attrs, object: final };
   const warnings = [...mutated.warnings, ...runPolicies(ctx.store, validated), ...(await runValidating(ctx.admission, validated))];
   final.metadata.resourceVersion = old.metadata.resourceVersion;
@@ -375,6 +376,9 @@ export async function updateObject(ctx: ServerContext, req: ApiRequest): Promise
   applyDefaults(req.def, obj);
   checkIdentity(req, obj);
   const old = existing(ctx, req);
+  // A uid in the body is a precondition, checked by storage before anything else.
+  const uid = obj.metadata.uid;
+  if (uid !== undefined && uid !== '') checkPreconditions(req.def, old, { uid });
   const rv = obj.metadata.resourceVersion;
   const expected = rv !== undefined && rv !== '' ? rv : undefined;
   if (expected !== undefined && expected !== old.metadata.resourceVersion) throw conflict(gr(req.def), req.info.name ?? '', MODIFIED);
@@ -399,6 +403,11 @@ async function patchOnce(ctx: ServerContext, req: ApiRequest): Promise<ApiResult
   const obj = decodeObject(req.def, patched);
   applyDefaults(req.def, obj);
   checkIdentity(req, obj);
+  // A patch carries no uid precondition: a changed uid fails the common metadata validation.
+  const uid = obj.metadata.uid;
+  if (uid !== undefined && uid !== '' && uid !== old.metadata.uid) {
+    throw invalid(req.def.group, req.def.kind, req.info.name ?? '', [{ reason: 'FieldValueInvalid', message: `Invalid value: ${JSON.stringify(uid)}: field is immutable`, field: 'metadata.uid' }]);
+  }
   const rv = obj.metadata.resourceVersion;
   // A patch only acts as a precondition when it sets metadata.resourceVersion itself.
   const expected = rv !== undefined && rv !== '' && rv !== old.metadata.resourceVersion ? rv : undefined;
@@ -427,12 +436,7 @@ export async function deleteObject(ctx: ServerContext, req: ApiRequest, target?:
   const opts = deleteOptions(target === undefined ? req.body : '');
   const name = old.metadata.name ?? '';
   const pre = isRecord(opts.preconditions) ? opts.preconditions : {};
-  if (typeof pre.uid === 'string' && pre.uid !== old.metadata.uid) {
-    throw conflict(gr(def), name, `Precondition failed: UID in precondition: ${pre.uid}, UID in object meta: ${old.metadata.uid ?? ''}`);
-  }
-  if (typeof pre.resourceVersion === 'string' && pre.resourceVersion !== old.metadata.resourceVersion) {
-    throw conflict(gr(def), name, `Precondition failed: ResourceVersion in precondition: ${pre.resourceVersion}, ResourceVersion in object meta: ${old.metadata.resourceVersion ?? ''}`);
-  }
+  checkPreconditions(def, old, { uid: typeof pre.uid === 'string' ? pre.uid : undefined, resourceVersion: typeof pre.resourceVersion === 'string' ? pre.resourceVersion : undefined });
   const dryRun = isDryRun(query, opts);
   const attrs = {
     def,

@@ -2,6 +2,7 @@
 // decoder, registry strategies and validation do to an object before it is stored.
 import { randomInt, randomUUID } from 'node:crypto';
 import { defaultAdmissionConfig, validateAdmissionConfig } from './admission-config.ts';
+import { sizeCauses, updateCauses } from './data-rules.ts';
 import { groupVersion } from './resources.ts';
 import type { ResourceDef } from './resources.ts';
 import { ApiError, badRequest, invalid, statusOf } from './status.ts';
@@ -300,9 +301,9 @@ function validateKeys(field: string, value: unknown, out: Required<StatusCause>[
   }
 }
 
-/** Field validation; throws a 422 Invalid listing every problem. */
-export function validateObject(def: ResourceDef, obj: KubeObject): void {
-  const out: Required<StatusCause>[] = [];
+/** Field validation (with `old`: update validation first); throws a 422 Invalid listing every problem. */
+export function validateObject(def: ResourceDef, obj: KubeObject, old?: KubeObject): void {
+  const out: Required<StatusCause>[] = old === undefined ? [] : updateCauses(def, old, obj);
   validateName(def, obj.metadata.name, out);
   validateLabels(obj.metadata.labels, out);
   if (def.kind === 'ConfigMap') {
@@ -310,6 +311,7 @@ export function validateObject(def: ResourceDef, obj: KubeObject): void {
     validateKeys('binaryData', obj.binaryData, out);
   }
   if (def.kind === 'Secret') validateKeys('data', obj.data, out);
+  out.push(...sizeCauses(def, obj));
   if (def.kind === 'Pod') {
     const spec = isRecord(obj.spec) ? obj.spec : {};
     const containers = Array.isArray(spec.containers) ? spec.containers : [];
