@@ -2,6 +2,7 @@
 // line. Goal misses are reported, not fatal; failed requests or servers that did not start are (exit 1).
 import { availableParallelism } from 'node:os';
 import { stopAll } from './lib/proc.ts';
+import { formatAttackReport, runAttackBench } from './attack.ts';
 import { formatCopyReport, runCopyBench } from './copy.ts';
 import { formatPluginReport, runPluginBench } from './plugin.ts';
 import { formatWebhookReport, runWebhookBench } from './webhook.ts';
@@ -32,13 +33,16 @@ try {
   const only = process.env.BENCH_ONLY ?? '';
   const webhook = only === '' || only === 'webhook' ? await runWebhookBench({ seconds, warmupSeconds: WARMUP_SECONDS, connections: CONNECTIONS, log }) : undefined;
   if (webhook !== undefined) process.stdout.write(`${formatWebhookReport(webhook)}\n\n`);
+  const attack = only === '' || only === 'attack' ? await runAttackBench({ seconds, rate: 200, log }) : undefined;
+  if (attack !== undefined) process.stdout.write(`${formatAttackReport(attack)}\n\n`);
   const plugin = only === '' || only === 'plugin' ? await runPluginBench({ runs: 20, namespaces: 1000, log }) : undefined;
   if (plugin !== undefined) process.stdout.write(`${formatPluginReport(plugin)}\n`);
   const copy = only === '' || only === 'copy' ? await runCopyBench({ small: 1000, smallKiB: 256, large: 4, largeMiB: 64, log }) : undefined;
   if (copy !== undefined) process.stdout.write(`\n${formatCopyReport(copy)}\n`);
   const config = { node: process.version, cpus: availableParallelism(), connections: CONNECTIONS, pipelining: 1, seconds, warmupSeconds: WARMUP_SECONDS };
-  process.stdout.write(`RESULT ${JSON.stringify({ timestamp: new Date().toISOString(), config, webhook, plugin, copy })}\n`);
-  process.exitCode = (webhook?.failures.length ?? 0) > 0 ? 1 : 0;
+  process.stdout.write(`RESULT ${JSON.stringify({ timestamp: new Date().toISOString(), config, webhook, attack, plugin, copy })}\n`);
+  const attackFailed = attack?.rows.some((r) => r.failed > 0) ?? false;
+  process.exitCode = (webhook?.failures.length ?? 0) > 0 || attackFailed ? 1 : 0;
 } catch (e) {
   process.stderr.write(`bench: error: ${e instanceof Error ? e.message : String(e)}\n`);
   await stopAll();

@@ -159,6 +159,11 @@ describe('life cycle: deletion, finalizers, unchanged data, namespace', () => {
       assert.equal(r.allowed, true, who);
     }
   });
+  it('a cluster administrator (system:masters) may delete it', async () => {
+    const body = deleteBy('admin');
+    body.request.userInfo = { username: 'admin', groups: ['system:masters', 'system:authenticated'] };
+    assert.equal((await admit(strict.app, PATH, body)).allowed, true);
+  });
   it('other ConfigMaps are deleted freely', async () => {
     const body = review('ConfigMap', 'team-a', null, 'DELETE', 'other');
     assert.equal((await admit(strict.app, PATH, body)).allowed, true);

@@ -14,7 +14,7 @@ export const admissionRequestSchema = z.looseObject({
   operation: z.enum(['CREATE', 'UPDATE', 'DELETE', 'CONNECT']),
   object: z.unknown().optional(),
   oldObject: z.unknown().optional(),
-  userInfo: z.looseObject({ username: z.string().optional() }).optional(),
+  userInfo: z.looseObject({ username: z.string().optional(), groups: z.array(z.string()).optional() }).optional(),
   dryRun: z.boolean().optional(),
 });
 

@@ -74,6 +74,8 @@ function deletion(req: AdmissionRequest, namespace: string, policy: StorePolicy,
   if (req.name !== LAUNCHER_CONFIGMAP) return { response: allow(uid), outcome: 'allowed', findings: [], detail: 'not kfp-launcher' };
   if (!policy.validate.requireProfilePrefix) return { response: allow(uid), outcome: 'allowed', findings: [], detail: 'tenant rule off' };
   if (NAMESPACE_CLEANUP.has(req.userInfo?.username ?? '')) return { response: allow(uid), outcome: 'allowed', findings: [], detail: 'namespace cleanup' };
+  // Cluster administrators may remove it on purpose (decommissioning a profile's store); tenants may not.
+  if (req.userInfo?.groups?.includes('system:masters') === true) return { response: allow(uid), outcome: 'allowed', findings: [], detail: 'cluster administrator' };
   // Without kfp-launcher, KFP's driver falls back to the installation's shared default root.
   const own = profile(namespace).pipelineRoot;
   const finding: Finding = {
