@@ -1,4 +1,5 @@
 // Command-line flags, each also readable from KFSTORE_<FLAG> (e.g. KFSTORE_TLS_CERT); a flag wins.
+import { availableParallelism } from 'node:os';
 import { parseArgs } from 'node:util';
 
 export type ClusterMode = { kind: 'none' } | { kind: 'in-cluster' } | { kind: 'kubeconfig'; path: string };
@@ -40,7 +41,8 @@ Flags (each also as an environment variable KFSTORE_<FLAG>, e.g. KFSTORE_TLS_CER
   --log-level LEVEL          trace, debug, info, warn or error (default info)
   --shutdown-delay SECONDS   keep serving after SIGTERM while endpoints update (default 5)
   --cert-poll SECONDS        certificate re-read interval besides file events (default 10)
-  --validation-workers N     worker threads for kfp-launcher and run validation (default 2)
+  --validation-workers N     worker threads for kfp-launcher and run validation, and oversized
+                             pod reviews (default: CPUs - 1, from 1 to 2), at lower CPU priority
   --validation-deadline SECONDS
                              time a validation review may take, from arrival (default 1)
   --max-connections N        open connections at most; idle ones are evicted first (default 1024)
@@ -125,7 +127,8 @@ export function parseConfig(argv: string[], env: Record<string, string | undefin
     logLevel: get('log-level') ?? 'info',
     shutdownDelaySeconds: number('shutdown-delay', 5, 0, 300),
     certPollSeconds: number('cert-poll', 10, 1, 3600),
-    validationWorkers: number('validation-workers', 2, 1, 16),
+    // One core stays for the main thread (pod mutation), at most two workers by default.
+    validationWorkers: number('validation-workers', Math.min(2, Math.max(1, availableParallelism() - 1)), 1, 16),
     validationDeadlineMs: seconds('validation-deadline', 1, 0.05, 4),
     maxConnections: number('max-connections', 1024, 16, 65536),
     connectionIdleMs: seconds('connection-idle-timeout', 10, 0.1, 120),

@@ -1,5 +1,7 @@
 // A validation worker thread: decides reviews posted by the pool (validate/pool.ts) one at a time.
 // The webhook's single bundle starts itself as this worker, so the image needs no second file.
+import { readlinkSync } from 'node:fs';
+import { setPriority } from 'node:os';
 import { isMainThread, parentPort, workerData } from 'node:worker_threads';
 import type { StorePolicy } from '../../settings/policy/schema.ts';
 import { decider } from './decide.ts';
@@ -24,6 +26,7 @@ function isWorkerData(v: unknown): v is WorkerData {
 
 if (!isMainThread && parentPort !== null && isWorkerData(workerData)) {
   const port = parentPort;
+  lowerPriority();
   const decide = decider(workerData.policy);
   warmUp(decide);
   port.postMessage({ ready: true });
@@ -46,5 +49,19 @@ function warmUp(decide: Decider): void {
     const object = { metadata: { name: 'kfp-launcher', namespace: 'warm-up' }, data: { defaultPipelineRoot: `s3://b/p${i}`, providers } };
     const review = { apiVersion: 'admission.k8s.io/v1', kind: 'AdmissionReview', request: { uid: `warm-up-${i}`, kind: { group: '', version: 'v1', kind: 'ConfigMap' }, namespace: 'warm-up', operation: 'CREATE', object } };
     decide('validate_kfp_launcher', encoder.encode(JSON.stringify(review)));
+  }
+}
+
+/**
+ * On Linux a thread can be niced on its own: the workers yield the CPU to the main thread, which
+ * mutates every pipeline pod, whenever both want it (a pod's CPU limit is shared by all threads).
+ * Raising one's own nice value needs no privilege; elsewhere this is skipped.
+ */
+function lowerPriority(): void {
+  try {
+    const tid = Number(readlinkSync('/proc/thread-self').split('/').pop());
+    if (Number.isInteger(tid) && tid > 0) setPriority(tid, 10);
+  } catch {
+    // Not Linux, or /proc not mounted: equal priority, still isolated from the event loop.
   }
 }
