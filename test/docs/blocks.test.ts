@@ -15,6 +15,7 @@ describe('docs: shell blocks and their markers', () => {
       { file: 'markers.md', line: 10, code: 'kubectl apply -k somewhere\n', notRun: 'needs a cluster', requires: [], exit: 0, output: [] },
       { file: 'markers.md', line: 18, code: "cat <<'EOF'\nheredoc body\nEOF\n", requires: ['kustomize'], exit: 1, output: ['a "quoted" word', 'second'] },
       { file: 'markers.md', line: 25, code: 'npm start\n', background: 'serving', requires: [], exit: 0, output: [] },
+      { file: 'markers.md', line: 30, code: 'kubectl kfstore doctor -A\n', cluster: 'test/fixtures/docs/kubeflow-cluster.yaml', requires: [], exit: 0, output: [] },
     ]);
   });
 

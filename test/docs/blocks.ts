@@ -6,6 +6,8 @@
 //   <!-- requires: TOOL-or-PATH -->      run only where the tool is on PATH or the file exists
 //   <!-- background: ready="TEXT" -->    started in the background, ready once TEXT is printed,
 //                                        stopped after the page's last block
+//   <!-- cluster: FILE -->               the current kubectl context is a test API server
+//                                        (test/support) seeded with FILE, one per page
 //   <!-- expect: exit=N output="TEXT" output="TEXT" ... -->   exit code and output substrings
 // Several markers may precede one block (requires with expect, say); not-run stands alone.
 export interface Block {
@@ -19,6 +21,8 @@ export interface Block {
   requires: string[];
   /** Text a background block prints once it is ready. */
   background?: string;
+  /** Objects (a YAML file from the repository root) of the test cluster the block talks to. */
+  cluster?: string;
   exit: number;
   output: string[];
 }
@@ -31,7 +35,7 @@ interface Marker {
 
 const FENCE_OPEN = /^(\s*)```(\w*)\s*$/;
 const FENCE_CLOSE = /^\s*```\s*$/;
-const MARKER = /^\s*<!--\s*(not-run|requires|background|expect):\s*(.*?)\s*-->\s*$/;
+const MARKER = /^\s*<!--\s*(not-run|requires|background|cluster|expect):\s*(.*?)\s*-->\s*$/;
 const SHELL = new Set(['sh', 'bash', 'shell']);
 
 export function extractBlocks(file: string, text: string): Block[] {
@@ -90,6 +94,10 @@ function block(file: string, line: number, code: string, markers: Marker[]): Blo
         result.background = ready;
         break;
       }
+      case 'cluster':
+        if (marker.args === '') throw new Error(`${where}: cluster needs the file of objects to seed`);
+        result.cluster = marker.args;
+        break;
       default:
         expectation(where, marker.args, result);
     }

@@ -1,8 +1,9 @@
 // Runs every shell block of README.md and docs/ (see blocks.ts for the markers) as a reader would:
 // in order, from the root of a fresh copy of the repository with the built dist/, under a HOME of
 // its own, with Node 24 first on PATH (what `npm install` provides) and the plugin reachable as
-// `kubectl kfstore`. Background blocks (npm start) run until the page's last block. Blocks that
-// cannot run here are counted and reported, never silently dropped.
+// `kubectl kfstore`. Background blocks (npm start) run until the page's last block; cluster blocks
+// talk to the test API server (test/support, the real protocol) through ~/.kube/config, as a
+// reader's current context. Blocks that cannot run here are counted and reported, never dropped.
 import assert from 'node:assert/strict';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, realpathSync, rmSync, symlinkSync } from 'node:fs';
@@ -10,6 +11,8 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { after, describe, it } from 'node:test';
+import { parseAllDocuments } from 'yaml';
+import { startKubeApiServer, type KubeApiServer, type KubeObject } from '../support/kube-apiserver/index.ts';
 import { extractBlocks, type Block } from './blocks.ts';
 
 const REPO = new URL('../../', import.meta.url).pathname;
@@ -51,6 +54,15 @@ function sandbox(): { root: string; repo: string; env: NodeJS.ProcessEnv } {
   const path = [join(home, '.local/bin'), join(repo, 'node_modules/.bin'), pluginBin, process.env.PATH ?? ''].join(':');
   const env: NodeJS.ProcessEnv = { PATH: path, HOME: home, LANG: 'C.UTF-8', NO_COLOR: '1', TMPDIR: root };
   return { root, repo, env };
+}
+
+/** A test API server seeded from `file`, made the sandbox's current context (~/.kube/config). */
+async function startCluster(file: string, env: NodeJS.ProcessEnv): Promise<KubeApiServer> {
+  const api = await startKubeApiServer();
+  api.seed(parseAllDocuments(readFileSync(join(REPO, file), 'utf8')).map((d) => d.toJS() as KubeObject));
+  mkdirSync(join(env.HOME ?? '', '.kube'), { recursive: true });
+  await api.writeKubeconfig(join(env.HOME ?? '', '.kube/config'), 'admin', { context: 'kubeflow' });
+  return api;
 }
 
 function requirementMet(what: string, repo: string, env: NodeJS.ProcessEnv): boolean {
@@ -127,8 +139,10 @@ for (const page of pages()) {
   describe(`docs: the commands in ${page}`, () => {
     const box = sandbox();
     const background: ChildProcess[] = [];
+    let cluster: { file: string; api: KubeApiServer } | undefined;
     after(async () => {
       for (const child of background) await stop(child);
+      await cluster?.api.close();
       rmSync(box.root, { recursive: true, force: true });
     });
     for (const block of blocks) {
@@ -144,6 +158,10 @@ for (const page of pages()) {
           tally.unmet.push(`${where(block)} (needs ${unmet.join(', ')})`);
           t.skip(`needs ${unmet.join(', ')}, which this checkout or machine lacks`);
           return;
+        }
+        if (block.cluster !== undefined) {
+          if (cluster === undefined) cluster = { file: block.cluster, api: await startCluster(block.cluster, box.env) };
+          assert.equal(block.cluster, cluster.file, `${where(block)}: one cluster per page (${cluster.file})`);
         }
         if (block.background !== undefined) {
           // The docs name fixed ports (8443, 9090): fail clearly rather than talk to a stranger.
