@@ -1,0 +1,53 @@
+// Findings as a table, the one format doctor and migrate's pre-flight share. Default: LEVEL, ID,
+// NAMESPACE, OBJECT, MESSAGE with the fix on the line below; -o wide: the fix in its own column,
+// plus LOCATION (file:line) and PATH columns when any finding carries them.
+import type { DoctorFinding } from '../../settings/doctor/finding.ts';
+import { levelTone } from './color.ts';
+import type { Tone } from './color.ts';
+import { formatTable } from './output.ts';
+import type { TableStyle } from './terminal.ts';
+
+/** Where a finding read from files came from (set by the manifest loader when it knows). */
+export interface SourceLocation {
+  file: string;
+  line?: number;
+}
+
+export function locationOf(f: DoctorFinding): string | undefined {
+  const loc: unknown = (f as { location?: unknown }).location;
+  if (typeof loc !== 'object' || loc === null || !('file' in loc) || typeof loc.file !== 'string') return undefined;
+  const line = 'line' in loc && typeof loc.line === 'number' ? `:${loc.line}` : '';
+  return `${loc.file}${line}`;
+}
+
+export function findingsTable(findings: readonly DoctorFinding[], style: TableStyle): string {
+  const shown = findings.filter((f) => f.level !== 'ok');
+  if (shown.length === 0) return '';
+  const base = (f: DoctorFinding): string[] => [f.level.toUpperCase(), f.id, f.namespace ?? '-', f.object ? `${f.object.kind}/${f.object.name}` : '-'];
+  const levels: string[] = [];
+  let header: string[];
+  let rows: string[][];
+  let wrap: number[];
+  if (style.wide) {
+    const withLocation = shown.some((f) => locationOf(f) !== undefined);
+    const withPath = shown.some((f) => f.path !== undefined);
+    header = ['LEVEL', 'ID', 'NAMESPACE', 'OBJECT', ...(withLocation ? ['LOCATION'] : []), ...(withPath ? ['PATH'] : []), 'MESSAGE', 'FIX'];
+    rows = shown.map((f) => {
+      levels.push(f.level);
+      return [...base(f), ...(withLocation ? [locationOf(f) ?? '-'] : []), ...(withPath ? [f.path ?? '-'] : []), f.message, f.fix];
+    });
+    wrap = [header.length - 2, header.length - 1, ...(withPath ? [header.length - 3] : [])];
+  } else {
+    header = ['LEVEL', 'ID', 'NAMESPACE', 'OBJECT', 'MESSAGE'];
+    rows = shown.flatMap((f) => {
+      const row = [...base(f), f.message];
+      levels.push(f.level);
+      if (f.fix === '') return [row];
+      levels.push('');
+      return [row, ['', '', '', '', `fix: ${f.fix}`]];
+    });
+    wrap = [4];
+  }
+  const tone = (row: number, column: number): Tone => (column === 0 ? levelTone(levels[row] ?? '') : 'plain');
+  return formatTable(header, rows, { style, wrap, tone });
+}

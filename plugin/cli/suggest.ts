@@ -1,0 +1,29 @@
+// "did you mean": the known spellings nearest to a mistyped one, as cobra suggests commands
+// (edit distance at most 2, or the typed text is a prefix).
+
+export function suggest(typed: string, known: readonly string[]): string[] {
+  const scored = known
+    .map((k) => ({ k, d: distance(typed, k) }))
+    .filter(({ k, d }) => d <= 2 || (typed.replace(/^-+/, '').length >= 2 && k.startsWith(typed)));
+  if (scored.length === 0) return [];
+  const best = Math.min(...scored.map((s) => s.d));
+  return scored
+    .filter((s) => s.d === best)
+    .map((s) => s.k)
+    .sort()
+    .slice(0, 3);
+}
+
+/** Levenshtein distance. */
+export function distance(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const row = [i];
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      row.push(Math.min((previous[j] ?? 0) + 1, (row[j - 1] ?? 0) + 1, (previous[j - 1] ?? 0) + cost));
+    }
+    previous = row;
+  }
+  return previous[b.length] ?? 0;
+}
