@@ -28,6 +28,7 @@ export function findingsTable(findings: readonly DoctorFinding[], style: TableSt
   let header: string[];
   let rows: string[][];
   let wrap: number[];
+  let squeeze = [2, 3];
   if (style.wide) {
     const withLocation = shown.some((f) => locationOf(f) !== undefined);
     const withPath = shown.some((f) => f.path !== undefined);
@@ -36,7 +37,21 @@ export function findingsTable(findings: readonly DoctorFinding[], style: TableSt
       levels.push(f.level);
       return [...base(f), ...(withLocation ? [locationOf(f) ?? '-'] : []), ...(withPath ? [f.path ?? '-'] : []), f.message, f.fix];
     });
-    wrap = [header.length - 2, header.length - 1, ...(withPath ? [header.length - 3] : [])];
+    wrap = [header.length - 2, header.length - 1];
+    squeeze = [3, ...(withLocation ? [4] : []), ...(withPath ? [header.length - 3] : [])];
+  } else if (stacked(shown, style)) {
+    // A narrow terminal: the four short columns on the row, message and fix wrapped under it.
+    header = ['LEVEL', 'ID', 'NAMESPACE', 'OBJECT'];
+    rows = shown.map((f) => {
+      levels.push(f.level);
+      return base(f);
+    });
+    const below = (row: number): string[] => {
+      const f = shown[row];
+      return f === undefined ? [] : [f.message, ...(f.fix !== '' ? [`fix: ${f.fix}`] : [])];
+    };
+    const tone = (row: number, column: number): Tone => (column === 0 ? levelTone(levels[row] ?? '') : 'plain');
+    return formatTable(header, rows, { style, squeeze: [3], tone, below, indent: STACK_INDENT });
   } else {
     header = ['LEVEL', 'ID', 'NAMESPACE', 'OBJECT', 'MESSAGE'];
     rows = shown.flatMap((f) => {
@@ -49,5 +64,16 @@ export function findingsTable(findings: readonly DoctorFinding[], style: TableSt
     wrap = [4];
   }
   const tone = (row: number, column: number): Tone => (column === 0 ? levelTone(levels[row] ?? '') : 'plain');
-  return formatTable(header, rows, { style, wrap, tone });
+  return formatTable(header, rows, { style, wrap, squeeze, tone });
+}
+
+const STACK_INDENT = 8;
+/** Narrower than this, a MESSAGE column wraps every few words: stack the message under its row. */
+const MIN_MESSAGE = 40;
+
+function stacked(findings: readonly DoctorFinding[], style: TableStyle): boolean {
+  if (style.width === undefined) return false;
+  const widest = (cell: (f: DoctorFinding) => string): number => Math.max(0, ...findings.map((f) => cell(f).length));
+  const fixed = 'ERROR'.length + widest((f) => f.id) + Math.max('NAMESPACE'.length, widest((f) => f.namespace ?? '-')) + widest((f) => (f.object ? `${f.object.kind}/${f.object.name}` : 'OBJECT')) + 4 * 3;
+  return style.width - fixed < MIN_MESSAGE;
 }

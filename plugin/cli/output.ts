@@ -5,7 +5,7 @@ import type { OutputFormat } from './args.ts';
 import { paint } from './color.ts';
 import type { Tone } from './color.ts';
 import type { TableStyle } from './terminal.ts';
-import { longestWord, wrapText } from './wrap.ts';
+import { wrapText } from './wrap.ts';
 
 export function render(format: OutputFormat, document: unknown, table: () => string): string {
   if (format === 'json') return `${JSON.stringify(document, null, 2)}\n`;
@@ -19,6 +19,12 @@ export interface Layout {
   style?: TableStyle;
   /** Columns that wrap first when the table is wider than the terminal (messages, fixes). */
   wrap?: readonly number[];
+  /** Columns that narrow to their longest part (split at spaces and after '/') when the first ones
+   *  would get narrower than COMFORTABLE (objects, paths). */
+  squeeze?: readonly number[];
+  /** Lines under a body row, indented and wrapped to the width (stacked layout for narrow terminals). */
+  below?: (row: number) => string[];
+  indent?: number;
   /** A tone for a body cell (rows and columns count from 0, the header excluded). */
   tone?: (row: number, column: number) => Tone;
 }
@@ -33,7 +39,8 @@ export function formatTable(header: string[], cells: string[][], layout: Layout 
   const style = layout.style;
   const rows = cells.map((r) => header.map((_, i) => escapeControlChars(r[i] ?? '')));
   const natural = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
-  const widths = fit(header, rows, natural, style?.width, layout.wrap ?? []);
+  const squeezed = natural.map((w, i) => ((layout.squeeze ?? []).includes(i) ? Math.min(w, Math.max(header[i]?.length ?? 0, ...rows.map((r) => longestPart(r[i] ?? '')))) : w));
+  const widths = fit(header, natural, squeezed, style?.width, layout.wrap ?? []);
   const line = (texts: string[], row: number): string[] => {
     const wrapped = texts.map((t, i) => (t.length > (widths[i] ?? 0) ? wrapText(t, widths[i] ?? 0) : [t]));
     const height = Math.max(...wrapped.map((w) => w.length));
@@ -49,36 +56,43 @@ export function formatTable(header: string[], cells: string[][], layout: Layout 
         .trimEnd(),
     );
   };
-  const out = [...(style?.headers === false ? [] : line(header, -1)), ...rows.flatMap((r, i) => line(r, i))];
+  const indent = ' '.repeat(layout.indent ?? 0);
+  const below = (row: number): string[] =>
+    (layout.below?.(row) ?? []).map(escapeControlChars).flatMap((text) => (style?.width === undefined ? [text] : wrapText(text, Math.max(style.width - indent.length, 20))).map((l) => `${indent}${l}`));
+  const out = [...(style?.headers === false ? [] : line(header, -1)), ...rows.flatMap((r, i) => [...line(r, i), ...below(i)])];
   return out.length === 0 ? '' : `${out.join('\n')}\n`;
 }
 
-/** Column widths: natural when they fit, else the wrapping columns share what the others leave. */
-function fit(header: string[], rows: string[][], natural: number[], width: number | undefined, wrap: readonly number[]): number[] {
+/** Below this a message column reads badly: short lines, many of them. */
+const COMFORTABLE = 40;
+
+/**
+ * Column widths: natural when they fit. Else the `wrap` columns share what the others leave; if
+ * that leaves them under COMFORTABLE, the `squeeze` columns join them; if even that cannot fit,
+ * every column does. Water-filling keeps every column that fits its share at its natural width.
+ */
+function fit(header: string[], natural: number[], squeezed: number[], width: number | undefined, wrap: readonly number[]): number[] {
   const total = natural.reduce((a, b) => a + b, 0) + GAP * (natural.length - 1);
   if (width === undefined || total <= width) return natural;
-  // Narrowest a wrapping column may get before words are cut: its header, or 12.
+  // Narrowest a wrapping column may get: its header, or 12.
   const floor = (i: number): number => Math.min(natural[i] ?? 0, Math.max(header[i]?.length ?? 0, 12));
-  const tryColumns = (cols: readonly number[]): number[] | undefined => {
-    const fixed = natural.reduce((a, w, i) => (cols.includes(i) ? a : a + w), 0);
+  const tryColumns = (cols: readonly number[], others = natural): number[] | undefined => {
+    const fixed = others.reduce((a, w, i) => (cols.includes(i) ? a : a + w), 0);
     const room = width - fixed - GAP * (natural.length - 1);
     if (room < cols.reduce((a, i) => a + floor(i), 0)) return undefined;
-    return share(natural, cols, room, floor);
+    return share(others, natural, cols, room, floor);
   };
+  const comfortable = (w: number[]): boolean => wrap.every((i) => (w[i] ?? 0) >= Math.min(natural[i] ?? 0, COMFORTABLE));
   const all = natural.map((_, i) => i);
-  // Prefer wrapping only message-like columns; when words would be cut, let every column wrap.
   const first = tryColumns(wrap);
-  if (first !== undefined && wrap.every((i) => (first[i] ?? 0) >= Math.min(natural[i] ?? 0, longestWordIn(rows, i)))) return first;
-  return tryColumns(all) ?? first ?? all.map((i) => floor(i));
-}
-
-function longestWordIn(rows: string[][], column: number): number {
-  return Math.max(0, ...rows.map((r) => longestWord(r[column] ?? '')));
+  if (first !== undefined && comfortable(first)) return first;
+  const second = squeezed.some((w, i) => w < (natural[i] ?? 0)) ? tryColumns(wrap, squeezed) : undefined;
+  return second ?? first ?? tryColumns(all) ?? all.map((i) => floor(i));
 }
 
 /** Water-filling: narrow columns keep their natural width; the rest split the room evenly. */
-function share(natural: number[], cols: readonly number[], room: number, floor: (i: number) => number): number[] {
-  const widths = [...natural];
+function share(start: number[], natural: number[], cols: readonly number[], room: number, floor: (i: number) => number): number[] {
+  const widths = [...start];
   let left = room;
   const open = [...cols].sort((a, b) => (natural[a] ?? 0) - (natural[b] ?? 0));
   while (open.length > 0) {
@@ -94,4 +108,9 @@ function share(natural: number[], cols: readonly number[], room: number, floor: 
     break;
   }
   return widths;
+}
+
+/** The longest piece a cell breaks into at spaces and after '/' (kind/name, paths). */
+function longestPart(text: string): number {
+  return Math.max(0, ...text.split(/\s+|(?<=\/)/).map((p) => p.length));
 }

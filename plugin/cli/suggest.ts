@@ -1,10 +1,12 @@
-// "did you mean": the known spellings nearest to a mistyped one, as cobra suggests commands
-// (edit distance at most 2, or the typed text is a prefix).
+// "did you mean": the known spellings nearest to a mistyped one, as cobra suggests commands: a
+// small edit distance (1, or 2 for names of 6 letters and more, so `--fo` is not "near" `--v`),
+// or the typed text is the start of the name.
 
 export function suggest(typed: string, known: readonly string[]): string[] {
+  const bare = typed.replace(/^-+/, '');
   const scored = known
     .map((k) => ({ k, d: distance(typed, k) }))
-    .filter(({ k, d }) => d <= 2 || (typed.replace(/^-+/, '').length >= 2 && k.startsWith(typed)));
+    .filter(({ k, d }) => d <= (bare.length >= 6 ? 2 : 1) || (bare.length >= 2 && k.startsWith(typed)));
   if (scored.length === 0) return [];
   const best = Math.min(...scored.map((s) => s.d));
   return scored

@@ -27,13 +27,11 @@ export function wrapText(text: string, width: number): string[] {
   return out;
 }
 
+/** After the last '/' (a path or kind/name) if it keeps a third of the line, else ',' or '-' keeping half. */
 function cutPoint(word: string, width: number): number {
   const head = word.slice(0, width);
-  const natural = Math.max(head.lastIndexOf('/'), head.lastIndexOf(','), head.lastIndexOf('-')) + 1;
-  return natural > width / 2 ? natural : width;
-}
-
-/** The longest word in a text: below this a column cuts words. */
-export function longestWord(text: string): number {
-  return Math.max(0, ...text.split(/\s+/).map((w) => w.length));
+  const slash = head.lastIndexOf('/') + 1;
+  if (slash >= width / 3) return slash;
+  const other = Math.max(head.lastIndexOf(','), head.lastIndexOf('-')) + 1;
+  return other > width / 2 ? other : width;
 }

@@ -53,13 +53,32 @@ function table(views: NamespaceView[], withPolicy: boolean, style: TableStyle): 
     row.push(v.session.ok ? 'ok' : 'ERROR');
     return row;
   });
-  const status = header.length - 1;
-  const tone = (row: number, column: number): Tone => (column === status ? levelTone(rows[row]?.[status] === 'ERROR' ? 'error' : 'ok') : 'plain');
-  const wrap = header.flatMap((h, i) => (['PIPELINE ROOT', 'CREDENTIALS', 'ARGO REPOSITORY', 'WEBHOOK INJECTS', 'ROOT SOURCE', 'SESSION SOURCE'].includes(h) ? [i] : []));
-  const text = formatTable(header, rows, { style, wrap, tone });
+  const text = fits(header, rows, style.width) ? formatTable(header, rows, { style, tone: statusTone(rows, header.length - 1) }) : stacked(header, rows, style);
   if (notes.length === 0) return text;
   const noteLines = notes.map(escapeControlChars).flatMap((n) => (style.width === undefined ? [n] : wrapText(n, style.width - 2).map((l, i) => (i === 0 ? l : `  ${l}`))));
   return `${text}\n${noteLines.map((l) => `${l}\n`).join('')}`;
+}
+
+// Do all columns fit side by side (gaps of 3, as formatTable lays them out)?
+function fits(header: string[], rows: string[][], width: number | undefined): boolean {
+  if (width === undefined) return true;
+  const total = header.reduce((sum, h, i) => sum + Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)), 0) + 3 * (header.length - 1);
+  return total <= width;
+}
+
+const SHORT = ['NAMESPACE', 'PROFILE', 'PROVIDER', 'STATUS'];
+
+/** A narrow terminal: the short columns on the row, every other value on its own labelled line under it. */
+function stacked(header: string[], rows: string[][], style: TableStyle): string {
+  const short = header.flatMap((h, i) => (SHORT.includes(h) ? [i] : []));
+  const long = header.flatMap((h, i) => (SHORT.includes(h) ? [] : [i]));
+  const shortRows = rows.map((r) => short.map((i) => r[i] ?? ''));
+  const below = (row: number): string[] => long.map((i) => `${(header[i] ?? '').toLowerCase()}: ${rows[row]?.[i] ?? ''}`);
+  return formatTable(short.map((i) => header[i] ?? ''), shortRows, { style, tone: statusTone(shortRows, short.length - 1), below, indent: 4 });
+}
+
+function statusTone(rows: string[][], column: number): (row: number, column: number) => Tone {
+  return (row, c) => (c === column ? levelTone(rows[row]?.[column] === 'ERROR' ? 'error' : 'ok') : 'plain');
 }
 
 function credentialCell(v: NamespaceView): string {
