@@ -4,9 +4,10 @@
 
 export function suggest(typed: string, known: readonly string[]): string[] {
   const bare = typed.replace(/^-+/, '');
+  // A name the typed text starts is as near as a one-letter typo.
   const scored = known
-    .map((k) => ({ k, d: distance(typed, k) }))
-    .filter(({ k, d }) => d <= (bare.length >= 6 ? 2 : 1) || (bare.length >= 2 && k.startsWith(typed)));
+    .map((k) => ({ k, d: bare.length >= 2 && k.startsWith(typed) ? Math.min(1, distance(typed, k)) : distance(typed, k) }))
+    .filter(({ d }) => d <= (bare.length >= 6 ? 2 : 1));
   if (scored.length === 0) return [];
   const best = Math.min(...scored.map((s) => s.d));
   return scored
