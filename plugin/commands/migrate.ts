@@ -47,7 +47,7 @@ export async function migrate(argv: string[]): Promise<number> {
   const style = tableStyle({ ...flags, output: flags.output === 'wide' ? 'wide' : 'table' }, terminalOf(humanOut));
   const full = source.namespaces.map((ns) => planNamespace(index, ns, target));
   const findings = [...preflight(index, source.namespaces, target, { force: flags.force, storesListed: live }), ...full.flatMap(refusedWrites)];
-  human(findingsTable(findings, style));
+  human(spaced(findingsTable(findings, style)));
   if (blocks(findings)) {
     human(`migrate: pre-flight found errors; nothing was changed\n`);
     return EXIT_FINDINGS;
@@ -82,7 +82,7 @@ export async function migrate(argv: string[]): Promise<number> {
   let listed: Listed = new Map();
   if (live && switching.length > 0) {
     const stores = await storeFindings(index, source, switching, target, flags.copyArtifacts);
-    human(findingsTable(stores.findings, style));
+    human(spaced(findingsTable(stores.findings, style)));
     listed = stores.listed;
   }
   const summary = `${count} changes in ${pending.length} namespaces (${switching.length} switched, ${pending.length - switching.length} staged)`;
@@ -111,6 +111,11 @@ export async function migrate(argv: string[]): Promise<number> {
   const s3 = new Map([...readiness].flatMap(([ns, r]) => (r.state === 'switch' ? [[ns, r.s3] as const] : [])));
   const code = await applyAll(api, index, source, pending, { target, s3, listed, copyArtifacts: flags.copyArtifacts, say: human });
   return code !== EXIT_OK ? code : unfinished;
+}
+
+/** A table and the blank line that separates it from what follows; nothing when it is empty. */
+function spaced(table: string): string {
+  return table === '' ? '' : `${table}\n`;
 }
 
 function stageNote(staged: NamespacePlan[], target: Parameters<typeof fillInstructions>[1], switchOnly: boolean): string {

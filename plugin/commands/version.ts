@@ -2,10 +2,11 @@
 import { parse } from '../cli/args.ts';
 import { PluginError } from '../cli/errors.ts';
 import { VERSION, VERSION_HELP } from '../cli/help.ts';
+import { render } from '../cli/output.ts';
 
 const OPTIONS = { output: { type: 'string', short: 'o' }, help: { type: 'boolean', short: 'h' } } as const;
 
-export async function version(argv: string[]): Promise<number> {
+export function version(argv: string[]): number {
   const { values, help } = parse(argv, OPTIONS);
   if (help) {
     process.stdout.write(VERSION_HELP);
@@ -17,8 +18,7 @@ export async function version(argv: string[]): Promise<number> {
     return 0;
   }
   const info = { version: VERSION, nodeVersion: process.version, platform: `${process.platform}/${process.arch}` };
-  if (output === 'json') process.stdout.write(`${JSON.stringify(info, null, 2)}\n`);
-  else if (output === 'yaml') process.stdout.write((await import('yaml')).stringify(info));
-  else throw new PluginError(`--output must be json or yaml, got '${output}'`);
+  if (output !== 'json' && output !== 'yaml') throw new PluginError(`--output must be json or yaml, got '${output}'`);
+  process.stdout.write(render(output, info, () => ''));
   return 0;
 }
