@@ -9,7 +9,8 @@ import { parse, parseAllDocuments } from 'yaml';
 import { fixturePath, readFixture } from '../../support/fixtures.ts';
 import { startKubeApiServer } from '../../support/kube-apiserver/index.ts';
 import type { KubeApiServer, KubeObject } from '../../support/kube-apiserver/index.ts';
-import { kfstore } from '../../support/plugin.ts';
+import { kfstore, kubectl } from '../../support/plugin.ts';
+import { kfstoreInPty } from '../../support/pty.ts';
 
 const GITOPS = fixturePath('manifests', 'gitops');
 const TARGET = ['migrate', '--to', 's3', '--bucket', 'kfp-art', '--region', 'us-east-1'];
@@ -30,6 +31,17 @@ describe('flags as kubectl reads them', () => {
     const i = await kfstore(['inspect', `--filename=${GITOPS}`, '-n=team-a', '-ojson']);
     assert.equal(i.code, 0, i.stderr);
     assert.deepEqual((JSON.parse(i.stdout) as { namespaces: { namespace: string }[] }).namespaces.map((n) => n.namespace), ['team-a']);
+  });
+});
+
+describe('completion', () => {
+  it('offers wide for -o and the --color values', async () => {
+    const o = await kubectl(['__complete', 'kfstore', 'doctor', '-o', '']);
+    assert.match(o.stdout, /^wide$/m);
+    const c = await kubectl(['__complete', 'kfstore', 'inspect', '--color', '']);
+    assert.deepEqual(c.stdout.trim().split('\n'), ['auto', 'always', 'never', ':4']);
+    const f = await kubectl(['__complete', 'kfstore', 'migrate', '--ye']);
+    assert.match(f.stdout, /^--yes$/m);
   });
 });
 
@@ -78,6 +90,20 @@ describe('migrate -f edits files only when told to', () => {
     assert.deepEqual(snapshot(dir), before);
     const yes = await kfstore([...TARGET, '-f', dir, '--yes']);
     assert.equal(yes.code, 0, yes.stderr);
+    assert.notDeepEqual(snapshot(dir), before);
+  });
+  it('on a terminal it asks: "n" leaves the files as they were, "y" edits them', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'kfstore-confirm-tty-'));
+    cpSync(GITOPS, dir, { recursive: true });
+    const before = snapshot(dir);
+    const no = await kfstoreInPty([...TARGET, '-f', dir], 100, {}, 'n\n');
+    assert.equal(no.code, 0, no.output + no.stderr);
+    assert.match(no.stderr, /edit the manifests in place \(9 changes in 3 namespaces \(3 switched, 0 staged\)\)\? \[y\/N\] /);
+    assert.match(no.output, /not written/);
+    assert.deepEqual(snapshot(dir), before);
+    const yes = await kfstoreInPty([...TARGET, '-f', dir], 100, {}, 'y\n');
+    assert.equal(yes.code, 0, yes.output + yes.stderr);
+    assert.match(yes.output, /wrote \d+ files/);
     assert.notDeepEqual(snapshot(dir), before);
   });
   it('pre-flight findings come as doctor prints them', async () => {
