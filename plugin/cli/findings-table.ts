@@ -1,7 +1,8 @@
 // Findings as a table, the one format doctor and migrate's pre-flight share. Default: LEVEL, ID,
 // NAMESPACE, OBJECT, MESSAGE with the fix on the line below; -o wide: the fix in its own column,
 // plus LOCATION (file:line) and PATH columns when any finding carries them. When the text columns
-// would be too narrow to read, message and fix go on their own lines under the short columns.
+// would be too narrow to read, message and fix (and location and path) go on their own lines under
+// the four short columns.
 import type { DoctorFinding } from '../../settings/doctor/finding.ts';
 import { levelTone } from './color.ts';
 import type { Tone } from './color.ts';
@@ -37,11 +38,14 @@ export function findingsTable(findings: readonly DoctorFinding[], style: TableSt
   const squeeze = header.flatMap((h, i) => (['OBJECT', 'LOCATION', 'PATH'].includes(h) ? [i] : []));
   const textColumns = style.wide ? 2 : 1;
   if (style.width !== undefined && style.width - shortWidth(header, short) < textColumns * (MIN_TEXT + GAP)) {
+    // Stacked: the four short columns on the row; message, fix, and in wide the location and path under it.
     const below = (row: number): string[] => {
       const f = shown[row];
-      return f === undefined ? [] : [f.message, ...(f.fix !== '' ? [`fix: ${f.fix}`] : [])];
+      if (f === undefined) return [];
+      const where = withLocation ? locationOf(f) : undefined;
+      return [f.message, ...(f.fix !== '' ? [`fix: ${f.fix}`] : []), ...(where !== undefined ? [`location: ${where}`] : []), ...(withPath && f.path !== undefined ? [`path: ${f.path}`] : [])];
     };
-    return formatTable(header, short, { style, squeeze, tone: toneOf(shown.map((f) => f.level)), below, indent: STACK_INDENT });
+    return formatTable(header.slice(0, 4), short.map((r) => r.slice(0, 4)), { style, squeeze: [3], tone: toneOf(shown.map((f) => f.level)), below, indent: STACK_INDENT });
   }
   if (style.wide) {
     const rows = shown.map((f, i) => [...(short[i] ?? []), f.message, f.fix]);

@@ -49,10 +49,13 @@ describe('doctor and inspect in a real terminal', () => {
       assert.equal(r.code, 1, r.output);
       assertFits(r.output, width);
       assertWordsWhole(r.output, (await report()).findings);
-      // Wide adds the PATH column; the fix gets a column of its own where it can be read (200), else
-      // message and fix stack under the row.
-      assert.match(visible(r.output), /^LEVEL\s+ID\s+NAMESPACE\s+OBJECT\s+PATH/);
-      assert.match(visible(r.output), width >= 200 ? /\sFIX\n/ : /^ {8}fix: add s3\.default\.credentials\.secretRef/m);
+      // Wide adds PATH and FIX columns where they can be read (200); narrower, message, fix and path
+      // stack under the row.
+      if (width >= 200) assert.match(visible(r.output), /^LEVEL\s+ID\s+NAMESPACE\s+OBJECT\s+PATH\s+MESSAGE\s+FIX\n/);
+      else {
+        assert.match(visible(r.output), /^ {8}fix: add s3\.default\.credentials\.secretRef/m);
+        assert.match(visible(r.output), /^ {8}path: s3\.default\.credentials\.secretRef$/m);
+      }
     });
     it(`inspect at ${width} columns fits; the session error is a note, not a data cell`, async () => {
       const r = await kfstoreInPty(['inspect', '-f', GITOPS, '-o', 'wide', '--policy', fixturePath('policies', 'example.yaml')], width);
