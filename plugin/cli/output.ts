@@ -32,8 +32,8 @@ export interface Layout {
 /**
  * Aligned columns, like kubectl's default output. Cells hold values from the cluster or from files
  * (roots, names, messages quoting them): control characters in them are escaped as kubectl escapes
- * them, so they cannot move the cursor, retitle or clear a terminal. Given a width, the `wrap`
- * columns (then, if that is not enough, every column) wrap on word boundaries to fit it.
+ * them, so they cannot move the cursor, retitle or clear a terminal. Given a width, columns wrap
+ * on word boundaries to fit it (see fit), and `below` lines wrap to the width under their row.
  */
 export function formatTable(header: string[], cells: string[][], layout: Layout = {}): string {
   const style = layout.style;
