@@ -29,8 +29,8 @@ export function kfstoreInPty(args: string[], columns: number, env: Record<string
   const proc = spawn('script', ['-qfec', command, '/dev/null'], { env: { ...base, ...env }, stdio: [input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'] });
   if (input !== undefined) proc.stdin?.write(input);
   let output = '';
-  proc.stdout.on('data', (d: Buffer) => (output += d.toString()));
-  proc.stderr.on('data', (d: Buffer) => (output += d.toString()));
+  proc.stdout?.on('data', (d: Buffer) => (output += d.toString()));
+  proc.stderr?.on('data', (d: Buffer) => (output += d.toString()));
   const timer = setTimeout(() => proc.kill('SIGKILL'), 60_000);
   return new Promise((resolve, reject) => {
     proc.once('error', reject);
