@@ -3,7 +3,7 @@
 import { EXIT_CANNOT_RUN, PluginError, isUserError } from './cli/errors.ts';
 import { COMPLETION_HELP, DOCTOR_HELP, INSPECT_HELP, MAIN_HELP, MIGRATE_HELP } from './cli/help.ts';
 import { suggest } from './cli/suggest.ts';
-import { escapeControlChars } from '../settings/text/control-chars.ts';
+import { escapeControlCharsKeepingLines } from '../settings/text/control-chars.ts';
 
 const COMMANDS = ['inspect', 'doctor', 'migrate', 'version', 'completion'];
 
@@ -58,7 +58,7 @@ main(process.argv.slice(2)).then(
   },
   (e: unknown) => {
     // Errors can quote file names and values from the cluster.
-    const message = escapeControlChars(e instanceof Error ? e.message : String(e));
+    const message = escapeControlCharsKeepingLines(e instanceof Error ? e.message : String(e));
     process.stderr.write(isUserError(e) ? `error: ${message}\n` : `error: internal error: ${message}\n`);
     if (process.env.KFSTORE_DEBUG === '1' && e instanceof Error) process.stderr.write(`${e.stack ?? ''}\n`);
     process.exitCode = e instanceof PluginError ? e.exitCode : EXIT_CANNOT_RUN;

@@ -196,5 +196,8 @@ describe('life cycle: deletion, finalizers, unchanged data, namespace', () => {
     const text = `${r.status?.message ?? ''}${(r.warnings ?? []).join('')}`;
     assert.ok(text.length > 0);
     assert.doesNotMatch(text.replace(/\n/g, ''), /[\u0000-\u001f\u007f-\u009f]/);
+    // kfstore's own line breaks stay line breaks: kubectl shows one finding per line.
+    assert.match(r.status?.message ?? '', /:\n- \[KFS\d{3}\] /);
+    assert.doesNotMatch(r.status?.message ?? '', /\\n/);
   });
 });
