@@ -1,7 +1,7 @@
 // kubectl-kfstore entry point. Only help and argument routing are loaded up front: the Kubernetes
 // and S3 clients load with the command that needs them, so `--help` starts as fast as Node.
 import { EXIT_CANNOT_RUN, PluginError, isUserError } from './cli/errors.ts';
-import { DOCTOR_HELP, INSPECT_HELP, MAIN_HELP, MIGRATE_HELP, VERSION } from './cli/help.ts';
+import { CHECKS_HELP, DOCTOR_HELP, INSPECT_HELP, MAIN_HELP, MIGRATE_HELP, VERSION } from './cli/help.ts';
 import { escapeControlChars } from '../settings/text/control-chars.ts';
 
 async function main(argv: string[]): Promise<number> {
@@ -27,10 +27,13 @@ async function main(argv: string[]): Promise<number> {
     case 'migrate':
       if (wantsHelp) return help(MIGRATE_HELP);
       return (await import('./commands/migrate.ts')).migrate(rest);
+    case 'checks':
+      if (wantsHelp) return help(CHECKS_HELP);
+      return (await import('./commands/checks.ts')).checks(rest);
     case '__complete':
       return (await import('./commands/complete.ts')).complete(rest);
     default:
-      throw new PluginError(`unknown command '${command}'; commands: inspect, doctor, migrate (see kubectl kfstore --help)`);
+      throw new PluginError(`unknown command '${command}'; commands: inspect, doctor, migrate, checks (see kubectl kfstore --help)`);
   }
 }
 

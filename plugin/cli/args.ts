@@ -1,6 +1,7 @@
 // Flags, spelled as kubectl spells them. kubectl refuses flags before a plugin's name, so they all
 // come after `kubectl kfstore <command>`.
 import { parseArgs } from 'node:util';
+import { unknownIds } from '../../settings/checks/registry.ts';
 import { PluginError } from './errors.ts';
 
 export type Command = 'inspect' | 'doctor' | 'migrate';
@@ -119,8 +120,8 @@ function str(v: Values[string]): string | undefined {
 function ids(v: Values[string]): string[] {
   const list = Array.isArray(v) ? v : typeof v === 'string' ? [v] : [];
   const out = list.flatMap((s) => s.split(',')).map((s) => s.trim().toUpperCase()).filter(Boolean);
-  const bad = out.find((id) => !/^KFS\d{3}$/.test(id));
-  if (bad !== undefined) throw new PluginError(`'${bad}' is not a check id (KFS followed by three digits)`);
+  const bad = unknownIds(out)[0];
+  if (bad !== undefined) throw new PluginError(`'${bad}' is not a check id; kubectl kfstore checks lists them`);
   return out;
 }
 

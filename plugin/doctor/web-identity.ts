@@ -9,7 +9,7 @@ import type { ProfileStore } from '../../settings/policy/resolve.ts';
 import type { KubeApi } from '../../kube/api.ts';
 import { ApiError } from '../../kube/api.ts';
 
-export const WEB_IDENTITY_CHECK = 'KFS037';
+const WEB_IDENTITY_CHECK = 'webIdentity';
 
 interface TokenRequestStatus {
   status?: { token?: string; expirationTimestamp?: string };

@@ -55,18 +55,18 @@ async function countObjects(from: Location): Promise<Counted> {
 export type Listed = Map<string, { objects: number; truncated: boolean }>;
 
 export async function storeFindings(index: SnapshotIndex, source: Source, plans: NamespacePlan[], target: MigrationTarget, copy: boolean): Promise<{ findings: DoctorFinding[]; listed: Listed }> {
-  const id = copy ? 'KFS074' : 'KFS073';
+  const check = copy ? 'copyPlan' : 'leftBehind';
   const unreachable = new Map<string, Counted>();
   const listed: Listed = new Map();
   const one = async (plan: NamespacePlan): Promise<DoctorFinding> => {
     const ns = plan.namespace;
     const from = currentLocation(index, source, ns);
-    if ('error' in from) return unlistedFinding(ns, id, from.error);
+    if ('error' in from) return unlistedFinding(ns, check, from.error);
     const endpoint = from.target.endpoint ?? `aws:${from.target.region}`;
     const n = unreachable.get(endpoint) ?? (await countObjects(from));
     if ('error' in n) {
       if (n.unreachable) unreachable.set(endpoint, n);
-      return unlistedFinding(ns, id, n.error);
+      return unlistedFinding(ns, check, n.error);
     }
     listed.set(ns, { objects: n.objects, truncated: n.truncated });
     const secretName = namespaceView(index, ns).credentials.secret?.name;

@@ -5,7 +5,7 @@ import { attempt, evidenceOf, guarded, location, probeFinding, withClient } from
 import type { ProbeFinding, ProbeTenant } from './probe-common.ts';
 import { describe } from './target.ts';
 
-const ID = 'KFS061';
+const ID = 'bucketReachable';
 
 export async function probeBucket(t: ProbeTenant, opts: S3ClientOptions = {}): Promise<ProbeFinding> {
   if (t.target.credentials === undefined) {

@@ -8,7 +8,7 @@ import { PROBE_DIR, attempt, evidenceOf, guarded, location, probeFinding, withCl
 import type { ProbeFinding, ProbeTenant } from './probe-common.ts';
 import { describe } from './target.ts';
 
-const ID = 'KFS062';
+const ID = 'roundTrip';
 
 type Step = 'Put' | 'Head' | 'Get' | 'Delete' | 'Head after Delete';
 
