@@ -2,11 +2,18 @@
 // which calls `kubectl-kfstore __complete ARGS... PARTIAL`; the answer is one candidate per line and
 // a final `:<directive>` line, as cobra prints it (4 = no file completion).
 import { homedir } from 'node:os';
-import { DOCTOR_OPTIONS } from '../cli/args.ts';
+import { COMMON_OPTIONS, DOCTOR_OPTIONS, MIGRATE_OPTIONS } from '../cli/args.ts';
 
 const NO_FILE = ':4';
 const DEFAULT = ':0';
-const COMMANDS = ['inspect\tshow effective artifact settings', 'doctor\tdiagnose artifact storage', 'migrate\tmove namespaces to S3', 'version\tprint the version'];
+const COMMANDS = ['inspect\tshow effective artifact settings', 'doctor\tdiagnose artifact storage', 'migrate\tmove namespaces to S3', 'checks\tlist the check ids', 'version\tprint the version'];
+/** Each command's own flags: completion offers only what the command accepts. */
+const FLAGS: Record<string, Record<string, { short?: string }>> = {
+  inspect: COMMON_OPTIONS,
+  doctor: DOCTOR_OPTIONS,
+  migrate: MIGRATE_OPTIONS,
+  checks: { output: { short: 'o' }, help: { short: 'h' } },
+};
 
 export async function complete(args: string[]): Promise<number> {
   const partial = args[args.length - 1] ?? '';
@@ -19,14 +26,23 @@ export async function complete(args: string[]): Promise<number> {
   const previous = before[before.length - 1] ?? '';
   if (previous === '-o' || previous === '--output') return out(['table', 'json', 'yaml']);
   if (previous === '--fail-on') return out(['error', 'warn', 'info']);
+  if (previous === '--only' || previous === '--skip') return out(await checkIds(partial));
   if (previous === '-f' || previous === '--filename' || previous === '--policy' || previous === '--kubeconfig' || previous === '--s3-ca-bundle') return out([], DEFAULT);
   if (previous === '-n' || previous === '--namespace') return out(await namespaces(before));
   if (previous === '--context') return out(await contexts(before));
   if (partial.startsWith('-')) {
-    const flags = Object.entries(DOCTOR_OPTIONS).flatMap(([long, o]) => [`--${long}`, ...('short' in o ? [`-${o.short}`] : [])]);
+    const flags = Object.entries(FLAGS[before[0] ?? ''] ?? {}).flatMap(([long, o]) => [`--${long}`, ...(o.short !== undefined ? [`-${o.short}`] : [])]);
     return out(flags);
   }
   return out([]);
+}
+
+// Ids with their titles; after a comma, the ids already listed are kept as the prefix (--skip <id>,<partial id>).
+async function checkIds(partial: string): Promise<string[]> {
+  const { CHECK_LIST } = await import('../../settings/checks/registry.ts');
+  const head = partial.slice(0, partial.lastIndexOf(',') + 1);
+  const listed = new Set(head.split(',').map((s) => s.trim().toUpperCase()));
+  return CHECK_LIST.filter((c) => c.planned !== true && !listed.has(c.id)).map((c) => `${head}${c.id}\t${c.title}`);
 }
 
 function flagValue(args: string[], names: string[]): string | undefined {

@@ -1,4 +1,4 @@
-// --probe: KFS061-KFS063 and KFS066 (incomplete multipart uploads) against the object store, each namespace with its own credentials and
+// --probe: bucketReachable, roundTrip, isolation and incompleteUploads against the object store, each namespace with its own credentials and
 // exactly the session KFP's launcher would use (endpoint, region, path style, TLS).
 import { readFileSync } from 'node:fs';
 import { finding } from '../../settings/checks/finding.ts';

@@ -1,5 +1,5 @@
 // Lists each namespace's current store (its own session and Secret) before anything changes, for
-// the KFS073/KFS074 pre-flight findings: what --copy-artifacts will copy, or what stays behind.
+// the `leftBehind`/`copyPlan` pre-flight findings: what --copy-artifacts will copy, or what stays behind.
 // Bounded: at most MAX_COUNTED objects are counted per namespace, four namespaces at a time, and a
 // store that cannot be reached at all is tried once per endpoint, not once per namespace.
 import type { SnapshotIndex } from '../../settings/cluster/snapshot.ts';

@@ -1,4 +1,4 @@
-// KFS061: is the namespace's bucket reachable and correctly addressed with its own credentials?
+// `bucketReachable`: is the namespace's bucket reachable and correctly addressed with its own credentials?
 import { HeadBucketCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
 import type { S3ClientOptions } from './client.ts';
 import { attempt, evidenceOf, guarded, location, probeFinding, withClient } from './probe-common.ts';

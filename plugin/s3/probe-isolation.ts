@@ -1,4 +1,4 @@
-// KFS063: can namespace A reach namespace B's artifacts with A's own credentials?
+// `isolation`: can namespace A reach namespace B's artifacts with A's own credentials?
 // Works on a key known to exist under B's prefix (seeded with B's credentials, or found by
 // listing with them), because 403 vs 404 on a missing key says nothing about isolation.
 import { randomUUID } from 'node:crypto';

@@ -1,4 +1,4 @@
-// KFS062: can the namespace write, read and delete under its own prefix, as the launcher does?
+// `roundTrip`: can the namespace write, read and delete under its own prefix, as the launcher does?
 // The probe object is always deleted again; one that survives is reported by key.
 import { randomBytes, randomUUID } from 'node:crypto';
 import { DeleteObjectCommand, GetObjectCommand, HeadObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';

@@ -1,4 +1,4 @@
-// KFS066 probe: the incomplete multipart uploads under the namespace's prefix, with its own
+// `incompleteUploads` probe: the incomplete multipart uploads under the namespace's prefix, with its own
 // credentials, and which of them migrate --copy-artifacts recorded (upload-journal.ts). Bounded:
 // at most MAX_UPLOADS are listed.
 import { GetObjectCommand, ListMultipartUploadsCommand } from '@aws-sdk/client-s3';

@@ -1,4 +1,4 @@
-// KFS010, one rule for the webhook (a kfp-launcher being admitted) and doctor (a namespace's
+// `launcherMissing`, one rule for the webhook (a kfp-launcher being admitted) and doctor (a namespace's
 // kfp-launcher, or its absence): without defaultPipelineRoot and providers, KFP's driver uses its
 // installation defaults, a root shared by every namespace.
 import { finding } from '../checks/finding.ts';

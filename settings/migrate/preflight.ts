@@ -1,7 +1,7 @@
 // Migration pre-flight checks that need only the snapshot (CHECKS.md section H). Errors stop
-// `migrate`. KFS070 reads pinned roots from Workflows and ScheduledWorkflows (pipeline versions in
-// KFP's database would need its API) and KFS071 caching from the runs still in the cluster;
-// KFS073/074 are reported as not run unless the edge lists the current stores (store-findings.ts).
+// `migrate`. `pinnedRoots` reads pinned roots from Workflows and ScheduledWorkflows (pipeline versions in
+// KFP's database would need its API) and `cacheResurrects` caching from the runs still in the cluster;
+// `leftBehind`/`copyPlan` are reported as not run unless the edge lists the current stores (store-findings.ts).
 import { ARTIFACT_REPOSITORIES } from '../argo/artifact-repository.ts';
 import type { Kind, SnapshotIndex } from '../cluster/snapshot.ts';
 import { doctorFinding } from '../doctor/finding.ts';
@@ -15,7 +15,7 @@ import type { MigrationTarget } from './target.ts';
 export interface PreflightOptions {
   /** --force: in-flight runs are reported as a warning instead of stopping the migration. */
   force?: boolean;
-  /** The edge lists the current stores itself (store-findings.ts): KFS073/KFS074 are not "not run". */
+  /** The edge lists the current stores itself (store-findings.ts): `leftBehind`/`copyPlan` are not "not run". */
   storesListed?: boolean;
 }
 
@@ -29,7 +29,7 @@ export function preflight(index: SnapshotIndex, namespaces: string[], target: Mi
   ];
 }
 
-/** KFS091: an object the plan changes could not be read (RBAC): planning from a guess could overwrite it. */
+/** `unreadable`: an object the plan changes could not be read (RBAC): planning from a guess could overwrite it. */
 export function unreadInputs(index: SnapshotIndex, namespace: string, target: MigrationTarget): DoctorFinding[] {
   const inputs: [Kind, string][] = [['ConfigMap', LAUNCHER_CONFIGMAP], ['ConfigMap', ARTIFACT_REPOSITORIES], ['Secret', secretNameFor(target, namespace)]];
   return inputs.flatMap(([kind, name]) => {
@@ -38,7 +38,7 @@ export function unreadInputs(index: SnapshotIndex, namespace: string, target: Mi
   });
 }
 
-/** KFS072: a run's store session is fixed when its root driver starts; moving under it breaks it. */
+/** `inFlightRuns`: a run's store session is fixed when its root driver starts; moving under it breaks it. */
 export function inFlightRuns(index: SnapshotIndex, namespace: string, force: boolean): DoctorFinding[] {
   const unreadable = index.unknown('Workflow', namespace);
   if (unreadable !== undefined) {
@@ -60,7 +60,7 @@ export function inFlightRuns(index: SnapshotIndex, namespace: string, force: boo
 }
 
 /**
- * KFS070: runs and recurring runs that pin a pipeline root keep it whatever kfp-launcher says
+ * `pinnedRoots`: runs and recurring runs that pin a pipeline root keep it whatever kfp-launcher says
  * (driver/root_dag.go), so after the switch they go on writing to the old store.
  */
 export function pinnedRootRuns(index: SnapshotIndex, namespace: string, target: MigrationTarget): DoctorFinding[] {
@@ -100,7 +100,7 @@ export function pinnedRootRuns(index: SnapshotIndex, namespace: string, target: 
 }
 
 /**
- * KFS071: KFP's cache hands a new run the stored URIs of an earlier run's outputs, and never checks
+ * `cacheResurrects`: KFP's cache hands a new run the stored URIs of an earlier run's outputs, and never checks
  * they still exist (kubeflow/pipelines#6324, #7939). After a switch to another bucket those URIs
  * point into the old one, which the launcher opens without the new provider's credentials.
  */
@@ -130,7 +130,7 @@ function count(names: string[], noun: string): string {
   return names.length === 0 ? '' : `${names.length} ${noun}${names.length === 1 ? '' : 's'}`;
 }
 
-/** KFS076: the target must keep tenants apart and under a prefix the UI can attribute. */
+/** `targetLayout`: the target must keep tenants apart and under a prefix the UI can attribute. */
 export function tenancy(index: SnapshotIndex, namespaces: string[], target: MigrationTarget): DoctorFinding[] {
   const out: DoctorFinding[] = [];
   if (!target.rootTemplate.includes('{profile}')) {

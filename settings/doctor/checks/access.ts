@@ -1,4 +1,4 @@
-// KFS091: what doctor could not read in a namespace (RBAC), after falling back from cluster-wide
+// `unreadable`: what doctor could not read in a namespace (RBAC), after falling back from cluster-wide
 // to per-namespace reads, and which checks that limited there. Reported on that namespace with the
 // `kubectl auth can-i` for the permission it needs: never as missing, never as an error.
 import type { Kind, SnapshotIndex } from '../../cluster/snapshot.ts';

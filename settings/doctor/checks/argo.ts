@@ -1,4 +1,4 @@
-// KFS040/KFS041: Argo's artifact repository (archived logs, v1 artifacts) exists, parses, and
+// `argoRepository`/`argoDisagrees`: Argo's artifact repository (archived logs, v1 artifacts) exists, parses, and
 // agrees with where the launcher puts v2 artifacts.
 import type { NamespaceView } from '../../inspect/namespace-view.ts';
 import { ARTIFACT_REPOSITORIES } from '../../argo/artifact-repository.ts';
@@ -9,7 +9,7 @@ export function argoChecks(view: NamespaceView): DoctorFinding[] {
   const ns = view.namespace;
   const obj = { kind: 'ConfigMap', name: ARTIFACT_REPOSITORIES };
   const argo = view.argo;
-  // Not read (RBAC): KFS091 says so; a missing repository would be a guess.
+  // Not read (RBAC): `unreadable` says so; a missing repository would be a guess.
   if (view.unreadable?.some((u) => u.name === ARTIFACT_REPOSITORIES) === true) return [];
   if (argo.problem !== undefined) {
     const missing = argo.problem.startsWith('no ConfigMap');
@@ -25,7 +25,7 @@ export function argoChecks(view: NamespaceView): DoctorFinding[] {
   }
   const out: DoctorFinding[] = [doctorFinding('argoRepository', 'ok', ns, obj, `Argo repository ${argo.key} configured`, '')];
   if (argo.secret?.unreadable !== undefined) {
-    // Whether it exists is unknown: KFS091 names the permission, nothing is claimed about the Secret.
+    // Whether it exists is unknown: `unreadable` names the permission, nothing is claimed about the Secret.
   } else if (argo.secret !== undefined && !argo.secret.exists) {
     out.push(doctorFinding('secretMissing', 'error', ns, { kind: 'Secret', name: argo.secret.name }, `Secret ${argo.secret.name} (Argo artifact repository) does not exist: pods cannot start ("MountVolume.SetUp failed")`, `create Secret ${argo.secret.name} in ${ns}`));
   } else if (argo.secret !== undefined) {

@@ -1,4 +1,4 @@
-// KFS090: how the plugin itself was invoked (several kubeconfig files, shadowed plugin copies).
+// `invocation`: how the plugin itself was invoked (several kubeconfig files, shadowed plugin copies).
 import { doctorFinding } from '../finding.ts';
 import type { DoctorFinding } from '../finding.ts';
 

@@ -1,4 +1,4 @@
-// KFS002-KFS004: is this a KFP profile namespace, did the profile controller provision it, and who
+// profileNamespace, provisioned, ownership: is this a KFP profile namespace, did the profile controller provision it, and who
 // owns the objects kfstore reads (will edits stick?).
 import { ARTIFACT_REPOSITORIES } from '../../argo/artifact-repository.ts';
 import type { ConfigMapObject, KubeObject, SnapshotIndex } from '../../cluster/snapshot.ts';
@@ -15,7 +15,7 @@ export function profileChecks(index: SnapshotIndex, view: NamespaceView): Doctor
   const out: DoctorFinding[] = [];
   const obj = { kind: 'Namespace', name: ns };
   if (index.namespace(ns) === undefined && index.snapshot.source === 'cluster') {
-    // Could not be read (KFS091 says why): its labels are unknown, nothing else is.
+    // Could not be read (`unreadable` says why): its labels are unknown, nothing else is.
     if (index.unknown('Namespace', ns, ns) !== undefined) return [...provisioned(index, view), ...ownership(index, view)];
     return [doctorFinding('profileNamespace', 'error', ns, obj, `namespace ${ns} does not exist`, 'check the namespace name')];
   }
@@ -32,7 +32,7 @@ export function profileChecks(index: SnapshotIndex, view: NamespaceView): Doctor
   return out;
 }
 
-// KFS003: what the profile controller creates, and which of it something actually references.
+// `provisioned`: what the profile controller creates, and which of it something actually references.
 function provisioned(index: SnapshotIndex, view: NamespaceView): DoctorFinding[] {
   const ns = view.namespace;
   const missing: string[] = [];

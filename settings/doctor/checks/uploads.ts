@@ -1,4 +1,4 @@
-// KFS066: incomplete multipart uploads under a namespace's prefix. Stores keep (and bill) their
+// `incompleteUploads`: incomplete multipart uploads under a namespace's prefix. Stores keep (and bill) their
 // parts until someone aborts them or a lifecycle rule (AbortIncompleteMultipartUpload) does; a copy
 // killed mid-object leaves one. Those older than a day are stale; kfstore's own (recorded by
 // migrate --copy-artifacts) are aborted by a re-run. The edge lists them and passes the time.

@@ -14,6 +14,8 @@ describe('doctor checks, one fixture each', () => {
       const expect = headerValue(text, 'expect');
       const absent = headerValue(text, 'expect-absent');
       const listing = report.findings.map((f) => `${f.id} ${f.level} ${f.namespace} ${f.message}`).join('\n');
+      // A fixture without either header would test nothing.
+      assert.ok(expect !== undefined || absent !== undefined, `${file} states no '# expect:' or '# expect-absent:' header`);
       if (expect !== undefined) {
         const [id, level, ns, ...rest] = expect.split(' ');
         const message = rest.join(' ');
