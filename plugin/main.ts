@@ -3,6 +3,7 @@
 import { EXIT_CANNOT_RUN, PluginError, isUserError } from './cli/errors.ts';
 import { CHECKS_HELP, DOCTOR_HELP, INSPECT_HELP, MAIN_HELP, MIGRATE_HELP, VERSION } from './cli/help.ts';
 import { escapeControlChars } from '../settings/text/control-chars.ts';
+import { fsUserError } from './fs-errors.ts';
 
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
@@ -53,7 +54,9 @@ main(process.argv.slice(2)).then(
   (code) => {
     process.exitCode = code;
   },
-  (e: unknown) => {
+  (thrown: unknown) => {
+    // A file-system failure is the user's to fix (a path, a link, a permission), whatever reached it.
+    const e = fsUserError(thrown);
     // Errors can quote file names and values from the cluster.
     const message = escapeControlChars(e instanceof Error ? e.message : String(e));
     process.stderr.write(isUserError(e) ? `error: ${message}\n` : `error: internal error: ${message}\n`);

@@ -8,11 +8,11 @@ const NO_FILE = ':4';
 const DEFAULT = ':0';
 const COMMANDS = ['inspect\tshow effective artifact settings', 'doctor\tdiagnose artifact storage', 'migrate\tmove namespaces to S3', 'checks\tlist the check ids', 'version\tprint the version'];
 /** Each command's own flags: completion offers only what the command accepts. */
-const FLAGS: Record<string, Record<string, { short?: string }>> = {
+const FLAGS: Record<string, Record<string, { type: string; short?: string }>> = {
   inspect: COMMON_OPTIONS,
   doctor: DOCTOR_OPTIONS,
   migrate: MIGRATE_OPTIONS,
-  checks: { output: { short: 'o' }, help: { short: 'h' } },
+  checks: { output: { type: 'string', short: 'o' }, help: { type: 'boolean', short: 'h' } },
 };
 
 export async function complete(args: string[]): Promise<number> {

@@ -25,7 +25,6 @@ export interface SnapshotScope {
   namespace?: string;
   /** Label selector for namespaces (with -A). */
   selector?: string;
-  serviceAccounts?: boolean;
   workflows?: boolean;
   /** Keep decoded Secret values (probes authenticate with them); otherwise only fingerprints. */
   secretValues?: boolean;
@@ -88,11 +87,6 @@ export async function readCluster(api: KubeApi, scope: SnapshotScope): Promise<L
         }
       }
     }
-  }
-  if (scope.serviceAccounts) {
-    const r = await readScoped<KubeObject>(api, { ...core, kind: 'ServiceAccount', plural: 'serviceaccounts' });
-    snap.serviceAccounts = r.items;
-    snap.partial.push(...r.partial);
   }
   if (scope.workflows) {
     // 404: the CRD is not installed (no Argo, or no KFP).

@@ -13,7 +13,6 @@ const LIMITS: Partial<Record<Kind, string>> = {
   Namespace: `its labels and skip annotations are unknown (${ids('profileNamespace')})`,
   ConfigMap: 'the checks that read it were not run',
   Secret: `Secret checks (${ids('provisioned', 'secretMissing', 'secretKeyMissing', 'sharedCredentials', 'argoRepository')}) were not run for the Secrets it could not read`,
-  ServiceAccount: 'service-account checks were not run',
   Workflow: 'runs in progress and pinned roots are unknown',
   ScheduledWorkflow: 'recurring runs and their pinned roots are unknown',
 };
