@@ -29,6 +29,6 @@ export interface CheckSpec {
   reporters: readonly Reporter[];
   /** KFP versions the rule depends on, when it does. */
   kfp?: string;
-  /** Catalogued in CHECKS.md but not implemented yet (registered so other code can name it). */
+  /** In the design catalogue but not implemented yet (registered so other code can name it). */
   planned?: true;
 }

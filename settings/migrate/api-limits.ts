@@ -1,5 +1,5 @@
-// Writes the API server would refuse, found at plan time so nothing is half-applied (CHECKS.md
-// section H): `immutableObject` an object the plan changes is `immutable: true` (only a delete and re-create
+// Writes the API server would refuse, found at plan time so nothing is half-applied (migration
+// pre-flight, docs/checks.md): `immutableObject` an object the plan changes is `immutable: true` (only a delete and re-create
 // could change it, which would leave the namespace without it in between); `objectTooLarge` a planned
 // ConfigMap whose data exceeds the 1 MiB limit (core.MaxSecretSize, counted in UTF-8 bytes).
 import { doctorFinding } from '../doctor/finding.ts';

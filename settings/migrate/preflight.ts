@@ -1,4 +1,4 @@
-// Migration pre-flight checks that need only the snapshot (CHECKS.md section H). Errors stop
+// Migration pre-flight checks that need only the snapshot (docs/checks.md, migration pre-flight). Errors stop
 // `migrate`. `pinnedRoots` reads pinned roots from Workflows and ScheduledWorkflows (pipeline versions in
 // KFP's database would need its API) and `cacheResurrects` caching from the runs still in the cluster;
 // `leftBehind`/`copyPlan` are reported as not run unless the edge lists the current stores (store-findings.ts).

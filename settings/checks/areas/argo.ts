@@ -1,4 +1,4 @@
-// D. Argo artifact repository (CHECKS.md section D): archived logs and v1 artifacts.
+// D. Argo artifact repository (catalogue section D; rendered in docs/checks.md): archived logs and v1 artifacts.
 import type { CheckSpec } from '../spec.ts';
 
 export const ARGO = {

@@ -1,4 +1,4 @@
-// C. Credentials (CHECKS.md section C): the Secrets sessions read, and whose keys they hold.
+// C. Credentials (catalogue section C; rendered in docs/checks.md): the Secrets sessions read, and whose keys they hold.
 import type { CheckSpec } from '../spec.ts';
 
 export const CREDENTIALS = {

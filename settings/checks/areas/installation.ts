@@ -1,4 +1,4 @@
-// A. Installation and ownership (CHECKS.md section A).
+// A. Installation and ownership (catalogue section A; rendered in docs/checks.md).
 import type { CheckSpec } from '../spec.ts';
 
 export const INSTALLATION = {

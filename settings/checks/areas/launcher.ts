@@ -1,4 +1,4 @@
-// B. The kfp-launcher ConfigMap (CHECKS.md section B), plus the tenant rule kfstore's policy adds.
+// B. The kfp-launcher ConfigMap (catalogue section B; rendered in docs/checks.md), plus the tenant rule kfstore's policy adds.
 // The webhook and doctor report these from the same lint (settings/lint/).
 import type { CheckSpec } from '../spec.ts';
 

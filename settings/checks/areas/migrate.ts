@@ -1,4 +1,4 @@
-// H. Migration pre-flight (CHECKS.md section H): `migrate --to s3` runs these before it changes anything.
+// H. Migration pre-flight (catalogue section H; rendered in docs/checks.md): `migrate --to s3` runs these before it changes anything.
 import type { CheckSpec } from '../spec.ts';
 
 export const MIGRATE = {

@@ -1,4 +1,4 @@
-// G. Object-store probes (CHECKS.md section G): `doctor --probe` talks to the store with each
+// G. Object-store probes (catalogue section G; rendered in docs/checks.md): `doctor --probe` talks to the store with each
 // namespace's own credentials and exactly the session KFP's launcher would use.
 import type { CheckSpec } from '../spec.ts';
 
