@@ -54,7 +54,7 @@ async function contexts(args: string[]): Promise<string[]> {
   try {
     const { parse } = await import('yaml');
     const { readFileSync } = await import('node:fs');
-    const { kubeconfigFiles } = await import('../../kube/kubeconfig.ts');
+    const { kubeconfigFiles } = await import('../../kube-client/kubeconfig.ts');
     const kubeconfig = flagValue(args, ['--kubeconfig']);
     const files = kubeconfigFiles({ ...(kubeconfig !== undefined ? { kubeconfig } : {}), env: process.env, home: homedir() });
     return files.flatMap((f) => {
@@ -73,8 +73,8 @@ async function contexts(args: string[]): Promise<string[]> {
 // Namespace names from the cluster; completion must never print an error, so failures are empty.
 async function namespaces(args: string[]): Promise<string[]> {
   try {
-    const { loadKubeconfig } = await import('../../kube/kubeconfig.ts');
-    const { connect } = await import('../../kube/api.ts');
+    const { loadKubeconfig } = await import('../../kube-client/kubeconfig.ts');
+    const { connect } = await import('../../kube-client/api.ts');
     const kubeconfig = flagValue(args, ['--kubeconfig']);
     const context = flagValue(args, ['--context']);
     const sel = loadKubeconfig({ ...(kubeconfig !== undefined ? { kubeconfig } : {}), ...(context !== undefined ? { context } : {}), env: process.env, home: homedir() });

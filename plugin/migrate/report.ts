@@ -7,7 +7,7 @@ import type { DoctorFinding } from '../../settings/doctor/finding.ts';
 import { diffChanges } from '../../settings/migrate/diff.ts';
 import { backendPolicy, namespacePolicy, policyJson } from '../../settings/migrate/iam.ts';
 import type { NamespacePlan } from '../../settings/migrate/plan.ts';
-import type { MigrationTarget } from '../../settings/migrate/target.ts';
+import type { MigrationTarget } from '../../settings/migrate/migration-target.ts';
 import { formatTable } from '../cli/output.ts';
 
 export function planDocument(target: MigrationTarget, plans: NamespacePlan[]): unknown {

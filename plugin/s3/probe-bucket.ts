@@ -3,7 +3,7 @@ import { HeadBucketCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
 import type { S3ClientOptions } from './client.ts';
 import { attempt, evidenceOf, guarded, location, probeFinding, withClient } from './probe-common.ts';
 import type { ProbeFinding, ProbeTenant } from './probe-common.ts';
-import { describe } from './target.ts';
+import { describe } from './launcher-connection.ts';
 
 const ID = 'bucketReachable';
 

@@ -7,7 +7,7 @@ import { makeS3Client } from './client.ts';
 import type { S3ClientOptions } from './client.ts';
 import { describeS3Error, hasSpecificCode } from './errors.ts';
 import type { S3ErrorInfo } from './errors.ts';
-import type { S3Target } from './target.ts';
+import type { S3Target } from './launcher-connection.ts';
 
 export type ProbeFinding = Finding & { namespace: string; evidence?: Record<string, string> };
 

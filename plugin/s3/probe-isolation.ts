@@ -10,7 +10,7 @@ import { LEVEL_RANK } from '../../settings/findings.ts';
 import type { S3ClientOptions } from './client.ts';
 import { PROBE_DIR, attempt, evidenceOf, guarded, location, probeFinding, withClient } from './probe-common.ts';
 import type { Outcome, ProbeFinding, ProbeTenant } from './probe-common.ts';
-import { redactKeyId } from './target.ts';
+import { redactKeyId } from './launcher-connection.ts';
 
 const ID = 'isolation';
 

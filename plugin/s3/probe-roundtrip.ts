@@ -6,7 +6,7 @@ import type { S3Client } from '@aws-sdk/client-s3';
 import type { S3ClientOptions } from './client.ts';
 import { PROBE_DIR, attempt, evidenceOf, guarded, location, probeFinding, withClient } from './probe-common.ts';
 import type { ProbeFinding, ProbeTenant } from './probe-common.ts';
-import { describe } from './target.ts';
+import { describe } from './launcher-connection.ts';
 
 const ID = 'roundTrip';
 

@@ -9,8 +9,8 @@ import type { DoctorFinding } from '../doctor/finding.ts';
 import { LAUNCHER_CONFIGMAP, readLauncherConfig } from '../kfp/launcher-config.ts';
 import { parsePipelineRoot, rootContains } from '../kfp/pipeline-root.ts';
 import type { PipelineRoot } from '../kfp/pipeline-root.ts';
-import { planRootFor, secretNameFor } from './target.ts';
-import type { MigrationTarget } from './target.ts';
+import { planRootFor, secretNameFor } from './migration-target.ts';
+import type { MigrationTarget } from './migration-target.ts';
 
 export interface PreflightOptions {
   /** --force: in-flight runs are reported as a warning instead of stopping the migration. */

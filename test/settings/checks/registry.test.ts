@@ -15,7 +15,7 @@ import { fixturePath, listFixtures, loadYaml } from '../../support/fixtures.ts';
 
 const ROOT = new URL('../../../', import.meta.url).pathname;
 /** Source folders; tests and fixtures may name ids (they assert what users see). */
-const SOURCES = ['settings', 'webhook', 'plugin', 'kube', 'certs', 'scripts', 'bench'];
+const SOURCES = ['settings', 'webhook', 'plugin', 'kube-client', 'certs', 'scripts', 'bench'];
 /** Where ids are defined: the registry's areas and its change log. */
 const REGISTRY = [join('settings', 'checks', 'areas'), join('settings', 'checks', 'changes.ts')];
 

@@ -10,8 +10,8 @@ import { overlappingOthers } from '../../settings/doctor/checks/tenancy.ts';
 import { namespaceView } from '../../settings/inspect/namespace-view.ts';
 import { LAUNCHER_CONFIGMAP } from '../../settings/kfp/launcher-config.ts';
 import { secretInfo } from '../secrets/facts.ts';
-import { ApiError } from '../../kube/api.ts';
-import type { KubeApi } from '../../kube/api.ts';
+import { ApiError } from '../../kube-client/api.ts';
+import type { KubeApi } from '../../kube-client/api.ts';
 import { readScoped, refusal } from './scoped-read.ts';
 
 const CONFIGMAPS = [LAUNCHER_CONFIGMAP, ARTIFACT_REPOSITORIES, 'metadata-grpc-configmap'];
