@@ -26,8 +26,9 @@ export async function doctor(argv: string[]): Promise<number> {
     return 0;
   }
   const policy = readPolicyFile(flags.policy);
-  const needsTokens = policy !== undefined && (policy.store.auth.webIdentity !== undefined || Object.values(policy.profiles).some((p) => p.auth?.webIdentity !== undefined));
-  const source = await openSource(flags, { serviceAccounts: needsTokens, secretValues: flags.probe });
+  // The web-identity check asks for a token (TokenRequest) and learns from it whether the service
+  // account exists, so no ServiceAccount is listed.
+  const source = await openSource(flags, { secretValues: flags.probe });
   const extra: DoctorFinding[] = [];
   if (source.api !== undefined && policy !== undefined) extra.push(...(await tokenChecks(source, policy, flags)));
   if (flags.probe) {
