@@ -32,6 +32,11 @@ export interface BenchRow extends LoadResult {
   /** Process CPU time per answered review. */
   cpuMicros: number;
   openLoop?: OpenLoopResult;
+  /**
+   * Process CPU time per review at the fixed open-loop rate: every review wakes an idle server, as
+   * at a real cluster's rates; at saturation (cpuMicros) syscalls batch and costs differ.
+   */
+  openLoopCpuMicros?: number;
 }
 export interface GoalCheck {
   goal: string;
@@ -128,7 +133,10 @@ export async function runWebhookBench(opts: WebhookBenchOptions): Promise<Webhoo
         const row: BenchRow = { target, endpoint: ep.label, ...result, cpuMicros: result.total > 0 ? (cpu[target] * 1e6) / result.total : Number.NaN };
         if (ep.openLoop) {
           const ok = (status: number, text: string): boolean => status === 200 && text.includes('"allowed":true');
+          const pid = servers[target].child.proc.pid ?? 0;
+          const before = cpuSeconds(pid);
           row.openLoop = await openLoop(servers[target].url + ep.path, ca, ep.body, opts.rate, OPEN_LOOP_SECONDS, ok);
+          if (row.openLoop.answered > 0) row.openLoopCpuMicros = ((cpuSeconds(pid) - before) * 1e6) / row.openLoop.answered;
           if (row.openLoop.failed > 0) failures.push(`${target} ${ep.label}: ${row.openLoop.failed} open-loop reviews failed`);
         }
         rows.push(row);
@@ -183,13 +191,14 @@ function checkGoals(rows: BenchRow[], rate: number): Pick<WebhookBenchResult, 'c
 export function formatWebhookReport(r: WebhookBenchResult, rate: number): string {
   const ms = (v: number | undefined): string => (v === undefined ? '' : v.toFixed(2));
   const table = formatTable(
-    ['target', 'endpoint', 'CPU µs/review', 'bare/webhook CPU', 'req/s (32 conn)', `p50 ms @${rate}/s`, `p99 ms @${rate}/s`, 'errors'],
+    ['target', 'endpoint', 'CPU µs/review', 'bare/webhook CPU', 'req/s (32 conn)', `CPU µs @${rate}/s`, `p50 ms @${rate}/s`, `p99 ms @${rate}/s`, 'errors'],
     r.rows.map((row) => [
       row.target,
       row.endpoint,
       row.cpuMicros.toFixed(0),
       row.target === 'webhook' && r.cpuRatios[row.endpoint] !== undefined ? `${(r.cpuRatios[row.endpoint] ?? 0).toFixed(2)}` : '',
       row.requestsPerSec.toFixed(0),
+      row.openLoopCpuMicros === undefined ? '' : row.openLoopCpuMicros.toFixed(0),
       ms(row.openLoop?.p50),
       ms(row.openLoop?.p99),
       String(row.errors + row.non2xx),
