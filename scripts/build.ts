@@ -10,13 +10,18 @@ const requireShim = "import { createRequire as __kfstoreCreateRequire } from 'no
 
 const common: BuildOptions = { bundle: true, platform: 'node', format: 'esm', target: 'node24', legalComments: 'none', logLevel: 'warning' };
 
+// Runs before any bundled dependency: on an older `node` (Debian's 20) a dependency would otherwise
+// die at load with a stack trace. Exit 2: cannot run.
+const nodeCheck = (file: string): string =>
+  `if (Number(process.versions.node.split('.')[0]) < 24) { process.stderr.write('error: ${file} needs Node.js 24 (this is ' + process.version + '); run it with the Node that npm install brought: node_modules/.bin/node dist/${file}\\n'); process.exit(2); }`;
+
 rmSync('dist', { recursive: true, force: true });
 mkdirSync('dist', { recursive: true });
 
-await build({ ...common, entryPoints: ['webhook/main.ts'], outfile: 'dist/kfstore-webhook.js', banner: { js: requireShim } });
+await build({ ...common, entryPoints: ['webhook/main.ts'], outfile: 'dist/kfstore-webhook.js', banner: { js: `${requireShim}\n${nodeCheck('kfstore-webhook.js')}` } });
 process.stdout.write('built dist/kfstore-webhook.js\n');
 
-await build({ ...common, entryPoints: ['certs/main.ts'], outfile: 'dist/kfstore-certs.js', banner: { js: requireShim } });
+await build({ ...common, entryPoints: ['certs/main.ts'], outfile: 'dist/kfstore-certs.js', banner: { js: `${requireShim}\n${nodeCheck('kfstore-certs.js')}` } });
 process.stdout.write('built dist/kfstore-certs.js\n');
 
 await build({
