@@ -35,7 +35,7 @@ function kubectlVersion(): MinorVersion | undefined {
 
 function survey(): Found[] {
   return REQUIREMENTS.map((requirement) => {
-    const found: Found = { requirement, missing: requirement.binaries.filter((b) => !onPath(b)) };
+    const found: Found = { requirement, missing: [...requirement.binaries.filter((b) => !onPath(b)), ...(requirement.files ?? []).filter((f) => !existsSync(f))] };
     if (requirement.minVersion !== undefined && found.missing.length === 0 && requirement.binaries[0] === 'kubectl') {
       const v = kubectlVersion();
       if (v !== undefined) found.version = v;

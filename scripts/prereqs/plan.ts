@@ -5,7 +5,7 @@ import type { MinorVersion, Requirement } from './requirements.ts';
 
 export interface Found {
   requirement: Requirement;
-  /** Executables of the requirement not on PATH. */
+  /** Executables of the requirement not on PATH, and its files that do not exist. */
   missing: string[];
   /** The version found, when the requirement has a minimum and the binary is there. */
   version?: MinorVersion;

@@ -13,6 +13,8 @@ export interface Requirement {
   usedBy: string;
   /** Executables that must all be on PATH. */
   binaries: string[];
+  /** Files that must exist (libraries a binary loads). */
+  files?: string[];
   /** Debian packages that install them. */
   debian: string[];
   /** The lowest usable version, when one matters (checked on what is found, and on apt's candidate). */
@@ -30,6 +32,14 @@ export const REQUIREMENTS: Requirement[] = [
   },
   { name: 'rclone', usedBy: 'an independent S3 client that checks copied bytes', binaries: ['rclone'], debian: ['rclone'] },
   { name: 'openssl', usedBy: 'verifies certificate chains beside node:crypto', binaries: ['openssl'], debian: ['openssl'] },
+  {
+    name: 'qemu-aarch64',
+    usedBy: 'runs the linux arm64 release executable (the release suite)',
+    binaries: ['qemu-aarch64'],
+    // The arm64 dynamic loader and the C++ runtime Node links against, where `qemu-aarch64 -L` looks.
+    files: ['/usr/aarch64-linux-gnu/lib/ld-linux-aarch64.so.1', '/usr/aarch64-linux-gnu/lib/libstdc++.so.6'],
+    debian: ['qemu-user', 'libc6-arm64-cross', 'libstdc++6-arm64-cross'],
+  },
   {
     name: 'kubectl',
     usedBy: 'runs the plugin through plugin discovery and renders the deploy/ overlays',

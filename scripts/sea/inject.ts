@@ -43,7 +43,7 @@ function postject(args: string[]): void {
 export function buildExecutable(b: SeaBuild): void {
   // macOS also needs `--macho-segment-name NODE_SEA` and codesign --remove-signature / --sign - around
   // postject; Windows works as is (signing optional).
-  if (b.os === 'darwin') throw new Error('darwin targets need codesign and a Mach-O segment name; not implemented');
+  if (b.os === 'darwin') throw new Error('darwin targets cannot be built here (see cannotBuild in scripts/sea/targets.ts)');
   const config = join(b.workDir, 'sea-config.json');
   const blob = join(b.workDir, 'sea-prep.blob');
   writeFileSync(

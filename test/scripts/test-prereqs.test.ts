@@ -35,7 +35,7 @@ describe('scripts/test-prereqs.ts', () => {
   it('with everything on PATH: says so, exit 0', () => {
     const r = run(process.env.PATH ?? '');
     assert.equal(r.status, 0, r.stderr);
-    assert.equal(r.stdout, 'test prerequisites: OpenStack Swift, rclone, openssl, kubectl found\n');
+    assert.equal(r.stdout, 'test prerequisites: OpenStack Swift, rclone, openssl, qemu-aarch64, kubectl found\n');
   });
 
   it('on a machine with none of them and no apt-get: exactly one line on stderr, exit 1', () => {
@@ -43,12 +43,12 @@ describe('scripts/test-prereqs.ts', () => {
     assert.equal(r.status, 1);
     assert.equal(r.stdout, '');
     assert.equal(r.stderr.split('\n').length, 2, r.stderr);
-    assert.match(r.stderr, /^npm test needs OpenStack Swift, rclone, openssl, kubectl >= 1\.26 on PATH \(on Debian or Ubuntu, as root: apt-get install swift .* rclone openssl; kubectl from https:\/\/kubernetes\.io\/docs\/tasks\/tools\/\); then run npm test again\n$/);
+    assert.match(r.stderr, /^npm test needs OpenStack Swift, rclone, openssl, qemu-aarch64, kubectl >= 1\.26 on PATH \(on Debian or Ubuntu, as root: apt-get install swift .* rclone openssl qemu-user libc6-arm64-cross libstdc\+\+6-arm64-cross; kubectl from https:\/\/kubernetes\.io\/docs\/tasks\/tools\/\); then run npm test again\n$/);
   });
 
   it('on Debian with rclone missing and KFSTORE_NO_INSTALL=1: the apt-get line instead of an install', () => {
     const swift = REQUIREMENTS.find((r) => r.name === 'OpenStack Swift')?.binaries ?? [];
-    const r = run(pathWith('debian', ['apt-get', 'apt-cache', 'openssl', 'kubectl', ...swift]));
+    const r = run(pathWith('debian', ['apt-get', 'apt-cache', 'openssl', 'kubectl', 'qemu-aarch64', ...swift]));
     assert.equal(r.status, 1);
     assert.equal(r.stderr, 'npm test needs rclone on PATH: as root (sudo) apt-get install rclone; then run npm test again\n');
   });
