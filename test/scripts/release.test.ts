@@ -1,29 +1,40 @@
-// npm run release: the single executable, its krew archive and manifest. Runs the release once
-// (about 20-30 s: the executable is a ~130 MB Node binary) into a temporary directory.
+// npm run release: the single executables, their krew archives and the manifest for every platform
+// that can be built. Runs the release once (a few minutes: each executable is a ~100-125 MB Node
+// binary, gzipped) into a temporary directory. The linux arm64 executable runs under qemu-aarch64.
 import assert from 'node:assert/strict';
 import { execFileSync, spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { parse } from 'yaml';
 import { bundleForSea } from '../../scripts/sea/bundle.ts';
+import { executableTarget } from '../../scripts/sea/exe-format.ts';
+import { SEA_FUSE } from '../../scripts/sea/inject.ts';
 import { validateManifest } from '../../scripts/sea/krew.ts';
 import type { ArchiveFacts } from '../../scripts/sea/krew.ts';
 import { listTarGz } from '../../scripts/sea/tar.ts';
+import { archiveName, executableName, targetName } from '../../scripts/sea/targets.ts';
+import type { Target } from '../../scripts/sea/targets.ts';
 import { fixturePath } from '../support/fixtures.ts';
 
 const ROOT = new URL('../../', import.meta.url).pathname;
 // Not dist/release: a concurrent `npm run build` empties dist/.
 const work = mkdtempSync(join(tmpdir(), 'kfstore-release-test-'));
 const OUT = join(work, 'release');
-const ARCHIVE = join(OUT, 'kubectl-kfstore_linux_amd64.tar.gz');
 const MANIFEST = join(OUT, 'kfstore.yaml');
 const BASE = 'https://github.com/example/kfstore/releases/download/{{tag}}';
 const VERSION = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string }).version;
-const URI = `https://github.com/example/kfstore/releases/download/v${VERSION}/kubectl-kfstore_linux_amd64.tar.gz`;
+const uriOf = (t: Target): string => `https://github.com/example/kfstore/releases/download/v${VERSION}/${archiveName(t)}`;
 const SEA_WARNING = /single-executable|ExperimentalWarning|only supports loading built-in modules/i;
+const BUILT: Target[] = [
+  { os: 'linux', arch: 'amd64' },
+  { os: 'linux', arch: 'arm64' },
+  { os: 'windows', arch: 'amd64' },
+];
+const [LINUX_AMD64, LINUX_ARM64] = BUILT as [Target, Target, Target];
+const ARCHIVE = join(OUT, archiveName(LINUX_AMD64));
 
 interface Run {
   code: number | null;
@@ -47,16 +58,21 @@ function run(cmd: string, args: string[], env: Record<string, string>, timeoutMs
   });
 }
 
+const releaseEnv = (extra: Record<string, string>): Record<string, string> => {
+  const env = { ...process.env, ...extra } as Record<string, string>;
+  delete env.KFSTORE_RELEASE_BASE_URL;
+  delete env.KFSTORE_RELEASE_TARGETS;
+  return { ...env, ...extra };
+};
+
 let release: Run;
-let archive: Buffer;
 let manifest: Record<string, unknown>;
 let bin: string;
 let env: Record<string, string>;
 
 before(async () => {
-  release = await run(process.execPath, ['scripts/release.ts'], { ...process.env, KFSTORE_RELEASE_BASE_URL: BASE, KFSTORE_RELEASE_OUT: OUT } as Record<string, string>, 300_000);
+  release = await run(process.execPath, ['scripts/release.ts'], releaseEnv({ KFSTORE_RELEASE_BASE_URL: BASE, KFSTORE_RELEASE_OUT: OUT }), 900_000);
   assert.equal(release.code, 0, release.stdout + release.stderr);
-  archive = readFileSync(ARCHIVE);
   manifest = parse(readFileSync(MANIFEST, 'utf8')) as Record<string, unknown>;
   // An install as krew does it: the archive unpacked into a directory on PATH. PATH holds only that
   // directory and one with a kubectl link, so no node is reachable.
@@ -65,44 +81,88 @@ before(async () => {
   mkdirSync(bin);
   mkdirSync(kubectlDir);
   execFileSync('tar', ['-xzf', ARCHIVE, '-C', bin]);
-  symlinkSync('/usr/bin/kubectl', join(kubectlDir, 'kubectl'));
+  symlinkSync(execFileSync('/bin/sh', ['-c', 'command -v kubectl'], { encoding: 'utf8' }).trim(), join(kubectlDir, 'kubectl'));
   env = { PATH: `${bin}:${kubectlDir}`, HOME: work, KUBECONFIG: '/nonexistent-kubeconfig' };
-}, { timeout: 360_000 });
+}, { timeout: 960_000 });
 
 after(() => rmSync(work, { recursive: true, force: true }));
 
-function platform(): Record<string, unknown> {
-  const spec = manifest.spec as { platforms: Record<string, unknown>[] };
-  assert.equal(spec.platforms.length, 1);
-  const [p] = spec.platforms;
-  assert.ok(p);
+type Platform = Record<string, unknown> & { selector: { matchLabels: { os: string; arch: string } } };
+
+function platforms(): Platform[] {
+  return (manifest.spec as { platforms: Platform[] }).platforms;
+}
+
+function platform(t: Target = LINUX_AMD64): Platform {
+  const p = platforms().find((x) => x.selector.matchLabels.os === t.os && x.selector.matchLabels.arch === t.arch);
+  assert.ok(p, `no platform for ${targetName(t)}`);
   return p;
+}
+
+/** Each built target's archive, unpacked once. */
+function unpacked(t: Target): string {
+  const dir = join(work, 'unpacked', targetName(t));
+  if (!existsSync(dir)) {
+    mkdirSync(dir, { recursive: true });
+    execFileSync('tar', ['-xzf', join(OUT, archiveName(t)), '-C', dir]);
+  }
+  return dir;
 }
 
 let cachedFacts: Record<string, ArchiveFacts> | undefined;
 function facts(): Record<string, ArchiveFacts> {
-  cachedFacts ??= { [URI]: { sha256: createHash('sha256').update(archive).digest('hex'), entries: listTarGz(archive) } };
+  cachedFacts ??= Object.fromEntries(
+    BUILT.map((t) => {
+      const data = readFileSync(join(OUT, archiveName(t)));
+      return [uriOf(t), { sha256: createHash('sha256').update(data).digest('hex'), entries: listTarGz(data) }];
+    }),
+  );
   return cachedFacts;
 }
 
-describe('release archive and krew manifest', () => {
-  it('the archive holds exactly the executable, the completion wrapper and LICENSE', () => {
-    const listing = execFileSync('tar', ['-tvzf', ARCHIVE], { encoding: 'utf8' }).trim().split('\n');
-    assert.deepEqual(listing.map((l) => l.split(/\s+/).at(-1)).sort(), ['LICENSE', 'kubectl-kfstore', 'kubectl_complete-kfstore']);
-    assert.deepEqual(listTarGz(archive).map((e) => [e.name, e.mode]), [['kubectl-kfstore', 0o755], ['kubectl_complete-kfstore', 0o755], ['LICENSE', 0o644]]);
-    assert.equal(readFileSync(join(bin, 'LICENSE'), 'utf8'), readFileSync(join(ROOT, 'LICENSE'), 'utf8'));
-    assert.equal(readFileSync(join(bin, 'kubectl_complete-kfstore'), 'utf8'), '#!/bin/sh\n# Shell completion for kubectl kfstore, called by kubectl (>= 1.26).\nexec kubectl-kfstore __complete "$@"\n');
-    assert.ok(statSync(join(bin, 'kubectl-kfstore')).size > 50 * 1024 * 1024, 'the executable embeds a Node binary');
+describe('release archives and krew manifest', () => {
+  it('builds linux amd64/arm64 and windows amd64, and says why not darwin', () => {
+    for (const t of BUILT) assert.match(release.stdout, new RegExp(`${targetName(t)} {2}\\S+${archiveName(t).replaceAll('.', '\\.')} {2}[\\d.]+ MiB {2}sha256 [a-f0-9]{64}`));
+    assert.match(release.stdout, /not built: darwin_amd64: Node\.js single executables do not support Intel macOS/);
+    assert.match(release.stdout, /not built: darwin_arm64: needs codesign \(macOS\)/);
+    assert.match(release.stdout, /krew manifest .*kfstore\.yaml {2}\(valid; upload the archives to https:\/\/github\.com\/example\/kfstore\/releases\/download\/v\d+\.\d+\.\d+\/\)/);
   });
 
-  it("the manifest's sha256 is the archive's, in lowercase hex", () => {
-    const actual = createHash('sha256').update(archive).digest('hex');
-    assert.equal(platform().sha256, actual);
-    assert.match(String(platform().sha256), /^[a-f0-9]{64}$/);
-    assert.equal(readFileSync(`${ARCHIVE}.sha256`, 'utf8'), `${actual}  kubectl-kfstore_linux_amd64.tar.gz\n`);
-  });
+  for (const t of BUILT) {
+    it(`${targetName(t)}: the archive holds exactly the executable${t.os === 'windows' ? '' : ', the completion wrapper'} and LICENSE`, () => {
+      const data = readFileSync(join(OUT, archiveName(t)));
+      const expected = t.os === 'windows' ? [[executableName(t), 0o755], ['LICENSE', 0o644]] : [[executableName(t), 0o755], ['kubectl_complete-kfstore', 0o755], ['LICENSE', 0o644]];
+      assert.deepEqual(listTarGz(data).map((e) => [e.name, e.mode]), expected);
+      const listing = execFileSync('tar', ['-tvzf', join(OUT, archiveName(t))], { encoding: 'utf8' }).trim().split('\n');
+      assert.deepEqual(listing.map((l) => l.split(/\s+/).at(-1)), expected.map(([name]) => name));
+      const dir = unpacked(t);
+      assert.equal(readFileSync(join(dir, 'LICENSE'), 'utf8'), readFileSync(join(ROOT, 'LICENSE'), 'utf8'));
+      if (t.os !== 'windows') assert.equal(readFileSync(join(dir, 'kubectl_complete-kfstore'), 'utf8'), '#!/bin/sh\n# Shell completion for kubectl kfstore, called by kubectl (>= 1.26).\nexec kubectl-kfstore __complete "$@"\n');
+    });
 
-  it('the manifest has the version, the URL from KFSTORE_RELEASE_BASE_URL and passes validation', () => {
+    it(`${targetName(t)}: the executable is a ${targetName(t)} Node binary with the blob injected (fuse flipped)`, () => {
+      const exe = readFileSync(join(unpacked(t), executableName(t)));
+      assert.ok(exe.length > 50 * 1024 * 1024, 'the executable embeds a Node binary');
+      assert.deepEqual(executableTarget(exe.subarray(0, 4096)), t);
+      assert.ok(exe.includes(`${SEA_FUSE}:1`), 'postject flipped the sentinel fuse');
+      assert.ok(!exe.includes(`${SEA_FUSE}:0`));
+      assert.ok(exe.includes('kubectl kfstore: per-namespace object storage'), 'the plugin bundle is inside');
+    });
+
+    it(`${targetName(t)}: the manifest entry names the archive's URL, sha256 and executable`, () => {
+      const data = readFileSync(join(OUT, archiveName(t)));
+      const actual = createHash('sha256').update(data).digest('hex');
+      const p = platform(t);
+      assert.equal(p.sha256, actual);
+      assert.match(String(p.sha256), /^[a-f0-9]{64}$/);
+      assert.equal(readFileSync(join(OUT, `${archiveName(t)}.sha256`), 'utf8'), `${actual}  ${archiveName(t)}\n`);
+      assert.equal(p.uri, uriOf(t));
+      assert.deepEqual(p.files, [{ from: executableName(t), to: '.' }, { from: 'LICENSE', to: '.' }]);
+      assert.equal(p.bin, executableName(t));
+    });
+  }
+
+  it('the manifest lists exactly the built platforms, has the version and passes validation', () => {
     const spec = manifest.spec as Record<string, unknown>;
     assert.equal(manifest.apiVersion, 'krew.googlecontainertools.github.com/v1alpha2');
     assert.equal(manifest.kind, 'Plugin');
@@ -110,17 +170,14 @@ describe('release archive and krew manifest', () => {
     assert.equal(spec.version, `v${VERSION}`);
     assert.equal(spec.homepage, 'https://github.com/example/kfstore');
     assert.doesNotMatch(String(spec.description), /--\w/, 'no flag lists in the description');
-    assert.deepEqual(platform().selector, { matchLabels: { os: 'linux', arch: 'amd64' } });
-    assert.equal(platform().uri, URI);
-    assert.deepEqual(platform().files, [{ from: 'kubectl-kfstore', to: '.' }, { from: 'LICENSE', to: '.' }]);
-    assert.equal(platform().bin, 'kubectl-kfstore');
+    assert.deepEqual(platforms().map((p) => p.selector), BUILT.map((t) => ({ matchLabels: { os: t.os, arch: t.arch } })));
+    assert.doesNotMatch(readFileSync(MANIFEST, 'utf8'), /OWNER|REPO|\{\{/);
     assert.deepEqual(validateManifest(manifest, MANIFEST, facts()), { errors: [], warnings: [] });
-    assert.match(release.stdout, /kubectl-kfstore_linux_amd64\.tar\.gz {2}[\d.]+ MiB {2}sha256 [a-f0-9]{64}/);
   });
 
   it('the validator rejects what krew would', () => {
     const broken = (edit: (m: { metadata: Record<string, unknown>; spec: Record<string, unknown> & { platforms: Record<string, unknown>[] } }) => void, file = MANIFEST): string[] => {
-      const copy = structuredClone(manifest) as Parameters<typeof edit>[0];
+      const copy = structuredClone(manifest) as unknown as Parameters<typeof edit>[0];
       edit(copy);
       return validateManifest(copy, file, facts()).errors;
     };
@@ -199,5 +256,48 @@ describe('the single executable, installed without Node.js', () => {
   it('shell completion through the archived kubectl_complete-kfstore', async () => {
     const r = await run('kubectl', ['__complete', 'kfstore', 'doc'], env);
     assert.match(r.stdout, /^doctor\t/m, r.stdout + r.stderr);
+  });
+});
+
+describe('the linux arm64 executable under qemu-aarch64', () => {
+  const qemu = (args: string[]): Promise<Run> =>
+    run('qemu-aarch64', ['-L', '/usr/aarch64-linux-gnu', join(unpacked(LINUX_ARM64), 'kubectl-kfstore'), ...args], { PATH: '/usr/bin:/bin', HOME: work, KUBECONFIG: '/nonexistent-kubeconfig' }, 180_000);
+
+  it('version', async () => {
+    const r = await qemu(['version']);
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(r.stdout, `kubectl-kfstore ${VERSION}\n`);
+    assert.doesNotMatch(r.stderr, SEA_WARNING);
+  });
+
+  it('doctor -f on the GitOps fixture: a DoctorReport, exit 1', async () => {
+    const r = await qemu(['doctor', '-f', fixturePath('manifests', 'gitops'), '-o', 'json']);
+    assert.equal(r.code, 1, r.stderr);
+    assert.equal((JSON.parse(r.stdout) as { kind: string }).kind, 'DoctorReport');
+  });
+});
+
+describe('release settings', () => {
+  it('without KFSTORE_RELEASE_BASE_URL: archives, no manifest (no placeholder URLs)', async () => {
+    const out = join(work, 'no-url');
+    const r = await run(process.execPath, ['scripts/release.ts'], releaseEnv({ KFSTORE_RELEASE_OUT: out, KFSTORE_RELEASE_TARGETS: 'linux_amd64' }), 600_000);
+    assert.equal(r.code, 0, r.stdout + r.stderr);
+    assert.ok(existsSync(join(out, archiveName(LINUX_AMD64))));
+    assert.ok(!existsSync(join(out, 'kfstore.yaml')));
+    assert.match(r.stdout, /no krew manifest: set KFSTORE_RELEASE_BASE_URL to where the archives will be uploaded/);
+    assert.match(r.stdout, /not built: linux_arm64: not in KFSTORE_RELEASE_TARGETS/);
+  });
+
+  it('a target that cannot be built, or an unknown one, fails before building anything', async () => {
+    for (const [target, message] of [
+      ['darwin_amd64', /KFSTORE_RELEASE_TARGETS: darwin_amd64: Node\.js single executables do not support Intel macOS/],
+      ['linux_riscv64', /unknown target "linux_riscv64"; targets: linux_amd64, linux_arm64, darwin_amd64, darwin_arm64, windows_amd64/],
+    ] as const) {
+      const out = join(work, `bad-${target}`);
+      const r = await run(process.execPath, ['scripts/release.ts'], releaseEnv({ KFSTORE_RELEASE_OUT: out, KFSTORE_RELEASE_TARGETS: target }), 60_000);
+      assert.equal(r.code, 1);
+      assert.match(r.stderr, message);
+      assert.ok(!existsSync(out));
+    }
   });
 });
