@@ -21,10 +21,10 @@ import { bundleForSea } from './sea/bundle.ts';
 import { buildExecutable } from './sea/inject.ts';
 import { renderManifest, validateManifest } from './sea/krew.ts';
 import type { ArchiveFacts, PlatformValues } from './sea/krew.ts';
-import { nodeBinaryFor } from './sea/node-binary.ts';
+import { nodeBinaryFor, nodeRunner } from './sea/node-binary.ts';
 import { listTarGz, tarGz } from './sea/tar.ts';
 import type { TarEntry } from './sea/tar.ts';
-import { ALL_TARGETS, archiveName, cannotBuild, executableName, hostTarget, parseTarget, sameTarget, targetName } from './sea/targets.ts';
+import { ALL_TARGETS, archiveName, cannotBuild, executableName, parseTarget, sameTarget, targetName } from './sea/targets.ts';
 import type { Target } from './sea/targets.ts';
 
 const OUT = resolve(process.env.KFSTORE_RELEASE_OUT || 'dist/release');
@@ -82,8 +82,10 @@ try {
     const dir = join(stage, `${target.os}-${target.arch}`);
     mkdirSync(dir, { recursive: true });
     const exe = join(dir, executableName(target));
-    // Code cache is V8 bytecode for this CPU: only for the host target.
-    buildExecutable({ script, nodeBinary: nodeBinaryFor(target, NODE_CACHE), workDir: work, outfile: exe, codeCache: sameTarget(target, hostTarget()), os: target.os });
+    const nodeBinary = nodeBinaryFor(target, NODE_CACHE);
+    // V8's code cache is written by the target's own Node, where it can run here (host, qemu).
+    const blobWriter = nodeRunner(target, nodeBinary);
+    buildExecutable({ script, nodeBinary, workDir: work, outfile: exe, blobWriter, os: target.os });
     const entries = archiveEntries(target, readFileSync(exe), license);
     for (const e of entries.slice(1)) writeFileSync(join(dir, e.name), e.data, { mode: e.mode });
     chmodSync(exe, 0o755);
@@ -98,7 +100,7 @@ try {
       platforms.push({ os: target.os, arch: target.arch, uri, sha256: sum, exe: executableName(target) });
       archives[uri] = { sha256: sum, entries: listTarGz(archive) };
     }
-    summary.push(`${targetName(target)}  ${shown(exe)}  ${mib(statSync(exe).size)}`, `${targetName(target)}  ${shown(archivePath)}  ${mib(archive.length)}  sha256 ${sum}`);
+    summary.push(`${targetName(target)}  ${shown(exe)}  ${mib(statSync(exe).size)}  ${blobWriter === undefined ? 'no code cache (its Node cannot run here)' : 'code cache'}`, `${targetName(target)}  ${shown(archivePath)}  ${mib(archive.length)}  sha256 ${sum}`);
   }
 
   const manifestPath = join(stage, 'kfstore.yaml');

@@ -3,24 +3,12 @@
 // what to install. KFSTORE_NO_INSTALL=1 reports instead of installing. The decision is in
 // prereqs/plan.ts; this file only gathers facts and runs apt-get.
 import { spawnSync } from 'node:child_process';
-import { accessSync, constants, existsSync } from 'node:fs';
-import { delimiter, join } from 'node:path';
+import { existsSync } from 'node:fs';
+import { onPath } from './on-path.ts';
 import { plan, unmet } from './prereqs/plan.ts';
 import type { Candidates, Found, Host } from './prereqs/plan.ts';
 import { REQUIREMENTS, parseVersion } from './prereqs/requirements.ts';
 import type { MinorVersion } from './prereqs/requirements.ts';
-
-function onPath(bin: string): boolean {
-  return (process.env.PATH ?? '').split(delimiter).some((dir) => {
-    if (dir === '') return false;
-    try {
-      accessSync(join(dir, bin), constants.X_OK);
-      return true;
-    } catch {
-      return false;
-    }
-  });
-}
 
 function kubectlVersion(): MinorVersion | undefined {
   const r = spawnSync('kubectl', ['version', '--client', '-o', 'json'], { encoding: 'utf8', timeout: 30_000 });

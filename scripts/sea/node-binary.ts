@@ -4,6 +4,7 @@
 import { execFileSync } from 'node:child_process';
 import { closeSync, existsSync, mkdirSync, openSync, readSync, renameSync, rmSync } from 'node:fs';
 import { basename, join } from 'node:path';
+import { onPath } from '../on-path.ts';
 import { executableTarget } from './exe-format.ts';
 import { hostTarget, nodePackage, sameTarget, targetName } from './targets.ts';
 import type { Target } from './targets.ts';
@@ -51,4 +52,18 @@ export function nodeBinaryFor(t: Target, cacheDir: string): string {
     rmSync(join(dir, 'package'), { recursive: true, force: true });
   }
   return checked(bin, t);
+}
+
+/** Where Debian's qemu-user finds the arm64 loader and libraries (libc6-arm64-cross, libstdc++6-arm64-cross). */
+export const ARM64_SYSROOT = '/usr/aarch64-linux-gnu';
+
+/**
+ * How to run a target's Node binary on this machine, if at all: natively for the host, under
+ * qemu-aarch64 for linux arm64 on an x86-64 Linux host. Undefined for the rest (Windows).
+ */
+export function nodeRunner(t: Target, nodeBinary: string): string[] | undefined {
+  if (sameTarget(t, hostTarget())) return [nodeBinary];
+  const emulated = t.os === 'linux' && t.arch === 'arm64' && sameTarget(hostTarget(), { os: 'linux', arch: 'amd64' });
+  if (emulated && onPath('qemu-aarch64') && existsSync(join(ARM64_SYSROOT, 'lib', 'ld-linux-aarch64.so.1'))) return ['qemu-aarch64', '-L', ARM64_SYSROOT, nodeBinary];
+  return undefined;
 }

@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { parse } from 'yaml';
+import { findSeaBlob } from '../../scripts/sea/blob.ts';
 import { bundleForSea } from '../../scripts/sea/bundle.ts';
 import { executableTarget } from '../../scripts/sea/exe-format.ts';
 import { SEA_FUSE } from '../../scripts/sea/inject.ts';
@@ -123,6 +124,8 @@ function facts(): Record<string, ArchiveFacts> {
 describe('release archives and krew manifest', () => {
   it('builds linux amd64/arm64 and windows amd64, and says why not darwin', () => {
     for (const t of BUILT) assert.match(release.stdout, new RegExp(`${targetName(t)} {2}\\S+${archiveName(t).replaceAll('.', '\\.')} {2}[\\d.]+ MiB {2}sha256 [a-f0-9]{64}`));
+    assert.match(release.stdout, /linux_arm64 {2}\S+kubectl-kfstore {2}[\d.]+ MiB {2}code cache\n/);
+    assert.match(release.stdout, /windows_amd64 {2}\S+kubectl-kfstore\.exe {2}[\d.]+ MiB {2}no code cache \(its Node cannot run here\)\n/);
     assert.match(release.stdout, /not built: darwin_amd64: Node\.js single executables do not support Intel macOS/);
     assert.match(release.stdout, /not built: darwin_arm64: needs codesign \(macOS\)/);
     assert.match(release.stdout, /krew manifest .*kfstore\.yaml {2}\(valid; upload the archives to https:\/\/github\.com\/example\/kfstore\/releases\/download\/v\d+\.\d+\.\d+\/\)/);
@@ -147,6 +150,12 @@ describe('release archives and krew manifest', () => {
       assert.ok(exe.includes(`${SEA_FUSE}:1`), 'postject flipped the sentinel fuse');
       assert.ok(!exe.includes(`${SEA_FUSE}:0`));
       assert.ok(exe.includes('kubectl kfstore: per-namespace object storage'), 'the plugin bundle is inside');
+      const blob = findSeaBlob(exe, 'kubectl-kfstore.cjs');
+      assert.ok(blob, 'the SEA blob is found');
+      assert.equal(blob.main, 'kubectl-kfstore.cjs', 'no build directory recorded');
+      assert.ok(blob.warningDisabled);
+      // Written by the target's own Node: natively, or under qemu-aarch64 (a test prerequisite).
+      assert.equal(blob.codeCache, t.os === 'linux', 'V8 code cache where the target Node runs here');
     });
 
     it(`${targetName(t)}: the manifest entry names the archive's URL, sha256 and executable`, () => {
