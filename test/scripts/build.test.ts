@@ -28,6 +28,13 @@ describe('dist/ entry points on an older Node', { skip }, () => {
     });
   }
 
+  it('dist/kubectl-kfstore.js run by an older node points to the launcher', () => {
+    const r = spawnSync(OLD_NODE, [join('dist', 'kubectl-kfstore.js'), 'version'], { cwd: ROOT, encoding: 'utf8' });
+    assert.equal(r.status, 2);
+    assert.equal(r.stdout, '');
+    assert.match(r.stderr, new RegExp(`^error: kubectl-kfstore needs Node\\.js 24 \\(this is v${String(major)}\\.\\d+\\.\\d+\\); put bin/kubectl-kfstore on PATH instead \\(it runs the Node that npm install brought\\), see docs/install\\.md\\n$`));
+  });
+
   it('the same files run on node_modules/.bin/node', () => {
     const r = spawnSync(process.execPath, [join('dist', 'kfstore-webhook.js'), '--help'], { cwd: ROOT, encoding: 'utf8' });
     assert.equal(r.status, 0, r.stderr);
