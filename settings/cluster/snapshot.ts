@@ -1,6 +1,8 @@
 // What doctor and inspect know about a cluster (or a directory of manifests): plain objects, read
 // once by the edge. Secret values never enter the domain: the edge reduces each value to a
 // fingerprint plus a few facts (empty, a well-known default), enough to spot shared or default keys.
+import type { KfpVersionInfo } from '../kfp/version-source.ts';
+
 export interface ObjectMeta {
   name: string;
   namespace?: string;
@@ -86,6 +88,8 @@ export interface PartialRead {
 
 export interface ClusterSnapshot {
   source: 'cluster' | 'manifests';
+  /** The KFP release whose rules apply, and how it was learnt (settings/kfp/version-source.ts). */
+  kfp?: KfpVersionInfo;
   namespaces: KubeObject[];
   configMaps: ConfigMapObject[];
   secrets: SecretInfo[];
