@@ -80,8 +80,12 @@ export function detectKfpVersion(input: DetectInput): VersionResult {
 
 /** The rules for what a snapshot recorded; the newest release's when nothing was. */
 export function rulesOf(info: KfpVersionInfo | undefined): KfpRules {
-  const version = info === undefined ? undefined : parseKfpVersion(info.version);
-  return kfpRules(version ?? NEWEST_SUPPORTED);
+  return rulesForVersion(info?.version);
+}
+
+/** The rules for a validated `kfpVersion` (StorePolicy); the newest release's when unset. */
+export function rulesForVersion(text: string | undefined): KfpRules {
+  return kfpRules((text === undefined ? undefined : parseKfpVersion(text)) ?? NEWEST_SUPPORTED);
 }
 
 /** One line for reports: `KFP 2.15.0 (image ... of Deployment kubeflow/ml-pipeline)`. */

@@ -1,6 +1,7 @@
 // StorePolicy (kfstore.dev/v1alpha1): the webhook's configuration and the plugin's `--policy`.
 // Unknown fields are errors, so a typo never silently turns a setting off.
 import { z } from 'zod';
+import { explicitVersion } from '../kfp/version-source.ts';
 
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 
@@ -54,6 +55,14 @@ export const DEFAULT_POD_SELECTOR = { matchLabels: { 'pipelines.kubeflow.org/v2_
 export const storePolicySchema = z.strictObject({
   apiVersion: z.literal('kfstore.dev/v1alpha1'),
   kind: z.literal('StorePolicy'),
+  /** The KFP release the webhook judges kfp-launcher by (its parsing, defaults and crashes); the newest kfstore knows when absent. */
+  kfpVersion: z
+    .string()
+    .superRefine((text, ctx) => {
+      const r = explicitVersion(text, 'policy');
+      if (!r.ok) ctx.addIssue({ code: 'custom', message: r.error.replace(/^kfpVersion: /, '') });
+    })
+    .optional(),
   store: z.strictObject(storeFields),
   profiles: z
     .record(
