@@ -16,6 +16,8 @@ export interface CommonFlags {
   output: OutputFormat;
   filenames: string[];
   policy?: string;
+  /** The KFP release whose rules apply, instead of the one detected. */
+  kfpVersion?: string;
   requestTimeoutSeconds: number;
 }
 
@@ -39,6 +41,7 @@ export const COMMON_OPTIONS = {
   output: { type: 'string', short: 'o' },
   filename: { type: 'string', short: 'f', multiple: true },
   policy: { type: 'string' },
+  'kfp-version': { type: 'string' },
   'request-timeout': { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
@@ -136,7 +139,7 @@ function common(values: Values): CommonFlags {
     filenames: Array.isArray(values.filename) ? values.filename : [],
     requestTimeoutSeconds: seconds,
   };
-  for (const [key, flag] of [['kubeconfig', 'kubeconfig'], ['context', 'context'], ['namespace', 'namespace'], ['selector', 'selector'], ['policy', 'policy']] as const) {
+  for (const [key, flag] of [['kubeconfig', 'kubeconfig'], ['context', 'context'], ['namespace', 'namespace'], ['selector', 'selector'], ['policy', 'policy'], ['kfpVersion', 'kfp-version']] as const) {
     const v = str(values[flag]);
     if (v !== undefined) flags[key] = v;
   }

@@ -1,6 +1,8 @@
 // kubectl kfstore inspect: each namespace's effective artifact settings and their sources.
 import { indexSnapshot } from '../../settings/cluster/snapshot.ts';
 import { namespaceView } from '../../settings/inspect/namespace-view.ts';
+import { describeKfp } from '../../settings/kfp/version-source.ts';
+import { escapeControlChars } from '../../settings/text/control-chars.ts';
 import type { NamespaceView } from '../../settings/inspect/namespace-view.ts';
 import { parseCommon } from '../cli/args.ts';
 import { INSPECT_HELP } from '../cli/help.ts';
@@ -17,8 +19,9 @@ export async function inspect(argv: string[]): Promise<number> {
   const source = await openSource(flags);
   const index = indexSnapshot(source.snapshot);
   const views = source.namespaces.map((ns) => namespaceView(index, ns, policy));
-  const report = { apiVersion: 'kfstore.dev/v1alpha1', kind: 'InspectReport', source: source.snapshot.source, namespaces: views };
-  process.stdout.write(render(flags.output, report, () => table(views, policy !== undefined)));
+  const kfp = source.snapshot.kfp;
+  const report = { apiVersion: 'kfstore.dev/v1alpha1', kind: 'InspectReport', source: source.snapshot.source, ...(kfp !== undefined ? { kfp } : {}), namespaces: views };
+  process.stdout.write(render(flags.output, report, () => `${table(views, policy !== undefined)}${kfp !== undefined ? `\nSessions as ${escapeControlChars(describeKfp(kfp))} computes them.\n` : ''}`));
   if (views.length === 0) process.stderr.write('no namespaces in scope (use -n NAME, -A, or -f with manifests that hold a kfp-launcher)\n');
   return 0;
 }

@@ -16,6 +16,7 @@ import { PluginError } from '../cli/errors.ts';
 import { connect } from '../../kube/api.ts';
 import type { KubeApi } from '../../kube/api.ts';
 import { loadKubeconfig } from '../../kube/kubeconfig.ts';
+import { clusterKfpVersion, manifestKfpVersion } from '../kube/kfp-version.ts';
 import { readCluster } from '../kube/snapshot.ts';
 import { displayPath, loadManifests } from '../manifests/load.ts';
 import { escapeControlChars } from '../../settings/text/control-chars.ts';
@@ -43,7 +44,9 @@ export async function openSource(flags: CommonFlags, needs: SourceNeeds = {}): P
   const namespace = flags.allNamespaces ? undefined : (flags.namespace ?? sel.namespace);
   const selector = flags.allNamespaces ? (flags.selector ?? DEFAULT_PROFILE_SELECTOR) : undefined;
   if (selector !== undefined && !parseSelector(selector).ok) throw new PluginError(`--selector: cannot parse '${selector}'`);
-  const live = await readCluster(api, { ...(namespace !== undefined ? { namespace } : {}), ...(selector !== undefined ? { selector } : {}), ...needs });
+  // First: the release decides which Secrets the sessions read.
+  const kfp = await clusterKfpVersion(api, flags.kfpVersion);
+  const live = await readCluster(api, { ...(namespace !== undefined ? { namespace } : {}), ...(selector !== undefined ? { selector } : {}), ...needs, kfp });
   const namespaces = namespace !== undefined ? [namespace] : live.snapshot.namespaces.map((n) => n.metadata.name).sort();
   const invocation: InvocationFacts = { kubeconfigFiles: sel.files, context: sel.context, pluginCopies: pluginCopies() };
   if (sel.contextFile !== undefined) invocation.contextFile = sel.contextFile;
@@ -52,6 +55,7 @@ export async function openSource(flags: CommonFlags, needs: SourceNeeds = {}): P
 
 function fromManifests(flags: CommonFlags): Source {
   const set = loadManifests(flags.filenames, flags.namespace ?? 'default');
+  set.snapshot.kfp = manifestKfpVersion(set.snapshot, flags.kfpVersion);
   for (const note of set.notes) process.stderr.write(`note: ${escapeControlChars(note)}\n`);
   const all = set.snapshot.namespaces;
   let namespaces: string[];

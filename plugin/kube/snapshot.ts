@@ -9,6 +9,7 @@ import { ARTIFACT_REPOSITORIES } from '../../settings/argo/artifact-repository.t
 import { overlappingOthers } from '../../settings/doctor/checks/tenancy.ts';
 import { namespaceView } from '../../settings/inspect/namespace-view.ts';
 import { LAUNCHER_CONFIGMAP } from '../../settings/kfp/launcher-config.ts';
+import type { KfpVersionInfo } from '../../settings/kfp/version-source.ts';
 import { secretInfo } from '../secrets/facts.ts';
 import { ApiError } from '../../kube/api.ts';
 import type { KubeApi } from '../../kube/api.ts';
@@ -29,6 +30,8 @@ export interface SnapshotScope {
   workflows?: boolean;
   /** Keep decoded Secret values (probes authenticate with them); otherwise only fingerprints. */
   secretValues?: boolean;
+  /** The KFP release whose rules apply (plugin/kube/kfp-version.ts). */
+  kfp?: KfpVersionInfo;
 }
 
 type RawSecret = { metadata: KubeObject['metadata']; type?: string; data?: Record<string, string> };
@@ -41,6 +44,7 @@ export interface LiveSnapshot {
 
 export async function readCluster(api: KubeApi, scope: SnapshotScope): Promise<LiveSnapshot> {
   const snap = emptySnapshot('cluster');
+  if (scope.kfp !== undefined) snap.kfp = scope.kfp;
   const ns = scope.namespace;
   const all = ns === undefined;
   if (all) {

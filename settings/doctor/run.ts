@@ -6,11 +6,13 @@ import { indexSnapshot } from '../cluster/snapshot.ts';
 import type { ClusterSnapshot, SnapshotIndex } from '../cluster/snapshot.ts';
 import { launcherConfigOf, namespaceView } from '../inspect/namespace-view.ts';
 import type { NamespaceView } from '../inspect/namespace-view.ts';
+import type { KfpVersionInfo } from '../kfp/version-source.ts';
 import type { StorePolicy } from '../policy/schema.ts';
 import { accessChecks } from './checks/access.ts';
 import { argoChecks } from './checks/argo.ts';
 import { invocationChecks } from './checks/invocation.ts';
 import type { InvocationFacts } from './checks/invocation.ts';
+import { kfpVersionChecks } from './checks/kfp-version.ts';
 import { launcherChecks } from './checks/launcher.ts';
 import { profileChecks } from './checks/profile.ts';
 import { tenancyChecks } from './checks/tenancy.ts';
@@ -40,6 +42,8 @@ export interface DoctorReport {
   apiVersion: 'kfstore.dev/v1alpha1';
   kind: 'DoctorReport';
   source: ClusterSnapshot['source'];
+  /** The KFP release the checks judged by, and how it was learnt. */
+  kfp?: KfpVersionInfo;
   namespaces: string[];
   summary: DoctorSummary;
   findings: DoctorFinding[];
@@ -56,6 +60,7 @@ export function runDoctor(snapshot: ClusterSnapshot, opts: DoctorOptions): Docto
     all.push(...profileChecks(index, view), ...launcherChecks(index, view, opts.policy, config), ...argoChecks(view));
   }
   all.push(...tenancyChecks(index, views));
+  all.push(...kfpVersionChecks(index));
   if (opts.invocation !== undefined) all.push(...invocationChecks(opts.invocation));
   all.push(...(opts.extra ?? []));
   all.push(...accessChecks(index, opts.namespaces));
@@ -63,7 +68,8 @@ export function runDoctor(snapshot: ClusterSnapshot, opts: DoctorOptions): Docto
   const findings = all.filter((f) => !skipped.includes(f)).sort(order);
   const summary: DoctorSummary = { error: 0, warn: 0, info: 0, ok: 0, skipped: skipped.length };
   for (const f of findings) summary[f.level] += 1;
-  return { apiVersion: 'kfstore.dev/v1alpha1', kind: 'DoctorReport', source: snapshot.source, namespaces: opts.namespaces, summary, findings };
+  const kfp = snapshot.kfp === undefined ? {} : { kfp: snapshot.kfp };
+  return { apiVersion: 'kfstore.dev/v1alpha1', kind: 'DoctorReport', source: snapshot.source, ...kfp, namespaces: opts.namespaces, summary, findings };
 }
 
 function isSkipped(f: DoctorFinding, index: SnapshotIndex, opts: DoctorOptions): boolean {
