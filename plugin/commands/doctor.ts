@@ -24,7 +24,8 @@ export async function doctor(argv: string[]): Promise<number> {
   }
   const policy = readPolicyFile(flags.policy);
   const needsTokens = policy !== undefined && (policy.store.auth.webIdentity !== undefined || Object.values(policy.profiles).some((p) => p.auth?.webIdentity !== undefined));
-  const source = await openSource(flags, { serviceAccounts: needsTokens, secretValues: flags.probe });
+  // Web identity: its tokens are checked, and the pods the webhook left without a role are read.
+  const source = await openSource(flags, { serviceAccounts: needsTokens, pods: needsTokens, secretValues: flags.probe });
   const extra: DoctorFinding[] = [];
   if (source.api !== undefined && policy !== undefined) extra.push(...(await tokenChecks(source, policy, flags)));
   if (flags.probe) {

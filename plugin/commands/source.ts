@@ -35,6 +35,7 @@ export interface SourceNeeds {
   serviceAccounts?: boolean;
   workflows?: boolean;
   secretValues?: boolean;
+  pods?: boolean;
 }
 
 export async function openSource(flags: CommonFlags, needs: SourceNeeds = {}): Promise<Source> {

@@ -17,6 +17,7 @@ import { readScoped, refusal } from './scoped-read.ts';
 
 const CONFIGMAPS = [LAUNCHER_CONFIGMAP, ARTIFACT_REPOSITORIES, 'metadata-grpc-configmap'];
 const KFP_NAMESPACE = 'kubeflow';
+const PIPELINE_POD_SELECTOR = 'pipelines.kubeflow.org/v2_component=true';
 const ADMIN_SECRET = 'mlpipeline-minio-artifact';
 /** With -n, the Secrets of at most this many overlapping other namespaces are read to compare keys. */
 const MAX_OTHERS = 20;
@@ -32,6 +33,8 @@ export interface SnapshotScope {
   secretValues?: boolean;
   /** The KFP release whose rules apply (plugin/kube/kfp-version.ts). */
   kfp?: KfpVersionInfo;
+  /** Pipeline pods (label pipelines.kubeflow.org/v2_component=true), metadata only. */
+  pods?: boolean;
 }
 
 type RawSecret = { metadata: KubeObject['metadata']; type?: string; data?: Record<string, string> };
@@ -96,6 +99,11 @@ export async function readCluster(api: KubeApi, scope: SnapshotScope): Promise<L
   if (scope.serviceAccounts) {
     const r = await readScoped<KubeObject>(api, { ...core, kind: 'ServiceAccount', plural: 'serviceaccounts' });
     snap.serviceAccounts = r.items;
+    snap.partial.push(...r.partial);
+  }
+  if (scope.pods) {
+    const r = await readScoped<KubeObject>(api, { ...core, kind: 'Pod', plural: 'pods', labelSelector: PIPELINE_POD_SELECTOR });
+    snap.pods = r.items.map((p) => ({ metadata: { name: p.metadata.name, ...(p.metadata.namespace !== undefined ? { namespace: p.metadata.namespace } : {}), ...(p.metadata.annotations !== undefined ? { annotations: p.metadata.annotations } : {}) } }));
     snap.partial.push(...r.partial);
   }
   if (scope.workflows) {

@@ -58,7 +58,7 @@ export interface WorkflowObject extends KubeObject {
   cacheEnabled?: true;
 }
 
-export type Kind = 'Namespace' | 'ConfigMap' | 'Secret' | 'ServiceAccount' | 'Deployment' | 'Service' | 'Workflow' | 'ScheduledWorkflow';
+export type Kind = 'Namespace' | 'ConfigMap' | 'Secret' | 'ServiceAccount' | 'Deployment' | 'Service' | 'Workflow' | 'ScheduledWorkflow' | 'Pod';
 
 /** The resource each kind is read as (what `kubectl auth can-i` takes). */
 export const RESOURCE_OF: Record<Kind, string> = {
@@ -70,6 +70,7 @@ export const RESOURCE_OF: Record<Kind, string> = {
   Service: 'services',
   Workflow: 'workflows.argoproj.io',
   ScheduledWorkflow: 'scheduledworkflows.kubeflow.org',
+  Pod: 'pods',
 };
 
 /** A kind that could not be listed in one namespace (RBAC); names read one by one instead are known. */
@@ -99,6 +100,8 @@ export interface ClusterSnapshot {
   workflows: WorkflowObject[];
   /** KFP recurring runs (kubeflow.org ScheduledWorkflow), as metadata plus pinned roots. */
   scheduledWorkflows: WorkflowObject[];
+  /** Pipeline pods, metadata only (what the webhook recorded on them); read when a check needs them. */
+  pods?: KubeObject[];
   /** What could not be read in some namespaces (RBAC), after falling back to per-namespace reads. */
   partial: PartialRead[];
   /** With -n: other namespaces' kfp-launchers (for overlapping roots) could not be listed. */

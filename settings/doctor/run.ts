@@ -10,6 +10,7 @@ import type { KfpVersionInfo } from '../kfp/version-source.ts';
 import type { StorePolicy } from '../policy/schema.ts';
 import { accessChecks } from './checks/access.ts';
 import { argoChecks } from './checks/argo.ts';
+import { identityChecks } from './checks/identity.ts';
 import { invocationChecks } from './checks/invocation.ts';
 import type { InvocationFacts } from './checks/invocation.ts';
 import { kfpVersionChecks } from './checks/kfp-version.ts';
@@ -57,7 +58,7 @@ export function runDoctor(snapshot: ClusterSnapshot, opts: DoctorOptions): Docto
     const config = launcherConfigOf(index, ns);
     const view = namespaceView(index, ns, opts.policy, config);
     views.push(view);
-    all.push(...profileChecks(index, view), ...launcherChecks(index, view, opts.policy, config), ...argoChecks(view));
+    all.push(...profileChecks(index, view), ...launcherChecks(index, view, opts.policy, config), ...argoChecks(view), ...identityChecks(index, view, opts.policy));
   }
   all.push(...tenancyChecks(index, views));
   all.push(...kfpVersionChecks(index));
