@@ -24,8 +24,9 @@ export async function doctor(argv: string[]): Promise<number> {
   }
   const policy = readPolicyFile(flags.policy);
   const needsTokens = policy !== undefined && (policy.store.auth.webIdentity !== undefined || Object.values(policy.profiles).some((p) => p.auth?.webIdentity !== undefined));
+  const gkeIdentity = policy !== undefined && (policy.store.gcpServiceAccount !== undefined || Object.values(policy.profiles).some((p) => p.gcpServiceAccount !== undefined));
   // Web identity: its tokens are checked, and the pods the webhook left without a role are read.
-  const source = await openSource(flags, { serviceAccounts: needsTokens, pods: needsTokens, secretValues: flags.probe });
+  const source = await openSource(flags, { serviceAccounts: needsTokens || gkeIdentity, pods: needsTokens, secretValues: flags.probe });
   const extra: DoctorFinding[] = [];
   if (source.api !== undefined && policy !== undefined) extra.push(...(await tokenChecks(source, policy, flags)));
   if (flags.probe) {
@@ -39,6 +40,7 @@ export async function doctor(argv: string[]): Promise<number> {
     ...(policy !== undefined ? { policy } : {}),
     skip: flags.skip,
     only: flags.only,
+    serviceAccount: flags.serviceAccount,
     ...(source.invocation !== undefined ? { invocation: source.invocation } : {}),
     extra,
   });

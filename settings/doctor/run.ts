@@ -10,7 +10,7 @@ import type { KfpVersionInfo } from '../kfp/version-source.ts';
 import type { StorePolicy } from '../policy/schema.ts';
 import { accessChecks } from './checks/access.ts';
 import { argoChecks } from './checks/argo.ts';
-import { identityChecks } from './checks/identity.ts';
+import { identityChecks, workloadIdentityChecks } from './checks/identity.ts';
 import { invocationChecks } from './checks/invocation.ts';
 import type { InvocationFacts } from './checks/invocation.ts';
 import { kfpVersionChecks } from './checks/kfp-version.ts';
@@ -20,6 +20,8 @@ import { tenancyChecks } from './checks/tenancy.ts';
 import type { DoctorFinding } from './finding.ts';
 
 export const SKIP_ANNOTATION = 'kfstore.dev/skip';
+/** The account a multi-user KFP profile's pipeline pods run as. */
+export const DEFAULT_RUN_SERVICE_ACCOUNT = 'default-editor';
 
 export interface DoctorOptions {
   namespaces: string[];
@@ -27,6 +29,8 @@ export interface DoctorOptions {
   skip?: string[];
   only?: string[];
   invocation?: InvocationFacts;
+  /** The Kubernetes service account pipeline pods run as (`--service-account`). */
+  serviceAccount?: string;
   /** Findings from checks that need I/O (probes, service-account tokens). */
   extra?: DoctorFinding[];
 }
@@ -59,6 +63,7 @@ export function runDoctor(snapshot: ClusterSnapshot, opts: DoctorOptions): Docto
     const view = namespaceView(index, ns, opts.policy, config);
     views.push(view);
     all.push(...profileChecks(index, view), ...launcherChecks(index, view, opts.policy, config), ...argoChecks(view), ...identityChecks(index, view, opts.policy));
+    all.push(...workloadIdentityChecks(index, view, opts.policy, opts.serviceAccount ?? DEFAULT_RUN_SERVICE_ACCOUNT));
   }
   all.push(...tenancyChecks(index, views));
   all.push(...kfpVersionChecks(index));

@@ -28,6 +28,13 @@ const auth = z
     message: 'exactly one of secret, webIdentity or fromEnv is required',
   });
 
+// GKE Workload Identity for gs:// roots: the Google service account the profile's Kubernetes
+// service account must be bound to (iam.gke.io/gcp-service-account); doctor verifies the binding.
+const gcpServiceAccount = z
+  .string()
+  .regex(/^[^@\s]+@[^@\s]+\.iam\.gserviceaccount\.com$/, 'must be a Google service account email (NAME@PROJECT.iam.gserviceaccount.com); may use {profile}')
+  .optional();
+
 const storeFields = {
   endpoint: z.url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL' }).optional(),
   region: z.string().regex(/^[a-z0-9-]+$/, 'must be a region name such as us-west-2').optional(),
@@ -35,6 +42,7 @@ const storeFields = {
   pathStyle: z.boolean().default(true),
   pipelineRoot: z.string().min(1).default('s3://{bucket}/v2/artifacts/{profile}'),
   auth,
+  gcpServiceAccount,
 };
 
 const labelSelector = z.strictObject({
@@ -74,6 +82,7 @@ export const storePolicySchema = z.strictObject({
         pathStyle: z.boolean().optional(),
         pipelineRoot: z.string().min(1).optional(),
         auth: auth.optional(),
+        gcpServiceAccount,
       }),
     )
     .default({}),

@@ -58,3 +58,48 @@ export function identityChecks(index: SnapshotIndex, view: NamespaceView, policy
   if (out.length === 0) out.push(doctorFinding('KFS034', 'ok', ns, undefined, `no static keys shadow role ${auth.roleArn}`, ''));
   return out;
 }
+
+export const GKE_WI_ANNOTATION = 'iam.gke.io/gcp-service-account';
+
+/**
+ * KFS037 for GKE Workload Identity (StorePolicy gcpServiceAccount): KFP's gs:// path with fromEnv
+ * (or no gs provider) opens the bucket with Application Default Credentials, which on GKE come
+ * from the metadata server for the pod's Kubernetes service account, so the binding is that
+ * account's iam.gke.io/gcp-service-account annotation. A gs secretRef session uses its JSON key
+ * instead, and the binding is unused (KFS034).
+ */
+export function workloadIdentityChecks(index: SnapshotIndex, view: NamespaceView, policy: StorePolicy | undefined, serviceAccount: string): DoctorFinding[] {
+  if (policy === undefined) return [];
+  const ns = view.namespace;
+  const gsa = resolveProfile(policy, ns).gcpServiceAccount;
+  if (gsa === undefined) return [];
+  const out: DoctorFinding[] = [];
+  const session = view.session.ok ? view.session.value : undefined;
+  if (session?.provider === 'gs' && session.params.fromEnv === 'false') {
+    out.push(
+      doctorFinding(
+        'KFS034',
+        'warn',
+        ns,
+        { kind: 'ConfigMap', name: LAUNCHER_CONFIGMAP },
+        `the StorePolicy binds ${ns} to ${gsa}, but kfp-launcher's gs session reads a JSON key from Secret ${session.params.secretName ?? ''}: Workload Identity is never used`,
+        'set providers.gs.default.credentials.fromEnv: true (KFP then uses the pod\u2019s Workload Identity)',
+      ),
+    );
+  }
+  const obj = { kind: 'ServiceAccount', name: serviceAccount };
+  if (index.unknown('ServiceAccount', ns, serviceAccount) !== undefined) return out;
+  const sa = index.serviceAccount(ns, serviceAccount);
+  const bound = sa?.metadata.annotations?.[GKE_WI_ANNOTATION];
+  if (sa === undefined) {
+    out.push(doctorFinding('KFS037', 'error', ns, obj, `service account ${serviceAccount} does not exist in ${ns}: pipeline pods cannot use Workload Identity`, 'create it, or pass --service-account with the account pipeline pods run as'));
+  } else if (bound !== gsa) {
+    const now = bound === undefined ? 'has no' : `has ${bound} in`;
+    out.push(
+      doctorFinding('KFS037', 'error', ns, obj, `service account ${serviceAccount} ${now} annotation ${GKE_WI_ANNOTATION}: gs:// artifacts are not written as ${gsa}`, `kubectl annotate serviceaccount ${serviceAccount} -n ${ns} --overwrite ${GKE_WI_ANNOTATION}=${gsa} (and grant roles/iam.workloadIdentityUser on ${gsa} to it)`),
+    );
+  } else {
+    out.push(doctorFinding('KFS037', 'ok', ns, obj, `service account ${serviceAccount} is bound to ${gsa} (${GKE_WI_ANNOTATION}); the IAM side is not visible from the cluster`, ''));
+  }
+  return out;
+}

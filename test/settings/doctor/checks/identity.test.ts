@@ -1,6 +1,7 @@
-// KFS034 under a web-identity StorePolicy: a launcher that reads static keys, and pipeline pods
-// the webhook left without a role (their kfstore.dev/skipped annotation comes from the webhook's
-// own plan run on a pod fixture, not written by hand).
+// Identity checks under a StorePolicy, one fixture each: KFS034 (static keys or a JSON key that
+// shadow a role or Workload Identity; pods the webhook left without a role, their
+// kfstore.dev/skipped annotation from the webhook's own plan run on a pod fixture, not written by
+// hand) and KFS037 for GKE Workload Identity (the service account's binding).
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { loadManifests } from '../../../../plugin/manifests/load.ts';
@@ -9,12 +10,16 @@ import type { PodView } from '../../../../settings/injection/plan.ts';
 import { runDoctor } from '../../../../settings/doctor/run.ts';
 import { resolveProfile } from '../../../../settings/policy/resolve.ts';
 import { loadPolicy } from '../../../../settings/policy/load.ts';
+import type { StorePolicy } from '../../../../settings/policy/schema.ts';
 import { fixturePath, headerValue, listFixtures, loadYaml, readFixture } from '../../../support/fixtures.ts';
 
 const DIR = 'doctor-identity';
-const loaded = loadPolicy(readFixture('policies', 'web-identity.yaml'));
-if (!loaded.ok) throw new Error(loaded.errors.join('\n'));
-const policy = loaded.policy;
+function policyFile(name: string): StorePolicy {
+  const loaded = loadPolicy(readFixture('policies', name));
+  if (!loaded.ok) throw new Error(loaded.errors.join('\n'));
+  return loaded.policy;
+}
+const policy = policyFile('web-identity.yaml');
 
 type PodFixture = { metadata: { name: string; labels?: Record<string, string>; annotations?: Record<string, string> }; spec: { containers: { name: string; env?: { name: string }[]; envFrom?: { secretRef?: unknown }[] }[] } };
 
@@ -26,14 +31,14 @@ function admitted(path: string): { metadata: { name: string; namespace: string; 
   return { metadata: { name: pod.metadata.name, namespace: 'team-a', annotations: { ...pod.metadata.annotations, [SKIPPED_ANNOTATION]: decision.plan.skipped } } };
 }
 
-describe('KFS034 static keys shadowing web identity, one fixture each', () => {
+describe('identity under a StorePolicy, one fixture each', () => {
   for (const file of listFixtures(DIR)) {
     const text = readFixture(DIR, file);
     it(file, () => {
       const set = loadManifests([fixturePath(DIR, file)], 'default');
       const pod = headerValue(text, 'admit-pod');
       if (pod !== undefined) set.snapshot.pods = [admitted(pod)];
-      const report = runDoctor(set.snapshot, { namespaces: ['team-a'], policy });
+      const report = runDoctor(set.snapshot, { namespaces: ['team-a'], policy: policyFile(headerValue(text, 'policy') ?? 'web-identity.yaml') });
       const listing = report.findings.map((f) => `${f.id} ${f.level} ${f.message}`).join('\n');
       const [id, level, ...rest] = (headerValue(text, 'expect') ?? '').split(' ');
       const found = report.findings.filter((f) => f.id === id && f.level === level && f.message.includes(rest.join(' ')));
