@@ -66,7 +66,7 @@ export function runDoctor(snapshot: ClusterSnapshot, opts: DoctorOptions): Docto
     all.push(...workloadIdentityChecks(index, view, opts.policy, opts.serviceAccount ?? DEFAULT_RUN_SERVICE_ACCOUNT));
   }
   all.push(...tenancyChecks(index, views));
-  all.push(...kfpVersionChecks(index));
+  all.push(...kfpVersionChecks(index, opts.policy));
   if (opts.invocation !== undefined) all.push(...invocationChecks(opts.invocation));
   all.push(...(opts.extra ?? []));
   all.push(...accessChecks(index, opts.namespaces));

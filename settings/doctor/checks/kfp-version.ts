@@ -4,19 +4,35 @@
 import type { SnapshotIndex } from '../../cluster/snapshot.ts';
 import { describeKfp, rulesOf } from '../../kfp/version-source.ts';
 import type { KfpVersionInfo } from '../../kfp/version-source.ts';
-import { compareVersions } from '../../kfp/versions.ts';
+import { compareVersions, formatVersion, parseKfpVersion } from '../../kfp/versions.ts';
 import type { KfpVersion } from '../../kfp/versions.ts';
+import type { StorePolicy } from '../../policy/schema.ts';
 import { doctorFinding } from '../finding.ts';
 import type { DoctorFinding } from '../finding.ts';
 
-export function kfpVersionChecks(index: SnapshotIndex): DoctorFinding[] {
+export function kfpVersionChecks(index: SnapshotIndex, policy?: StorePolicy): DoctorFinding[] {
   const info = index.snapshot.kfp;
   if (info === undefined) return [];
   const rules = rulesOf(info);
   const message = `${describeKfp(info)}; stock storage: ${generation(rules.version, rules.defaultMinioEndpoint)}`;
   // On a live cluster an assumed release means KFP was not found where it normally is.
   const level = info.source === 'assumed' && index.snapshot.source === 'cluster' ? 'warn' : 'info';
-  return [doctorFinding('KFS001', level, undefined, undefined, message, fixFor(info), { kfpVersion: info.version, source: info.source })];
+  const out = [doctorFinding('KFS001', level, undefined, undefined, message, fixFor(info), { kfpVersion: info.version, source: info.source })];
+  // The webhook judges kfp-launcher by the policy's release: it must be the cluster's.
+  const configured = policy?.kfpVersion === undefined ? undefined : parseKfpVersion(policy.kfpVersion);
+  if (configured !== undefined && info.source !== 'assumed' && formatVersion(configured) !== info.version) {
+    out.push(
+      doctorFinding(
+        'KFS001',
+        'warn',
+        undefined,
+        undefined,
+        `the StorePolicy's kfpVersion is ${formatVersion(configured)} but the checks run for KFP ${info.version}: the webhook judges kfp-launcher by another release`,
+        `set kfpVersion: "${info.version}" in the StorePolicy the webhook serves`,
+      ),
+    );
+  }
+  return out;
 }
 
 function generation(v: KfpVersion, endpoint: string): string {
