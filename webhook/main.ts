@@ -3,8 +3,8 @@ import { readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { isMainThread } from 'node:worker_threads';
 import { getRequestListener } from '@hono/node-server';
-import { connect } from '../kube/api.ts';
-import { inClusterKubeconfig, loadKubeconfig } from '../kube/kubeconfig.ts';
+import { connect } from '../kube-client/api.ts';
+import { inClusterKubeconfig, loadKubeconfig } from '../kube-client/kubeconfig.ts';
 import { rulesForVersion } from '../settings/kfp/version-source.ts';
 import { formatVersion } from '../settings/kfp/versions.ts';
 import { loadPolicy } from '../settings/policy/load.ts';
@@ -12,7 +12,7 @@ import { createApp } from './app.ts';
 import { startSecretCache } from './cluster/secret-cache.ts';
 import type { SecretCache } from './cluster/secret-cache.ts';
 import { USAGE, parseConfig } from './config.ts';
-import { createLogger } from './log.ts';
+import { createLogger, flushLogs } from './log.ts';
 import { createMetrics } from './metrics.ts';
 import { startHttpsServer } from './tls-server.ts';
 import { validationPool } from './validate/pool.ts';
@@ -126,7 +126,7 @@ async function main(): Promise<number> {
       Promise.all([https.close().then(() => validator.close()), new Promise<void>((resolve) => (metricsServer ? metricsServer.close(() => resolve()) : resolve()))]).then(
         () => {
           logger.info('stopped');
-          process.exit(0);
+          void flushLogs(logger).finally(() => process.exit(0));
         },
         () => process.exit(1),
       );

@@ -11,7 +11,10 @@ import { parseDoctor } from '../cli/args.ts';
 import type { DoctorFlags } from '../cli/args.ts';
 import { EXIT_FINDINGS, EXIT_OK } from '../cli/errors.ts';
 import { DOCTOR_HELP } from '../cli/help.ts';
-import { formatTable, render } from '../cli/output.ts';
+import { findingsTable } from '../cli/findings-table.ts';
+import { render } from '../cli/output.ts';
+import { tableStyle } from '../cli/terminal.ts';
+import type { TableStyle } from '../cli/terminal.ts';
 import { webIdentityCheck } from '../doctor/web-identity.ts';
 import { openSource, readPolicyFile } from './source.ts';
 import type { Source } from './source.ts';
@@ -25,8 +28,10 @@ export async function doctor(argv: string[]): Promise<number> {
   const policy = readPolicyFile(flags.policy);
   const needsTokens = policy !== undefined && (policy.store.auth.webIdentity !== undefined || Object.values(policy.profiles).some((p) => p.auth?.webIdentity !== undefined));
   const gkeIdentity = policy !== undefined && (policy.store.gcpServiceAccount !== undefined || Object.values(policy.profiles).some((p) => p.gcpServiceAccount !== undefined));
-  // Web identity: its tokens are checked, and the pods the webhook left without a role are read.
-  const source = await openSource(flags, { serviceAccounts: needsTokens || gkeIdentity, pods: needsTokens, secretValues: flags.probe });
+  // The web-identity check asks for a token (TokenRequest) and learns from it whether the service
+  // account exists; with web identity the pods the webhook left without a role are read. Workload
+  // Identity (gs://) reads the service accounts' iam.gke.io annotation.
+  const source = await openSource(flags, { serviceAccounts: gkeIdentity, pods: needsTokens, secretValues: flags.probe });
   const extra: DoctorFinding[] = [];
   if (source.api !== undefined && policy !== undefined) extra.push(...(await tokenChecks(source, policy, flags)));
   if (flags.probe) {
@@ -44,8 +49,8 @@ export async function doctor(argv: string[]): Promise<number> {
     ...(source.invocation !== undefined ? { invocation: source.invocation } : {}),
     extra,
   });
-  process.stdout.write(render(flags.output, report, () => table(report)));
-  if (source.api !== undefined) process.stderr.write(`doctor: ${source.namespaces.length} namespaces, ${Object.entries(source.api.counts).map(([v, n]) => `${n} ${v}`).join(', ')} API requests\n`);
+  process.stdout.write(render(flags.output, report, () => table(report, tableStyle(flags))));
+  if (source.api !== undefined && flags.verbosity >= 1) process.stderr.write(`doctor: ${source.namespaces.length} namespaces, ${Object.entries(source.api.counts).map(([v, n]) => `${n} ${v}`).join(', ')} API requests\n`);
   if (flags.exitZero) return EXIT_OK;
   return failsAt(report, flags.failOn) ? EXIT_FINDINGS : EXIT_OK;
 }
@@ -60,14 +65,12 @@ async function tokenChecks(source: Source, policy: StorePolicy, flags: DoctorFla
   return out;
 }
 
-function table(report: DoctorReport): string {
-  const shown = report.findings.filter((f) => f.level !== 'ok');
-  const rows = shown.flatMap((f) => {
-    const row = [f.level.toUpperCase(), f.id, f.namespace ?? '-', f.object ? `${f.object.kind}/${f.object.name}` : '-', f.message];
-    return f.fix !== '' ? [row, ['', '', '', '', `fix: ${f.fix}`]] : [row];
-  });
+/** With --no-headers only the rows: no summary and no "no problems found" for scripts to skip. */
+function table(report: DoctorReport, style: TableStyle): string {
+  const rows = findingsTable(report.findings, style);
+  if (!style.headers) return rows;
   const s = report.summary;
   const summary = `${s.error} error, ${s.warn} warn, ${s.info} info, ${s.ok} ok${s.skipped > 0 ? `, ${s.skipped} skipped` : ''} in ${report.namespaces.length} namespace${report.namespaces.length === 1 ? '' : 's'}\n`;
-  if (shown.length === 0) return `no problems found\n${summary}`;
-  return `${formatTable(['LEVEL', 'ID', 'NAMESPACE', 'OBJECT', 'MESSAGE'], rows)}\n${summary}`;
+  if (rows === '') return `no problems found\n${summary}`;
+  return `${rows}\n${summary}`;
 }

@@ -7,17 +7,17 @@ import type { ClusterSnapshot } from '../../settings/cluster/snapshot.ts';
 import type { InvocationFacts } from '../../settings/doctor/checks/invocation.ts';
 import { isProfileNamespace, PROFILE_LABEL } from '../../settings/inspect/namespace-view.ts';
 import { LAUNCHER_CONFIGMAP } from '../../settings/kfp/launcher-config.ts';
-import { matchesSelector } from '../../settings/kube/label-selector.ts';
-import { parseSelector } from '../../settings/kube/selector-string.ts';
+import { matchesSelector } from '../../settings/label-selectors/label-selector.ts';
+import { parseSelector } from '../../settings/label-selectors/selector-string.ts';
 import { loadPolicy } from '../../settings/policy/load.ts';
-import type { StorePolicy } from '../../settings/policy/schema.ts';
+import type { LabelSelector, StorePolicy } from '../../settings/policy/schema.ts';
 import type { CommonFlags } from '../cli/args.ts';
 import { PluginError } from '../cli/errors.ts';
-import { connect } from '../../kube/api.ts';
-import type { KubeApi } from '../../kube/api.ts';
-import { loadKubeconfig } from '../../kube/kubeconfig.ts';
-import { clusterKfpVersion, manifestKfpVersion } from '../kube/kfp-version.ts';
-import { readCluster } from '../kube/snapshot.ts';
+import { connect } from '../../kube-client/api.ts';
+import type { KubeApi } from '../../kube-client/api.ts';
+import { loadKubeconfig } from '../../kube-client/kubeconfig.ts';
+import { clusterKfpVersion, manifestKfpVersion } from '../cluster-read/kfp-version.ts';
+import { readCluster } from '../cluster-read/snapshot.ts';
 import { displayPath, loadManifests } from '../manifests/load.ts';
 import { escapeControlChars } from '../../settings/text/control-chars.ts';
 
@@ -39,12 +39,13 @@ export interface SourceNeeds {
 }
 
 export async function openSource(flags: CommonFlags, needs: SourceNeeds = {}): Promise<Source> {
+  // Refused before anything is read, in the same words live and with -f.
+  if (flags.selector !== undefined) parsedSelector(flags.selector);
   if (flags.filenames.length > 0) return fromManifests(flags);
   const sel = loadKubeconfig({ ...(flags.kubeconfig !== undefined ? { kubeconfig: flags.kubeconfig } : {}), ...(flags.context !== undefined ? { context: flags.context } : {}), env: process.env, home: homedir() });
   const api = await connect(sel, flags.requestTimeoutSeconds * 1000);
   const namespace = flags.allNamespaces ? undefined : (flags.namespace ?? sel.namespace);
   const selector = flags.allNamespaces ? (flags.selector ?? DEFAULT_PROFILE_SELECTOR) : undefined;
-  if (selector !== undefined && !parseSelector(selector).ok) throw new PluginError(`--selector: cannot parse '${selector}'`);
   // First: the release decides which Secrets the sessions read.
   const kfp = await clusterKfpVersion(api, flags.kfpVersion);
   const live = await readCluster(api, { ...(namespace !== undefined ? { namespace } : {}), ...(selector !== undefined ? { selector } : {}), ...needs, kfp });
@@ -63,9 +64,8 @@ function fromManifests(flags: CommonFlags): Source {
   if (flags.namespace !== undefined && !flags.allNamespaces) {
     namespaces = [flags.namespace];
   } else if (flags.selector !== undefined) {
-    const parsed = parseSelector(flags.selector);
-    if (!parsed.ok) throw new PluginError(`--selector: ${parsed.error}`);
-    namespaces = all.filter((n) => matchesSelector(parsed.selector, n.metadata.labels)).map((n) => n.metadata.name);
+    const selector = parsedSelector(flags.selector);
+    namespaces = all.filter((n) => matchesSelector(selector, n.metadata.labels)).map((n) => n.metadata.name);
   } else {
     // A GitOps tree may not declare its Namespaces: a kfp-launcher is as good a sign of a profile.
     const withLauncher = new Set(set.snapshot.configMaps.filter((c) => c.metadata.name === LAUNCHER_CONFIGMAP).map((c) => c.metadata.namespace ?? ''));
@@ -73,6 +73,13 @@ function fromManifests(flags: CommonFlags): Source {
   }
   if (set.files.length === 0) throw new PluginError(`no manifests found in ${flags.filenames.map(displayPath).join(', ')} (looked for .yaml, .yml, .json)`);
   return { snapshot: set.snapshot, rawSecrets: set.rawSecrets, namespaces: [...new Set(namespaces)].sort() };
+}
+
+/** The --selector value as a LabelSelector; one error text for live and offline use. */
+function parsedSelector(text: string): LabelSelector {
+  const parsed = parseSelector(text);
+  if (!parsed.ok) throw new PluginError(`--selector: ${parsed.error}`);
+  return parsed.selector;
 }
 
 export function readPolicyFile(path: string | undefined): StorePolicy | undefined {

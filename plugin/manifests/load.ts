@@ -1,8 +1,8 @@
 // `-f FILE|DIR`: manifests instead of a cluster (a GitOps repository in CI). Directories are read
 // recursively for .yaml/.yml/.json; every document must be valid YAML (else exit 2 naming the file
 // and line). Documents that are not Kubernetes objects are skipped with a note on stderr.
-import { readFileSync, readdirSync, statSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { relative } from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import { z } from 'zod';
 import type { ClusterSnapshot, ConfigMapObject, KubeObject } from '../../settings/cluster/snapshot.ts';
@@ -10,6 +10,7 @@ import { emptySnapshot } from '../../settings/cluster/snapshot.ts';
 import { workflowSummary } from '../../settings/cluster/workflow-summary.ts';
 import { PluginError } from '../cli/errors.ts';
 import { secretInfo } from '../secrets/facts.ts';
+import { manifestFiles } from './files.ts';
 
 export interface ManifestSet {
   snapshot: ClusterSnapshot;
@@ -18,7 +19,6 @@ export interface ManifestSet {
   notes: string[];
 }
 
-const MANIFEST = /\.(ya?ml|json)$/i;
 /** The kinds doctor and inspect read; every other object is ignored. */
 const KINDS = new Set(['Namespace', 'ConfigMap', 'Secret', 'ServiceAccount', 'Deployment', 'Service', 'Workflow', 'ScheduledWorkflow']);
 
@@ -31,7 +31,7 @@ const objectMeta = z.looseObject({
 });
 
 export function loadManifests(paths: string[], defaultNamespace: string): ManifestSet {
-  const files = paths.flatMap((p) => expand(p, true));
+  const files = paths.flatMap(manifestFiles);
   const snap = emptySnapshot('manifests');
   const rawSecrets: ManifestSet['rawSecrets'] = new Map();
   const notes: string[] = [];
@@ -139,27 +139,6 @@ function items(obj: unknown): unknown[] {
   // A `kind: List` (kubectl get -o yaml) holds its objects in `items`.
   if (isObject(obj) && typeof obj.kind === 'string' && obj.kind.endsWith('List') && Array.isArray(obj.items)) return obj.items;
   return [obj];
-}
-
-function expand(path: string, explicit: boolean): string[] {
-  let st;
-  try {
-    st = statSync(path);
-  } catch {
-    throw new PluginError(`${path}: no such file or directory`);
-  }
-  if (st.isDirectory()) {
-    return readdirSync(path)
-      .sort()
-      .filter((name) => !name.startsWith('.'))
-      .flatMap((name) => {
-        const child = join(path, name);
-        const s = statSync(child);
-        if (s.isDirectory()) return expand(child, false);
-        return MANIFEST.test(name) ? [child] : [];
-      });
-  }
-  return explicit || MANIFEST.test(path) ? [path] : [];
 }
 
 function isObject(v: unknown): v is Record<string, unknown> {

@@ -1,6 +1,6 @@
 // Query-string roots (deployKF's default): KFP ignores `providers` for them and hands the query to
 // gocloud, whose accepted parameters changed when KFP 2.5 moved to gocloud v0.40 (AWS SDK v2).
-import { finding } from '../findings.ts';
+import { finding } from '../checks/finding.ts';
 import type { Finding } from '../findings.ts';
 import type { PipelineRoot } from '../kfp/pipeline-root.ts';
 import type { KfpRules } from '../kfp/versions.ts';
@@ -14,7 +14,7 @@ export function queryFindings(root: PipelineRoot, rules: KfpRules): Finding[] {
   const params = new URLSearchParams(root.query.slice(1));
   // Before 2.2 there is no providers to move the settings into.
   const fix = rules.providers ? 'move endpoint/region into providers.s3.default and drop the query string' : 'keep the query string (KFP before 2.2 reads no providers), or upgrade KFP and use providers.s3.default';
-  const out = [finding('KFS016', 'warn', `query-string root ${root.scheme}://${root.bucket}/...: KFP ignores providers and uses env credentials`, fix, 'data.defaultPipelineRoot')];
+  const out = [finding('queryRoot', 'warn', `query-string root ${root.scheme}://${root.bucket}/...: KFP ignores providers and uses env credentials`, fix, 'data.defaultPipelineRoot')];
   // gocloud's accepted parameters before 2.5 (v0.22/v0.23) are not checked here.
   if (!rules.gocloudSdkV2Query) return out;
   const v1 = params.get('awssdk') === 'v1';
@@ -22,7 +22,7 @@ export function queryFindings(root: PipelineRoot, rules: KfpRules): Finding[] {
   const rejected = [...new Set(params.keys())].filter((k) => !accepted.includes(k));
   if (rejected.length > 0) {
     const names = rejected.slice(0, 3).join(', ');
-    out.push(finding('KFS016', 'warn', `KFP >= 2.5 rejects root query parameter ${names} ("unknown query parameter")`, v1 ? 'remove the parameter' : 'append &awssdk=v1, or use use_path_style/disable_https', 'data.defaultPipelineRoot'));
+    out.push(finding('queryRoot', 'warn', `KFP >= 2.5 rejects root query parameter ${names} ("unknown query parameter")`, v1 ? 'remove the parameter' : 'append &awssdk=v1, or use use_path_style/disable_https', 'data.defaultPipelineRoot'));
   }
   return out;
 }

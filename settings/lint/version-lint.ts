@@ -1,7 +1,7 @@
 // Findings that exist only on some KFP releases (settings/kfp/versions.ts says which and why):
 // providers that a release does not read, fromEnv sessions whose region and endpoint a release
 // ignores, minio:// with fromEnv, query-string roots before 2.1.
-import { finding } from '../findings.ts';
+import { finding } from '../checks/finding.ts';
 import type { Finding } from '../findings.ts';
 import type { LauncherConfig } from '../kfp/launcher-config.ts';
 import type { PipelineRoot } from '../kfp/pipeline-root.ts';
@@ -18,7 +18,7 @@ export function providersIgnoredFindings(config: LauncherConfig): Finding[] {
   if (!config.providersIgnored) return [];
   return [
     finding(
-      'KFS012',
+      'providersInvalid',
       'warn',
       `${kfpName(config.rules)} ignores providers (read since 2.2.0): minio:// uses Secret mlpipeline-minio-artifact at ${config.rules.defaultMinioEndpoint}, s3:// and gs:// the pod's environment`,
       'upgrade KFP to 2.2 or later, or give pipeline pods AWS_REGION/AWS_ENDPOINT_URL and credentials (kfstore-webhook injects them from the StorePolicy)',
@@ -36,14 +36,14 @@ export function fromEnvFindings(session: StoreSession, root: PipelineRoot, label
   const p = session.params;
   if (p.fromEnv !== 'true' || session.provider === 'gs' || rules.fromEnvHonoursProviderSettings || !rules.providers) return [];
   if (session.provider === 'minio' && p.endpoint !== undefined) {
-    return [finding('KFS014', 'warn', `${label}: minio:// with fromEnv fails on ${kfpName(rules)} (no gocloud driver for "minio"; works from 2.17)`, 'use an s3:// root, or credentials.secretRef', label)];
+    return [finding('minioFromEnv', 'warn', `${label}: minio:// with fromEnv fails on ${kfpName(rules)} (no gocloud driver for "minio"; works from 2.17)`, 'use an s3:// root, or credentials.secretRef', label)];
   }
   if (root.query !== '') return [];
   const ignored = [['region', p.region], ['endpoint', p.endpoint]].filter(([, v]) => (v ?? '') !== '').map(([k, v]) => `${k} ${v}`);
   if (ignored.length === 0) return [];
   return [
     finding(
-      'KFS017',
+      'region',
       'warn',
       `${label}: ${kfpName(rules)} ignores providers' ${ignored.join(' and ')} with fromEnv (honoured from 2.17): the pod's AWS_REGION/AWS_ENDPOINT_URL decide`,
       'let kfstore-webhook inject store.region and store.endpoint into pipeline pods, or use credentials.secretRef',
@@ -57,7 +57,7 @@ export function queryRootVersionFindings(root: PipelineRoot, rules: KfpRules): F
   if (root.query === '' || rules.queryRootsKeepPath) return [];
   return [
     finding(
-      'KFS016',
+      'queryRoot',
       'error',
       `${kfpName(rules)} appends each run's path after the query of ${root.scheme}://${root.bucket}${root.query.slice(0, 40)}: artifacts land in the wrong place (fixed in 2.1.0)`,
       'drop the query string, or upgrade KFP to 2.1 or later',

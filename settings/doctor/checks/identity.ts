@@ -1,4 +1,4 @@
-// KFS034: static keys shadowing a profile's web-identity role. Under a StorePolicy that gives the
+// staticKeysShadowIdentity: static keys shadowing a profile's web-identity role. Under a StorePolicy that gives the
 // profile a role, the role is silently unused where static keys are in play: a kfp-launcher
 // session that reads a Secret (the launcher signs with those keys), and pipeline pods whose own
 // AWS_ACCESS_KEY_ID made the webhook leave the role out (it records why in kfstore.dev/skipped).
@@ -27,7 +27,7 @@ export function identityChecks(index: SnapshotIndex, view: NamespaceView, policy
     const keep = rules.fromEnvHonoursProviderSettings ? '' : `; KFP ${formatVersion(rules.version)} then ignores providers' region and endpoint, so keep store.region and store.endpoint in the StorePolicy (the webhook injects them)`;
     out.push(
       doctorFinding(
-        'KFS034',
+        'staticKeysShadowIdentity',
         'warn',
         ns,
         { kind: 'ConfigMap', name: LAUNCHER_CONFIGMAP },
@@ -46,7 +46,7 @@ export function identityChecks(index: SnapshotIndex, view: NamespaceView, policy
     const more = skipped.length > LISTED_PODS ? ` and ${skipped.length - LISTED_PODS} more` : '';
     out.push(
       doctorFinding(
-        'KFS034',
+        'staticKeysShadowIdentity',
         'warn',
         ns,
         { kind: 'Pod', name: first.metadata.name },
@@ -55,18 +55,18 @@ export function identityChecks(index: SnapshotIndex, view: NamespaceView, policy
       ),
     );
   }
-  if (out.length === 0) out.push(doctorFinding('KFS034', 'ok', ns, undefined, `no static keys shadow role ${auth.roleArn}`, ''));
+  if (out.length === 0) out.push(doctorFinding('staticKeysShadowIdentity', 'ok', ns, undefined, `no static keys shadow role ${auth.roleArn}`, ''));
   return out;
 }
 
 export const GKE_WI_ANNOTATION = 'iam.gke.io/gcp-service-account';
 
 /**
- * KFS037 for GKE Workload Identity (StorePolicy gcpServiceAccount): KFP's gs:// path with fromEnv
+ * workloadIdentity for GKE Workload Identity (StorePolicy gcpServiceAccount): KFP's gs:// path with fromEnv
  * (or no gs provider) opens the bucket with Application Default Credentials, which on GKE come
  * from the metadata server for the pod's Kubernetes service account, so the binding is that
  * account's iam.gke.io/gcp-service-account annotation. A gs secretRef session uses its JSON key
- * instead, and the binding is unused (KFS034).
+ * instead, and the binding is unused (staticKeysShadowIdentity).
  */
 export function workloadIdentityChecks(index: SnapshotIndex, view: NamespaceView, policy: StorePolicy | undefined, serviceAccount: string): DoctorFinding[] {
   if (policy === undefined) return [];
@@ -78,7 +78,7 @@ export function workloadIdentityChecks(index: SnapshotIndex, view: NamespaceView
   if (session?.provider === 'gs' && session.params.fromEnv === 'false') {
     out.push(
       doctorFinding(
-        'KFS034',
+        'staticKeysShadowIdentity',
         'warn',
         ns,
         { kind: 'ConfigMap', name: LAUNCHER_CONFIGMAP },
@@ -92,14 +92,14 @@ export function workloadIdentityChecks(index: SnapshotIndex, view: NamespaceView
   const sa = index.serviceAccount(ns, serviceAccount);
   const bound = sa?.metadata.annotations?.[GKE_WI_ANNOTATION];
   if (sa === undefined) {
-    out.push(doctorFinding('KFS037', 'error', ns, obj, `service account ${serviceAccount} does not exist in ${ns}: pipeline pods cannot use Workload Identity`, 'create it, or pass --service-account with the account pipeline pods run as'));
+    out.push(doctorFinding('workloadIdentity', 'error', ns, obj, `service account ${serviceAccount} does not exist in ${ns}: pipeline pods cannot use Workload Identity`, 'create it, or pass --service-account with the account pipeline pods run as'));
   } else if (bound !== gsa) {
     const now = bound === undefined ? 'has no' : `has ${bound} in`;
     out.push(
-      doctorFinding('KFS037', 'error', ns, obj, `service account ${serviceAccount} ${now} annotation ${GKE_WI_ANNOTATION}: gs:// artifacts are not written as ${gsa}`, `kubectl annotate serviceaccount ${serviceAccount} -n ${ns} --overwrite ${GKE_WI_ANNOTATION}=${gsa} (and grant roles/iam.workloadIdentityUser on ${gsa} to it)`),
+      doctorFinding('workloadIdentity', 'error', ns, obj, `service account ${serviceAccount} ${now} annotation ${GKE_WI_ANNOTATION}: gs:// artifacts are not written as ${gsa}`, `kubectl annotate serviceaccount ${serviceAccount} -n ${ns} --overwrite ${GKE_WI_ANNOTATION}=${gsa} (and grant roles/iam.workloadIdentityUser on ${gsa} to it)`),
     );
   } else {
-    out.push(doctorFinding('KFS037', 'ok', ns, obj, `service account ${serviceAccount} is bound to ${gsa} (${GKE_WI_ANNOTATION}); the IAM side is not visible from the cluster`, ''));
+    out.push(doctorFinding('workloadIdentity', 'ok', ns, obj, `service account ${serviceAccount} is bound to ${gsa} (${GKE_WI_ANNOTATION}); the IAM side is not visible from the cluster`, ''));
   }
   return out;
 }

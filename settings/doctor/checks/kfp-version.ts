@@ -1,5 +1,5 @@
-// KFS001: which KFP release the checks below judge by, how kfstore learnt it, and the storage
-// layout KFP's stock manifests give that release (CHECKS.md: <= 2.14 shared MinIO keys;
+// kfpVersion: which KFP release the checks below judge by, how kfstore learnt it, and the storage
+// layout KFP's stock manifests give that release (the registry's kfpVersion: <= 2.14 shared MinIO keys;
 // 2.15-2.16 SeaweedFS with per-profile keys; 2.17 adds bucket-policy list isolation).
 import type { SnapshotIndex } from '../../cluster/snapshot.ts';
 import { describeKfp, rulesOf } from '../../kfp/version-source.ts';
@@ -17,13 +17,13 @@ export function kfpVersionChecks(index: SnapshotIndex, policy?: StorePolicy): Do
   const message = `${describeKfp(info)}; stock storage: ${generation(rules.version, rules.defaultMinioEndpoint)}`;
   // On a live cluster an assumed release means KFP was not found where it normally is.
   const level = info.source === 'assumed' && index.snapshot.source === 'cluster' ? 'warn' : 'info';
-  const out = [doctorFinding('KFS001', level, undefined, undefined, message, fixFor(info), { kfpVersion: info.version, source: info.source })];
+  const out = [doctorFinding('kfpVersion', level, undefined, undefined, message, fixFor(info), { kfpVersion: info.version, source: info.source })];
   // The webhook judges kfp-launcher by the policy's release: it must be the cluster's.
   const configured = policy?.kfpVersion === undefined ? undefined : parseKfpVersion(policy.kfpVersion);
   if (configured !== undefined && info.source !== 'assumed' && formatVersion(configured) !== info.version) {
     out.push(
       doctorFinding(
-        'KFS001',
+        'kfpVersion',
         'warn',
         undefined,
         undefined,
