@@ -5,6 +5,8 @@ import { isMainThread } from 'node:worker_threads';
 import { getRequestListener } from '@hono/node-server';
 import { connect } from '../kube-client/api.ts';
 import { inClusterKubeconfig, loadKubeconfig } from '../kube-client/kubeconfig.ts';
+import { rulesForVersion } from '../settings/kfp/version-source.ts';
+import { formatVersion } from '../settings/kfp/versions.ts';
 import { loadPolicy } from '../settings/policy/load.ts';
 import { createApp } from './app.ts';
 import { startSecretCache } from './cluster/secret-cache.ts';
@@ -110,7 +112,9 @@ async function main(): Promise<number> {
       metricsServer.listen(config.metricsPort, config.host, resolve);
     });
   }
-  logger.info({ port: https.port, metricsPort: config.metricsPort, policy: config.policy, cluster: config.cluster.kind }, 'kfstore-webhook serving');
+  // Which KFP release kfp-launcher is judged by (StorePolicy kfpVersion; the newest kfstore knows otherwise).
+  const kfpVersion = formatVersion(rulesForVersion(loaded.policy.kfpVersion).version);
+  logger.info({ port: https.port, metricsPort: config.metricsPort, policy: config.policy, cluster: config.cluster.kind, kfpVersion, kfpVersionSource: loaded.policy.kfpVersion === undefined ? 'assumed' : 'policy' }, 'kfstore-webhook serving');
 
   const shutdown = (signal: string): void => {
     if (draining) return;

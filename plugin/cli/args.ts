@@ -24,6 +24,8 @@ export interface CommonFlags {
   output: OutputFormat;
   filenames: string[];
   policy?: string;
+  /** The KFP release whose rules apply, instead of the one detected. */
+  kfpVersion?: string;
   requestTimeoutSeconds: number;
   noHeaders: boolean;
   color: ColorMode;
@@ -51,6 +53,7 @@ export const COMMON_OPTIONS = {
   output: { type: 'string', short: 'o' },
   filename: { type: 'string', short: 'f', multiple: true },
   policy: { type: 'string' },
+  'kfp-version': { type: 'string' },
   'request-timeout': { type: 'string' },
   'no-headers': { type: 'boolean' },
   color: { type: 'string' },
@@ -158,7 +161,7 @@ function common(values: Values): CommonFlags {
     color,
     verbosity: Number(level),
   };
-  for (const [key, flag] of [['kubeconfig', 'kubeconfig'], ['context', 'context'], ['namespace', 'namespace'], ['selector', 'selector'], ['policy', 'policy']] as const) {
+  for (const [key, flag] of [['kubeconfig', 'kubeconfig'], ['context', 'context'], ['namespace', 'namespace'], ['selector', 'selector'], ['policy', 'policy'], ['kfpVersion', 'kfp-version']] as const) {
     const v = str(values[flag]);
     if (v !== undefined) flags[key] = v;
   }

@@ -44,6 +44,8 @@ const COMMON_FLAGS = `Cluster and scope (as kubectl spells them):
   -l, --selector SELECTOR      with -A: the namespace label selector instead
   -f, --filename PATH          read manifests from files or directories instead of a cluster (repeatable)
       --policy FILE            a kfstore StorePolicy: adds what the webhook would inject and checks profile roots
+      --kfp-version X.Y        judge by this KFP release's rules (default: the ml-pipeline Deployment's
+                               image tag in kubeflow; without one, the newest release kfstore knows)
   -o, --output FORMAT          table (default), wide (more columns), json or yaml
       --request-timeout SECS   per API request (default 30)
 ${OUTPUT_FLAGS}`;

@@ -26,6 +26,8 @@ export interface ScopedRead {
   name?: string;
   /** Names worth a GET each when a namespace cannot be listed. */
   namesFor?: (namespace: string) => string[];
+  /** Only objects with these labels (a label selector). */
+  labelSelector?: string;
 }
 
 export interface ScopedResult<T> {
@@ -41,6 +43,7 @@ export function refusal(e: unknown): string | undefined {
 
 export async function readScoped<T extends KubeObject>(api: KubeApi, r: ScopedRead): Promise<ScopedResult<T>> {
   const query: Record<string, string> = r.name === undefined ? {} : { fieldSelector: `metadata.name=${r.name}` };
+  if (r.labelSelector !== undefined) query.labelSelector = r.labelSelector;
   if (r.clusterWide) {
     try {
       return { items: await api.list<T>(`${r.base}/${r.plural}`, query), partial: [], fallback: false };

@@ -9,6 +9,7 @@ import { ARTIFACT_REPOSITORIES } from '../../settings/argo/artifact-repository.t
 import { overlappingOthers } from '../../settings/doctor/checks/tenancy.ts';
 import { namespaceView } from '../../settings/inspect/namespace-view.ts';
 import { LAUNCHER_CONFIGMAP } from '../../settings/kfp/launcher-config.ts';
+import type { KfpVersionInfo } from '../../settings/kfp/version-source.ts';
 import { secretInfo } from '../secrets/facts.ts';
 import { ApiError } from '../../kube-client/api.ts';
 import type { KubeApi } from '../../kube-client/api.ts';
@@ -16,6 +17,7 @@ import { readScoped, refusal } from './scoped-read.ts';
 
 const CONFIGMAPS = [LAUNCHER_CONFIGMAP, ARTIFACT_REPOSITORIES, 'metadata-grpc-configmap'];
 const KFP_NAMESPACE = 'kubeflow';
+const PIPELINE_POD_SELECTOR = 'pipelines.kubeflow.org/v2_component=true';
 const ADMIN_SECRET = 'mlpipeline-minio-artifact';
 /** With -n, the Secrets of at most this many overlapping other namespaces are read to compare keys. */
 const MAX_OTHERS = 20;
@@ -25,9 +27,14 @@ export interface SnapshotScope {
   namespace?: string;
   /** Label selector for namespaces (with -A). */
   selector?: string;
+  serviceAccounts?: boolean;
   workflows?: boolean;
   /** Keep decoded Secret values (probes authenticate with them); otherwise only fingerprints. */
   secretValues?: boolean;
+  /** The KFP release whose rules apply (plugin/cluster-read/kfp-version.ts). */
+  kfp?: KfpVersionInfo;
+  /** Pipeline pods (label pipelines.kubeflow.org/v2_component=true), metadata only. */
+  pods?: boolean;
 }
 
 type RawSecret = { metadata: KubeObject['metadata']; type?: string; data?: Record<string, string> };
@@ -40,6 +47,7 @@ export interface LiveSnapshot {
 
 export async function readCluster(api: KubeApi, scope: SnapshotScope): Promise<LiveSnapshot> {
   const snap = emptySnapshot('cluster');
+  if (scope.kfp !== undefined) snap.kfp = scope.kfp;
   const ns = scope.namespace;
   const all = ns === undefined;
   if (all) {
@@ -87,6 +95,16 @@ export async function readCluster(api: KubeApi, scope: SnapshotScope): Promise<L
         }
       }
     }
+  }
+  if (scope.serviceAccounts) {
+    const r = await readScoped<KubeObject>(api, { ...core, kind: 'ServiceAccount', plural: 'serviceaccounts' });
+    snap.serviceAccounts = r.items;
+    snap.partial.push(...r.partial);
+  }
+  if (scope.pods) {
+    const r = await readScoped<KubeObject>(api, { ...core, kind: 'Pod', plural: 'pods', labelSelector: PIPELINE_POD_SELECTOR });
+    snap.pods = r.items.map((p) => ({ metadata: { name: p.metadata.name, ...(p.metadata.namespace !== undefined ? { namespace: p.metadata.namespace } : {}), ...(p.metadata.annotations !== undefined ? { annotations: p.metadata.annotations } : {}) } }));
+    snap.partial.push(...r.partial);
   }
   if (scope.workflows) {
     // 404: the CRD is not installed (no Argo, or no KFP).

@@ -26,9 +26,12 @@ export async function doctor(argv: string[]): Promise<number> {
     return 0;
   }
   const policy = readPolicyFile(flags.policy);
+  const needsTokens = policy !== undefined && (policy.store.auth.webIdentity !== undefined || Object.values(policy.profiles).some((p) => p.auth?.webIdentity !== undefined));
+  const gkeIdentity = policy !== undefined && (policy.store.gcpServiceAccount !== undefined || Object.values(policy.profiles).some((p) => p.gcpServiceAccount !== undefined));
   // The web-identity check asks for a token (TokenRequest) and learns from it whether the service
-  // account exists, so no ServiceAccount is listed.
-  const source = await openSource(flags, { secretValues: flags.probe });
+  // account exists; with web identity the pods the webhook left without a role are read. Workload
+  // Identity (gs://) reads the service accounts' iam.gke.io annotation.
+  const source = await openSource(flags, { serviceAccounts: gkeIdentity, pods: needsTokens, secretValues: flags.probe });
   const extra: DoctorFinding[] = [];
   if (source.api !== undefined && policy !== undefined) extra.push(...(await tokenChecks(source, policy, flags)));
   if (flags.probe) {
@@ -42,6 +45,7 @@ export async function doctor(argv: string[]): Promise<number> {
     ...(policy !== undefined ? { policy } : {}),
     skip: flags.skip,
     only: flags.only,
+    serviceAccount: flags.serviceAccount,
     ...(source.invocation !== undefined ? { invocation: source.invocation } : {}),
     extra,
   });

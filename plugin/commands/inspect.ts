@@ -1,6 +1,7 @@
 // kubectl kfstore inspect: each namespace's effective artifact settings and their sources.
 import { indexSnapshot } from '../../settings/cluster/snapshot.ts';
 import { namespaceView } from '../../settings/inspect/namespace-view.ts';
+import { describeKfp } from '../../settings/kfp/version-source.ts';
 import type { NamespaceView } from '../../settings/inspect/namespace-view.ts';
 import { parseCommon } from '../cli/args.ts';
 import { INSPECT_HELP } from '../cli/help.ts';
@@ -23,10 +24,18 @@ export async function inspect(argv: string[]): Promise<number> {
   const source = await openSource(flags);
   const index = indexSnapshot(source.snapshot);
   const views = source.namespaces.map((ns) => namespaceView(index, ns, policy));
-  const report = { apiVersion: 'kfstore.dev/v1alpha1', kind: 'InspectReport', source: source.snapshot.source, namespaces: views };
-  process.stdout.write(render(flags.output, report, () => table(views, policy !== undefined, tableStyle(flags))));
+  const kfp = source.snapshot.kfp;
+  const report = { apiVersion: 'kfstore.dev/v1alpha1', kind: 'InspectReport', source: source.snapshot.source, ...(kfp !== undefined ? { kfp } : {}), namespaces: views };
+  const style = tableStyle(flags);
+  process.stdout.write(render(flags.output, report, () => `${table(views, policy !== undefined, style)}${kfp !== undefined ? `\n${releaseNote(describeKfp(kfp), style)}` : ''}`));
   if (views.length === 0) process.stderr.write('no namespaces in scope (use -n NAME, -A, or -f with manifests that hold a kfp-launcher)\n');
   return 0;
+}
+
+/** The release the sessions were computed for, under the table, wrapped like its notes. */
+function releaseNote(release: string, style: TableStyle): string {
+  const text = `Sessions as ${escapeControlChars(release)} computes them.`;
+  return `${(style.width === undefined ? [text] : wrapText(text, style.width)).join('\n')}\n`;
 }
 
 // Errors never sit in a data column: STATUS says ok or ERROR, and each error is a note under the table.

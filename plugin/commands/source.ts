@@ -16,6 +16,7 @@ import { PluginError } from '../cli/errors.ts';
 import { connect } from '../../kube-client/api.ts';
 import type { KubeApi } from '../../kube-client/api.ts';
 import { loadKubeconfig } from '../../kube-client/kubeconfig.ts';
+import { clusterKfpVersion, manifestKfpVersion } from '../cluster-read/kfp-version.ts';
 import { readCluster } from '../cluster-read/snapshot.ts';
 import { displayPath, loadManifests } from '../manifests/load.ts';
 import { escapeControlChars } from '../../settings/text/control-chars.ts';
@@ -31,8 +32,10 @@ export interface Source {
 }
 
 export interface SourceNeeds {
+  serviceAccounts?: boolean;
   workflows?: boolean;
   secretValues?: boolean;
+  pods?: boolean;
 }
 
 export async function openSource(flags: CommonFlags, needs: SourceNeeds = {}): Promise<Source> {
@@ -43,7 +46,9 @@ export async function openSource(flags: CommonFlags, needs: SourceNeeds = {}): P
   const api = await connect(sel, flags.requestTimeoutSeconds * 1000);
   const namespace = flags.allNamespaces ? undefined : (flags.namespace ?? sel.namespace);
   const selector = flags.allNamespaces ? (flags.selector ?? DEFAULT_PROFILE_SELECTOR) : undefined;
-  const live = await readCluster(api, { ...(namespace !== undefined ? { namespace } : {}), ...(selector !== undefined ? { selector } : {}), ...needs });
+  // First: the release decides which Secrets the sessions read.
+  const kfp = await clusterKfpVersion(api, flags.kfpVersion);
+  const live = await readCluster(api, { ...(namespace !== undefined ? { namespace } : {}), ...(selector !== undefined ? { selector } : {}), ...needs, kfp });
   const namespaces = namespace !== undefined ? [namespace] : live.snapshot.namespaces.map((n) => n.metadata.name).sort();
   const invocation: InvocationFacts = { kubeconfigFiles: sel.files, context: sel.context, pluginCopies: pluginCopies() };
   if (sel.contextFile !== undefined) invocation.contextFile = sel.contextFile;
@@ -52,6 +57,7 @@ export async function openSource(flags: CommonFlags, needs: SourceNeeds = {}): P
 
 function fromManifests(flags: CommonFlags): Source {
   const set = loadManifests(flags.filenames, flags.namespace ?? 'default');
+  set.snapshot.kfp = manifestKfpVersion(set.snapshot, flags.kfpVersion);
   for (const note of set.notes) process.stderr.write(`note: ${escapeControlChars(note)}\n`);
   const all = set.snapshot.namespaces;
   let namespaces: string[];

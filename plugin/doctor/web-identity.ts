@@ -9,7 +9,7 @@ import type { ProfileStore } from '../../settings/policy/resolve.ts';
 import type { KubeApi } from '../../kube-client/api.ts';
 import { ApiError } from '../../kube-client/api.ts';
 
-const WEB_IDENTITY_CHECK = 'webIdentity';
+const WEB_IDENTITY_CHECK = 'workloadIdentity';
 
 interface TokenRequestStatus {
   status?: { token?: string; expirationTimestamp?: string };

@@ -8,6 +8,14 @@ export interface CheckChange {
 
 export const CHANGES: readonly CheckChange[] = [
   {
+    ids: ['KFS001', 'KFS022', 'KFS034', 'KFS037'],
+    version: 'after 0.1.0',
+    text:
+      'Checks follow the KFP release (--kfp-version, the ml-pipeline image, StorePolicy kfpVersion): KFS001 is reported (INFO; WARN when the release had to be assumed or the policy names another), ' +
+      'KFS022 only where the release fails (2.2-2.16). KFS034 is reported under a StorePolicy with webIdentity or gcpServiceAccount. ' +
+      'KFS037 also covers GKE Workload Identity (the service account\'s iam.gke.io/gcp-service-account annotation), besides the web-identity token.',
+  },
+  {
     ids: ['KFS019', 'KFS024', 'KFS025'],
     version: 'after 0.1.0',
     text:

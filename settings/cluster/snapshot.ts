@@ -1,6 +1,8 @@
 // What doctor and inspect know about a cluster (or a directory of manifests): plain objects, read
 // once by the edge. Secret values never enter the domain: the edge reduces each value to a
 // fingerprint plus a few facts (empty, a well-known default), enough to spot shared or default keys.
+import type { KfpVersionInfo } from '../kfp/version-source.ts';
+
 export interface ObjectMeta {
   name: string;
   namespace?: string;
@@ -56,7 +58,7 @@ export interface WorkflowObject extends KubeObject {
   cacheEnabled?: true;
 }
 
-export type Kind = 'Namespace' | 'ConfigMap' | 'Secret' | 'ServiceAccount' | 'Deployment' | 'Service' | 'Workflow' | 'ScheduledWorkflow';
+export type Kind = 'Namespace' | 'ConfigMap' | 'Secret' | 'ServiceAccount' | 'Deployment' | 'Service' | 'Workflow' | 'ScheduledWorkflow' | 'Pod';
 
 /** The resource each kind is read as (what `kubectl auth can-i` takes). */
 export const RESOURCE_OF: Record<Kind, string> = {
@@ -68,6 +70,7 @@ export const RESOURCE_OF: Record<Kind, string> = {
   Service: 'services',
   Workflow: 'workflows.argoproj.io',
   ScheduledWorkflow: 'scheduledworkflows.kubeflow.org',
+  Pod: 'pods',
 };
 
 /** A kind that could not be listed in one namespace (RBAC); names read one by one instead are known. */
@@ -86,6 +89,8 @@ export interface PartialRead {
 
 export interface ClusterSnapshot {
   source: 'cluster' | 'manifests';
+  /** The KFP release whose rules apply, and how it was learnt (settings/kfp/version-source.ts). */
+  kfp?: KfpVersionInfo;
   namespaces: KubeObject[];
   configMaps: ConfigMapObject[];
   secrets: SecretInfo[];
@@ -95,6 +100,8 @@ export interface ClusterSnapshot {
   workflows: WorkflowObject[];
   /** KFP recurring runs (kubeflow.org ScheduledWorkflow), as metadata plus pinned roots. */
   scheduledWorkflows: WorkflowObject[];
+  /** Pipeline pods, metadata only (what the webhook recorded on them); read when a check needs them. */
+  pods?: KubeObject[];
   /** What could not be read in some namespaces (RBAC), after falling back to per-namespace reads. */
   partial: PartialRead[];
   /** With -n: other namespaces' kfp-launchers (for overlapping roots) could not be listed. */
@@ -113,6 +120,8 @@ export interface SnapshotIndex {
   namespace(name: string): KubeObject | undefined;
   configMap(namespace: string, name: string): ConfigMapObject | undefined;
   secret(namespace: string, name: string): SecretInfo | undefined;
+  /** Read only when a check needs service accounts (Workload Identity bindings). */
+  serviceAccount(namespace: string, name: string): KubeObject | undefined;
   workflows(namespace: string): WorkflowObject[];
   scheduledWorkflows(namespace: string): WorkflowObject[];
   /** Why an object (or, without a name, a kind) in a namespace is unknown; undefined when it was read. */
@@ -135,6 +144,7 @@ export function indexSnapshot(snapshot: ClusterSnapshot): SnapshotIndex {
   const namespaces = new Map(snapshot.namespaces.map((n) => [n.metadata.name, n]));
   const cms = byName(snapshot.configMaps);
   const secrets = byName(snapshot.secrets);
+  const sas = byName(snapshot.serviceAccounts);
   const workflows = byNamespace(snapshot.workflows);
   const scheduled = byNamespace(snapshot.scheduledWorkflows);
   const partial = byKey(snapshot.partial, (p) => `${p.kind}/${p.namespace}`);
@@ -143,6 +153,7 @@ export function indexSnapshot(snapshot: ClusterSnapshot): SnapshotIndex {
     namespace: (name) => namespaces.get(name),
     configMap: (ns, name) => cms.get(key(ns, name)),
     secret: (ns, name) => secrets.get(key(ns, name)),
+    serviceAccount: (ns, name) => sas.get(key(ns, name)),
     workflows: (ns) => workflows.get(ns) ?? [],
     scheduledWorkflows: (ns) => scheduled.get(ns) ?? [],
     unknown: (kind, ns, name) => {

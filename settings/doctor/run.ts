@@ -6,17 +6,22 @@ import { indexSnapshot } from '../cluster/snapshot.ts';
 import type { ClusterSnapshot, SnapshotIndex } from '../cluster/snapshot.ts';
 import { launcherConfigOf, namespaceView } from '../inspect/namespace-view.ts';
 import type { NamespaceView } from '../inspect/namespace-view.ts';
+import type { KfpVersionInfo } from '../kfp/version-source.ts';
 import type { StorePolicy } from '../policy/schema.ts';
 import { accessChecks } from './checks/access.ts';
 import { argoChecks } from './checks/argo.ts';
+import { identityChecks, workloadIdentityChecks } from './checks/identity.ts';
 import { invocationChecks } from './checks/invocation.ts';
 import type { InvocationFacts } from './checks/invocation.ts';
+import { kfpVersionChecks } from './checks/kfp-version.ts';
 import { launcherChecks } from './checks/launcher.ts';
 import { profileChecks } from './checks/profile.ts';
 import { tenancyChecks } from './checks/tenancy.ts';
 import type { DoctorFinding } from './finding.ts';
 
 export const SKIP_ANNOTATION = 'kfstore.dev/skip';
+/** The account a multi-user KFP profile's pipeline pods run as. */
+export const DEFAULT_RUN_SERVICE_ACCOUNT = 'default-editor';
 
 export interface DoctorOptions {
   namespaces: string[];
@@ -24,6 +29,8 @@ export interface DoctorOptions {
   skip?: string[];
   only?: string[];
   invocation?: InvocationFacts;
+  /** The Kubernetes service account pipeline pods run as (`--service-account`). */
+  serviceAccount?: string;
   /** Findings from checks that need I/O (probes, service-account tokens). */
   extra?: DoctorFinding[];
 }
@@ -40,6 +47,8 @@ export interface DoctorReport {
   apiVersion: 'kfstore.dev/v1alpha1';
   kind: 'DoctorReport';
   source: ClusterSnapshot['source'];
+  /** The KFP release the checks judged by, and how it was learnt. */
+  kfp?: KfpVersionInfo;
   namespaces: string[];
   summary: DoctorSummary;
   findings: DoctorFinding[];
@@ -53,9 +62,11 @@ export function runDoctor(snapshot: ClusterSnapshot, opts: DoctorOptions): Docto
     const config = launcherConfigOf(index, ns);
     const view = namespaceView(index, ns, opts.policy, config);
     views.push(view);
-    all.push(...profileChecks(index, view), ...launcherChecks(index, view, opts.policy, config), ...argoChecks(view));
+    all.push(...profileChecks(index, view), ...launcherChecks(index, view, opts.policy, config), ...argoChecks(view), ...identityChecks(index, view, opts.policy));
+    all.push(...workloadIdentityChecks(index, view, opts.policy, opts.serviceAccount ?? DEFAULT_RUN_SERVICE_ACCOUNT));
   }
   all.push(...tenancyChecks(index, views));
+  all.push(...kfpVersionChecks(index, opts.policy));
   if (opts.invocation !== undefined) all.push(...invocationChecks(opts.invocation));
   all.push(...(opts.extra ?? []));
   all.push(...accessChecks(index, opts.namespaces));
@@ -63,7 +74,8 @@ export function runDoctor(snapshot: ClusterSnapshot, opts: DoctorOptions): Docto
   const findings = all.filter((f) => !skipped.includes(f)).sort(order);
   const summary: DoctorSummary = { error: 0, warn: 0, info: 0, ok: 0, skipped: skipped.length };
   for (const f of findings) summary[f.level] += 1;
-  return { apiVersion: 'kfstore.dev/v1alpha1', kind: 'DoctorReport', source: snapshot.source, namespaces: opts.namespaces, summary, findings };
+  const kfp = snapshot.kfp === undefined ? {} : { kfp: snapshot.kfp };
+  return { apiVersion: 'kfstore.dev/v1alpha1', kind: 'DoctorReport', source: snapshot.source, ...kfp, namespaces: opts.namespaces, summary, findings };
 }
 
 function isSkipped(f: DoctorFinding, index: SnapshotIndex, opts: DoctorOptions): boolean {

@@ -8,6 +8,10 @@ import type { StorePolicy } from '../policy/schema.ts';
 
 export const OPT_OUT_ANNOTATION = 'kfstore.dev/inject';
 export const INJECTED_ANNOTATION = 'kfstore.dev/injected';
+/** Why something the policy asks for was not injected, per container (`main=<reason>;...`). */
+export const SKIPPED_ANNOTATION = 'kfstore.dev/skipped';
+/** Credential variables that, when a container sets them, win over a web-identity role in every AWS SDK. */
+export const STATIC_KEY_VARS = ['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY'];
 export const TOKEN_VOLUME = 'kfstore-aws-token';
 export const TOKEN_MOUNT_PATH = '/var/run/secrets/kfstore/serviceaccount';
 
@@ -44,6 +48,8 @@ export interface ContainerPlan {
   name: string;
   env: EnvVar[];
   mounts: VolumeMount[];
+  /** What was left out, and why (web identity next to the container's own static keys). */
+  skipped?: string;
 }
 
 export interface PodPlan {
@@ -51,6 +57,8 @@ export interface PodPlan {
   volumes: TokenVolume[];
   /** The new value of the `kfstore.dev/injected` annotation, when it changes. */
   annotation?: string;
+  /** The `kfstore.dev/skipped` annotation: why a container got no role. */
+  skipped?: string;
 }
 
 export type PodDecision = { inject: false; reason: string } | { inject: true; plan: PodPlan };
@@ -68,7 +76,7 @@ export function planPod(pod: PodView, store: ProfileStore, inject: StorePolicy['
     items.forEach((c, index) => {
       if (!wanted(c)) return;
       const plan = planContainer(c, store);
-      if (plan.env.length > 0 || plan.mounts.length > 0) containers.push({ list, index, name: c.name, ...plan });
+      if (plan.env.length > 0 || plan.mounts.length > 0 || plan.skipped !== undefined) containers.push({ list, index, name: c.name, ...plan });
     });
   }
   const volumes: TokenVolume[] = [];
@@ -77,11 +85,14 @@ export function planPod(pod: PodView, store: ProfileStore, inject: StorePolicy['
     volumes.push(tokenVolume(store.auth.audience, store.auth.expirationSeconds));
   }
   const plan: PodPlan = { containers, volumes };
-  if (containers.length > 0) plan.annotation = mergeAnnotation(pod.annotations?.[INJECTED_ANNOTATION], containers);
+  const injected = containers.filter((c) => c.env.length > 0 || c.mounts.length > 0);
+  if (injected.length > 0) plan.annotation = mergeAnnotation(pod.annotations?.[INJECTED_ANNOTATION], injected);
+  const skipped = containers.flatMap((c) => (c.skipped === undefined ? [] : [`${c.name}=${c.skipped}`])).join(';');
+  if (skipped !== '' && pod.annotations?.[SKIPPED_ANNOTATION] !== skipped) plan.skipped = skipped;
   return { inject: true, plan };
 }
 
-export function planContainer(c: ContainerView, store: ProfileStore): { env: EnvVar[]; mounts: VolumeMount[] } {
+export function planContainer(c: ContainerView, store: ProfileStore): { env: EnvVar[]; mounts: VolumeMount[]; skipped?: string } {
   const has = new Set((c.env ?? []).map((e) => e.name));
   const env: EnvVar[] = [];
   const mounts: VolumeMount[] = [];
@@ -93,13 +104,20 @@ export function planContainer(c: ContainerView, store: ProfileStore): { env: Env
   const auth = store.auth;
   // `env` beats `envFrom`, so injecting over an imported Secret would replace the user's keys.
   const credentialsFromUser = c.envFromSecret === true;
-  if (credentialsFromUser) {
+  const ownKey = STATIC_KEY_VARS.find((n) => has.has(n));
+  const staticKeys = ownKey !== undefined ? `${ownKey} set in env` : credentialsFromUser ? 'envFrom imports a Secret that may set AWS_ACCESS_KEY_ID' : undefined;
+  let skipped: string | undefined;
+  if (credentialsFromUser && auth.kind !== 'webIdentity') {
     // leave credentials alone
   } else if (auth.kind === 'secret') {
     group(['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY'], [
       { name: 'AWS_ACCESS_KEY_ID', valueFrom: { secretKeyRef: { name: auth.name, key: auth.accessKeyKey } } },
       { name: 'AWS_SECRET_ACCESS_KEY', valueFrom: { secretKeyRef: { name: auth.name, key: auth.secretKeyKey } } },
     ]);
+  } else if (auth.kind === 'webIdentity' && staticKeys !== undefined) {
+    // The SDKs' credential chains read static keys before a web-identity token: the role would
+    // be silently unused (the deployKF IRSA report), so it is not added, and the pod says why.
+    skipped = `webIdentity not injected: ${staticKeys} (static keys win over AWS_ROLE_ARN in the AWS SDKs)`;
   } else if (auth.kind === 'webIdentity') {
     const added = group(['AWS_ROLE_ARN', 'AWS_WEB_IDENTITY_TOKEN_FILE'], [
       { name: 'AWS_ROLE_ARN', value: auth.roleArn },
@@ -116,7 +134,7 @@ export function planContainer(c: ContainerView, store: ProfileStore): { env: Env
   }
   // A user's AWS_ENDPOINT_URL (all services) would be overridden for S3 by AWS_ENDPOINT_URL_S3.
   if (store.endpoint !== undefined) group(['AWS_ENDPOINT_URL_S3', 'AWS_ENDPOINT_URL'], [{ name: 'AWS_ENDPOINT_URL_S3', value: store.endpoint }]);
-  return { env, mounts };
+  return skipped === undefined ? { env, mounts } : { env, mounts, skipped };
 }
 
 export function tokenVolume(audience: string, expirationSeconds: number): TokenVolume {

@@ -9,6 +9,7 @@ import { planContainer } from '../injection/plan.ts';
 import { LAUNCHER_CONFIGMAP, readLauncherConfig } from '../kfp/launcher-config.ts';
 import type { LauncherConfig } from '../kfp/launcher-config.ts';
 import { getStoreSessionInfo } from '../kfp/session.ts';
+import { rulesOf } from '../kfp/version-source.ts';
 import type { StoreSession } from '../kfp/session.ts';
 import { resolveProfile } from '../policy/resolve.ts';
 import type { StorePolicy } from '../policy/schema.ts';
@@ -57,7 +58,7 @@ export function isProfileNamespace(labels: Record<string, string> | undefined): 
 
 /** The namespace's kfp-launcher as KFP reads it; doctor reads it once and hands it to every check. */
 export function launcherConfigOf(index: SnapshotIndex, namespace: string): LauncherConfig {
-  return readLauncherConfig(index.configMap(namespace, LAUNCHER_CONFIGMAP)?.data);
+  return readLauncherConfig(index.configMap(namespace, LAUNCHER_CONFIGMAP)?.data, rulesOf(index.snapshot.kfp));
 }
 
 export function namespaceView(index: SnapshotIndex, namespace: string, policy?: StorePolicy, config: LauncherConfig = launcherConfigOf(index, namespace)): NamespaceView {

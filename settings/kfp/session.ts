@@ -1,8 +1,11 @@
-// Config.GetStoreSessionInfo from KFP 2.17, including its errors and its nil-pointer panics.
+// Config.GetStoreSessionInfo as the release in use computes it (config.rules; 2.2-2.17 checked
+// against KFP's own code, test/fixtures/kfp-versions), including its errors and nil-pointer panics.
+import { goQuote } from '../go/quote.ts';
 import { parsePipelineRoot } from './pipeline-root.ts';
 import type { PipelineRoot } from './pipeline-root.ts';
 import type { BucketProviders, GCSProviderValue, S3ProviderValue } from './providers.ts';
 import type { LauncherConfig } from './launcher-config.ts';
+import type { KfpRules } from './versions.ts';
 
 export interface StoreSession {
   provider: 'minio' | 's3' | 'gs';
@@ -15,10 +18,8 @@ export type SessionResult =
   | { ok: false; error: string; panic: boolean; path?: string; reason?: string };
 
 export const KFP_PANIC = 'runtime error: invalid memory address or nil pointer dereference';
-/** objectstore.DefaultEndpointInMultiUserMode since KFP 2.16 (2.15: minio-service.kubeflow:9000). */
-export const KFP_DEFAULT_MINIO_ENDPOINT = 'seaweedfs.kubeflow:9000';
-
 export interface SessionOptions {
+  /** Instead of the release's built-in endpoint (a standalone install's driver may see its own minio-service). */
   defaultMinioEndpoint?: string;
 }
 
@@ -35,14 +36,16 @@ class Panic extends Error {
 export function getStoreSessionInfo(config: LauncherConfig, root: string, opts: SessionOptions = {}): SessionResult {
   const parsed = parsePipelineRoot(root);
   if (!parsed.ok) return { ok: false, error: parsed.error, panic: false };
+  const rules = config.rules;
+  if (!rules.providers) return withoutProviders(parsed.value, opts.defaultMinioEndpoint ?? rules.defaultMinioEndpoint);
   if (!config.providers.ok) return { ok: false, error: config.providers.error, panic: false };
   const providers: BucketProviders = config.providers.value ?? {};
   try {
     switch (parsed.value.scheme) {
       case 'minio':
-        return minioSession(providers.minio ?? {}, parsed.value, opts.defaultMinioEndpoint ?? KFP_DEFAULT_MINIO_ENDPOINT);
+        return minioSession(providers.minio ?? {}, parsed.value, opts.defaultMinioEndpoint ?? rules.defaultMinioEndpoint, rules);
       case 's3':
-        return s3Session(providers.s3 ?? {}, parsed.value, 's3');
+        return s3Session(providers.s3 ?? {}, parsed.value, 's3', rules);
       case 'gs':
         return gcsSession(providers.gs ?? {}, parsed.value);
       default:
@@ -54,29 +57,34 @@ export function getStoreSessionInfo(config: LauncherConfig, root: string, opts: 
   }
 }
 
-function minioSession(p: S3ProviderValue, root: PipelineRoot, endpoint: string): SessionResult {
-  if (p.default === undefined && p.Overrides === undefined && root.query === '') {
-    return {
-      ok: true,
-      session: {
-        provider: 'minio',
-        params: sorted({
-          region: 'minio',
-          endpoint,
-          disableSSL: 'true',
-          fromEnv: 'false',
-          maxRetries: '5',
-          secretName: 'mlpipeline-minio-artifact',
-          accessKeyKey: 'accesskey',
-          secretKeyKey: 'secretkey',
-        }),
-      },
-    };
-  }
-  return s3Session(p, root, 'minio');
+// KFP 2.0 and 2.1 have no sessions: minio:// opens with the built-in Secret (query string or not),
+// s3:// and gs:// from the pod environment (objectstore/object_store.go OpenBucket at 2.1.0).
+function withoutProviders(root: PipelineRoot, endpoint: string): SessionResult {
+  if (root.scheme === 'mem') return { ok: false, error: `parse bucket config failed: unsupported Cloud bucket: ${goQuote(root.root)}`, panic: false };
+  if (root.scheme === 'minio') return { ok: true, session: builtInMinio(endpoint, false) };
+  return { ok: true, session: { provider: root.scheme, params: { fromEnv: 'true' } } };
 }
 
-function s3Session(p: S3ProviderValue, root: PipelineRoot, provider: 's3' | 'minio'): SessionResult {
+function builtInMinio(endpoint: string, maxRetries: boolean): StoreSession {
+  const params: Record<string, string> = {
+    region: 'minio',
+    endpoint,
+    disableSSL: 'true',
+    fromEnv: 'false',
+    secretName: 'mlpipeline-minio-artifact',
+    accessKeyKey: 'accesskey',
+    secretKeyKey: 'secretkey',
+  };
+  if (maxRetries) params.maxRetries = '5';
+  return { provider: 'minio', params: sorted(params) };
+}
+
+function minioSession(p: S3ProviderValue, root: PipelineRoot, endpoint: string, rules: KfpRules): SessionResult {
+  if (p.default === undefined && p.Overrides === undefined && root.query === '') return { ok: true, session: builtInMinio(endpoint, rules.maxRetries) };
+  return s3Session(p, root, 'minio', rules);
+}
+
+function s3Session(p: S3ProviderValue, root: PipelineRoot, provider: 's3' | 'minio', rules: KfpRules): SessionResult {
   if ((p.default === undefined && p.Overrides === undefined) || root.query !== '') {
     return { ok: true, session: { provider, params: { fromEnv: 'true' } } };
   }
@@ -86,10 +94,10 @@ function s3Session(p: S3ProviderValue, root: PipelineRoot, provider: 's3' | 'min
     endpoint: d.endpoint,
     region: d.region,
     disableSSL: String(d.disableSSL ?? false),
-    forcePathStyle: String(d.forcePathStyle ?? true),
-    maxRetries: String(d.maxRetries ?? 5n),
     fromEnv: String(d.credentials.fromEnv),
   };
+  if (rules.forcePathStyle) params.forcePathStyle = String(d.forcePathStyle ?? true);
+  if (rules.maxRetries) params.maxRetries = String(d.maxRetries ?? 5n);
   if (!d.credentials.fromEnv) {
     const ref = deref(d.credentials.secretRef, `${provider}.default.credentials.secretRef`, 'is missing while fromEnv is false');
     Object.assign(params, { secretName: ref.secretName, accessKeyKey: ref.accessKeyKey, secretKeyKey: ref.secretKeyKey });
@@ -103,7 +111,7 @@ function s3Session(p: S3ProviderValue, root: PipelineRoot, provider: 's3' | 'min
   if (o.forcePathStyle !== undefined) params.forcePathStyle = String(o.forcePathStyle);
   // KFP copies *p.Default.MaxRetries here (bug since 2.15): a panic when the default has none.
   const at = `${provider}.overrides[${index}]`;
-  if (o.maxRetries !== undefined) params.maxRetries = String(deref(d.maxRetries, `${at}.maxRetries`, `is set but ${provider}.default.maxRetries is not (KFP copies the default's value)`));
+  if (o.maxRetries !== undefined && rules.maxRetriesOverridePanic) params.maxRetries = String(deref(d.maxRetries, `${at}.maxRetries`, `is set but ${provider}.default.maxRetries is not (KFP copies the default's value)`));
   if (o.credentials === undefined) return invalid('missing override credentials', `${at}.credentials`);
   params.fromEnv = String(o.credentials.fromEnv);
   if (!o.credentials.fromEnv) {

@@ -1,5 +1,5 @@
-// Lint of a kfp-launcher ConfigMap: errors where KFP 2.17 rejects or crashes on a root this
-// ConfigMap can be asked about, warnings for what parses but surprises at run time. The webhook
+// Lint of a kfp-launcher ConfigMap: errors where the KFP release in use (ctx.rules; 2.17 unless
+// told) rejects or crashes on a root this ConfigMap can be asked about, warnings for what parses but surprises at run time. The webhook
 // denies on errors and warns on the rest; `doctor` reports the same findings.
 import { finding } from '../checks/finding.ts';
 import type { SeverityContext } from '../checks/spec.ts';
@@ -19,6 +19,8 @@ import { queryFindings } from './query-roots.ts';
 import { credentialFindings, endpointFindings, secretFactFindings, usesSecret } from './session-lint.ts';
 import type { SecretLookup } from './session-lint.ts';
 import { gocloudPrefixFindings, tenantRootFindings } from './tenant-rule.ts';
+import { fromEnvFindings, laterFieldNote, providersIgnoredFindings, queryRootVersionFindings } from './version-lint.ts';
+import type { KfpRules } from '../kfp/versions.ts';
 
 export type { SecretLookup } from './session-lint.ts';
 
@@ -28,6 +30,8 @@ export interface LauncherLintContext {
   profileRoot?: string;
   /** Secret metadata in the namespace, when a cluster view is available. */
   secrets?: SecretLookup;
+  /** The KFP release whose rules apply; the newest kfstore knows when absent. */
+  rules?: KfpRules;
   /** Where the lint decides (weighs a missing Secret); admission unless said otherwise. */
   severity?: SeverityContext;
 }
@@ -54,7 +58,7 @@ const MAX_KEY_WARNINGS = 5;
 export const MAX_ROOT_LENGTH = 2048;
 
 /** `config` may be passed when the caller already read the ConfigMap (doctor reads each once). */
-export function lintLauncher(data: Record<string, string> | undefined, ctx: LauncherLintContext, config: LauncherConfig = readLauncherConfig(data)): LauncherLint {
+export function lintLauncher(data: Record<string, string> | undefined, ctx: LauncherLintContext, config: LauncherConfig = readLauncherConfig(data, ctx.rules)): LauncherLint {
   const findings: Finding[] = [];
   const unusable = unusableRoot(config.defaultPipelineRoot, 'defaultPipelineRoot');
   if (unusable !== undefined) {
@@ -63,6 +67,7 @@ export function lintLauncher(data: Record<string, string> | undefined, ctx: Laun
   const defaultSession = getStoreSessionInfo(config, config.defaultPipelineRoot);
 
   findings.push(...dataKeyFindings(data));
+  findings.push(...providersIgnoredFindings(config));
   if (!config.providers.ok) {
     const p = config.providers;
     findings.push(
@@ -170,8 +175,10 @@ function sessionFindings(root: string, label: string, session: StoreSession, con
   const out: Finding[] = [];
   const parsed = parsePipelineRoot(root);
   if (!parsed.ok) return out;
-  out.push(...queryFindings(parsed.value));
+  out.push(...queryFindings(parsed.value, config.rules));
+  out.push(...queryRootVersionFindings(parsed.value, config.rules));
   out.push(...credentialFindings(session, label));
+  out.push(...fromEnvFindings(session, parsed.value, label, config.rules));
   out.push(...endpointFindings(session, parsed.value));
   const providers = config.providers.ok ? config.providers.value : undefined;
   const scheme = parsed.value.scheme;
@@ -270,6 +277,11 @@ function unknownKeyFindings(config: LauncherConfig): Finding[] {
   const unknown = config.providers.unknownKeys;
   for (const note of unknown.slice(0, MAX_KEY_WARNINGS)) {
     const leaf = note.path.split('.').pop() ?? note.path;
+    const later = laterFieldNote(leaf, config.rules);
+    if (later !== undefined) {
+      out.push(finding('providersInvalid', 'warn', `providers line ${note.line}: ${note.path.split('.').slice(-2).join('.')}: ${later}`, 'remove it, or upgrade KFP', `data.providers: ${note.path}`));
+      continue;
+    }
     const meant = note.known?.find((k) => normalize(k) === normalize(leaf));
     const hint = meant !== undefined ? ` (meant ${meant}?)` : '';
     const short = note.path.split('.').slice(-2).join('.');

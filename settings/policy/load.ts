@@ -50,6 +50,7 @@ function templateErrors(policy: StorePolicy): string[] {
     check(`${at}.endpoint`, s.endpoint, []);
     check(`${at}.auth.secret.name`, s.auth?.secret?.name, ['profile', 'bucket']);
     check(`${at}.auth.webIdentity.roleArn`, s.auth?.webIdentity?.roleArn, ['profile', 'bucket']);
+    check(`${at}.gcpServiceAccount`, s.gcpServiceAccount, ['profile']);
   }
   return errors;
 }

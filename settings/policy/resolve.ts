@@ -7,7 +7,7 @@ export type ProfileAuth =
   | { kind: 'webIdentity'; roleArn: string; audience: string; expirationSeconds: number }
   | { kind: 'fromEnv' };
 
-export type StoreField = 'endpoint' | 'region' | 'bucket' | 'pathStyle' | 'pipelineRoot' | 'auth';
+export type StoreField = 'endpoint' | 'region' | 'bucket' | 'pathStyle' | 'pipelineRoot' | 'auth' | 'gcpServiceAccount';
 
 export interface ProfileStore {
   profile: string;
@@ -17,6 +17,8 @@ export interface ProfileStore {
   pathStyle: boolean;
   pipelineRoot: string;
   auth: ProfileAuth;
+  /** GKE Workload Identity: the Google service account the profile's Kubernetes service account is bound to. */
+  gcpServiceAccount?: string;
   /** Where each value came from: `store` or `profiles.<name>`. */
   sources: Record<StoreField, string>;
 }
@@ -39,8 +41,10 @@ export function resolveProfile(policy: StorePolicy, profile: string): ProfileSto
     pathStyle: override.pathStyle ?? policy.store.pathStyle,
     pipelineRoot: renderTemplate(override.pipelineRoot ?? policy.store.pipelineRoot, values),
     auth,
-    sources: { endpoint: from('endpoint'), region: from('region'), bucket: from('bucket'), pathStyle: from('pathStyle'), pipelineRoot: from('pipelineRoot'), auth: from('auth') },
+    sources: { endpoint: from('endpoint'), region: from('region'), bucket: from('bucket'), pathStyle: from('pathStyle'), pipelineRoot: from('pipelineRoot'), auth: from('auth'), gcpServiceAccount: from('gcpServiceAccount') },
   };
+  const gsa = override.gcpServiceAccount ?? policy.store.gcpServiceAccount;
+  if (gsa !== undefined) store.gcpServiceAccount = renderTemplate(gsa, values);
   if (endpoint !== undefined) store.endpoint = endpoint;
   if (region !== undefined) store.region = region;
   return store;

@@ -1,6 +1,7 @@
 // StorePolicy (kfstore.dev/v1alpha1): the webhook's configuration and the plugin's `--policy`.
 // Unknown fields are errors, so a typo never silently turns a setting off.
 import { z } from 'zod';
+import { explicitVersion } from '../kfp/version-source.ts';
 
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 
@@ -27,6 +28,13 @@ const auth = z
     message: 'exactly one of secret, webIdentity or fromEnv is required',
   });
 
+// GKE Workload Identity for gs:// roots: the Google service account the profile's Kubernetes
+// service account must be bound to (iam.gke.io/gcp-service-account); doctor verifies the binding.
+const gcpServiceAccount = z
+  .string()
+  .regex(/^[^@\s]+@[^@\s]+\.iam\.gserviceaccount\.com$/, 'must be a Google service account email (NAME@PROJECT.iam.gserviceaccount.com); may use {profile}')
+  .optional();
+
 const storeFields = {
   endpoint: z.url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL' }).optional(),
   region: z.string().regex(/^[a-z0-9-]+$/, 'must be a region name such as us-west-2').optional(),
@@ -34,6 +42,7 @@ const storeFields = {
   pathStyle: z.boolean().default(true),
   pipelineRoot: z.string().min(1).default('s3://{bucket}/v2/artifacts/{profile}'),
   auth,
+  gcpServiceAccount,
 };
 
 const labelSelector = z.strictObject({
@@ -54,6 +63,14 @@ export const DEFAULT_POD_SELECTOR = { matchLabels: { 'pipelines.kubeflow.org/v2_
 export const storePolicySchema = z.strictObject({
   apiVersion: z.literal('kfstore.dev/v1alpha1'),
   kind: z.literal('StorePolicy'),
+  /** The KFP release the webhook judges kfp-launcher by (its parsing, defaults and crashes); the newest kfstore knows when absent. */
+  kfpVersion: z
+    .string()
+    .superRefine((text, ctx) => {
+      const r = explicitVersion(text, 'policy');
+      if (!r.ok) ctx.addIssue({ code: 'custom', message: r.error.replace(/^kfpVersion: /, '') });
+    })
+    .optional(),
   store: z.strictObject(storeFields),
   profiles: z
     .record(
@@ -65,6 +82,7 @@ export const storePolicySchema = z.strictObject({
         pathStyle: z.boolean().optional(),
         pipelineRoot: z.string().min(1).optional(),
         auth: auth.optional(),
+        gcpServiceAccount,
       }),
     )
     .default({}),

@@ -7,6 +7,7 @@ import { Pod } from 'kubernetes-models/v1/Pod';
 import { admit, decodePatch, policyFixture, review, testApp } from '../support/admission.ts';
 import type { ReviewResponse } from '../support/admission.ts';
 import { MAX_INJECTED_CONTAINERS, MAX_POD_CONTAINERS } from '../../webhook/mutate/mutate-pod.ts';
+import { SKIPPED_ANNOTATION } from '../../settings/injection/plan.ts';
 import { headerValue, listFixtures, loadYaml, readFixture } from '../support/fixtures.ts';
 
 type Env = { name: string; value?: string; valueFrom?: { secretKeyRef?: { name: string; key: string } } };
@@ -132,6 +133,11 @@ describe('behaviours, one fixture each', () => {
         assert.deepEqual(added, expected === '' ? [] : expected.split(',').map((s) => s.trim()), c.name);
         assert.deepEqual(container(result, c.name).env?.slice(0, c.env?.length ?? 0), c.env ?? [], `${c.name}: user env untouched`);
       }
+      // Why a container got no role: recorded on the pod, and only then.
+      const skipped = headerValue(text, 'expect-skipped');
+      const got = result.metadata?.annotations?.[SKIPPED_ANNOTATION];
+      if (skipped === undefined) assert.equal(got, undefined);
+      else assert.ok(got?.startsWith(skipped), got);
       if (headerValue(text, 'expect-env-main') === '') assert.equal(response.patch, undefined);
       else {
         const again = await admit(app, PATH, review('Pod', 'team-a', result));

@@ -28,7 +28,8 @@ const DESCRIBED_WARNINGS: Record<string, [string, string][]> = {
     ['KFS016', 'rejects root query parameter disableSSL, s3ForcePathStyle'],
   ],
   'warn-04-scheme-provider-mismatch.yaml': [['KFS013', "s3:// root has no 's3' provider (only minio)"]],
-  'warn-05-minio-fromenv.yaml': [['KFS022', 'minio:// with fromEnv fails on KFP <= 2.16']],
+  // minio:// with fromEnv works on 2.17; the ≤ 2.16 failure is checked under a 2.15 policy below.
+  'warn-05-minio-fromenv.yaml': [],
   'warn-06-case-insensitive-keys.yaml': [['KFS012', 'keys match only case-insensitively (S3→s3']],
 };
 
@@ -37,14 +38,14 @@ const WARNING_IDS: Record<string, string[]> = {
   'valid-01-kfp215-profile-controller-default.yaml': [],
   'valid-02-s3-aws-static-secret.yaml': [],
   'valid-03-s3-aws-irsa-fromenv.yaml': [],
-  'valid-04-minio-external-overrides.yaml': ['KFS022'],
+  'valid-04-minio-external-overrides.yaml': [],
   'valid-05-gcs-secret-and-override.yaml': ['KFS015'],
   'valid-06-s3-scheme-to-seaweedfs.yaml': [],
   'warn-01-misspelled-keys-silently-ignored.yaml': ['KFS012', 'KFS012', 'KFS012', 'KFS023'],
   'warn-02-keyprefix-pitfalls.yaml': ['KFS015', 'KFS015'],
   'warn-03-deploykf-query-string-root.yaml': ['KFS016', 'KFS016'],
   'warn-04-scheme-provider-mismatch.yaml': ['KFS013'],
-  'warn-05-minio-fromenv.yaml': ['KFS022'],
+  'warn-05-minio-fromenv.yaml': [],
   'warn-06-case-insensitive-keys.yaml': ['KFS012'],
 };
 
@@ -225,5 +226,27 @@ describe('life cycle: deletion, finalizers, unchanged data, namespace', () => {
     // kfstore's own line breaks stay line breaks: kubectl shows one finding per line.
     assert.match(r.status?.message ?? '', /:\n- \[KFS\d{3}\] /);
     assert.doesNotMatch(r.status?.message ?? '', /\\n/);
+  });
+});
+
+describe('StorePolicy kfpVersion: the webhook judges by the configured KFP release', () => {
+  const kfp215 = testApp(policyFixture('kfp-2.15.yaml'));
+  const kfp214 = testApp(policyFixture('kfp-2.14.yaml'));
+
+  it('minio:// with fromEnv is allowed with the warning that KFP 2.15 cannot open it', async () => {
+    const r = await validate(loadYaml<ConfigMap>('kfp-launcher', 'warn-05-minio-fromenv.yaml'), kfp215.app);
+    assert.equal(r.allowed, true);
+    assert.ok((r.warnings ?? []).some((w) => w.startsWith('KFS022:') && w.includes('minio:// with fromEnv fails on KFP 2.15.0')), JSON.stringify(r.warnings));
+  });
+
+  it("an override's maxRetries without a default one: denied naming the crash on 2.15, allowed on 2.14, which ignores the key", async () => {
+    const cm = loadYaml<ConfigMap>('kfp-launcher', 'invalid-09-override-maxretries-panics.yaml');
+    const on215 = await validate(cm, kfp215.app);
+    assert.equal(on215.allowed, false);
+    assert.match(on215.status?.message ?? '', /rejected by kfstore \(rules of KFP 2\.15\.0\):/);
+    assert.match(on215.status?.message ?? '', /crashes/);
+    const on214 = await validate(cm, kfp214.app);
+    assert.equal(on214.allowed, true, on214.status?.message);
+    assert.ok((on214.warnings ?? []).some((w) => w.startsWith('KFS012:') && w.includes('read since 2.15.0')), JSON.stringify(on214.warnings));
   });
 });

@@ -67,7 +67,8 @@ export function mutatePod(req: AdmissionRequest, policy: StorePolicy, profile: (
   }
   const ops = podPatch(pod, decision.plan);
   if (ops.length === 0) return { response: allow(uid), outcome: 'allowed', detail: 'already injected' };
-  return { response: patched(uid, ops), outcome: 'mutated', detail: decision.plan.annotation ?? '' };
+  const detail = [decision.plan.annotation, decision.plan.skipped === undefined ? undefined : `skipped ${decision.plan.skipped}`].filter((d) => d !== undefined).join('; ');
+  return { response: patched(uid, ops), outcome: 'mutated', detail };
 }
 
 function view(c: { name: string; env?: { name: string }[] | null; volumeMounts?: { name: string }[] | null; envFrom?: { prefix?: string | undefined; secretRef?: unknown }[] | null }) {

@@ -1,6 +1,6 @@
 // A PodPlan as RFC 6902 JSON Patch: `add` only, one op per missing item, parents created when
 // absent (never replacing a user's array), `/` in keys escaped as RFC 6901 says.
-import { INJECTED_ANNOTATION } from '../../settings/injection/plan.ts';
+import { INJECTED_ANNOTATION, SKIPPED_ANNOTATION } from '../../settings/injection/plan.ts';
 import type { PodPlan } from '../../settings/injection/plan.ts';
 import type { PodObject } from '../admission/objects.ts';
 
@@ -19,11 +19,14 @@ export function podPatch(pod: PodObject, plan: PodPlan): PatchOp[] {
     appendAll(ops, `${base}/volumeMounts`, Array.isArray(container?.volumeMounts), c.mounts);
   }
   appendAll(ops, '/spec/volumes', Array.isArray(pod.spec.volumes), plan.volumes);
-  if (plan.annotation !== undefined) {
-    const annotations = pod.metadata?.annotations;
-    if (pod.metadata === undefined) ops.push({ op: 'add', path: '/metadata', value: { annotations: { [INJECTED_ANNOTATION]: plan.annotation } } });
-    else if (annotations === undefined || annotations === null) ops.push({ op: 'add', path: '/metadata/annotations', value: { [INJECTED_ANNOTATION]: plan.annotation } });
-    else ops.push({ op: 'add', path: `/metadata/annotations/${escapePointer(INJECTED_ANNOTATION)}`, value: plan.annotation });
+  const annotations: Record<string, string> = {};
+  if (plan.annotation !== undefined) annotations[INJECTED_ANNOTATION] = plan.annotation;
+  if (plan.skipped !== undefined) annotations[SKIPPED_ANNOTATION] = plan.skipped;
+  if (Object.keys(annotations).length > 0) {
+    const existing = pod.metadata?.annotations;
+    if (pod.metadata === undefined) ops.push({ op: 'add', path: '/metadata', value: { annotations } });
+    else if (existing === undefined || existing === null) ops.push({ op: 'add', path: '/metadata/annotations', value: annotations });
+    else for (const [key, value] of Object.entries(annotations)) ops.push({ op: 'add', path: `/metadata/annotations/${escapePointer(key)}`, value });
   }
   return ops;
 }

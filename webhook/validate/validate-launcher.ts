@@ -1,6 +1,8 @@
 // POST /validate/kfp-launcher decision: deny what KFP rejects or crashes on (or what leaves the
 // profile's root), allow with warnings what parses but will surprise. Same lint as `doctor`.
 import { LAUNCHER_CONFIGMAP } from '../../settings/kfp/launcher-config.ts';
+import { rulesForVersion } from '../../settings/kfp/version-source.ts';
+import { formatVersion } from '../../settings/kfp/versions.ts';
 import { KFP_DEFAULT_PIPELINE_ROOT } from '../../settings/kfp/pipeline-root.ts';
 import type { SecretUse } from '../../settings/lint/launcher-lint.ts';
 import { launcherPresence } from '../../settings/lint/launcher-presence.ts';
@@ -61,12 +63,15 @@ export function validateLauncher(req: AdmissionRequest, policy: StorePolicy, pro
   // An update that leaves the data as it was (labels, annotations, owners) changes nothing KFP
   // reads: it is let through even when the data predates the webhook and would fail today.
   if (req.operation === 'UPDATE' && sameData(req.oldObject, data)) return pass('data unchanged');
-  const ctx = policy.validate.requireProfilePrefix ? { namespace, profileRoot: profile(namespace).pipelineRoot } : { namespace };
+  const rules = rulesForVersion(policy.kfpVersion);
+  const ctx = policy.validate.requireProfilePrefix ? { namespace, rules, profileRoot: profile(namespace).pipelineRoot } : { namespace, rules };
   const linted = lint(data, ctx);
   const findings = [...linted.findings];
   const presence = launcherPresence(namespace, data, KFP_DEFAULT_PIPELINE_ROOT);
   if (presence.level !== 'ok') findings.push(presence);
-  const answer = answerFindings(uid, `kfp-launcher in ${namespace} rejected by kfstore:`, findings);
+  // The release is named when the policy sets it: a denial then says whose rules it applies.
+  const judgedBy = policy.kfpVersion === undefined ? '' : ` (rules of KFP ${formatVersion(rules.version)})`;
+  const answer = answerFindings(uid, `kfp-launcher in ${namespace} rejected by kfstore${judgedBy}:`, findings);
   return { ...answer, findings, secrets: { namespace, uses: [...linted.secretUses] } };
 }
 

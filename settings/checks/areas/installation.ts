@@ -6,14 +6,17 @@ export const INSTALLATION = {
     id: 'KFS001',
     title: 'KFP version and storage generation',
     area: 'installation',
-    levels: ['info', 'error'],
-    detects: 'The KFP version and which storage model applies: <= 2.14 shared MinIO credentials; 2.15-2.16 SeaweedFS per-namespace IAM users; 2.17 bucket-policy list isolation; external stores or deployKF.',
+    levels: ['info', 'warn'],
+    detects:
+      'The KFP release whose rules the checks apply, how it was learnt (--kfp-version, the ml-pipeline Deployment\'s image tag or app.kubernetes.io/version label, or assumed), and the storage layout ' +
+      'KFP\'s stock manifests give it: <= 2.14 MinIO with one key pair for every profile; 2.15-2.16 SeaweedFS with a key pair per profile; 2.17 adds bucket-policy list isolation. ' +
+      'WARN when a live cluster names no release (the newest rules are assumed), or when the StorePolicy\'s kfpVersion (the webhook\'s rules) is not the cluster\'s release.',
     doc:
-      'Read from the image tags of the ml-pipeline and ml-pipeline-ui Deployments in the kubeflow namespace, the presence of a seaweedfs or minio Deployment, ' +
-      'the selector of Service minio-service (app=seaweedfs means SeaweedFS under the MinIO name), and deployKF markers. INFO, ERROR when KFP is not found. ' +
-      'Other checks use it where KFP versions differ (the storage layout changed in 2.15 and 2.17).',
+      'Rules that differ between releases (docs/kfp-versions.md, settings/kfp/versions.ts): providers read since 2.2, forcePathStyle since 2.4, maxRetries since 2.15 (and its override crash), ' +
+      'fromEnv honouring providers\' region and endpoint from 2.17, the built-in minio:// endpoint (seaweedfs from 2.16). KFP v1 is refused: it has no v2 launcher. ' +
+      'Read from the ml-pipeline Deployment in namespace kubeflow (one field-selected LIST), or one among -f manifests. The SeaweedFS/MinIO Deployments and deployKF markers are not read yet.',
     reporters: ['doctor'],
-    planned: true,
+    kfp: 'all: it decides which release\'s rules the other checks apply',
   },
   profileNamespace: {
     id: 'KFS002',

@@ -35,6 +35,7 @@ export const LAUNCHER = {
       'KFP unmarshals providers with Go YAML v2 (env.go getBucketProviders): a parse error fails every run ("failed to unmarshall kfp bucket providers"), ' +
       'while an unknown key is silently ignored, so a typo in secretRef or fromEnv changes behaviour without an error.',
     reporters: ['webhook', 'doctor'],
+    kfp: '< 2.2 providers is ignored altogether (WARN); forcePathStyle is read since 2.4 and maxRetries since 2.15 (earlier: unknown keys, WARN)',
   },
   providerMissing: {
     id: 'KFS013',
@@ -55,6 +56,7 @@ export const LAUNCHER = {
       's3.go ProvideSessionInfo returns "missing default credentials", "missing override credentials", "missing override secretref", and dereferences a nil ' +
       'Default.Credentials.SecretRef or Default.MaxRetries (panic: runtime error: invalid memory address or nil pointer dereference). OK means KFP computes a session for the default root.',
     reporters: ['webhook', 'doctor'],
+    kfp: 'the maxRetries crash from 2.15 (earlier releases ignore maxRetries)',
   },
   overrideUnreachable: {
     id: 'KFS015',
@@ -69,22 +71,27 @@ export const LAUNCHER = {
     id: 'KFS016',
     title: 'Query-string pipeline root',
     area: 'launcher',
-    levels: ['warn'],
-    detects: 'A root with a query string (KFP then ignores providers and uses environment credentials), query parameters KFP >= 2.5 rejects, or a path gocloud opens at another prefix.',
+    levels: ['warn', 'error'],
+    detects:
+      'A root with a query string (KFP then ignores providers and uses environment credentials), query parameters KFP >= 2.5 rejects, or a path gocloud opens at another prefix (WARN); ' +
+      'any query-string root before KFP 2.1, which appends each run\'s path after the query (ERROR).',
     doc:
       'For roots with ?region=, endpoint=, ... KFP hands the URL to gocloud (object_store.go, blob.OpenBucket); KFP 2.5 moved to gocloud v0.40 (AWS SDK v2), ' +
       'which rejects v1 parameters such as s3ForcePathStyle unless awssdk=v1 (kubeflow/pipelines#9456).',
     reporters: ['webhook', 'doctor'],
-    kfp: '>= 2.5 for the accepted query parameters',
+    kfp: '< 2.1 ERROR (fixed by commit 9a306129f8); >= 2.5 for the accepted query parameters',
   },
   region: {
     id: 'KFS017',
     title: 'Region problems',
     area: 'launcher',
     levels: ['warn'],
-    detects: 'An AWS S3 session (no endpoint, or *.amazonaws.com) without a region: uploads fail with MissingRegion.',
-    doc: 'kubeflow/pipelines#11310 (MissingRegion), #8111.',
+    detects:
+      'An AWS S3 session (no endpoint, or *.amazonaws.com) without a region: uploads fail with MissingRegion. Up to KFP 2.16, a fromEnv session whose providers set region or endpoint: ' +
+      'the launcher ignores them and the pod\'s AWS_REGION/AWS_ENDPOINT_URL decide.',
+    doc: 'kubeflow/pipelines#11310 (MissingRegion), #8111. KFP 2.17 applies the session\'s settings with fromEnv (object_store.go createS3BucketSession, useExplicitS3Client).',
     reporters: ['webhook', 'doctor'],
+    kfp: '<= 2.16 for fromEnv ignoring providers\' region and endpoint',
   },
   tlsPathStyle: {
     id: 'KFS018',
@@ -121,9 +128,11 @@ export const LAUNCHER = {
     area: 'launcher',
     levels: ['warn'],
     detects: 'A minio:// session with an endpoint and fromEnv credentials: KFP <= 2.16 has no gocloud driver for the "minio" scheme, so uploads fail.',
-    doc: 'Use an s3:// root with the same endpoint, or credentials.secretRef.',
+    doc:
+      'Use an s3:// root with the same endpoint, or credentials.secretRef. Decided by the release in use (--kfp-version, the ml-pipeline image, the StorePolicy\'s kfpVersion for the webhook): ' +
+      'not reported on 2.17, which opens minio:// with fromEnv through the S3 driver (object_store.go useExplicitS3Client), nor before 2.2, which reads no providers.',
     reporters: ['webhook', 'doctor'],
-    kfp: '<= 2.16 fails; 2.17 opens minio:// with the S3 driver',
+    kfp: '2.2-2.16 fails; 2.17 opens minio:// with the S3 driver',
   },
   secretRefEmpty: {
     id: 'KFS023',
