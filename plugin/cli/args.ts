@@ -4,7 +4,10 @@ import { parseArgs } from 'node:util';
 import { PluginError } from './errors.ts';
 
 export type Command = 'inspect' | 'doctor' | 'migrate';
-export type OutputFormat = 'table' | 'json' | 'yaml';
+export type OutputFormat = 'table' | 'json' | 'yaml' | ReportFormat;
+/** doctor only: findings for CI (plugin/report/). */
+export type ReportFormat = 'sarif' | 'junit' | 'github';
+const REPORT_FORMATS: readonly string[] = ['sarif', 'junit', 'github'];
 export type FailOn = 'error' | 'warn' | 'info';
 
 export interface CommonFlags {
@@ -15,6 +18,10 @@ export interface CommonFlags {
   selector?: string;
   output: OutputFormat;
   filenames: string[];
+  /** -k DIR: rendered by `kubectl kustomize`. */
+  kustomize?: string;
+  /** --exclude GLOB: files and directories -f skips. */
+  exclude: string[];
   policy?: string;
   requestTimeoutSeconds: number;
 }
@@ -38,6 +45,8 @@ export const COMMON_OPTIONS = {
   selector: { type: 'string', short: 'l' },
   output: { type: 'string', short: 'o' },
   filename: { type: 'string', short: 'f', multiple: true },
+  kustomize: { type: 'string', short: 'k' },
+  exclude: { type: 'string', multiple: true },
   policy: { type: 'string' },
   'request-timeout': { type: 'string' },
   help: { type: 'boolean', short: 'h' },
@@ -124,19 +133,20 @@ function ids(v: Values[string]): string[] {
   return out;
 }
 
-function common(values: Values): CommonFlags {
+function common(values: Values, reports = false): CommonFlags {
   const output = str(values.output) ?? 'table';
-  if (output !== 'table' && output !== 'json' && output !== 'yaml') throw new PluginError(`--output must be table, json or yaml, got '${output}'`);
+  if (output !== 'table' && output !== 'json' && output !== 'yaml' && !(reports && REPORT_FORMATS.includes(output))) throw new PluginError(`--output must be table, json${reports ? ', yaml, sarif, junit or github' : ' or yaml'}, got '${output}'`);
   const timeout = str(values['request-timeout']) ?? '30';
   const seconds = Number(timeout.replace(/s$/, ''));
   if (!Number.isFinite(seconds) || seconds <= 0) throw new PluginError(`--request-timeout must be a number of seconds, got '${timeout}'`);
   const flags: CommonFlags = {
     allNamespaces: values['all-namespaces'] === true,
-    output,
+    output: output as OutputFormat,
     filenames: Array.isArray(values.filename) ? values.filename : [],
+    exclude: Array.isArray(values.exclude) ? values.exclude : [],
     requestTimeoutSeconds: seconds,
   };
-  for (const [key, flag] of [['kubeconfig', 'kubeconfig'], ['context', 'context'], ['namespace', 'namespace'], ['selector', 'selector'], ['policy', 'policy']] as const) {
+  for (const [key, flag] of [['kubeconfig', 'kubeconfig'], ['context', 'context'], ['namespace', 'namespace'], ['selector', 'selector'], ['policy', 'policy'], ['kustomize', 'kustomize']] as const) {
     const v = str(values[flag]);
     if (v !== undefined) flags[key] = v;
   }
@@ -155,7 +165,7 @@ export function parseDoctor(argv: string[]): { flags: DoctorFlags; help: boolean
   const failOn = str(values['fail-on']) ?? 'error';
   if (failOn !== 'error' && failOn !== 'warn' && failOn !== 'info') throw new PluginError(`--fail-on must be error, warn or info, got '${failOn}'`);
   const flags: DoctorFlags = {
-    ...common(values),
+    ...common(values, true),
     failOn,
     exitZero: values['exit-zero'] === true,
     skip: ids(values.skip),

@@ -9,12 +9,15 @@ import { resolveProfile } from '../../settings/policy/resolve.ts';
 import type { StorePolicy } from '../../settings/policy/schema.ts';
 import { parseDoctor } from '../cli/args.ts';
 import type { DoctorFlags } from '../cli/args.ts';
-import { EXIT_FINDINGS, EXIT_OK } from '../cli/errors.ts';
+import { EXIT_FINDINGS, EXIT_OK, PluginError } from '../cli/errors.ts';
 import { DOCTOR_HELP } from '../cli/help.ts';
 import { formatTable, render } from '../cli/output.ts';
 import { webIdentityCheck } from '../doctor/web-identity.ts';
-import { openSource, readPolicyFile } from './source.ts';
-import type { Source } from './source.ts';
+import { unknownCheckIds } from '../../settings/doctor/known-check-ids.ts';
+import { locateFindings } from '../manifests/locations.ts';
+import { isReportFormat, renderReport } from '../report/formats.ts';
+import { openSource, readPolicyFile } from '../source/source.ts';
+import type { Source } from '../source/source.ts';
 
 export async function doctor(argv: string[]): Promise<number> {
   const { flags, help } = parseDoctor(argv);
@@ -22,9 +25,11 @@ export async function doctor(argv: string[]): Promise<number> {
     process.stdout.write(DOCTOR_HELP);
     return 0;
   }
+  const unknown = unknownCheckIds([...flags.only, ...flags.skip]);
+  if (unknown.length > 0) throw new PluginError(`--only/--skip: ${unknown.join(', ')} ${unknown.length === 1 ? 'is not a check' : 'are not checks'} of this version`);
   const policy = readPolicyFile(flags.policy);
   const needsTokens = policy !== undefined && (policy.store.auth.webIdentity !== undefined || Object.values(policy.profiles).some((p) => p.auth?.webIdentity !== undefined));
-  const source = await openSource(flags, { serviceAccounts: needsTokens, secretValues: flags.probe });
+  const source = await openSource(flags, { serviceAccounts: needsTokens, secretValues: flags.probe, profileScope: true });
   const extra: DoctorFinding[] = [];
   if (source.api !== undefined && policy !== undefined) extra.push(...(await tokenChecks(source, policy, flags)));
   if (flags.probe) {
@@ -33,7 +38,7 @@ export async function doctor(argv: string[]): Promise<number> {
     const views = source.namespaces.map((ns) => namespaceView(index, ns, policy));
     extra.push(...(await runProbes(source, views, { write: flags.probeWrite, ...(flags.s3CaBundle !== undefined ? { caBundleFile: flags.s3CaBundle } : {}) })));
   }
-  const report = runDoctor(source.snapshot, {
+  const checked = runDoctor(source.snapshot, {
     namespaces: source.namespaces,
     ...(policy !== undefined ? { policy } : {}),
     skip: flags.skip,
@@ -41,7 +46,8 @@ export async function doctor(argv: string[]): Promise<number> {
     ...(source.invocation !== undefined ? { invocation: source.invocation } : {}),
     extra,
   });
-  process.stdout.write(render(flags.output, report, () => table(report)));
+  const report = source.locations !== undefined ? { ...checked, findings: locateFindings(checked.findings, source.locations) } : checked;
+  process.stdout.write(isReportFormat(flags.output) ? renderReport(flags.output, report, flags.failOn) : render(flags.output, report, () => table(report)));
   if (source.api !== undefined) process.stderr.write(`doctor: ${source.namespaces.length} namespaces, ${Object.entries(source.api.counts).map(([v, n]) => `${n} ${v}`).join(', ')} API requests\n`);
   if (flags.exitZero) return EXIT_OK;
   return failsAt(report, flags.failOn) ? EXIT_FINDINGS : EXIT_OK;
@@ -61,7 +67,8 @@ function table(report: DoctorReport): string {
   const shown = report.findings.filter((f) => f.level !== 'ok');
   const rows = shown.flatMap((f) => {
     const row = [f.level.toUpperCase(), f.id, f.namespace ?? '-', f.object ? `${f.object.kind}/${f.object.name}` : '-', f.message];
-    return f.fix !== '' ? [row, ['', '', '', '', `fix: ${f.fix}`]] : [row];
+    const more = [...(f.fix !== '' ? [`fix: ${f.fix}`] : []), ...(f.location !== undefined ? [`at ${f.location.file}:${f.location.line}`] : [])];
+    return [row, ...more.map((text) => ['', '', '', '', text])];
   });
   const s = report.summary;
   const summary = `${s.error} error, ${s.warn} warn, ${s.info} info, ${s.ok} ok${s.skipped > 0 ? `, ${s.skipped} skipped` : ''} in ${report.namespaces.length} namespace${report.namespaces.length === 1 ? '' : 's'}\n`;

@@ -5,7 +5,7 @@ import type { NamespaceView } from '../../settings/inspect/namespace-view.ts';
 import { parseCommon } from '../cli/args.ts';
 import { INSPECT_HELP } from '../cli/help.ts';
 import { formatTable, render } from '../cli/output.ts';
-import { openSource, readPolicyFile } from './source.ts';
+import { openSource, readPolicyFile } from '../source/source.ts';
 
 export async function inspect(argv: string[]): Promise<number> {
   const { flags, help } = parseCommon(argv);

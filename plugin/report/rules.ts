@@ -1,0 +1,20 @@
+// What CI formats say about a check id. Until the check registry (issue 12) gives each id a title,
+// a rule is described by its id and the first finding that names it: one function to swap.
+import type { DoctorFinding } from '../../settings/doctor/finding.ts';
+
+export interface Rule {
+  id: string;
+  title: string;
+  help: string;
+}
+
+export function rulesOf(findings: DoctorFinding[]): Rule[] {
+  const rules = new Map<string, Rule>();
+  for (const f of findings) if (!rules.has(f.id)) rules.set(f.id, { id: f.id, title: `kfstore check ${f.id}`, help: f.fix !== '' ? f.fix : f.message });
+  return [...rules.values()].sort((a, b) => a.id.localeCompare(b.id));
+}
+
+/** The object a finding is about, as `namespace/Kind/name` (what a reader searches for). */
+export function subject(f: DoctorFinding): string {
+  return [f.namespace, f.object !== undefined ? `${f.object.kind}/${f.object.name}` : undefined].filter((s) => s !== undefined).join(' ');
+}
