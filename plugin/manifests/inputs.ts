@@ -1,6 +1,6 @@
 // What `-f` reads: files and directories (recursively, .yaml/.yml/.json), `-` for stdin, minus
 // --exclude globs. A kustomization's `namespace:` is applied to the tree under it as kustomize
-// would (the outermost one wins, as an overlay's does over its bases), and Helm templates are
+// would (the outermost one wins, as an overlay's does over its bases), and Helm charts are
 // skipped with a note instead of failing as invalid YAML.
 import { readFileSync, readdirSync, realpathSync, statSync } from 'node:fs';
 import { basename, dirname, join, matchesGlob, relative, sep } from 'node:path';
@@ -82,10 +82,12 @@ function walker(root: string, exclude: string[], out: Inputs): Visit {
       dirs.add(real);
       const names = readdirSync(path).sort();
       const here = namespace ?? kustomizationNamespace(path, names);
-      if (names.includes('Chart.yaml') && names.includes('templates')) out.notes.push(`skipped ${join(path, 'templates')}: Helm chart templates; render them (helm template ...) and pass the output with -f -`);
+      if (names.includes('Chart.yaml')) {
+        out.notes.push(`skipped ${path}: a Helm chart (templates are not manifests until rendered); check its output with helm template ... | kubectl kfstore doctor -f -`);
+        return;
+      }
       for (const name of names) {
         if (name.startsWith('.') || KUSTOMIZATION.includes(name)) continue;
-        if (names.includes('Chart.yaml') && name === 'templates') continue;
         visit(join(path, name), false, here);
       }
       return;

@@ -1,5 +1,5 @@
 // What CI formats say about a check id. Until the check registry (issue 12) gives each id a title,
-// a rule is described by its id and the first finding that names it: one function to swap.
+// a rule is described by its id and the first problem found under it: one function to swap.
 import type { DoctorFinding } from '../../settings/doctor/finding.ts';
 
 export interface Rule {
@@ -10,7 +10,7 @@ export interface Rule {
 
 export function rulesOf(findings: DoctorFinding[]): Rule[] {
   const rules = new Map<string, Rule>();
-  for (const f of findings) if (!rules.has(f.id)) rules.set(f.id, { id: f.id, title: `kfstore check ${f.id}`, help: f.fix !== '' ? f.fix : f.message });
+  for (const f of findings) if (f.level !== 'ok' && !rules.has(f.id)) rules.set(f.id, { id: f.id, title: `kfstore check ${f.id}`, help: f.fix !== '' ? f.fix : f.message });
   return [...rules.values()].sort((a, b) => a.id.localeCompare(b.id));
 }
 

@@ -54,7 +54,7 @@ describe('loadManifests', () => {
   it('Helm templates are skipped with a note; --exclude leaves files out', () => {
     const set = loadManifests([fixturePath('gitops', 'helm-chart')], 'default');
     assert.deepEqual(set.snapshot.configMaps.map((c) => `${c.metadata.namespace}/${c.metadata.name}`), ['team-h/kfp-launcher']);
-    assert.ok(set.notes.some((n) => /skipped .*chart\/templates: Helm chart templates/.test(n)), set.notes.join('\n'));
+    assert.ok(set.notes.some((n) => /skipped .*helm-chart\/chart: a Helm chart/.test(n)), set.notes.join('\n'));
     assert.ok(set.notes.some((n) => /skipped .*loose-template\.yaml: a template \(\{\{ \.\.\. \}\}\), not a manifest/.test(n)), set.notes.join('\n'));
     const excluded = loadManifests([fixturePath('gitops', 'helm-chart')], 'default', { exclude: ['loose-*.yaml', 'chart'] });
     assert.deepEqual(excluded.notes, []);
