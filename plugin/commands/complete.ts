@@ -17,9 +17,9 @@ export async function complete(args: string[]): Promise<number> {
   };
   if (before.length === 0) return out(COMMANDS);
   const previous = before[before.length - 1] ?? '';
-  if (previous === '-o' || previous === '--output') return out(['table', 'json', 'yaml']);
+  if (previous === '-o' || previous === '--output') return out(['table', 'json', 'yaml', ...(before[0] === 'doctor' ? ['sarif', 'junit', 'github'] : [])]);
   if (previous === '--fail-on') return out(['error', 'warn', 'info']);
-  if (previous === '-f' || previous === '--filename' || previous === '--policy' || previous === '--kubeconfig' || previous === '--s3-ca-bundle') return out([], DEFAULT);
+  if (previous === '-f' || previous === '--filename' || previous === '-k' || previous === '--kustomize' || previous === '--policy' || previous === '--kubeconfig' || previous === '--s3-ca-bundle') return out([], DEFAULT);
   if (previous === '-n' || previous === '--namespace') return out(await namespaces(before));
   if (previous === '--context') return out(await contexts(before));
   if (partial.startsWith('-')) {
