@@ -33,7 +33,7 @@ export function locateFindings(findings: DoctorFinding[], locations: Map<string,
   return findings.map((f) => {
     const own = f.object !== undefined ? locations.get(locationKey(f.object.kind, f.namespace, f.object.name))?.at(-1) : undefined;
     const location = own ?? (f.namespace !== undefined ? firstIn.get(f.namespace) : undefined);
-    return location === undefined ? f : { ...f, location };
+    return location === undefined ? f : { ...f, location: { ...location } };
   });
 }
 

@@ -6,6 +6,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { before, describe, it } from 'node:test';
 import { Ajv } from 'ajv';
 import addFormatsModule from 'ajv-formats';
+import { parse } from 'yaml';
 import { readFixture } from '../../support/fixtures.ts';
 import { kfstore } from '../../support/plugin.ts';
 
@@ -32,6 +33,17 @@ function startsObject(file: string, line: number): boolean {
   const text = readFileSync(file, 'utf8').split('\n')[line - 1] ?? '';
   return /^(apiVersion|kind|metadata):/.test(text);
 }
+
+describe('doctor -o json|yaml', () => {
+  it('every finding from -f carries its file and line', async () => {
+    assert.deepEqual(report.findings.filter((f) => f.location === undefined), []);
+    assert.ok(report.findings.every((f) => f.location !== undefined && startsObject(f.location.file, f.location.line)));
+    const r = await kfstore(['doctor', '-f', TREE, '-o', 'yaml']);
+    const crash = (parse(r.stdout) as Report).findings.find((f) => f.id === 'KFS014');
+    assert.deepEqual(crash?.location, { file: `${TREE}/team-b/all.yaml`, line: 8 });
+    assert.doesNotMatch(r.stdout, /location: \*/, 'each location written out, not as a YAML alias');
+  });
+});
 
 describe('doctor -o sarif', () => {
   it('is valid SARIF 2.1.0 (the OASIS schema) with a result per finding at its file and line', async () => {
