@@ -114,3 +114,14 @@ describe('nothing in scope: exit 2 with one line', () => {
     assert.match(r.stderr, /error: no Kubernetes objects in .*no-objects .*: nothing to check\n$/);
   });
 });
+
+describe('migrate on input it cannot rewrite', () => {
+  it('-k, and -f - without --dry-run: exit 2 before reading anything', async () => {
+    const k = await kfstore(['migrate', '--to', 's3', '--bucket', 'b', '-k', G('kustomize-namespace')]);
+    assert.equal(k.code, 2);
+    assert.match(k.stderr, /^error: migrate does not take -k: it rewrites files, not kustomize output/);
+    const s = await piped(['migrate', '--to', 's3', '--bucket', 'b', '-f', '-'], readFileSync(G('duplicates', 'first.yaml'), 'utf8'));
+    assert.equal(s.code, 2);
+    assert.match(s.stderr, /^error: migrate -f - needs --dry-run: stdin cannot be rewritten/);
+  });
+});
