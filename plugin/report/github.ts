@@ -2,6 +2,7 @@
 // file and line in the pull request (https://docs.github.com/actions/reference/workflow-commands).
 import type { DoctorReport } from '../../settings/doctor/run.ts';
 import type { Level } from '../../settings/findings.ts';
+import { repoRelative } from './repo-path.ts';
 import { subject } from './rules.ts';
 
 const COMMAND: Record<Exclude<Level, 'ok'>, string> = { error: 'error', warn: 'warning', info: 'notice' };
@@ -10,7 +11,7 @@ export function githubAnnotations(report: DoctorReport): string {
   const lines: string[] = [];
   for (const f of report.findings) {
     if (f.level === 'ok') continue;
-    const props = [...(f.location !== undefined && f.location.file !== '<stdin>' ? [`file=${property(f.location.file)}`, `line=${f.location.line}`] : []), `title=${property(f.id)}`];
+    const props = [...(f.location !== undefined && f.location.file !== '<stdin>' ? [`file=${property(repoRelative(f.location.file))}`, `line=${f.location.line}`] : []), `title=${property(f.id)}`];
     const text = `${subject(f) !== '' ? `${subject(f)}: ` : ''}${f.message}${f.fix !== '' ? `\nfix: ${f.fix}` : ''}`;
     lines.push(`::${COMMAND[f.level]} ${props.join(',')}::${data(text)}`);
   }

@@ -1,11 +1,12 @@
 // -o sarif: SARIF 2.1.0 for GitHub code scanning (github/codeql-action/upload-sarif). One result per
-// finding above ok, at the file and line of the object (-f, -k); paths are relative to the working
-// directory, which in a workflow is the repository root.
+// finding above ok, at the file and line of the object (-f, -k); paths are relative to the
+// repository root (%SRCROOT%), as code scanning resolves them.
 import { createHash } from 'node:crypto';
 import { isAbsolute } from 'node:path';
 import type { DoctorReport } from '../../settings/doctor/run.ts';
 import type { DoctorFinding } from '../../settings/doctor/finding.ts';
 import type { Level } from '../../settings/findings.ts';
+import { repoRelative } from './repo-path.ts';
 import { rulesOf, subject } from './rules.ts';
 
 const LEVEL: Record<Exclude<Level, 'ok'>, 'error' | 'warning' | 'note'> = { error: 'error', warn: 'warning', info: 'note' };
@@ -41,7 +42,7 @@ export function sarif(report: DoctorReport, version: string): string {
             rules: rules.map((r) => ({ id: r.id, name: r.id, shortDescription: { text: r.title }, help: { text: r.help }, defaultConfiguration: { level: LEVEL[worst(report.findings, r.id)] } })),
           },
         },
-        ...(report.source === 'manifests' ? { originalUriBaseIds: { '%SRCROOT%': { description: { text: 'the working directory kfstore ran in (the repository root in CI)' } } } } : {}),
+        ...(report.source === 'manifests' ? { originalUriBaseIds: { '%SRCROOT%': { description: { text: 'the root of the git repository kfstore ran in' } } } } : {}),
         results,
       },
     ],
@@ -49,7 +50,8 @@ export function sarif(report: DoctorReport, version: string): string {
   return `${JSON.stringify(log, null, 2)}\n`;
 }
 
-function artifact(file: string): { uri: string; uriBaseId?: string } {
+function artifact(given: string): { uri: string; uriBaseId?: string } {
+  const file = repoRelative(given);
   const slashed = file.split('\\').join('/');
   const uri = slashed.split('/').map(encodeURIComponent).join('/');
   return isAbsolute(file) ? { uri: `file://${uri}` } : { uri, uriBaseId: '%SRCROOT%' };

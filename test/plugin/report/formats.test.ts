@@ -79,6 +79,16 @@ describe('doctor -o sarif', () => {
   });
 });
 
+describe('paths for GitHub', () => {
+  it('are relative to the repository root, also when doctor runs in a subdirectory', async () => {
+    const cwd = new URL('../../fixtures/manifests/', import.meta.url).pathname;
+    const [sarif, github] = await Promise.all([kfstore(['doctor', '-f', 'gitops', '-o', 'sarif'], {}, cwd), kfstore(['doctor', '-f', 'gitops', '-o', 'github'], {}, cwd)]);
+    const uris = (JSON.parse(sarif.stdout) as { runs: { results: { locations: { physicalLocation: { artifactLocation: { uri: string } } }[] }[] }[] }).runs[0]?.results.map((r) => r.locations[0]?.physicalLocation.artifactLocation.uri);
+    assert.ok(uris?.includes(`${TREE}/team-b/all.yaml`), JSON.stringify(uris));
+    assert.match(github.stdout, new RegExp(`^::error file=${TREE}/team-b/all\\.yaml,line=8,title=KFS014::`, 'm'));
+  });
+});
+
 describe('doctor -o junit', () => {
   it('one test case per check per namespace; failing at --fail-on, as the exit status', async () => {
     const r = await kfstore(['doctor', '-f', TREE, '-o', 'junit']);
