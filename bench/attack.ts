@@ -5,13 +5,13 @@
 // many attack reviews were answered (and refused at the queue or deadline).
 import { readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { Agent, request } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { ensureDevCertificates } from '../certs/cli.ts';
 import * as hostile from '../test/support/hostile-inputs.ts';
 import { HOST, freePort, waitHealthy } from './lib/net.ts';
+import { openLoop } from './lib/open-loop.ts';
 import { atInterrupt, startChild } from './lib/proc.ts';
 import { formatTable } from './lib/table.ts';
 import { POLICY_FILE, mutationReview } from './reviews.ts';
@@ -54,8 +54,9 @@ export async function runAttackBench(opts: AttackBenchOptions): Promise<AttackBe
   try {
     await waitHealthy(child, url, ca);
     const pod = JSON.stringify(mutationReview());
-    const alone = await openLoop(url, ca, pod, opts);
-    opts.log(`alone: ${alone.pods} pod reviews, p99 ${alone.p99.toFixed(2)} ms`);
+    const podOk = (status: number, text: string): boolean => status === 200 && text.includes('"patchType":"JSONPatch"');
+    const alone = await openLoop(`${url}/mutate/pods`, ca, pod, opts.rate, opts.seconds, podOk);
+    opts.log(`alone: ${alone.answered} pod reviews, p99 ${alone.p99.toFixed(2)} ms`);
     const launcher = (providers: string) => ({ path: '/validate/kfp-launcher', body: JSON.stringify(hostile.launcherReview({ defaultPipelineRoot: hostile.OWN_ROOT, providers })) });
     const bodies = [
       launcher(hostile.aliasFanOut()),
@@ -71,13 +72,13 @@ export async function runAttackBench(opts: AttackBenchOptions): Promise<AttackBe
       attacker.once('error', reject);
     });
     await new Promise((r) => setTimeout(r, 1000));
-    const under = await openLoop(url, ca, pod, opts);
+    const under = await openLoop(`${url}/mutate/pods`, ca, pod, opts.rate, opts.seconds, podOk);
     attacker.postMessage('stop');
     const attack = await attackDone;
-    opts.log(`under attack: ${under.pods} pod reviews, p99 ${under.p99.toFixed(2)} ms; ${attack.sent} attack reviews answered`);
+    opts.log(`under attack: ${under.answered} pod reviews, p99 ${under.p99.toFixed(2)} ms; ${attack.sent} attack reviews answered`);
     const rows: LatencyRow[] = [
-      { run: 'alone', ...alone },
-      { run: 'under attack', ...under, attackAnswered: attack.sent, attackRefused: attack.refused },
+      { run: 'alone', pods: alone.answered, failed: alone.failed, p50: alone.p50, p99: alone.p99, max: alone.max },
+      { run: 'under attack', pods: under.answered, failed: under.failed, p50: under.p50, p99: under.p99, max: under.max, attackAnswered: attack.sent, attackRefused: attack.refused },
     ];
     return { rows, p99Ratio: under.p99 / alone.p99 };
   } finally {
@@ -85,49 +86,6 @@ export async function runAttackBench(opts: AttackBenchOptions): Promise<AttackBe
     await child.stop();
     await rm(tmp, { recursive: true, force: true });
   }
-}
-
-/** Sends `rate` reviews per second for `seconds`, each on schedule, and times every answer. */
-async function openLoop(url: string, ca: string, body: string, opts: AttackBenchOptions): Promise<Omit<LatencyRow, 'run'>> {
-  const agent = new Agent({ keepAlive: true, maxSockets: 64 });
-  const total = opts.seconds * opts.rate;
-  const times: number[] = [];
-  let failed = 0;
-  const started = performance.now();
-  const pending: Promise<void>[] = [];
-  for (let i = 0; i < total; i++) {
-    const due = started + (i * 1000) / opts.rate;
-    const wait = due - performance.now();
-    if (wait > 0) await new Promise((r) => setTimeout(r, wait));
-    pending.push(
-      post(url, ca, agent, body).then(
-        (ok) => {
-          // Latency from when the review was due, so a stalled client counts against the server too.
-          if (ok) times.push(performance.now() - due);
-          else failed++;
-        },
-        () => void failed++,
-      ),
-    );
-  }
-  await Promise.all(pending);
-  agent.destroy();
-  times.sort((a, b) => a - b);
-  const at = (q: number): number => times[Math.min(times.length - 1, Math.floor(q * times.length))] ?? Number.NaN;
-  return { pods: times.length, failed, p50: at(0.5), p99: at(0.99), max: times[times.length - 1] ?? Number.NaN };
-}
-
-function post(url: string, ca: string, agent: Agent, body: string): Promise<boolean> {
-  return new Promise((resolve, reject) => {
-    const req = request(`${url}/mutate/pods`, { method: 'POST', ca, agent, headers: { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(body)) } }, (res) => {
-      let text = '';
-      res.setEncoding('utf8');
-      res.on('data', (d: string) => (text += d));
-      res.on('end', () => resolve(res.statusCode === 200 && text.includes('"patchType":"JSONPatch"')));
-    });
-    req.on('error', reject);
-    req.end(body);
-  });
 }
 
 export function formatAttackReport(r: AttackBenchResult): string {

@@ -1,8 +1,11 @@
 // kubectl-kfstore entry point. Only help and argument routing are loaded up front: the Kubernetes
 // and S3 clients load with the command that needs them, so `--help` starts as fast as Node.
 import { EXIT_CANNOT_RUN, PluginError, isUserError } from './cli/errors.ts';
-import { DOCTOR_HELP, INSPECT_HELP, MAIN_HELP, MIGRATE_HELP, VERSION } from './cli/help.ts';
+import { COMPLETION_HELP, DOCTOR_HELP, INSPECT_HELP, MAIN_HELP, MIGRATE_HELP } from './cli/help.ts';
+import { suggest } from './cli/suggest.ts';
 import { escapeControlChars } from '../settings/text/control-chars.ts';
+
+const COMMANDS = ['inspect', 'doctor', 'migrate', 'version', 'completion'];
 
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
@@ -16,8 +19,9 @@ async function main(argv: string[]): Promise<number> {
       return 0;
     case 'version':
     case '--version':
-      process.stdout.write(`kubectl-kfstore ${VERSION}\n`);
-      return 0;
+      return (await import('./commands/version.ts')).version(rest);
+    case 'completion':
+      return help(COMPLETION_HELP);
     case 'inspect':
       if (wantsHelp) return help(INSPECT_HELP);
       return (await import('./commands/inspect.ts')).inspect(rest);
@@ -29,8 +33,10 @@ async function main(argv: string[]): Promise<number> {
       return (await import('./commands/migrate.ts')).migrate(rest);
     case '__complete':
       return (await import('./commands/complete.ts')).complete(rest);
-    default:
-      throw new PluginError(`unknown command '${command}'; commands: inspect, doctor, migrate (see kubectl kfstore --help)`);
+    default: {
+      const near = suggest(command, COMMANDS);
+      throw new PluginError(`unknown command '${command}'${near.length > 0 ? `; did you mean ${near.join(' or ')}?` : ''}; commands: ${COMMANDS.join(', ')} (see kubectl kfstore --help)`);
+    }
   }
 }
 

@@ -27,20 +27,41 @@ export interface ConnectionStats {
   timedOut: number;
 }
 
+/** What Node's ServerResponse offers that the guard uses. */
+interface Response {
+  headersSent: boolean;
+  shouldKeepAlive: boolean;
+  once(event: 'close', f: () => void): void;
+}
+
+/** The guard's view for the server's shutdown. */
+export interface ConnectionGuard {
+  stats(): ConnectionStats;
+  /**
+   * From now on, responses close their connection: those not yet started say `Connection: close`,
+   * and a connection that goes idle is closed (server.close() then finishes).
+   */
+  drain(): void;
+}
+
 interface Tracked {
   socket: Socket;
   ip: string;
   pending: boolean;
-  inFlight: number;
+  /** The response being written on this connection (HTTP/1.1 answers one request at a time). */
+  inFlight: Response | undefined;
   /** When the connection last finished a response (idle since then), for eviction order. */
   idleSince: number;
   timer?: NodeJS.Timeout;
 }
 
-export function guardConnections(server: Server, limits: ConnectionLimits, onEvent?: (event: keyof Omit<ConnectionStats, 'open'>) => void): () => ConnectionStats {
+// One 'request' listener and one 'close' listener per request do all the bookkeeping: per-request
+// work here is paid by every pod review.
+export function guardConnections(server: Server, limits: ConnectionLimits, onEvent?: (event: keyof Omit<ConnectionStats, 'open'>) => void): ConnectionGuard {
   const open = new Map<string, Tracked>();
   const pendingByIp = new Map<string, number>();
   const stats = { evicted: 0, refused: 0, timedOut: 0 };
+  let draining = false;
   const count = (event: keyof typeof stats): void => {
     stats[event]++;
     onEvent?.(event);
@@ -63,7 +84,7 @@ export function guardConnections(server: Server, limits: ConnectionLimits, onEve
       socket.destroy();
       return;
     }
-    const t: Tracked = { socket, ip, pending: true, inFlight: 0, idleSince: Date.now() };
+    const t: Tracked = { socket, ip, pending: true, inFlight: undefined, idleSince: Date.now() };
     const key = keyOf(socket);
     open.set(key, t);
     pendingByIp.set(ip, (pendingByIp.get(ip) ?? 0) + 1);
@@ -79,20 +100,23 @@ export function guardConnections(server: Server, limits: ConnectionLimits, onEve
   });
 
   // The TLS socket shares the TCP connection's address and port.
-  server.on('request', (req: { socket: TLSSocket }, res: { once(event: 'close', f: () => void): void }) => {
+  server.on('request', (req: { socket: TLSSocket }, res: Response) => {
+    if (draining) res.shouldKeepAlive = false;
     const t = open.get(keyOf(req.socket));
     if (t === undefined) return;
     settle(t);
-    t.inFlight++;
+    t.inFlight = res;
     res.once('close', () => {
-      t.inFlight--;
+      if (t.inFlight === res) t.inFlight = undefined;
       t.idleSince = Date.now();
+      // Its keep-alive socket just went idle; close it so server.close() can finish.
+      if (draining) server.closeIdleConnections();
     });
   });
 
   function evictIdle(): boolean {
     let oldest: Tracked | undefined;
-    for (const t of open.values()) if (!t.pending && t.inFlight === 0 && (oldest === undefined || t.idleSince < oldest.idleSince)) oldest = t;
+    for (const t of open.values()) if (!t.pending && t.inFlight === undefined && (oldest === undefined || t.idleSince < oldest.idleSince)) oldest = t;
     if (oldest === undefined) return false;
     count('evicted');
     oldest.socket.destroy();
@@ -100,5 +124,11 @@ export function guardConnections(server: Server, limits: ConnectionLimits, onEve
     return true;
   }
 
-  return () => ({ open: open.size, ...stats });
+  return {
+    stats: () => ({ open: open.size, ...stats }),
+    drain() {
+      draining = true;
+      for (const t of open.values()) if (t.inFlight !== undefined && !t.inFlight.headersSent) t.inFlight.shouldKeepAlive = false;
+    },
+  };
 }

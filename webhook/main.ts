@@ -10,7 +10,7 @@ import { createApp } from './app.ts';
 import { startSecretCache } from './cluster/secret-cache.ts';
 import type { SecretCache } from './cluster/secret-cache.ts';
 import { USAGE, parseConfig } from './config.ts';
-import { createLogger } from './log.ts';
+import { createLogger, flushLogs } from './log.ts';
 import { createMetrics } from './metrics.ts';
 import { startHttpsServer } from './tls-server.ts';
 import { validationPool } from './validate/pool.ts';
@@ -122,7 +122,7 @@ async function main(): Promise<number> {
       Promise.all([https.close().then(() => validator.close()), new Promise<void>((resolve) => (metricsServer ? metricsServer.close(() => resolve()) : resolve()))]).then(
         () => {
           logger.info('stopped');
-          process.exit(0);
+          void flushLogs(logger).finally(() => process.exit(0));
         },
         () => process.exit(1),
       );

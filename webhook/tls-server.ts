@@ -2,7 +2,7 @@
 import { X509Certificate, createPrivateKey } from 'node:crypto';
 import { watch, type FSWatcher } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
+import type { RequestListener } from 'node:http';
 import { createServer, type Server, type ServerOptions } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { dirname } from 'node:path';
@@ -68,19 +68,7 @@ export async function startHttpsServer(opts: HttpsServerOptions): Promise<HttpsS
   const limits = opts.connections ?? DEFAULT_CONNECTION_LIMITS;
   // Node checks request and header timeouts on an interval (30 s by default): check every second.
   const server = createServer({ ...secureOptions(current), handshakeTimeout: limits.idleMs, connectionsCheckingInterval: 1000 });
-  const connectionStats = guardConnections(server, limits, opts.onConnectionEvent);
-  // Registered before the caller's listener so shutdown can still mark responses.
-  const inFlight = new Set<ServerResponse>();
-  let closing = false;
-  server.on('request', (_req: IncomingMessage, res: ServerResponse) => {
-    if (closing) res.shouldKeepAlive = false;
-    inFlight.add(res);
-    res.once('close', () => {
-      inFlight.delete(res);
-      // Its keep-alive socket just went idle; close it so server.close() can finish.
-      if (closing) server.closeIdleConnections();
-    });
-  });
+  const guard = guardConnections(server, limits, opts.onConnectionEvent);
   server.on('request', opts.listener);
   // kube-apiserver keeps connections open; outlive its idle timeout so it, not we,
   // closes them (avoids racing a request onto a socket we are closing). Idle connections are
@@ -202,13 +190,11 @@ export async function startHttpsServer(opts: HttpsServerOptions): Promise<HttpsS
     server,
     port: (server.address() as AddressInfo).port,
     reload: scheduleCheck,
-    connections: connectionStats,
+    connections: guard.stats,
     certificate: () => ({ serial: current.serial, notBefore: current.notBefore, notAfter: current.notAfter }),
     close: async () => {
       stopWatching();
-      closing = true;
-      // Responses not yet started tell the client `Connection: close`.
-      for (const res of inFlight) if (!res.headersSent) res.shouldKeepAlive = false;
+      guard.drain();
       await new Promise<void>((resolve, reject) => {
         // Stops accepting and resolves once every connection is gone; idle ones are
         // closed now, busy ones when their in-flight response completes.

@@ -1,13 +1,20 @@
 // Flags, spelled as kubectl spells them. kubectl refuses flags before a plugin's name, so they all
 // come after `kubectl kfstore <command>`.
-import { parseArgs } from 'node:util';
 import { PluginError } from './errors.ts';
+import { parseFlags } from './flags.ts';
+import type { FlagSpecs, FlagValues } from './flags.ts';
 
 export type Command = 'inspect' | 'doctor' | 'migrate';
-export type OutputFormat = 'table' | 'json' | 'yaml' | ReportFormat;
+export type OutputFormat = 'table' | 'wide' | 'json' | 'yaml' | ReportFormat;
 /** doctor only: findings for CI (plugin/report/). */
 export type ReportFormat = 'sarif' | 'junit' | 'github';
 const REPORT_FORMATS: readonly string[] = ['sarif', 'junit', 'github'];
+export type ColorMode = 'auto' | 'always' | 'never';
+
+/** Tables (plain or wide) are for people; the other formats are documents. */
+export function isTable(format: OutputFormat): format is 'table' | 'wide' {
+  return format === 'table' || format === 'wide';
+}
 export type FailOn = 'error' | 'warn' | 'info';
 
 export interface CommonFlags {
@@ -24,6 +31,10 @@ export interface CommonFlags {
   exclude: string[];
   policy?: string;
   requestTimeoutSeconds: number;
+  noHeaders: boolean;
+  color: ColorMode;
+  /** kubectl's -v/--v log level: 1 and up print what the run cost (API requests). */
+  verbosity: number;
 }
 
 export interface DoctorFlags extends CommonFlags {
@@ -49,8 +60,11 @@ export const COMMON_OPTIONS = {
   exclude: { type: 'string', multiple: true },
   policy: { type: 'string' },
   'request-timeout': { type: 'string' },
+  'no-headers': { type: 'boolean' },
+  color: { type: 'string' },
+  v: { type: 'string', short: 'v' },
   help: { type: 'boolean', short: 'h' },
-} as const;
+} as const satisfies FlagSpecs;
 
 export const DOCTOR_OPTIONS = {
   ...COMMON_OPTIONS,
@@ -62,7 +76,7 @@ export const DOCTOR_OPTIONS = {
   'probe-write': { type: 'boolean' },
   'service-account': { type: 'string' },
   's3-ca-bundle': { type: 'string' },
-} as const;
+} as const satisfies FlagSpecs;
 
 export interface MigrateFlags extends CommonFlags {
   to: string;
@@ -106,19 +120,16 @@ export const MIGRATE_OPTIONS = {
   'skip-target-check': { type: 'boolean' },
   'iam-policy-dir': { type: 'string' },
   'out-dir': { type: 'string' },
-} as const;
+} as const satisfies FlagSpecs;
 
-type Values = Record<string, string | boolean | string[] | undefined>;
+type Values = FlagValues;
 
-function parse(argv: string[], options: typeof COMMON_OPTIONS | typeof DOCTOR_OPTIONS | typeof MIGRATE_OPTIONS): { values: Values; help: boolean } {
-  try {
-    const { values, positionals } = parseArgs({ args: argv, options, strict: true, allowPositionals: true });
-    if (positionals.length > 0) throw new PluginError(`unexpected argument '${positionals[0]}' (flags take values as --flag VALUE)`);
-    return { values: values as Values, help: values.help === true };
-  } catch (e) {
-    if (e instanceof PluginError) throw e;
-    throw new PluginError(`${e instanceof Error ? e.message.replace(/^TypeError \[\w+\]: /, '') : String(e)}; see --help`);
-  }
+export function parse(argv: string[], options: FlagSpecs): { values: Values; help: boolean } {
+  const { values, positionals } = parseFlags(argv, options);
+  // --help wins over everything else on the line, as in kubectl.
+  if (values.help === true) return { values, help: true };
+  if (positionals.length > 0) throw new PluginError(`unexpected argument '${positionals[0]}' (flags take values as --flag VALUE); see --help`);
+  return { values, help: false };
 }
 
 function str(v: Values[string]): string | undefined {
@@ -135,7 +146,11 @@ function ids(v: Values[string]): string[] {
 
 function common(values: Values, reports = false): CommonFlags {
   const output = str(values.output) ?? 'table';
-  if (output !== 'table' && output !== 'json' && output !== 'yaml' && !(reports && REPORT_FORMATS.includes(output))) throw new PluginError(`--output must be table, json${reports ? ', yaml, sarif, junit or github' : ' or yaml'}, got '${output}'`);
+  if (output !== 'table' && output !== 'wide' && output !== 'json' && output !== 'yaml' && !(reports && REPORT_FORMATS.includes(output))) throw new PluginError(`--output must be table, wide, json${reports ? ', yaml, sarif, junit or github' : ' or yaml'}, got '${output}'`);
+  const color = str(values.color) ?? 'auto';
+  if (color !== 'auto' && color !== 'always' && color !== 'never') throw new PluginError(`--color must be auto, always or never, got '${color}'`);
+  const level = str(values.v) ?? '0';
+  if (!/^\d+$/.test(level)) throw new PluginError(`-v/--v must be a log level (0-9), got '${level}'`);
   const timeout = str(values['request-timeout']) ?? '30';
   const seconds = Number(timeout.replace(/s$/, ''));
   if (!Number.isFinite(seconds) || seconds <= 0) throw new PluginError(`--request-timeout must be a number of seconds, got '${timeout}'`);
@@ -145,6 +160,9 @@ function common(values: Values, reports = false): CommonFlags {
     filenames: Array.isArray(values.filename) ? values.filename : [],
     exclude: Array.isArray(values.exclude) ? values.exclude : [],
     requestTimeoutSeconds: seconds,
+    noHeaders: values['no-headers'] === true,
+    color,
+    verbosity: Number(level),
   };
   for (const [key, flag] of [['kubeconfig', 'kubeconfig'], ['context', 'context'], ['namespace', 'namespace'], ['selector', 'selector'], ['policy', 'policy'], ['kustomize', 'kustomize']] as const) {
     const v = str(values[flag]);

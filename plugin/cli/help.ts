@@ -11,14 +11,28 @@ Commands:
   doctor      find what will break runs, hide artifacts, or let one team read another's artifacts
   migrate     move namespaces to an external S3 store (plan, backup, apply, rollback)
   version     print the plugin version
+  completion  how shell completion works (through kubectl)
 
-Flags go after the command (kubectl refuses flags before a plugin name):
-  kubectl kfstore doctor -A --probe
-  kubectl kfstore inspect -n team-a -o yaml
+Flags go after the command (kubectl refuses flags before a plugin name).
+
+Examples:
+  # Check a GitOps tree before merging (no cluster needed)
   kubectl kfstore doctor -f gitops/profiles/ --policy policy.yaml
+
+  # Every profile namespace of the current cluster, with object-store probes
+  kubectl kfstore doctor -A --probe
+
+  # One namespace's effective settings as YAML
+  kubectl kfstore inspect -n team-a -o yaml
 
 Run 'kubectl kfstore <command> --help' for a command's flags.
 Exit codes: 0 ok, 1 findings at or above --fail-on, 2 could not run.
+`;
+
+const OUTPUT_FLAGS = `      --no-headers             tables without the header line (and doctor without its summary)
+      --color WHEN             auto (default: on a terminal unless NO_COLOR is set), always or never
+  -v, --v LEVEL                log level; 1 and up also print the API requests made (stderr)
+  -h, --help                   this help
 `;
 
 const COMMON_FLAGS = `Cluster and scope (as kubectl spells them):
@@ -33,10 +47,9 @@ const COMMON_FLAGS = `Cluster and scope (as kubectl spells them):
       --exclude GLOB           with -f: skip files or directories matching GLOB (repeatable; a GLOB
                                without / matches names at any depth); Helm charts are skipped with a note
       --policy FILE            a kfstore StorePolicy: adds what the webhook would inject and checks profile roots
-  -o, --output FORMAT          table (default), json or yaml
+  -o, --output FORMAT          table (default), wide (more columns), json or yaml
       --request-timeout SECS   per API request (default 30)
-  -h, --help                   this help
-`;
+${OUTPUT_FLAGS}`;
 
 export const INSPECT_HELP = `Show, per namespace, where KFP artifacts go and with which credentials: the pipeline root, the
 store session exactly as KFP's driver computes it, the credentials source (Secret and key names,
@@ -46,6 +59,16 @@ whether they exist; never values), Argo's artifact repository, what the webhook 
 Usage:
   kubectl kfstore inspect [flags]
 
+Examples:
+  # The current context's namespace
+  kubectl kfstore inspect
+
+  # Every profile namespace, with the region and where each value comes from
+  kubectl kfstore inspect -A -o wide
+
+  # Manifests in a repository, and what the webhook would inject under a policy
+  kubectl kfstore inspect -f gitops/ --policy policy.yaml -o yaml
+
 ${COMMON_FLAGS}`;
 
 export const DOCTOR_HELP = `Diagnose every selected namespace with stable check ids (KFS###): what breaks runs, hides
@@ -53,6 +76,19 @@ artifacts from the UI, or lets one team read another's artifacts, each with a fi
 
 Usage:
   kubectl kfstore doctor [flags]
+
+Examples:
+  # A GitOps tree in CI: exit 1 on errors, nothing needs a cluster
+  kubectl kfstore doctor -f gitops/profiles/
+
+  # Every profile namespace, failing on warnings too, with file:line and fix columns
+  kubectl kfstore doctor -A --fail-on warn -o wide
+
+  # Prove each namespace's credentials against the object store
+  kubectl kfstore doctor -n team-a --probe --probe-write
+
+  # Only two checks, machine-readable
+  kubectl kfstore doctor -A --only KFS014,KFS019 -o json
 
 ${COMMON_FLAGS}
 Doctor:
@@ -86,6 +122,20 @@ target credentials are known (--clone-secret-from, or its Secret already filled)
 bucket answers to them. Otherwise only its Secret is written, as a template, and migrate says
 before any prompt which keys to fill; run the command again (or with --switch) afterwards.
 
+Examples:
+  # See the plan and its diff for one namespace; nothing changes
+  kubectl kfstore migrate --to s3 --bucket kfp-art --region us-east-1 -n team-a --dry-run
+
+  # Every profile namespace, credentials copied from an existing Secret per profile
+  kubectl kfstore migrate --to s3 --bucket kfp-art --region us-east-1 -A \\
+    --clone-secret-from kubeflow/s3-keys-{profile} --copy-artifacts
+
+  # A GitOps tree, edited in place without asking (CI)
+  kubectl kfstore migrate --to s3 --bucket kfp-art --region us-east-1 -f gitops/ --yes
+
+  # Undo
+  kubectl kfstore migrate --rollback -n team-a
+
 Target:
       --to s3                  required
       --bucket B               the bucket
@@ -104,7 +154,8 @@ Flags:
                                new objects go to kfstore-migrate-<namespace>.yaml, Secrets as templates
       --out-dir DIR            with -f: write the whole tree there instead of editing in place
       --dry-run                print the plan and diff, change nothing
-      --yes                    do not ask for confirmation
+      --yes                    do not ask for confirmation (live, and -f editing files in place);
+                               without it and without a terminal to ask on, migrate refuses
       --force                  migrate even with runs in progress
       --switch                 only switch namespaces whose credentials are known and pass the
                                target check; stage nothing (exit 1 while some namespace is not ready)
@@ -117,10 +168,48 @@ Flags:
                                (a bucket name alone proves nothing: accounts have their own)
       --skip-target-check      do not HeadBucket the target first (this machine cannot reach it)
       --iam-policy-dir DIR     write <namespace>.json and backend.json IAM policies
-  -o, --output FORMAT          table (default), json or yaml for the plan
-
+  -o, --output FORMAT          table (default), wide, json or yaml for the plan
+${OUTPUT_FLAGS}
 Ctrl-C stops the copy (open multipart uploads are aborted) and stops before the next namespace
 (exit 130); namespaces not reached stay as they were, and a re-run resumes. Multipart uploads are
 recorded in the target (<prefix>.kfstore/uploads/), so a re-run after a crash aborts the ones a
 killed run left open, and only those.
+`;
+
+export const VERSION_HELP = `Print the plugin version.
+
+Usage:
+  kubectl kfstore version [flags]
+
+Examples:
+  # The version, as one line
+  kubectl kfstore version
+
+  # As JSON, with the Node.js runtime and platform
+  kubectl kfstore version -o json
+
+Flags:
+  -o, --output FORMAT          json or yaml (default: one line of text)
+  -h, --help                   this help
+`;
+
+export const COMPLETION_HELP = `Shell completion for kubectl kfstore comes through kubectl (1.26 or later): kubectl asks the
+executable kubectl_complete-kfstore, installed next to kubectl-kfstore, for candidates (commands,
+flags, -o formats, namespaces and contexts). Enable kubectl's own completion and it works.
+
+Usage:
+  kubectl kfstore completion
+
+Examples:
+  # bash: kubectl's completion covers plugins
+  source <(kubectl completion bash)
+
+  # zsh
+  source <(kubectl completion zsh)
+
+  # Check: should list the commands
+  kubectl __complete kfstore ''
+
+Flags:
+  -h, --help                   this help
 `;

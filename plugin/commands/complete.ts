@@ -2,11 +2,13 @@
 // which calls `kubectl-kfstore __complete ARGS... PARTIAL`; the answer is one candidate per line and
 // a final `:<directive>` line, as cobra prints it (4 = no file completion).
 import { homedir } from 'node:os';
-import { DOCTOR_OPTIONS } from '../cli/args.ts';
+import { COMMON_OPTIONS, DOCTOR_OPTIONS, MIGRATE_OPTIONS } from '../cli/args.ts';
+import type { FlagSpecs } from '../cli/flags.ts';
 
 const NO_FILE = ':4';
 const DEFAULT = ':0';
-const COMMANDS = ['inspect\tshow effective artifact settings', 'doctor\tdiagnose artifact storage', 'migrate\tmove namespaces to S3', 'version\tprint the version'];
+const COMMANDS = ['inspect\tshow effective artifact settings', 'doctor\tdiagnose artifact storage', 'migrate\tmove namespaces to S3', 'version\tprint the version', 'completion\thow shell completion works'];
+const OPTIONS: Record<string, FlagSpecs> = { inspect: COMMON_OPTIONS, doctor: DOCTOR_OPTIONS, migrate: MIGRATE_OPTIONS };
 
 export async function complete(args: string[]): Promise<number> {
   const partial = args[args.length - 1] ?? '';
@@ -17,13 +19,14 @@ export async function complete(args: string[]): Promise<number> {
   };
   if (before.length === 0) return out(COMMANDS);
   const previous = before[before.length - 1] ?? '';
-  if (previous === '-o' || previous === '--output') return out(['table', 'json', 'yaml', ...(before[0] === 'doctor' ? ['sarif', 'junit', 'github'] : [])]);
+  if (previous === '-o' || previous === '--output') return out(before[0] === 'version' ? ['json', 'yaml'] : ['table', 'wide', 'json', 'yaml', ...(before[0] === 'doctor' ? ['sarif', 'junit', 'github'] : [])]);
+  if (previous === '--color') return out(['auto', 'always', 'never']);
   if (previous === '--fail-on') return out(['error', 'warn', 'info']);
   if (previous === '-f' || previous === '--filename' || previous === '-k' || previous === '--kustomize' || previous === '--policy' || previous === '--kubeconfig' || previous === '--s3-ca-bundle') return out([], DEFAULT);
   if (previous === '-n' || previous === '--namespace') return out(await namespaces(before));
   if (previous === '--context') return out(await contexts(before));
   if (partial.startsWith('-')) {
-    const flags = Object.entries(DOCTOR_OPTIONS).flatMap(([long, o]) => [`--${long}`, ...('short' in o ? [`-${o.short}`] : [])]);
+    const flags = Object.entries(OPTIONS[before[0] ?? ''] ?? DOCTOR_OPTIONS).flatMap(([long, o]) => [`--${long}`, ...(o.short !== undefined ? [`-${o.short}`] : [])]);
     return out(flags);
   }
   return out([]);

@@ -11,7 +11,10 @@ import { parseDoctor } from '../cli/args.ts';
 import type { DoctorFlags } from '../cli/args.ts';
 import { EXIT_FINDINGS, EXIT_OK, PluginError } from '../cli/errors.ts';
 import { DOCTOR_HELP } from '../cli/help.ts';
-import { formatTable, render } from '../cli/output.ts';
+import { findingsTable } from '../cli/findings-table.ts';
+import { render } from '../cli/output.ts';
+import { tableStyle } from '../cli/terminal.ts';
+import type { TableStyle } from '../cli/terminal.ts';
 import { webIdentityCheck } from '../doctor/web-identity.ts';
 import { unknownCheckIds } from '../../settings/doctor/known-check-ids.ts';
 import { locateFindings } from '../manifests/locations.ts';
@@ -47,8 +50,8 @@ export async function doctor(argv: string[]): Promise<number> {
     extra,
   });
   const report = source.locations !== undefined ? { ...checked, findings: locateFindings(checked.findings, source.locations) } : checked;
-  process.stdout.write(isReportFormat(flags.output) ? renderReport(flags.output, report, flags.failOn) : render(flags.output, report, () => table(report)));
-  if (source.api !== undefined) process.stderr.write(`doctor: ${source.namespaces.length} namespaces, ${Object.entries(source.api.counts).map(([v, n]) => `${n} ${v}`).join(', ')} API requests\n`);
+  process.stdout.write(isReportFormat(flags.output) ? renderReport(flags.output, report, flags.failOn) : render(flags.output, report, () => table(report, tableStyle(flags))));
+  if (source.api !== undefined && flags.verbosity >= 1) process.stderr.write(`doctor: ${source.namespaces.length} namespaces, ${Object.entries(source.api.counts).map(([v, n]) => `${n} ${v}`).join(', ')} API requests\n`);
   if (flags.exitZero) return EXIT_OK;
   return failsAt(report, flags.failOn) ? EXIT_FINDINGS : EXIT_OK;
 }
@@ -63,15 +66,12 @@ async function tokenChecks(source: Source, policy: StorePolicy, flags: DoctorFla
   return out;
 }
 
-function table(report: DoctorReport): string {
-  const shown = report.findings.filter((f) => f.level !== 'ok');
-  const rows = shown.flatMap((f) => {
-    const row = [f.level.toUpperCase(), f.id, f.namespace ?? '-', f.object ? `${f.object.kind}/${f.object.name}` : '-', f.message];
-    const more = [...(f.fix !== '' ? [`fix: ${f.fix}`] : []), ...(f.location !== undefined ? [`at ${f.location.file}:${f.location.line}`] : [])];
-    return [row, ...more.map((text) => ['', '', '', '', text])];
-  });
+/** With --no-headers only the rows: no summary and no "no problems found" for scripts to skip. */
+function table(report: DoctorReport, style: TableStyle): string {
+  const rows = findingsTable(report.findings, style);
+  if (!style.headers) return rows;
   const s = report.summary;
   const summary = `${s.error} error, ${s.warn} warn, ${s.info} info, ${s.ok} ok${s.skipped > 0 ? `, ${s.skipped} skipped` : ''} in ${report.namespaces.length} namespace${report.namespaces.length === 1 ? '' : 's'}\n`;
-  if (shown.length === 0) return `no problems found\n${summary}`;
-  return `${formatTable(['LEVEL', 'ID', 'NAMESPACE', 'OBJECT', 'MESSAGE'], rows)}\n${summary}`;
+  if (rows === '') return `no problems found\n${summary}`;
+  return `${rows}\n${summary}`;
 }

@@ -7,17 +7,19 @@ import { isWrite, planNamespace } from '../../settings/migrate/plan.ts';
 import type { NamespacePlan } from '../../settings/migrate/plan.ts';
 import { blocks, preflight } from '../../settings/migrate/preflight.ts';
 import { fillInstructions, isStaged, stagePlan } from '../../settings/migrate/stage.ts';
-import { parseMigrate } from '../cli/args.ts';
+import { isTable, parseMigrate } from '../cli/args.ts';
 import type { MigrateFlags } from '../cli/args.ts';
 import { EXIT_FINDINGS, EXIT_OK, PluginError } from '../cli/errors.ts';
 import { MIGRATE_HELP } from '../cli/help.ts';
+import { findingsTable } from '../cli/findings-table.ts';
 import { render } from '../cli/output.ts';
+import { tableStyle, terminalOf } from '../cli/terminal.ts';
 import { applyAll } from '../migrate/apply-all.ts';
 import { confirm } from '../migrate/confirm.ts';
 import { rewriteManifests } from '../migrate/offline.ts';
 import { assessReadiness } from '../migrate/readiness.ts';
 import type { Readiness } from '../migrate/readiness.ts';
-import { findingsText, iamPolicies, planDocument, planText } from '../migrate/report.ts';
+import { iamPolicies, planDocument, planText } from '../migrate/report.ts';
 import { rollback } from '../migrate/rollback.ts';
 import { storeFindings } from '../migrate/store-listing.ts';
 import type { Listed } from '../migrate/store-listing.ts';
@@ -41,10 +43,13 @@ export async function migrate(argv: string[]): Promise<number> {
   const source = await openSource(flags, { workflows: true, secretValues: true });
   const index = indexSnapshot(source.snapshot);
   // Human text goes to stderr when stdout carries the machine-readable plan.
-  const human = (text: string): boolean => (flags.output === 'table' ? process.stdout : process.stderr).write(text);
+  const humanOut = isTable(flags.output) ? process.stdout : process.stderr;
+  const human = (text: string): boolean => humanOut.write(text);
+  // Findings print as doctor prints them, sized to wherever the human text goes.
+  const style = tableStyle({ ...flags, output: flags.output === 'wide' ? 'wide' : 'table' }, terminalOf(humanOut));
   const full = source.namespaces.map((ns) => planNamespace(index, ns, target));
   const findings = [...preflight(index, source.namespaces, target, { force: flags.force, storesListed: live }), ...full.flatMap(refusedWrites)];
-  human(findingsText(findings));
+  human(spaced(findingsTable(findings, style)));
   if (blocks(findings)) {
     human(`migrate: pre-flight found errors; nothing was changed\n`);
     return EXIT_FINDINGS;
@@ -52,7 +57,7 @@ export async function migrate(argv: string[]): Promise<number> {
   // Live, a namespace switches only with known, working target credentials; the others are staged.
   const readiness = live ? await assessReadiness(source, full.filter((p) => p.changes.some(isWrite)), target, flags.skipTargetCheck) : new Map<string, Readiness>();
   const plans = full.map((p) => (readiness.get(p.namespace)?.state === 'stage' ? stagePlan(p) : p));
-  if (flags.output === 'table') process.stdout.write(planText(plans));
+  if (isTable(flags.output)) process.stdout.write(planText(plans));
   else {
     process.stdout.write(render(flags.output, planDocument(target, plans), () => ''));
     process.stderr.write(planText(plans));
@@ -79,7 +84,7 @@ export async function migrate(argv: string[]): Promise<number> {
   let listed: Listed = new Map();
   if (live && switching.length > 0) {
     const stores = await storeFindings(index, source, switching, target, flags.copyArtifacts);
-    human(findingsText(stores.findings));
+    human(spaced(findingsTable(stores.findings, style)));
     listed = stores.listed;
   }
   const summary = `${count} changes in ${pending.length} namespaces (${switching.length} switched, ${pending.length - switching.length} staged)`;
@@ -88,7 +93,13 @@ export async function migrate(argv: string[]): Promise<number> {
     return unfinished;
   }
   if (!live) {
-    // Offline: the files are in git, so no prompt and no backup.
+    // Offline: the files are in git, so no backup; editing them in place is still asked, like the live
+    // path. --out-dir writes a copy and leaves the sources alone, so it does not ask.
+    const inPlace = flags.outDir === undefined;
+    if (inPlace && !flags.yes && !(await confirm(`edit the manifests in place (${summary})? [y/N] `, 'refusing to edit the manifests in place without --yes (stdin is not a terminal); add --yes, or --out-dir DIR to write a copy'))) {
+      human('not written\n');
+      return unfinished;
+    }
     const written = rewriteManifests(flags.filenames, pending, flags.namespace ?? 'default', flags.outDir);
     human(`wrote ${written.length} files:\n${written.map((f) => `  ${f}\n`).join('')}`);
     return EXIT_OK;
@@ -102,6 +113,11 @@ export async function migrate(argv: string[]): Promise<number> {
   const s3 = new Map([...readiness].flatMap(([ns, r]) => (r.state === 'switch' ? [[ns, r.s3] as const] : [])));
   const code = await applyAll(api, index, source, pending, { target, s3, listed, copyArtifacts: flags.copyArtifacts, say: human });
   return code !== EXIT_OK ? code : unfinished;
+}
+
+/** A table and the blank line that separates it from what follows; nothing when it is empty. */
+function spaced(table: string): string {
+  return table === '' ? '' : `${table}\n`;
 }
 
 function stageNote(staged: NamespacePlan[], target: Parameters<typeof fillInstructions>[1], switchOnly: boolean): string {

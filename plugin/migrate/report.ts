@@ -2,7 +2,6 @@
 // MigrationPlan document (key names only for Secrets, never values).
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { DoctorFinding } from '../../settings/doctor/finding.ts';
 import { diffChanges } from '../../settings/migrate/diff.ts';
 import { backendPolicy, namespacePolicy, policyJson } from '../../settings/migrate/iam.ts';
 import type { NamespacePlan } from '../../settings/migrate/plan.ts';
@@ -20,13 +19,6 @@ export function planText(plans: NamespacePlan[]): string {
       const lint = p.launcherFindings.filter((f) => f.level === 'error').map((f) => `  planned kfp-launcher: [${f.id}] ${f.message}\n`);
       return `namespace ${p.namespace} (root ${p.layout.root})\n${formatTable(['ACTION', 'KIND', 'NAME', ''], rows)}\n${lint.join('')}${diffChanges(p.changes, p.namespace)}\n`;
     })
-    .join('');
-}
-
-export function findingsText(findings: DoctorFinding[]): string {
-  return findings
-    .filter((f) => f.level !== 'ok')
-    .map((f) => `${f.level.toUpperCase()} ${f.id}${f.namespace !== undefined ? ` ${f.namespace}` : ''}: ${f.message}${f.fix !== '' ? ` (fix: ${f.fix})` : ''}\n`)
     .join('');
 }
 

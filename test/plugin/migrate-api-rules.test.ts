@@ -112,7 +112,7 @@ describe('migrate within the API server rules', () => {
     });
     const r = await kfstore(MIGRATE, env);
     assert.equal(r.code, 1, r.stdout + r.stderr);
-    assert.match(r.stdout, /ERROR KFS077 team-a: ConfigMap kfp-launcher in team-a is immutable \(immutable: true\)/);
+    assert.match(r.stdout, /ERROR\s+KFS077\s+team-a\s+\S+\s+ConfigMap kfp-launcher in team-a is immutable \(immutable: true\)/);
     assert.deepEqual(writeRequests(api), []);
   });
 });

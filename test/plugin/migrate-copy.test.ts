@@ -98,7 +98,7 @@ describe('migrate --copy-artifacts against Swift', () => {
     const r = await kfstore(args('--copy-artifacts', '--dry-run'), env);
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stdout, /reachable with the target credentials/);
-    assert.match(r.stdout, /INFO KFS074 team-a: 6 objects \(12\.0 MiB\) under s3:\/\/src-bucket\/v2\/artifacts\/team-a\/ will be copied to s3:\/\/dst-bucket\/v2\/artifacts\/team-a\/ under the same keys/);
+    assert.match(r.stdout, /INFO\s+KFS074\s+team-a\s+\S+\s+6 objects \(12\.0 MiB\) under s3:\/\/src-bucket\/v2\/artifacts\/team-a\/ will be copied to s3:\/\/dst-bucket\/v2\/artifacts\/team-a\/ under the same keys/);
     assert.doesNotMatch(r.stdout, /KFS07[34]: not checked/);
     assert.deepEqual(writes(api), []);
     assert.deepEqual(await listKeys(dst, 'dst-bucket'), []);
@@ -204,7 +204,7 @@ describe('migrate --copy-artifacts against Swift', () => {
     // Switching without --copy-artifacts would leave the old objects behind, and migrate says so.
     const left = await kfstore(args('--dry-run'), env);
     assert.equal(left.code, 0, left.stderr);
-    assert.match(left.stdout, /WARN KFS073 team-a: 6 objects \(12\.0 MiB\) under s3:\/\/src-bucket\/v2\/artifacts\/team-a\/ stay in the old store.*\(fix: keep the old store and Secret src-keys readable/);
+    assert.match(left.stdout, /WARN\s+KFS073\s+team-a\s+\S+\s+6 objects \(12\.0 MiB\) under s3:\/\/src-bucket\/v2\/artifacts\/team-a\/ stay in the old store.*\n\s+fix: keep the old store and Secret src-keys readable/);
 
     const staged = await kfstore([...base, '--copy-artifacts', '--yes'], env);
     assert.equal(staged.code, 0, staged.stdout + staged.stderr);

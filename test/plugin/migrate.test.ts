@@ -75,7 +75,7 @@ describe('migrate --to s3 on a live cluster', () => {
     assert.match(r.stdout, /team-a: arn:aws:s3:::kfp-art\/artifacts\/team-a\/\*/);
     assert.match(r.stdout, /dry run: 6 changes in 2 namespaces \(2 switched, 0 staged\)/);
     // Read from the cluster's ScheduledWorkflows: a recurring run that will keep the old root.
-    assert.match(r.stdout, /WARN KFS070 team-b: 1 recurring run in team-b pins pipeline_root=minio:\/\/mlpipeline\/private-artifacts\/team-b\/v2\/artifacts \(nightly-train\)/);
+    assert.match(r.stdout, /WARN\s+KFS070\s+team-b\s+\S+\s+1 recurring run in team-b pins pipeline_root=minio:\/\/mlpipeline\/private-artifacts\/team-b\/v2\/artifacts \(nightly-train\)/);
     assert.deepEqual(readdirSync(iamDir).sort(), ['backend.json', 'team-a.json', 'team-b.json']);
     assert.equal(JSON.parse(readFileSync(join(iamDir, 'team-a.json'), 'utf8')).Version, '2012-10-17');
     const json = await kfstore([...S3, '--dry-run', '-o', 'json', '--clone-secret-from', 'kubeflow/s3-keys'], env);
@@ -219,7 +219,7 @@ describe('migrate --to s3 on a live cluster', () => {
     api.resetRequests();
     const r = await kfstore([...S3, '--yes', '--clone-secret-from', 'kubeflow/s3-keys'], { KUBECONFIG: file });
     assert.equal(r.code, 1, r.stdout + r.stderr);
-    assert.match(r.stdout, /ERROR KFS091 team-a: could not read Secret kfstore-object-store--team-a in team-a \(secrets is forbidden: User "editor" cannot list resource "secrets" in API group "" in the namespace "team-a"\): migrate does not plan over what it cannot read \(fix: `kubectl auth can-i list secrets --namespace team-a` must say yes\)/);
+    assert.match(r.stdout, /ERROR\s+KFS091\s+team-a\s+\S+\s+could not read Secret kfstore-object-store--team-a in team-a \(secrets is forbidden: User "editor" cannot list resource "secrets" in API group "" in the namespace "team-a"\): migrate does not plan over what it cannot read\n\s+fix: `kubectl auth can-i list secrets --namespace team-a` must say yes\n/);
     assert.deepEqual(writes(api), []);
   });
 
@@ -281,7 +281,7 @@ describe('migrate -f (offline)', () => {
     renameSync(linked, join(shared, 'team-b.yaml'));
     symlinkSync(join(shared, 'team-b.yaml'), linked);
     const before = new Map(listFiles(dir).map((f) => [f, readFileSync(f, 'utf8')]));
-    const r = await kfstore([...TARGET, '-f', dir]);
+    const r = await kfstore([...TARGET, '-f', dir, '--yes']);
     assert.equal(r.code, 0, r.stderr);
     const text = readFileSync(profile, 'utf8');
     assert.match(text, /defaultPipelineRoot: s3:\/\/kfp-art\/v2\/artifacts\/team-a/);
@@ -295,7 +295,7 @@ describe('migrate -f (offline)', () => {
     // Files the plan does not touch keep their bytes.
     for (const [f, t] of before) if (!r.stdout.includes(f)) assert.equal(readFileSync(f, 'utf8'), t, f);
     const snapshot = new Map(after.map((f) => [f, readFileSync(f, 'utf8')]));
-    const again = await kfstore([...TARGET, '-f', dir]);
+    const again = await kfstore([...TARGET, '-f', dir, '--yes']);
     assert.equal(again.code, 0, again.stderr);
     assert.match(again.stdout, /nothing to do/);
     for (const [f, t] of snapshot) assert.equal(readFileSync(f, 'utf8'), t, `${f} changed on the re-run`);

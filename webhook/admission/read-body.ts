@@ -2,15 +2,15 @@
 // Under @hono/node-server it reads Node's IncomingMessage directly: going through the Fetch
 // Request would build a web stream per request, which costs more than the admission decision
 // itself. `app.request()` in tests has no incoming message and falls back to the Fetch body.
-import type { IncomingMessage } from 'node:http';
 import type { Context } from 'hono';
+import { nodeBindings, requestHeader } from './node-request.ts';
 
 export type BodyResult = { ok: true; bytes: Uint8Array } | { ok: false; tooLarge: true };
 
 export async function readBody(c: Context, maxBytes: number): Promise<BodyResult> {
-  const declared = Number(c.req.header('content-length') ?? Number.NaN);
+  const declared = Number(requestHeader(c, 'content-length') ?? Number.NaN);
   if (declared > maxBytes) return { ok: false, tooLarge: true };
-  const incoming = (c.env as { incoming?: IncomingMessage } | undefined)?.incoming;
+  const incoming = nodeBindings(c).incoming;
   if (incoming === undefined) {
     const bytes = new Uint8Array(await c.req.arrayBuffer());
     return bytes.byteLength > maxBytes ? { ok: false, tooLarge: true } : { ok: true, bytes };
