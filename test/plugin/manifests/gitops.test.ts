@@ -77,12 +77,12 @@ describe('doctor -f - and generated Secrets', () => {
 
 describe('what -f reads and skips', () => {
   it('Helm charts and templates: a note each, the rest is checked', async () => {
-    const r = await kfstore(['doctor', '-f', G('helm-chart')]);
+    const r = await kfstore(['doctor', '-f', G('helm-chart'), '-o', 'wide']);
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stderr, /note: skipped .*helm-chart\/chart: a Helm chart/);
     assert.match(r.stderr, /note: skipped .*loose-template\.yaml: a template/);
-    assert.match(r.stdout, /KFS040\s+team-h/);
-    assert.match(r.stdout, /at test\/fixtures\/gitops\/helm-chart\/teams\/team-h\.yaml:1/);
+    assert.match(r.stdout, /^LEVEL\s+ID\s+NAMESPACE\s+OBJECT\s+LOCATION\s/m);
+    assert.match(r.stdout, /KFS040\s+team-h\s+ConfigMap\/artifact-repositories\s+test\/fixtures\/gitops\/helm-chart\/teams\/team-h\.yaml:1\s/);
     const quiet = await kfstore(['doctor', '-f', G('helm-chart'), '--exclude', 'chart', '--exclude', 'loose-*']);
     assert.equal(quiet.stderr, '');
   });
