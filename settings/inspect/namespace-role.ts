@@ -5,7 +5,8 @@ import type { SnapshotIndex } from '../cluster/snapshot.ts';
 import { LAUNCHER_CONFIGMAP } from '../kfp/launcher-config.ts';
 import { isProfileNamespace, PART_OF_LABEL } from './namespace-view.ts';
 
-export type NamespaceRole = 'profile' | 'kfp' | 'missing' | 'other';
+/** `unreadable`: RBAC kept doctor from reading it; it may well be a profile, so it is still checked. */
+export type NamespaceRole = 'profile' | 'kfp' | 'missing' | 'unreadable' | 'other';
 
 /** KFP's install namespace and the objects only it holds (KFP 2.x manifests). */
 const KFP_NAMESPACE = 'kubeflow';
@@ -17,8 +18,7 @@ export function namespaceRole(index: SnapshotIndex, ns: string): NamespaceRole {
   if (isProfileNamespace(labels) || labels?.[PART_OF_LABEL] === 'kubeflow-profile' || index.configMap(ns, LAUNCHER_CONFIGMAP) !== undefined) return 'profile';
   if (ns === KFP_NAMESPACE || index.secret(ns, KFP_MARKERS.secret) !== undefined || index.configMap(ns, KFP_MARKERS.configMap) !== undefined) return 'kfp';
   if (object === undefined) {
-    // A namespace that could not be read (RBAC) is not known to be missing: checking it is still useful.
-    if (index.unknown('Namespace', ns, ns) !== undefined) return 'profile';
+    if (index.unknown('Namespace', ns, ns) !== undefined) return 'unreadable';
     if (index.snapshot.source === 'cluster') return 'missing';
     return index.snapshot.implicitNamespaces?.includes(ns) === true ? 'other' : 'missing';
   }

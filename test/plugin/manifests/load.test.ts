@@ -83,4 +83,13 @@ describe('loadManifests', () => {
     assert.equal(set.snapshot.configMaps.length, 1);
     assert.deepEqual(set.notes, [`skipped ${join(dir, 'dangling.yaml')}: a broken symbolic link`]);
   });
+
+  it('two ExternalSecrets reading the same remote key share it (KFS033); dataFrom is noted', () => {
+    const set = loadManifests([fixturePath('gitops', 'external-secrets-shared-key')], 'default');
+    const report = runDoctor(set.snapshot, { namespaces: ['team-a', 'team-b'] });
+    const shared = report.findings.filter((f) => f.id === 'KFS033').map((f) => `${f.namespace}: ${f.message}`);
+    assert.ok(shared.includes('team-a: team-a shares its access key with team-b'), shared.join('\n'));
+    const from = loadManifests([fixturePath('gitops', 'external-secret-datafrom')], 'default');
+    assert.deepEqual(from.notes, ['ExternalSecret team-z/team-z-s3 also takes keys from dataFrom: Secret team-z-s3 may hold keys the files do not name']);
+  });
 });
