@@ -53,9 +53,11 @@ export function originOf(metadata: KubeObject['metadata'], base: string, kind: s
   } catch {
     return undefined;
   }
-  const o = typeof origin === 'object' && origin !== null ? (origin as { path?: unknown; configuredIn?: unknown }) : {};
+  const o = typeof origin === 'object' && origin !== null ? (origin as { path?: unknown; configuredIn?: unknown; repo?: unknown }) : {};
   const path = typeof o.path === 'string' ? o.path : typeof o.configuredIn === 'string' ? o.configuredIn : undefined;
   if (path === undefined) return undefined;
+  // A remote base (a git URL in resources): the path is inside that repository, not on this disk.
+  if (typeof o.repo === 'string') return { file: `${o.repo}/${path}`, line: 1 };
   const file = resolve(base, path);
   return { file: displayPath(file), line: typeof o.path === 'string' ? lineIn(file, kind, metadata.name) : 1 };
 }

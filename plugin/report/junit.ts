@@ -34,9 +34,9 @@ export function junit(report: DoctorReport, failOn: Exclude<Level, 'ok'>): strin
       if (failing.length > 0) {
         suiteFailures += 1;
         const first = failing[0] as DoctorFinding;
-        cases.push(`    <testcase ${attrs}>\n      <failure type="${first.level}" message="${attr(first.message)}">${text_(text)}</failure>\n    </testcase>`);
+        cases.push(`    <testcase ${attrs}>\n      <failure type="${first.level}" message="${attr(first.message)}">${escapeText(text)}</failure>\n    </testcase>`);
       } else if (problems.length > 0) {
-        cases.push(`    <testcase ${attrs}>\n      <system-out>${text_(text)}</system-out>\n    </testcase>`);
+        cases.push(`    <testcase ${attrs}>\n      <system-out>${escapeText(text)}</system-out>\n    </testcase>`);
       } else {
         cases.push(`    <testcase ${attrs}/>`);
       }
@@ -58,10 +58,10 @@ function clean(s: string): string {
   return s.replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/g, '\uFFFD');
 }
 
-function text_(s: string): string {
+function escapeText(s: string): string {
   return clean(s).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }
 
 function attr(s: string): string {
-  return text_(s).replace(/"/g, '&quot;').replace(/\n/g, '&#10;');
+  return escapeText(s).replace(/"/g, '&quot;').replace(/\n/g, '&#10;');
 }

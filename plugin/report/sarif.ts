@@ -51,6 +51,8 @@ export function sarif(report: DoctorReport, version: string): string {
 }
 
 function artifact(given: string): { uri: string; uriBaseId?: string } {
+  // A kustomize remote base names its file by URL already.
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(given)) return { uri: given };
   const file = repoRelative(given);
   const slashed = file.split('\\').join('/');
   const uri = slashed.split('/').map(encodeURIComponent).join('/');
