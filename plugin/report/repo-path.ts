@@ -10,7 +10,14 @@ export function repoRelative(file: string, cwd: string = process.cwd()): string 
   return rel.startsWith('..') || isAbsolute(rel) ? file : rel.split(sep).join('/');
 }
 
+const roots = new Map<string, string | undefined>();
+
 function repositoryRoot(from: string): string | undefined {
+  if (!roots.has(from)) roots.set(from, findRoot(from));
+  return roots.get(from);
+}
+
+function findRoot(from: string): string | undefined {
   for (let dir = resolve(from); ; dir = dirname(dir)) {
     if (existsSync(join(dir, '.git'))) return dir;
     if (dirname(dir) === dir) return undefined;
