@@ -2,8 +2,8 @@
 // kfstore-certs: the self-managed webhook certificate lifecycle (`ensure`), run as a Job and a
 // CronJob. Flags in lifecycle/flags.ts, the work in lifecycle/ensure.ts.
 import { homedir } from 'node:os';
-import { connect } from '../kube/api.ts';
-import { inClusterKubeconfig, loadKubeconfig } from '../kube/kubeconfig.ts';
+import { connect } from '../kube-client/api.ts';
+import { inClusterKubeconfig, loadKubeconfig } from '../kube-client/kubeconfig.ts';
 import { ensure } from './lifecycle/ensure.ts';
 import { USAGE, UsageError, parseEnsure } from './lifecycle/flags.ts';
 

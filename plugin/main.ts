@@ -1,11 +1,12 @@
 // kubectl-kfstore entry point. Only help and argument routing are loaded up front: the Kubernetes
 // and S3 clients load with the command that needs them, so `--help` starts as fast as Node.
 import { EXIT_CANNOT_RUN, PluginError, isUserError } from './cli/errors.ts';
-import { COMPLETION_HELP, DOCTOR_HELP, INSPECT_HELP, MAIN_HELP, MIGRATE_HELP } from './cli/help.ts';
+import { CHECKS_HELP, COMPLETION_HELP, DOCTOR_HELP, INSPECT_HELP, MAIN_HELP, MIGRATE_HELP } from './cli/help.ts';
 import { suggest } from './cli/suggest.ts';
-import { escapeControlChars } from '../settings/text/control-chars.ts';
+import { escapeControlCharsKeepingLines } from '../settings/text/control-chars.ts';
+import { fsUserError } from './fs-errors.ts';
 
-const COMMANDS = ['inspect', 'doctor', 'migrate', 'version', 'completion'];
+const COMMANDS = ['inspect', 'doctor', 'migrate', 'checks', 'version', 'completion'];
 
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
@@ -31,6 +32,9 @@ async function main(argv: string[]): Promise<number> {
     case 'migrate':
       if (wantsHelp) return help(MIGRATE_HELP);
       return (await import('./commands/migrate.ts')).migrate(rest);
+    case 'checks':
+      if (wantsHelp) return help(CHECKS_HELP);
+      return (await import('./commands/checks.ts')).checks(rest);
     case '__complete':
       return (await import('./commands/complete.ts')).complete(rest);
     default: {
@@ -56,9 +60,11 @@ main(process.argv.slice(2)).then(
   (code) => {
     process.exitCode = code;
   },
-  (e: unknown) => {
+  (thrown: unknown) => {
+    // A file-system failure is the user's to fix (a path, a link, a permission), whatever reached it.
+    const e = fsUserError(thrown);
     // Errors can quote file names and values from the cluster.
-    const message = escapeControlChars(e instanceof Error ? e.message : String(e));
+    const message = escapeControlCharsKeepingLines(e instanceof Error ? e.message : String(e));
     process.stderr.write(isUserError(e) ? `error: ${message}\n` : `error: internal error: ${message}\n`);
     if (process.env.KFSTORE_DEBUG === '1' && e instanceof Error) process.stderr.write(`${e.stack ?? ''}\n`);
     process.exitCode = e instanceof PluginError ? e.exitCode : EXIT_CANNOT_RUN;

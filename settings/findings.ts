@@ -1,5 +1,6 @@
 // Findings: what the webhook denies or warns about and what `doctor` reports, with stable ids
-// from CHECKS.md. Message text may change; ids never do.
+// from the check registry (settings/checks/). Message text may change; ids never do. Findings are
+// made with `finding()` from settings/checks/finding.ts, which takes a registered check.
 /** `ok` records a check that ran and passed (doctor reports count them). */
 export type Level = 'error' | 'warn' | 'info' | 'ok';
 
@@ -25,10 +26,6 @@ export interface SourceLocation {
 }
 
 export const LEVEL_RANK: Record<Level, number> = { ok: 0, info: 1, warn: 2, error: 3 };
-
-export function finding(id: string, level: Level, message: string, fix: string, path?: string): Finding {
-  return path === undefined ? { id, level, message, fix } : { id, level, message, fix, path };
-}
 
 /** Drops findings that repeat an earlier one (same id and message). */
 export function uniqueFindings(findings: Finding[]): Finding[] {

@@ -79,7 +79,7 @@ export function createApp(deps: AppDeps): Hono {
     let decided = { response: answer.response, outcome: answer.outcome };
     if (answer.secrets !== undefined && deps.secrets !== undefined) {
       const lookup = deps.secrets(answer.secrets.namespace);
-      if (lookup !== undefined) decided = addWarnings(decided, secretUseFindings(answer.secrets.uses, lookup));
+      if (lookup !== undefined) decided = addWarnings(decided, secretUseFindings(answer.secrets.uses, lookup, 'admission'));
     }
     for (const limit of answer.limits) metrics.limit(name, limit);
     const warnings = decided.response.warnings?.length ?? 0;

@@ -3,7 +3,7 @@
 // number of times. A missing configuration or a failed patch does not stop the others, nor the
 // Secret's renewal; the run still fails, naming them.
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { KubeApi } from '../../kube/api.ts';
+import type { KubeApi } from '../../kube-client/api.ts';
 import { certificateInfo, isIssuedBy } from '../ca.ts';
 import { applyActions } from './apply.ts';
 import { bundleTrusts, caBundlePem, pemCertificates, trustedCAs, uniqueCerts } from './bundle.ts';

@@ -1,8 +1,8 @@
 // Kubernetes I/O for the lifecycle: read and write the Secret, read and patch the webhook
 // configurations. Every failure becomes a LifecycleError naming the object; 409s are returned as
 // values because the caller re-reads and re-plans on them.
-import { ApiError } from '../../kube/api.ts';
-import type { KubeApi } from '../../kube/api.ts';
+import { ApiError } from '../../kube-client/api.ts';
+import type { KubeApi } from '../../kube-client/api.ts';
 import { SECRET_TYPE } from './secret.ts';
 import type { SecretObject } from './secret.ts';
 import { webhookPath } from './webhook-config.ts';

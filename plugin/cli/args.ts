@@ -1,5 +1,6 @@
 // Flags, spelled as kubectl spells them. kubectl refuses flags before a plugin's name, so they all
 // come after `kubectl kfstore <command>`.
+import { unknownIds } from '../../settings/checks/registry.ts';
 import { PluginError } from './errors.ts';
 import { parseFlags } from './flags.ts';
 import type { FlagSpecs, FlagValues } from './flags.ts';
@@ -124,6 +125,9 @@ export const MIGRATE_OPTIONS = {
 
 type Values = FlagValues;
 
+/** Commands that take only -o (version, checks). */
+export const OUTPUT_ONLY_OPTIONS: FlagSpecs = { output: { type: 'string', short: 'o' }, help: { type: 'boolean', short: 'h' } };
+
 export function parse(argv: string[], options: FlagSpecs): { values: Values; help: boolean } {
   const { values, positionals } = parseFlags(argv, options);
   // --help wins over everything else on the line, as in kubectl.
@@ -139,8 +143,8 @@ function str(v: Values[string]): string | undefined {
 function ids(v: Values[string]): string[] {
   const list = Array.isArray(v) ? v : typeof v === 'string' ? [v] : [];
   const out = list.flatMap((s) => s.split(',')).map((s) => s.trim().toUpperCase()).filter(Boolean);
-  const bad = out.find((id) => !/^KFS\d{3}$/.test(id));
-  if (bad !== undefined) throw new PluginError(`'${bad}' is not a check id (KFS followed by three digits)`);
+  const bad = unknownIds(out)[0];
+  if (bad !== undefined) throw new PluginError(`'${bad}' is not a check id; kubectl kfstore checks lists them`);
   return out;
 }
 

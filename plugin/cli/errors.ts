@@ -1,6 +1,6 @@
 // Errors the plugin reports to the user: one clear line naming the file, object or endpoint, and
 // exit code 2 ("could not run"). Anything else is a bug and is reported without a stack trace too.
-import { KubeError } from '../../kube/errors.ts';
+import { KubeError } from '../../kube-client/errors.ts';
 
 /** A user-facing failure: exit 2 unless said otherwise. Kubernetes access errors count too. */
 export function isUserError(e: unknown): e is Error {

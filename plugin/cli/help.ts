@@ -10,6 +10,7 @@ Commands:
   inspect     show each namespace's artifact settings and where every value comes from
   doctor      find what will break runs, hide artifacts, or let one team read another's artifacts
   migrate     move namespaces to an external S3 store (plan, backup, apply, rollback)
+  checks      list every check id doctor, migrate and the webhook report (-o json|yaml)
   version     print the plugin version
   completion  how shell completion works (through kubectl)
 
@@ -87,8 +88,8 @@ Examples:
   # Prove each namespace's credentials against the object store
   kubectl kfstore doctor -n team-a --probe --probe-write
 
-  # Only two checks, machine-readable
-  kubectl kfstore doctor -A --only KFS014,KFS019 -o json
+  # Only some checks (ids from kubectl kfstore checks), machine-readable
+  kubectl kfstore doctor -A --only ID,ID -o json
 
 ${COMMON_FLAGS}
 Doctor:
@@ -97,13 +98,27 @@ Doctor:
       --fail-on LEVEL          exit 1 when a finding is at or above error (default), warn or info
       --exit-zero              report only: exit 0 even with findings
       --skip IDS               skip these checks (comma-separated, repeatable); also the annotation
-                               kfstore.dev/skip: "KFS031,..." on a Namespace or ConfigMap
-      --only IDS               run only these checks
+                               kfstore.dev/skip: "<id>,..." on a Namespace or ConfigMap
+      --only IDS               run only these checks (kubectl kfstore checks lists the ids)
       --probe                  also check the object store with each namespace's own credentials
                                (bucket reachable, cross-tenant access denied, stale multipart uploads)
       --probe-write            also write, read and delete a probe object under each namespace's root
       --s3-ca-bundle FILE      trust this CA for S3 endpoints (probes)
       --service-account NAME   the pipeline runner service account for token checks (default default-editor)
+`;
+
+export const CHECKS_HELP = `List every check kfstore reports: id, level, area and what it detects (docs/checks.md
+has the same catalogue with its documentation).
+
+Usage:
+  kubectl kfstore checks [-o table|json|yaml]
+
+Examples:
+  # Every check id, its levels and title
+  kubectl kfstore checks
+
+  # The catalogue as one document, for tooling
+  kubectl kfstore checks -o json
 `;
 
 export const MIGRATE_HELP = `kubectl kfstore migrate: move profile namespaces to an external S3 store

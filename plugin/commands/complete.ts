@@ -2,13 +2,14 @@
 // which calls `kubectl-kfstore __complete ARGS... PARTIAL`; the answer is one candidate per line and
 // a final `:<directive>` line, as cobra prints it (4 = no file completion).
 import { homedir } from 'node:os';
-import { COMMON_OPTIONS, DOCTOR_OPTIONS, MIGRATE_OPTIONS } from '../cli/args.ts';
+import { COMMON_OPTIONS, DOCTOR_OPTIONS, MIGRATE_OPTIONS, OUTPUT_ONLY_OPTIONS } from '../cli/args.ts';
 import type { FlagSpecs } from '../cli/flags.ts';
 
 const NO_FILE = ':4';
 const DEFAULT = ':0';
-const COMMANDS = ['inspect\tshow effective artifact settings', 'doctor\tdiagnose artifact storage', 'migrate\tmove namespaces to S3', 'version\tprint the version', 'completion\thow shell completion works'];
-const OPTIONS: Record<string, FlagSpecs> = { inspect: COMMON_OPTIONS, doctor: DOCTOR_OPTIONS, migrate: MIGRATE_OPTIONS };
+const COMMANDS = ['inspect\tshow effective artifact settings', 'doctor\tdiagnose artifact storage', 'migrate\tmove namespaces to S3', 'checks\tlist the check ids', 'version\tprint the version', 'completion\thow shell completion works'];
+/** Each command's own flags: completion offers only what the command accepts. */
+const OPTIONS: Record<string, FlagSpecs> = { inspect: COMMON_OPTIONS, doctor: DOCTOR_OPTIONS, migrate: MIGRATE_OPTIONS, checks: OUTPUT_ONLY_OPTIONS, version: OUTPUT_ONLY_OPTIONS };
 
 export async function complete(args: string[]): Promise<number> {
   const partial = args[args.length - 1] ?? '';
@@ -22,14 +23,23 @@ export async function complete(args: string[]): Promise<number> {
   if (previous === '-o' || previous === '--output') return out(before[0] === 'version' ? ['json', 'yaml'] : ['table', 'wide', 'json', 'yaml', ...(before[0] === 'doctor' ? ['sarif', 'junit', 'github'] : [])]);
   if (previous === '--color') return out(['auto', 'always', 'never']);
   if (previous === '--fail-on') return out(['error', 'warn', 'info']);
+  if (previous === '--only' || previous === '--skip') return out(await checkIds(partial));
   if (previous === '-f' || previous === '--filename' || previous === '-k' || previous === '--kustomize' || previous === '--policy' || previous === '--kubeconfig' || previous === '--s3-ca-bundle') return out([], DEFAULT);
   if (previous === '-n' || previous === '--namespace') return out(await namespaces(before));
   if (previous === '--context') return out(await contexts(before));
   if (partial.startsWith('-')) {
-    const flags = Object.entries(OPTIONS[before[0] ?? ''] ?? DOCTOR_OPTIONS).flatMap(([long, o]) => [`--${long}`, ...(o.short !== undefined ? [`-${o.short}`] : [])]);
+    const flags = Object.entries(OPTIONS[before[0] ?? ''] ?? {}).flatMap(([long, o]) => [`--${long}`, ...(o.short !== undefined ? [`-${o.short}`] : [])]);
     return out(flags);
   }
   return out([]);
+}
+
+// Ids with their titles; after a comma, the ids already listed are kept as the prefix (--skip <id>,<partial id>).
+async function checkIds(partial: string): Promise<string[]> {
+  const { CHECK_LIST } = await import('../../settings/checks/registry.ts');
+  const head = partial.slice(0, partial.lastIndexOf(',') + 1);
+  const listed = new Set(head.split(',').map((s) => s.trim().toUpperCase()));
+  return CHECK_LIST.filter((c) => c.planned !== true && !listed.has(c.id)).map((c) => `${head}${c.id}\t${c.title}`);
 }
 
 function flagValue(args: string[], names: string[]): string | undefined {
@@ -41,7 +51,7 @@ async function contexts(args: string[]): Promise<string[]> {
   try {
     const { parse } = await import('yaml');
     const { readFileSync } = await import('node:fs');
-    const { kubeconfigFiles } = await import('../../kube/kubeconfig.ts');
+    const { kubeconfigFiles } = await import('../../kube-client/kubeconfig.ts');
     const kubeconfig = flagValue(args, ['--kubeconfig']);
     const files = kubeconfigFiles({ ...(kubeconfig !== undefined ? { kubeconfig } : {}), env: process.env, home: homedir() });
     return files.flatMap((f) => {
@@ -60,8 +70,8 @@ async function contexts(args: string[]): Promise<string[]> {
 // Namespace names from the cluster; completion must never print an error, so failures are empty.
 async function namespaces(args: string[]): Promise<string[]> {
   try {
-    const { loadKubeconfig } = await import('../../kube/kubeconfig.ts');
-    const { connect } = await import('../../kube/api.ts');
+    const { loadKubeconfig } = await import('../../kube-client/kubeconfig.ts');
+    const { connect } = await import('../../kube-client/api.ts');
     const kubeconfig = flagValue(args, ['--kubeconfig']);
     const context = flagValue(args, ['--context']);
     const sel = loadKubeconfig({ ...(kubeconfig !== undefined ? { kubeconfig } : {}), ...(context !== undefined ? { context } : {}), env: process.env, home: homedir() });

@@ -9,14 +9,13 @@ import { resolveProfile } from '../../settings/policy/resolve.ts';
 import type { StorePolicy } from '../../settings/policy/schema.ts';
 import { parseDoctor } from '../cli/args.ts';
 import type { DoctorFlags } from '../cli/args.ts';
-import { EXIT_FINDINGS, EXIT_OK, PluginError } from '../cli/errors.ts';
+import { EXIT_FINDINGS, EXIT_OK } from '../cli/errors.ts';
 import { DOCTOR_HELP } from '../cli/help.ts';
 import { findingsTable } from '../cli/findings-table.ts';
 import { render } from '../cli/output.ts';
 import { tableStyle } from '../cli/terminal.ts';
 import type { TableStyle } from '../cli/terminal.ts';
 import { webIdentityCheck } from '../doctor/web-identity.ts';
-import { unknownCheckIds } from '../../settings/doctor/known-check-ids.ts';
 import { locateFindings } from '../manifests/locations.ts';
 import { isReportFormat, renderReport } from '../report/formats.ts';
 import { openSource, readPolicyFile } from '../source/source.ts';
@@ -28,11 +27,10 @@ export async function doctor(argv: string[]): Promise<number> {
     process.stdout.write(DOCTOR_HELP);
     return 0;
   }
-  const unknown = unknownCheckIds([...flags.only, ...flags.skip]);
-  if (unknown.length > 0) throw new PluginError(`--only/--skip: ${unknown.join(', ')} ${unknown.length === 1 ? 'is not a check' : 'are not checks'} of this version`);
   const policy = readPolicyFile(flags.policy);
-  const needsTokens = policy !== undefined && (policy.store.auth.webIdentity !== undefined || Object.values(policy.profiles).some((p) => p.auth?.webIdentity !== undefined));
-  const source = await openSource(flags, { serviceAccounts: needsTokens, secretValues: flags.probe, profileScope: true });
+  // The web-identity check asks for a token (TokenRequest) and learns from it whether the service
+  // account exists, so no ServiceAccount is listed.
+  const source = await openSource(flags, { secretValues: flags.probe, profileScope: true });
   const extra: DoctorFinding[] = [];
   if (source.api !== undefined && policy !== undefined) extra.push(...(await tokenChecks(source, policy, flags)));
   if (flags.probe) {

@@ -23,7 +23,7 @@ import { iamPolicies, planDocument, planText } from '../migrate/report.ts';
 import { rollback } from '../migrate/rollback.ts';
 import { storeFindings } from '../migrate/store-listing.ts';
 import type { Listed } from '../migrate/store-listing.ts';
-import { targetFrom } from '../migrate/target.ts';
+import { targetFrom } from '../migrate/target-flags.ts';
 import { openSource, readPolicyFile } from '../source/source.ts';
 
 export async function migrate(argv: string[]): Promise<number> {

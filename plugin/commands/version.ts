@@ -1,13 +1,11 @@
 // kubectl kfstore version: one line, or -o json|yaml as kubectl version prints its own.
-import { parse } from '../cli/args.ts';
+import { OUTPUT_ONLY_OPTIONS, parse } from '../cli/args.ts';
 import { PluginError } from '../cli/errors.ts';
 import { VERSION, VERSION_HELP } from '../cli/help.ts';
 import { render } from '../cli/output.ts';
 
-const OPTIONS = { output: { type: 'string', short: 'o' }, help: { type: 'boolean', short: 'h' } } as const;
-
 export function version(argv: string[]): number {
-  const { values, help } = parse(argv, OPTIONS);
+  const { values, help } = parse(argv, OUTPUT_ONLY_OPTIONS);
   if (help) {
     process.stdout.write(VERSION_HELP);
     return 0;

@@ -1,6 +1,7 @@
-// --probe: KFS061-KFS063 and KFS066 (incomplete multipart uploads) against the object store, each namespace with its own credentials and
+// --probe: bucketReachable, roundTrip, isolation and incompleteUploads against the object store, each namespace with its own credentials and
 // exactly the session KFP's launcher would use (endpoint, region, path style, TLS).
 import { readFileSync } from 'node:fs';
+import { finding } from '../../settings/checks/finding.ts';
 import type { DoctorFinding } from '../../settings/doctor/finding.ts';
 import type { NamespaceView } from '../../settings/inspect/namespace-view.ts';
 import { PluginError } from '../cli/errors.ts';
@@ -32,7 +33,7 @@ export async function runProbes(source: Source, views: NamespaceView[], opts: Pr
   for (const view of views) {
     const t = tenant(source, view);
     if ('skip' in t) {
-      out.push({ id: 'KFS061', level: 'info', namespace: view.namespace, message: `probe skipped: ${t.skip}`, fix: t.fix });
+      out.push({ ...finding('bucketReachable', 'info', `probe skipped: ${t.skip}`, t.fix), namespace: view.namespace });
       continue;
     }
     tenants.push(t);

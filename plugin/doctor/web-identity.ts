@@ -6,10 +6,10 @@ import type { JSONWebKeySet } from 'jose';
 import { doctorFinding } from '../../settings/doctor/finding.ts';
 import type { DoctorFinding } from '../../settings/doctor/finding.ts';
 import type { ProfileStore } from '../../settings/policy/resolve.ts';
-import type { KubeApi } from '../../kube/api.ts';
-import { ApiError } from '../../kube/api.ts';
+import type { KubeApi } from '../../kube-client/api.ts';
+import { ApiError } from '../../kube-client/api.ts';
 
-export const WEB_IDENTITY_CHECK = 'KFS037';
+const WEB_IDENTITY_CHECK = 'webIdentity';
 
 interface TokenRequestStatus {
   status?: { token?: string; expirationTimestamp?: string };

@@ -1,11 +1,9 @@
-// What `-f` reads: files and directories (recursively, .yaml/.yml/.json), `-` for stdin, minus
-// --exclude globs. A kustomization's `namespace:` is applied to the tree under it as kustomize
-// would (the outermost one wins, as an overlay's does over its bases), and Helm charts are
-// skipped with a note instead of failing as invalid YAML.
-import { readFileSync, readdirSync, realpathSync, statSync } from 'node:fs';
-import { basename, dirname, join, matchesGlob, relative, sep } from 'node:path';
-import { parse } from 'yaml';
+// What `-f` reads: the files of manifestTree (files.ts), or stdin for `-`, each with its text and
+// the namespace a kustomization above it sets.
+import { readFileSync } from 'node:fs';
 import { PluginError } from '../cli/errors.ts';
+import { fsUserError } from '../fs-errors.ts';
+import { manifestTree } from './files.ts';
 
 export interface ManifestInput {
   /** The path as the user named it (or under the directory they named); `-` is stdin. */
@@ -28,8 +26,6 @@ export interface Inputs {
   notes: string[];
 }
 
-const MANIFEST = /\.(ya?ml|json)$/i;
-const KUSTOMIZATION = ['kustomization.yaml', 'kustomization.yml', 'Kustomization'];
 export const STDIN = '-';
 
 export function readInputs(paths: string[], opts: InputOptions = {}): Inputs {
@@ -40,9 +36,17 @@ export function readInputs(paths: string[], opts: InputOptions = {}): Inputs {
       out.inputs.push({ file: STDIN, text: (opts.stdin ?? readStdin)() });
       continue;
     }
-    walker(path, opts.exclude ?? [], out)(path, true, undefined);
+    for (const f of manifestTree(path, { exclude: opts.exclude ?? [], notes: out.notes })) out.inputs.push({ ...f, text: read(f.file) });
   }
   return out;
+}
+
+function read(file: string): string {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch (e) {
+    throw fsUserError(e);
+  }
 }
 
 function readStdin(): string {
@@ -51,81 +55,6 @@ function readStdin(): string {
   } catch (e) {
     throw new PluginError(`-f -: cannot read stdin (${(e as NodeJS.ErrnoException).code ?? String(e)})`);
   }
-}
-
-type Visit = (path: string, explicit: boolean, namespace: string | undefined) => void;
-
-function walker(root: string, exclude: string[], out: Inputs): Visit {
-  /** A pattern without `/` matches a name at any depth; with one, the path under the -f root. */
-  const excluded = (path: string): boolean => {
-    const under = relative(root, path).split(sep).join('/');
-    return exclude.some((glob) => (glob.includes('/') ? matchesGlob(under, glob) || matchesGlob(path, glob) : matchesGlob(basename(path), glob)));
-  };
-  const dirs = new Set<string>();
-  const visit: Visit = (path, explicit, namespace) => {
-    if (!explicit && excluded(path)) return;
-    let st;
-    try {
-      st = statSync(path);
-    } catch (e) {
-      const code = (e as NodeJS.ErrnoException).code;
-      if (!explicit && (code === 'ENOENT' || code === 'ELOOP')) {
-        out.notes.push(`skipped ${path}: ${code === 'ENOENT' ? 'a broken symbolic link' : 'a symbolic link loop'}`);
-        return;
-      }
-      throw new PluginError(`${path}: ${code === 'ENOENT' ? 'no such file or directory' : `cannot read (${code ?? String(e)})`}`);
-    }
-    if (st.isDirectory()) {
-      // A symbolic link back up the tree would be walked forever.
-      const real = realpathSync(path);
-      if (dirs.has(real)) return;
-      dirs.add(real);
-      const names = readdirSync(path).sort();
-      const here = namespace ?? kustomizationNamespace(path, names);
-      if (names.includes('Chart.yaml')) {
-        out.notes.push(`skipped ${path}: a Helm chart (templates are not manifests until rendered); check its output with helm template ... | kubectl kfstore doctor -f -`);
-        return;
-      }
-      for (const name of names) {
-        if (name.startsWith('.') || KUSTOMIZATION.includes(name)) continue;
-        visit(join(path, name), false, here);
-      }
-      return;
-    }
-    if (!explicit && !MANIFEST.test(path)) return;
-    let text: string;
-    try {
-      text = readFileSync(path, 'utf8');
-    } catch (e) {
-      throw new PluginError(`${path}: cannot read (${(e as NodeJS.ErrnoException).code ?? String(e)})`);
-    }
-    const input: ManifestInput = { file: path, text };
-    const ns = namespace ?? (explicit ? kustomizationNamespace(dirname(path), safeList(dirname(path))) : undefined);
-    if (ns !== undefined) input.namespace = ns;
-    out.inputs.push(input);
-  };
-  return visit;
-}
-
-function safeList(dir: string): string[] {
-  try {
-    return readdirSync(dir);
-  } catch {
-    return [];
-  }
-}
-
-function kustomizationNamespace(dir: string, names: string[]): string | undefined {
-  const file = KUSTOMIZATION.find((k) => names.includes(k));
-  if (file === undefined) return undefined;
-  let doc: unknown;
-  try {
-    doc = parse(readFileSync(join(dir, file), 'utf8'));
-  } catch (e) {
-    throw new PluginError(`${join(dir, file)}: not a valid kustomization (${e instanceof Error ? e.message.split('\n')[0] : String(e)})`);
-  }
-  const ns = typeof doc === 'object' && doc !== null ? (doc as { namespace?: unknown }).namespace : undefined;
-  return typeof ns === 'string' && ns !== '' ? ns : undefined;
 }
 
 /** Helm (Go template) syntax: such a file is not YAML until rendered. */

@@ -1,14 +1,14 @@
 // The write phase of migrate, namespace by namespace: a staged namespace gets its Secret template;
 // a switching one gets its artifacts copied and verified first (--copy-artifacts), then its
 // Secret, Argo repository and kfp-launcher (apply.ts). Ctrl-C stops before the next namespace.
-import type { KubeApi } from '../../kube/api.ts';
+import type { KubeApi } from '../../kube-client/api.ts';
 import type { SnapshotIndex } from '../../settings/cluster/snapshot.ts';
 import type { NamespacePlan } from '../../settings/migrate/plan.ts';
 import { isStaged } from '../../settings/migrate/stage.ts';
-import type { MigrationTarget } from '../../settings/migrate/target.ts';
+import type { MigrationTarget } from '../../settings/migrate/migration-target.ts';
 import { EXIT_FINDINGS, EXIT_OK } from '../cli/errors.ts';
 import type { Source } from '../source/source.ts';
-import type { S3Target } from '../s3/target.ts';
+import type { S3Target } from '../s3/launcher-connection.ts';
 import { applyNamespace } from './apply.ts';
 import { copyBeforeSwitch } from './artifacts.ts';
 import { onInterrupt } from './interrupt.ts';

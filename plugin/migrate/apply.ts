@@ -8,8 +8,8 @@
 // refuses (a 409 for an edit in the moment between read and write, a 422 for a rule it enforces)
 // undoes the writes already made, from the same saved objects, and puts the backup back as it
 // was, so the namespace is as it was.
-import { ApiError } from '../../kube/api.ts';
-import type { KubeApi } from '../../kube/api.ts';
+import { ApiError } from '../../kube-client/api.ts';
+import type { KubeApi } from '../../kube-client/api.ts';
 import type { NamespacePlan, ObjectChange } from '../../settings/migrate/plan.ts';
 import { isWrite } from '../../settings/migrate/plan.ts';
 import { BACKUP_SECRET, saveBackup } from './backup.ts';

@@ -8,7 +8,7 @@ import { copyPrefix } from '../s3/copy/run.ts';
 import { verifyCopy } from '../s3/copy/verify.ts';
 import type { CopyProgress, CopySummary, Location } from '../s3/copy/run.ts';
 import { namespaceStore } from '../s3/namespace-store.ts';
-import type { S3Target } from '../s3/target.ts';
+import type { S3Target } from '../s3/launcher-connection.ts';
 import { onePrincipal, samePlace } from './same-place.ts';
 
 /** The namespace's current root as KFP's launcher reads it, with the current Secret's values. */

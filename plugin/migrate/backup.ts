@@ -6,8 +6,8 @@
 // staging, a re-run after a conflict) adds objects the backup does not hold yet; saved ones are
 // never replaced, so the backup keeps the state from before the first change.
 import { randomBytes } from 'node:crypto';
-import type { KubeApi } from '../../kube/api.ts';
-import { ApiError } from '../../kube/api.ts';
+import type { KubeApi } from '../../kube-client/api.ts';
+import { ApiError } from '../../kube-client/api.ts';
 import { dataSize, layOut, reassemble } from './backup-layout.ts';
 import type { BackupMeta, ChunkRef, Layout } from './backup-layout.ts';
 import type { Kind, RawObject } from './objects.ts';

@@ -1,7 +1,7 @@
 // Raw API objects of the kinds migrate touches, addressed by kind and name. Reads return the
 // object exactly as the API server sent it (backups are made from these).
-import { ApiError } from '../../kube/api.ts';
-import type { KubeApi } from '../../kube/api.ts';
+import { ApiError } from '../../kube-client/api.ts';
+import type { KubeApi } from '../../kube-client/api.ts';
 
 export type Kind = 'ConfigMap' | 'Secret';
 

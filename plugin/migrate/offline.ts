@@ -5,14 +5,15 @@
 // (a complete tree to review or lint); without it, changed files are rewritten in place.
 // Every output is computed before the first write, and each file is replaced atomically (a
 // temporary file renamed over it, mode kept), so an error or a kill never leaves a half-written file.
-import { chmodSync, existsSync, mkdirSync, readFileSync, readdirSync, realpathSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync, realpathSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, relative } from 'node:path';
 import { isMap, parseAllDocuments, stringify } from 'yaml';
 import type { Document } from 'yaml';
 import type { NamespacePlan, ObjectChange, PlannedObject } from '../../settings/migrate/plan.ts';
 import { isWrite } from '../../settings/migrate/plan.ts';
+import { fsUserError } from '../fs-errors.ts';
+import { manifestFiles } from '../manifests/files.ts';
 
-const MANIFEST = /\.(ya?ml|json)$/i;
 /** Multi-line values (providers, Argo's repository) as literal blocks, never folded. */
 const YAML_OUT = { blockQuote: 'literal', lineWidth: 0 } as const;
 
@@ -25,7 +26,7 @@ export function rewriteManifests(paths: string[], plans: NamespacePlan[], defaul
   const pending = new Map<string, { ns: string; change: ObjectChange }>();
   for (const p of plans) for (const c of p.changes) if (isWrite(c)) pending.set(id(c.kind, p.namespace, c.name), { ns: p.namespace, change: c });
   const outputs: { file: string; text: string; changed: boolean; mode?: number }[] = [];
-  const files = paths.flatMap((p) => walk(p, statSync(p).isDirectory() ? p : dirname(p)));
+  const files = paths.flatMap(walk);
   for (const { file, root } of files) {
     const text = readFileSync(file, 'utf8');
     let changed = false;
@@ -63,7 +64,13 @@ export function rewriteManifests(paths: string[], plans: NamespacePlan[], defaul
   for (const [ns, objects] of byNs) {
     outputs.push({ file: join(base, `kfstore-migrate-${ns}.yaml`), changed: true, text: `# Written by kubectl kfstore migrate. Secrets are templates: fill their empty values.\n${objects.map((o) => stringify(o, YAML_OUT)).join('---\n')}` });
   }
-  for (const o of outputs) writeAtomically(o.file, o.text, o.mode);
+  for (const o of outputs) {
+    try {
+      writeAtomically(o.file, o.text, o.mode);
+    } catch (e) {
+      throw fsUserError(e, outDir === undefined ? undefined : { name: '--out-dir', value: outDir });
+    }
+  }
   return outputs.filter((o) => o.changed).map((o) => o.file);
 }
 
@@ -109,14 +116,8 @@ function manifest(after: PlannedObject): PlannedObject {
   return { ...rest, stringData: { ...after.stringData } };
 }
 
-function walk(path: string, root: string): Found[] {
-  if (!statSync(path).isDirectory()) return [{ file: path, root }];
-  return readdirSync(path)
-    .sort()
-    .filter((n) => !n.startsWith('.'))
-    .flatMap((n) => {
-      const child = join(path, n);
-      if (statSync(child).isDirectory()) return walk(child, root);
-      return MANIFEST.test(n) ? [{ file: child, root }] : [];
-    });
+// loadManifests read the same paths first, so their errors were already reported there.
+function walk(path: string): Found[] {
+  const root = statSync(path).isDirectory() ? path : dirname(path);
+  return manifestFiles(path).map((file) => ({ file, root }));
 }

@@ -4,12 +4,12 @@
 // the request; they are never printed.
 import { HeadBucketCommand } from '@aws-sdk/client-s3';
 import type { NamespacePlan } from '../../settings/migrate/plan.ts';
-import type { MigrationTarget } from '../../settings/migrate/target.ts';
+import type { MigrationTarget } from '../../settings/migrate/migration-target.ts';
 import type { Source } from '../source/source.ts';
 import { makeS3Client } from '../s3/client.ts';
 import { describeS3Error } from '../s3/errors.ts';
-import { targetFromSession } from '../s3/target.ts';
-import type { S3Credentials, S3Target } from '../s3/target.ts';
+import { targetFromSession } from '../s3/launcher-connection.ts';
+import type { S3Credentials, S3Target } from '../s3/launcher-connection.ts';
 import { secretValue } from '../secrets/facts.ts';
 import { readObject } from './objects.ts';
 

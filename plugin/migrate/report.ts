@@ -1,11 +1,12 @@
 // What migrate prints: per namespace the actions and the diff, the IAM policies, and the plan as a
 // MigrationPlan document (key names only for Secrets, never values).
 import { mkdirSync, writeFileSync } from 'node:fs';
+import { fsUserError } from '../fs-errors.ts';
 import { join } from 'node:path';
 import { diffChanges } from '../../settings/migrate/diff.ts';
 import { backendPolicy, namespacePolicy, policyJson } from '../../settings/migrate/iam.ts';
 import type { NamespacePlan } from '../../settings/migrate/plan.ts';
-import type { MigrationTarget } from '../../settings/migrate/target.ts';
+import type { MigrationTarget } from '../../settings/migrate/migration-target.ts';
 import { formatTable } from '../cli/output.ts';
 
 export function planDocument(target: MigrationTarget, plans: NamespacePlan[]): unknown {
@@ -28,12 +29,19 @@ export function iamPolicies(target: MigrationTarget, namespaces: string[], dir: 
   const objects = (p: ReturnType<typeof backendPolicy>): string => p.Statement.slice(1).flatMap((s) => s.Resource).join(', ');
   const backend = backendPolicy(target);
   lines.push(`  backend (KFP API server, UI): ${objects(backend)}`);
-  if (dir !== undefined) mkdirSync(dir, { recursive: true });
-  if (dir !== undefined) writeFileSync(join(dir, 'backend.json'), policyJson(backend));
+  const files: [string, string][] = [['backend.json', policyJson(backend)]];
   for (const ns of namespaces) {
     const policy = namespacePolicy(target, ns);
     lines.push(`  ${ns}: ${objects(policy)}`);
-    if (dir !== undefined) writeFileSync(join(dir, `${ns}.json`), policyJson(policy));
+    files.push([`${ns}.json`, policyJson(policy)]);
+  }
+  if (dir !== undefined) {
+    try {
+      mkdirSync(dir, { recursive: true });
+      for (const [name, text] of files) writeFileSync(join(dir, name), text);
+    } catch (e) {
+      throw fsUserError(e, { name: '--iam-policy-dir', value: dir });
+    }
   }
   if (dir !== undefined) lines.push(`  written to ${dir}/ (backend.json and <namespace>.json)`);
   return `${lines.join('\n')}\n`;

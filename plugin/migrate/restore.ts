@@ -3,7 +3,7 @@
 // namespace whose apply was refused part-way. The saved content goes onto the object as it is now:
 // an object GitOps deleted and re-created since has a new uid, and the API server refuses a PUT
 // carrying the old one (a failed uid precondition), so the current uid and version are used.
-import type { KubeApi } from '../../kube/api.ts';
+import type { KubeApi } from '../../kube-client/api.ts';
 import type { Kind, RawObject } from './objects.ts';
 import { forCreate, objectPath, readObject } from './objects.ts';
 

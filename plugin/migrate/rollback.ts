@@ -2,8 +2,8 @@
 // objects that did not exist before are deleted, then the backup goes. Running it again finds no
 // backup and does nothing. A namespace that cannot be restored keeps its backup and is reported;
 // the others go on.
-import { ApiError } from '../../kube/api.ts';
-import type { KubeApi } from '../../kube/api.ts';
+import { ApiError } from '../../kube-client/api.ts';
+import type { KubeApi } from '../../kube-client/api.ts';
 import { IncompleteBackupError } from './backup-layout.ts';
 import { BACKUP_SECRET, deleteBackup, readBackup, savedKey } from './backup.ts';
 import type { BackupMeta } from './backup.ts';

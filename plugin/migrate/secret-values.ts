@@ -1,7 +1,7 @@
 // The credentials Secret's data at apply time: kept keys as they are, planned keys from the
 // --clone-secret-from source (read with the API), or empty for the admin to fill. Values are
 // never invented and never printed.
-import type { KubeApi } from '../../kube/api.ts';
+import type { KubeApi } from '../../kube-client/api.ts';
 import type { ObjectChange } from '../../settings/migrate/plan.ts';
 import { PluginError } from '../cli/errors.ts';
 import type { RawObject } from './objects.ts';

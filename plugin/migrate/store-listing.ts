@@ -1,5 +1,5 @@
 // Lists each namespace's current store (its own session and Secret) before anything changes, for
-// the KFS073/KFS074 pre-flight findings: what --copy-artifacts will copy, or what stays behind.
+// the `leftBehind`/`copyPlan` pre-flight findings: what --copy-artifacts will copy, or what stays behind.
 // Bounded: at most MAX_COUNTED objects are counted per namespace, four namespaces at a time, and a
 // store that cannot be reached at all is tried once per endpoint, not once per namespace.
 import type { SnapshotIndex } from '../../settings/cluster/snapshot.ts';
@@ -7,7 +7,7 @@ import type { DoctorFinding } from '../../settings/doctor/finding.ts';
 import { namespaceView } from '../../settings/inspect/namespace-view.ts';
 import type { NamespacePlan } from '../../settings/migrate/plan.ts';
 import { copyPlanFinding, leftBehindFinding, unlistedFinding } from '../../settings/migrate/store-findings.ts';
-import type { MigrationTarget } from '../../settings/migrate/target.ts';
+import type { MigrationTarget } from '../../settings/migrate/migration-target.ts';
 import type { Source } from '../source/source.ts';
 import { makeS3Client } from '../s3/client.ts';
 import { listPrefix } from '../s3/copy/list.ts';
@@ -55,18 +55,18 @@ async function countObjects(from: Location): Promise<Counted> {
 export type Listed = Map<string, { objects: number; truncated: boolean }>;
 
 export async function storeFindings(index: SnapshotIndex, source: Source, plans: NamespacePlan[], target: MigrationTarget, copy: boolean): Promise<{ findings: DoctorFinding[]; listed: Listed }> {
-  const id = copy ? 'KFS074' : 'KFS073';
+  const check = copy ? 'copyPlan' : 'leftBehind';
   const unreachable = new Map<string, Counted>();
   const listed: Listed = new Map();
   const one = async (plan: NamespacePlan): Promise<DoctorFinding> => {
     const ns = plan.namespace;
     const from = currentLocation(index, source, ns);
-    if ('error' in from) return unlistedFinding(ns, id, from.error);
+    if ('error' in from) return unlistedFinding(ns, check, from.error);
     const endpoint = from.target.endpoint ?? `aws:${from.target.region}`;
     const n = unreachable.get(endpoint) ?? (await countObjects(from));
     if ('error' in n) {
       if (n.unreachable) unreachable.set(endpoint, n);
-      return unlistedFinding(ns, id, n.error);
+      return unlistedFinding(ns, check, n.error);
     }
     listed.set(ns, { objects: n.objects, truncated: n.truncated });
     const secretName = namespaceView(index, ns).credentials.secret?.name;

@@ -39,7 +39,7 @@ export function sarif(report: DoctorReport, version: string): string {
             fullName: 'kubectl kfstore doctor',
             version,
             semanticVersion: version,
-            rules: rules.map((r) => ({ id: r.id, name: r.id, shortDescription: { text: r.title }, help: { text: r.help }, defaultConfiguration: { level: LEVEL[worst(report.findings, r.id)] } })),
+            rules: rules.map((r) => ({ id: r.id, name: r.id, shortDescription: { text: r.title }, fullDescription: { text: r.help }, help: { text: r.help }, defaultConfiguration: { level: LEVEL[worst(report.findings, r.id)] } })),
           },
         },
         ...(report.source === 'manifests' ? { originalUriBaseIds: { '%SRCROOT%': { description: { text: 'the root of the git repository kfstore ran in' } } } } : {}),

@@ -5,7 +5,7 @@ import { Agent } from 'node:https';
 import { rootCertificates } from 'node:tls';
 import { S3Client } from '@aws-sdk/client-s3';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
-import type { S3Target } from './target.ts';
+import type { S3Target } from './launcher-connection.ts';
 
 export interface S3ClientOptions {
   /** PEM text of extra CA certificates to trust (added to Node's bundled roots). */

@@ -1,7 +1,7 @@
 // Turns AWS SDK and network errors into one actionable line naming the endpoint and bucket.
 // Never includes a stack, a secret key or a full access key id.
-import { redactKeyId } from './target.ts';
-import type { S3Target } from './target.ts';
+import { redactKeyId } from './launcher-connection.ts';
+import type { S3Target } from './launcher-connection.ts';
 
 export type S3ErrorKind =
   | 'no-such-bucket'

@@ -4,8 +4,8 @@
 import type { NamespaceView } from '../../settings/inspect/namespace-view.ts';
 import { parsePipelineRoot } from '../../settings/kfp/pipeline-root.ts';
 import { secretValue } from '../secrets/facts.ts';
-import { targetFromSession } from './target.ts';
-import type { S3Credentials, S3Target } from './target.ts';
+import { targetFromSession } from './launcher-connection.ts';
+import type { S3Credentials, S3Target } from './launcher-connection.ts';
 
 export type RawSecrets = ReadonlyMap<string, { data?: Record<string, string> | null; stringData?: Record<string, string> | null }>;
 

@@ -1,11 +1,11 @@
-// KFS061: is the namespace's bucket reachable and correctly addressed with its own credentials?
+// `bucketReachable`: is the namespace's bucket reachable and correctly addressed with its own credentials?
 import { HeadBucketCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
 import type { S3ClientOptions } from './client.ts';
 import { attempt, evidenceOf, guarded, location, probeFinding, withClient } from './probe-common.ts';
 import type { ProbeFinding, ProbeTenant } from './probe-common.ts';
-import { describe } from './target.ts';
+import { describe } from './launcher-connection.ts';
 
-const ID = 'KFS061';
+const ID = 'bucketReachable';
 
 export async function probeBucket(t: ProbeTenant, opts: S3ClientOptions = {}): Promise<ProbeFinding> {
   if (t.target.credentials === undefined) {

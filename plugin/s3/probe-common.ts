@@ -1,11 +1,13 @@
 // Shared pieces of the object-store probes: tenant and finding types, one S3 call as an outcome.
 import type { S3Client } from '@aws-sdk/client-s3';
-import type { Finding, Level } from '../../settings/findings.ts';
+import { finding } from '../../settings/checks/finding.ts';
+import type { CheckName, LevelOf } from '../../settings/checks/registry.ts';
+import type { Finding } from '../../settings/findings.ts';
 import { makeS3Client } from './client.ts';
 import type { S3ClientOptions } from './client.ts';
 import { describeS3Error, hasSpecificCode } from './errors.ts';
 import type { S3ErrorInfo } from './errors.ts';
-import type { S3Target } from './target.ts';
+import type { S3Target } from './launcher-connection.ts';
 
 export type ProbeFinding = Finding & { namespace: string; evidence?: Record<string, string> };
 
@@ -54,17 +56,20 @@ export async function withClient<T>(t: ProbeTenant, opts: S3ClientOptions, fn: (
 }
 
 /** Runs a probe so that it reports instead of throwing (e.g. an endpoint the SDK cannot parse). */
-export async function guarded(id: string, t: ProbeTenant, probe: () => Promise<ProbeFinding>): Promise<ProbeFinding> {
+export type ProbeCheck = Extract<CheckName, 'bucketReachable' | 'roundTrip' | 'isolation' | 'incompleteUploads'>;
+
+export async function guarded(check: ProbeCheck, t: ProbeTenant, probe: () => Promise<ProbeFinding>): Promise<ProbeFinding> {
   try {
     return await probe();
   } catch (e) {
     const info = describeS3Error(e, { op: 'probe', target: t.target, bucket: t.bucket });
-    return probeFinding(id, 'error', t.namespace, `${location(t)}: the probe could not run: ${info.cause}`, info.fix);
+    return probeFinding(check, 'error', t.namespace, `${location(t)}: the probe could not run: ${info.cause}`, info.fix);
   }
 }
 
-export function probeFinding(id: string, level: Level, namespace: string, message: string, fix: string, evidence?: Record<string, string>): ProbeFinding {
-  return evidence === undefined ? { id, level, message, fix, namespace } : { id, level, message, fix, namespace, evidence };
+export function probeFinding<N extends ProbeCheck>(check: N, level: LevelOf<N>, namespace: string, message: string, fix: string, evidence?: Record<string, string>): ProbeFinding {
+  const f = { ...finding(check, level, message, fix), namespace };
+  return evidence === undefined ? f : { ...f, evidence };
 }
 
 export function location(t: ProbeTenant, key = t.prefix): string {

@@ -1,17 +1,18 @@
-// KFS063: can namespace A reach namespace B's artifacts with A's own credentials?
+// `isolation`: can namespace A reach namespace B's artifacts with A's own credentials?
 // Works on a key known to exist under B's prefix (seeded with B's credentials, or found by
 // listing with them), because 403 vs 404 on a missing key says nothing about isolation.
 import { randomUUID } from 'node:crypto';
 import { DeleteObjectCommand, GetObjectCommand, HeadObjectCommand, ListObjectsV2Command, PutObjectCommand } from '@aws-sdk/client-s3';
 import type { S3Client } from '@aws-sdk/client-s3';
+import { checkId } from '../../settings/checks/registry.ts';
 import type { Level } from '../../settings/findings.ts';
 import { LEVEL_RANK } from '../../settings/findings.ts';
 import type { S3ClientOptions } from './client.ts';
 import { PROBE_DIR, attempt, evidenceOf, guarded, location, probeFinding, withClient } from './probe-common.ts';
 import type { Outcome, ProbeFinding, ProbeTenant } from './probe-common.ts';
-import { redactKeyId } from './target.ts';
+import { redactKeyId } from './launcher-connection.ts';
 
-const ID = 'KFS063';
+const ID = 'isolation';
 
 /** What one cross-tenant request tells about isolation. */
 type Verdict = 'allowed' | 'denied' | 'isolated' | 'inconclusive';
@@ -48,7 +49,7 @@ async function isolation(a: ProbeTenant, b: ProbeTenant, ca: S3Client, cb: S3Cli
     const seed = await attempt(b, 'PutObject', key, () => cb.send(new PutObjectCommand({ Bucket, Key: key, Body: `kfstore canary for ${b.namespace}\n` })));
     evidence[`PutObject canary (${b.namespace})`] = evidenceOf(seed);
     if (!seed.ok) {
-      return probeFinding(ID, 'info', a.namespace, `${pair}: skipped: could not seed a canary with ${b.namespace}'s credentials: ${seed.error.message}`, 'fix KFS061/KFS062 for the other namespace first', evidence);
+      return probeFinding(ID, 'info', a.namespace, `${pair}: skipped: could not seed a canary with ${b.namespace}'s credentials: ${seed.error.message}`, `fix ${checkId('bucketReachable')}/${checkId('roundTrip')} for the other namespace first`, evidence);
     }
     seeded = true;
   } else {
@@ -133,7 +134,7 @@ async function isolation(a: ProbeTenant, b: ProbeTenant, ca: S3Client, cb: S3Cli
 function fixFor(level: Level, shared: boolean, a: ProbeTenant, b: ProbeTenant): string {
   if (shared) return `give each namespace its own credentials: ${a.namespace} and ${b.namespace} share one access key, so the store cannot tell them apart`;
   if (level === 'error') return `restrict ${a.namespace}'s credentials to its own bucket or prefix (per-namespace buckets, or a policy limiting s3:GetObject/PutObject to ${a.bucket}/${a.prefix}*)`;
-  if (level === 'warn') return `${a.namespace}'s credentials can list ${location(b)} (SeaweedFS < 4.32 ignores s3:prefix conditions; KFP 2.17 expects >= 4.32): upgrade SeaweedFS or move to per-namespace buckets; if inconclusive, fix KFS061 for ${a.namespace} first`;
+  if (level === 'warn') return `${a.namespace}'s credentials can list ${location(b)} (SeaweedFS < 4.32 ignores s3:prefix conditions; KFP 2.17 expects >= 4.32): upgrade SeaweedFS or move to per-namespace buckets; if inconclusive, fix ${checkId('bucketReachable')} for ${a.namespace} first`;
   return '';
 }
 

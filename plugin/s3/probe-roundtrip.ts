@@ -1,4 +1,4 @@
-// KFS062: can the namespace write, read and delete under its own prefix, as the launcher does?
+// `roundTrip`: can the namespace write, read and delete under its own prefix, as the launcher does?
 // The probe object is always deleted again; one that survives is reported by key.
 import { randomBytes, randomUUID } from 'node:crypto';
 import { DeleteObjectCommand, GetObjectCommand, HeadObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
@@ -6,9 +6,9 @@ import type { S3Client } from '@aws-sdk/client-s3';
 import type { S3ClientOptions } from './client.ts';
 import { PROBE_DIR, attempt, evidenceOf, guarded, location, probeFinding, withClient } from './probe-common.ts';
 import type { ProbeFinding, ProbeTenant } from './probe-common.ts';
-import { describe } from './target.ts';
+import { describe } from './launcher-connection.ts';
 
-const ID = 'KFS062';
+const ID = 'roundTrip';
 
 type Step = 'Put' | 'Head' | 'Get' | 'Delete' | 'Head after Delete';
 

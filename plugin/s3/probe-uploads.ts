@@ -1,4 +1,4 @@
-// KFS066 probe: the incomplete multipart uploads under the namespace's prefix, with its own
+// `incompleteUploads` probe: the incomplete multipart uploads under the namespace's prefix, with its own
 // credentials, and which of them migrate --copy-artifacts recorded (upload-journal.ts). Bounded:
 // at most MAX_UPLOADS are listed.
 import { GetObjectCommand, ListMultipartUploadsCommand } from '@aws-sdk/client-s3';
@@ -10,7 +10,7 @@ import { UPLOADS_DIR } from './copy/upload-journal.ts';
 import { guarded, location, probeFinding, withClient } from './probe-common.ts';
 import type { ProbeFinding, ProbeTenant } from './probe-common.ts';
 
-const ID = 'KFS066';
+const ID = 'incompleteUploads';
 const MAX_UPLOADS = 1000;
 
 export async function probeUploads(t: ProbeTenant, opts: S3ClientOptions = {}, nowMs = Date.now()): Promise<ProbeFinding> {
@@ -35,7 +35,7 @@ export async function probeUploads(t: ProbeTenant, opts: S3ClientOptions = {}, n
       const records = uploads.length === 0 ? [] : await readRecords(c, t);
       const recorded = uploads.filter((u) => records.some((r) => r.uploadId === u.id || (r.uploadId === undefined && r.key === u.key))).length;
       const f = incompleteUploads({ namespace: t.namespace, where: location(t), uploads: uploads.map((u) => u.at), recorded, truncated }, nowMs);
-      return probeFinding(ID, f.level, t.namespace, f.message, f.fix, f.evidence);
+      return { ...f, namespace: t.namespace };
     }),
   );
 }

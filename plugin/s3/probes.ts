@@ -1,4 +1,4 @@
-// The object-store probes of `kubectl kfstore doctor --probe` (CHECKS.md G, KFS061-KFS063, KFS066).
+// The object-store probes of `kubectl kfstore doctor --probe` (bucketReachable, roundTrip, isolation, incompleteUploads).
 export { probeBucket } from './probe-bucket.ts';
 export { probeRoundTrip } from './probe-roundtrip.ts';
 export { probeIsolation } from './probe-isolation.ts';

@@ -4,8 +4,9 @@ import { indexSnapshot } from '../../settings/cluster/snapshot.ts';
 import type { ClusterSnapshot } from '../../settings/cluster/snapshot.ts';
 import { namespaceRole } from '../../settings/inspect/namespace-role.ts';
 import { PROFILE_LABEL } from '../../settings/inspect/namespace-view.ts';
-import { matchesSelector } from '../../settings/kube/label-selector.ts';
-import { parseSelector } from '../../settings/kube/selector-string.ts';
+import { matchesSelector } from '../../settings/label-selectors/label-selector.ts';
+import { parseSelector } from '../../settings/label-selectors/selector-string.ts';
+import type { LabelSelector } from '../../settings/policy/schema.ts';
 import { PluginError } from '../cli/errors.ts';
 
 export const DEFAULT_PROFILE_SELECTOR = `${PROFILE_LABEL}=true`;
@@ -44,13 +45,19 @@ export function manifestNamespaces(snapshot: ClusterSnapshot, namespace: string 
   if (namespace !== undefined) return { namespaces: [namespace], chosen: { by: 'namespace', namespace } };
   const all = snapshot.namespaces;
   if (selector !== undefined) {
-    const parsed = parseSelector(selector);
-    if (!parsed.ok) throw new PluginError(`--selector: ${parsed.error}`);
-    return { namespaces: unique(all.filter((n) => matchesSelector(parsed.selector, n.metadata.labels)).map((n) => n.metadata.name)), chosen: { by: 'selector', selector } };
+    const parsed = parsedSelector(selector);
+    return { namespaces: unique(all.filter((n) => matchesSelector(parsed, n.metadata.labels)).map((n) => n.metadata.name)), chosen: { by: 'selector', selector } };
   }
   // A GitOps tree may not declare its Namespaces: a kfp-launcher is as good a sign of a profile.
   const index = indexSnapshot(snapshot);
   return { namespaces: unique(all.map((n) => n.metadata.name).filter((ns) => namespaceRole(index, ns) === 'profile')), chosen: { by: 'profiles' } };
+}
+
+/** The --selector value as a LabelSelector; one error text for live and offline use. */
+export function parsedSelector(text: string): LabelSelector {
+  const parsed = parseSelector(text);
+  if (!parsed.ok) throw new PluginError(`--selector: ${parsed.error}`);
+  return parsed.selector;
 }
 
 function unique(names: string[]): string[] {

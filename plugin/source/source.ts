@@ -6,18 +6,17 @@ import { delimiter, join } from 'node:path';
 import type { ClusterSnapshot } from '../../settings/cluster/snapshot.ts';
 import type { InvocationFacts } from '../../settings/doctor/checks/invocation.ts';
 import type { SourceLocation } from '../../settings/findings.ts';
-import { parseSelector } from '../../settings/kube/selector-string.ts';
 import type { CommonFlags } from '../cli/args.ts';
 import { PluginError } from '../cli/errors.ts';
-import { connect } from '../../kube/api.ts';
-import type { KubeApi } from '../../kube/api.ts';
-import { loadKubeconfig } from '../../kube/kubeconfig.ts';
-import { readCluster } from '../kube/snapshot.ts';
+import { connect } from '../../kube-client/api.ts';
+import type { KubeApi } from '../../kube-client/api.ts';
+import { loadKubeconfig } from '../../kube-client/kubeconfig.ts';
+import { readCluster } from '../cluster-read/snapshot.ts';
 import { displayPath, loadInputs, loadManifests } from '../manifests/load.ts';
 import type { ManifestSet } from '../manifests/load.ts';
 import { readInputs } from '../manifests/inputs.ts';
 import { escapeControlChars } from '../../settings/text/control-chars.ts';
-import { DEFAULT_PROFILE_SELECTOR, manifestNamespaces, requireScope } from './scope.ts';
+import { DEFAULT_PROFILE_SELECTOR, manifestNamespaces, parsedSelector, requireScope } from './scope.ts';
 import type { Chosen } from './scope.ts';
 
 export { DEFAULT_PROFILE_SELECTOR } from './scope.ts';
@@ -34,7 +33,6 @@ export interface Source {
 }
 
 export interface SourceNeeds {
-  serviceAccounts?: boolean;
   workflows?: boolean;
   secretValues?: boolean;
   /** Exit 2 when nothing in scope is a KFP profile (or KFP's own namespace): doctor's checks would mean nothing. */
@@ -42,12 +40,13 @@ export interface SourceNeeds {
 }
 
 export async function openSource(flags: CommonFlags, needs: SourceNeeds = {}): Promise<Source> {
+  // Refused before anything is read, in the same words live and with -f.
+  if (flags.selector !== undefined) parsedSelector(flags.selector);
   if (flags.filenames.length > 0 || flags.kustomize !== undefined) return fromManifests(flags, needs);
   const sel = loadKubeconfig({ ...(flags.kubeconfig !== undefined ? { kubeconfig: flags.kubeconfig } : {}), ...(flags.context !== undefined ? { context: flags.context } : {}), env: process.env, home: homedir() });
   const api = await connect(sel, flags.requestTimeoutSeconds * 1000);
   const namespace = flags.allNamespaces ? undefined : (flags.namespace ?? sel.namespace);
   const selector = flags.allNamespaces ? (flags.selector ?? DEFAULT_PROFILE_SELECTOR) : undefined;
-  if (selector !== undefined && !parseSelector(selector).ok) throw new PluginError(`--selector: cannot parse '${selector}'`);
   const live = await readCluster(api, { ...(namespace !== undefined ? { namespace } : {}), ...(selector !== undefined ? { selector } : {}), ...needs });
   const namespaces = namespace !== undefined ? [namespace] : live.snapshot.namespaces.map((n) => n.metadata.name).sort();
   if (needs.profileScope === true) {

@@ -113,8 +113,6 @@ export interface SnapshotIndex {
   namespace(name: string): KubeObject | undefined;
   configMap(namespace: string, name: string): ConfigMapObject | undefined;
   secret(namespace: string, name: string): SecretInfo | undefined;
-  serviceAccount(namespace: string, name: string): KubeObject | undefined;
-  deployments(namespace: string): DeploymentObject[];
   workflows(namespace: string): WorkflowObject[];
   scheduledWorkflows(namespace: string): WorkflowObject[];
   /** Why an object (or, without a name, a kind) in a namespace is unknown; undefined when it was read. */
@@ -137,8 +135,6 @@ export function indexSnapshot(snapshot: ClusterSnapshot): SnapshotIndex {
   const namespaces = new Map(snapshot.namespaces.map((n) => [n.metadata.name, n]));
   const cms = byName(snapshot.configMaps);
   const secrets = byName(snapshot.secrets);
-  const sas = byName(snapshot.serviceAccounts);
-  const deployments = byNamespace(snapshot.deployments);
   const workflows = byNamespace(snapshot.workflows);
   const scheduled = byNamespace(snapshot.scheduledWorkflows);
   const partial = byKey(snapshot.partial, (p) => `${p.kind}/${p.namespace}`);
@@ -147,8 +143,6 @@ export function indexSnapshot(snapshot: ClusterSnapshot): SnapshotIndex {
     namespace: (name) => namespaces.get(name),
     configMap: (ns, name) => cms.get(key(ns, name)),
     secret: (ns, name) => secrets.get(key(ns, name)),
-    serviceAccount: (ns, name) => sas.get(key(ns, name)),
-    deployments: (ns) => deployments.get(ns) ?? [],
     workflows: (ns) => workflows.get(ns) ?? [],
     scheduledWorkflows: (ns) => scheduled.get(ns) ?? [],
     unknown: (kind, ns, name) => {

@@ -1,6 +1,8 @@
 // A doctor finding: a Finding placed on a namespace and object, with optional evidence (never a
-// secret value). Check ids are stable (CHECKS.md); messages may change.
-import type { Finding, Level } from '../findings.ts';
+// secret value). Check ids are stable (settings/checks/); messages may change.
+import { finding } from '../checks/finding.ts';
+import type { CheckName, LevelOf } from '../checks/registry.ts';
+import type { Finding } from '../findings.ts';
 
 export interface ObjectRef {
   kind: string;
@@ -21,6 +23,6 @@ export function at(f: Finding, namespace: string | undefined, object?: ObjectRef
   return out;
 }
 
-export function doctorFinding(id: string, level: Level, namespace: string | undefined, object: ObjectRef | undefined, message: string, fix: string, evidence?: Record<string, string>): DoctorFinding {
-  return at({ id, level, message, fix }, namespace, object, evidence);
+export function doctorFinding<N extends CheckName>(check: N, level: LevelOf<N>, namespace: string | undefined, object: ObjectRef | undefined, message: string, fix: string, evidence?: Record<string, string>): DoctorFinding {
+  return at(finding(check, level, message, fix), namespace, object, evidence);
 }

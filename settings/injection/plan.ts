@@ -2,7 +2,7 @@
 // reach the profile's store. Only names of Secrets and keys ever go into a pod spec.
 // Related variables form groups, as in amazon-eks-pod-identity-webhook: a container that sets any
 // variable of a group gets none of it, and nothing a user set is ever replaced.
-import { matchesSelector } from '../kube/label-selector.ts';
+import { matchesSelector } from '../label-selectors/label-selector.ts';
 import type { ProfileStore } from '../policy/resolve.ts';
 import type { StorePolicy } from '../policy/schema.ts';
 

@@ -1,7 +1,9 @@
 // Lint of a kfp-launcher ConfigMap: errors where KFP 2.17 rejects or crashes on a root this
 // ConfigMap can be asked about, warnings for what parses but surprises at run time. The webhook
 // denies on errors and warns on the rest; `doctor` reports the same findings.
-import { finding, uniqueFindings } from '../findings.ts';
+import { finding } from '../checks/finding.ts';
+import type { SeverityContext } from '../checks/spec.ts';
+import { uniqueFindings } from '../findings.ts';
 import type { Finding } from '../findings.ts';
 import { KNOWN_KEYS, readLauncherConfig } from '../kfp/launcher-config.ts';
 import type { LauncherConfig } from '../kfp/launcher-config.ts';
@@ -26,6 +28,8 @@ export interface LauncherLintContext {
   profileRoot?: string;
   /** Secret metadata in the namespace, when a cluster view is available. */
   secrets?: SecretLookup;
+  /** Where the lint decides (weighs a missing Secret); admission unless said otherwise. */
+  severity?: SeverityContext;
 }
 
 export interface LauncherLint {
@@ -63,8 +67,8 @@ export function lintLauncher(data: Record<string, string> | undefined, ctx: Laun
     const p = config.providers;
     findings.push(
       p.tooLarge
-        ? { ...finding('KFS012', 'error', p.error, 'keep providers to the buckets and prefixes in use: merge overrides that share settings, drop comments', 'data.providers'), limit: 'providers' }
-        : finding('KFS012', 'error', `KFP fails: ${p.error}`, providersFix(p.error), 'data.providers'),
+        ? { ...finding('providersInvalid', 'error', p.error, 'keep providers to the buckets and prefixes in use: merge overrides that share settings, drop comments', 'data.providers'), limit: 'providers' }
+        : finding('providersInvalid', 'error', `KFP fails: ${p.error}`, providersFix(p.error), 'data.providers'),
     );
   } else {
     findings.push(...unknownKeyFindings(config));
@@ -96,7 +100,7 @@ export function lintLauncher(data: Record<string, string> | undefined, ctx: Laun
     findings.push(...sessionFindings(root, label, result.session, config));
     if (usesSecret(result.session)) secretUses.push({ label, session: result.session });
   }
-  if (ctx.secrets !== undefined) findings.push(...secretUseFindings(secretUses, ctx.secrets));
+  if (ctx.secrets !== undefined) findings.push(...secretUseFindings(secretUses, ctx.secrets, ctx.severity ?? 'admission'));
   findings.push(...rootShapeFindings(config));
   findings.push(...otherProviderDefaults(config));
   if (ctx.profileRoot !== undefined) findings.push(...profileFindings(config, sites, ctx.profileRoot, ctx.namespace));
@@ -108,8 +112,8 @@ export function lintLauncher(data: Record<string, string> | undefined, ctx: Laun
 }
 
 /** Secret existence and keys for the sessions a lint found reading one. */
-export function secretUseFindings(uses: readonly SecretUse[], secrets: SecretLookup): Finding[] {
-  return uniqueFindings(uses.flatMap((u) => secretFactFindings(u.session, u.label, secrets)));
+export function secretUseFindings(uses: readonly SecretUse[], secrets: SecretLookup, context: SeverityContext): Finding[] {
+  return uniqueFindings(uses.flatMap((u) => secretFactFindings(u.session, u.label, secrets, context)));
 }
 
 /** A root kfstore will not analyse: too long to hold any object key, or holding a control character. */
@@ -117,12 +121,12 @@ export function unusableRoot(root: string, label: string): Finding | undefined {
   if (root.length > MAX_ROOT_LENGTH) {
     return {
       limit: 'root_length',
-      ...finding('KFS011', 'error', `${label} is ${root.length} characters; kfstore checks roots up to ${MAX_ROOT_LENGTH} (S3 and GCS keys are at most 1024 bytes, so no artifact fits under it)`, 'use a short root such as s3://<bucket>/v2/artifacts/<namespace>', label),
+      ...finding('rootInvalid', 'error', `${label} is ${root.length} characters; kfstore checks roots up to ${MAX_ROOT_LENGTH} (S3 and GCS keys are at most 1024 bytes, so no artifact fits under it)`, 'use a short root such as s3://<bucket>/v2/artifacts/<namespace>', label),
     };
   }
   const control = findControlChar(root);
   if (control !== undefined) {
-    return finding('KFS011', 'error', `${label} holds the control character ${control.name} at position ${control.index}`, 'remove control characters from the root', label);
+    return finding('rootInvalid', 'error', `${label} holds the control character ${control.name} at position ${control.index}`, 'remove control characters from the root', label);
   }
   return undefined;
 }
@@ -134,7 +138,7 @@ function controlCharFindings(providers: BucketProviders | undefined): Finding[] 
     if (out.length > 0) return;
     if (typeof value === 'string') {
       const c = findControlChar(value);
-      if (c !== undefined) out.push(finding('KFS012', 'error', `providers ${path} holds the control character ${c.name} at position ${c.index}`, 'remove control characters from providers', `data.providers: ${path}`));
+      if (c !== undefined) out.push(finding('providersInvalid', 'error', `providers ${path} holds the control character ${c.name} at position ${c.index}`, 'remove control characters from providers', `data.providers: ${path}`));
     } else if (Array.isArray(value)) value.forEach((v, i) => walk(v, `${path}[${i}]`));
     else if (typeof value === 'object' && value !== null) for (const [k, v] of Object.entries(value)) walk(v, path === '' ? k : `${path}.${k === 'Overrides' ? 'overrides' : k}`);
   };
@@ -144,11 +148,11 @@ function controlCharFindings(providers: BucketProviders | undefined): Finding[] 
 
 function sessionError(root: string, label: string, r: Extract<SessionResult, { ok: false }>): Finding {
   if (r.error.startsWith('parse bucket config failed') || r.error.startsWith('Encountered unsupported provider')) {
-    return finding('KFS011', 'error', `KFP fails for ${label}: ${r.error}`, rootFix(root), label);
+    return finding('rootInvalid', 'error', `KFP fails for ${label}: ${r.error}`, rootFix(root), label);
   }
   if (r.panic) {
     return finding(
-      'KFS014',
+      'credentialsIncomplete',
       'error',
       `KFP's driver crashes for root ${root} (panic: ${r.error}): providers ${r.path} ${r.reason}`,
       r.path?.endsWith('maxRetries') ? `set default.maxRetries too, or drop ${r.path}` : `add ${r.path} ${r.path?.startsWith('gs.') ? '{secretName, tokenKey}' : '{secretName, accessKeyKey, secretKeyKey}'} or set fromEnv: true`,
@@ -159,7 +163,7 @@ function sessionError(root: string, label: string, r: Extract<SessionResult, { o
   const fix = r.error.endsWith('missing default credentials')
     ? 'add default.credentials: a secretRef, or fromEnv: true'
     : 'give the override its own credentials: overrides do not inherit the default ones';
-  return finding('KFS014', 'error', `KFP fails for root ${root}: ${r.error}${where}`, fix, r.path);
+  return finding('credentialsIncomplete', 'error', `KFP fails for root ${root}: ${r.error}${where}`, fix, r.path);
 }
 
 function sessionFindings(root: string, label: string, session: StoreSession, config: LauncherConfig): Finding[] {
@@ -175,7 +179,7 @@ function sessionFindings(root: string, label: string, session: StoreSession, con
     const configured = (['s3', 'minio', 'gs'] as const).filter((p) => providers[p] !== undefined);
     const fallback = scheme === 'minio' ? 'the built-in mlpipeline-minio-artifact session' : 'pod env credentials (fromEnv)';
     if (configured.length > 0) {
-      out.push(finding('KFS013', 'warn', `${scheme}:// root has no '${scheme}' provider (only ${configured.join(', ')}): KFP uses ${fallback}`, `add providers.${scheme}, or use the ${configured[0]}:// scheme`, label));
+      out.push(finding('providerMissing', 'warn', `${scheme}:// root has no '${scheme}' provider (only ${configured.join(', ')}): KFP uses ${fallback}`, `add providers.${scheme}, or use the ${configured[0]}:// scheme`, label));
     }
   }
   return out;
@@ -184,7 +188,7 @@ function sessionFindings(root: string, label: string, session: StoreSession, con
 function rootShapeFindings(config: LauncherConfig): Finding[] {
   const root = config.defaultPipelineRoot;
   if (/\$\(|\{[a-z_]+\}/.test(root)) {
-    return [finding('KFS011', 'warn', `defaultPipelineRoot ${root} holds an unrendered placeholder`, 'render the template (kustomize var or {profile_name}) before applying', 'data.defaultPipelineRoot')];
+    return [finding('rootInvalid', 'warn', `defaultPipelineRoot ${root} holds an unrendered placeholder`, 'render the template (kustomize var or {profile_name}) before applying', 'data.defaultPipelineRoot')];
   }
   return [];
 }
@@ -198,7 +202,7 @@ function otherProviderDefaults(config: LauncherConfig): Finding[] {
     if (config.providers.value[scheme] === undefined || (used.ok && used.value.scheme === scheme)) continue;
     const probe = `${scheme}://kfstore-any-bucket/kfstore-any-prefix`;
     const r = getStoreSessionInfo(config, probe);
-    if (!r.ok) out.push(finding('KFS014', 'warn', `runs with a ${scheme}:// root fail: ${r.error}${r.reason ? ` (${r.path} ${r.reason})` : ''}`, `fix providers.${scheme}.default or remove it`, `${scheme}.default`));
+    if (!r.ok) out.push(finding('otherSchemeFails', 'warn', `runs with a ${scheme}:// root fail: ${r.error}${r.reason ? ` (${r.path} ${r.reason})` : ''}`, `fix providers.${scheme}.default or remove it`, `${scheme}.default`));
   }
   return out;
 }
@@ -210,7 +214,7 @@ function profileFindings(config: LauncherConfig, sites: OverrideSite[], profileR
   if (!own.ok) return out;
   for (const site of sites) {
     if (!overrideMayStayInside(own.value, site)) {
-      out.push(finding('KFS019', 'error', `providers ${site.scheme}.overrides[${site.index}] serves ${site.scheme}://${site.bucketName}/${site.keyPrefix}, outside ${namespace}'s root ${profileRoot}`, `limit overrides to ${profileRoot}/...`, `${site.scheme}.overrides[${site.index}]`));
+      out.push(finding('outsideProfileRoot', 'error', `providers ${site.scheme}.overrides[${site.index}] serves ${site.scheme}://${site.bucketName}/${site.keyPrefix}, outside ${namespace}'s root ${profileRoot}`, `limit overrides to ${profileRoot}/...`, `${site.scheme}.overrides[${site.index}]`));
     }
   }
   return out;
@@ -225,9 +229,9 @@ function overrideMayStayInside(own: PipelineRoot, site: OverrideSite): boolean {
 function unreachableOverride(site: OverrideSite): Finding {
   const at = `${site.scheme}.overrides[${site.index}]`;
   if (site.unreachable?.kind === 'shadowed') {
-    return finding('KFS015', 'warn', `providers ${at} never applies: ${site.scheme}.overrides[${site.unreachable.by}] matches first`, 'order overrides from the most specific keyPrefix to the least', at);
+    return finding('overrideUnreachable', 'warn', `providers ${at} never applies: ${site.scheme}.overrides[${site.unreachable.by}] matches first`, 'order overrides from the most specific keyPrefix to the least', at);
   }
-  return finding('KFS015', 'warn', `providers ${at}.bucketName '${site.bucketName}' can match no pipeline root`, 'set bucketName to a bucket name, without / or ?', at);
+  return finding('overrideUnreachable', 'warn', `providers ${at}.bucketName '${site.bucketName}' can match no pipeline root`, 'set bucketName to a bucket name, without / or ?', at);
 }
 
 function keyPrefixFindings(site: OverrideSite): Finding[] {
@@ -235,10 +239,10 @@ function keyPrefixFindings(site: OverrideSite): Finding[] {
   const k = site.keyPrefix;
   if (k.startsWith('/')) {
     // KFP trims one '/' after the bucket, so only a root written with a double slash reaches it.
-    return [finding('KFS015', 'warn', `${at} '${k}' starts with '/': it matches only roots written with a double slash (${site.scheme}://${site.bucketName}/${k})`, `write '${k.replace(/^\/+/, '')}'`, at)];
+    return [finding('overrideUnreachable', 'warn', `${at} '${k}' starts with '/': it matches only roots written with a double slash (${site.scheme}://${site.bucketName}/${k})`, `write '${k.replace(/^\/+/, '')}'`, at)];
   }
   if (k !== '' && !k.endsWith('/')) {
-    return [finding('KFS015', 'warn', `${at} '${k}' lacks a trailing '/': it also matches '${k}x/...'`, `write '${k}/'`, at)];
+    return [finding('overrideUnreachable', 'warn', `${at} '${k}' lacks a trailing '/': it also matches '${k}x/...'`, `write '${k}/'`, at)];
   }
   return [];
 }
@@ -250,14 +254,14 @@ function dataKeyFindings(data: Record<string, string> | undefined): Finding[] {
     const meant = KNOWN_KEYS.find((k) => k.toLowerCase() === key.toLowerCase());
     out.push(
       meant !== undefined
-        ? finding('KFS012', 'warn', `data key '${key}' is ignored: KFP reads '${meant}' (ConfigMap keys are case-sensitive)`, `rename it to '${meant}'`, `data.${key}`)
-        : finding('KFS012', 'info', `data key '${key}' is not read by KFP`, 'remove it if it was meant for KFP', `data.${key}`),
+        ? finding('providersInvalid', 'warn', `data key '${key}' is ignored: KFP reads '${meant}' (ConfigMap keys are case-sensitive)`, `rename it to '${meant}'`, `data.${key}`)
+        : finding('providersInvalid', 'info', `data key '${key}' is not read by KFP`, 'remove it if it was meant for KFP', `data.${key}`),
     );
   }
   if (out.length <= MAX_KEY_WARNINGS) return out;
   // A ConfigMap may hold thousands of keys: name the likely mistakes first, then count the rest.
   const listed = [...out.filter((f) => f.level === 'warn'), ...out.filter((f) => f.level !== 'warn')].slice(0, MAX_KEY_WARNINGS);
-  return [...listed, finding('KFS012', 'info', `${out.length - listed.length} more data keys are not read by KFP`, 'remove keys that were not meant for KFP', 'data')];
+  return [...listed, finding('providersInvalid', 'info', `${out.length - listed.length} more data keys are not read by KFP`, 'remove keys that were not meant for KFP', 'data')];
 }
 
 function unknownKeyFindings(config: LauncherConfig): Finding[] {
@@ -269,16 +273,16 @@ function unknownKeyFindings(config: LauncherConfig): Finding[] {
     const meant = note.known?.find((k) => normalize(k) === normalize(leaf));
     const hint = meant !== undefined ? ` (meant ${meant}?)` : '';
     const short = note.path.split('.').slice(-2).join('.');
-    out.push(finding('KFS012', 'warn', `providers line ${note.line}: KFP ignores unknown key ${short}${hint}`, meant !== undefined ? `rename it to ${meant}` : 'remove it or fix its spelling', `data.providers: ${note.path}`));
+    out.push(finding('providersInvalid', 'warn', `providers line ${note.line}: KFP ignores unknown key ${short}${hint}`, meant !== undefined ? `rename it to ${meant}` : 'remove it or fix its spelling', `data.providers: ${note.path}`));
   }
   if (unknown.length > MAX_KEY_WARNINGS) {
-    out.push(finding('KFS012', 'warn', `providers: ${unknown.length - MAX_KEY_WARNINGS} more unknown keys, ignored by KFP`, 'fix the spelling of every providers key', 'data.providers'));
+    out.push(finding('providersInvalid', 'warn', `providers: ${unknown.length - MAX_KEY_WARNINGS} more unknown keys, ignored by KFP`, 'fix the spelling of every providers key', 'data.providers'));
   }
   const mismatches = config.providers.caseMismatches;
   if (mismatches.length > 0) {
     const listed = mismatches.slice(0, 4).map((m) => `${m.path.split('.').pop()}→${m.canonical}`).join(', ');
     const more = mismatches.length > 4 ? ` +${mismatches.length - 4}` : '';
-    out.push(finding('KFS012', 'warn', `providers: keys match only case-insensitively (${listed}${more})`, 'spell keys as KFP documents them (camelCase)', 'data.providers'));
+    out.push(finding('providersInvalid', 'warn', `providers: keys match only case-insensitively (${listed}${more})`, 'spell keys as KFP documents them (camelCase)', 'data.providers'));
   }
   return out;
 }

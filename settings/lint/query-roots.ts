@@ -1,6 +1,6 @@
 // Query-string roots (deployKF's default): KFP ignores `providers` for them and hands the query to
 // gocloud, whose accepted parameters changed when KFP 2.5 moved to gocloud v0.40 (AWS SDK v2).
-import { finding } from '../findings.ts';
+import { finding } from '../checks/finding.ts';
 import type { Finding } from '../findings.ts';
 import type { PipelineRoot } from '../kfp/pipeline-root.ts';
 
@@ -12,14 +12,14 @@ export function queryFindings(root: PipelineRoot): Finding[] {
   if (root.query === '' || (root.scheme !== 's3' && root.scheme !== 'minio')) return [];
   const params = new URLSearchParams(root.query.slice(1));
   const out = [
-    finding('KFS016', 'warn', `query-string root ${root.scheme}://${root.bucket}/...: KFP ignores providers and uses env credentials`, 'move endpoint/region into providers.s3.default and drop the query string', 'data.defaultPipelineRoot'),
+    finding('queryRoot', 'warn', `query-string root ${root.scheme}://${root.bucket}/...: KFP ignores providers and uses env credentials`, 'move endpoint/region into providers.s3.default and drop the query string', 'data.defaultPipelineRoot'),
   ];
   const v1 = params.get('awssdk') === 'v1';
   const accepted = v1 ? SDK_V1 : SDK_V2;
   const rejected = [...new Set(params.keys())].filter((k) => !accepted.includes(k));
   if (rejected.length > 0) {
     const names = rejected.slice(0, 3).join(', ');
-    out.push(finding('KFS016', 'warn', `KFP >= 2.5 rejects root query parameter ${names} ("unknown query parameter")`, v1 ? 'remove the parameter' : 'append &awssdk=v1, or use use_path_style/disable_https', 'data.defaultPipelineRoot'));
+    out.push(finding('queryRoot', 'warn', `KFP >= 2.5 rejects root query parameter ${names} ("unknown query parameter")`, v1 ? 'remove the parameter' : 'append &awssdk=v1, or use use_path_style/disable_https', 'data.defaultPipelineRoot'));
   }
   return out;
 }

@@ -1,5 +1,7 @@
 // Checks on a session KFP computed: what it will need at run time (Secrets, region, TLS settings).
-import { finding } from '../findings.ts';
+import { finding } from '../checks/finding.ts';
+import { levelIn } from '../checks/registry.ts';
+import type { SeverityContext } from '../checks/spec.ts';
 import type { Finding } from '../findings.ts';
 import type { PipelineRoot } from '../kfp/pipeline-root.ts';
 import type { StoreSession } from '../kfp/session.ts';
@@ -22,13 +24,13 @@ export function credentialFindings(session: StoreSession, label: string): Findin
   const p = session.params;
   if (p.fromEnv !== 'false') {
     if (session.provider === 'minio' && p.endpoint !== undefined) {
-      return [finding('KFS014', 'warn', `${label}: minio:// with fromEnv fails on KFP <= 2.16 (no gocloud driver for "minio")`, 'use an s3:// root, or credentials.secretRef', label)];
+      return [finding('minioFromEnv', 'warn', `${label}: minio:// with fromEnv fails on KFP <= 2.16 (no gocloud driver for "minio")`, 'use an s3:// root, or credentials.secretRef', label)];
     }
     return [];
   }
   const empty = ['secretName', ...keyFieldsOf(session)].filter((k) => (p[k] ?? '') === '');
   if (empty.length > 0) {
-    return [finding('KFS014', 'warn', `${label}: secretRef ${empty.join(', ')} empty: the launcher cannot read credentials`, 'set secretRef.secretName and its key names (check their spelling)', label)];
+    return [finding('secretRefEmpty', 'warn', `${label}: secretRef ${empty.join(', ')} empty: the launcher cannot read credentials`, 'set secretRef.secretName and its key names (check their spelling)', label)];
   }
   return [];
 }
@@ -39,21 +41,21 @@ export function usesSecret(session: StoreSession): boolean {
   return p.fromEnv === 'false' && ['secretName', ...keyFieldsOf(session)].every((k) => (p[k] ?? '') !== '');
 }
 
-/** Whether the Secret a session reads exists and holds its keys, as far as `secrets` knows. */
-export function secretFactFindings(session: StoreSession, label: string, secrets: SecretLookup): Finding[] {
+/** Whether the Secret a session reads exists and holds its keys, as far as `secrets` knows, weighed for `context`. */
+export function secretFactFindings(session: StoreSession, label: string, secrets: SecretLookup, context: SeverityContext): Finding[] {
   if (!usesSecret(session)) return [];
   const p = session.params;
   const name = p.secretName ?? '';
   const facts = secrets(name);
   if (facts === undefined) return [];
   if (!facts.exists) {
-    return [finding('KFS030', 'warn', `${label}: Secret ${name} does not exist in this namespace`, `create Secret ${name} before running pipelines`, label)];
+    return [finding('secretMissing', levelIn('secretMissing', context), `${label}: Secret ${name} does not exist in this namespace`, `create Secret ${name} before running pipelines`, label)];
   }
   const keys = facts.keys;
   if (keys === undefined) return [];
   const missing = keyFieldsOf(session).map((k) => p[k] ?? '').filter((k) => !keys.includes(k));
   if (missing.length === 0) return [];
-  return [finding('KFS031', 'warn', `${label}: Secret ${name} has no value for key ${missing.join(', ')}`, `add ${missing.join(', ')} to Secret ${name}`, label)];
+  return [finding('secretKeyMissing', levelIn('secretKeyMissing', context), `${label}: Secret ${name} has no value for key ${missing.join(', ')}`, `add ${missing.join(', ')} to Secret ${name}`, label)];
 }
 
 function keyFieldsOf(session: StoreSession): string[] {
@@ -69,15 +71,15 @@ export function endpointFindings(session: StoreSession, root: PipelineRoot): Fin
   const host = endpoint.replace(/^[a-z]+:\/\//, '').replace(/\/.*$/, '');
   const aws = host === '' || AWS_ENDPOINT.test(host);
   if (aws && (p.region ?? '') === '' && session.provider === 's3') {
-    out.push(finding('KFS017', 'warn', `no region for AWS S3 bucket ${root.bucket}: uploads fail with MissingRegion`, 'set region in providers.s3.default', 'data.providers'));
+    out.push(finding('region', 'warn', `no region for AWS S3 bucket ${root.bucket}: uploads fail with MissingRegion`, 'set region in providers.s3.default', 'data.providers'));
   }
   if (endpoint.startsWith('https://') && p.disableSSL === 'true') {
-    out.push(finding('KFS018', 'warn', `endpoint ${endpoint} is https:// but disableSSL is true`, 'make the endpoint scheme and disableSSL agree', 'data.providers'));
+    out.push(finding('tlsPathStyle', 'warn', `endpoint ${endpoint} is https:// but disableSSL is true`, 'make the endpoint scheme and disableSSL agree', 'data.providers'));
   } else if (endpoint.startsWith('http://') && p.disableSSL === 'false') {
-    out.push(finding('KFS018', 'warn', `endpoint ${endpoint} is http:// but disableSSL is false`, 'make the endpoint scheme and disableSSL agree', 'data.providers'));
+    out.push(finding('tlsPathStyle', 'warn', `endpoint ${endpoint} is http:// but disableSSL is false`, 'make the endpoint scheme and disableSSL agree', 'data.providers'));
   }
   if (!VIRTUAL_HOSTED_OK.test(host) && host !== '' && p.forcePathStyle === 'false') {
-    out.push(finding('KFS018', 'warn', `forcePathStyle false on non-AWS endpoint ${host}: needs wildcard DNS and certificates`, 'set forcePathStyle: true', 'data.providers'));
+    out.push(finding('tlsPathStyle', 'warn', `forcePathStyle false on non-AWS endpoint ${host}: needs wildcard DNS and certificates`, 'set forcePathStyle: true', 'data.providers'));
   }
   return out;
 }

@@ -1,6 +1,6 @@
-// Writes the API server would refuse, found at plan time so nothing is half-applied (CHECKS.md
-// section H): KFS077 an object the plan changes is `immutable: true` (only a delete and re-create
-// could change it, which would leave the namespace without it in between); KFS078 a planned
+// Writes the API server would refuse, found at plan time so nothing is half-applied (migration
+// pre-flight, docs/checks.md): `immutableObject` an object the plan changes is `immutable: true` (only a delete and re-create
+// could change it, which would leave the namespace without it in between); `objectTooLarge` a planned
 // ConfigMap whose data exceeds the 1 MiB limit (core.MaxSecretSize, counted in UTF-8 bytes).
 import { doctorFinding } from '../doctor/finding.ts';
 import type { DoctorFinding } from '../doctor/finding.ts';
@@ -15,12 +15,12 @@ export function refusedWrites(plan: NamespacePlan): DoctorFinding[] {
     if (c.action === 'unchanged') continue;
     const obj = { kind: c.kind, name: c.name };
     if (c.immutable === true) {
-      out.push(doctorFinding('KFS077', 'error', ns, obj, `${c.kind} ${c.name} in ${ns} is immutable (immutable: true): the API server refuses any change to its data, so ${ns} cannot be migrated`, `re-create ${c.kind} ${c.name} without immutable: true (in its source, if GitOps manages it), then re-run`));
+      out.push(doctorFinding('immutableObject', 'error', ns, obj, `${c.kind} ${c.name} in ${ns} is immutable (immutable: true): the API server refuses any change to its data, so ${ns} cannot be migrated`, `re-create ${c.kind} ${c.name} without immutable: true (in its source, if GitOps manages it), then re-run`));
     }
     if (c.kind !== 'ConfigMap') continue;
     const bytes = dataBytes(c.after.data ?? {});
     if (bytes > MAX_DATA_BYTES) {
-      out.push(doctorFinding('KFS078', 'error', ns, obj, `planned ${c.kind} ${c.name} in ${ns} holds ${bytes} bytes of data, over the API server's limit of ${MAX_DATA_BYTES}`, `move the large keys out of ${c.name} (KFP reads only defaultPipelineRoot and providers), then re-run`));
+      out.push(doctorFinding('objectTooLarge', 'error', ns, obj, `planned ${c.kind} ${c.name} in ${ns} holds ${bytes} bytes of data, over the API server's limit of ${MAX_DATA_BYTES}`, `move the large keys out of ${c.name} (KFP reads only defaultPipelineRoot and providers), then re-run`));
     }
   }
   return out;

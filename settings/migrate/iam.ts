@@ -2,7 +2,7 @@
 // the bucket and read/write/delete only under its own prefixes (KFP root and Argo's); the backend
 // (API server, UI) gets every namespace's prefixes plus `pipelines/`.
 import { argoPrefixTemplate, namespaceLayout } from './layout.ts';
-import type { MigrationTarget } from './target.ts';
+import type { MigrationTarget } from './migration-target.ts';
 
 export interface IamStatement {
   Effect: 'Allow';

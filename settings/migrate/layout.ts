@@ -1,8 +1,8 @@
 // The key prefixes a namespace owns in the target bucket: its KFP v2 root and Argo's (logs, v1
 // artifacts). The IAM policy grants exactly these, and Argo's keyFormat writes under the second.
 import { parsePipelineRoot } from '../kfp/pipeline-root.ts';
-import { planRootFor } from './target.ts';
-import type { MigrationTarget } from './target.ts';
+import { planRootFor } from './migration-target.ts';
+import type { MigrationTarget } from './migration-target.ts';
 
 export interface NamespaceLayout {
   root: string;

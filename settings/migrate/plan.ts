@@ -12,8 +12,8 @@ import { lintLauncher } from '../lint/launcher-lint.ts';
 import { jsonEqual } from './json-equal.ts';
 import { namespaceLayout } from './layout.ts';
 import type { NamespaceLayout } from './layout.ts';
-import { secretNameFor } from './target.ts';
-import type { MigrationTarget } from './target.ts';
+import { secretNameFor } from './migration-target.ts';
+import type { MigrationTarget } from './migration-target.ts';
 
 /** `deferred`: a write held back until the namespace's target credentials are known (stage.ts). */
 export type ChangeAction = 'create' | 'update' | 'unchanged' | 'deferred';

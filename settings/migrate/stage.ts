@@ -4,7 +4,7 @@
 // Until then a namespace is only staged: its credentials Secret is written as a template.
 import { isWrite } from './plan.ts';
 import type { NamespacePlan } from './plan.ts';
-import type { MigrationTarget } from './target.ts';
+import type { MigrationTarget } from './migration-target.ts';
 
 /** The plan with everything but the credentials Secret held back. */
 export function stagePlan(plan: NamespacePlan): NamespacePlan {

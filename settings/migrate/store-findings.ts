@@ -1,5 +1,5 @@
 // Pre-flight findings about the objects a namespace already has in its current store, from a
-// listing the edge made (CHECKS.md KFS073, KFS074). Counts and names only, never contents.
+// listing the edge made (leftBehind, copyPlan). Counts and names only, never contents.
 import { doctorFinding } from '../doctor/finding.ts';
 import type { DoctorFinding } from '../doctor/finding.ts';
 
@@ -19,18 +19,17 @@ export interface StoreListing {
   secretName?: string;
 }
 
-/** KFS074 with --copy-artifacts: what will be copied and how it is verified. */
+/** `copyPlan` with --copy-artifacts: what will be copied and how it is verified. */
 export function copyPlanFinding(l: StoreListing): DoctorFinding {
   const multipart = l.multipart > 0 ? `; ${l.multipart} have multipart ETags (no MD5 to compare), so every object is verified by size and SHA-256 while streaming, not by ETag` : '';
-  return doctorFinding('KFS074', 'info', l.namespace, undefined, `${amount(l)} under ${l.from} will be copied to ${l.to} under the same keys${multipart}`, 'a re-run skips objects already copied (same size and checksum)', { objects: String(l.objects), bytes: String(l.bytes) });
+  return doctorFinding('copyPlan', 'info', l.namespace, undefined, `${amount(l)} under ${l.from} will be copied to ${l.to} under the same keys${multipart}`, 'a re-run skips objects already copied (same size and checksum)', { objects: String(l.objects), bytes: String(l.bytes) });
 }
 
-/** KFS073 without --copy-artifacts: existing objects stay behind, and runs point at them. */
+/** `leftBehind` without --copy-artifacts: existing objects stay behind, and runs point at them. */
 export function leftBehindFinding(l: StoreListing): DoctorFinding {
-  if (l.objects === 0) return doctorFinding('KFS073', 'ok', l.namespace, undefined, `no objects under ${l.from}: nothing is left behind`, '');
+  if (l.objects === 0) return doctorFinding('leftBehind', 'ok', l.namespace, undefined, `no objects under ${l.from}: nothing is left behind`, '');
   const keep = l.secretName === undefined ? 'the old store' : `the old store and Secret ${l.secretName}`;
-  return doctorFinding(
-    'KFS073',
+  return doctorFinding('leftBehind',
     'warn',
     l.namespace,
     undefined,
@@ -41,8 +40,8 @@ export function leftBehindFinding(l: StoreListing): DoctorFinding {
 }
 
 /** The old store could not be listed: say so rather than guess. */
-export function unlistedFinding(namespace: string, id: 'KFS073' | 'KFS074', reason: string): DoctorFinding {
-  return doctorFinding(id, 'info', namespace, undefined, `the current store could not be listed: ${reason}`, 'check the old objects by hand before switching');
+export function unlistedFinding(namespace: string, check: 'leftBehind' | 'copyPlan', reason: string): DoctorFinding {
+  return doctorFinding(check, 'info', namespace, undefined, `the current store could not be listed: ${reason}`, 'check the old objects by hand before switching');
 }
 
 function amount(l: StoreListing): string {

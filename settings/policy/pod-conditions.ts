@@ -1,6 +1,6 @@
 // The CEL matchConditions of the pod webhook (pods.kfstore.dev), derived from the StorePolicy's
 // inject.podSelector, so the API server sends the webhook exactly the pods the policy selects
-// (settings/kube/label-selector.ts decides the same selector in the webhook) and none that opted
+// (settings/label-selectors/label-selector.ts decides the same selector in the webhook) and none that opted
 // out. Every index is guarded by has()/`in`: a missing key is a CEL error, and an error under
 // failurePolicy Fail would refuse the pod. deploy/base/webhooks.yaml holds this function's output
 // for the example policy; scripts/webhook-conditions.ts renders it for any policy.

@@ -36,3 +36,8 @@ export function escapeControlChars(s: string): string {
     return `\\x${code.toString(16).padStart(2, '0')}`;
   });
 }
+
+/** As escapeControlChars, but line breaks stay: for kfstore's own multi-line messages. */
+export function escapeControlCharsKeepingLines(s: string): string {
+  return s.split('\n').map(escapeControlChars).join('\n');
+}

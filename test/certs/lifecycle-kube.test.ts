@@ -13,9 +13,9 @@ import { ensure } from '../../certs/lifecycle/ensure.ts';
 import { UsageError, parseEnsure } from '../../certs/lifecycle/flags.ts';
 import { serviceDnsNames } from '../../certs/lifecycle/names.ts';
 import type { LifecycleOptions } from '../../certs/lifecycle/types.ts';
-import { connect } from '../../kube/api.ts';
-import type { KubeApi } from '../../kube/api.ts';
-import { loadKubeconfig } from '../../kube/kubeconfig.ts';
+import { connect } from '../../kube-client/api.ts';
+import type { KubeApi } from '../../kube-client/api.ts';
+import { loadKubeconfig } from '../../kube-client/kubeconfig.ts';
 import { startKubeApiServer } from '../support/kube-apiserver/index.ts';
 import type { KubeApiServer, KubeObject } from '../support/kube-apiserver/index.ts';
 

@@ -89,17 +89,17 @@ describe('doctor under narrow RBAC', () => {
   it('the nested root is the one reported (geo inside atlas, same key: an error), in -A and in both -n views', async () => {
     for (const [user, args] of [['admin', ['-A']], ['reader', ['-A']], ['reader', ['-n', 'geo']], ['reader', ['-n', 'atlas']]] as const) {
       const r = await doctor(user, ...args);
-      const overlaps = r.findings.filter((f) => f.id === 'KFS019');
+      const overlaps = r.findings.filter((f) => f.id === 'KFS025');
       assert.deepEqual(
         overlaps.map(line),
-        ["KFS019 error geo geo and atlas write to overlapping roots: s3://shared/v2/artifacts/atlas/geo/ is inside atlas's s3://shared/v2/artifacts/atlas/ with the same access key: each can read the other\u2019s artifacts"],
+        ["KFS025 error geo geo and atlas write to overlapping roots: s3://shared/v2/artifacts/atlas/geo/ is inside atlas's s3://shared/v2/artifacts/atlas/ with the same access key: each can read the other\u2019s artifacts"],
         `${user} ${args.join(' ')}`,
       );
     }
     // Without atlas's Secret the keys cannot be compared: a warning that says so, not a guess.
     const partial = await doctor('geo-only', '-n', 'geo');
-    assert.deepEqual(partial.findings.filter((f) => f.id === 'KFS019').map(line), [
-      "KFS019 warn geo geo and atlas write to overlapping roots: s3://shared/v2/artifacts/atlas/geo/ is inside atlas's s3://shared/v2/artifacts/atlas/ (access keys not compared: a credentials Secret could not be read)",
+    assert.deepEqual(partial.findings.filter((f) => f.id === 'KFS025').map(line), [
+      "KFS025 warn geo geo and atlas write to overlapping roots: s3://shared/v2/artifacts/atlas/geo/ is inside atlas's s3://shared/v2/artifacts/atlas/ (access keys not compared: a credentials Secret could not be read)",
     ]);
   });
 });

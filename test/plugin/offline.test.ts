@@ -62,8 +62,8 @@ describe('doctor -f on a GitOps tree', () => {
     const has = (id: string, level: string, ns: string, text: string): boolean => report.findings.some((f) => f.id === id && f.level === level && f.namespace === ns && f.message.includes(text));
     assert.ok(has('KFS014', 'error', 'team-b', "KFP's driver crashes"), JSON.stringify(report.findings.filter((f) => f.namespace === 'team-b')));
     // On team-c, whose root is inside team-a's (team-a's keys reach team-c's artifacts).
-    assert.ok(has('KFS019', 'error', 'team-c', "team-c and team-a write to overlapping roots: s3://kubeflow-pipelines/v2/artifacts/team-a/shared/ is inside team-a's s3://kubeflow-pipelines/v2/artifacts/team-a/ with the same access key"));
-    assert.ok(!report.findings.some((f) => f.id === 'KFS019' && f.namespace === 'team-a'), 'the overlap is reported on the nested root only');
+    assert.ok(has('KFS025', 'error', 'team-c', "team-c and team-a write to overlapping roots: s3://kubeflow-pipelines/v2/artifacts/team-a/shared/ is inside team-a's s3://kubeflow-pipelines/v2/artifacts/team-a/ with the same access key"));
+    assert.ok(!report.findings.some((f) => f.id === 'KFS025' && f.namespace === 'team-a'), 'the overlap is reported on the nested root only');
     assert.ok(has('KFS033', 'warn', 'team-c', 'shares its access key with team-a'));
     assert.ok(!report.findings.some((f) => f.namespace === 'team-c' && f.id === 'KFS040'), 'kfstore.dev/skip on the Namespace');
     assert.ok((report.summary.skipped ?? 0) >= 1);
@@ -72,7 +72,7 @@ describe('doctor -f on a GitOps tree', () => {
     noCanaries(r.stdout, r.stderr);
   });
   it('--skip and --exit-zero', async () => {
-    const r = await kfstore(['doctor', '-f', GITOPS, '--skip', 'KFS014,KFS019', '--exit-zero', '-o', 'yaml']);
+    const r = await kfstore(['doctor', '-f', GITOPS, '--skip', 'KFS014,KFS025', '--exit-zero', '-o', 'yaml']);
     assert.equal(r.code, 0);
     assert.match(r.stdout, /kind: DoctorReport/);
     assert.doesNotMatch(r.stdout, /id: KFS014/);
@@ -101,7 +101,13 @@ describe('doctor -f on a GitOps tree', () => {
   it('--policy adds the profile-root rule', async () => {
     const r = await kfstore(['doctor', '-f', GITOPS, '--policy', fixturePath('policies', 'example.yaml'), '-n', 'team-c', '-o', 'json']);
     const report = JSON.parse(r.stdout) as Report;
-    assert.ok(report.findings.some((f) => f.id === 'KFS019' && f.level === 'error' && f.message.includes("outside team-c's root")));
+    assert.ok(report.findings.some((f) => f.id === 'KFS024' && f.level === 'error' && f.message.includes("outside team-c's root")), r.stdout);
+    // No finding suggests a root the tenant rule rejects: fixes name team-c's own root from the policy.
+    const own = report.findings.find((f) => f.id === 'KFS024')?.fix.match(/use (\S+) or a path below it/)?.[1];
+    assert.ok(own !== undefined);
+    for (const f of report.findings.filter((f) => f.namespace === 'team-c')) {
+      for (const root of f.fix.match(/[a-z0-9]+:\/\/[^\s,]+/g) ?? []) assert.ok(root.startsWith(own), `${f.id} suggests ${root}, outside ${own}`);
+    }
   });
 });
 
@@ -148,7 +154,7 @@ describe('bad manifests: exit 2 naming the file', () => {
     const r = await kfstore(['doctor', '-f', fixturePath('manifests', 'bad-base64'), '-o', 'json']);
     assert.equal(r.code, 1, r.stderr);
     const report = JSON.parse(r.stdout) as Report;
-    assert.ok(report.findings.some((f) => f.id === 'KFS031' && f.level === 'error' && f.message.includes('data.accesskey is not valid base64')));
+    assert.ok(report.findings.some((f) => f.id === 'KFS038' && f.level === 'error' && f.message.includes('data.accesskey is not valid base64')));
   });
   it('a policy file with an unknown field', async () => {
     const r = await kfstore(['doctor', '-f', GITOPS, '--policy', fixturePath('policies', 'invalid', 'unknown-field.yaml')]);

@@ -99,3 +99,19 @@ describe('no secret value reaches a response or the log', () => {
     }
   });
 });
+
+describe('rejected requests in the latency histogram', () => {
+  it('record the time they took (reading and parsing a large body is not free), not 0 s', async () => {
+    const fresh = testApp(policyFixture('example.yaml'));
+    // 4 MiB that is almost JSON: read in full and parsed before it is rejected.
+    const r = await post(fresh.app, '/validate/kfp-launcher', `{"pad": "${'x'.repeat(4 * 1024 * 1024)}"`);
+    assert.equal(r.status, 400);
+    const metrics = await fresh.deps.metrics.registry.getSingleMetricAsString('kfstore_admission_duration_seconds');
+    const count = /kfstore_admission_duration_seconds_count\{endpoint="validate_kfp_launcher"\} (\d+)/.exec(metrics)?.[1];
+    const sum = Number(/kfstore_admission_duration_seconds_sum\{endpoint="validate_kfp_launcher"\} ([\d.e-]+)/.exec(metrics)?.[1]);
+    assert.equal(count, '1', metrics);
+    assert.ok(sum > 0.0001, `rejected request recorded ${sum} s`);
+    const rejected = await fresh.deps.metrics.registry.getSingleMetricAsString('kfstore_admission_requests_total');
+    assert.match(rejected, /kfstore_admission_requests_total\{endpoint="validate_kfp_launcher",outcome="rejected"\} 1/);
+  });
+});

@@ -4,8 +4,8 @@
 import assert from 'node:assert/strict';
 import { Writable } from 'node:stream';
 import { after, before, describe, it } from 'node:test';
-import { connect } from '../../kube/api.ts';
-import { loadKubeconfig } from '../../kube/kubeconfig.ts';
+import { connect } from '../../kube-client/api.ts';
+import { loadKubeconfig } from '../../kube-client/kubeconfig.ts';
 import { startSecretCache } from '../../webhook/cluster/secret-cache.ts';
 import type { SecretCache } from '../../webhook/cluster/secret-cache.ts';
 import { createLogger } from '../../webhook/log.ts';

@@ -3,7 +3,9 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { admit, policyFixture, review, testApp } from '../support/admission.ts';
-import { headerValue, kfpResults, listFixtures, loadYaml, readFixture } from '../support/fixtures.ts';
+import { fixturePath, headerValue, kfpResults, listFixtures, loadYaml, readFixture } from '../support/fixtures.ts';
+import { runDoctor } from '../../settings/doctor/run.ts';
+import { loadManifests } from '../../plugin/manifests/load.ts';
 
 type ConfigMap = { metadata: { namespace: string; name: string }; data?: Record<string, unknown> };
 
@@ -15,7 +17,7 @@ const lenient = testApp(policyFixture('no-prefix-check.yaml'));
 const DESCRIBED_WARNINGS: Record<string, [string, string][]> = {
   'warn-01-misspelled-keys-silently-ignored.yaml': [
     ['KFS012', 'unknown key secretRef.secret_name (meant secretName?)'],
-    ['KFS014', 'secretRef secretName, accessKeyKey, secretKeyKey empty'],
+    ['KFS023', 'secretRef secretName, accessKeyKey, secretKeyKey empty'],
   ],
   'warn-02-keyprefix-pitfalls.yaml': [
     ['KFS015', "keyPrefix '/team-b' starts with '/'"],
@@ -26,7 +28,7 @@ const DESCRIBED_WARNINGS: Record<string, [string, string][]> = {
     ['KFS016', 'rejects root query parameter disableSSL, s3ForcePathStyle'],
   ],
   'warn-04-scheme-provider-mismatch.yaml': [['KFS013', "s3:// root has no 's3' provider (only minio)"]],
-  'warn-05-minio-fromenv.yaml': [['KFS014', 'minio:// with fromEnv fails on KFP <= 2.16']],
+  'warn-05-minio-fromenv.yaml': [['KFS022', 'minio:// with fromEnv fails on KFP <= 2.16']],
   'warn-06-case-insensitive-keys.yaml': [['KFS012', 'keys match only case-insensitively (S3→s3']],
 };
 
@@ -35,14 +37,14 @@ const WARNING_IDS: Record<string, string[]> = {
   'valid-01-kfp215-profile-controller-default.yaml': [],
   'valid-02-s3-aws-static-secret.yaml': [],
   'valid-03-s3-aws-irsa-fromenv.yaml': [],
-  'valid-04-minio-external-overrides.yaml': ['KFS014'],
+  'valid-04-minio-external-overrides.yaml': ['KFS022'],
   'valid-05-gcs-secret-and-override.yaml': ['KFS015'],
   'valid-06-s3-scheme-to-seaweedfs.yaml': [],
-  'warn-01-misspelled-keys-silently-ignored.yaml': ['KFS012', 'KFS012', 'KFS012', 'KFS014'],
+  'warn-01-misspelled-keys-silently-ignored.yaml': ['KFS012', 'KFS012', 'KFS012', 'KFS023'],
   'warn-02-keyprefix-pitfalls.yaml': ['KFS015', 'KFS015'],
   'warn-03-deploykf-query-string-root.yaml': ['KFS016', 'KFS016'],
   'warn-04-scheme-provider-mismatch.yaml': ['KFS013'],
-  'warn-05-minio-fromenv.yaml': ['KFS014'],
+  'warn-05-minio-fromenv.yaml': ['KFS022'],
   'warn-06-case-insensitive-keys.yaml': ['KFS012'],
 };
 
@@ -115,11 +117,35 @@ describe('requireProfilePrefix: roots stay inside the profile’s own root', () 
     const expect = headerValue(text, 'expect');
     it(`${file}: ${expect}`, async () => {
       const r = await validate(loadYaml<ConfigMap>('kfp-launcher-profile', file), strict.app);
+      assert.ok(expect === 'allow' || expect === 'deny', `${file} states no '# expect: allow|deny' header`);
       assert.equal(r.allowed, expect === 'allow', r.status?.message ?? JSON.stringify(r.warnings));
       const message = headerValue(text, 'expect-message');
       if (message !== undefined) assert.ok(r.status?.message.includes(message), r.status?.message);
     });
   }
+});
+
+describe('KFS010: one rule for the webhook and doctor', () => {
+  it('a kfp-launcher with data: {} gets the same warning from both', async () => {
+    const file = 'kfs010-empty-launcher.yaml';
+    const r = await validate(loadYaml<ConfigMap>('doctor', file));
+    assert.equal(r.allowed, true);
+    const report = runDoctor(loadManifests([fixturePath('doctor', file)], 'default').snapshot, { namespaces: ['team-a'] });
+    const doctor = report.findings.filter((f) => f.id === 'KFS010');
+    assert.deepEqual(doctor.map((f) => f.level), ['warn']);
+    // The webhook's warning is the same finding, cut to the 120 characters Kubernetes asks for.
+    assert.equal(r.warnings?.length, 1);
+    const warning = (r.warnings?.[0] ?? '').replace(/…$/, '');
+    assert.match(warning, /^KFS010: kfp-launcher in team-a has no data/);
+    assert.ok(`KFS010: ${doctor[0]?.message}`.startsWith(warning), `${warning} vs ${doctor[0]?.message}`);
+  });
+  it('a kfp-launcher with data is not KFS010 for either', async () => {
+    const file = 'kfs041-argo-elsewhere.yaml';
+    const report = runDoctor(loadManifests([fixturePath('doctor', file)], 'default').snapshot, { namespaces: ['team-a'] });
+    assert.deepEqual(report.findings.filter((f) => f.id === 'KFS010').map((f) => f.level), ['ok']);
+    const r = await validate(loadYaml<ConfigMap>('kfp-launcher', 'valid-02-s3-aws-static-secret.yaml'));
+    assert.ok(!(r.warnings ?? []).some((w) => w.startsWith('KFS010')), JSON.stringify(r.warnings));
+  });
 });
 
 describe('other objects pass untouched', () => {
@@ -196,5 +222,8 @@ describe('life cycle: deletion, finalizers, unchanged data, namespace', () => {
     const text = `${r.status?.message ?? ''}${(r.warnings ?? []).join('')}`;
     assert.ok(text.length > 0);
     assert.doesNotMatch(text.replace(/\n/g, ''), /[\u0000-\u001f\u007f-\u009f]/);
+    // kfstore's own line breaks stay line breaks: kubectl shows one finding per line.
+    assert.match(r.status?.message ?? '', /:\n- \[KFS\d{3}\] /);
+    assert.doesNotMatch(r.status?.message ?? '', /\\n/);
   });
 });

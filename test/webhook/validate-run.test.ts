@@ -27,6 +27,7 @@ describe('runs that pin a pipeline root, one fixture per behaviour', () => {
     const expect = headerValue(text, 'expect');
     it(`${file}: ${expect}`, async () => {
       const r = await admit(strict.app, PATH, runReview(loadYaml<Run>('runs', file)));
+      assert.ok(expect === 'allow' || expect === 'deny', `${file} states no '# expect: allow|deny' header`);
       assert.equal(r.allowed, expect === 'allow', r.status?.message);
       const message = headerValue(text, 'expect-message');
       if (message !== undefined) assert.ok(r.status?.message.includes(message), r.status?.message);

@@ -4,7 +4,7 @@
 // Any failure (watch error, 410 Gone, API server away, or a watch gone silent: open but passing
 // not even the bookmarks it asked for) makes the cache "not ready" until a relist succeeds:
 // validation then simply gives no Secret warnings, never a denial or a slow answer.
-import type { KubeApi } from '../../kube/api.ts';
+import type { KubeApi } from '../../kube-client/api.ts';
 import type { SecretLookup } from '../../settings/lint/launcher-lint.ts';
 import type { Logger } from '../log.ts';
 

@@ -2,7 +2,7 @@
 // `warnings`. Every text is escaped for terminals on the way out: kubectl prints both verbatim,
 // and they quote what a tenant wrote.
 import type { Finding } from '../../settings/findings.ts';
-import { escapeControlChars } from '../../settings/text/control-chars.ts';
+import { escapeControlChars, escapeControlCharsKeepingLines } from '../../settings/text/control-chars.ts';
 import { allow, deny } from '../admission/review.ts';
 import type { AdmissionResponse } from '../admission/review.ts';
 
@@ -25,7 +25,7 @@ export function answerFindings(uid: string, headline: string, findings: readonly
     // Everything, up to a size a terminal and the API server's event can carry.
     const lines = errors.slice(0, MAX_LISTED_ERRORS).map((f) => `- [${f.id}] ${f.message}. Fix: ${f.fix}`);
     if (errors.length > MAX_LISTED_ERRORS) lines.push(`- ... and ${errors.length - MAX_LISTED_ERRORS} more (kubectl kfstore doctor -f lists them all)`);
-    return { response: deny(uid, escapeControlChars(`${headline}\n${lines.join('\n')}`), 403, warnings), outcome: 'denied' };
+    return { response: deny(uid, escapeControlCharsKeepingLines(`${headline}\n${lines.join('\n')}`), 403, warnings), outcome: 'denied' };
   }
   return { response: allow(uid, warnings), outcome: warnings.length > 0 ? 'warned' : 'allowed' };
 }

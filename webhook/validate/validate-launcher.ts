@@ -3,6 +3,8 @@
 import { LAUNCHER_CONFIGMAP } from '../../settings/kfp/launcher-config.ts';
 import { KFP_DEFAULT_PIPELINE_ROOT } from '../../settings/kfp/pipeline-root.ts';
 import type { SecretUse } from '../../settings/lint/launcher-lint.ts';
+import { launcherPresence } from '../../settings/lint/launcher-presence.ts';
+import { finding } from '../../settings/checks/finding.ts';
 import type { Finding } from '../../settings/findings.ts';
 import type { ProfileStore } from '../../settings/policy/resolve.ts';
 import type { StorePolicy } from '../../settings/policy/schema.ts';
@@ -44,8 +46,8 @@ export function validateLauncher(req: AdmissionRequest, policy: StorePolicy, pro
   // Counted before the schema reads every entry.
   const keys = dataKeyCount(req.object);
   if (keys > MAX_DATA_KEYS && nameOf(req) === LAUNCHER_CONFIGMAP) {
-    const finding: Finding = { id: 'KFS012', level: 'error', message: `kfp-launcher has ${keys} data keys; kfstore checks at most ${MAX_DATA_KEYS} (KFP reads three)`, fix: 'keep kfp-launcher to defaultPipelineRoot and providers', limit: 'data_keys' };
-    return { ...answerFindings(uid, `kfp-launcher in ${namespace} rejected by kfstore:`, [finding]), findings: [finding] };
+    const bound: Finding = { ...finding('providersInvalid', 'error', `kfp-launcher has ${keys} data keys; kfstore checks at most ${MAX_DATA_KEYS} (KFP reads three)`, 'keep kfp-launcher to defaultPipelineRoot and providers'), limit: 'data_keys' };
+    return { ...answerFindings(uid, `kfp-launcher in ${namespace} rejected by kfstore:`, [bound]), findings: [bound] };
   }
   const parsed = configMapSchema.safeParse(req.object);
   if (!parsed.success) {
@@ -62,9 +64,8 @@ export function validateLauncher(req: AdmissionRequest, policy: StorePolicy, pro
   const ctx = policy.validate.requireProfilePrefix ? { namespace, profileRoot: profile(namespace).pipelineRoot } : { namespace };
   const linted = lint(data, ctx);
   const findings = [...linted.findings];
-  if (Object.keys(data).length === 0 && !findings.some((f) => f.level === 'error')) {
-    findings.push({ id: 'KFS010', level: 'warn', message: `kfp-launcher has no data: runs use KFP defaults (${KFP_DEFAULT_PIPELINE_ROOT})`, fix: 'set data.defaultPipelineRoot' });
-  }
+  const presence = launcherPresence(namespace, data, KFP_DEFAULT_PIPELINE_ROOT);
+  if (presence.level !== 'ok') findings.push(presence);
   const answer = answerFindings(uid, `kfp-launcher in ${namespace} rejected by kfstore:`, findings);
   return { ...answer, findings, secrets: { namespace, uses: [...linted.secretUses] } };
 }
@@ -78,13 +79,13 @@ function deletion(req: AdmissionRequest, namespace: string, policy: StorePolicy,
   if (req.userInfo?.groups?.includes('system:masters') === true) return { response: allow(uid), outcome: 'allowed', findings: [], detail: 'cluster administrator' };
   // Without kfp-launcher, KFP's driver falls back to the installation's shared default root.
   const own = profile(namespace).pipelineRoot;
-  const finding: Finding = {
-    id: 'KFS019',
-    level: 'error',
-    message: `deleting kfp-launcher sends ${namespace}'s runs to KFP's shared default root (${KFP_DEFAULT_PIPELINE_ROOT} unless the installation sets another), outside ${namespace}'s root ${own}`,
-    fix: 'apply a corrected kfp-launcher instead (kubectl apply); deleting the namespace removes it too',
-  };
-  return { ...answerFindings(uid, `kfp-launcher in ${namespace} cannot be deleted:`, [finding]), findings: [finding] };
+  const refusal = finding(
+    'outsideProfileRoot',
+    'error',
+    `deleting kfp-launcher sends ${namespace}'s runs to KFP's shared default root (${KFP_DEFAULT_PIPELINE_ROOT} unless the installation sets another), outside ${namespace}'s root ${own}`,
+    'apply a corrected kfp-launcher instead (kubectl apply); deleting the namespace removes it too',
+  );
+  return { ...answerFindings(uid, `kfp-launcher in ${namespace} cannot be deleted:`, [refusal]), findings: [refusal] };
 }
 
 function sameData(oldObject: unknown, data: Record<string, string>): boolean {

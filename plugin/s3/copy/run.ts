@@ -7,7 +7,7 @@
 import { makeS3Client } from '../client.ts';
 import type { S3ClientOptions } from '../client.ts';
 import { describeS3Error, errorFields } from '../errors.ts';
-import type { S3Target } from '../target.ts';
+import type { S3Target } from '../launcher-connection.ts';
 import { ByteBudget } from './budget.ts';
 import { bufferBytes, COPY_DEFAULTS, copyObject } from './copy-object.ts';
 import type { ObjectRef } from './copy-object.ts';

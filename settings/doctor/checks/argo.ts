@@ -1,4 +1,4 @@
-// KFS040/KFS041: Argo's artifact repository (archived logs, v1 artifacts) exists, parses, and
+// `argoRepository`/`argoDisagrees`: Argo's artifact repository (archived logs, v1 artifacts) exists, parses, and
 // agrees with where the launcher puts v2 artifacts.
 import type { NamespaceView } from '../../inspect/namespace-view.ts';
 import { ARTIFACT_REPOSITORIES } from '../../argo/artifact-repository.ts';
@@ -9,13 +9,12 @@ export function argoChecks(view: NamespaceView): DoctorFinding[] {
   const ns = view.namespace;
   const obj = { kind: 'ConfigMap', name: ARTIFACT_REPOSITORIES };
   const argo = view.argo;
-  // Not read (RBAC): KFS091 says so; a missing repository would be a guess.
+  // Not read (RBAC): `unreadable` says so; a missing repository would be a guess.
   if (view.unreadable?.some((u) => u.name === ARTIFACT_REPOSITORIES) === true) return [];
   if (argo.problem !== undefined) {
     const missing = argo.problem.startsWith('no ConfigMap');
     return [
-      doctorFinding(
-        'KFS040',
+      doctorFinding('argoRepository',
         missing ? 'warn' : 'error',
         ns,
         obj,
@@ -24,14 +23,14 @@ export function argoChecks(view: NamespaceView): DoctorFinding[] {
       ),
     ];
   }
-  const out: DoctorFinding[] = [doctorFinding('KFS040', 'ok', ns, obj, `Argo repository ${argo.key} configured`, '')];
+  const out: DoctorFinding[] = [doctorFinding('argoRepository', 'ok', ns, obj, `Argo repository ${argo.key} configured`, '')];
   if (argo.secret?.unreadable !== undefined) {
-    // Whether it exists is unknown: KFS091 names the permission, nothing is claimed about the Secret.
+    // Whether it exists is unknown: `unreadable` names the permission, nothing is claimed about the Secret.
   } else if (argo.secret !== undefined && !argo.secret.exists) {
-    out.push(doctorFinding('KFS030', 'error', ns, { kind: 'Secret', name: argo.secret.name }, `Secret ${argo.secret.name} (Argo artifact repository) does not exist: pods cannot start ("MountVolume.SetUp failed")`, `create Secret ${argo.secret.name} in ${ns}`));
+    out.push(doctorFinding('secretMissing', 'error', ns, { kind: 'Secret', name: argo.secret.name }, `Secret ${argo.secret.name} (Argo artifact repository) does not exist: pods cannot start ("MountVolume.SetUp failed")`, `create Secret ${argo.secret.name} in ${ns}`));
   } else if (argo.secret !== undefined) {
     const missing = argo.secret.keys.filter((k) => !k.present).map((k) => k.key);
-    if (missing.length > 0) out.push(doctorFinding('KFS031', 'error', ns, { kind: 'Secret', name: argo.secret.name }, `Secret ${argo.secret.name} has no value for ${missing.join(', ')} (Argo artifact repository)`, `add ${missing.join(', ')} to Secret ${argo.secret.name}`));
+    if (missing.length > 0) out.push(doctorFinding('secretKeyMissing', 'error', ns, { kind: 'Secret', name: argo.secret.name }, `Secret ${argo.secret.name} has no value for ${missing.join(', ')} (Argo artifact repository)`, `add ${missing.join(', ')} to Secret ${argo.secret.name}`));
   }
   const diffs: string[] = [];
   if (view.session.ok) {
@@ -44,10 +43,10 @@ export function argoChecks(view: NamespaceView): DoctorFinding[] {
     if (argo.secret !== undefined && p.secretName !== undefined && argo.secret.name !== p.secretName) diffs.push(`Secret ${argo.secret.name} vs ${p.secretName}`);
   }
   if (diffs.length > 0) {
-    out.push(doctorFinding('KFS041', 'warn', ns, obj, `Argo logs and launcher artifacts go to different places: ${diffs.join('; ')}`, 'move the Argo repository together with kfp-launcher (kubectl kfstore migrate does both)'));
+    out.push(doctorFinding('argoDisagrees', 'warn', ns, obj, `Argo logs and launcher artifacts go to different places: ${diffs.join('; ')}`, 'move the Argo repository together with kfp-launcher (kubectl kfstore migrate does both)'));
   }
   if (argo.keyFormat !== undefined && !argo.keyFormat.includes(ns) && !argo.keyFormat.includes('{{workflow.namespace}}') && !argo.keyFormat.includes('{{ workflow.namespace }}')) {
-    out.push(doctorFinding('KFS041', 'warn', ns, obj, `Argo keyFormat ${argo.keyFormat} is not under a ${ns} prefix: logs of all tenants mix`, `start keyFormat with private-artifacts/${ns}/`));
+    out.push(doctorFinding('argoDisagrees', 'warn', ns, obj, `Argo keyFormat ${argo.keyFormat} is not under a ${ns} prefix: logs of all tenants mix`, `start keyFormat with private-artifacts/${ns}/`));
   }
   return out;
 }

@@ -1,4 +1,4 @@
-// KFS090: how the plugin itself was invoked (several kubeconfig files, shadowed plugin copies).
+// `invocation`: how the plugin itself was invoked (several kubeconfig files, shadowed plugin copies).
 import { doctorFinding } from '../finding.ts';
 import type { DoctorFinding } from '../finding.ts';
 
@@ -13,10 +13,10 @@ export interface InvocationFacts {
 export function invocationChecks(facts: InvocationFacts): DoctorFinding[] {
   const out: DoctorFinding[] = [];
   if (facts.kubeconfigFiles.length > 1) {
-    out.push(doctorFinding('KFS090', 'info', undefined, undefined, `KUBECONFIG lists ${facts.kubeconfigFiles.length} files; using context ${facts.context}${facts.contextFile ? ` from ${facts.contextFile}` : ''} (kubectl's first-file-wins rule)`, 'pass --context to be explicit'));
+    out.push(doctorFinding('invocation', 'info', undefined, undefined, `KUBECONFIG lists ${facts.kubeconfigFiles.length} files; using context ${facts.context}${facts.contextFile ? ` from ${facts.contextFile}` : ''} (kubectl's first-file-wins rule)`, 'pass --context to be explicit'));
   }
   if (facts.pluginCopies.length > 1) {
-    out.push(doctorFinding('KFS090', 'warn', undefined, undefined, `${facts.pluginCopies.length} kubectl-kfstore executables on PATH; ${facts.pluginCopies[0]} shadows ${facts.pluginCopies.slice(1).join(', ')}`, 'remove the stale copies (kubectl plugin list shows them)'));
+    out.push(doctorFinding('invocation', 'warn', undefined, undefined, `${facts.pluginCopies.length} kubectl-kfstore executables on PATH; ${facts.pluginCopies[0]} shadows ${facts.pluginCopies.slice(1).join(', ')}`, 'remove the stale copies (kubectl plugin list shows them)'));
   }
   return out;
 }

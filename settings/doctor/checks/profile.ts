@@ -1,4 +1,4 @@
-// KFS002-KFS004: is this a KFP profile namespace, did the profile controller provision it, and who
+// profileNamespace, provisioned, ownership: is this a KFP profile namespace, did the profile controller provision it, and who
 // owns the objects kfstore reads (will edits stick?).
 import { ARTIFACT_REPOSITORIES } from '../../argo/artifact-repository.ts';
 import type { ConfigMapObject, KubeObject, SnapshotIndex } from '../../cluster/snapshot.ts';
@@ -15,24 +15,24 @@ export function profileChecks(index: SnapshotIndex, view: NamespaceView): Doctor
   const out: DoctorFinding[] = [];
   const obj = { kind: 'Namespace', name: ns };
   if (index.namespace(ns) === undefined && index.snapshot.source === 'cluster') {
-    // Could not be read (KFS091 says why): its labels are unknown, nothing else is.
+    // Could not be read (`unreadable` says why): its labels are unknown, nothing else is.
     if (index.unknown('Namespace', ns, ns) !== undefined) return [...provisioned(index, view), ...ownership(index, view)];
-    return [doctorFinding('KFS002', 'error', ns, obj, `namespace ${ns} does not exist`, 'check the namespace name')];
+    return [doctorFinding('profileNamespace', 'error', ns, obj, `namespace ${ns} does not exist`, 'check the namespace name')];
   }
   if (index.snapshot.implicitNamespaces?.includes(ns)) {
     // The manifests do not declare this Namespace, so its labels are unknown here.
   } else if (view.labels.enabled !== 'true') {
     const partOf = view.labels.partOf === 'kubeflow-profile';
-    out.push(doctorFinding('KFS002', partOf ? 'warn' : 'info', ns, obj, `${ns} has no ${PROFILE_LABEL}=true label${partOf ? ' although it is a Kubeflow profile' : ''}: the KFP profile controller does not provision it`, `kubectl label namespace ${ns} ${PROFILE_LABEL}=true`));
+    out.push(doctorFinding('profileNamespace', partOf ? 'warn' : 'info', ns, obj, `${ns} has no ${PROFILE_LABEL}=true label${partOf ? ' although it is a Kubeflow profile' : ''}: the KFP profile controller does not provision it`, `kubectl label namespace ${ns} ${PROFILE_LABEL}=true`));
   } else {
-    out.push(doctorFinding('KFS002', 'ok', ns, obj, `${ns} is a KFP profile namespace`, ''));
+    out.push(doctorFinding('profileNamespace', 'ok', ns, obj, `${ns} is a KFP profile namespace`, ''));
   }
   if (index.snapshot.source === 'cluster') out.push(...provisioned(index, view));
   out.push(...ownership(index, view));
   return out;
 }
 
-// KFS003: what the profile controller creates, and which of it something actually references.
+// `provisioned`: what the profile controller creates, and which of it something actually references.
 function provisioned(index: SnapshotIndex, view: NamespaceView): DoctorFinding[] {
   const ns = view.namespace;
   const missing: string[] = [];
@@ -45,10 +45,9 @@ function provisioned(index: SnapshotIndex, view: NamespaceView): DoctorFinding[]
     }
   }
   const unique = [...new Set(missing)];
-  if (unique.length === 0) return [doctorFinding('KFS003', 'ok', ns, { kind: 'Namespace', name: ns }, 'per-namespace KFP objects present', '')];
+  if (unique.length === 0) return [doctorFinding('provisioned', 'ok', ns, { kind: 'Namespace', name: ns }, 'per-namespace KFP objects present', '')];
   return [
-    doctorFinding(
-      'KFS003',
+    doctorFinding('provisioned',
       referenced.length > 0 ? 'error' : 'warn',
       ns,
       { kind: 'Namespace', name: ns },
@@ -99,7 +98,7 @@ function ownership(index: SnapshotIndex, view: NamespaceView): DoctorFinding[] {
       owner.startsWith('the KFP profile controller')
         ? `do not delete ${kind} ${name} to reset it: the profile controller recreates it${kind === 'Secret' ? ' with NEW credentials' : ''}`
         : `change ${kind} ${name} in ${owner}'s source, not in the cluster: ${owner} reverts in-cluster edits`;
-    out.push(doctorFinding('KFS004', gitops ? 'warn' : 'info', ns, { kind, name }, `${kind} ${name} is managed by ${owner}`, fix));
+    out.push(doctorFinding('ownership', gitops ? 'warn' : 'info', ns, { kind, name }, `${kind} ${name} is managed by ${owner}`, fix));
   }
   return out;
 }

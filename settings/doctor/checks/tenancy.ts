@@ -1,11 +1,14 @@
-// KFS019 and KFS033 across namespaces: roots that are not namespace-scoped or that two tenants
-// share (reported on the tenant whose root is inside the other's, whether or not the other is in
-// scope), and credentials that are shared, well-known defaults, or the KFP admin's.
+// Tenancy across namespaces: roots that are not namespace-scoped (rootNotNamespaced), roots two
+// tenants share (sharedRoot: reported on the tenant whose root is inside the other's, whether or not
+// the other is in scope), and credentials that are shared, well-known defaults, or the KFP admin's
+// (sharedCredentials). Empty values are no credentials: they are never "shared".
+// Fixes suggest the profile's root from the policy when there is one, so no finding proposes a
+// root that the tenant rule (outsideProfileRoot) rejects.
 import type { SnapshotIndex } from '../../cluster/snapshot.ts';
 import { namespaceView } from '../../inspect/namespace-view.ts';
 import type { NamespaceView } from '../../inspect/namespace-view.ts';
 import { LAUNCHER_CONFIGMAP } from '../../kfp/launcher-config.ts';
-import { parsePipelineRoot } from '../../kfp/pipeline-root.ts';
+import { parsePipelineRoot, rootContains } from '../../kfp/pipeline-root.ts';
 import { doctorFinding } from '../finding.ts';
 import type { DoctorFinding } from '../finding.ts';
 
@@ -30,7 +33,8 @@ function tenantOf(index: SnapshotIndex, v: NamespaceView): Tenant | undefined {
   if (!root.ok) return undefined;
   const secret = v.credentials.secret;
   const accessRole = secret?.keys.find((k) => k.role === 'accessKeyKey');
-  const accessKey = secret !== undefined && accessRole !== undefined ? index.secret(v.namespace, secret.name)?.values[accessRole.key]?.fingerprint : undefined;
+  const value = secret !== undefined && accessRole !== undefined ? index.secret(v.namespace, secret.name)?.values[accessRole.key] : undefined;
+  const accessKey = value === undefined || value.empty ? undefined : value.fingerprint;
   const unread = secret !== undefined && index.secret(v.namespace, secret.name) === undefined && index.unknown('Secret', v.namespace, secret.name) !== undefined;
   return { namespace: v.namespace, scheme: root.value.scheme, bucket: root.value.bucket, prefix: root.value.prefix, ...(accessKey !== undefined ? { accessKey } : {}), ...(unread ? { keyUnread: true as const } : {}) };
 }
@@ -60,8 +64,8 @@ export function tenancyChecks(index: SnapshotIndex, views: NamespaceView[]): Doc
     const t = tenantOf(index, v);
     if (t === undefined) continue;
     tenants.push(t);
-    if (!t.prefix.split('/').includes(v.namespace)) {
-      out.push(doctorFinding('KFS019', 'warn', v.namespace, { kind: 'ConfigMap', name: 'kfp-launcher' }, `root ${v.pipelineRoot.value} has no ${v.namespace} segment: artifacts are not namespace-scoped`, `use a root such as ${t.scheme}://${t.bucket}/private-artifacts/${v.namespace}/v2/artifacts`));
+    if (!t.prefix.split('/').includes(v.namespace) && !insidePolicyRoot(v)) {
+      out.push(doctorFinding('rootNotNamespaced', 'warn', v.namespace, { kind: 'ConfigMap', name: LAUNCHER_CONFIGMAP }, `root ${v.pipelineRoot.value} has no ${v.namespace} segment: artifacts are not namespace-scoped`, `use a root such as ${suggestedRoot(v, t)}`));
     }
   }
   // Overlaps with namespaces out of scope count too: `-n geo` must see that geo sits inside atlas.
@@ -72,29 +76,43 @@ export function tenancyChecks(index: SnapshotIndex, views: NamespaceView[]): Doc
       // Reported on the namespace whose root is inside the other's (both, when they are equal):
       // its artifacts are the ones the other tenant can reach.
       const nested = a.prefix === b.prefix ? [[a, b], [b, a]] : a.prefix.length > b.prefix.length ? [[a, b]] : [[b, a]];
-      for (const [inner, outer] of nested as [Tenant, Tenant][]) out.push(overlapFinding(inner, outer));
+      for (const [inner, outer] of nested as [Tenant, Tenant][]) out.push(overlapFinding(inner, outer, suggestedRoot(views.find((v) => v.namespace === inner.namespace), inner)));
     }
   }
   if (index.snapshot.othersUnread !== undefined) {
     const u = index.snapshot.othersUnread;
-    for (const t of tenants) out.push(doctorFinding('KFS091', 'info', t.namespace, undefined, `roots of other namespaces could not be listed (${u.reason}): overlaps with ${t.namespace}'s root were not checked`, `\`${u.check}\` must say yes, or run doctor -A`));
+    for (const t of tenants) out.push(doctorFinding('unreadable', 'info', t.namespace, undefined, `roots of other namespaces could not be listed (${u.reason}): overlaps with ${t.namespace}'s root were not checked`, `\`${u.check}\` must say yes, or run doctor -A`));
   }
   out.push(...credentialChecks(index, views));
   return out;
 }
 
-function overlapFinding(inner: Tenant, outer: Tenant): DoctorFinding {
+/** A root to suggest: the policy's profile root when there is one, else the usual layout. */
+function suggestedRoot(v: NamespaceView | undefined, t: Tenant): string {
+  return v?.policy?.pipelineRoot ?? `${t.scheme}://${t.bucket}/private-artifacts/${t.namespace}/v2/artifacts`;
+}
+
+// The policy gives each profile its root: a root inside it is scoped as the administrator chose
+// (e.g. a bucket per namespace), whatever its segments are named.
+function insidePolicyRoot(v: NamespaceView): boolean {
+  if (v.policy === undefined) return false;
+  const own = parsePipelineRoot(v.policy.pipelineRoot);
+  const root = parsePipelineRoot(v.pipelineRoot.value);
+  return own.ok && root.ok && rootContains(own.value, root.value);
+}
+
+function overlapFinding(inner: Tenant, outer: Tenant, suggestion: string): DoctorFinding {
   const sameKey = inner.accessKey !== undefined && inner.accessKey === outer.accessKey;
   const where = (t: Tenant): string => `${t.scheme}://${t.bucket}/${t.prefix}`;
   const how = inner.prefix === outer.prefix ? `write to the same root ${where(inner)}` : `write to overlapping roots: ${where(inner)} is inside ${outer.namespace}'s ${where(outer)}`;
   const keys = sameKey ? ' with the same access key: each can read the other\u2019s artifacts' : inner.keyUnread === true || outer.keyUnread === true ? ' (access keys not compared: a credentials Secret could not be read)' : '';
   return doctorFinding(
-    'KFS019',
+    'sharedRoot',
     sameKey ? 'error' : 'warn',
     inner.namespace,
     { kind: 'ConfigMap', name: LAUNCHER_CONFIGMAP },
     `${inner.namespace} and ${outer.namespace} ${how}${keys}`,
-    `give ${inner.namespace} a prefix of its own, e.g. ${inner.scheme}://${inner.bucket}/private-artifacts/${inner.namespace}/v2/artifacts, and its own credentials`,
+    `give ${inner.namespace} a prefix of its own, e.g. ${suggestion}, and its own credentials`,
   );
 }
 
@@ -112,22 +130,24 @@ function credentialChecks(index: SnapshotIndex, views: NamespaceView[]): DoctorF
     const facts = use.keys.map((k) => secret.values[k.key]).filter((f) => f !== undefined);
     const wellKnown = facts.find((f) => f.wellKnown !== undefined)?.wellKnown;
     if (wellKnown !== undefined) {
-      out.push(doctorFinding('KFS033', 'error', v.namespace, obj, `Secret ${use.name} holds the well-known ${wellKnown} credentials: any step can read every tenant's artifacts`, 'issue per-namespace credentials (kubectl kfstore migrate) and rotate the default ones'));
+      out.push(doctorFinding('sharedCredentials', 'error', v.namespace, obj, `Secret ${use.name} holds the well-known ${wellKnown} credentials: any step can read every tenant's artifacts`, 'issue per-namespace credentials (kubectl kfstore migrate) and rotate the default ones'));
       continue;
     }
     if (v.namespace !== KFP_NAMESPACE && facts.some((f) => !f.empty && adminPrints.has(f.fingerprint))) {
-      out.push(doctorFinding('KFS033', 'error', v.namespace, obj, `Secret ${use.name} holds the same credentials as ${KFP_NAMESPACE}/${ADMIN_SECRET} (KFP's admin)`, 'give the namespace its own, prefix-limited credentials'));
+      out.push(doctorFinding('sharedCredentials', 'error', v.namespace, obj, `Secret ${use.name} holds the same credentials as ${KFP_NAMESPACE}/${ADMIN_SECRET} (KFP's admin)`, 'give the namespace its own, prefix-limited credentials'));
       continue;
     }
     const access = use.keys.find((k) => k.role === 'accessKeyKey');
-    const print = access !== undefined ? secret.values[access.key]?.fingerprint : undefined;
+    const value = access !== undefined ? secret.values[access.key] : undefined;
+    // An empty value (migrate's template Secret before its keys are filled) is no credential.
+    const print = value === undefined || value.empty ? undefined : value.fingerprint;
     if (print !== undefined) byAccessKey.set(print, [...(byAccessKey.get(print) ?? []), v.namespace]);
   }
   for (const namespaces of byAccessKey.values()) {
     if (namespaces.length < 2) continue;
     for (const ns of namespaces) {
       const others = namespaces.filter((n) => n !== ns);
-      out.push(doctorFinding('KFS033', 'warn', ns, undefined, `${ns} shares its access key with ${others.slice(0, 3).join(', ')}${others.length > 3 ? ` and ${others.length - 3} more` : ''}`, 'issue one access key per namespace, limited to its own prefix'));
+      out.push(doctorFinding('sharedCredentials', 'warn', ns, undefined, `${ns} shares its access key with ${others.slice(0, 3).join(', ')}${others.length > 3 ? ` and ${others.length - 3} more` : ''}`, 'issue one access key per namespace, limited to its own prefix'));
     }
   }
   return out;

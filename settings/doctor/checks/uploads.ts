@@ -1,4 +1,4 @@
-// KFS066: incomplete multipart uploads under a namespace's prefix. Stores keep (and bill) their
+// `incompleteUploads`: incomplete multipart uploads under a namespace's prefix. Stores keep (and bill) their
 // parts until someone aborts them or a lifecycle rule (AbortIncompleteMultipartUpload) does; a copy
 // killed mid-object leaves one. Those older than a day are stale; kfstore's own (recorded by
 // migrate --copy-artifacts) are aborted by a re-run. The edge lists them and passes the time.
@@ -22,18 +22,17 @@ export interface UploadListing {
 export function incompleteUploads(l: UploadListing, nowMs: number): DoctorFinding {
   const obj = { kind: 'Bucket', name: l.where };
   const evidence = { uploads: String(l.uploads.length), recorded: String(l.recorded) };
-  if (l.uploads.length === 0) return doctorFinding('KFS066', 'ok', l.namespace, obj, `no incomplete multipart uploads under ${l.where}`, '');
+  if (l.uploads.length === 0) return doctorFinding('incompleteUploads', 'ok', l.namespace, obj, `no incomplete multipart uploads under ${l.where}`, '');
   const stale = l.uploads.filter((t) => t === undefined || nowMs - t > STALE_AFTER_MS);
   const count = `${l.truncated ? 'at least ' : ''}${l.uploads.length}`;
   const ours = l.recorded > 0 ? `${l.recorded} of them started by kubectl kfstore migrate --copy-artifacts` : '';
   if (stale.length === 0) {
-    return doctorFinding('KFS066', 'info', l.namespace, obj, `${count} multipart uploads under ${l.where} are in progress (started within 24 h)${ours === '' ? '' : `; ${ours}`}`, '', evidence);
+    return doctorFinding('incompleteUploads', 'info', l.namespace, obj, `${count} multipart uploads under ${l.where} are in progress (started within 24 h)${ours === '' ? '' : `; ${ours}`}`, '', evidence);
   }
   const known = stale.filter((t): t is number => t !== undefined);
   const oldest = known.length > 0 ? ` (oldest started ${new Date(Math.min(...known)).toISOString()})` : '';
   const rerun = l.recorded > 0 ? `re-run kubectl kfstore migrate --copy-artifacts for ${l.namespace} to abort the ${l.recorded} it started; ` : '';
-  return doctorFinding(
-    'KFS066',
+  return doctorFinding('incompleteUploads',
     'warn',
     l.namespace,
     obj,

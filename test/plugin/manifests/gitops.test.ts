@@ -97,8 +97,8 @@ describe('nothing in scope: exit 2 with one line', () => {
     ['a namespace that is not a profile', ['-f', G('not-profile'), '-n', 'tools'], /^error: namespace tools is not a KFP profile .*; use -A for every profile, or -n <profile>\n$/],
     ['a namespace not in the files', ['-f', G('not-profile'), '-n', 'team-zzz'], /^error: namespace team-zzz is not in the manifests \(they hold team-p, tools\); nothing to check\n$/],
     ['-l matching nothing', ['-f', G('not-profile'), '-A', '-l', 'tier=none'], /^error: no namespace in the manifests matches -l tier=none: nothing to check\n$/],
-    ['--only with an unknown id', ['-f', G('not-profile'), '--only', 'KFS999'], /^error: --only\/--skip: KFS999 is not a check of this version\n$/],
-    ['--skip with an unknown id', ['-f', G('not-profile'), '--skip', 'KFS040,KFS001'], /^error: --only\/--skip: KFS001 is not a check of this version\n$/],
+    ['--only with an unknown id', ['-f', G('not-profile'), '--only', 'KFS999'], /^error: 'KFS999' is not a check id; kubectl kfstore checks lists them\n$/],
+    ['--skip with an unknown id', ['-f', G('not-profile'), '--skip', 'KFS040,KFS998'], /^error: 'KFS998' is not a check id; kubectl kfstore checks lists them\n$/],
   ];
   for (const [name, args, message] of cases) {
     it(name, async () => {

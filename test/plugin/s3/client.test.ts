@@ -5,7 +5,7 @@ import { createHash } from 'node:crypto';
 import { DeleteObjectsCommand, GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import type { S3Client } from '@aws-sdk/client-s3';
 import { makeS3Client } from '../../../plugin/s3/client.ts';
-import { targetFromSession } from '../../../plugin/s3/target.ts';
+import { targetFromSession } from '../../../plugin/s3/launcher-connection.ts';
 
 interface Sent {
   protocol: string;

@@ -2,7 +2,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { describeS3Error, errorFields, hasSpecificCode } from '../../../plugin/s3/errors.ts';
-import { targetFromSession } from '../../../plugin/s3/target.ts';
+import { targetFromSession } from '../../../plugin/s3/launcher-connection.ts';
 
 const target = targetFromSession({ endpoint: 'minio.kubeflow:9000', disableSSL: 'true', region: 'us-east-1' }, { accessKeyId: 'AKIA1234567890', secretAccessKey: 'sEcReT/value+123' });
 const ctx = { op: 'GetObject', target, bucket: 'mlpipeline', key: 'v2/a.txt' };

@@ -7,7 +7,7 @@ import type { AddressInfo, Socket } from 'node:net';
 import { generateCA, issueServingCert } from '../../../certs/ca.ts';
 import { probeBucket, probeRoundTrip } from '../../../plugin/s3/probes.ts';
 import type { ProbeTenant } from '../../../plugin/s3/probes.ts';
-import { targetFromSession } from '../../../plugin/s3/target.ts';
+import { targetFromSession } from '../../../plugin/s3/launcher-connection.ts';
 import { closedPort } from '../../support/ports.ts';
 import { startFakeS3 } from './fake-s3.ts';
 import type { FakeS3 } from './fake-s3.ts';

@@ -10,7 +10,7 @@ import { describeS3Error } from '../../../plugin/s3/errors.ts';
 import { UPLOADS_DIR } from '../../../plugin/s3/copy/upload-journal.ts';
 import { PROBE_DIR, probeBucket, probeIsolation, probeRoundTrip, probeUploads } from '../../../plugin/s3/probes.ts';
 import type { ProbeFinding, ProbeTenant } from '../../../plugin/s3/probes.ts';
-import { targetFromSession } from '../../../plugin/s3/target.ts';
+import { targetFromSession } from '../../../plugin/s3/launcher-connection.ts';
 import { adminClient, listKeys, seedBucket } from '../../support/swift/seed.ts';
 import { requireSwift, startSwift } from '../../support/swift/server.ts';
 import type { SwiftServer } from '../../support/swift/server.ts';

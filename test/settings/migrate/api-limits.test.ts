@@ -6,7 +6,7 @@ import { describe, it } from 'node:test';
 import { emptySnapshot, indexSnapshot } from '../../../settings/cluster/snapshot.ts';
 import { MAX_DATA_BYTES, refusedWrites } from '../../../settings/migrate/api-limits.ts';
 import { planNamespace } from '../../../settings/migrate/plan.ts';
-import { resolveTarget } from '../../../settings/migrate/target.ts';
+import { resolveTarget } from '../../../settings/migrate/migration-target.ts';
 
 function planWith(extra: string): ReturnType<typeof planNamespace> {
   const snapshot = emptySnapshot('manifests');

@@ -6,8 +6,8 @@ import { diffChange, diffLines } from '../../../settings/migrate/diff.ts';
 import { backendPolicy, namespacePolicy } from '../../../settings/migrate/iam.ts';
 import { planNamespace } from '../../../settings/migrate/plan.ts';
 import type { ObjectChange } from '../../../settings/migrate/plan.ts';
-import { resolveTarget } from '../../../settings/migrate/target.ts';
-import type { MigrationTarget, TargetInput } from '../../../settings/migrate/target.ts';
+import { resolveTarget } from '../../../settings/migrate/migration-target.ts';
+import type { MigrationTarget, TargetInput } from '../../../settings/migrate/migration-target.ts';
 
 function target(input: Omit<TargetInput, 'to'>): MigrationTarget {
   const r = resolveTarget({ to: 's3', ...input });

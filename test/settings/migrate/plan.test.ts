@@ -17,8 +17,8 @@ import { planNamespace } from '../../../settings/migrate/plan.ts';
 import type { NamespacePlan, ObjectChange } from '../../../settings/migrate/plan.ts';
 import { refusedWrites } from '../../../settings/migrate/api-limits.ts';
 import { blocks, preflight } from '../../../settings/migrate/preflight.ts';
-import { resolveTarget } from '../../../settings/migrate/target.ts';
-import type { MigrationTarget, TargetInput } from '../../../settings/migrate/target.ts';
+import { resolveTarget } from '../../../settings/migrate/migration-target.ts';
+import type { MigrationTarget, TargetInput } from '../../../settings/migrate/migration-target.ts';
 import { fixturePath, headerValue, listFixtures, readFixture } from '../../support/fixtures.ts';
 
 const DIR = 'migrate/plans';

@@ -33,7 +33,7 @@ describe('store findings', () => {
 
   it('KFS073 is ok for an empty store; an unlisted store is reported, not guessed', () => {
     assert.equal(leftBehindFinding({ ...listing, objects: 0, bytes: 0 }).level, 'ok');
-    const u = unlistedFinding('team-a', 'KFS074', 'Secret x is not readable');
+    const u = unlistedFinding('team-a', 'copyPlan', 'Secret x is not readable');
     assert.deepEqual([u.id, u.level, u.message], ['KFS074', 'info', 'the current store could not be listed: Secret x is not readable']);
   });
 });

@@ -1,5 +1,5 @@
 // The pod webhook's matchConditions rendered from inject.podSelector agree with the selector the
-// webhook itself applies (settings/kube/label-selector.ts) and with its opt-out rule, for every
+// webhook itself applies (settings/label-selectors/label-selector.ts) and with its opt-out rule, for every
 // selector under test/fixtures/pod-selectors/ and every combination of the labels it names
 // (absent, each listed value, another value, no labels at all). The CEL runs on the test API
 // server's evaluator, with Kubernetes' semantics: any error would refuse pods under Fail.
@@ -8,7 +8,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import { parse } from 'yaml';
 import { OPT_OUT_ANNOTATION } from '../../../settings/injection/plan.ts';
-import { matchesSelector } from '../../../settings/kube/label-selector.ts';
+import { matchesSelector } from '../../../settings/label-selectors/label-selector.ts';
 import { podMatchConditions } from '../../../settings/policy/pod-conditions.ts';
 import type { LabelSelector } from '../../../settings/policy/schema.ts';
 import { compile, toCel } from '../../support/kube-apiserver/cel.ts';

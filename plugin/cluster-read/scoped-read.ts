@@ -6,8 +6,8 @@
 // the permission that would allow it, so checks report "could not read", never "missing".
 import type { Kind, KubeObject, PartialRead } from '../../settings/cluster/snapshot.ts';
 import { RESOURCE_OF } from '../../settings/cluster/snapshot.ts';
-import { ApiError } from '../../kube/api.ts';
-import type { KubeApi } from '../../kube/api.ts';
+import { ApiError } from '../../kube-client/api.ts';
+import type { KubeApi } from '../../kube-client/api.ts';
 
 export const MAX_NAMESPACES = 1000;
 const PARALLEL = 8;

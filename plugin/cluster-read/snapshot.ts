@@ -10,8 +10,8 @@ import { overlappingOthers } from '../../settings/doctor/checks/tenancy.ts';
 import { namespaceView } from '../../settings/inspect/namespace-view.ts';
 import { LAUNCHER_CONFIGMAP } from '../../settings/kfp/launcher-config.ts';
 import { secretInfo } from '../secrets/facts.ts';
-import { ApiError } from '../../kube/api.ts';
-import type { KubeApi } from '../../kube/api.ts';
+import { ApiError } from '../../kube-client/api.ts';
+import type { KubeApi } from '../../kube-client/api.ts';
 import { readScoped, refusal } from './scoped-read.ts';
 
 const CONFIGMAPS = [LAUNCHER_CONFIGMAP, ARTIFACT_REPOSITORIES, 'metadata-grpc-configmap'];
@@ -25,7 +25,6 @@ export interface SnapshotScope {
   namespace?: string;
   /** Label selector for namespaces (with -A). */
   selector?: string;
-  serviceAccounts?: boolean;
   workflows?: boolean;
   /** Keep decoded Secret values (probes authenticate with them); otherwise only fingerprints. */
   secretValues?: boolean;
@@ -88,11 +87,6 @@ export async function readCluster(api: KubeApi, scope: SnapshotScope): Promise<L
         }
       }
     }
-  }
-  if (scope.serviceAccounts) {
-    const r = await readScoped<KubeObject>(api, { ...core, kind: 'ServiceAccount', plural: 'serviceaccounts' });
-    snap.serviceAccounts = r.items;
-    snap.partial.push(...r.partial);
   }
   if (scope.workflows) {
     // 404: the CRD is not installed (no Argo, or no KFP).

@@ -6,8 +6,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { stringify } from 'yaml';
-import { ApiError, connect } from '../../kube/api.ts';
-import { inClusterKubeconfig, loadKubeconfig } from '../../kube/kubeconfig.ts';
+import { ApiError, connect } from '../../kube-client/api.ts';
+import { inClusterKubeconfig, loadKubeconfig } from '../../kube-client/kubeconfig.ts';
 import { startKubeApiServer } from '../support/kube-apiserver/index.ts';
 import type { KubeApiServer } from '../support/kube-apiserver/index.ts';
 

@@ -1,8 +1,8 @@
 // The migration target from flags, or from a StorePolicy's store section (--policy) with flags
 // winning. Errors name the flag to fix and exit 2.
 import type { StorePolicy } from '../../settings/policy/schema.ts';
-import { resolveTarget } from '../../settings/migrate/target.ts';
-import type { MigrationTarget, TargetInput } from '../../settings/migrate/target.ts';
+import { resolveTarget } from '../../settings/migrate/migration-target.ts';
+import type { MigrationTarget, TargetInput } from '../../settings/migrate/migration-target.ts';
 import type { MigrateFlags } from '../cli/args.ts';
 import { PluginError } from '../cli/errors.ts';
 

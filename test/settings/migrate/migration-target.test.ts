@@ -1,8 +1,8 @@
 // resolveTarget: one fixture per provider rule (test/fixtures/migrate/targets/).
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { resolveTarget } from '../../../settings/migrate/target.ts';
-import type { TargetInput } from '../../../settings/migrate/target.ts';
+import { resolveTarget } from '../../../settings/migrate/migration-target.ts';
+import type { TargetInput } from '../../../settings/migrate/migration-target.ts';
 import { headerValue, listFixtures, loadYaml, readFixture } from '../../support/fixtures.ts';
 
 describe('migrate target, one fixture each', () => {

@@ -1,6 +1,6 @@
 import { describe as suite, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { describe, redactKeyId, targetFromSession } from '../../../plugin/s3/target.ts';
+import { describe, redactKeyId, targetFromSession } from '../../../plugin/s3/launcher-connection.ts';
 
 const creds = { accessKeyId: 'AKIAEXAMPLEKEY', secretAccessKey: 'never-shown-secret' };
 
