@@ -1,9 +1,7 @@
 // Reading GitOps trees: file and line of every object, kustomization namespaces, Secrets produced
 // by ExternalSecret/SealedSecret, Helm templates skipped, --exclude, duplicates named by file.
 import assert from 'node:assert/strict';
-import { copyFileSync, mkdtempSync, symlinkSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, relative } from 'node:path';
+import { relative } from 'node:path';
 import { describe, it } from 'node:test';
 import { indexSnapshot } from '../../../settings/cluster/snapshot.ts';
 import { runDoctor } from '../../../settings/doctor/run.ts';
@@ -72,16 +70,6 @@ describe('loadManifests', () => {
     const none = loadManifests([fixturePath('gitops', 'no-objects')], 'default');
     assert.equal(none.objects, 0);
     assert.equal(none.files.length, 2);
-  });
-
-  it('a dangling symbolic link and a link back up the tree are notes, not a crash or a hang', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'kfstore-links-'));
-    copyFileSync(fixturePath('gitops', 'duplicates', 'first.yaml'), join(dir, 'launcher.yaml'));
-    symlinkSync(join(dir, 'gone.yaml'), join(dir, 'dangling.yaml'));
-    symlinkSync(dir, join(dir, 'loop'));
-    const set = loadManifests([dir], 'default');
-    assert.equal(set.snapshot.configMaps.length, 1);
-    assert.deepEqual(set.notes, [`skipped ${join(dir, 'dangling.yaml')}: a broken symbolic link`]);
   });
 
   it('two ExternalSecrets reading the same remote key share it (KFS033); dataFrom is noted', () => {
