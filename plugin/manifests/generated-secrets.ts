@@ -1,7 +1,7 @@
 // Objects that produce a Secret in the cluster: an ExternalSecret (external-secrets.io) and a
 // SealedSecret (bitnami.com). In a GitOps tree they stand for the Secret, with the key names they
 // declare; the values are not in git, so each key gets a fingerprint of where its value comes
-// from: two ExternalSecrets reading the same remote key share it (KFS033 can see that), sealed
+// from: two ExternalSecrets reading the same remote key share it (the shared-credentials check sees that), sealed
 // values never compare equal, and none is empty or a well-known default.
 import { createHash } from 'node:crypto';
 import type { SecretInfo, SecretValueFacts } from '../../settings/cluster/snapshot.ts';
