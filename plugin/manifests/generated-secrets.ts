@@ -1,8 +1,8 @@
 // Objects that produce a Secret in the cluster: an ExternalSecret (external-secrets.io) and a
 // SealedSecret (bitnami.com). In a GitOps tree they stand for the Secret, with the key names they
 // declare; the values are not in git, so each key gets a fingerprint of where its value comes
-// from: two ExternalSecrets reading the same remote key share it (the shared-credentials check sees that), sealed
-// values never compare equal, and none is empty or a well-known default.
+// from: two ExternalSecrets reading the same remote key share it (the shared-credentials check
+// sees that), sealed values never compare equal, and none is empty or a well-known default.
 import { createHash } from 'node:crypto';
 import type { SecretInfo, SecretValueFacts } from '../../settings/cluster/snapshot.ts';
 
