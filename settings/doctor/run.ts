@@ -52,7 +52,7 @@ export function runDoctor(snapshot: ClusterSnapshot, opts: DoctorOptions): Docto
   const all: DoctorFinding[] = [];
   for (const ns of opts.namespaces) {
     if (namespaceRole(index, ns) === 'missing' && snapshot.source === 'cluster') {
-      // KFS002 says it does not exist; every other check would only repeat that.
+      // The profile check says it does not exist; every other check would only repeat that.
       all.push(...profileChecks(index, namespaceView(index, ns, opts.policy)));
       continue;
     }
