@@ -15,6 +15,14 @@ export interface Finding {
   path?: string;
   /** Set when the finding is a kfstore bound on input size, not a problem KFP has: which bound. */
   limit?: string;
+  /** Manifests only (-f, -k): the file and line of the object the finding is about (set by the edge). */
+  location?: SourceLocation;
+}
+
+/** A place in a file: path as the user named it (relative to the working directory), 1-based line. */
+export interface SourceLocation {
+  file: string;
+  line: number;
 }
 
 export const LEVEL_RANK: Record<Level, number> = { ok: 0, info: 1, warn: 2, error: 3 };

@@ -6,7 +6,10 @@ import { parseFlags } from './flags.ts';
 import type { FlagSpecs, FlagValues } from './flags.ts';
 
 export type Command = 'inspect' | 'doctor' | 'migrate';
-export type OutputFormat = 'table' | 'wide' | 'json' | 'yaml';
+export type OutputFormat = 'table' | 'wide' | 'json' | 'yaml' | ReportFormat;
+/** doctor only: findings for CI (plugin/report/). */
+export type ReportFormat = 'sarif' | 'junit' | 'github';
+const REPORT_FORMATS: readonly string[] = ['sarif', 'junit', 'github'];
 export type ColorMode = 'auto' | 'always' | 'never';
 
 /** Tables (plain or wide) are for people; the other formats are documents. */
@@ -23,6 +26,10 @@ export interface CommonFlags {
   selector?: string;
   output: OutputFormat;
   filenames: string[];
+  /** -k DIR: rendered by `kubectl kustomize`. */
+  kustomize?: string;
+  /** --exclude GLOB: files and directories -f skips. */
+  exclude: string[];
   policy?: string;
   /** The KFP release whose rules apply, instead of the one detected. */
   kfpVersion?: string;
@@ -52,6 +59,8 @@ export const COMMON_OPTIONS = {
   selector: { type: 'string', short: 'l' },
   output: { type: 'string', short: 'o' },
   filename: { type: 'string', short: 'f', multiple: true },
+  kustomize: { type: 'string', short: 'k' },
+  exclude: { type: 'string', multiple: true },
   policy: { type: 'string' },
   'kfp-version': { type: 'string' },
   'request-timeout': { type: 'string' },
@@ -142,9 +151,9 @@ function ids(v: Values[string]): string[] {
   return out;
 }
 
-function common(values: Values): CommonFlags {
+function common(values: Values, reports = false): CommonFlags {
   const output = str(values.output) ?? 'table';
-  if (output !== 'table' && output !== 'wide' && output !== 'json' && output !== 'yaml') throw new PluginError(`--output must be table, wide, json or yaml, got '${output}'`);
+  if (output !== 'table' && output !== 'wide' && output !== 'json' && output !== 'yaml' && !(reports && REPORT_FORMATS.includes(output))) throw new PluginError(`--output must be table, wide, json${reports ? ', yaml, sarif, junit or github' : ' or yaml'}, got '${output}'`);
   const color = str(values.color) ?? 'auto';
   if (color !== 'auto' && color !== 'always' && color !== 'never') throw new PluginError(`--color must be auto, always or never, got '${color}'`);
   const level = str(values.v) ?? '0';
@@ -154,14 +163,15 @@ function common(values: Values): CommonFlags {
   if (!Number.isFinite(seconds) || seconds <= 0) throw new PluginError(`--request-timeout must be a number of seconds, got '${timeout}'`);
   const flags: CommonFlags = {
     allNamespaces: values['all-namespaces'] === true,
-    output,
+    output: output as OutputFormat,
     filenames: Array.isArray(values.filename) ? values.filename : [],
+    exclude: Array.isArray(values.exclude) ? values.exclude : [],
     requestTimeoutSeconds: seconds,
     noHeaders: values['no-headers'] === true,
     color,
     verbosity: Number(level),
   };
-  for (const [key, flag] of [['kubeconfig', 'kubeconfig'], ['context', 'context'], ['namespace', 'namespace'], ['selector', 'selector'], ['policy', 'policy'], ['kfpVersion', 'kfp-version']] as const) {
+  for (const [key, flag] of [['kubeconfig', 'kubeconfig'], ['context', 'context'], ['namespace', 'namespace'], ['selector', 'selector'], ['policy', 'policy'], ['kfpVersion', 'kfp-version'], ['kustomize', 'kustomize']] as const) {
     const v = str(values[flag]);
     if (v !== undefined) flags[key] = v;
   }
@@ -180,7 +190,7 @@ export function parseDoctor(argv: string[]): { flags: DoctorFlags; help: boolean
   const failOn = str(values['fail-on']) ?? 'error';
   if (failOn !== 'error' && failOn !== 'warn' && failOn !== 'info') throw new PluginError(`--fail-on must be error, warn or info, got '${failOn}'`);
   const flags: DoctorFlags = {
-    ...common(values),
+    ...common(values, true),
     failOn,
     exitZero: values['exit-zero'] === true,
     skip: ids(values.skip),

@@ -42,7 +42,11 @@ const COMMON_FLAGS = `Cluster and scope (as kubectl spells them):
   -n, --namespace NAME         one namespace (default: the context's namespace)
   -A, --all-namespaces         every KFP profile namespace (label pipelines.kubeflow.org/enabled=true)
   -l, --selector SELECTOR      with -A: the namespace label selector instead
-  -f, --filename PATH          read manifests from files or directories instead of a cluster (repeatable)
+  -f, --filename PATH          read manifests from files or directories instead of a cluster (repeatable;
+                               - reads stdin); a kustomization's namespace: applies to the tree under it
+  -k, --kustomize DIR          render DIR with kubectl kustomize and read the result (as kubectl apply -k)
+      --exclude GLOB           with -f: skip files or directories matching GLOB (repeatable; a GLOB
+                               without / matches names at any depth); Helm charts are skipped with a note
       --policy FILE            a kfstore StorePolicy: adds what the webhook would inject and checks profile roots
       --kfp-version X.Y        judge by this KFP release's rules (default: the ml-pipeline Deployment's
                                image tag in kubeflow; without one, the newest release kfstore knows)
@@ -91,6 +95,8 @@ Examples:
 
 ${COMMON_FLAGS}
 Doctor:
+  -o, --output FORMAT          also sarif (GitHub code scanning), junit (a test case per check per
+                               namespace) or github (workflow annotations); with -f, findings carry file:line
       --fail-on LEVEL          exit 1 when a finding is at or above error (default), warn or info
       --exit-zero              report only: exit 0 even with findings
       --skip IDS               skip these checks (comma-separated, repeatable); also the annotation

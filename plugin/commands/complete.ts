@@ -20,11 +20,11 @@ export async function complete(args: string[]): Promise<number> {
   };
   if (before.length === 0) return out(COMMANDS);
   const previous = before[before.length - 1] ?? '';
-  if (previous === '-o' || previous === '--output') return out(before[0] === 'version' ? ['json', 'yaml'] : ['table', 'wide', 'json', 'yaml']);
+  if (previous === '-o' || previous === '--output') return out(before[0] === 'version' ? ['json', 'yaml'] : ['table', 'wide', 'json', 'yaml', ...(before[0] === 'doctor' ? ['sarif', 'junit', 'github'] : [])]);
   if (previous === '--color') return out(['auto', 'always', 'never']);
   if (previous === '--fail-on') return out(['error', 'warn', 'info']);
   if (previous === '--only' || previous === '--skip') return out(await checkIds(partial));
-  if (previous === '-f' || previous === '--filename' || previous === '--policy' || previous === '--kubeconfig' || previous === '--s3-ca-bundle') return out([], DEFAULT);
+  if (previous === '-f' || previous === '--filename' || previous === '-k' || previous === '--kustomize' || previous === '--policy' || previous === '--kubeconfig' || previous === '--s3-ca-bundle') return out([], DEFAULT);
   if (previous === '-n' || previous === '--namespace') return out(await namespaces(before));
   if (previous === '--context') return out(await contexts(before));
   if (partial.startsWith('-')) {

@@ -16,8 +16,10 @@ import { render } from '../cli/output.ts';
 import { tableStyle } from '../cli/terminal.ts';
 import type { TableStyle } from '../cli/terminal.ts';
 import { webIdentityCheck } from '../doctor/web-identity.ts';
-import { openSource, readPolicyFile } from './source.ts';
-import type { Source } from './source.ts';
+import { locateFindings } from '../manifests/locations.ts';
+import { isReportFormat, renderReport } from '../report/formats.ts';
+import { openSource, readPolicyFile } from '../source/source.ts';
+import type { Source } from '../source/source.ts';
 
 export async function doctor(argv: string[]): Promise<number> {
   const { flags, help } = parseDoctor(argv);
@@ -31,7 +33,7 @@ export async function doctor(argv: string[]): Promise<number> {
   // The web-identity check asks for a token (TokenRequest) and learns from it whether the service
   // account exists; with web identity the pods the webhook left without a role are read. Workload
   // Identity (gs://) reads the service accounts' iam.gke.io annotation.
-  const source = await openSource(flags, { serviceAccounts: gkeIdentity, pods: needsTokens, secretValues: flags.probe });
+  const source = await openSource(flags, { serviceAccounts: gkeIdentity, pods: needsTokens, secretValues: flags.probe, profileScope: true });
   const extra: DoctorFinding[] = [];
   if (source.api !== undefined && policy !== undefined) extra.push(...(await tokenChecks(source, policy, flags)));
   if (flags.probe) {
@@ -40,7 +42,7 @@ export async function doctor(argv: string[]): Promise<number> {
     const views = source.namespaces.map((ns) => namespaceView(index, ns, policy));
     extra.push(...(await runProbes(source, views, { write: flags.probeWrite, ...(flags.s3CaBundle !== undefined ? { caBundleFile: flags.s3CaBundle } : {}) })));
   }
-  const report = runDoctor(source.snapshot, {
+  const checked = runDoctor(source.snapshot, {
     namespaces: source.namespaces,
     ...(policy !== undefined ? { policy } : {}),
     skip: flags.skip,
@@ -49,7 +51,8 @@ export async function doctor(argv: string[]): Promise<number> {
     ...(source.invocation !== undefined ? { invocation: source.invocation } : {}),
     extra,
   });
-  process.stdout.write(render(flags.output, report, () => table(report, tableStyle(flags))));
+  const report = source.locations !== undefined ? { ...checked, findings: locateFindings(checked.findings, source.locations) } : checked;
+  process.stdout.write(isReportFormat(flags.output) ? renderReport(flags.output, report, flags.failOn) : render(flags.output, report, () => table(report, tableStyle(flags))));
   if (source.api !== undefined && flags.verbosity >= 1) process.stderr.write(`doctor: ${source.namespaces.length} namespaces, ${Object.entries(source.api.counts).map(([v, n]) => `${n} ${v}`).join(', ')} API requests\n`);
   if (flags.exitZero) return EXIT_OK;
   return failsAt(report, flags.failOn) ? EXIT_FINDINGS : EXIT_OK;

@@ -12,7 +12,7 @@ import { tableStyle } from '../cli/terminal.ts';
 import type { TableStyle } from '../cli/terminal.ts';
 import { wrapText } from '../cli/wrap.ts';
 import { escapeControlChars } from '../../settings/text/control-chars.ts';
-import { openSource, readPolicyFile } from './source.ts';
+import { openSource, readPolicyFile } from '../source/source.ts';
 
 export async function inspect(argv: string[]): Promise<number> {
   const { flags, help } = parseCommon(argv);

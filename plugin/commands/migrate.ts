@@ -24,7 +24,7 @@ import { rollback } from '../migrate/rollback.ts';
 import { storeFindings } from '../migrate/store-listing.ts';
 import type { Listed } from '../migrate/store-listing.ts';
 import { targetFrom } from '../migrate/target-flags.ts';
-import { openSource, readPolicyFile } from './source.ts';
+import { openSource, readPolicyFile } from '../source/source.ts';
 
 export async function migrate(argv: string[]): Promise<number> {
   const { flags, help } = parseMigrate(argv);
@@ -33,6 +33,8 @@ export async function migrate(argv: string[]): Promise<number> {
     return EXIT_OK;
   }
   if (flags.rollback) return rollbackCommand(flags);
+  if (flags.kustomize !== undefined) throw new PluginError('migrate does not take -k: it rewrites files, not kustomize output; use -f DIR on the files the kustomization reads');
+  if (flags.filenames.includes('-') && !flags.dryRun) throw new PluginError('migrate -f - needs --dry-run: stdin cannot be rewritten; use -f FILE|DIR');
   const live = flags.filenames.length === 0;
   if (flags.copyArtifacts && !live) throw new PluginError('--copy-artifacts needs a cluster (it copies the objects the cluster points at), not -f manifests');
   if (flags.switchOnly && !live) throw new PluginError('--switch needs a cluster (with -f the Secrets are templates in your repository)');

@@ -5,7 +5,7 @@ import { finding } from '../../settings/checks/finding.ts';
 import type { DoctorFinding } from '../../settings/doctor/finding.ts';
 import type { NamespaceView } from '../../settings/inspect/namespace-view.ts';
 import { PluginError } from '../cli/errors.ts';
-import type { Source } from '../commands/source.ts';
+import type { Source } from '../source/source.ts';
 import { probeBucket, probeIsolation, probeRoundTrip, probeUploads } from '../s3/probes.ts';
 import type { ProbeFinding, ProbeTenant } from '../s3/probes.ts';
 import { namespaceStore } from '../s3/namespace-store.ts';

@@ -7,7 +7,7 @@ import type { NamespacePlan } from '../../settings/migrate/plan.ts';
 import { isStaged } from '../../settings/migrate/stage.ts';
 import type { MigrationTarget } from '../../settings/migrate/migration-target.ts';
 import { EXIT_FINDINGS, EXIT_OK } from '../cli/errors.ts';
-import type { Source } from '../commands/source.ts';
+import type { Source } from '../source/source.ts';
 import type { S3Target } from '../s3/launcher-connection.ts';
 import { applyNamespace } from './apply.ts';
 import { copyBeforeSwitch } from './artifacts.ts';

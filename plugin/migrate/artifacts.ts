@@ -3,7 +3,7 @@
 // check that the target holds them all. Secret values only sign requests.
 import type { SnapshotIndex } from '../../settings/cluster/snapshot.ts';
 import { namespaceView } from '../../settings/inspect/namespace-view.ts';
-import type { Source } from '../commands/source.ts';
+import type { Source } from '../source/source.ts';
 import { copyPrefix } from '../s3/copy/run.ts';
 import { verifyCopy } from '../s3/copy/verify.ts';
 import type { CopyProgress, CopySummary, Location } from '../s3/copy/run.ts';

@@ -5,7 +5,7 @@
 import { HeadBucketCommand } from '@aws-sdk/client-s3';
 import type { NamespacePlan } from '../../settings/migrate/plan.ts';
 import type { MigrationTarget } from '../../settings/migrate/migration-target.ts';
-import type { Source } from '../commands/source.ts';
+import type { Source } from '../source/source.ts';
 import { makeS3Client } from '../s3/client.ts';
 import { describeS3Error } from '../s3/errors.ts';
 import { targetFromSession } from '../s3/launcher-connection.ts';

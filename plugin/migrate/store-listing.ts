@@ -8,7 +8,7 @@ import { namespaceView } from '../../settings/inspect/namespace-view.ts';
 import type { NamespacePlan } from '../../settings/migrate/plan.ts';
 import { copyPlanFinding, leftBehindFinding, unlistedFinding } from '../../settings/migrate/store-findings.ts';
 import type { MigrationTarget } from '../../settings/migrate/migration-target.ts';
-import type { Source } from '../commands/source.ts';
+import type { Source } from '../source/source.ts';
 import { makeS3Client } from '../s3/client.ts';
 import { listPrefix } from '../s3/copy/list.ts';
 import { isInternal } from '../s3/copy/upload-journal.ts';

@@ -6,6 +6,7 @@ import { indexSnapshot } from '../cluster/snapshot.ts';
 import type { ClusterSnapshot, SnapshotIndex } from '../cluster/snapshot.ts';
 import { launcherConfigOf, namespaceView } from '../inspect/namespace-view.ts';
 import type { NamespaceView } from '../inspect/namespace-view.ts';
+import { namespaceRole } from '../inspect/namespace-role.ts';
 import type { KfpVersionInfo } from '../kfp/version-source.ts';
 import type { StorePolicy } from '../policy/schema.ts';
 import { accessChecks } from './checks/access.ts';
@@ -59,6 +60,11 @@ export function runDoctor(snapshot: ClusterSnapshot, opts: DoctorOptions): Docto
   const views: NamespaceView[] = [];
   const all: DoctorFinding[] = [];
   for (const ns of opts.namespaces) {
+    if (namespaceRole(index, ns) === 'missing' && snapshot.source === 'cluster') {
+      // The profile check says it does not exist; every other check would only repeat that.
+      all.push(...profileChecks(index, namespaceView(index, ns, opts.policy)));
+      continue;
+    }
     const config = launcherConfigOf(index, ns);
     const view = namespaceView(index, ns, opts.policy, config);
     views.push(view);

@@ -51,13 +51,12 @@ describe('doctor and inspect in a real terminal', () => {
       assert.equal(r.code, 1, r.output);
       assertFits(r.output, width);
       assertWordsWhole(r.output, (await report()).findings);
-      // Wide adds PATH and FIX columns where they can be read (200); narrower, message, fix and path
-      // stack under the row.
-      if (width >= 200) assert.match(visible(r.output), /^LEVEL\s+ID\s+NAMESPACE\s+OBJECT\s+PATH\s+MESSAGE\s+FIX\n/);
-      else {
-        assert.match(visible(r.output), /^ {8}fix: add s3\.default\.credentials\.secretRef/m);
-        assert.match(visible(r.output), /^ {8}path: s3\.default\.credentials\.secretRef$/m);
-      }
+      // With -f every finding carries its file and line, so wide adds LOCATION and PATH: for this
+      // tree's long paths even 200 columns leave too little for message and fix, which stack under
+      // the row with the location and path (the side-by-side layout: findings-table.test.ts).
+      assert.match(visible(r.output), /^ {8}fix: add s3\.default\.credentials\.secretRef/m);
+      assert.match(visible(r.output), /^ {8}location: test\/fixtures\/manifests\/gitops\/team-b\/all\.yaml:8$/m);
+      assert.match(visible(r.output), /^ {8}path: s3\.default\.credentials\.secretRef$/m);
     });
     it(`inspect at ${width} columns fits; the session error is a note, not a data cell`, async () => {
       const r = await kfstoreInPty(['inspect', '-f', GITOPS, '-o', 'wide', '--policy', fixturePath('policies', 'example.yaml')], width);

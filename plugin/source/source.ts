@@ -1,16 +1,11 @@
 // Where a command's facts come from: a live cluster (kubeconfig rules as kubectl's) or manifests
-// (-f), which namespaces are in scope, and the optional StorePolicy.
-import { accessSync, constants, readFileSync } from 'node:fs';
+// (-f, -k), and which namespaces are in scope.
+import { accessSync, constants } from 'node:fs';
 import { homedir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import type { ClusterSnapshot } from '../../settings/cluster/snapshot.ts';
 import type { InvocationFacts } from '../../settings/doctor/checks/invocation.ts';
-import { isProfileNamespace, PROFILE_LABEL } from '../../settings/inspect/namespace-view.ts';
-import { LAUNCHER_CONFIGMAP } from '../../settings/kfp/launcher-config.ts';
-import { matchesSelector } from '../../settings/label-selectors/label-selector.ts';
-import { parseSelector } from '../../settings/label-selectors/selector-string.ts';
-import { loadPolicy } from '../../settings/policy/load.ts';
-import type { LabelSelector, StorePolicy } from '../../settings/policy/schema.ts';
+import type { SourceLocation } from '../../settings/findings.ts';
 import type { CommonFlags } from '../cli/args.ts';
 import { PluginError } from '../cli/errors.ts';
 import { connect } from '../../kube-client/api.ts';
@@ -18,10 +13,15 @@ import type { KubeApi } from '../../kube-client/api.ts';
 import { loadKubeconfig } from '../../kube-client/kubeconfig.ts';
 import { clusterKfpVersion, manifestKfpVersion } from '../cluster-read/kfp-version.ts';
 import { readCluster } from '../cluster-read/snapshot.ts';
-import { displayPath, loadManifests } from '../manifests/load.ts';
+import { displayPath, loadInputs, loadManifests } from '../manifests/load.ts';
+import type { ManifestSet } from '../manifests/load.ts';
+import { readInputs } from '../manifests/inputs.ts';
 import { escapeControlChars } from '../../settings/text/control-chars.ts';
+import { DEFAULT_PROFILE_SELECTOR, manifestNamespaces, parsedSelector, requireScope } from './scope.ts';
+import type { Chosen } from './scope.ts';
 
-export const DEFAULT_PROFILE_SELECTOR = `${PROFILE_LABEL}=true`;
+export { DEFAULT_PROFILE_SELECTOR } from './scope.ts';
+export { readPolicyFile } from './policy-file.ts';
 
 export interface Source {
   snapshot: ClusterSnapshot;
@@ -29,6 +29,8 @@ export interface Source {
   namespaces: string[];
   api?: KubeApi;
   invocation?: InvocationFacts;
+  /** Manifests only: where each object is defined (see manifests/locations.ts). */
+  locations?: Map<string, SourceLocation[]>;
 }
 
 export interface SourceNeeds {
@@ -36,12 +38,14 @@ export interface SourceNeeds {
   workflows?: boolean;
   secretValues?: boolean;
   pods?: boolean;
+  /** Exit 2 when nothing in scope is a KFP profile (or KFP's own namespace): doctor's checks would mean nothing. */
+  profileScope?: boolean;
 }
 
 export async function openSource(flags: CommonFlags, needs: SourceNeeds = {}): Promise<Source> {
   // Refused before anything is read, in the same words live and with -f.
   if (flags.selector !== undefined) parsedSelector(flags.selector);
-  if (flags.filenames.length > 0) return fromManifests(flags);
+  if (flags.filenames.length > 0 || flags.kustomize !== undefined) return fromManifests(flags, needs);
   const sel = loadKubeconfig({ ...(flags.kubeconfig !== undefined ? { kubeconfig: flags.kubeconfig } : {}), ...(flags.context !== undefined ? { context: flags.context } : {}), env: process.env, home: homedir() });
   const api = await connect(sel, flags.requestTimeoutSeconds * 1000);
   const namespace = flags.allNamespaces ? undefined : (flags.namespace ?? sel.namespace);
@@ -50,49 +54,37 @@ export async function openSource(flags: CommonFlags, needs: SourceNeeds = {}): P
   const kfp = await clusterKfpVersion(api, flags.kfpVersion);
   const live = await readCluster(api, { ...(namespace !== undefined ? { namespace } : {}), ...(selector !== undefined ? { selector } : {}), ...needs, kfp });
   const namespaces = namespace !== undefined ? [namespace] : live.snapshot.namespaces.map((n) => n.metadata.name).sort();
+  if (needs.profileScope === true) {
+    const chosen: Chosen = namespace !== undefined ? { by: flags.namespace !== undefined ? 'namespace' : 'context', namespace } : flags.selector !== undefined ? { by: 'selector', selector: flags.selector } : { by: 'profiles' };
+    requireScope(live.snapshot, namespaces, chosen);
+  }
   const invocation: InvocationFacts = { kubeconfigFiles: sel.files, context: sel.context, pluginCopies: pluginCopies() };
   if (sel.contextFile !== undefined) invocation.contextFile = sel.contextFile;
   return { snapshot: live.snapshot, rawSecrets: live.rawSecrets, namespaces, api, invocation };
 }
 
-function fromManifests(flags: CommonFlags): Source {
-  const set = loadManifests(flags.filenames, flags.namespace ?? 'default');
+async function fromManifests(flags: CommonFlags, needs: SourceNeeds): Promise<Source> {
+  const set = await readManifests(flags);
   set.snapshot.kfp = manifestKfpVersion(set.snapshot, flags.kfpVersion);
   for (const note of set.notes) process.stderr.write(`note: ${escapeControlChars(note)}\n`);
-  const all = set.snapshot.namespaces;
-  let namespaces: string[];
-  if (flags.namespace !== undefined && !flags.allNamespaces) {
-    namespaces = [flags.namespace];
-  } else if (flags.selector !== undefined) {
-    const selector = parsedSelector(flags.selector);
-    namespaces = all.filter((n) => matchesSelector(selector, n.metadata.labels)).map((n) => n.metadata.name);
-  } else {
-    // A GitOps tree may not declare its Namespaces: a kfp-launcher is as good a sign of a profile.
-    const withLauncher = new Set(set.snapshot.configMaps.filter((c) => c.metadata.name === LAUNCHER_CONFIGMAP).map((c) => c.metadata.namespace ?? ''));
-    namespaces = all.filter((n) => isProfileNamespace(n.metadata.labels) || withLauncher.has(n.metadata.name)).map((n) => n.metadata.name);
-  }
-  if (set.files.length === 0) throw new PluginError(`no manifests found in ${flags.filenames.map(displayPath).join(', ')} (looked for .yaml, .yml, .json)`);
-  return { snapshot: set.snapshot, rawSecrets: set.rawSecrets, namespaces: [...new Set(namespaces)].sort() };
+  const named = [...flags.filenames.map((f) => (f === '-' ? '-f -' : displayPath(f))), ...(flags.kustomize !== undefined ? [`-k ${displayPath(flags.kustomize)}`] : [])].join(', ');
+  if (set.files.length === 0) throw new PluginError(`no manifests found in ${named} (looked for .yaml, .yml, .json)`);
+  if (set.objects === 0) throw new PluginError(`no Kubernetes objects in ${named} (documents with apiVersion and kind): nothing to check`);
+  const namespace = flags.namespace !== undefined && !flags.allNamespaces ? flags.namespace : undefined;
+  const { namespaces, chosen } = manifestNamespaces(set.snapshot, namespace, flags.selector);
+  if (needs.profileScope === true) requireScope(set.snapshot, namespaces, chosen);
+  return { snapshot: set.snapshot, rawSecrets: set.rawSecrets, namespaces, locations: set.locations };
 }
 
-/** The --selector value as a LabelSelector; one error text for live and offline use. */
-function parsedSelector(text: string): LabelSelector {
-  const parsed = parseSelector(text);
-  if (!parsed.ok) throw new PluginError(`--selector: ${parsed.error}`);
-  return parsed.selector;
-}
-
-export function readPolicyFile(path: string | undefined): StorePolicy | undefined {
-  if (path === undefined) return undefined;
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (e) {
-    throw new PluginError(`policy ${path}: cannot read (${(e as NodeJS.ErrnoException).code ?? String(e)})`);
-  }
-  const loaded = loadPolicy(text);
-  if (!loaded.ok) throw new PluginError(`policy ${path} is not a valid StorePolicy:\n  ${loaded.errors.join('\n  ')}`);
-  return loaded.policy;
+/** -f paths (and stdin) and a -k rendering, read as one set. */
+async function readManifests(flags: CommonFlags): Promise<ManifestSet> {
+  const defaultNamespace = flags.namespace ?? 'default';
+  if (flags.kustomize === undefined) return loadManifests(flags.filenames, defaultNamespace, { exclude: flags.exclude });
+  const { renderKustomization } = await import('../manifests/kustomize.ts');
+  const rendered = await renderKustomization(flags.kustomize);
+  if (flags.filenames.length === 0) return loadInputs([rendered], defaultNamespace);
+  const files = readInputs(flags.filenames, { exclude: flags.exclude });
+  return loadInputs([...files.inputs, rendered], defaultNamespace, files.notes);
 }
 
 // Every kubectl-kfstore on PATH, in order: kubectl runs the first, the rest are shadowed.
