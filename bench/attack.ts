@@ -49,7 +49,28 @@ export async function runAttackBench(opts: AttackBenchOptions): Promise<AttackBe
   const certs = await ensureDevCertificates(join(tmp, 'certs'));
   const ca = readFileSync(certs.caCertFile, 'utf8');
   const port = await freePort();
-  const child = startChild('webhook', WEBHOOK_JS, ['--policy', POLICY_FILE, '--tls-cert', certs.certFile, '--tls-key', certs.keyFile, '--host', HOST, '--port', String(port), '--metrics-port', '0', '--no-cluster', '--shutdown-delay', '0'], tmp);
+  const child = startChild(
+    'webhook',
+    WEBHOOK_JS,
+    [
+      '--policy',
+      POLICY_FILE,
+      '--tls-cert',
+      certs.certFile,
+      '--tls-key',
+      certs.keyFile,
+      '--host',
+      HOST,
+      '--port',
+      String(port),
+      '--metrics-port',
+      '0',
+      '--no-cluster',
+      '--shutdown-delay',
+      '0',
+    ],
+    tmp,
+  );
   const url = `https://${HOST}:${port}`;
   try {
     await waitHealthy(child, url, ca);
@@ -57,7 +78,10 @@ export async function runAttackBench(opts: AttackBenchOptions): Promise<AttackBe
     const podOk = (status: number, text: string): boolean => status === 200 && text.includes('"patchType":"JSONPatch"');
     const alone = await openLoop(`${url}/mutate/pods`, ca, pod, opts.rate, opts.seconds, podOk);
     opts.log(`alone: ${alone.answered} pod reviews, p99 ${alone.p99.toFixed(2)} ms`);
-    const launcher = (providers: string) => ({ path: '/validate/kfp-launcher', body: JSON.stringify(hostile.launcherReview({ defaultPipelineRoot: hostile.OWN_ROOT, providers })) });
+    const launcher = (providers: string) => ({
+      path: '/validate/kfp-launcher',
+      body: JSON.stringify(hostile.launcherReview({ defaultPipelineRoot: hostile.OWN_ROOT, providers })),
+    });
     const bodies = [
       launcher(hostile.aliasFanOut()),
       launcher(hostile.deepNesting()),
@@ -78,7 +102,16 @@ export async function runAttackBench(opts: AttackBenchOptions): Promise<AttackBe
     opts.log(`under attack: ${under.answered} pod reviews, p99 ${under.p99.toFixed(2)} ms; ${attack.sent} attack reviews answered`);
     const rows: LatencyRow[] = [
       { run: 'alone', pods: alone.answered, failed: alone.failed, p50: alone.p50, p99: alone.p99, max: alone.max },
-      { run: 'under attack', pods: under.answered, failed: under.failed, p50: under.p50, p99: under.p99, max: under.max, attackAnswered: attack.sent, attackRefused: attack.refused },
+      {
+        run: 'under attack',
+        pods: under.answered,
+        failed: under.failed,
+        p50: under.p50,
+        p99: under.p99,
+        max: under.max,
+        attackAnswered: attack.sent,
+        attackRefused: attack.refused,
+      },
     ];
     return { rows, p99Ratio: under.p99 / alone.p99 };
   } finally {
@@ -92,7 +125,15 @@ export function formatAttackReport(r: AttackBenchResult): string {
   const ms = (v: number): string => v.toFixed(2);
   const table = formatTable(
     ['run', 'pod reviews', 'failed', 'p50 ms', 'p99 ms', 'max ms', 'attack reviews answered (refused at a limit)'],
-    r.rows.map((row) => [row.run, String(row.pods), String(row.failed), ms(row.p50), ms(row.p99), ms(row.max), row.attackAnswered === undefined ? '-' : `${row.attackAnswered} (${row.attackRefused})`]),
+    r.rows.map((row) => [
+      row.run,
+      String(row.pods),
+      String(row.failed),
+      ms(row.p50),
+      ms(row.p99),
+      ms(row.max),
+      row.attackAnswered === undefined ? '-' : `${row.attackAnswered} (${row.attackRefused})`,
+    ]),
   );
   return `Pod mutation under a validation attack (open loop)\n${table}\np99 under attack / alone: ${r.p99Ratio.toFixed(2)}x`;
 }

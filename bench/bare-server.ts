@@ -15,7 +15,13 @@ import { profileCache } from '../webhook/profile-cache.ts';
 import { cachedLint } from '../webhook/validate/lint-cache.ts';
 
 const { values } = parseArgs({
-  options: { 'tls-cert': { type: 'string' }, 'tls-key': { type: 'string' }, policy: { type: 'string' }, host: { type: 'string', default: '127.0.0.1' }, port: { type: 'string', default: '0' } },
+  options: {
+    'tls-cert': { type: 'string' },
+    'tls-key': { type: 'string' },
+    policy: { type: 'string' },
+    host: { type: 'string', default: '127.0.0.1' },
+    port: { type: 'string', default: '0' },
+  },
 });
 if (values['tls-cert'] === undefined || values['tls-key'] === undefined || values.policy === undefined) {
   process.stderr.write('bare-server: --tls-cert, --tls-key and --policy are required\n');
@@ -33,9 +39,20 @@ interface Review {
 
 function mutate(review: Review): unknown {
   const pod = review.request.object;
-  const view = (c: PodObject['spec']['containers'][number]) => ({ name: c.name, env: c.env ?? [], volumeMounts: c.volumeMounts ?? [], envFromSecret: false });
+  const view = (c: PodObject['spec']['containers'][number]) => ({
+    name: c.name,
+    env: c.env ?? [],
+    volumeMounts: c.volumeMounts ?? [],
+    envFromSecret: false,
+  });
   const decision = planPod(
-    { labels: pod.metadata?.labels ?? undefined, annotations: pod.metadata?.annotations ?? undefined, containers: pod.spec.containers.map(view), initContainers: (pod.spec.initContainers ?? []).map(view), volumes: pod.spec.volumes ?? [] },
+    {
+      labels: pod.metadata?.labels ?? undefined,
+      annotations: pod.metadata?.annotations ?? undefined,
+      containers: pod.spec.containers.map(view),
+      initContainers: (pod.spec.initContainers ?? []).map(view),
+      volumes: pod.spec.volumes ?? [],
+    },
     profile(review.request.namespace),
     policy.inject,
   );
@@ -50,19 +67,24 @@ function validate(review: Review): unknown {
   return { uid: review.request.uid, allowed: !findings.some((f) => f.level === 'error') };
 }
 
-const server = createServer({ cert: readFileSync(values['tls-cert']), key: readFileSync(values['tls-key']), minVersion: 'TLSv1.2' }, (req, res) => {
-  if (req.method === 'GET' && req.url === '/healthz') {
-    res.writeHead(200, { 'content-type': 'text/plain' }).end('ok');
-    return;
-  }
-  const chunks: Buffer[] = [];
-  req.on('data', (c: Buffer) => chunks.push(c));
-  req.on('end', () => {
-    const review = JSON.parse(Buffer.concat(chunks).toString('utf8')) as Review;
-    const response = req.url === '/mutate/pods' ? mutate(review) : validate(review);
-    res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ apiVersion: 'admission.k8s.io/v1', kind: 'AdmissionReview', response }));
-  });
-});
+const server = createServer(
+  { cert: readFileSync(values['tls-cert']), key: readFileSync(values['tls-key']), minVersion: 'TLSv1.2' },
+  (req, res) => {
+    if (req.method === 'GET' && req.url === '/healthz') {
+      res.writeHead(200, { 'content-type': 'text/plain' }).end('ok');
+      return;
+    }
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      const review = JSON.parse(Buffer.concat(chunks).toString('utf8')) as Review;
+      const response = req.url === '/mutate/pods' ? mutate(review) : validate(review);
+      res
+        .writeHead(200, { 'content-type': 'application/json' })
+        .end(JSON.stringify({ apiVersion: 'admission.k8s.io/v1', kind: 'AdmissionReview', response }));
+    });
+  },
+);
 server.keepAliveTimeout = 90_000;
 server.listen(Number(values.port), values.host, () => {
   const addr = server.address();

@@ -16,7 +16,10 @@ export interface PluginBenchResult {
   goals: { goal: string; pass: boolean; actual: string }[];
 }
 
-function run(args: string[], env: Record<string, string> = {}): Promise<{ ms: number; code: number | null; stdout: string; stderr: string }> {
+function run(
+  args: string[],
+  env: Record<string, string> = {},
+): Promise<{ ms: number; code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
     const started = performance.now();
     const p = spawn(process.execPath, args, { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -57,9 +60,27 @@ function profileObjects(n: number): KubeObject[] {
     const secret = `kubeflow-pipelines--profile-object-store-auth--${ns}`;
     objects.push(
       { apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns, labels: { 'pipelines.kubeflow.org/enabled': 'true' } } },
-      { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'kfp-launcher', namespace: ns }, data: { defaultPipelineRoot: `s3://kubeflow-pipelines/v2/artifacts/${ns}`, providers: `s3:\n  default:\n    region: us-west-2\n    credentials:\n      secretRef: {secretName: ${secret}, accessKeyKey: AWS_ACCESS_KEY_ID, secretKeyKey: AWS_SECRET_ACCESS_KEY}\n` } },
-      { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'metadata-grpc-configmap', namespace: ns }, data: { METADATA_GRPC_SERVICE_HOST: 'metadata-grpc-service.kubeflow' } },
-      { apiVersion: 'v1', kind: 'Secret', metadata: { name: secret, namespace: ns }, stringData: { AWS_ACCESS_KEY_ID: `AKIA${i}`, AWS_SECRET_ACCESS_KEY: `secret-${i}` } },
+      {
+        apiVersion: 'v1',
+        kind: 'ConfigMap',
+        metadata: { name: 'kfp-launcher', namespace: ns },
+        data: {
+          defaultPipelineRoot: `s3://kubeflow-pipelines/v2/artifacts/${ns}`,
+          providers: `s3:\n  default:\n    region: us-west-2\n    credentials:\n      secretRef: {secretName: ${secret}, accessKeyKey: AWS_ACCESS_KEY_ID, secretKeyKey: AWS_SECRET_ACCESS_KEY}\n`,
+        },
+      },
+      {
+        apiVersion: 'v1',
+        kind: 'ConfigMap',
+        metadata: { name: 'metadata-grpc-configmap', namespace: ns },
+        data: { METADATA_GRPC_SERVICE_HOST: 'metadata-grpc-service.kubeflow' },
+      },
+      {
+        apiVersion: 'v1',
+        kind: 'Secret',
+        metadata: { name: secret, namespace: ns },
+        stringData: { AWS_ACCESS_KEY_ID: `AKIA${i}`, AWS_SECRET_ACCESS_KEY: `secret-${i}` },
+      },
     );
   }
   return objects;
@@ -95,8 +116,16 @@ export async function runPluginBench(opts: { runs: number; namespaces: number; l
   const lists = d.requests.list ?? 0;
   const goals = [
     { goal: '--help start-up <= 1.5x node -e 0', pass: s.ratio <= 1.5, actual: `${s.ratio}x` },
-    { goal: `doctor -A (${d.namespaces} namespaces): no per-namespace GETs`, pass: d.perNamespaceGets === 0, actual: `${d.perNamespaceGets} GETs` },
-    { goal: `doctor -A (${d.namespaces} namespaces): a constant number of list requests`, pass: lists <= 12, actual: `${lists} lists (paginated by 500)` },
+    {
+      goal: `doctor -A (${d.namespaces} namespaces): no per-namespace GETs`,
+      pass: d.perNamespaceGets === 0,
+      actual: `${d.perNamespaceGets} GETs`,
+    },
+    {
+      goal: `doctor -A (${d.namespaces} namespaces): a constant number of list requests`,
+      pass: lists <= 12,
+      actual: `${lists} lists (paginated by 500)`,
+    },
     { goal: `doctor -A (${d.namespaces} namespaces) under 5 s`, pass: d.wallMs < 5000, actual: `${d.wallMs} ms` },
   ];
   return { startup: s, doctor: d, goals };
@@ -110,7 +139,12 @@ export function formatPluginReport(r: PluginBenchResult): string {
       ['node -e 0 (median)', `${r.startup.nodeMs} ms`],
       ['start-up ratio', `${r.startup.ratio}x`],
       [`doctor -A, ${r.doctor.namespaces} namespaces, wall`, `${r.doctor.wallMs} ms`],
-      ['API requests by verb', Object.entries(r.doctor.requests).map(([v, n]) => `${v} ${n}`).join(', ')],
+      [
+        'API requests by verb',
+        Object.entries(r.doctor.requests)
+          .map(([v, n]) => `${v} ${n}`)
+          .join(', '),
+      ],
     ],
   );
   return [table, '', ...r.goals.map((g) => `${g.pass ? 'PASS' : 'MISS'}  ${g.goal} (actual ${g.actual})`)].join('\n');

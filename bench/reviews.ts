@@ -34,11 +34,21 @@ export function mutationReview(): Record<string, unknown> {
 export function validationReview(shared = 'shared'): Record<string, unknown> {
   const cm = readYaml('test/fixtures/kfp-launcher/valid-04-minio-external-overrides.yaml');
   const root = `s3://kubeflow-pipelines/v2/artifacts/${BENCH_NAMESPACE}`;
-  const secretRef = { secretName: `kubeflow-pipelines--profile-object-store-auth--${BENCH_NAMESPACE}`, accessKeyKey: 'AWS_ACCESS_KEY_ID', secretKeyKey: 'AWS_SECRET_ACCESS_KEY' };
+  const secretRef = {
+    secretName: `kubeflow-pipelines--profile-object-store-auth--${BENCH_NAMESPACE}`,
+    accessKeyKey: 'AWS_ACCESS_KEY_ID',
+    secretKeyKey: 'AWS_SECRET_ACCESS_KEY',
+  };
   const providers = {
     s3: {
       default: { endpoint: 's3.us-west-2.amazonaws.com', region: 'us-west-2', credentials: { fromEnv: false, secretRef } },
-      overrides: [{ bucketName: 'kubeflow-pipelines', keyPrefix: `v2/artifacts/${BENCH_NAMESPACE}/${shared}/`, credentials: { fromEnv: false, secretRef } }],
+      overrides: [
+        {
+          bucketName: 'kubeflow-pipelines',
+          keyPrefix: `v2/artifacts/${BENCH_NAMESPACE}/${shared}/`,
+          credentials: { fromEnv: false, secretRef },
+        },
+      ],
     },
   };
   cm.metadata = { name: 'kfp-launcher', namespace: BENCH_NAMESPACE };

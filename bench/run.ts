@@ -33,7 +33,10 @@ try {
   const seconds = benchSeconds();
   log(`node ${process.version}, ${availableParallelism()} CPUs, ${CONNECTIONS} connections, ${seconds}s per run`);
   const only = process.env.BENCH_ONLY ?? '';
-  const webhook = only === '' || only === 'webhook' ? await runWebhookBench({ seconds, warmupSeconds: WARMUP_SECONDS, connections: CONNECTIONS, rate: OPEN_LOOP_RATE, log }) : undefined;
+  const webhook =
+    only === '' || only === 'webhook'
+      ? await runWebhookBench({ seconds, warmupSeconds: WARMUP_SECONDS, connections: CONNECTIONS, rate: OPEN_LOOP_RATE, log })
+      : undefined;
   if (webhook !== undefined) process.stdout.write(`${formatWebhookReport(webhook, OPEN_LOOP_RATE)}\n\n`);
   const attack = only === '' || only === 'attack' ? await runAttackBench({ seconds, rate: 200, log }) : undefined;
   if (attack !== undefined) process.stdout.write(`${formatAttackReport(attack)}\n\n`);
@@ -41,7 +44,14 @@ try {
   if (plugin !== undefined) process.stdout.write(`${formatPluginReport(plugin)}\n`);
   const copy = only === '' || only === 'copy' ? await runCopyBench({ small: 1000, smallKiB: 256, large: 4, largeMiB: 64, log }) : undefined;
   if (copy !== undefined) process.stdout.write(`\n${formatCopyReport(copy)}\n`);
-  const config = { node: process.version, cpus: availableParallelism(), connections: CONNECTIONS, pipelining: 1, seconds, warmupSeconds: WARMUP_SECONDS };
+  const config = {
+    node: process.version,
+    cpus: availableParallelism(),
+    connections: CONNECTIONS,
+    pipelining: 1,
+    seconds,
+    warmupSeconds: WARMUP_SECONDS,
+  };
   process.stdout.write(`RESULT ${JSON.stringify({ timestamp: new Date().toISOString(), config, webhook, attack, plugin, copy })}\n`);
   const attackFailed = attack?.rows.some((r) => r.failed > 0) ?? false;
   process.exitCode = (webhook?.failures.length ?? 0) > 0 || attackFailed ? 1 : 0;

@@ -71,11 +71,28 @@ interface Endpoint {
 }
 
 function endpoints(): Endpoint[] {
-  const mk = (label: string, path: string, review: Record<string, unknown>, same: Endpoint['same'], open: boolean): Endpoint => ({ label, path, body: JSON.stringify(review), uid: String((review.request as { uid: string }).uid), same, openLoop: open });
-  const samePatch: Endpoint['same'] = (b, w) => (typeof w.patch === 'string' && w.patch === b.patch ? undefined : `patches differ:\n bare    ${String(b.patch)}\n webhook ${String(w.patch)}`);
-  const sameVerdict: Endpoint['same'] = (b, w) => (b.allowed === true && w.allowed === true ? undefined : `verdicts: bare ${String(b.allowed)}, webhook ${String(w.allowed)}`);
+  const mk = (label: string, path: string, review: Record<string, unknown>, same: Endpoint['same'], open: boolean): Endpoint => ({
+    label,
+    path,
+    body: JSON.stringify(review),
+    uid: String((review.request as { uid: string }).uid),
+    same,
+    openLoop: open,
+  });
+  const samePatch: Endpoint['same'] = (b, w) =>
+    typeof w.patch === 'string' && w.patch === b.patch
+      ? undefined
+      : `patches differ:\n bare    ${String(b.patch)}\n webhook ${String(w.patch)}`;
+  const sameVerdict: Endpoint['same'] = (b, w) =>
+    b.allowed === true && w.allowed === true ? undefined : `verdicts: bare ${String(b.allowed)}, webhook ${String(w.allowed)}`;
   // The lint cache answers re-applies of the same content; this variant defeats it.
-  const unique = mk('/validate/kfp-launcher (new content each)', '/validate/kfp-launcher', validationReview('shared-0'), sameVerdict, false);
+  const unique = mk(
+    '/validate/kfp-launcher (new content each)',
+    '/validate/kfp-launcher',
+    validationReview('shared-0'),
+    sameVerdict,
+    false,
+  );
   const [head, tail] = unique.body.split('shared-0') as [string, string];
   unique.bodyFor = (n) => `${head}shared-${n}${tail}`;
   return [
@@ -97,10 +114,26 @@ export async function runWebhookBench(opts: WebhookBenchOptions): Promise<Webhoo
     const tls = ['--tls-cert', certs.certFile, '--tls-key', certs.keyFile, '--host', HOST];
     const [webhookPort, barePort] = [await freePort(), await freePort()];
     // Info level as deployed, logging to a file (see lib/proc.ts).
-    const webhookArgs = ['--policy', POLICY_FILE, ...tls, '--port', String(webhookPort), '--metrics-port', '0', '--no-cluster', '--log-level', 'info', '--shutdown-delay', '0'];
+    const webhookArgs = [
+      '--policy',
+      POLICY_FILE,
+      ...tls,
+      '--port',
+      String(webhookPort),
+      '--metrics-port',
+      '0',
+      '--no-cluster',
+      '--log-level',
+      'info',
+      '--shutdown-delay',
+      '0',
+    ];
     const servers: Record<Target, { child: Child; url: string }> = {
       webhook: { child: startChild('webhook', WEBHOOK_JS, webhookArgs, tmp), url: `https://${HOST}:${webhookPort}` },
-      bare: { child: startChild('bare', BARE_TS, [...tls, '--policy', POLICY_FILE, '--port', String(barePort)], tmp), url: `https://${HOST}:${barePort}` },
+      bare: {
+        child: startChild('bare', BARE_TS, [...tls, '--policy', POLICY_FILE, '--port', String(barePort)], tmp),
+        url: `https://${HOST}:${barePort}`,
+      },
     };
     children.push(servers.webhook.child, servers.bare.child);
     await Promise.all(Object.values(servers).map((s) => waitHealthy(s.child, s.url, ca)));
@@ -113,7 +146,13 @@ export async function runWebhookBench(opts: WebhookBenchOptions): Promise<Webhoo
     const failures: string[] = [];
     const slices = Math.max(1, Math.round(opts.seconds / SLICE_SECONDS));
     for (const ep of eps) {
-      const spec = (target: Target) => ({ url: servers[target].url + ep.path, body: ep.body, connections: opts.connections, servername: 'localhost', ...(ep.bodyFor ? { bodyFor: ep.bodyFor } : {}) });
+      const spec = (target: Target) => ({
+        url: servers[target].url + ep.path,
+        body: ep.body,
+        connections: opts.connections,
+        servername: 'localhost',
+        ...(ep.bodyFor ? { bodyFor: ep.bodyFor } : {}),
+      });
       opts.log(`${ep.label}: warm-up ${opts.warmupSeconds}s each, then ${slices} x ${SLICE_SECONDS}s slices per server, alternating`);
       for (const target of ['bare', 'webhook'] as const) await runLoad({ ...spec(target), seconds: opts.warmupSeconds });
       const parts: Record<Target, LoadResult[]> = { bare: [], webhook: [] };
@@ -130,7 +169,12 @@ export async function runWebhookBench(opts: WebhookBenchOptions): Promise<Webhoo
       }
       for (const target of ['bare', 'webhook'] as const) {
         const result = combine(parts[target]);
-        const row: BenchRow = { target, endpoint: ep.label, ...result, cpuMicros: result.total > 0 ? (cpu[target] * 1e6) / result.total : Number.NaN };
+        const row: BenchRow = {
+          target,
+          endpoint: ep.label,
+          ...result,
+          cpuMicros: result.total > 0 ? (cpu[target] * 1e6) / result.total : Number.NaN,
+        };
         if (ep.openLoop) {
           const ok = (status: number, text: string): boolean => status === 200 && text.includes('"allowed":true');
           const pid = servers[target].child.proc.pid ?? 0;
@@ -140,7 +184,10 @@ export async function runWebhookBench(opts: WebhookBenchOptions): Promise<Webhoo
           if (row.openLoop.failed > 0) failures.push(`${target} ${ep.label}: ${row.openLoop.failed} open-loop reviews failed`);
         }
         rows.push(row);
-        if (result.errors > 0 || result.non2xx > 0 || result.total === 0) failures.push(`${target} ${ep.label}: ${result.errors} errors/timeouts, ${result.non2xx} non-2xx, status ${JSON.stringify(result.statusCodes)}`);
+        if (result.errors > 0 || result.non2xx > 0 || result.total === 0)
+          failures.push(
+            `${target} ${ep.label}: ${result.errors} errors/timeouts, ${result.non2xx} non-2xx, status ${JSON.stringify(result.statusCodes)}`,
+          );
       }
     }
     keepTmp = failures.length > 0;
@@ -179,10 +226,18 @@ function checkGoals(rows: BenchRow[], rate: number): Pick<WebhookBenchResult, 'c
     const ratio = bare.cpuMicros / hook.cpuMicros;
     cpuRatios[label] = round(ratio, 3);
     if (label !== '/mutate/pods') continue;
-    goals.push({ goal: `${label} CPU per review: bare/webhook >= ${MIN_CPU_RATIO}`, pass: ratio >= MIN_CPU_RATIO, actual: ratio.toFixed(2) });
+    goals.push({
+      goal: `${label} CPU per review: bare/webhook >= ${MIN_CPU_RATIO}`,
+      pass: ratio >= MIN_CPU_RATIO,
+      actual: ratio.toFixed(2),
+    });
     if (bare.openLoop !== undefined && hook.openLoop !== undefined) {
       const p99 = hook.openLoop.p99 / bare.openLoop.p99;
-      goals.push({ goal: `${label} p99 at ${rate}/s: webhook/bare <= ${MAX_P99_RATIO}`, pass: p99 <= MAX_P99_RATIO, actual: `${p99.toFixed(2)} (${hook.openLoop.p99.toFixed(2)} vs ${bare.openLoop.p99.toFixed(2)} ms)` });
+      goals.push({
+        goal: `${label} p99 at ${rate}/s: webhook/bare <= ${MAX_P99_RATIO}`,
+        pass: p99 <= MAX_P99_RATIO,
+        actual: `${p99.toFixed(2)} (${hook.openLoop.p99.toFixed(2)} vs ${bare.openLoop.p99.toFixed(2)} ms)`,
+      });
     }
   }
   return { cpuRatios, goals };
@@ -191,7 +246,17 @@ function checkGoals(rows: BenchRow[], rate: number): Pick<WebhookBenchResult, 'c
 export function formatWebhookReport(r: WebhookBenchResult, rate: number): string {
   const ms = (v: number | undefined): string => (v === undefined ? '' : v.toFixed(2));
   const table = formatTable(
-    ['target', 'endpoint', 'CPU µs/review', 'bare/webhook CPU', 'req/s (32 conn)', `CPU µs @${rate}/s`, `p50 ms @${rate}/s`, `p99 ms @${rate}/s`, 'errors'],
+    [
+      'target',
+      'endpoint',
+      'CPU µs/review',
+      'bare/webhook CPU',
+      'req/s (32 conn)',
+      `CPU µs @${rate}/s`,
+      `p50 ms @${rate}/s`,
+      `p99 ms @${rate}/s`,
+      'errors',
+    ],
     r.rows.map((row) => [
       row.target,
       row.endpoint,

@@ -1,7 +1,7 @@
 // Certificate authority and serving-certificate primitives.
 // Pure apart from randomness: callers pass `now` and get PEM strings back, so the
 // same code serves the dev CLI today and in-cluster Secret rotation later.
-import { X509Certificate as NodeX509, createPrivateKey, randomBytes, webcrypto } from 'node:crypto';
+import { X509Certificate as NodeX509, createPrivateKey, randomBytes, type webcrypto } from 'node:crypto';
 import { isIP } from 'node:net';
 import 'reflect-metadata';
 import * as x509 from '@peculiar/x509';
@@ -32,11 +32,7 @@ const DAY_MS = 24 * 60 * 60 * 1000;
 // RFC 1123 labels, optionally with a leading wildcard label.
 const DNS_NAME = /^(\*\.)?[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$/;
 
-export async function generateCA(opts: {
-  commonName: string;
-  validityDays: number;
-  now: Date;
-}): Promise<KeyPairPem> {
+export async function generateCA(opts: { commonName: string; validityDays: number; now: Date }): Promise<KeyPairPem> {
   assertValidityDays(opts.validityDays);
   const keys = await generateKeys();
   const cert = await x509.X509CertificateGenerator.createSelfSigned({
@@ -181,7 +177,10 @@ export function caKeyProblem(ca: KeyPairPem): CAKeyProblem | undefined {
     return { kind: 'unreadable', message: 'CA key is not a readable PEM private key' };
   }
   if (key.asymmetricKeyType !== 'ec' || key.asymmetricKeyDetails?.namedCurve !== 'prime256v1') {
-    const type = key.asymmetricKeyType === 'ec' ? `EC ${key.asymmetricKeyDetails?.namedCurve ?? 'unknown curve'}` : (key.asymmetricKeyType ?? 'unknown').toUpperCase();
+    const type =
+      key.asymmetricKeyType === 'ec'
+        ? `EC ${key.asymmetricKeyDetails?.namedCurve ?? 'unknown curve'}`
+        : (key.asymmetricKeyType ?? 'unknown').toUpperCase();
     return { kind: 'unsupported', message: `CA key must be an ECDSA P-256 key, not ${type}` };
   }
   let matches = false;

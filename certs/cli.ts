@@ -4,15 +4,7 @@ import { mkdir } from 'node:fs/promises';
 import { isIP } from 'node:net';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import {
-  certificateInfo,
-  generateCA,
-  isIssuedBy,
-  issueServingCert,
-  keyMatchesCert,
-  needsRenewal,
-  type KeyPairPem,
-} from './ca.ts';
+import { certificateInfo, generateCA, isIssuedBy, issueServingCert, keyMatchesCert, needsRenewal, type KeyPairPem } from './ca.ts';
 import { readPair, writePairAtomically, type PairFileNames } from './files.ts';
 
 export type DevCertificateOptions = {

@@ -35,15 +35,9 @@ export async function writePairAtomically(
 }
 
 /** Returns undefined if either file does not exist. */
-export async function readPair(
-  dir: string,
-  names: PairFileNames = DEFAULT_PAIR_NAMES,
-): Promise<KeyPairPem | undefined> {
+export async function readPair(dir: string, names: PairFileNames = DEFAULT_PAIR_NAMES): Promise<KeyPairPem | undefined> {
   try {
-    const [certPem, keyPem] = await Promise.all([
-      readFile(join(dir, names.cert), 'utf8'),
-      readFile(join(dir, names.key), 'utf8'),
-    ]);
+    const [certPem, keyPem] = await Promise.all([readFile(join(dir, names.cert), 'utf8'), readFile(join(dir, names.key), 'utf8')]);
     return { certPem, keyPem };
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;

@@ -21,7 +21,9 @@ async function main(argv: string[]): Promise<number> {
       return 0;
     }
     const { inCluster, kubeconfig, context } = run.connection;
-    const selection = inCluster ? inClusterKubeconfig(process.env) : loadKubeconfig({ kubeconfig, context, env: process.env, home: homedir() });
+    const selection = inCluster
+      ? inClusterKubeconfig(process.env)
+      : loadKubeconfig({ kubeconfig, context, env: process.env, home: homedir() });
     const api = await connect(selection);
     await ensure(api, run.target, run.opts, run.now, (line) => process.stdout.write(`${line}\n`));
     return 0;

@@ -30,7 +30,13 @@ export interface KubeApi {
   /** One page-by-page list that also returns the collection's resourceVersion (to start a watch). */
   listWithVersion<T>(path: string, query?: Record<string, string>, accept?: string): Promise<{ items: T[]; resourceVersion: string }>;
   /** A watch: each JSON line is handed to onEvent; resolves when the server ends the stream. */
-  watch(path: string, query: Record<string, string>, accept: string, onEvent: (event: unknown) => void, signal?: AbortSignal): Promise<void>;
+  watch(
+    path: string,
+    query: Record<string, string>,
+    accept: string,
+    onEvent: (event: unknown) => void,
+    signal?: AbortSignal,
+  ): Promise<void>;
   send<T>(method: 'POST' | 'PUT' | 'PATCH' | 'DELETE', path: string, body?: unknown, contentType?: string): Promise<T>;
 }
 
@@ -66,7 +72,13 @@ export async function connect(sel: KubeconfigSelection, timeoutMs = 30_000): Pro
   await credentials();
   const url = new URL(sel.server);
   const counts: Record<string, number> = {};
-  const requestOptions = (base: RequestOptions, method: string, path: string, headers: Record<string, string | number>, timeout: number): RequestOptions => ({
+  const requestOptions = (
+    base: RequestOptions,
+    method: string,
+    path: string,
+    headers: Record<string, string | number>,
+    timeout: number,
+  ): RequestOptions => ({
     ...base,
     protocol: url.protocol,
     hostname: url.hostname.replace(/^\[|\]$/g, ''),
@@ -77,7 +89,14 @@ export async function connect(sel: KubeconfigSelection, timeoutMs = 30_000): Pro
     timeout,
   });
   const send = url.protocol === 'http:' ? httpRequest : httpsRequest;
-  const call = async <T>(verb: string, method: string, path: string, body?: unknown, contentType = 'application/json', accept = 'application/json'): Promise<T> => {
+  const call = async <T>(
+    verb: string,
+    method: string,
+    path: string,
+    body?: unknown,
+    contentType = 'application/json',
+    accept = 'application/json',
+  ): Promise<T> => {
     counts[verb] = (counts[verb] ?? 0) + 1;
     const base = await credentials();
     const payload = body === undefined ? undefined : Buffer.from(JSON.stringify(body));
@@ -89,7 +108,9 @@ export async function connect(sel: KubeconfigSelection, timeoutMs = 30_000): Pro
     const options = requestOptions(base, method, path, headers, timeoutMs);
     return new Promise<T>((resolve, reject) => {
       const req = send(options, (res) => collect(res, sel, method, path).then(resolve as (v: unknown) => void, reject));
-      req.on('timeout', () => req.destroy(new KubeError(`the API server ${sel.server} did not answer ${method} ${path} within ${timeoutMs / 1000}s`)));
+      req.on('timeout', () =>
+        req.destroy(new KubeError(`the API server ${sel.server} did not answer ${method} ${path} within ${timeoutMs / 1000}s`)),
+      );
       req.on('error', (e) => reject(e instanceof KubeError ? e : networkError(e, sel.server)));
       req.end(payload);
     });
@@ -115,7 +136,14 @@ export async function connect(sel: KubeconfigSelection, timeoutMs = 30_000): Pro
       let resourceVersion = '';
       do {
         const q = new URLSearchParams({ ...query, limit: String(PAGE_SIZE), ...(token !== undefined ? { continue: token } : {}) });
-        const page = await call<{ items?: T[]; metadata?: { continue?: string; resourceVersion?: string } }>('list', 'GET', `${path}?${q.toString()}`, undefined, undefined, accept);
+        const page = await call<{ items?: T[]; metadata?: { continue?: string; resourceVersion?: string } }>(
+          'list',
+          'GET',
+          `${path}?${q.toString()}`,
+          undefined,
+          undefined,
+          accept,
+        );
         items.push(...(page.items ?? []));
         token = nextToken(token, page.metadata?.continue, path);
         resourceVersion = page.metadata?.resourceVersion ?? resourceVersion;
@@ -126,7 +154,10 @@ export async function connect(sel: KubeconfigSelection, timeoutMs = 30_000): Pro
       counts.watch = (counts.watch ?? 0) + 1;
       const q = new URLSearchParams({ ...query, watch: 'true' });
       // No socket timeout: a watch is quiet for as long as nothing changes (the server ends it).
-      const options = { ...requestOptions(await credentials(), 'GET', `${path}?${q.toString()}`, { Accept: accept }, 0), ...(signal ? { signal } : {}) };
+      const options = {
+        ...requestOptions(await credentials(), 'GET', `${path}?${q.toString()}`, { Accept: accept }, 0),
+        ...(signal ? { signal } : {}),
+      };
       return new Promise<void>((resolve, reject) => {
         const req = send(options, (res) => {
           if ((res.statusCode ?? 0) >= 300) {
@@ -184,9 +215,18 @@ async function collect(res: IncomingMessage, sel: KubeconfigSelection, method: s
   }
   const st = (body ?? {}) as { message?: string; reason?: string };
   const reason = st.reason ?? String(status);
-  if (status === 401) throw new ApiError(`the API server ${sel.server} rejected the credentials of kubeconfig user "${sel.user}" (401 Unauthorized)`, status, 'Unauthorized');
+  if (status === 401)
+    throw new ApiError(
+      `the API server ${sel.server} rejected the credentials of kubeconfig user "${sel.user}" (401 Unauthorized)`,
+      status,
+      'Unauthorized',
+    );
   const message = st.message ?? (text.slice(0, 200) || `HTTP ${status}`);
-  throw new ApiError(status === 403 ? `the API server ${sel.server} refused: ${message}` : `${method} ${path}: ${message} (${status} ${reason})`, status, reason);
+  throw new ApiError(
+    status === 403 ? `the API server ${sel.server} refused: ${message}` : `${method} ${path}: ${message} (${status} ${reason})`,
+    status,
+    reason,
+  );
 }
 
 function networkError(e: Error, server: string): KubeError {
@@ -194,6 +234,7 @@ function networkError(e: Error, server: string): KubeError {
   if (code === 'ECONNREFUSED') return new KubeError(`cannot reach the API server ${server}: connection refused`);
   if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return new KubeError(`cannot reach the API server ${server}: host name not found`);
   if (code === 'ECONNRESET') return new KubeError(`the API server ${server} closed the connection`);
-  if (/CERT|SELF_SIGNED|UNABLE_TO_VERIFY/.test(code)) return new KubeError(`the API server ${server} presented a certificate the kubeconfig does not trust (${code})`);
+  if (/CERT|SELF_SIGNED|UNABLE_TO_VERIFY/.test(code))
+    return new KubeError(`the API server ${server} presented a certificate the kubeconfig does not trust (${code})`);
   return new KubeError(`cannot talk to the API server ${server}: ${code !== '' ? code : e.message}`);
 }

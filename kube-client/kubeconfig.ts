@@ -47,7 +47,13 @@ export function kubeconfigFiles(opts: KubeconfigOptions): string[] {
 export function loadKubeconfig(opts: KubeconfigOptions): KubeconfigSelection {
   const files = kubeconfigFiles(opts);
   const explicit = opts.kubeconfig !== undefined && opts.kubeconfig !== '';
-  const merged: Required<Pick<RawConfig, 'clusters' | 'users' | 'contexts'>> & RawConfig = { apiVersion: 'v1', kind: 'Config', clusters: [], users: [], contexts: [] };
+  const merged: Required<Pick<RawConfig, 'clusters' | 'users' | 'contexts'>> & RawConfig = {
+    apiVersion: 'v1',
+    kind: 'Config',
+    clusters: [],
+    users: [],
+    contexts: [],
+  };
   let contextFile: string | undefined;
   const readable: string[] = [];
   for (const file of files) {
@@ -70,17 +76,22 @@ export function loadKubeconfig(opts: KubeconfigOptions): KubeconfigSelection {
       contextFile = file;
     }
   }
-  if (readable.length === 0) throw new KubeError(`no kubeconfig found (looked at ${files.join(', ')}): pass --kubeconfig FILE, or use -f for manifests`);
+  if (readable.length === 0)
+    throw new KubeError(`no kubeconfig found (looked at ${files.join(', ')}): pass --kubeconfig FILE, or use -f for manifests`);
   const context = opts.context ?? merged['current-context'];
-  if (context === undefined || context === '') throw new KubeError(`kubeconfig ${readable.join(', ')}: no current-context; pass --context NAME`);
+  if (context === undefined || context === '')
+    throw new KubeError(`kubeconfig ${readable.join(', ')}: no current-context; pass --context NAME`);
   const ctx = merged.contexts.find((c) => c.name === context);
   if (ctx === undefined) {
     const names = merged.contexts.map((c) => String(c.name));
-    throw new KubeError(`context "${context}" not found in kubeconfig ${readable.join(', ')} (available: ${names.length > 0 ? names.join(', ') : 'none'})`);
+    throw new KubeError(
+      `context "${context}" not found in kubeconfig ${readable.join(', ')} (available: ${names.length > 0 ? names.join(', ') : 'none'})`,
+    );
   }
   const details = (ctx.context ?? {}) as { cluster?: string; user?: string; namespace?: string };
   const cluster = merged.clusters.find((c) => c.name === details.cluster);
-  if (cluster === undefined) throw new KubeError(`context "${context}" names cluster "${details.cluster ?? ''}", which the kubeconfig does not define`);
+  if (cluster === undefined)
+    throw new KubeError(`context "${context}" names cluster "${details.cluster ?? ''}", which the kubeconfig does not define`);
   const server = String((cluster.cluster as { server?: string } | undefined)?.server ?? '');
   if (server === '') throw new KubeError(`cluster "${String(cluster.name)}" in the kubeconfig has no server`);
   merged['current-context'] = context;
@@ -113,10 +124,12 @@ function readConfig(file: string): RawConfig {
     throw new KubeError(`kubeconfig ${file}: not valid YAML: ${e instanceof Error ? (e.message.split('\n')[0] ?? '') : String(e)}`);
   }
   if (doc === null || doc === undefined) return {};
-  if (typeof doc !== 'object' || Array.isArray(doc)) throw new KubeError(`kubeconfig ${file}: not a kubeconfig (expected a mapping with clusters, users and contexts)`);
+  if (typeof doc !== 'object' || Array.isArray(doc))
+    throw new KubeError(`kubeconfig ${file}: not a kubeconfig (expected a mapping with clusters, users and contexts)`);
   const raw = doc as RawConfig;
   for (const section of ['clusters', 'users', 'contexts'] as const) {
-    if (raw[section] !== undefined && raw[section] !== null && !Array.isArray(raw[section])) throw new KubeError(`kubeconfig ${file}: ${section} must be a list`);
+    if (raw[section] !== undefined && raw[section] !== null && !Array.isArray(raw[section]))
+      throw new KubeError(`kubeconfig ${file}: ${section} must be a list`);
   }
   return raw;
 }

@@ -39,7 +39,9 @@ async function main(argv: string[]): Promise<number> {
       return (await import('./commands/complete.ts')).complete(rest);
     default: {
       const near = suggest(command, COMMANDS);
-      throw new PluginError(`unknown command '${command}'${near.length > 0 ? `; did you mean ${near.join(' or ')}?` : ''}; commands: ${COMMANDS.join(', ')} (see kubectl kfstore --help)`);
+      throw new PluginError(
+        `unknown command '${command}'${near.length > 0 ? `; did you mean ${near.join(' or ')}?` : ''}; commands: ${COMMANDS.join(', ')} (see kubectl kfstore --help)`,
+      );
     }
   }
 }
@@ -52,7 +54,9 @@ function help(text: string): number {
 // The Kubernetes client needs Node >= 22.19; say so instead of failing inside a dependency.
 const major = Number(process.versions.node.split('.')[0]);
 if (major < 22) {
-  process.stderr.write(`error: kubectl-kfstore needs Node.js 24 (this is ${process.version}); use the single executable from the release archive\n`);
+  process.stderr.write(
+    `error: kubectl-kfstore needs Node.js 24 (this is ${process.version}); use the single executable from the release archive\n`,
+  );
   process.exit(EXIT_CANNOT_RUN);
 }
 

@@ -30,14 +30,18 @@ import type { Target } from './sea/targets.ts';
 const OUT = resolve(process.env.KFSTORE_RELEASE_OUT || 'dist/release');
 const TEMPLATE = resolve('release/krew/kfstore.yaml');
 const NODE_CACHE = resolve('node_modules/.cache/kfstore-release');
-const COMPLETION = '#!/bin/sh\n# Shell completion for kubectl kfstore, called by kubectl (>= 1.26).\nexec kubectl-kfstore __complete "$@"\n';
+const COMPLETION =
+  '#!/bin/sh\n# Shell completion for kubectl kfstore, called by kubectl (>= 1.26).\nexec kubectl-kfstore __complete "$@"\n';
 
 function targets(): Target[] {
   const named = process.env.KFSTORE_RELEASE_TARGETS;
   if (!named) return ALL_TARGETS.filter((t) => cannotBuild(t) === undefined);
   return named.split(',').map((name) => {
     const t = parseTarget(name);
-    if (t === undefined) throw new Error(`KFSTORE_RELEASE_TARGETS: unknown target ${JSON.stringify(name)}; targets: ${ALL_TARGETS.map(targetName).join(', ')}`);
+    if (t === undefined)
+      throw new Error(
+        `KFSTORE_RELEASE_TARGETS: unknown target ${JSON.stringify(name)}; targets: ${ALL_TARGETS.map(targetName).join(', ')}`,
+      );
     const why = cannotBuild(t);
     if (why !== undefined) throw new Error(`KFSTORE_RELEASE_TARGETS: ${name}: ${why}`);
     return t;
@@ -49,8 +53,11 @@ const mib = (bytes: number): string => `${(bytes / 1024 / 1024).toFixed(1)} MiB`
 
 const version = (JSON.parse(readFileSync('package.json', 'utf8')) as { version: string }).version;
 const tag = `v${version}`;
-const baseUrl = process.env.KFSTORE_RELEASE_BASE_URL ? process.env.KFSTORE_RELEASE_BASE_URL.replaceAll('{{tag}}', tag).replace(/\/+$/, '') : undefined;
-const homepage = process.env.KFSTORE_HOMEPAGE || (baseUrl === undefined ? undefined : /^https:\/\/github\.com\/[^/]+\/[^/]+/.exec(baseUrl)?.[0]);
+const baseUrl = process.env.KFSTORE_RELEASE_BASE_URL
+  ? process.env.KFSTORE_RELEASE_BASE_URL.replaceAll('{{tag}}', tag).replace(/\/+$/, '')
+  : undefined;
+const homepage =
+  process.env.KFSTORE_HOMEPAGE || (baseUrl === undefined ? undefined : /^https:\/\/github\.com\/[^/]+\/[^/]+/.exec(baseUrl)?.[0]);
 const mtime = Number(process.env.SOURCE_DATE_EPOCH || Math.floor(Date.now() / 1000));
 
 function archiveEntries(target: Target, exe: Buffer, license: Buffer): TarEntry[] {
@@ -68,7 +75,8 @@ const work = mkdtempSync(join(tmpdir(), 'kfstore-release-'));
 const stage = join(work, 'release');
 const shown = (path: string): string => join(OUT, relative(stage, path));
 try {
-  if (baseUrl !== undefined && homepage === undefined) throw new Error('KFSTORE_HOMEPAGE is needed when KFSTORE_RELEASE_BASE_URL is not a GitHub release URL');
+  if (baseUrl !== undefined && homepage === undefined)
+    throw new Error('KFSTORE_HOMEPAGE is needed when KFSTORE_RELEASE_BASE_URL is not a GitHub release URL');
   const chosen = targets();
   mkdirSync(stage);
   const script = join(work, 'kubectl-kfstore.cjs');
@@ -100,7 +108,10 @@ try {
       platforms.push({ os: target.os, arch: target.arch, uri, sha256: sum, exe: executableName(target) });
       archives[uri] = { sha256: sum, entries: listTarGz(archive) };
     }
-    summary.push(`${targetName(target)}  ${shown(exe)}  ${mib(statSync(exe).size)}  ${blobWriter === undefined ? 'no code cache (its Node cannot run here)' : 'code cache'}`, `${targetName(target)}  ${shown(archivePath)}  ${mib(archive.length)}  sha256 ${sum}`);
+    summary.push(
+      `${targetName(target)}  ${shown(exe)}  ${mib(statSync(exe).size)}  ${blobWriter === undefined ? 'no code cache (its Node cannot run here)' : 'code cache'}`,
+      `${targetName(target)}  ${shown(archivePath)}  ${mib(archive.length)}  sha256 ${sum}`,
+    );
   }
 
   const manifestPath = join(stage, 'kfstore.yaml');
@@ -120,12 +131,16 @@ try {
     if ((e as NodeJS.ErrnoException).code !== 'EXDEV') throw e;
     cpSync(stage, OUT, { recursive: true }); // tmpdir on another filesystem
   }
-  const skipped = ALL_TARGETS.filter((t) => !chosen.some((c) => sameTarget(c, t))).map((t) => `  not built: ${targetName(t)}: ${cannotBuild(t) ?? 'not in KFSTORE_RELEASE_TARGETS'}\n`);
+  const skipped = ALL_TARGETS.filter((t) => !chosen.some((c) => sameTarget(c, t))).map(
+    (t) => `  not built: ${targetName(t)}: ${cannotBuild(t) ?? 'not in KFSTORE_RELEASE_TARGETS'}\n`,
+  );
   const manifestLine =
     baseUrl === undefined
       ? '  no krew manifest: set KFSTORE_RELEASE_BASE_URL to where the archives will be uploaded ({{tag}} becomes ' + tag + ')\n'
       : `  krew manifest  ${shown(manifestPath)}  (valid; upload the archives to ${baseUrl}/)\n`;
-  process.stdout.write(`kubectl-kfstore ${tag} release in ${OUT}\n${summary.map((l) => `  ${l}\n`).join('')}${manifestLine}${skipped.join('')}`);
+  process.stdout.write(
+    `kubectl-kfstore ${tag} release in ${OUT}\n${summary.map((l) => `  ${l}\n`).join('')}${manifestLine}${skipped.join('')}`,
+  );
 } catch (e) {
   process.stderr.write(`release failed: ${e instanceof Error ? e.message : String(e)}\n`);
   process.exitCode = 1;

@@ -23,7 +23,10 @@ function kubectlVersion(): MinorVersion | undefined {
 
 function survey(): Found[] {
   return REQUIREMENTS.map((requirement) => {
-    const found: Found = { requirement, missing: [...requirement.binaries.filter((b) => !onPath(b)), ...(requirement.files ?? []).filter((f) => !existsSync(f))] };
+    const found: Found = {
+      requirement,
+      missing: [...requirement.binaries.filter((b) => !onPath(b)), ...(requirement.files ?? []).filter((f) => !existsSync(f))],
+    };
     if (requirement.minVersion !== undefined && found.missing.length === 0 && requirement.binaries[0] === 'kubectl') {
       const v = kubectlVersion();
       if (v !== undefined) found.version = v;
@@ -87,9 +90,12 @@ if (decision.action === 'install') {
   try {
     apt(['install', '-y', '-qq', '--no-install-recommends', ...decision.packages]);
   } catch (e) {
-    stop(`npm test could not install its prerequisites (${e instanceof Error ? e.message : String(e)}); as root: apt-get install ${decision.packages.join(' ')}; then run npm test again`);
+    stop(
+      `npm test could not install its prerequisites (${e instanceof Error ? e.message : String(e)}); as root: apt-get install ${decision.packages.join(' ')}; then run npm test again`,
+    );
   }
   const still = unmet(survey());
-  if (still.length > 0) stop(`npm test installed ${decision.packages.join(' ')} but still misses ${still.map((f) => f.requirement.name).join(', ')} on PATH`);
+  if (still.length > 0)
+    stop(`npm test installed ${decision.packages.join(' ')} but still misses ${still.map((f) => f.requirement.name).join(', ')} on PATH`);
   process.stdout.write('test prerequisites: installed\n');
 }

@@ -48,7 +48,8 @@ export function createApp(deps: AppDeps): Hono {
   /** Content-Type and the body cap, shared by every admission endpoint: the body, or the answer. */
   const body = async (c: Context, name: Endpoint, started: number): Promise<Uint8Array | Response> => {
     const type = requestHeader(c, 'content-type') ?? '';
-    if (!/^application\/json\s*(;|$)/i.test(type)) return reject(c, name, started, 415, 'UnsupportedMediaType', `Content-Type must be application/json, got '${type.slice(0, 100)}'`);
+    if (!/^application\/json\s*(;|$)/i.test(type))
+      return reject(c, name, started, 415, 'UnsupportedMediaType', `Content-Type must be application/json, got '${type.slice(0, 100)}'`);
     const read = await readBody(c, MAX_BODY_BYTES);
     if (!read.ok) {
       metrics.limit(name, 'body');
@@ -72,8 +73,12 @@ export function createApp(deps: AppDeps): Hono {
     if (answer.kind === 'limit') {
       metrics.limit(name, answer.limit);
       metrics.observe(name, 'denied', seconds);
-      logger.warn({ uid, endpoint: name, limit: answer.limit, reason: answer.message, durationMs: ms(seconds) }, 'admission refused at a limit');
-      if (uid === undefined) return reject(c, name, started, 503, 'ServiceUnavailable', `kfstore could not decide this review: ${answer.message}`);
+      logger.warn(
+        { uid, endpoint: name, limit: answer.limit, reason: answer.message, durationMs: ms(seconds) },
+        'admission refused at a limit',
+      );
+      if (uid === undefined)
+        return reject(c, name, started, 503, 'ServiceUnavailable', `kfstore could not decide this review: ${answer.message}`);
       return sendJson(c, reviewOf(deny(uid, limitMessage(name, answer.limit, answer.message), answer.limit === 'deadline' ? 422 : 429)));
     }
     let decided = { response: answer.response, outcome: answer.outcome };

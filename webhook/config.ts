@@ -134,7 +134,8 @@ export function parseConfig(argv: string[], env: Record<string, string | undefin
     connectionIdleMs: seconds('connection-idle-timeout', 10, 0.1, 120),
     requestTimeoutMs: seconds('request-timeout', 10, 0.1, 120),
   };
-  if (!['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'].includes(config.logLevel)) errors.push(`--log-level must be trace, debug, info, warn or error, got '${config.logLevel}'`);
+  if (!['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'].includes(config.logLevel))
+    errors.push(`--log-level must be trace, debug, info, warn or error, got '${config.logLevel}'`);
   const kubeconfig = get('kubeconfig');
   const modes = [kubeconfig !== undefined && kubeconfig !== '', bool('in-cluster'), bool('no-cluster')].filter(Boolean).length;
   if (modes > 1) errors.push('choose one of --kubeconfig, --in-cluster and --no-cluster');

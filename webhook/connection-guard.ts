@@ -57,7 +57,11 @@ interface Tracked {
 
 // One 'request' listener and one 'close' listener per request do all the bookkeeping: per-request
 // work here is paid by every pod review.
-export function guardConnections(server: Server, limits: ConnectionLimits, onEvent?: (event: keyof Omit<ConnectionStats, 'open'>) => void): ConnectionGuard {
+export function guardConnections(
+  server: Server,
+  limits: ConnectionLimits,
+  onEvent?: (event: keyof Omit<ConnectionStats, 'open'>) => void,
+): ConnectionGuard {
   const open = new Map<string, Tracked>();
   const pendingByIp = new Map<string, number>();
   const stats = { evicted: 0, refused: 0, timedOut: 0 };
@@ -66,7 +70,8 @@ export function guardConnections(server: Server, limits: ConnectionLimits, onEve
     stats[event]++;
     onEvent?.(event);
   };
-  const keyOf = (s: { remoteAddress?: string | undefined; remotePort?: number | undefined }): string => `${s.remoteAddress ?? ''}|${s.remotePort ?? 0}`;
+  const keyOf = (s: { remoteAddress?: string | undefined; remotePort?: number | undefined }): string =>
+    `${s.remoteAddress ?? ''}|${s.remotePort ?? 0}`;
 
   const settle = (t: Tracked): void => {
     if (!t.pending) return;
@@ -116,7 +121,8 @@ export function guardConnections(server: Server, limits: ConnectionLimits, onEve
 
   function evictIdle(): boolean {
     let oldest: Tracked | undefined;
-    for (const t of open.values()) if (!t.pending && t.inFlight === undefined && (oldest === undefined || t.idleSince < oldest.idleSince)) oldest = t;
+    for (const t of open.values())
+      if (!t.pending && t.inFlight === undefined && (oldest === undefined || t.idleSince < oldest.idleSince)) oldest = t;
     if (oldest === undefined) return false;
     count('evicted');
     oldest.socket.destroy();

@@ -50,7 +50,10 @@ async function main(): Promise<number> {
   if (config.cluster.kind !== 'none') {
     // Cluster access only feeds warnings; a cluster that cannot be reached is logged, not fatal.
     try {
-      const selection = config.cluster.kind === 'in-cluster' ? inClusterKubeconfig(process.env) : loadKubeconfig({ kubeconfig: config.cluster.path, env: process.env, home: '/' });
+      const selection =
+        config.cluster.kind === 'in-cluster'
+          ? inClusterKubeconfig(process.env)
+          : loadKubeconfig({ kubeconfig: config.cluster.path, env: process.env, home: '/' });
       cache = startSecretCache(await connect(selection), logger);
     } catch (e) {
       process.stderr.write(`kfstore-webhook: ${e instanceof Error ? e.message : String(e)}\n`);
@@ -71,7 +74,14 @@ async function main(): Promise<number> {
   });
   // Served only once the workers are warm: a cold one parses several times slower.
   await validator.ready();
-  const app = createApp({ policy: loaded.policy, metrics, logger, validator, draining: () => draining, ...(cache ? { secrets: (ns: string) => cache.lookup(ns) } : {}) });
+  const app = createApp({
+    policy: loaded.policy,
+    metrics,
+    logger,
+    validator,
+    draining: () => draining,
+    ...(cache ? { secrets: (ns: string) => cache.lookup(ns) } : {}),
+  });
   const https = await startHttpsServer({
     certFile: config.tlsCert,
     keyFile: config.tlsKey,
@@ -108,13 +118,25 @@ async function main(): Promise<number> {
         });
   if (metricsServer !== undefined) {
     await new Promise<void>((resolve, reject) => {
-      metricsServer.once('error', (e: NodeJS.ErrnoException) => reject(new Error(`cannot listen on metrics port ${config.metricsPort}: ${e.code ?? e.message}`)));
+      metricsServer.once('error', (e: NodeJS.ErrnoException) =>
+        reject(new Error(`cannot listen on metrics port ${config.metricsPort}: ${e.code ?? e.message}`)),
+      );
       metricsServer.listen(config.metricsPort, config.host, resolve);
     });
   }
   // Which KFP release kfp-launcher is judged by (StorePolicy kfpVersion; the newest kfstore knows otherwise).
   const kfpVersion = formatVersion(rulesForVersion(loaded.policy.kfpVersion).version);
-  logger.info({ port: https.port, metricsPort: config.metricsPort, policy: config.policy, cluster: config.cluster.kind, kfpVersion, kfpVersionSource: loaded.policy.kfpVersion === undefined ? 'assumed' : 'policy' }, 'kfstore-webhook serving');
+  logger.info(
+    {
+      port: https.port,
+      metricsPort: config.metricsPort,
+      policy: config.policy,
+      cluster: config.cluster.kind,
+      kfpVersion,
+      kfpVersionSource: loaded.policy.kfpVersion === undefined ? 'assumed' : 'policy',
+    },
+    'kfstore-webhook serving',
+  );
 
   const shutdown = (signal: string): void => {
     if (draining) return;
@@ -123,7 +145,10 @@ async function main(): Promise<number> {
     logger.info({ signal, delaySeconds: config.shutdownDelaySeconds }, 'draining');
     cache?.stop();
     setTimeout(() => {
-      Promise.all([https.close().then(() => validator.close()), new Promise<void>((resolve) => (metricsServer ? metricsServer.close(() => resolve()) : resolve()))]).then(
+      Promise.all([
+        https.close().then(() => validator.close()),
+        new Promise<void>((resolve) => (metricsServer ? metricsServer.close(() => resolve()) : resolve())),
+      ]).then(
         () => {
           logger.info('stopped');
           void flushLogs(logger).finally(() => process.exit(0));

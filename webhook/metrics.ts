@@ -36,10 +36,22 @@ export function createMetrics(): Metrics {
     labelNames: ['endpoint', 'outcome'],
     registers: [registry],
   });
-  const mutations = new Counter({ name: 'kfstore_pod_mutations_total', help: 'Pods that received injected settings', registers: [registry] });
+  const mutations = new Counter({
+    name: 'kfstore_pod_mutations_total',
+    help: 'Pods that received injected settings',
+    registers: [registry],
+  });
   const denials = new Counter({ name: 'kfstore_launcher_denials_total', help: 'kfp-launcher ConfigMaps denied', registers: [registry] });
-  const warnings = new Counter({ name: 'kfstore_launcher_warnings_total', help: 'Warnings returned for kfp-launcher ConfigMaps', registers: [registry] });
-  const runDenials = new Counter({ name: 'kfstore_run_denials_total', help: 'Workflows and ScheduledWorkflows denied (pinned root outside the profile)', registers: [registry] });
+  const warnings = new Counter({
+    name: 'kfstore_launcher_warnings_total',
+    help: 'Warnings returned for kfp-launcher ConfigMaps',
+    registers: [registry],
+  });
+  const runDenials = new Counter({
+    name: 'kfstore_run_denials_total',
+    help: 'Workflows and ScheduledWorkflows denied (pinned root outside the profile)',
+    registers: [registry],
+  });
   const limits = new Counter({
     name: 'kfstore_admission_limits_total',
     help: 'Admissions that reached a kfstore bound (body, deadline, queue, worker, containers, providers, root_length)',
@@ -54,12 +66,22 @@ export function createMetrics(): Metrics {
   });
   for (const reason of ['evicted', 'refused', 'timed_out']) connections.labels({ reason });
   // What a monitoring overlay alerts on: kube-apiserver rejects every call once this passes.
-  const expiry = new Gauge({ name: 'kfstore_serving_certificate_expiry_timestamp_seconds', help: 'notAfter of the serving certificate in use, as a Unix time', registers: [registry] });
-  const reloads = new Counter({ name: 'kfstore_certificate_reloads_total', help: 'Certificate file changes by result (refused: expired or not yet valid, the previous certificate stays)', labelNames: ['result'], registers: [registry] });
+  const expiry = new Gauge({
+    name: 'kfstore_serving_certificate_expiry_timestamp_seconds',
+    help: 'notAfter of the serving certificate in use, as a Unix time',
+    registers: [registry],
+  });
+  const reloads = new Counter({
+    name: 'kfstore_certificate_reloads_total',
+    help: 'Certificate file changes by result (refused: expired or not yet valid, the previous certificate stays)',
+    labelNames: ['result'],
+    registers: [registry],
+  });
   for (const result of ['loaded', 'refused', 'unusable']) reloads.inc({ result }, 0);
   // Pre-create the label sets so dashboards see zeros instead of gaps.
   for (const endpoint of ['mutate_pods', 'validate_kfp_launcher', 'validate_workflows']) duration.zero({ endpoint });
-  for (const limit of ['deadline', 'queue']) for (const endpoint of ['validate_kfp_launcher', 'validate_workflows']) limits.labels({ endpoint, limit });
+  for (const limit of ['deadline', 'queue'])
+    for (const endpoint of ['validate_kfp_launcher', 'validate_workflows']) limits.labels({ endpoint, limit });
   return {
     registry,
     observe(endpoint, outcome, seconds) {

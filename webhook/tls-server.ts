@@ -229,7 +229,12 @@ export type PairProblem = { message: string; outsideValidity: boolean };
  * Why the webhook would not serve this pair at `now` (undefined: it would). Exported for the
  * certificate lifecycle's fault suite, which models webhook pods with this very rule.
  */
-export function checkPair(cert: Buffer | string, key: Buffer | string, now: Date, names = { certFile: 'certificate', keyFile: 'key' }): PairProblem | undefined {
+export function checkPair(
+  cert: Buffer | string,
+  key: Buffer | string,
+  now: Date,
+  names = { certFile: 'certificate', keyFile: 'key' },
+): PairProblem | undefined {
   const { certFile, keyFile } = names;
   const unusable = (message: string): PairProblem => ({ message, outsideValidity: false });
   let x509: X509Certificate;
@@ -248,8 +253,16 @@ export function checkPair(cert: Buffer | string, key: Buffer | string, now: Date
   if (!x509.checkPrivateKey(privateKey)) return unusable(`TLS key file ${keyFile} does not match certificate file ${certFile}`);
   const serial = x509.serialNumber.toUpperCase();
   const at = `(now ${now.toISOString()})`;
-  if (now.getTime() < x509.validFromDate.getTime()) return { message: `TLS certificate file ${certFile} (serial ${serial}) is not valid before ${x509.validFromDate.toISOString()} ${at}`, outsideValidity: true };
-  if (now.getTime() > x509.validToDate.getTime()) return { message: `TLS certificate file ${certFile} (serial ${serial}) expired ${x509.validToDate.toISOString()} ${at}`, outsideValidity: true };
+  if (now.getTime() < x509.validFromDate.getTime())
+    return {
+      message: `TLS certificate file ${certFile} (serial ${serial}) is not valid before ${x509.validFromDate.toISOString()} ${at}`,
+      outsideValidity: true,
+    };
+  if (now.getTime() > x509.validToDate.getTime())
+    return {
+      message: `TLS certificate file ${certFile} (serial ${serial}) expired ${x509.validToDate.toISOString()} ${at}`,
+      outsideValidity: true,
+    };
   return undefined;
 }
 

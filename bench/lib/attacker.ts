@@ -29,16 +29,25 @@ parentPort?.on('message', (m: string) => {
 
 function send(path: string, body: string): Promise<void> {
   return new Promise((resolve) => {
-    const req = request(`${data.url}${path}`, { method: 'POST', ca: data.ca, agent, headers: { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(body)) } }, (res) => {
-      let text = '';
-      res.setEncoding('utf8');
-      res.on('data', (d: string) => (text += d.length < 512 ? d : ''));
-      res.on('end', () => {
-        sent++;
-        if (/"code":(422|429)/.test(text)) refused++;
-        resolve();
-      });
-    });
+    const req = request(
+      `${data.url}${path}`,
+      {
+        method: 'POST',
+        ca: data.ca,
+        agent,
+        headers: { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(body)) },
+      },
+      (res) => {
+        let text = '';
+        res.setEncoding('utf8');
+        res.on('data', (d: string) => (text += d.length < 512 ? d : ''));
+        res.on('end', () => {
+          sent++;
+          if (/"code":(422|429)/.test(text)) refused++;
+          resolve();
+        });
+      },
+    );
     req.on('error', () => resolve());
     req.end(body);
   });

@@ -25,7 +25,8 @@ export interface HttpReply {
 
 export function httpsCall(url: string, ca: string, method: 'GET' | 'POST', body?: string, timeoutMs = 2000): Promise<HttpReply> {
   return new Promise((resolve, reject) => {
-    const headers: Record<string, string> = body === undefined ? {} : { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(body)) };
+    const headers: Record<string, string> =
+      body === undefined ? {} : { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(body)) };
     const req = httpsRequest(url, { method, ca, headers, agent: false, timeout: timeoutMs }, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (c: Buffer) => chunks.push(c));

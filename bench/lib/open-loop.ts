@@ -10,7 +10,14 @@ export interface OpenLoopResult {
   max: number;
 }
 
-export async function openLoop(url: string, ca: string, body: string, rate: number, seconds: number, ok: (status: number, text: string) => boolean): Promise<OpenLoopResult> {
+export async function openLoop(
+  url: string,
+  ca: string,
+  body: string,
+  rate: number,
+  seconds: number,
+  ok: (status: number, text: string) => boolean,
+): Promise<OpenLoopResult> {
   const agent = new Agent({ keepAlive: true, maxSockets: 64 });
   const times: number[] = [];
   let failed = 0;
@@ -40,12 +47,22 @@ export async function openLoop(url: string, ca: string, body: string, rate: numb
 
 function post(url: string, ca: string, agent: Agent, body: string): Promise<{ status: number; text: string }> {
   return new Promise((resolve, reject) => {
-    const req = request(url, { method: 'POST', ca, agent, servername: 'localhost', headers: { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(body)) } }, (res) => {
-      let text = '';
-      res.setEncoding('utf8');
-      res.on('data', (d: string) => (text += d));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, text }));
-    });
+    const req = request(
+      url,
+      {
+        method: 'POST',
+        ca,
+        agent,
+        servername: 'localhost',
+        headers: { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(body)) },
+      },
+      (res) => {
+        let text = '';
+        res.setEncoding('utf8');
+        res.on('data', (d: string) => (text += d));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, text }));
+      },
+    );
     req.on('error', reject);
     req.end(body);
   });

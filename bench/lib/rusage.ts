@@ -30,5 +30,12 @@ export async function measure(command: string, args: string[], env: NodeJS.Proce
   const at = out.stdout.lastIndexOf('\nRUSAGE ');
   if (at < 0) throw new Error(`no rusage from ${command}: ${out.stderr.slice(-500)}`);
   const r = JSON.parse(out.stdout.slice(at + 8)) as { code: number; wall: number; cpu: number; maxRssKiB: number };
-  return { code: r.code, seconds: r.wall, cpuSeconds: r.cpu, maxRssMiB: r.maxRssKiB / 1024, stdout: out.stdout.slice(0, at), stderr: out.stderr };
+  return {
+    code: r.code,
+    seconds: r.wall,
+    cpuSeconds: r.cpu,
+    maxRssMiB: r.maxRssKiB / 1024,
+    stdout: out.stdout.slice(0, at),
+    stderr: out.stderr,
+  };
 }

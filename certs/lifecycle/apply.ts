@@ -15,7 +15,12 @@ const LEAF_REASONS: Record<LeafReason, string> = {
   issuer: 'the previous one was not issued by the current CA',
 };
 
-export async function applyActions(stored: StoredCerts | undefined, actions: Action[], now: Date, opts: LifecycleOptions): Promise<Applied> {
+export async function applyActions(
+  stored: StoredCerts | undefined,
+  actions: Action[],
+  now: Date,
+  opts: LifecycleOptions,
+): Promise<Applied> {
   const lines: string[] = [];
   const s: StoredCerts = { ...stored };
   const newCA = async (): Promise<KeyPairPem> => {
@@ -24,7 +29,14 @@ export async function applyActions(stored: StoredCerts | undefined, actions: Act
     return ca;
   };
   const newLeaf = async (ca: KeyPairPem, why: string): Promise<KeyPairPem> => {
-    const leaf = await issueServingCert({ ca, commonName: opts.commonName, dnsNames: opts.dnsNames, ipAddresses: opts.ipAddresses, validityDays: opts.leafDays, now });
+    const leaf = await issueServingCert({
+      ca,
+      commonName: opts.commonName,
+      dnsNames: opts.dnsNames,
+      ipAddresses: opts.ipAddresses,
+      validityDays: opts.leafDays,
+      now,
+    });
     lines.push(`issued serving certificate serial ${describe(leaf.certPem)} (${why})`);
     return leaf;
   };
@@ -47,7 +59,9 @@ export async function applyActions(stored: StoredCerts | undefined, actions: Act
         if (s.previousCaCert === undefined) delete s.phaseSince;
         else {
           s.phaseSince = now;
-          lines.push(`caBundle keeps trusting ${serials(s.previousCaCert)}, trusted before, for ${hours}: pods may still serve a certificate they issued`);
+          lines.push(
+            `caBundle keeps trusting ${serials(s.previousCaCert)}, trusted before, for ${hours}: pods may still serve a certificate they issued`,
+          );
         }
         break;
       }
@@ -58,7 +72,9 @@ export async function applyActions(stored: StoredCerts | undefined, actions: Act
         delete s.nextCa;
         keepTrusting(action.keep, undefined);
         s.phaseSince = now;
-        lines.push(`CA ${serial(s.ca)} is now current; caBundle keeps ${serials(s.previousCaCert ?? '')}; the serving certificate moves to the new CA once every webhook has trusted it for ${hours}`);
+        lines.push(
+          `CA ${serial(s.ca)} is now current; caBundle keeps ${serials(s.previousCaCert ?? '')}; the serving certificate moves to the new CA once every webhook has trusted it for ${hours}`,
+        );
         break;
       }
       case 'refuse':
@@ -67,7 +83,9 @@ export async function applyActions(stored: StoredCerts | undefined, actions: Act
         if (s.ca === undefined) throw new Error('start-rollover planned without a CA');
         s.nextCa = await newCA();
         s.phaseSince = now;
-        lines.push(`CA rollover phase 1: caBundle trusts CA ${serial(s.ca)} and the new CA ${serial(s.nextCa)}; the serving certificate moves to the new CA after ${hours}`);
+        lines.push(
+          `CA rollover phase 1: caBundle trusts CA ${serial(s.ca)} and the new CA ${serial(s.nextCa)}; the serving certificate moves to the new CA after ${hours}`,
+        );
         break;
       case 'restart-rollover':
         s.phaseSince = now;
@@ -93,7 +111,9 @@ export async function applyActions(stored: StoredCerts | undefined, actions: Act
       case 'keep-served':
         keepTrusting(action.keep, s.previousCaCert);
         s.phaseSince = now;
-        lines.push(`the serving certificate in use comes from ${serials(action.keep.join(''))}, not the current CA: caBundle keeps trusting it; the serving certificate moves after ${hours}`);
+        lines.push(
+          `the serving certificate in use comes from ${serials(action.keep.join(''))}, not the current CA: caBundle keeps trusting it; the serving certificate moves after ${hours}`,
+        );
         break;
       case 'drop-previous-ca':
         lines.push(`CA rollover phase 3: dropped the previous ${serials(s.previousCaCert ?? '')} from caBundle`);

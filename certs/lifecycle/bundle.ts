@@ -13,7 +13,9 @@ export function pemCertificates(text: string): string[] {
  * phase 1) or the previous one (phase 2). The served leaf always comes from the current CA.
  */
 export function trustedCAs(state: CertState): string[] {
-  return uniqueCerts([state.ca.certPem, state.nextCa?.certPem, state.previousCaCert].filter((c): c is string => c !== undefined).flatMap(pemCertificates));
+  return uniqueCerts(
+    [state.ca.certPem, state.nextCa?.certPem, state.previousCaCert].filter((c): c is string => c !== undefined).flatMap(pemCertificates),
+  );
 }
 
 /** Each certificate once (compared by its base64 body), in first-seen order. */

@@ -21,7 +21,13 @@ export type EnsureTarget = { secret: SecretRef; webhooks: WebhookRef[] };
 const MAX_ATTEMPTS = 6;
 const HOUR_MS = 60 * 60 * 1000;
 
-export async function ensure(api: KubeApi, target: EnsureTarget, opts: LifecycleOptions, now: Date, say: (line: string) => void): Promise<void> {
+export async function ensure(
+  api: KubeApi,
+  target: EnsureTarget,
+  opts: LifecycleOptions,
+  now: Date,
+  say: (line: string) => void,
+): Promise<void> {
   const label = secretLabel(target.secret);
   let wrote = false;
   for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt += 1) {
@@ -41,17 +47,24 @@ export async function ensure(api: KubeApi, target: EnsureTarget, opts: Lifecycle
     const secretOwner = secret === undefined ? undefined : secretOwnedElsewhere(label, secret);
     if (secretOwner !== undefined) throw new LifecycleError(secretOwner);
     const stored = secret === undefined ? undefined : decodeSecret(secret);
-    const actions = planRotation({ stored, publishedBundles: configs.flatMap((c) => (c === undefined ? [] : publishedBundles(c))) }, now, opts);
+    const actions = planRotation(
+      { stored, publishedBundles: configs.flatMap((c) => (c === undefined ? [] : publishedBundles(c))) },
+      now,
+      opts,
+    );
     const refusal = actions.find((a) => a.kind === 'refuse');
     if (refusal !== undefined) {
-      throw new LifecycleError(`${label}: ${refusal.why}, and no valid serving certificate from it is in use; put an ECDSA P-256 CA in ca.crt and ca.key, or remove both to let kfstore-certs create one`);
+      throw new LifecycleError(
+        `${label}: ${refusal.why}, and no valid serving certificate from it is in use; put an ECDSA P-256 CA in ca.crt and ca.key, or remove both to let kfstore-certs create one`,
+      );
     }
 
     let state: CertState;
     if (actions.length > 0) {
       const applied = await applyActions(stored, actions, now, opts);
       state = applied.state;
-      if (stored?.leaf?.certPem !== state.leaf.certPem && (await publishAhead(api, target.webhooks, configs, state, say)) === 'conflict') continue;
+      if (stored?.leaf?.certPem !== state.leaf.certPem && (await publishAhead(api, target.webhooks, configs, state, say)) === 'conflict')
+        continue;
       const body = encodeSecret(secret, target.secret, state);
       const result = secret === undefined ? await createSecret(api, target.secret, body) : await updateSecret(api, target.secret, body);
       if (result === 'exists' || result === 'conflict') continue;
@@ -93,7 +106,9 @@ export async function ensure(api: KubeApi, target: EnsureTarget, opts: Lifecycle
     if (!wrote) say(`nothing to do: ${describeState(state, opts)}`);
     return;
   }
-  throw new LifecycleError(`${label}: other writers kept changing it or the webhook configurations; gave up after ${MAX_ATTEMPTS} attempts`);
+  throw new LifecycleError(
+    `${label}: other writers kept changing it or the webhook configurations; gave up after ${MAX_ATTEMPTS} attempts`,
+  );
 }
 
 /**
@@ -102,7 +117,13 @@ export async function ensure(api: KubeApi, target: EnsureTarget, opts: Lifecycle
  * changes, so a pod that loads the certificate at once is never rejected. Adds trust only; a failed
  * patch stops the run before the Secret is written.
  */
-async function publishAhead(api: KubeApi, refs: WebhookRef[], configs: (WebhookConfiguration | undefined)[], state: CertState, say: (line: string) => void): Promise<'done' | 'conflict'> {
+async function publishAhead(
+  api: KubeApi,
+  refs: WebhookRef[],
+  configs: (WebhookConfiguration | undefined)[],
+  state: CertState,
+  say: (line: string) => void,
+): Promise<'done' | 'conflict'> {
   for (const [i, ref] of refs.entries()) {
     const config = configs[i];
     if (config === undefined) continue;
@@ -125,6 +146,7 @@ function describeState(state: CertState, opts: LifecycleOptions): string {
   const next = new Date(state.phaseSince.getTime() + opts.minOverlapHours * HOUR_MS).toISOString();
   const since = state.phaseSince.toISOString();
   if (state.nextCa !== undefined) return `${leaf}; CA rollover phase 1 since ${since}, switching CAs after ${next}`;
-  if (!isIssuedBy(state.leaf.certPem, state.ca.certPem)) return `${leaf}; served from a previous CA since ${since}, moving to the current CA after ${next}`;
+  if (!isIssuedBy(state.leaf.certPem, state.ca.certPem))
+    return `${leaf}; served from a previous CA since ${since}, moving to the current CA after ${next}`;
   return `${leaf}; CA rollover phase 2 since ${since}, dropping the previous CA after ${next}`;
 }

@@ -82,9 +82,13 @@ export function parseEnsure(args: string[], env: Record<string, string | undefin
     ...(values.validating ?? []).map((name) => ({ kind: 'ValidatingWebhookConfiguration' as const, name })),
   ];
   for (const w of webhooks) {
-    if (!DNS_SUBDOMAIN.test(w.name)) throw new UsageError(`--${w.kind.startsWith('Mutating') ? 'mutating' : 'validating'}: ${JSON.stringify(w.name)} is not a valid object name`);
+    if (!DNS_SUBDOMAIN.test(w.name))
+      throw new UsageError(
+        `--${w.kind.startsWith('Mutating') ? 'mutating' : 'validating'}: ${JSON.stringify(w.name)} is not a valid object name`,
+      );
   }
-  if (values['in-cluster'] && (values.kubeconfig !== undefined || values.context !== undefined)) throw new UsageError('--in-cluster cannot be combined with --kubeconfig or --context');
+  if (values['in-cluster'] && (values.kubeconfig !== undefined || values.context !== undefined))
+    throw new UsageError('--in-cluster cannot be combined with --kubeconfig or --context');
 
   const extraDns = values['extra-dns'] ?? [];
   for (const n of extraDns) if (!DNS_NAME.test(n)) throw new UsageError(`--extra-dns: not a DNS name: ${n}`);
@@ -97,11 +101,15 @@ export function parseEnsure(args: string[], env: Record<string, string | undefin
   const caRenewBeforeDays = integer(values['ca-renew-before-days'], 'ca-renew-before-days', 180, 0);
   const minOverlapHours = decimal(values['min-overlap-hours'], 'min-overlap-hours', 24);
   if (minOverlapHours < MIN_OVERLAP_HOURS) {
-    throw new UsageError(`--min-overlap-hours must be at least ${MIN_OVERLAP_HOURS} (6 minutes), got ${values['min-overlap-hours'] ?? ''}: each phase must outlast a Secret volume refresh in the webhook pods`);
+    throw new UsageError(
+      `--min-overlap-hours must be at least ${MIN_OVERLAP_HOURS} (6 minutes), got ${values['min-overlap-hours'] ?? ''}: each phase must outlast a Secret volume refresh in the webhook pods`,
+    );
   }
   // Otherwise every run would find the fresh certificate already due and issue another.
-  if (renewBeforeDays >= leafDays) throw new UsageError(`--renew-before-days (${renewBeforeDays}) must be less than --leaf-days (${leafDays})`);
-  if (caRenewBeforeDays >= caDays) throw new UsageError(`--ca-renew-before-days (${caRenewBeforeDays}) must be less than --ca-days (${caDays})`);
+  if (renewBeforeDays >= leafDays)
+    throw new UsageError(`--renew-before-days (${renewBeforeDays}) must be less than --leaf-days (${leafDays})`);
+  if (caRenewBeforeDays >= caDays)
+    throw new UsageError(`--ca-renew-before-days (${caRenewBeforeDays}) must be less than --ca-days (${caDays})`);
   // The two overlaps must fit before the old CA's leaves would need a renewal they cannot get.
   if (caRenewBeforeDays * 24 <= renewBeforeDays * 24 + 2 * minOverlapHours) {
     throw new UsageError(`--ca-renew-before-days (${caRenewBeforeDays}) must exceed --renew-before-days plus two --min-overlap-hours`);

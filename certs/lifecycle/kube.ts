@@ -45,7 +45,9 @@ export async function readSecret(api: KubeApi, ref: SecretRef): Promise<SecretOb
   }
   // The type is immutable, so a Secret of another type could never be updated into shape.
   if (secret.type !== SECRET_TYPE) {
-    throw new LifecycleError(`${secretLabel(ref)}: has type ${secret.type ?? '(none)'}, not ${SECRET_TYPE}; delete it or name another --secret`);
+    throw new LifecycleError(
+      `${secretLabel(ref)}: has type ${secret.type ?? '(none)'}, not ${SECRET_TYPE}; delete it or name another --secret`,
+    );
   }
   return secret;
 }

@@ -36,7 +36,9 @@ export function planRotation(state: RotationState, now: Date, opts: LifecycleOpt
   const s = state.stored;
   const published = state.publishedBundles;
   if (s === undefined) return [{ kind: 'create', keep: unexpiredCerts(published, now) }];
-  const known = [s.ca?.certPem, s.previousCaCert, s.nextCa?.certPem, ...published].flatMap((t) => (t === undefined ? [] : pemCertificates(t)));
+  const known = [s.ca?.certPem, s.previousCaCert, s.nextCa?.certPem, ...published].flatMap((t) =>
+    t === undefined ? [] : pemCertificates(t),
+  );
   const anchor = servedAnchor(s.leaf, known, now);
 
   const problem = unusableCA(s.ca, now);
@@ -63,18 +65,24 @@ export function planRotation(state: RotationState, now: Date, opts: LifecycleOpt
     const next = s.nextCa;
     if (unusableCA(next, now) !== undefined) actions.push({ kind: 'start-rollover' });
     // The overlap only counts once every webhook trusts the new CA (an earlier patch may have failed).
-    else if (s.phaseSince === undefined || !everywhere(next.certPem)) actions.push({ kind: 'restart-rollover', why: s.phaseSince === undefined ? NO_START : NOT_EVERYWHERE });
+    else if (s.phaseSince === undefined || !everywhere(next.certPem))
+      actions.push({ kind: 'restart-rollover', why: s.phaseSince === undefined ? NO_START : NOT_EVERYWHERE });
     else if (overlapOver) return [{ kind: 'switch-ca', keep: unexpiredCerts([ca.certPem, s.previousCaCert, anchor], now) }];
   } else if (anchor !== undefined && !servedFromCa) {
     // Served from a CA that is not the current one: keep trusting it, and move the leaf over only
     // once every webhook has trusted the current CA for the overlap.
     if (s.previousCaCert === undefined || !bundleTrusts(s.previousCaCert, anchor)) actions.push({ kind: 'keep-served', keep: [anchor] });
-    else if (s.phaseSince === undefined || !everywhere(ca.certPem)) actions.push({ kind: 'restart-rollover', why: s.phaseSince === undefined ? NO_START : NOT_EVERYWHERE });
+    else if (s.phaseSince === undefined || !everywhere(ca.certPem))
+      actions.push({ kind: 'restart-rollover', why: s.phaseSince === undefined ? NO_START : NOT_EVERYWHERE });
     else if (overlapOver) actions.push({ kind: 'switch-leaf' });
   } else if (s.previousCaCert !== undefined) {
     // Nothing valid in the Secret: pods may still serve a certificate a previous CA issued, so the
     // overlap starts again with the new certificate issued below.
-    if (anchor === undefined) actions.push({ kind: 'restart-rollover', why: 'the serving certificate is replaced while pods may still serve one a previous CA issued' });
+    if (anchor === undefined)
+      actions.push({
+        kind: 'restart-rollover',
+        why: 'the serving certificate is replaced while pods may still serve one a previous CA issued',
+      });
     else if (s.phaseSince === undefined) actions.push({ kind: 'restart-rollover', why: NO_START });
     else if (overlapOver) actions.push({ kind: 'drop-previous-ca' });
   } else if (certificateInfo(ca.certPem).notAfter.getTime() - now.getTime() <= opts.caRenewBeforeDays * DAY_MS) {
@@ -111,7 +119,14 @@ export function leafProblem(leaf: KeyPairPem | undefined, ca: KeyPairPem, now: D
     if (!keyMatchesCert(leaf)) return 'missing';
     if (!isIssuedBy(leaf.certPem, ca.certPem)) return 'issuer';
     const info = certificateInfo(leaf.certPem);
-    if (!sameSet(info.dnsNames.map((n) => n.toLowerCase()), opts.dnsNames) || !sameSet(info.ipAddresses.map(normalizeIp), opts.ipAddresses)) return 'names';
+    if (
+      !sameSet(
+        info.dnsNames.map((n) => n.toLowerCase()),
+        opts.dnsNames,
+      ) ||
+      !sameSet(info.ipAddresses.map(normalizeIp), opts.ipAddresses)
+    )
+      return 'names';
     // Issued by a clock ahead of this one: from the same CA a new leaf is safe whichever clock is right.
     if (now.getTime() < info.notBefore.getTime()) return 'early';
     if (!needsRenewal(leaf.certPem, now, opts.renewBeforeDays)) return undefined;

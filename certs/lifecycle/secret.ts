@@ -81,7 +81,8 @@ export function encodeSecret(base: SecretObject | undefined, ref: { namespace: s
   const annotations = { ...(base?.metadata.annotations ?? {}) };
   delete annotations[PHASE_SINCE_ANNOTATION];
   if (state.phaseSince !== undefined) annotations[PHASE_SINCE_ANNOTATION] = state.phaseSince.toISOString();
-  const metadata: SecretObject['metadata'] = base === undefined ? { name: ref.name, namespace: ref.namespace, labels: { ...MANAGED_BY } } : { ...base.metadata };
+  const metadata: SecretObject['metadata'] =
+    base === undefined ? { name: ref.name, namespace: ref.namespace, labels: { ...MANAGED_BY } } : { ...base.metadata };
   if (Object.keys(annotations).length > 0) metadata.annotations = annotations;
   else delete metadata.annotations;
   // stringData would be merged over data by the API server: never send a stale copy back.

@@ -18,7 +18,9 @@ export function webhookPath(ref: WebhookRef): string {
 }
 
 function entries(config: WebhookConfiguration): Record<string, unknown>[] {
-  return (config.webhooks ?? []).map((w) => (typeof w === 'object' && w !== null && !Array.isArray(w) ? (w as Record<string, unknown>) : {}));
+  return (config.webhooks ?? []).map((w) =>
+    typeof w === 'object' && w !== null && !Array.isArray(w) ? (w as Record<string, unknown>) : {},
+  );
 }
 
 function caBundleOf(entry: Record<string, unknown>): string | undefined {
@@ -40,10 +42,13 @@ export function caBundlePatch(config: WebhookConfiguration, bundlePem: string): 
   entries(config).forEach((entry, i) => {
     if (caBundleOf(entry) === wanted) return;
     const hasClientConfig = typeof entry.clientConfig === 'object' && entry.clientConfig !== null;
-    ops.push(hasClientConfig ? { op: 'add', path: `/webhooks/${i}/clientConfig/caBundle`, value: wanted } : { op: 'add', path: `/webhooks/${i}/clientConfig`, value: { caBundle: wanted } });
+    ops.push(
+      hasClientConfig
+        ? { op: 'add', path: `/webhooks/${i}/clientConfig/caBundle`, value: wanted }
+        : { op: 'add', path: `/webhooks/${i}/clientConfig`, value: { caBundle: wanted } },
+    );
   });
   if (ops.length === 0) return undefined;
   // Setting the resourceVersion read makes the patch conditional on it (409 Conflict otherwise).
   return [{ op: 'replace', path: '/metadata/resourceVersion', value: config.metadata.resourceVersion ?? '' }, ...ops];
 }
-

@@ -3,7 +3,9 @@
 // runs on whatever `node` is on PATH.
 let text = '';
 process.stdin.setEncoding('utf8');
-process.stdin.on('data', (chunk) => { text += chunk; });
+process.stdin.on('data', (chunk) => {
+  text += chunk;
+});
 process.stdin.on('end', () => {
   const response = JSON.parse(text).response ?? {};
   console.log(`allowed: ${response.allowed}`);

@@ -135,7 +135,8 @@ export function parse(argv: string[], options: FlagSpecs): { values: Values; hel
   const { values, positionals } = parseFlags(argv, options);
   // --help wins over everything else on the line, as in kubectl.
   if (values.help === true) return { values, help: true };
-  if (positionals.length > 0) throw new PluginError(`unexpected argument '${positionals[0]}' (flags take values as --flag VALUE); see --help`);
+  if (positionals.length > 0)
+    throw new PluginError(`unexpected argument '${positionals[0]}' (flags take values as --flag VALUE); see --help`);
   return { values, help: false };
 }
 
@@ -145,7 +146,10 @@ function str(v: Values[string]): string | undefined {
 
 function ids(v: Values[string]): string[] {
   const list = Array.isArray(v) ? v : typeof v === 'string' ? [v] : [];
-  const out = list.flatMap((s) => s.split(',')).map((s) => s.trim().toUpperCase()).filter(Boolean);
+  const out = list
+    .flatMap((s) => s.split(','))
+    .map((s) => s.trim().toUpperCase())
+    .filter(Boolean);
   const bad = unknownIds(out)[0];
   if (bad !== undefined) throw new PluginError(`'${bad}' is not a check id; kubectl kfstore checks lists them`);
   return out;
@@ -153,9 +157,11 @@ function ids(v: Values[string]): string[] {
 
 function common(values: Values, reports = false): CommonFlags {
   const output = str(values.output) ?? 'table';
-  if (output !== 'table' && output !== 'wide' && output !== 'json' && output !== 'yaml' && !(reports && REPORT_FORMATS.includes(output))) throw new PluginError(`--output must be table, wide, json${reports ? ', yaml, sarif, junit or github' : ' or yaml'}, got '${output}'`);
+  if (output !== 'table' && output !== 'wide' && output !== 'json' && output !== 'yaml' && !(reports && REPORT_FORMATS.includes(output)))
+    throw new PluginError(`--output must be table, wide, json${reports ? ', yaml, sarif, junit or github' : ' or yaml'}, got '${output}'`);
   const color = str(values.color) ?? 'auto';
-  if (color !== 'auto' && color !== 'always' && color !== 'never') throw new PluginError(`--color must be auto, always or never, got '${color}'`);
+  if (color !== 'auto' && color !== 'always' && color !== 'never')
+    throw new PluginError(`--color must be auto, always or never, got '${color}'`);
   const level = str(values.v) ?? '0';
   if (!/^\d+$/.test(level)) throw new PluginError(`-v/--v must be a log level (0-9), got '${level}'`);
   const timeout = str(values['request-timeout']) ?? '30';
@@ -171,11 +177,20 @@ function common(values: Values, reports = false): CommonFlags {
     color,
     verbosity: Number(level),
   };
-  for (const [key, flag] of [['kubeconfig', 'kubeconfig'], ['context', 'context'], ['namespace', 'namespace'], ['selector', 'selector'], ['policy', 'policy'], ['kfpVersion', 'kfp-version'], ['kustomize', 'kustomize']] as const) {
+  for (const [key, flag] of [
+    ['kubeconfig', 'kubeconfig'],
+    ['context', 'context'],
+    ['namespace', 'namespace'],
+    ['selector', 'selector'],
+    ['policy', 'policy'],
+    ['kfpVersion', 'kfp-version'],
+    ['kustomize', 'kustomize'],
+  ] as const) {
     const v = str(values[flag]);
     if (v !== undefined) flags[key] = v;
   }
-  if (flags.allNamespaces && flags.namespace !== undefined) throw new PluginError('--namespace and --all-namespaces cannot be used together');
+  if (flags.allNamespaces && flags.namespace !== undefined)
+    throw new PluginError('--namespace and --all-namespaces cannot be used together');
   return flags;
 }
 
@@ -188,7 +203,8 @@ export function parseDoctor(argv: string[]): { flags: DoctorFlags; help: boolean
   const { values, help } = parse(argv, DOCTOR_OPTIONS);
   if (help) return { flags: {} as DoctorFlags, help };
   const failOn = str(values['fail-on']) ?? 'error';
-  if (failOn !== 'error' && failOn !== 'warn' && failOn !== 'info') throw new PluginError(`--fail-on must be error, warn or info, got '${failOn}'`);
+  if (failOn !== 'error' && failOn !== 'warn' && failOn !== 'info')
+    throw new PluginError(`--fail-on must be error, warn or info, got '${failOn}'`);
   const flags: DoctorFlags = {
     ...common(values, true),
     failOn,
@@ -211,7 +227,17 @@ export function parseMigrate(argv: string[]): { flags: MigrateFlags; help: boole
   const to = str(values.to);
   if (!rollback && to === undefined) throw new PluginError('--to is required (only --to s3 is supported)');
   if (to !== undefined && to !== 's3') throw new PluginError(`--to must be s3, got '${to}'`);
-  const flags: MigrateFlags = { ...common(values), to: to ?? 's3', dryRun: values['dry-run'] === true, yes: values.yes === true, force: values.force === true, rollback, copyArtifacts: values['copy-artifacts'] === true, switchOnly: values.switch === true, skipTargetCheck: values['skip-target-check'] === true };
+  const flags: MigrateFlags = {
+    ...common(values),
+    to: to ?? 's3',
+    dryRun: values['dry-run'] === true,
+    yes: values.yes === true,
+    force: values.force === true,
+    rollback,
+    copyArtifacts: values['copy-artifacts'] === true,
+    switchOnly: values.switch === true,
+    skipTargetCheck: values['skip-target-check'] === true,
+  };
   const pathStyle = str(values['path-style']);
   if (pathStyle !== undefined) {
     if (pathStyle !== 'true' && pathStyle !== 'false') throw new PluginError(`--path-style must be true or false, got '${pathStyle}'`);
@@ -220,10 +246,20 @@ export function parseMigrate(argv: string[]): { flags: MigrateFlags; help: boole
   const clone = str(values['clone-secret-from']);
   if (clone !== undefined) {
     const [namespace, name, extra] = clone.split('/');
-    if (namespace === undefined || name === undefined || extra !== undefined || namespace === '' || name === '') throw new PluginError(`--clone-secret-from must be NAMESPACE/NAME, got '${clone}'`);
+    if (namespace === undefined || name === undefined || extra !== undefined || namespace === '' || name === '')
+      throw new PluginError(`--clone-secret-from must be NAMESPACE/NAME, got '${clone}'`);
     flags.cloneSecretFrom = { namespace, name };
   }
-  for (const [key, flag] of [['bucket', 'bucket'], ['endpoint', 'endpoint'], ['region', 'region'], ['account', 'account'], ['rootTemplate', 'root-template'], ['secretName', 'secret-name'], ['iamPolicyDir', 'iam-policy-dir'], ['outDir', 'out-dir']] as const) {
+  for (const [key, flag] of [
+    ['bucket', 'bucket'],
+    ['endpoint', 'endpoint'],
+    ['region', 'region'],
+    ['account', 'account'],
+    ['rootTemplate', 'root-template'],
+    ['secretName', 'secret-name'],
+    ['iamPolicyDir', 'iam-policy-dir'],
+    ['outDir', 'out-dir'],
+  ] as const) {
     const v = str(values[flag]);
     if (v !== undefined) flags[key] = v;
   }

@@ -33,8 +33,18 @@ export function findingsTable(findings: readonly DoctorFinding[], style: TableSt
   const withLocation = style.wide && shown.some((f) => locationOf(f) !== undefined);
   const withPath = style.wide && shown.some((f) => f.path !== undefined);
   const header = ['LEVEL', 'ID', 'NAMESPACE', 'OBJECT', ...(withLocation ? ['LOCATION'] : []), ...(withPath ? ['PATH'] : [])];
-  const short = shown.map((f) => [f.level.toUpperCase(), f.id, f.namespace ?? '-', f.object ? `${f.object.kind}/${f.object.name}` : '-', ...(withLocation ? [locationOf(f) ?? '-'] : []), ...(withPath ? [f.path ?? '-'] : [])]);
-  const toneOf = (levels: string[]) => (row: number, column: number): Tone => (column === 0 ? levelTone(levels[row] ?? '') : 'plain');
+  const short = shown.map((f) => [
+    f.level.toUpperCase(),
+    f.id,
+    f.namespace ?? '-',
+    f.object ? `${f.object.kind}/${f.object.name}` : '-',
+    ...(withLocation ? [locationOf(f) ?? '-'] : []),
+    ...(withPath ? [f.path ?? '-'] : []),
+  ]);
+  const toneOf =
+    (levels: string[]) =>
+    (row: number, column: number): Tone =>
+      column === 0 ? levelTone(levels[row] ?? '') : 'plain';
   const squeeze = header.flatMap((h, i) => (['OBJECT', 'LOCATION', 'PATH'].includes(h) ? [i] : []));
   const textColumns = style.wide ? 2 : 1;
   if (style.width !== undefined && style.width - shortWidth(header, short) < textColumns * (MIN_TEXT + GAP)) {
@@ -43,13 +53,27 @@ export function findingsTable(findings: readonly DoctorFinding[], style: TableSt
       const f = shown[row];
       if (f === undefined) return [];
       const where = withLocation ? locationOf(f) : undefined;
-      return [f.message, ...(f.fix !== '' ? [`fix: ${f.fix}`] : []), ...(where !== undefined ? [`location: ${where}`] : []), ...(withPath && f.path !== undefined ? [`path: ${f.path}`] : [])];
+      return [
+        f.message,
+        ...(f.fix !== '' ? [`fix: ${f.fix}`] : []),
+        ...(where !== undefined ? [`location: ${where}`] : []),
+        ...(withPath && f.path !== undefined ? [`path: ${f.path}`] : []),
+      ];
     };
-    return formatTable(header.slice(0, 4), short.map((r) => r.slice(0, 4)), { style, squeeze: [3], tone: toneOf(shown.map((f) => f.level)), below, indent: STACK_INDENT });
+    return formatTable(
+      header.slice(0, 4),
+      short.map((r) => r.slice(0, 4)),
+      { style, squeeze: [3], tone: toneOf(shown.map((f) => f.level)), below, indent: STACK_INDENT },
+    );
   }
   if (style.wide) {
     const rows = shown.map((f, i) => [...(short[i] ?? []), f.message, f.fix]);
-    return formatTable([...header, 'MESSAGE', 'FIX'], rows, { style, wrap: [header.length, header.length + 1], squeeze, tone: toneOf(shown.map((f) => f.level)) });
+    return formatTable([...header, 'MESSAGE', 'FIX'], rows, {
+      style,
+      wrap: [header.length, header.length + 1],
+      squeeze,
+      tone: toneOf(shown.map((f) => f.level)),
+    });
   }
   const levels: string[] = [];
   const rows = shown.flatMap((f, i) => {

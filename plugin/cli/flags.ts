@@ -39,7 +39,11 @@ export function parseFlags(argv: readonly string[], specs: FlagSpecs): Parsed {
       const eq = arg.indexOf('=');
       const name = eq < 0 ? arg.slice(2) : arg.slice(2, eq);
       const spec = specs[name];
-      if (spec === undefined) throw unknown(`--${name}`, Object.keys(specs).map((n) => `--${n}`));
+      if (spec === undefined)
+        throw unknown(
+          `--${name}`,
+          Object.keys(specs).map((n) => `--${n}`),
+        );
       if (spec.type === 'boolean') {
         set(name, eq < 0 ? true : boolValue(arg.slice(eq + 1), `--${name}`));
       } else if (eq >= 0) {

@@ -39,7 +39,9 @@ export function formatTable(header: string[], cells: string[][], layout: Layout 
   const style = layout.style;
   const rows = cells.map((r) => header.map((_, i) => escapeControlChars(r[i] ?? '')));
   const natural = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
-  const squeezed = natural.map((w, i) => ((layout.squeeze ?? []).includes(i) ? Math.min(w, Math.max(header[i]?.length ?? 0, ...rows.map((r) => longestPart(r[i] ?? '')))) : w));
+  const squeezed = natural.map((w, i) =>
+    (layout.squeeze ?? []).includes(i) ? Math.min(w, Math.max(header[i]?.length ?? 0, ...rows.map((r) => longestPart(r[i] ?? '')))) : w,
+  );
   const widths = fit(header, natural, squeezed, style?.width, layout.wrap ?? []);
   const line = (texts: string[], row: number): string[] => {
     const wrapped = texts.map((t, i) => (t.length > (widths[i] ?? 0) ? wrapText(t, widths[i] ?? 0) : [t]));
@@ -58,7 +60,11 @@ export function formatTable(header: string[], cells: string[][], layout: Layout 
   };
   const indent = ' '.repeat(layout.indent ?? 0);
   const below = (row: number): string[] =>
-    (layout.below?.(row) ?? []).map(escapeControlChars).flatMap((text) => (style?.width === undefined ? [text] : wrapText(text, Math.max(style.width - indent.length, 20))).map((l) => `${indent}${l}`));
+    (layout.below?.(row) ?? [])
+      .map(escapeControlChars)
+      .flatMap((text) =>
+        (style?.width === undefined ? [text] : wrapText(text, Math.max(style.width - indent.length, 20))).map((l) => `${indent}${l}`),
+      );
   const out = [...(style?.headers === false ? [] : line(header, -1)), ...rows.flatMap((r, i) => [...line(r, i), ...below(i)])];
   return out.length === 0 ? '' : `${out.join('\n')}\n`;
 }

@@ -42,10 +42,19 @@ export function useColor(mode: ColorMode, t: Terminal): boolean {
 
 /** The terminal a stream writes to (stdout for tables; stderr when stdout carries a document). */
 export function terminalOf(out: NodeJS.WriteStream = process.stdout): Terminal {
-  return { isTTY: out.isTTY === true, ...(out.isTTY === true && out.columns !== undefined ? { columns: out.columns } : {}), env: process.env };
+  return {
+    isTTY: out.isTTY === true,
+    ...(out.isTTY === true && out.columns !== undefined ? { columns: out.columns } : {}),
+    env: process.env,
+  };
 }
 
 export function tableStyle(flags: Pick<CommonFlags, 'color' | 'noHeaders' | 'output'>, t: Terminal = terminalOf()): TableStyle {
   const width = terminalWidth(t);
-  return { ...(width !== undefined ? { width } : {}), color: useColor(flags.color, t), headers: !flags.noHeaders, wide: flags.output === 'wide' };
+  return {
+    ...(width !== undefined ? { width } : {}),
+    color: useColor(flags.color, t),
+    headers: !flags.noHeaders,
+    wide: flags.output === 'wide',
+  };
 }

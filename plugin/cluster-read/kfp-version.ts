@@ -13,12 +13,20 @@ import { refusal } from './scoped-read.ts';
 export async function clusterKfpVersion(api: KubeApi, flag: string | undefined): Promise<KfpVersionInfo> {
   if (flag !== undefined) return resolved(detectKfpVersion({ flag, deployments: [] }));
   try {
-    const deployments = await api.list<DeploymentObject>(`/apis/apps/v1/namespaces/${KFP_NAMESPACE}/deployments`, { fieldSelector: `metadata.name=${KFP_API_DEPLOYMENT}` });
+    const deployments = await api.list<DeploymentObject>(`/apis/apps/v1/namespaces/${KFP_NAMESPACE}/deployments`, {
+      fieldSelector: `metadata.name=${KFP_API_DEPLOYMENT}`,
+    });
     return resolved(detectKfpVersion({ deployments }));
   } catch (e) {
-    const why = refusal(e) ?? (e instanceof ApiError && e.status === 404 ? `namespace ${KFP_NAMESPACE} or the apps API is not there` : undefined);
+    const why =
+      refusal(e) ?? (e instanceof ApiError && e.status === 404 ? `namespace ${KFP_NAMESPACE} or the apps API is not there` : undefined);
     if (why === undefined) throw e;
-    return resolved(detectKfpVersion({ deployments: [], unreadable: `Deployment ${KFP_NAMESPACE}/${KFP_API_DEPLOYMENT} not readable (${why}; kubectl auth can-i list deployments.apps --namespace ${KFP_NAMESPACE})` }));
+    return resolved(
+      detectKfpVersion({
+        deployments: [],
+        unreadable: `Deployment ${KFP_NAMESPACE}/${KFP_API_DEPLOYMENT} not readable (${why}; kubectl auth can-i list deployments.apps --namespace ${KFP_NAMESPACE})`,
+      }),
+    );
   }
 }
 

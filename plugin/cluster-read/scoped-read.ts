@@ -62,7 +62,10 @@ export async function readScoped<T extends KubeObject>(api: KubeApi, r: ScopedRe
     } catch (e) {
       const why = refusal(e);
       if (why === undefined) throw e;
-      const check = r.name === undefined ? `kubectl auth can-i list ${resource} --namespace ${ns}` : `kubectl auth can-i get ${resource}/${r.name} --namespace ${ns}`;
+      const check =
+        r.name === undefined
+          ? `kubectl auth can-i list ${resource} --namespace ${ns}`
+          : `kubectl auth can-i get ${resource}/${r.name} --namespace ${ns}`;
       const known: string[] = [];
       for (const name of r.name === undefined ? (r.namesFor?.(ns) ?? []) : []) {
         try {
@@ -78,7 +81,13 @@ export async function readScoped<T extends KubeObject>(api: KubeApi, r: ScopedRe
   };
   const reached = r.namespaces.slice(0, MAX_NAMESPACES);
   for (const ns of r.namespaces.slice(MAX_NAMESPACES)) {
-    partial.push({ kind: r.kind, namespace: ns, reason: `not read: the cluster-wide list was refused and only ${MAX_NAMESPACES} namespaces are read one by one`, check: `kubectl auth can-i list ${resource} --all-namespaces`, known: [] });
+    partial.push({
+      kind: r.kind,
+      namespace: ns,
+      reason: `not read: the cluster-wide list was refused and only ${MAX_NAMESPACES} namespaces are read one by one`,
+      check: `kubectl auth can-i list ${resource} --all-namespaces`,
+      known: [],
+    });
   }
   let next = 0;
   const worker = async (): Promise<void> => {

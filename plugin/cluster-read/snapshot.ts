@@ -86,12 +86,21 @@ export async function readCluster(api: KubeApi, scope: SnapshotScope): Promise<L
     for (const other of overlappingOthers(indexSnapshot(snap), ns).slice(0, MAX_OTHERS)) {
       for (const name of referenced(other)) {
         try {
-          snap.secrets.push(secretInfo(await api.get<RawSecret>(`/api/v1/namespaces/${encodeURIComponent(other)}/secrets/${encodeURIComponent(name)}`)));
+          snap.secrets.push(
+            secretInfo(await api.get<RawSecret>(`/api/v1/namespaces/${encodeURIComponent(other)}/secrets/${encodeURIComponent(name)}`)),
+          );
         } catch (e) {
           if (e instanceof ApiError && e.status === 404) continue;
           const why = refusal(e);
           if (why === undefined) throw e;
-          snap.partial.push({ kind: 'Secret', namespace: other, name, reason: why, check: `kubectl auth can-i get secrets/${name} --namespace ${other}`, known: [] });
+          snap.partial.push({
+            kind: 'Secret',
+            namespace: other,
+            name,
+            reason: why,
+            check: `kubectl auth can-i get secrets/${name} --namespace ${other}`,
+            known: [],
+          });
         }
       }
     }
@@ -103,7 +112,13 @@ export async function readCluster(api: KubeApi, scope: SnapshotScope): Promise<L
   }
   if (scope.pods) {
     const r = await readScoped<KubeObject>(api, { ...core, kind: 'Pod', plural: 'pods', labelSelector: PIPELINE_POD_SELECTOR });
-    snap.pods = r.items.map((p) => ({ metadata: { name: p.metadata.name, ...(p.metadata.namespace !== undefined ? { namespace: p.metadata.namespace } : {}), ...(p.metadata.annotations !== undefined ? { annotations: p.metadata.annotations } : {}) } }));
+    snap.pods = r.items.map((p) => ({
+      metadata: {
+        name: p.metadata.name,
+        ...(p.metadata.namespace !== undefined ? { namespace: p.metadata.namespace } : {}),
+        ...(p.metadata.annotations !== undefined ? { annotations: p.metadata.annotations } : {}),
+      },
+    }));
     snap.partial.push(...r.partial);
   }
   if (scope.workflows) {
@@ -119,7 +134,9 @@ export async function readCluster(api: KubeApi, scope: SnapshotScope): Promise<L
       }
     };
     snap.workflows = (await custom('Workflow', '/apis/argoproj.io/v1alpha1', 'workflows')).map((w) => workflowSummary(w));
-    snap.scheduledWorkflows = (await custom('ScheduledWorkflow', '/apis/kubeflow.org/v1beta1', 'scheduledworkflows')).map((w) => workflowSummary(w));
+    snap.scheduledWorkflows = (await custom('ScheduledWorkflow', '/apis/kubeflow.org/v1beta1', 'scheduledworkflows')).map((w) =>
+      workflowSummary(w),
+    );
   }
   return { snapshot: snap, rawSecrets };
 }

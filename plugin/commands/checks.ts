@@ -13,11 +13,18 @@ export function checks(argv: string[]): number {
     return 0;
   }
   const output = typeof values.output === 'string' ? values.output : 'table';
-  if (output !== 'table' && output !== 'json' && output !== 'yaml') throw new PluginError(`--output must be table, json or yaml, got '${output}'`);
+  if (output !== 'table' && output !== 'json' && output !== 'yaml')
+    throw new PluginError(`--output must be table, json or yaml, got '${output}'`);
   const table = (): string =>
     formatTable(
       ['ID', 'LEVELS', 'AREA', 'REPORTED BY', 'TITLE'],
-      CHECK_LIST.map((c) => [c.id, c.levels.filter((l) => l !== 'ok').join(','), c.area, c.planned === true ? '(planned)' : c.reporters.join(','), c.title]),
+      CHECK_LIST.map((c) => [
+        c.id,
+        c.levels.filter((l) => l !== 'ok').join(','),
+        c.area,
+        c.planned === true ? '(planned)' : c.reporters.join(','),
+        c.title,
+      ]),
     );
   process.stdout.write(render(output, checkListDocument(), table));
   return 0;

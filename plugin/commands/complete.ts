@@ -7,9 +7,22 @@ import type { FlagSpecs } from '../cli/flags.ts';
 
 const NO_FILE = ':4';
 const DEFAULT = ':0';
-const COMMANDS = ['inspect\tshow effective artifact settings', 'doctor\tdiagnose artifact storage', 'migrate\tmove namespaces to S3', 'checks\tlist the check ids', 'version\tprint the version', 'completion\thow shell completion works'];
+const COMMANDS = [
+  'inspect\tshow effective artifact settings',
+  'doctor\tdiagnose artifact storage',
+  'migrate\tmove namespaces to S3',
+  'checks\tlist the check ids',
+  'version\tprint the version',
+  'completion\thow shell completion works',
+];
 /** Each command's own flags: completion offers only what the command accepts. */
-const OPTIONS: Record<string, FlagSpecs> = { inspect: COMMON_OPTIONS, doctor: DOCTOR_OPTIONS, migrate: MIGRATE_OPTIONS, checks: OUTPUT_ONLY_OPTIONS, version: OUTPUT_ONLY_OPTIONS };
+const OPTIONS: Record<string, FlagSpecs> = {
+  inspect: COMMON_OPTIONS,
+  doctor: DOCTOR_OPTIONS,
+  migrate: MIGRATE_OPTIONS,
+  checks: OUTPUT_ONLY_OPTIONS,
+  version: OUTPUT_ONLY_OPTIONS,
+};
 
 export async function complete(args: string[]): Promise<number> {
   const partial = args[args.length - 1] ?? '';
@@ -20,15 +33,32 @@ export async function complete(args: string[]): Promise<number> {
   };
   if (before.length === 0) return out(COMMANDS);
   const previous = before[before.length - 1] ?? '';
-  if (previous === '-o' || previous === '--output') return out(before[0] === 'version' ? ['json', 'yaml'] : ['table', 'wide', 'json', 'yaml', ...(before[0] === 'doctor' ? ['sarif', 'junit', 'github'] : [])]);
+  if (previous === '-o' || previous === '--output')
+    return out(
+      before[0] === 'version'
+        ? ['json', 'yaml']
+        : ['table', 'wide', 'json', 'yaml', ...(before[0] === 'doctor' ? ['sarif', 'junit', 'github'] : [])],
+    );
   if (previous === '--color') return out(['auto', 'always', 'never']);
   if (previous === '--fail-on') return out(['error', 'warn', 'info']);
   if (previous === '--only' || previous === '--skip') return out(await checkIds(partial));
-  if (previous === '-f' || previous === '--filename' || previous === '-k' || previous === '--kustomize' || previous === '--policy' || previous === '--kubeconfig' || previous === '--s3-ca-bundle') return out([], DEFAULT);
+  if (
+    previous === '-f' ||
+    previous === '--filename' ||
+    previous === '-k' ||
+    previous === '--kustomize' ||
+    previous === '--policy' ||
+    previous === '--kubeconfig' ||
+    previous === '--s3-ca-bundle'
+  )
+    return out([], DEFAULT);
   if (previous === '-n' || previous === '--namespace') return out(await namespaces(before));
   if (previous === '--context') return out(await contexts(before));
   if (partial.startsWith('-')) {
-    const flags = Object.entries(OPTIONS[before[0] ?? ''] ?? {}).flatMap(([long, o]) => [`--${long}`, ...(o.short !== undefined ? [`-${o.short}`] : [])]);
+    const flags = Object.entries(OPTIONS[before[0] ?? ''] ?? {}).flatMap(([long, o]) => [
+      `--${long}`,
+      ...(o.short !== undefined ? [`-${o.short}`] : []),
+    ]);
     return out(flags);
   }
   return out([]);
@@ -74,7 +104,12 @@ async function namespaces(args: string[]): Promise<string[]> {
     const { connect } = await import('../../kube-client/api.ts');
     const kubeconfig = flagValue(args, ['--kubeconfig']);
     const context = flagValue(args, ['--context']);
-    const sel = loadKubeconfig({ ...(kubeconfig !== undefined ? { kubeconfig } : {}), ...(context !== undefined ? { context } : {}), env: process.env, home: homedir() });
+    const sel = loadKubeconfig({
+      ...(kubeconfig !== undefined ? { kubeconfig } : {}),
+      ...(context !== undefined ? { context } : {}),
+      env: process.env,
+      home: homedir(),
+    });
     const api = await connect(sel, 5000);
     const list = await api.list<{ metadata: { name: string } }>('/api/v1/namespaces');
     return list.map((n) => n.metadata.name);

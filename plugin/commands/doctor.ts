@@ -28,19 +28,33 @@ export async function doctor(argv: string[]): Promise<number> {
     return 0;
   }
   const policy = readPolicyFile(flags.policy);
-  const needsTokens = policy !== undefined && (policy.store.auth.webIdentity !== undefined || Object.values(policy.profiles).some((p) => p.auth?.webIdentity !== undefined));
-  const gkeIdentity = policy !== undefined && (policy.store.gcpServiceAccount !== undefined || Object.values(policy.profiles).some((p) => p.gcpServiceAccount !== undefined));
+  const needsTokens =
+    policy !== undefined &&
+    (policy.store.auth.webIdentity !== undefined || Object.values(policy.profiles).some((p) => p.auth?.webIdentity !== undefined));
+  const gkeIdentity =
+    policy !== undefined &&
+    (policy.store.gcpServiceAccount !== undefined || Object.values(policy.profiles).some((p) => p.gcpServiceAccount !== undefined));
   // The web-identity check asks for a token (TokenRequest) and learns from it whether the service
   // account exists; with web identity the pods the webhook left without a role are read. Workload
   // Identity (gs://) reads the service accounts' iam.gke.io annotation.
-  const source = await openSource(flags, { serviceAccounts: gkeIdentity, pods: needsTokens, secretValues: flags.probe, profileScope: true });
+  const source = await openSource(flags, {
+    serviceAccounts: gkeIdentity,
+    pods: needsTokens,
+    secretValues: flags.probe,
+    profileScope: true,
+  });
   const extra: DoctorFinding[] = [];
   if (source.api !== undefined && policy !== undefined) extra.push(...(await tokenChecks(source, policy, flags)));
   if (flags.probe) {
     const { runProbes } = await import('../doctor/probes.ts');
     const index = indexSnapshot(source.snapshot);
     const views = source.namespaces.map((ns) => namespaceView(index, ns, policy));
-    extra.push(...(await runProbes(source, views, { write: flags.probeWrite, ...(flags.s3CaBundle !== undefined ? { caBundleFile: flags.s3CaBundle } : {}) })));
+    extra.push(
+      ...(await runProbes(source, views, {
+        write: flags.probeWrite,
+        ...(flags.s3CaBundle !== undefined ? { caBundleFile: flags.s3CaBundle } : {}),
+      })),
+    );
   }
   const checked = runDoctor(source.snapshot, {
     namespaces: source.namespaces,
@@ -52,8 +66,17 @@ export async function doctor(argv: string[]): Promise<number> {
     extra,
   });
   const report = source.locations !== undefined ? { ...checked, findings: locateFindings(checked.findings, source.locations) } : checked;
-  process.stdout.write(isReportFormat(flags.output) ? renderReport(flags.output, report, flags.failOn) : render(flags.output, report, () => table(report, tableStyle(flags))));
-  if (source.api !== undefined && flags.verbosity >= 1) process.stderr.write(`doctor: ${source.namespaces.length} namespaces, ${Object.entries(source.api.counts).map(([v, n]) => `${n} ${v}`).join(', ')} API requests\n`);
+  process.stdout.write(
+    isReportFormat(flags.output)
+      ? renderReport(flags.output, report, flags.failOn)
+      : render(flags.output, report, () => table(report, tableStyle(flags))),
+  );
+  if (source.api !== undefined && flags.verbosity >= 1)
+    process.stderr.write(
+      `doctor: ${source.namespaces.length} namespaces, ${Object.entries(source.api.counts)
+        .map(([v, n]) => `${n} ${v}`)
+        .join(', ')} API requests\n`,
+    );
   if (flags.exitZero) return EXIT_OK;
   return failsAt(report, flags.failOn) ? EXIT_FINDINGS : EXIT_OK;
 }

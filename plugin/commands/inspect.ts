@@ -25,9 +25,21 @@ export async function inspect(argv: string[]): Promise<number> {
   const index = indexSnapshot(source.snapshot);
   const views = source.namespaces.map((ns) => namespaceView(index, ns, policy));
   const kfp = source.snapshot.kfp;
-  const report = { apiVersion: 'kfstore.dev/v1alpha1', kind: 'InspectReport', source: source.snapshot.source, ...(kfp !== undefined ? { kfp } : {}), namespaces: views };
+  const report = {
+    apiVersion: 'kfstore.dev/v1alpha1',
+    kind: 'InspectReport',
+    source: source.snapshot.source,
+    ...(kfp !== undefined ? { kfp } : {}),
+    namespaces: views,
+  };
   const style = tableStyle(flags);
-  process.stdout.write(render(flags.output, report, () => `${table(views, policy !== undefined, style)}${kfp !== undefined ? `\n${releaseNote(describeKfp(kfp), style)}` : ''}`));
+  process.stdout.write(
+    render(
+      flags.output,
+      report,
+      () => `${table(views, policy !== undefined, style)}${kfp !== undefined ? `\n${releaseNote(describeKfp(kfp), style)}` : ''}`,
+    ),
+  );
   if (views.length === 0) process.stderr.write('no namespaces in scope (use -n NAME, -A, or -f with manifests that hold a kfp-launcher)\n');
   return 0;
 }
@@ -47,7 +59,10 @@ function table(views: NamespaceView[], withPolicy: boolean, style: TableStyle): 
   const notes: string[] = [];
   const rows = views.map((v) => {
     const session = v.session.ok ? v.session.value : undefined;
-    if (!v.session.ok) notes.push(`${v.namespace}: KFP cannot compute the store session${v.session.panic ? " (KFP's driver panics)" : ''}: ${v.session.error}`);
+    if (!v.session.ok)
+      notes.push(
+        `${v.namespace}: KFP cannot compute the store session${v.session.panic ? " (KFP's driver panics)" : ''}: ${v.session.error}`,
+      );
     const row = [
       v.namespace,
       v.profile ? 'yes' : 'no',
@@ -55,23 +70,32 @@ function table(views: NamespaceView[], withPolicy: boolean, style: TableStyle): 
       session?.provider ?? '-',
       session === undefined ? '-' : session.params.endpoint || '(SDK default)',
       credentialCell(v),
-      v.unreadable?.some((u) => u.name === 'artifact-repositories') === true ? '(artifact-repositories not readable)' : v.argo.problem !== undefined ? `(${v.argo.source})` : `${v.argo.bucket ?? ''}${v.argo.secret ? ` via ${v.argo.secret.name}${v.argo.secret.unreadable !== undefined ? ' (not readable)' : v.argo.secret.exists ? '' : ' (missing)'}` : ''}`,
+      v.unreadable?.some((u) => u.name === 'artifact-repositories') === true
+        ? '(artifact-repositories not readable)'
+        : v.argo.problem !== undefined
+          ? `(${v.argo.source})`
+          : `${v.argo.bucket ?? ''}${v.argo.secret ? ` via ${v.argo.secret.name}${v.argo.secret.unreadable !== undefined ? ' (not readable)' : v.argo.secret.exists ? '' : ' (missing)'}` : ''}`,
     ];
     if (style.wide) row.push(session?.params.region || '-', v.pipelineRoot.source, v.session.ok ? v.session.source : '-');
     if (withPolicy) row.push(v.policy?.inject.join(',') || '-');
     row.push(v.session.ok ? 'ok' : 'ERROR');
     return row;
   });
-  const text = fits(header, rows, style.width) ? formatTable(header, rows, { style, tone: statusTone(rows, header.length - 1) }) : stacked(header, rows, style);
+  const text = fits(header, rows, style.width)
+    ? formatTable(header, rows, { style, tone: statusTone(rows, header.length - 1) })
+    : stacked(header, rows, style);
   if (notes.length === 0) return text;
-  const noteLines = notes.map(escapeControlChars).flatMap((n) => (style.width === undefined ? [n] : wrapText(n, style.width - 2).map((l, i) => (i === 0 ? l : `  ${l}`))));
+  const noteLines = notes
+    .map(escapeControlChars)
+    .flatMap((n) => (style.width === undefined ? [n] : wrapText(n, style.width - 2).map((l, i) => (i === 0 ? l : `  ${l}`))));
   return `${text}\n${noteLines.map((l) => `${l}\n`).join('')}`;
 }
 
 // Do all columns fit side by side (gaps of 3, as formatTable lays them out)?
 function fits(header: string[], rows: string[][], width: number | undefined): boolean {
   if (width === undefined) return true;
-  const total = header.reduce((sum, h, i) => sum + Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)), 0) + 3 * (header.length - 1);
+  const total =
+    header.reduce((sum, h, i) => sum + Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)), 0) + 3 * (header.length - 1);
   return total <= width;
 }
 
@@ -83,7 +107,11 @@ function stacked(header: string[], rows: string[][], style: TableStyle): string 
   const long = header.flatMap((h, i) => (SHORT.includes(h) ? [] : [i]));
   const shortRows = rows.map((r) => short.map((i) => r[i] ?? ''));
   const below = (row: number): string[] => long.map((i) => `${(header[i] ?? '').toLowerCase()}: ${rows[row]?.[i] ?? ''}`);
-  return formatTable(short.map((i) => header[i] ?? ''), shortRows, { style, tone: statusTone(shortRows, short.length - 1), below, indent: 4 });
+  return formatTable(
+    short.map((i) => header[i] ?? ''),
+    shortRows,
+    { style, tone: statusTone(shortRows, short.length - 1), below, indent: 4 },
+  );
 }
 
 function statusTone(rows: string[][], column: number): (row: number, column: number) => Tone {

@@ -33,10 +33,15 @@ export async function migrate(argv: string[]): Promise<number> {
     return EXIT_OK;
   }
   if (flags.rollback) return rollbackCommand(flags);
-  if (flags.kustomize !== undefined) throw new PluginError('migrate does not take -k: it rewrites files, not kustomize output; use -f DIR on the files the kustomization reads');
-  if (flags.filenames.includes('-') && !flags.dryRun) throw new PluginError('migrate -f - needs --dry-run: stdin cannot be rewritten; use -f FILE|DIR');
+  if (flags.kustomize !== undefined)
+    throw new PluginError(
+      'migrate does not take -k: it rewrites files, not kustomize output; use -f DIR on the files the kustomization reads',
+    );
+  if (flags.filenames.includes('-') && !flags.dryRun)
+    throw new PluginError('migrate -f - needs --dry-run: stdin cannot be rewritten; use -f FILE|DIR');
   const live = flags.filenames.length === 0;
-  if (flags.copyArtifacts && !live) throw new PluginError('--copy-artifacts needs a cluster (it copies the objects the cluster points at), not -f manifests');
+  if (flags.copyArtifacts && !live)
+    throw new PluginError('--copy-artifacts needs a cluster (it copies the objects the cluster points at), not -f manifests');
   if (flags.switchOnly && !live) throw new PluginError('--switch needs a cluster (with -f the Secrets are templates in your repository)');
   // Target errors come before any cluster access: nothing is read or written with a bad target.
   const target = targetFrom(flags, readPolicyFile(flags.policy));
@@ -48,14 +53,24 @@ export async function migrate(argv: string[]): Promise<number> {
   // Findings print as doctor prints them, sized to wherever the human text goes.
   const style = tableStyle({ ...flags, output: flags.output === 'wide' ? 'wide' : 'table' }, terminalOf(humanOut));
   const full = source.namespaces.map((ns) => planNamespace(index, ns, target));
-  const findings = [...preflight(index, source.namespaces, target, { force: flags.force, storesListed: live }), ...full.flatMap(refusedWrites)];
+  const findings = [
+    ...preflight(index, source.namespaces, target, { force: flags.force, storesListed: live }),
+    ...full.flatMap(refusedWrites),
+  ];
   human(spaced(findingsTable(findings, style)));
   if (blocks(findings)) {
     human(`migrate: pre-flight found errors; nothing was changed\n`);
     return EXIT_FINDINGS;
   }
   // Live, a namespace switches only with known, working target credentials; the others are staged.
-  const readiness = live ? await assessReadiness(source, full.filter((p) => p.changes.some(isWrite)), target, flags.skipTargetCheck) : new Map<string, Readiness>();
+  const readiness = live
+    ? await assessReadiness(
+        source,
+        full.filter((p) => p.changes.some(isWrite)),
+        target,
+        flags.skipTargetCheck,
+      )
+    : new Map<string, Readiness>();
   const plans = full.map((p) => (readiness.get(p.namespace)?.state === 'stage' ? stagePlan(p) : p));
   if (isTable(flags.output)) process.stdout.write(planText(plans));
   else {
@@ -70,9 +85,11 @@ export async function migrate(argv: string[]): Promise<number> {
   const refusedSet = new Set(refused.map(([ns]) => ns));
   const pending = plans.filter((p) => p.changes.some(isWrite) && !refusedSet.has(p.namespace) && !(flags.switchOnly && isStaged(p)));
   const switching = pending.filter((p) => !isStaged(p));
-  if (live && !flags.skipTargetCheck && switching.length > 0) human(`target ${target.endpoint} bucket ${target.bucket}: reachable with the target credentials (${switching.length} namespaces)\n`);
+  if (live && !flags.skipTargetCheck && switching.length > 0)
+    human(`target ${target.endpoint} bucket ${target.bucket}: reachable with the target credentials (${switching.length} namespaces)\n`);
   if (flags.skipTargetCheck) human(`note: --skip-target-check: ${target.endpoint} bucket ${target.bucket} was not checked\n`);
-  if (refused.length > 0) human(`migrate: ${refused.length} namespaces refused (${refused.map(([ns]) => ns).join(', ')}); nothing was changed there\n`);
+  if (refused.length > 0)
+    human(`migrate: ${refused.length} namespaces refused (${refused.map(([ns]) => ns).join(', ')}); nothing was changed there\n`);
   // Unswitched namespaces are a failure when the caller asked only to switch, or something was refused.
   const unfinished = refused.length > 0 || (flags.switchOnly && staged.length > 0) ? EXIT_FINDINGS : EXIT_OK;
   const count = pending.reduce((n, p) => n + p.changes.filter(isWrite).length, 0);
@@ -96,7 +113,14 @@ export async function migrate(argv: string[]): Promise<number> {
     // Offline: the files are in git, so no backup; editing them in place is still asked, like the live
     // path. --out-dir writes a copy and leaves the sources alone, so it does not ask.
     const inPlace = flags.outDir === undefined;
-    if (inPlace && !flags.yes && !(await confirm(`edit the manifests in place (${summary})? [y/N] `, 'refusing to edit the manifests in place without --yes (stdin is not a terminal); add --yes, or --out-dir DIR to write a copy'))) {
+    if (
+      inPlace &&
+      !flags.yes &&
+      !(await confirm(
+        `edit the manifests in place (${summary})? [y/N] `,
+        'refusing to edit the manifests in place without --yes (stdin is not a terminal); add --yes, or --out-dir DIR to write a copy',
+      ))
+    ) {
       human('not written\n');
       return unfinished;
     }
@@ -125,14 +149,17 @@ function stageNote(staged: NamespacePlan[], target: Parameters<typeof fillInstru
     ? `not switched (--switch): the target credentials of ${staged.length} namespaces are not known yet:`
     : `stage only: the target credentials of ${staged.length} namespaces are not known yet (no --clone-secret-from, and the Secret is not filled), so migrate writes only their credentials Secret (empty values) and leaves kfp-launcher and artifact-repositories as they are. Fill:`;
   const then = `then run this command again (or with --switch): it checks ${target.endpoint} bucket ${target.bucket} with those credentials and switches only the namespaces that pass`;
-  return `${what}\n${fillInstructions(staged, target).map((l) => `  ${l}\n`).join('')}${then}\n`;
+  return `${what}\n${fillInstructions(staged, target)
+    .map((l) => `  ${l}\n`)
+    .join('')}${then}\n`;
 }
 
 async function rollbackCommand(flags: MigrateFlags): Promise<number> {
   if (flags.filenames.length > 0) throw new PluginError('--rollback works on a cluster, not on -f manifests (the files are in git)');
   const source = await openSource(flags);
   if (source.api === undefined) throw new PluginError('no cluster to roll back');
-  if (!flags.yes && !flags.dryRun && !(await confirm(`roll back the migration in ${source.namespaces.length} namespaces? [y/N] `))) return EXIT_OK;
+  if (!flags.yes && !flags.dryRun && !(await confirm(`roll back the migration in ${source.namespaces.length} namespaces? [y/N] `)))
+    return EXIT_OK;
   const result = await rollback(source.api, source.namespaces, flags.dryRun);
   process.stdout.write(result.text);
   return result.failed > 0 ? EXIT_FINDINGS : EXIT_OK;

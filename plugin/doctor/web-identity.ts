@@ -20,7 +20,8 @@ export async function webIdentityCheck(api: KubeApi, store: ProfileStore, servic
   const obj = { kind: 'ServiceAccount', name: serviceAccount };
   if (store.auth.kind !== 'webIdentity') throw new Error('webIdentityCheck needs webIdentity auth');
   const { audience, roleArn } = store.auth;
-  const fail = (message: string, fix: string): DoctorFinding => doctorFinding(WEB_IDENTITY_CHECK, 'error', ns, obj, message, fix, { audience, roleArn });
+  const fail = (message: string, fix: string): DoctorFinding =>
+    doctorFinding(WEB_IDENTITY_CHECK, 'error', ns, obj, message, fix, { audience, roleArn });
   let token: string;
   try {
     const res = await api.send<TokenRequestStatus>('POST', `/api/v1/namespaces/${ns}/serviceaccounts/${serviceAccount}/token`, {
@@ -30,10 +31,19 @@ export async function webIdentityCheck(api: KubeApi, store: ProfileStore, servic
       spec: { audiences: [audience], expirationSeconds: 600 },
     });
     token = res.status?.token ?? '';
-    if (token === '') return fail('the API server returned no token for the TokenRequest', 'check the API server supports serviceaccounts/token');
+    if (token === '')
+      return fail('the API server returned no token for the TokenRequest', 'check the API server supports serviceaccounts/token');
   } catch (e) {
-    if (e instanceof ApiError && e.status === 404) return fail(`service account ${serviceAccount} does not exist in ${ns}: pipeline pods get no token`, `create it, or pass --service-account`);
-    if (e instanceof ApiError && e.status === 403) return fail(`cannot request a token for ${ns}/${serviceAccount}: ${e.message}`, 'grant create on serviceaccounts/token to run this check');
+    if (e instanceof ApiError && e.status === 404)
+      return fail(
+        `service account ${serviceAccount} does not exist in ${ns}: pipeline pods get no token`,
+        `create it, or pass --service-account`,
+      );
+    if (e instanceof ApiError && e.status === 403)
+      return fail(
+        `cannot request a token for ${ns}/${serviceAccount}: ${e.message}`,
+        'grant create on serviceaccounts/token to run this check',
+      );
     throw e;
   }
   let issuer: string;
@@ -43,16 +53,30 @@ export async function webIdentityCheck(api: KubeApi, store: ProfileStore, servic
     issuer = discovery.issuer ?? '';
     jwks = await api.get<JSONWebKeySet>(jwksPath(discovery.jwks_uri));
   } catch (e) {
-    return fail(`cannot read the cluster's service-account issuer discovery: ${e instanceof Error ? e.message : String(e)}`, 'enable ServiceAccountIssuerDiscovery; AWS STS must reach the issuer too');
+    return fail(
+      `cannot read the cluster's service-account issuer discovery: ${e instanceof Error ? e.message : String(e)}`,
+      'enable ServiceAccountIssuerDiscovery; AWS STS must reach the issuer too',
+    );
   }
   const subject = `system:serviceaccount:${ns}:${serviceAccount}`;
   try {
     const { payload } = await jwtVerify(token, createLocalJWKSet(jwks), { issuer, audience, subject });
     const lifetime = (payload.exp ?? 0) - (payload.iat ?? 0);
-    return doctorFinding(WEB_IDENTITY_CHECK, 'ok', ns, obj, `a token for ${serviceAccount} with audience ${audience} verifies against the cluster JWKS (issuer ${issuer}, ${lifetime}s)`, '', { issuer, audience, subject, roleArn });
+    return doctorFinding(
+      WEB_IDENTITY_CHECK,
+      'ok',
+      ns,
+      obj,
+      `a token for ${serviceAccount} with audience ${audience} verifies against the cluster JWKS (issuer ${issuer}, ${lifetime}s)`,
+      '',
+      { issuer, audience, subject, roleArn },
+    );
   } catch (e) {
     const code = (e as { code?: string }).code ?? '';
-    return fail(`the token for ${subject} does not verify (${code || (e instanceof Error ? e.message : String(e))})`, 'check --service-account-issuer and the audience the IAM OIDC provider trusts');
+    return fail(
+      `the token for ${subject} does not verify (${code || (e instanceof Error ? e.message : String(e))})`,
+      'check --service-account-issuer and the audience the IAM OIDC provider trusts',
+    );
   }
 }
 

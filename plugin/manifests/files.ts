@@ -49,11 +49,15 @@ export function manifestTree(path: string, opts: TreeOptions = {}): ManifestFile
     if (ancestors.includes(real)) throw new PluginError(`${p}: symbolic link loop (leads back to ${real})`);
     const names = list(p).sort();
     if (names.includes('Chart.yaml')) {
-      opts.notes?.push(`skipped ${p}: a Helm chart (templates are not manifests until rendered); check its output with helm template ... | kubectl kfstore doctor -f -`);
+      opts.notes?.push(
+        `skipped ${p}: a Helm chart (templates are not manifests until rendered); check its output with helm template ... | kubectl kfstore doctor -f -`,
+      );
       return [];
     }
     const here = namespace ?? kustomizationNamespace(p, names);
-    return names.filter((name) => !name.startsWith('.') && !KUSTOMIZATION.includes(name)).flatMap((name) => visit(join(p, name), false, [...ancestors, real], here));
+    return names
+      .filter((name) => !name.startsWith('.') && !KUSTOMIZATION.includes(name))
+      .flatMap((name) => visit(join(p, name), false, [...ancestors, real], here));
   };
   return visit(path, true, [], undefined);
 }
@@ -86,7 +90,8 @@ function stat(path: string, wanted: boolean): Stats | undefined {
   } catch (e) {
     if (!wanted) return undefined;
     const code = (e as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT' && lstatSafe(path)?.isSymbolicLink() === true) throw new PluginError(`${path}: dangling symbolic link (its target does not exist)`);
+    if (code === 'ENOENT' && lstatSafe(path)?.isSymbolicLink() === true)
+      throw new PluginError(`${path}: dangling symbolic link (its target does not exist)`);
     if (code === 'ENOENT') throw new PluginError(`${path}: no such file or directory`);
     throw fsUserError(e);
   }

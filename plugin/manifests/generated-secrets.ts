@@ -48,7 +48,12 @@ function externalSecret(spec: Obj, namespace: string, name: string): GeneratedSe
   }
   const secretName = typeof target.name === 'string' && target.name !== '' ? target.name : name;
   const secret = info(secretName, namespace, values, typeof template.type === 'string' ? template.type : undefined, obj(template.metadata));
-  return list(spec.dataFrom).length > 0 ? { secret, caveat: `ExternalSecret ${namespace}/${name} also takes keys from dataFrom: Secret ${secretName} may hold keys the files do not name` } : { secret };
+  return list(spec.dataFrom).length > 0
+    ? {
+        secret,
+        caveat: `ExternalSecret ${namespace}/${name} also takes keys from dataFrom: Secret ${secretName} may hold keys the files do not name`,
+      }
+    : { secret };
 }
 
 function sealedSecret(spec: Obj, namespace: string, name: string): GeneratedSecret {

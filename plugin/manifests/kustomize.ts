@@ -13,17 +13,23 @@ const MAX_OUTPUT = 256 * 1024 * 1024;
 
 export async function renderKustomization(dir: string): Promise<ManifestInput> {
   const st = statSync(dir, { throwIfNoEntry: false });
-  if (st === undefined || !st.isDirectory()) throw new PluginError(`-k ${dir}: not a directory (-k takes a directory holding a kustomization.yaml)`);
+  if (st === undefined || !st.isDirectory())
+    throw new PluginError(`-k ${dir}: not a directory (-k takes a directory holding a kustomization.yaml)`);
   const kubectl = findKubectl();
   const wrapper = mkdtempSync(join(tmpdir(), 'kfstore-kustomize-'));
   try {
-    writeFileSync(join(wrapper, 'kustomization.yaml'), `resources:\n- ${JSON.stringify(relative(wrapper, resolve(dir)))}\nbuildMetadata: [originAnnotations]\n`);
+    writeFileSync(
+      join(wrapper, 'kustomization.yaml'),
+      `resources:\n- ${JSON.stringify(relative(wrapper, resolve(dir)))}\nbuildMetadata: [originAnnotations]\n`,
+    );
     const wrapped = await run(kubectl, ['kustomize', wrapper]);
     if (wrapped.ok) return { file: join(dir, 'kustomization.yaml'), text: wrapped.stdout, originBase: wrapper };
     // Report kubectl's own words about the user's kustomization, not about the wrapper.
     const direct = await run(kubectl, ['kustomize', dir]);
     if (direct.ok) return { file: join(dir, 'kustomization.yaml'), text: direct.stdout };
-    throw new PluginError(`-k ${dir}: kubectl kustomize failed: ${direct.stderr.trim().split('\n').slice(-3).join('; ') || `exit ${direct.code}`}`);
+    throw new PluginError(
+      `-k ${dir}: kubectl kustomize failed: ${direct.stderr.trim().split('\n').slice(-3).join('; ') || `exit ${direct.code}`}`,
+    );
   } finally {
     rmSync(wrapper, { recursive: true, force: true });
   }
@@ -31,7 +37,10 @@ export async function renderKustomization(dir: string): Promise<ManifestInput> {
 
 /** The first kubectl on PATH: the one that runs this plugin when invoked as `kubectl kfstore`. */
 function findKubectl(): string {
-  for (const file of (process.env.PATH ?? '').split(delimiter).filter(Boolean).map((d) => join(d, 'kubectl'))) {
+  for (const file of (process.env.PATH ?? '')
+    .split(delimiter)
+    .filter(Boolean)
+    .map((d) => join(d, 'kubectl'))) {
     try {
       accessSync(file, constants.X_OK);
       return file;
@@ -39,7 +48,9 @@ function findKubectl(): string {
       // next
     }
   }
-  throw new PluginError('-k needs the kubectl binary on PATH (it runs `kubectl kustomize DIR`) and none was found; install kubectl, or render the kustomization yourself and pipe it: kustomize build DIR | kubectl kfstore doctor -f -');
+  throw new PluginError(
+    '-k needs the kubectl binary on PATH (it runs `kubectl kustomize DIR`) and none was found; install kubectl, or render the kustomization yourself and pipe it: kustomize build DIR | kubectl kfstore doctor -f -',
+  );
 }
 
 function run(file: string, args: string[]): Promise<{ ok: boolean; code: number | string; stdout: string; stderr: string }> {

@@ -30,7 +30,17 @@ export interface ManifestSet {
 }
 
 /** The kinds doctor and inspect read; every other object is ignored. */
-const KINDS = new Set(['Namespace', 'ConfigMap', 'Secret', 'ServiceAccount', 'Deployment', 'Service', 'Workflow', 'ScheduledWorkflow', ...GENERATOR_KINDS]);
+const KINDS = new Set([
+  'Namespace',
+  'ConfigMap',
+  'Secret',
+  'ServiceAccount',
+  'Deployment',
+  'Service',
+  'Workflow',
+  'ScheduledWorkflow',
+  ...GENERATOR_KINDS,
+]);
 
 const stringMap = z.record(z.string(), z.string()).optional();
 const objectMeta = z.looseObject({
@@ -46,26 +56,44 @@ export function loadManifests(paths: string[], defaultNamespace: string, opts: I
 }
 
 export function loadInputs(inputs: ManifestInput[], defaultNamespace: string, notes: string[] = []): ManifestSet {
-  const set: ManifestSet = { snapshot: emptySnapshot('manifests'), rawSecrets: new Map(), files: [], notes, objects: 0, locations: new Map() };
+  const set: ManifestSet = {
+    snapshot: emptySnapshot('manifests'),
+    rawSecrets: new Map(),
+    files: [],
+    notes,
+    objects: 0,
+    locations: new Map(),
+  };
   const namespaces = new Map<string, KubeObject>();
   for (const input of inputs) {
     set.files.push(input.file);
     if (looksTemplated(input.text)) {
-      notes.push(`skipped ${shown(input.file)}: a template ({{ ... }}), not a manifest; render it first (helm template ... | kubectl kfstore doctor -f -) or leave it out with --exclude`);
+      notes.push(
+        `skipped ${shown(input.file)}: a template ({{ ... }}), not a manifest; render it first (helm template ... | kubectl kfstore doctor -f -) or leave it out with --exclude`,
+      );
       continue;
     }
-    readDocuments(input, (item, location, where) => {
-      set.objects += 1;
-      if (!KINDS.has(item.kind as string)) return;
-      const meta = objectMeta.safeParse(item.metadata ?? {});
-      if (!meta.success) {
-        const issue = meta.error.issues[0];
-        throw new PluginError(`${where}: ${String(item.kind)} metadata.${issue?.path.join('.') ?? ''}: ${issue?.message ?? 'invalid'}`);
-      }
-      const metadata: KubeObject['metadata'] = { ...meta.data };
-      const origin = input.originBase !== undefined ? originOf(metadata, input.originBase, item.kind as string) : undefined;
-      add(set, namespaces, item, metadata, { defaultNamespace, where, location: origin ?? location, ...(input.namespace !== undefined ? { namespace: input.namespace } : {}) });
-    }, notes);
+    readDocuments(
+      input,
+      (item, location, where) => {
+        set.objects += 1;
+        if (!KINDS.has(item.kind as string)) return;
+        const meta = objectMeta.safeParse(item.metadata ?? {});
+        if (!meta.success) {
+          const issue = meta.error.issues[0];
+          throw new PluginError(`${where}: ${String(item.kind)} metadata.${issue?.path.join('.') ?? ''}: ${issue?.message ?? 'invalid'}`);
+        }
+        const metadata: KubeObject['metadata'] = { ...meta.data };
+        const origin = input.originBase !== undefined ? originOf(metadata, input.originBase, item.kind as string) : undefined;
+        add(set, namespaces, item, metadata, {
+          defaultNamespace,
+          where,
+          location: origin ?? location,
+          ...(input.namespace !== undefined ? { namespace: input.namespace } : {}),
+        });
+      },
+      notes,
+    );
   }
   // Namespaces referenced by objects but not declared are known to exist (kubectl would create into them).
   const snap = set.snapshot;
@@ -78,14 +106,20 @@ export function loadInputs(inputs: ManifestInput[], defaultNamespace: string, no
     }
   }
   snap.implicitNamespaces = implicit;
-  for (const [kind, list] of [['ConfigMap', snap.configMaps], ['Secret', snap.secrets]] as [string, KubeObject[]][]) {
+  for (const [kind, list] of [
+    ['ConfigMap', snap.configMaps],
+    ['Secret', snap.secrets],
+  ] as [string, KubeObject[]][]) {
     const seen = new Set<string>();
     for (const o of list) {
       const id = `${o.metadata.namespace}/${o.metadata.name}`;
       if (seen.has(id)) continue;
       seen.add(id);
       const places = set.locations.get(locationKey(kind, o.metadata.namespace, o.metadata.name)) ?? [];
-      if (places.length > 1) notes.push(`${kind} ${id}: defined more than once (${places.map((p) => `${p.file}:${p.line}`).join(', ')}); the last definition counts (as with kubectl apply)`);
+      if (places.length > 1)
+        notes.push(
+          `${kind} ${id}: defined more than once (${places.map((p) => `${p.file}:${p.line}`).join(', ')}); the last definition counts (as with kubectl apply)`,
+        );
     }
   }
   snap.namespaces = [...namespaces.values()];
@@ -103,7 +137,9 @@ function readDocuments(input: ManifestInput, visit: Visit, notes: string[]): voi
     const where = `${shown(file)}${list.length > 1 ? ` (document ${i + 1})` : ''}`;
     const err = doc.errors[0];
     if (err !== undefined) {
-      throw new PluginError(`${shown(file)}: invalid YAML at line ${lines.linePos(err.pos[0]).line}${list.length > 1 ? ` (document ${i + 1})` : ''}: ${err.message.split('\n')[0]?.replace(/ at line \d+, column \d+:?$/, '')}`);
+      throw new PluginError(
+        `${shown(file)}: invalid YAML at line ${lines.linePos(err.pos[0]).line}${list.length > 1 ? ` (document ${i + 1})` : ''}: ${err.message.split('\n')[0]?.replace(/ at line \d+, column \d+:?$/, '')}`,
+      );
     }
     const obj = doc.toJS() as unknown;
     if (obj === null || obj === undefined) return;
@@ -131,7 +167,13 @@ interface Placement {
   location: SourceLocation;
 }
 
-function add(set: ManifestSet, namespaces: Map<string, KubeObject>, item: Record<string, unknown>, metadata: KubeObject['metadata'], at: Placement): void {
+function add(
+  set: ManifestSet,
+  namespaces: Map<string, KubeObject>,
+  item: Record<string, unknown>,
+  metadata: KubeObject['metadata'],
+  at: Placement,
+): void {
   const kind = item.kind as string;
   const snap = set.snapshot;
   if (kind === 'Namespace') {
@@ -139,21 +181,34 @@ function add(set: ManifestSet, namespaces: Map<string, KubeObject>, item: Record
     record(set, kind, undefined, metadata.name, at.location);
     return;
   }
-  metadata.namespace = at.namespace ?? (typeof metadata.namespace === 'string' && metadata.namespace !== '' ? metadata.namespace : at.defaultNamespace);
+  metadata.namespace =
+    at.namespace ?? (typeof metadata.namespace === 'string' && metadata.namespace !== '' ? metadata.namespace : at.defaultNamespace);
   record(set, kind, metadata.namespace, metadata.name, at.location);
   switch (kind) {
     case 'ConfigMap': {
       const data = item.data;
       if (data !== undefined && data !== null && (!isObject(data) || Object.values(data).some((v) => typeof v !== 'string'))) {
-        throw new PluginError(`${at.where}: ConfigMap ${metadata.namespace}/${metadata.name}: data values must be strings (write providers: | for YAML)`);
+        throw new PluginError(
+          `${at.where}: ConfigMap ${metadata.namespace}/${metadata.name}: data values must be strings (write providers: | for YAML)`,
+        );
       }
-      snap.configMaps.push({ metadata, ...(isObject(data) ? { data: data as Record<string, string> } : {}), ...(item.immutable === true ? { immutable: true } : {}) } as ConfigMapObject);
+      snap.configMaps.push({
+        metadata,
+        ...(isObject(data) ? { data: data as Record<string, string> } : {}),
+        ...(item.immutable === true ? { immutable: true } : {}),
+      } as ConfigMapObject);
       return;
     }
     case 'Secret': {
       const data = isObject(item.data) ? (item.data as Record<string, string>) : undefined;
       const stringData = isObject(item.stringData) ? (item.stringData as Record<string, string>) : undefined;
-      const info = secretInfo({ metadata, ...(typeof item.type === 'string' ? { type: item.type } : {}), immutable: item.immutable, ...(data ? { data } : {}), ...(stringData ? { stringData } : {}) });
+      const info = secretInfo({
+        metadata,
+        ...(typeof item.type === 'string' ? { type: item.type } : {}),
+        immutable: item.immutable,
+        ...(data ? { data } : {}),
+        ...(stringData ? { stringData } : {}),
+      });
       snap.secrets.push(info);
       set.rawSecrets.set(`${metadata.namespace}/${metadata.name}`, { ...(data ? { data } : {}), ...(stringData ? { stringData } : {}) });
       return;

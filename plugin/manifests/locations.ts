@@ -28,7 +28,8 @@ export function locateFindings(findings: DoctorFinding[], locations: Map<string,
     const [kind, ns] = key.split(SEP);
     const namespace = kind === 'Namespace' ? key.split(SEP)[2] : ns;
     const first = places[0];
-    if (namespace !== undefined && namespace !== '' && first !== undefined && (kind === 'Namespace' || !firstIn.has(namespace))) firstIn.set(namespace, first);
+    if (namespace !== undefined && namespace !== '' && first !== undefined && (kind === 'Namespace' || !firstIn.has(namespace)))
+      firstIn.set(namespace, first);
   }
   return findings.map((f) => {
     const own = f.object !== undefined ? locations.get(locationKey(f.object.kind, f.namespace, f.object.name))?.at(-1) : undefined;

@@ -23,7 +23,13 @@ export interface ApplyAllOptions {
   say: (text: string) => void;
 }
 
-export async function applyAll(api: KubeApi, index: SnapshotIndex, source: Source, pending: NamespacePlan[], o: ApplyAllOptions): Promise<number> {
+export async function applyAll(
+  api: KubeApi,
+  index: SnapshotIndex,
+  source: Source,
+  pending: NamespacePlan[],
+  o: ApplyAllOptions,
+): Promise<number> {
   const stamp = new Date().toISOString();
   const targetText = `${o.target.endpoint} ${o.target.bucket} ${o.target.rootTemplate}`;
   let failed = 0;
@@ -34,13 +40,25 @@ export async function applyAll(api: KubeApi, index: SnapshotIndex, source: Sourc
     for (const [i, plan] of pending.entries()) {
       const ns = plan.namespace;
       if (interrupt.signal.aborted) {
-        process.stderr.write(`interrupted: ${pending.length - i} namespaces not changed: ${pending.slice(i).map((p) => p.namespace).join(', ')}; re-run to continue\n`);
+        process.stderr.write(
+          `interrupted: ${pending.length - i} namespaces not changed: ${pending
+            .slice(i)
+            .map((p) => p.namespace)
+            .join(', ')}; re-run to continue\n`,
+        );
         return interrupt.exitCode() ?? EXIT_FINDINGS;
       }
       const staged = isStaged(plan);
       if (o.copyArtifacts && !staged) {
         const listed = o.listed.get(ns);
-        const step = await copyBeforeSwitch(index, source, ns, { s3: o.s3.get(ns), bucket: o.target.bucket, ...(listed === undefined ? {} : { listed }) }, interrupt.signal, o.say);
+        const step = await copyBeforeSwitch(
+          index,
+          source,
+          ns,
+          { s3: o.s3.get(ns), bucket: o.target.bucket, ...(listed === undefined ? {} : { listed }) },
+          interrupt.signal,
+          o.say,
+        );
         if (step === 'interrupted') interrupted = true;
         if (step === 'failed') failed++;
         if (step !== 'done') continue;
@@ -50,7 +68,10 @@ export async function applyAll(api: KubeApi, index: SnapshotIndex, source: Sourc
       if (!out.ok) {
         failed++;
         process.stderr.write(`error: ${out.message}\n`);
-      } else if (staged) o.say(`${ns}: staged: wrote ${out.written} changes (backup in kfstore-migrate-backup); kfp-launcher not switched until Secret ${plan.secretName} is filled\n`);
+      } else if (staged)
+        o.say(
+          `${ns}: staged: wrote ${out.written} changes (backup in kfstore-migrate-backup); kfp-launcher not switched until Secret ${plan.secretName} is filled\n`,
+        );
       else o.say(`${ns}: applied ${out.written} changes (backup in kfstore-migrate-backup)\n`);
     }
   } finally {

@@ -48,7 +48,8 @@ export async function applyNamespace(api: KubeApi, plan: NamespacePlan, target: 
     return obj === undefined ? { kind: c.kind, name: c.name } : { kind: c.kind, name: c.name, json: JSON.stringify(obj) };
   });
   const backup = await saveBackup(api, ns, entries, target, timestamp);
-  if (!backup.created) notes.push(`${ns}: ${BACKUP_SECRET} already exists (from an earlier run); the objects it saved are kept as the originals`);
+  if (!backup.created)
+    notes.push(`${ns}: ${BACKUP_SECRET} already exists (from an earlier run); the objects it saved are kept as the originals`);
   const done: ObjectChange[] = [];
   for (const c of changes) {
     try {
@@ -59,7 +60,10 @@ export async function applyNamespace(api: KubeApi, plan: NamespacePlan, target: 
       const now = (await readObject(api, c.kind, ns, c.name))?.metadata.resourceVersion;
       for (const d of done.reverse()) await restoreObject(api, ns, d.kind, d.name, current.get(d));
       await backup.undo();
-      const why = e.status === 409 ? changed(c, ns, c.resourceVersion, now) : `the API server refused ${c.kind} ${c.name} in ${ns}: ${e.message}; the writes made in ${ns} were undone`;
+      const why =
+        e.status === 409
+          ? changed(c, ns, c.resourceVersion, now)
+          : `the API server refused ${c.kind} ${c.name} in ${ns}: ${e.message}; the writes made in ${ns} were undone`;
       return { ok: false, message: why, notes };
     }
   }
@@ -75,9 +79,19 @@ async function write(api: KubeApi, c: ObjectChange, ns: string, obj: RawObject |
   const kind: Kind = c.kind;
   if (kind === 'Secret') {
     if (obj === undefined) {
-      await api.send('POST', objectPath(kind, ns), { apiVersion: 'v1', kind: 'Secret', metadata: c.after.metadata, type: c.after.type ?? 'Opaque', data: filled });
+      await api.send('POST', objectPath(kind, ns), {
+        apiVersion: 'v1',
+        kind: 'Secret',
+        metadata: c.after.metadata,
+        type: c.after.type ?? 'Opaque',
+        data: filled,
+      });
     } else {
-      await api.send('PUT', objectPath(kind, ns, c.name), { ...obj, data: filled, metadata: { ...obj.metadata, resourceVersion: c.resourceVersion } });
+      await api.send('PUT', objectPath(kind, ns, c.name), {
+        ...obj,
+        data: filled,
+        metadata: { ...obj.metadata, resourceVersion: c.resourceVersion },
+      });
     }
     return;
   }
@@ -88,5 +102,9 @@ async function write(api: KubeApi, c: ObjectChange, ns: string, obj: RawObject |
     await api.send('POST', objectPath(kind, ns), { apiVersion: 'v1', kind, metadata, data: c.after.data ?? {} });
     return;
   }
-  await api.send('PUT', objectPath(kind, ns, c.name), { ...obj, metadata: { ...metadata, resourceVersion: c.resourceVersion }, data: c.after.data ?? {} });
+  await api.send('PUT', objectPath(kind, ns, c.name), {
+    ...obj,
+    metadata: { ...metadata, resourceVersion: c.resourceVersion },
+    data: c.after.data ?? {},
+  });
 }

@@ -31,13 +31,21 @@ export type CopyStep = 'done' | 'failed' | 'interrupted';
  * every object under the source prefix (and at least as many as the pre-flight listed); otherwise
  * the namespace is left as it was.
  */
-export async function copyBeforeSwitch(index: SnapshotIndex, source: Source, namespace: string, target: { s3: S3Target | undefined; bucket: string; listed?: { objects: number; truncated: boolean } }, signal: AbortSignal, say: (text: string) => void): Promise<CopyStep> {
+export async function copyBeforeSwitch(
+  index: SnapshotIndex,
+  source: Source,
+  namespace: string,
+  target: { s3: S3Target | undefined; bucket: string; listed?: { objects: number; truncated: boolean } },
+  signal: AbortSignal,
+  say: (text: string) => void,
+): Promise<CopyStep> {
   const fail = (why: string): CopyStep => {
     process.stderr.write(`error: ${namespace}: ${why}; ${namespace} was not switched\n`);
     return 'failed';
   };
   const from = currentLocation(index, source, namespace);
-  if (target.s3 === undefined || 'error' in from) return fail(`artifacts cannot be copied: ${'error' in from ? from.error : 'no checked target'}`);
+  if (target.s3 === undefined || 'error' in from)
+    return fail(`artifacts cannot be copied: ${'error' in from ? from.error : 'no checked target'}`);
   const to = { target: target.s3, bucket: target.bucket, prefix: from.prefix };
   const where = `s3://${target.bucket}/${from.prefix}`;
   try {
@@ -48,25 +56,33 @@ export async function copyBeforeSwitch(index: SnapshotIndex, source: Source, nam
       const sum = await copyArtifacts(namespace, from, to, signal);
       if (sum.abortedUploads > 0) say(`${namespace}: aborted ${sum.abortedUploads} multipart uploads an interrupted copy had left open\n`);
       if (sum.aborted) {
-        say(`${namespace}: artifact copy interrupted after ${sum.copied} objects; its configuration was not changed (re-run to resume the copy)\n`);
+        say(
+          `${namespace}: artifact copy interrupted after ${sum.copied} objects; its configuration was not changed (re-run to resume the copy)\n`,
+        );
         return 'interrupted';
       }
       const serverSide = sum.serverSide > 0 ? ` (${sum.serverSide} server-side)` : '';
-      say(`${namespace}: artifacts: ${sum.copied} copied${serverSide}, ${sum.skipped} skipped (already at the target), ${mb(sum.bytes)} MB, ${sum.failures.length} failed\n`);
+      say(
+        `${namespace}: artifacts: ${sum.copied} copied${serverSide}, ${sum.skipped} skipped (already at the target), ${mb(sum.bytes)} MB, ${sum.failures.length} failed\n`,
+      );
       if (sum.failures.length > 0) {
         for (const f of sum.failures.slice(0, 10)) process.stderr.write(`error: ${namespace}: ${f.key}: ${f.reason}\n`);
         return fail('the artifact copy failed (re-run to resume the copy)');
       }
     }
     const v = await verifyCopy(from, to, signal);
-    if (v.missing + v.different > 0) return fail(`${where} lacks ${v.missing} and has ${v.different} different of the ${v.sourceObjects} objects under s3://${from.bucket}/${from.prefix} (first: ${v.example ?? '?'})`);
+    if (v.missing + v.different > 0)
+      return fail(
+        `${where} lacks ${v.missing} and has ${v.different} different of the ${v.sourceObjects} objects under s3://${from.bucket}/${from.prefix} (first: ${v.example ?? '?'})`,
+      );
     const listed = target.listed;
-    if (listed !== undefined && !listed.truncated && v.sourceObjects < listed.objects) return fail(`the source now holds ${v.sourceObjects} objects where the pre-flight listed ${listed.objects}; re-run to plan again`);
+    if (listed !== undefined && !listed.truncated && v.sourceObjects < listed.objects)
+      return fail(`the source now holds ${v.sourceObjects} objects where the pre-flight listed ${listed.objects}; re-run to plan again`);
     say(`${namespace}: verified: all ${v.sourceObjects} objects are at ${where} (same keys and sizes)\n`);
     return 'done';
   } catch (e) {
     if (signal.aborted) return 'interrupted';
-    return fail(e instanceof Error ? e.message.split('\n', 1)[0] ?? 'error' : String(e));
+    return fail(e instanceof Error ? (e.message.split('\n', 1)[0] ?? 'error') : String(e));
   }
 }
 
@@ -74,14 +90,23 @@ export async function copyBeforeSwitch(index: SnapshotIndex, source: Source, nam
 async function copyArtifacts(namespace: string, from: Location, to: Location, signal?: AbortSignal): Promise<CopySummary> {
   const tty = process.stderr.isTTY === true;
   let last = 0;
-  const line = (p: CopyProgress): string => `${namespace}: copying: ${p.objects} objects, ${mb(p.bytes)} MB${p.totalKnown !== undefined ? ` of ${p.totalKnown.objects} objects, ${mb(p.totalKnown.bytes)} MB` : ''}, ${p.skipped} skipped, ${p.failed} failed`;
+  const line = (p: CopyProgress): string =>
+    `${namespace}: copying: ${p.objects} objects, ${mb(p.bytes)} MB${p.totalKnown !== undefined ? ` of ${p.totalKnown.objects} objects, ${mb(p.totalKnown.bytes)} MB` : ''}, ${p.skipped} skipped, ${p.failed} failed`;
   const onProgress = (p: CopyProgress): void => {
     const now = Date.now();
     if (now - last < (tty ? 250 : 2000)) return;
     last = now;
     process.stderr.write(tty ? `\r${line(p)}\x1b[K` : `${line(p)}\n`);
   };
-  const summary = await copyPrefix({ source: from, destination: to, concurrency: 8, onProgress, sameStore: onePrincipal(from, to), recordUploads: true, ...(signal === undefined ? {} : { signal }) });
+  const summary = await copyPrefix({
+    source: from,
+    destination: to,
+    concurrency: 8,
+    onProgress,
+    sameStore: onePrincipal(from, to),
+    recordUploads: true,
+    ...(signal === undefined ? {} : { signal }),
+  });
   if (tty && last !== 0) process.stderr.write('\r\x1b[K');
   return summary;
 }

@@ -86,7 +86,10 @@ export function reassemble(entry: SavedEntry, read: (ref: ChunkRef) => Buffer | 
   const parts: Buffer[] = [];
   for (const ref of entry.chunks ?? []) {
     const b = read(ref);
-    if (b === undefined) throw new IncompleteBackupError(`the backup of ${entry.kind} ${entry.name} is incomplete: ${ref.secret === '' ? 'key' : `Secret ${ref.secret} key`} ${ref.key} is missing`);
+    if (b === undefined)
+      throw new IncompleteBackupError(
+        `the backup of ${entry.kind} ${entry.name} is incomplete: ${ref.secret === '' ? 'key' : `Secret ${ref.secret} key`} ${ref.key} is missing`,
+      );
     parts.push(b);
   }
   return gunzipSync(Buffer.concat(parts)).toString('utf8');

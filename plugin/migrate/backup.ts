@@ -35,9 +35,16 @@ export interface SavedBackup {
 }
 
 const b64 = (b: Buffer): string => b.toString('base64');
-const encoded = (data: Record<string, Buffer>): Record<string, string> => Object.fromEntries(Object.entries(data).map(([k, v]) => [k, b64(v)]));
+const encoded = (data: Record<string, Buffer>): Record<string, string> =>
+  Object.fromEntries(Object.entries(data).map(([k, v]) => [k, b64(v)]));
 
-export async function saveBackup(api: KubeApi, namespace: string, entries: BackupEntry[], target: string, timestamp: string): Promise<SavedBackup> {
+export async function saveBackup(
+  api: KubeApi,
+  namespace: string,
+  entries: BackupEntry[],
+  target: string,
+  timestamp: string,
+): Promise<SavedBackup> {
   const id = randomBytes(4).toString('hex');
   const partName = (n: number): string => `${BACKUP_SECRET}-${id}-${n}`;
   const existing = await readObject(api, 'Secret', namespace, BACKUP_SECRET);
@@ -47,7 +54,13 @@ export async function saveBackup(api: KubeApi, namespace: string, entries: Backu
     const layout = layOut(entries, 0, partName);
     await createParts(api, namespace, layout, id);
     const meta: BackupMeta = { target, timestamp, objects: layout.entries };
-    const body = { apiVersion: 'v1', kind: 'Secret', type: 'Opaque', metadata: { name: BACKUP_SECRET, namespace, labels: MANAGED }, data: { ...encoded(layout.main), [META]: b64(Buffer.from(JSON.stringify(meta))) } };
+    const body = {
+      apiVersion: 'v1',
+      kind: 'Secret',
+      type: 'Opaque',
+      metadata: { name: BACKUP_SECRET, namespace, labels: MANAGED },
+      data: { ...encoded(layout.main), [META]: b64(Buffer.from(JSON.stringify(meta))) },
+    };
     try {
       await api.send('POST', objectPath('Secret', namespace), body);
     } catch (e) {
@@ -65,11 +78,17 @@ export async function saveBackup(api: KubeApi, namespace: string, entries: Backu
   const layout = layOut(fresh, dataSize(kept), partName);
   await createParts(api, namespace, layout, id);
   const extended: BackupMeta = { ...meta, objects: [...meta.objects, ...layout.entries] };
-  const updated = await api.send<RawObject>('PUT', objectPath('Secret', namespace, BACKUP_SECRET), { ...existing, data: { ...kept, ...encoded(layout.main), [META]: b64(Buffer.from(JSON.stringify(extended))) } });
+  const updated = await api.send<RawObject>('PUT', objectPath('Secret', namespace, BACKUP_SECRET), {
+    ...existing,
+    data: { ...kept, ...encoded(layout.main), [META]: b64(Buffer.from(JSON.stringify(extended))) },
+  });
   return {
     created: false,
     undo: async () => {
-      await api.send('PUT', objectPath('Secret', namespace, BACKUP_SECRET), { ...existing, metadata: { ...existing.metadata, resourceVersion: updated.metadata.resourceVersion } });
+      await api.send('PUT', objectPath('Secret', namespace, BACKUP_SECRET), {
+        ...existing,
+        metadata: { ...existing.metadata, resourceVersion: updated.metadata.resourceVersion },
+      });
       await deleteParts(api, namespace, (name) => name.includes(`-${id}-`));
     },
   };
@@ -77,7 +96,13 @@ export async function saveBackup(api: KubeApi, namespace: string, entries: Backu
 
 async function createParts(api: KubeApi, namespace: string, layout: Layout, id: string): Promise<void> {
   for (const p of layout.parts) {
-    await api.send('POST', objectPath('Secret', namespace), { apiVersion: 'v1', kind: 'Secret', type: 'Opaque', metadata: { name: p.name, namespace, labels: { ...MANAGED, [PART_LABEL]: id } }, data: encoded(p.data) });
+    await api.send('POST', objectPath('Secret', namespace), {
+      apiVersion: 'v1',
+      kind: 'Secret',
+      type: 'Opaque',
+      metadata: { name: p.name, namespace, labels: { ...MANAGED, [PART_LABEL]: id } },
+      data: encoded(p.data),
+    });
   }
 }
 
@@ -101,7 +126,9 @@ export async function readBackup(api: KubeApi, namespace: string): Promise<Backu
   if (secret === undefined) return undefined;
   const meta = parseMeta(secret);
   const secrets = new Map<string, Record<string, string> | undefined>([['', secret.data ?? {}]]);
-  for (const o of meta.objects) for (const c of o.chunks ?? []) if (!secrets.has(c.secret)) secrets.set(c.secret, (await readObject(api, 'Secret', namespace, c.secret))?.data);
+  for (const o of meta.objects)
+    for (const c of o.chunks ?? [])
+      if (!secrets.has(c.secret)) secrets.set(c.secret, (await readObject(api, 'Secret', namespace, c.secret))?.data);
   const read = (ref: ChunkRef): Buffer | undefined => {
     const v = secrets.get(ref.secret)?.[ref.key];
     return v === undefined ? undefined : Buffer.from(v, 'base64');

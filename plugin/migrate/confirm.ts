@@ -3,7 +3,10 @@
 import { createInterface } from 'node:readline/promises';
 import { PluginError } from '../cli/errors.ts';
 
-export async function confirm(question: string, refusal = 'refusing to change the cluster without --yes (stdin is not a terminal)'): Promise<boolean> {
+export async function confirm(
+  question: string,
+  refusal = 'refusing to change the cluster without --yes (stdin is not a terminal)',
+): Promise<boolean> {
   if (process.stdin.isTTY !== true) throw new PluginError(refusal);
   const rl = createInterface({ input: process.stdin, output: process.stderr });
   try {

@@ -18,7 +18,9 @@ export function onInterrupt(say: (line: string) => void): Interrupt {
   const handler = (sig: NodeJS.Signals): void => {
     if (controller.signal.aborted) process.exit(EXIT_CODES[sig] ?? 130);
     received = sig;
-    say(`\ninterrupted (${sig}): stopping after the current step; namespaces not reached stay as they were (${sig === 'SIGINT' ? 'Ctrl-C' : 'signal'} again to quit at once)\n`);
+    say(
+      `\ninterrupted (${sig}): stopping after the current step; namespaces not reached stay as they were (${sig === 'SIGINT' ? 'Ctrl-C' : 'signal'} again to quit at once)\n`,
+    );
     controller.abort();
   };
   process.on('SIGINT', handler);

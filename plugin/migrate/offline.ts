@@ -24,7 +24,8 @@ interface Found {
 
 export function rewriteManifests(paths: string[], plans: NamespacePlan[], defaultNamespace: string, outDir: string | undefined): string[] {
   const pending = new Map<string, { ns: string; change: ObjectChange }>();
-  for (const p of plans) for (const c of p.changes) if (isWrite(c)) pending.set(id(c.kind, p.namespace, c.name), { ns: p.namespace, change: c });
+  for (const p of plans)
+    for (const c of p.changes) if (isWrite(c)) pending.set(id(c.kind, p.namespace, c.name), { ns: p.namespace, change: c });
   const outputs: { file: string; text: string; changed: boolean; mode?: number }[] = [];
   const files = paths.flatMap(walk);
   for (const { file, root } of files) {
@@ -51,7 +52,9 @@ export function rewriteManifests(paths: string[], plans: NamespacePlan[], defaul
       pending.delete(key);
       changed = true;
       // A JSON manifest stays JSON (comments cannot exist there to keep).
-      pieces[pieces.length - 1] = /\.json$/i.test(file) ? `${JSON.stringify(doc.toJS(), null, 2)}\n` : `${source.startsWith('\n') ? '\n' : ''}${doc.toString(YAML_OUT)}`;
+      pieces[pieces.length - 1] = /\.json$/i.test(file)
+        ? `${JSON.stringify(doc.toJS(), null, 2)}\n`
+        : `${source.startsWith('\n') ? '\n' : ''}${doc.toString(YAML_OUT)}`;
     }
     pieces.push(text.slice(from));
     const out = outDir === undefined ? file : join(outDir, relative(root, file));
@@ -62,7 +65,11 @@ export function rewriteManifests(paths: string[], plans: NamespacePlan[], defaul
   const byNs = new Map<string, PlannedObject[]>();
   for (const { ns, change } of pending.values()) byNs.set(ns, [...(byNs.get(ns) ?? []), manifest(change.after)]);
   for (const [ns, objects] of byNs) {
-    outputs.push({ file: join(base, `kfstore-migrate-${ns}.yaml`), changed: true, text: `# Written by kubectl kfstore migrate. Secrets are templates: fill their empty values.\n${objects.map((o) => stringify(o, YAML_OUT)).join('---\n')}` });
+    outputs.push({
+      file: join(base, `kfstore-migrate-${ns}.yaml`),
+      changed: true,
+      text: `# Written by kubectl kfstore migrate. Secrets are templates: fill their empty values.\n${objects.map((o) => stringify(o, YAML_OUT)).join('---\n')}`,
+    });
   }
   for (const o of outputs) {
     try {
@@ -96,8 +103,10 @@ function id(kind: string, ns: string, name: string): string {
 
 /** Only the keys the plan sets are touched, so comments on the rest survive. */
 function edit(doc: Document, after: PlannedObject): void {
-  for (const [k, v] of Object.entries(after.metadata.labels ?? {})) if (doc.getIn(['metadata', 'labels', k]) !== v) doc.setIn(['metadata', 'labels', k], v);
-  for (const [k, v] of Object.entries(after.metadata.annotations ?? {})) if (doc.getIn(['metadata', 'annotations', k]) !== v) doc.setIn(['metadata', 'annotations', k], v);
+  for (const [k, v] of Object.entries(after.metadata.labels ?? {}))
+    if (doc.getIn(['metadata', 'labels', k]) !== v) doc.setIn(['metadata', 'labels', k], v);
+  for (const [k, v] of Object.entries(after.metadata.annotations ?? {}))
+    if (doc.getIn(['metadata', 'annotations', k]) !== v) doc.setIn(['metadata', 'annotations', k], v);
   for (const [k, v] of Object.entries(after.data ?? {})) {
     if (after.kind === 'Secret') continue;
     if (doc.getIn(['data', k]) !== v) doc.setIn(['data', k], v);

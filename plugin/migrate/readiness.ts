@@ -30,10 +30,15 @@ async function targetCredentials(source: Source, plan: NamespacePlan, target: Mi
   const values = (raw: RawSecret): string[] => keys.map((k) => secretValue(raw, k) ?? '');
   if (secret?.cloneFrom !== undefined) {
     const { namespace, name } = secret.cloneFrom;
-    const raw = source.rawSecrets.get(`${namespace}/${name}`) ?? (source.api === undefined ? undefined : await readObject(source.api, 'Secret', namespace, name));
+    const raw =
+      source.rawSecrets.get(`${namespace}/${name}`) ??
+      (source.api === undefined ? undefined : await readObject(source.api, 'Secret', namespace, name));
     if (raw === undefined) return { error: `--clone-secret-from: Secret ${namespace}/${name} does not exist` };
     const [accessKeyId = '', secretAccessKey = ''] = values(raw);
-    if (accessKeyId === '' || secretAccessKey === '') return { error: `--clone-secret-from: Secret ${namespace}/${name} has no value for ${keys.filter((_, i) => values(raw)[i] === '').join(', ')}` };
+    if (accessKeyId === '' || secretAccessKey === '')
+      return {
+        error: `--clone-secret-from: Secret ${namespace}/${name} has no value for ${keys.filter((_, i) => values(raw)[i] === '').join(', ')}`,
+      };
     return { credentials: { accessKeyId, secretAccessKey } };
   }
   const raw = source.rawSecrets.get(`${plan.namespace}/${plan.secretName}`);
@@ -43,7 +48,15 @@ async function targetCredentials(source: Source, plan: NamespacePlan, target: Mi
 
 /** The connection the planned kfp-launcher's session gives (providersText's fields). */
 function targetS3(target: MigrationTarget, credentials: S3Credentials): S3Target {
-  return targetFromSession({ endpoint: target.endpoint, region: target.region, disableSSL: String(target.disableSSL), forcePathStyle: String(target.forcePathStyle) }, credentials);
+  return targetFromSession(
+    {
+      endpoint: target.endpoint,
+      region: target.region,
+      disableSSL: String(target.disableSSL),
+      forcePathStyle: String(target.forcePathStyle),
+    },
+    credentials,
+  );
 }
 
 /** undefined when the bucket answers; else one line naming endpoint and bucket. */
@@ -60,7 +73,12 @@ async function checkTarget(s3: S3Target, bucket: string): Promise<string | undef
 }
 
 /** Per namespace; the target is checked once per distinct set of credentials. */
-export async function assessReadiness(source: Source, plans: NamespacePlan[], target: MigrationTarget, skipCheck: boolean): Promise<Map<string, Readiness>> {
+export async function assessReadiness(
+  source: Source,
+  plans: NamespacePlan[],
+  target: MigrationTarget,
+  skipCheck: boolean,
+): Promise<Map<string, Readiness>> {
   const out = new Map<string, Readiness>();
   const checked = new Map<string, string | undefined>();
   for (const plan of plans) {
@@ -72,7 +90,10 @@ export async function assessReadiness(source: Source, plans: NamespacePlan[], ta
       const key = `${known.credentials.accessKeyId}\u0000${known.credentials.secretAccessKey}`;
       if (!skipCheck && !checked.has(key)) checked.set(key, await checkTarget(s3, target.bucket));
       const problem = skipCheck ? undefined : checked.get(key);
-      out.set(plan.namespace, problem === undefined ? { state: 'switch', s3 } : { state: 'refused', why: `target check failed: ${problem}` });
+      out.set(
+        plan.namespace,
+        problem === undefined ? { state: 'switch', s3 } : { state: 'refused', why: `target check failed: ${problem}` },
+      );
     }
   }
   return out;

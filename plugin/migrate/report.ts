@@ -16,7 +16,12 @@ export function planDocument(target: MigrationTarget, plans: NamespacePlan[]): u
 export function planText(plans: NamespacePlan[]): string {
   return plans
     .map((p) => {
-      const rows = p.changes.map((c) => [c.action, c.kind, c.name, c.cloneFrom === undefined ? '' : `values from ${c.cloneFrom.namespace}/${c.cloneFrom.name}`]);
+      const rows = p.changes.map((c) => [
+        c.action,
+        c.kind,
+        c.name,
+        c.cloneFrom === undefined ? '' : `values from ${c.cloneFrom.namespace}/${c.cloneFrom.name}`,
+      ]);
       const lint = p.launcherFindings.filter((f) => f.level === 'error').map((f) => `  planned kfp-launcher: [${f.id}] ${f.message}\n`);
       return `namespace ${p.namespace} (root ${p.layout.root})\n${formatTable(['ACTION', 'KIND', 'NAME', ''], rows)}\n${lint.join('')}${diffChanges(p.changes, p.namespace)}\n`;
     })
@@ -26,7 +31,10 @@ export function planText(plans: NamespacePlan[]): string {
 /** The summary is always printed; the files are written only with --iam-policy-dir. */
 export function iamPolicies(target: MigrationTarget, namespaces: string[], dir: string | undefined): string {
   const lines = [`IAM policies (least privilege, bucket ${target.bucket}):`];
-  const objects = (p: ReturnType<typeof backendPolicy>): string => p.Statement.slice(1).flatMap((s) => s.Resource).join(', ');
+  const objects = (p: ReturnType<typeof backendPolicy>): string =>
+    p.Statement.slice(1)
+      .flatMap((s) => s.Resource)
+      .join(', ');
   const backend = backendPolicy(target);
   lines.push(`  backend (KFP API server, UI): ${objects(backend)}`);
   const files: [string, string][] = [['backend.json', policyJson(backend)]];

@@ -9,7 +9,13 @@ import { forCreate, objectPath, readObject } from './objects.ts';
 
 export type RestoreResult = 'restored' | 'recreated' | 'deleted' | 'unchanged';
 
-export async function restoreObject(api: KubeApi, namespace: string, kind: Kind, name: string, saved: RawObject | undefined): Promise<RestoreResult> {
+export async function restoreObject(
+  api: KubeApi,
+  namespace: string,
+  kind: Kind,
+  name: string,
+  saved: RawObject | undefined,
+): Promise<RestoreResult> {
   const current = await readObject(api, kind, namespace, name);
   if (saved === undefined) {
     if (current === undefined) return 'unchanged';
@@ -23,11 +29,15 @@ export async function restoreObject(api: KubeApi, namespace: string, kind: Kind,
   if (sameContent(current, saved)) return 'unchanged';
   // Server-set fields of the saved version (managedFields, creationTimestamp) do not belong to this one.
   const { metadata } = forCreate(saved);
-  await api.send('PUT', objectPath(kind, namespace, name), { ...saved, metadata: { ...metadata, uid: current.metadata.uid, resourceVersion: current.metadata.resourceVersion } });
+  await api.send('PUT', objectPath(kind, namespace, name), {
+    ...saved,
+    metadata: { ...metadata, uid: current.metadata.uid, resourceVersion: current.metadata.resourceVersion },
+  });
   return 'restored';
 }
 
 function sameContent(a: RawObject, b: RawObject): boolean {
-  const pick = (o: RawObject): string => JSON.stringify([o.data ?? {}, o.binaryData ?? {}, o.metadata.labels ?? {}, o.metadata.annotations ?? {}, o.type ?? null]);
+  const pick = (o: RawObject): string =>
+    JSON.stringify([o.data ?? {}, o.binaryData ?? {}, o.metadata.labels ?? {}, o.metadata.annotations ?? {}, o.type ?? null]);
   return pick(a) === pick(b);
 }

@@ -23,7 +23,9 @@ export async function rollback(api: KubeApi, namespaces: string[], dryRun: boole
         continue;
       }
       if (dryRun) {
-        lines.push(`${ns}: would restore ${backup.meta.objects.map((o) => `${o.kind}/${o.name}${o.absent === true ? ' (delete)' : ''}`).join(', ')} from ${backup.meta.timestamp}`);
+        lines.push(
+          `${ns}: would restore ${backup.meta.objects.map((o) => `${o.kind}/${o.name}${o.absent === true ? ' (delete)' : ''}`).join(', ')} from ${backup.meta.timestamp}`,
+        );
         continue;
       }
       for (const o of [...backup.meta.objects].sort((a, b) => RANK(a) - RANK(b))) {

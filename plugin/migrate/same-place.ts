@@ -20,7 +20,14 @@ const MARKERS = `${INTERNAL_DIR}identity/`;
 export function onePrincipal(a: Location, b: Location): boolean {
   const ka = a.target.credentials;
   const kb = b.target.credentials;
-  return (a.target.endpoint ?? '') === (b.target.endpoint ?? '') && a.target.region === b.target.region && ka !== undefined && kb !== undefined && ka.accessKeyId === kb.accessKeyId && ka.secretAccessKey === kb.secretAccessKey;
+  return (
+    (a.target.endpoint ?? '') === (b.target.endpoint ?? '') &&
+    a.target.region === b.target.region &&
+    ka !== undefined &&
+    kb !== undefined &&
+    ka.accessKeyId === kb.accessKeyId &&
+    ka.secretAccessKey === kb.secretAccessKey
+  );
 }
 
 export async function samePlace(from: Location, to: Location): Promise<Place> {
@@ -34,14 +41,18 @@ export async function samePlace(from: Location, to: Location): Promise<Place> {
     try {
       await dst.send(new PutObjectCommand({ Bucket: to.bucket, Key, Body: 'kfstore: is this the same bucket?' }));
     } catch (e) {
-      return { refused: `a marker could not be written to the target to tell whether it is the same bucket: ${describeS3Error(e, { op: 'PutObject', target: to.target, bucket: to.bucket, key: Key }).message}` };
+      return {
+        refused: `a marker could not be written to the target to tell whether it is the same bucket: ${describeS3Error(e, { op: 'PutObject', target: to.target, bucket: to.bucket, key: Key }).message}`,
+      };
     }
     try {
       await src.send(new HeadObjectCommand({ Bucket: from.bucket, Key }));
       return { same: true, proof: 'the source credentials read a marker written with the target credentials' };
     } catch (e) {
       if (errorFields(e).status === 404) return { same: false };
-      return { refused: `cannot tell whether the target is the bucket the objects are in (the source credentials could not look for a marker written with the target's): ${describeS3Error(e, { op: 'HeadObject', target: from.target, bucket: from.bucket, key: Key }).message}` };
+      return {
+        refused: `cannot tell whether the target is the bucket the objects are in (the source credentials could not look for a marker written with the target's): ${describeS3Error(e, { op: 'HeadObject', target: from.target, bucket: from.bucket, key: Key }).message}`,
+      };
     }
   } finally {
     // This marker, and any an interrupted run left; a failure here leaves only a marker behind.

@@ -45,7 +45,10 @@ async function countObjects(from: Location): Promise<Counted> {
     return n;
   } catch (e) {
     // No HTTP status: the endpoint itself did not answer (the same for every namespace on it).
-    return { error: describeS3Error(e, { op: 'ListObjectsV2', target: from.target, bucket: from.bucket }).message, unreachable: errorFields(e).status === undefined };
+    return {
+      error: describeS3Error(e, { op: 'ListObjectsV2', target: from.target, bucket: from.bucket }).message,
+      unreachable: errorFields(e).status === undefined,
+    };
   } finally {
     client.destroy();
   }
@@ -54,7 +57,13 @@ async function countObjects(from: Location): Promise<Counted> {
 /** What the pre-flight listed per namespace: a copy must leave at least this much at the target. */
 export type Listed = Map<string, { objects: number; truncated: boolean }>;
 
-export async function storeFindings(index: SnapshotIndex, source: Source, plans: NamespacePlan[], target: MigrationTarget, copy: boolean): Promise<{ findings: DoctorFinding[]; listed: Listed }> {
+export async function storeFindings(
+  index: SnapshotIndex,
+  source: Source,
+  plans: NamespacePlan[],
+  target: MigrationTarget,
+  copy: boolean,
+): Promise<{ findings: DoctorFinding[]; listed: Listed }> {
   const check = copy ? 'copyPlan' : 'leftBehind';
   const unreachable = new Map<string, Counted>();
   const listed: Listed = new Map();
@@ -70,7 +79,13 @@ export async function storeFindings(index: SnapshotIndex, source: Source, plans:
     }
     listed.set(ns, { objects: n.objects, truncated: n.truncated });
     const secretName = namespaceView(index, ns).credentials.secret?.name;
-    const listing = { namespace: ns, from: `s3://${from.bucket}/${from.prefix}`, to: `s3://${target.bucket}/${from.prefix}`, ...n, ...(secretName === undefined ? {} : { secretName }) };
+    const listing = {
+      namespace: ns,
+      from: `s3://${from.bucket}/${from.prefix}`,
+      to: `s3://${target.bucket}/${from.prefix}`,
+      ...n,
+      ...(secretName === undefined ? {} : { secretName }),
+    };
     return copy ? copyPlanFinding(listing) : leftBehindFinding(listing);
   };
   const out: DoctorFinding[] = new Array<DoctorFinding>(plans.length);

@@ -11,12 +11,19 @@ export function githubAnnotations(report: DoctorReport): string {
   const lines: string[] = [];
   for (const f of report.findings) {
     if (f.level === 'ok') continue;
-    const props = [...(f.location !== undefined && f.location.file !== '<stdin>' ? [`file=${property(repoRelative(f.location.file))}`, `line=${f.location.line}`] : []), `title=${property(f.id)}`];
+    const props = [
+      ...(f.location !== undefined && f.location.file !== '<stdin>'
+        ? [`file=${property(repoRelative(f.location.file))}`, `line=${f.location.line}`]
+        : []),
+      `title=${property(f.id)}`,
+    ];
     const text = `${subject(f) !== '' ? `${subject(f)}: ` : ''}${f.message}${f.fix !== '' ? `\nfix: ${f.fix}` : ''}`;
     lines.push(`::${COMMAND[f.level]} ${props.join(',')}::${data(text)}`);
   }
   const s = report.summary;
-  lines.push(`kfstore doctor: ${s.error} error, ${s.warn} warn, ${s.info} info, ${s.ok} ok in ${report.namespaces.length} namespace${report.namespaces.length === 1 ? '' : 's'}`);
+  lines.push(
+    `kfstore doctor: ${s.error} error, ${s.warn} warn, ${s.info} info, ${s.ok} ok in ${report.namespaces.length} namespace${report.namespaces.length === 1 ? '' : 's'}`,
+  );
   return `${lines.join('\n')}\n`;
 }
 

@@ -34,7 +34,9 @@ export function junit(report: DoctorReport, failOn: Exclude<Level, 'ok'>): strin
       if (failing.length > 0) {
         suiteFailures += 1;
         const first = failing[0] as DoctorFinding;
-        cases.push(`    <testcase ${attrs}>\n      <failure type="${first.level}" message="${attr(first.message)}">${escapeText(text)}</failure>\n    </testcase>`);
+        cases.push(
+          `    <testcase ${attrs}>\n      <failure type="${first.level}" message="${attr(first.message)}">${escapeText(text)}</failure>\n    </testcase>`,
+        );
       } else if (problems.length > 0) {
         cases.push(`    <testcase ${attrs}>\n      <system-out>${escapeText(text)}</system-out>\n    </testcase>`);
       } else {
@@ -43,7 +45,9 @@ export function junit(report: DoctorReport, failOn: Exclude<Level, 'ok'>): strin
     }
     tests += checks.size;
     failures += suiteFailures;
-    body.push(`  <testsuite name="${attr(ns)}" tests="${checks.size}" failures="${suiteFailures}" errors="0" skipped="0">\n${cases.join('\n')}\n  </testsuite>`);
+    body.push(
+      `  <testsuite name="${attr(ns)}" tests="${checks.size}" failures="${suiteFailures}" errors="0" skipped="0">\n${cases.join('\n')}\n  </testsuite>`,
+    );
   }
   return `<?xml version="1.0" encoding="UTF-8"?>\n<testsuites name="kfstore doctor" tests="${tests}" failures="${failures}" errors="0">\n${body.join('\n')}${body.length > 0 ? '\n' : ''}</testsuites>\n`;
 }

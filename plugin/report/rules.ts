@@ -14,7 +14,12 @@ export function rulesOf(findings: DoctorFinding[]): Rule[] {
   for (const f of findings) {
     if (f.level === 'ok' || rules.has(f.id)) continue;
     const spec = checkById(f.id);
-    rules.set(f.id, spec !== undefined ? { id: f.id, title: spec.title, help: `${spec.detects} ${spec.doc}` } : { id: f.id, title: `kfstore check ${f.id}`, help: f.fix !== '' ? f.fix : f.message });
+    rules.set(
+      f.id,
+      spec !== undefined
+        ? { id: f.id, title: spec.title, help: `${spec.detects} ${spec.doc}` }
+        : { id: f.id, title: `kfstore check ${f.id}`, help: f.fix !== '' ? f.fix : f.message },
+    );
   }
   return [...rules.values()].sort((a, b) => a.id.localeCompare(b.id));
 }

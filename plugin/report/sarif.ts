@@ -17,7 +17,10 @@ export function sarif(report: DoctorReport, version: string): string {
   const rules = rulesOf(report.findings);
   const index = new Map(rules.map((r, i) => [r.id, i]));
   const results = shown.map((f) => {
-    const location = f.location !== undefined && f.location.file !== '<stdin>' ? [{ physicalLocation: { artifactLocation: artifact(f.location.file), region: { startLine: f.location.line } }, ...logical(f) }] : [];
+    const location =
+      f.location !== undefined && f.location.file !== '<stdin>'
+        ? [{ physicalLocation: { artifactLocation: artifact(f.location.file), region: { startLine: f.location.line } }, ...logical(f) }]
+        : [];
     return {
       ruleId: f.id,
       ruleIndex: index.get(f.id) ?? 0,
@@ -25,7 +28,11 @@ export function sarif(report: DoctorReport, version: string): string {
       message: { text: `${subject(f) !== '' ? `${subject(f)}: ` : ''}${f.message}${f.fix !== '' ? `. Fix: ${f.fix}` : ''}` },
       ...(location.length > 0 ? { locations: location } : {}),
       // Stable across runs and line moves, so code scanning tracks one alert per problem.
-      partialFingerprints: { 'kfstoreFinding/v1': createHash('sha256').update([f.id, f.namespace ?? '', subject(f), f.message].join('\u0000')).digest('hex') },
+      partialFingerprints: {
+        'kfstoreFinding/v1': createHash('sha256')
+          .update([f.id, f.namespace ?? '', subject(f), f.message].join('\u0000'))
+          .digest('hex'),
+      },
     };
   });
   const log = {
@@ -39,10 +46,19 @@ export function sarif(report: DoctorReport, version: string): string {
             fullName: 'kubectl kfstore doctor',
             version,
             semanticVersion: version,
-            rules: rules.map((r) => ({ id: r.id, name: r.id, shortDescription: { text: r.title }, fullDescription: { text: r.help }, help: { text: r.help }, defaultConfiguration: { level: LEVEL[worst(report.findings, r.id)] } })),
+            rules: rules.map((r) => ({
+              id: r.id,
+              name: r.id,
+              shortDescription: { text: r.title },
+              fullDescription: { text: r.help },
+              help: { text: r.help },
+              defaultConfiguration: { level: LEVEL[worst(report.findings, r.id)] },
+            })),
           },
         },
-        ...(report.source === 'manifests' ? { originalUriBaseIds: { '%SRCROOT%': { description: { text: 'the root of the git repository kfstore ran in' } } } } : {}),
+        ...(report.source === 'manifests'
+          ? { originalUriBaseIds: { '%SRCROOT%': { description: { text: 'the root of the git repository kfstore ran in' } } } }
+          : {}),
         results,
       },
     ],

@@ -34,7 +34,9 @@ export function makeS3Client(target: S3Target, opts: S3ClientOptions = {}): S3Cl
       connectionTimeout: timeout,
       // An idle timeout, not a whole-request one, so large transfers still work.
       socketTimeout: timeout,
-      ...(opts.caBundle === undefined ? {} : { httpsAgent: new Agent({ keepAlive: true, maxSockets: 50, ca: [...rootCertificates, opts.caBundle] }) }),
+      ...(opts.caBundle === undefined
+        ? {}
+        : { httpsAgent: new Agent({ keepAlive: true, maxSockets: 50, ca: [...rootCertificates, opts.caBundle] }) }),
     }),
   });
   client.middlewareStack.add(

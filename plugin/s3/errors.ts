@@ -72,7 +72,9 @@ export function errorFields(err: unknown): ErrorFields {
   // Node network errors: `code`; happy-eyeballs connects wrap them in an AggregateError.
   let code = typeof e.Code === 'string' ? e.Code : typeof e.code === 'string' ? e.code : name;
   if (Array.isArray(e.errors)) {
-    const inner = e.errors.find((x): x is { code: string } => typeof x === 'object' && x !== null && typeof (x as { code?: unknown }).code === 'string');
+    const inner = e.errors.find(
+      (x): x is { code: string } => typeof x === 'object' && x !== null && typeof (x as { code?: unknown }).code === 'string',
+    );
     if (inner !== undefined) code = inner.code;
   }
   if (e.cause !== undefined && (code === name || code === 'Error') && typeof e.cause === 'object' && e.cause !== null) {
@@ -85,7 +87,10 @@ export function errorFields(err: unknown): ErrorFields {
 /** True when the error names a specific S3 code (HEAD responses and unknown codes do not). */
 export function hasSpecificCode(err: unknown): boolean {
   const f = errorFields(err);
-  return f.status !== undefined && !['NotFound', 'Forbidden', 'Unknown', 'UnknownError', 'BadRequest', 'MovedPermanently', String(f.status)].includes(f.code);
+  return (
+    f.status !== undefined &&
+    !['NotFound', 'Forbidden', 'Unknown', 'UnknownError', 'BadRequest', 'MovedPermanently', String(f.status)].includes(f.code)
+  );
 }
 
 export function describeS3Error(err: unknown, ctx: S3ErrorContext): S3ErrorInfo {
@@ -104,41 +109,122 @@ export function describeS3Error(err: unknown, ctx: S3ErrorContext): S3ErrorInfo 
   const statusText = f.status === undefined ? '' : `${f.status} `;
 
   if (code === 'NoSuchBucket' || (f.status === 404 && ctx.op === 'HeadBucket')) {
-    return info('no-such-bucket', `${statusText}NoSuchBucket: the bucket does not exist for ${id} (on per-account stores another account's bucket looks the same)`, `create bucket ${ctx.bucket} with these credentials, or fix the bucket in the pipeline root / provider override`);
+    return info(
+      'no-such-bucket',
+      `${statusText}NoSuchBucket: the bucket does not exist for ${id} (on per-account stores another account's bucket looks the same)`,
+      `create bucket ${ctx.bucket} with these credentials, or fix the bucket in the pipeline root / provider override`,
+    );
   }
-  if (code === 'NoSuchKey' || f.status === 404) return info('no-such-key', `${statusText}${code === 'NotFound' ? 'NoSuchKey' : code}: the object does not exist`, 'check the key and prefix');
-  if (code === 'InvalidAccessKeyId') return info('invalid-access-key', `${statusText}InvalidAccessKeyId: ${id} is unknown to this store`, 'check the access key in the Secret named by the provider config (accessKeyKey), and that it belongs to this endpoint');
-  if (code === 'SignatureDoesNotMatch') return info('signature', `${statusText}SignatureDoesNotMatch: secret key wrong, or clock skew (some stores, e.g. Swift, also answer this for an unknown access key)`, 'check the secret key (secretKeyKey) and access key in the Secret, and that the clocks of this machine and the store agree');
-  if (code === 'RequestTimeTooSkewed') return info('signature', `${statusText}RequestTimeTooSkewed: clock skew between this machine and the store`, 'synchronise the clocks (NTP)');
-  if (['PermanentRedirect', 'AuthorizationHeaderMalformed', 'IllegalLocationConstraintException'].includes(code) || f.status === 301 || /region/i.test(code)) {
+  if (code === 'NoSuchKey' || f.status === 404)
+    return info(
+      'no-such-key',
+      `${statusText}${code === 'NotFound' ? 'NoSuchKey' : code}: the object does not exist`,
+      'check the key and prefix',
+    );
+  if (code === 'InvalidAccessKeyId')
+    return info(
+      'invalid-access-key',
+      `${statusText}InvalidAccessKeyId: ${id} is unknown to this store`,
+      'check the access key in the Secret named by the provider config (accessKeyKey), and that it belongs to this endpoint',
+    );
+  if (code === 'SignatureDoesNotMatch')
+    return info(
+      'signature',
+      `${statusText}SignatureDoesNotMatch: secret key wrong, or clock skew (some stores, e.g. Swift, also answer this for an unknown access key)`,
+      'check the secret key (secretKeyKey) and access key in the Secret, and that the clocks of this machine and the store agree',
+    );
+  if (code === 'RequestTimeTooSkewed')
+    return info(
+      'signature',
+      `${statusText}RequestTimeTooSkewed: clock skew between this machine and the store`,
+      'synchronise the clocks (NTP)',
+    );
+  if (
+    ['PermanentRedirect', 'AuthorizationHeaderMalformed', 'IllegalLocationConstraintException'].includes(code) ||
+    f.status === 301 ||
+    /region/i.test(code)
+  ) {
     const hint = f.region === undefined ? '' : ` (the store says ${f.region})`;
-    return info('region', `${statusText}${code}: wrong region ${JSON.stringify(ctx.target.region)} for this bucket${hint}`, "set the provider's region to the bucket's region");
+    return info(
+      'region',
+      `${statusText}${code}: wrong region ${JSON.stringify(ctx.target.region)} for this bucket${hint}`,
+      "set the provider's region to the bucket's region",
+    );
   }
-  if (/Region is missing|Invalid region|Region not accepted/i.test(f.message)) return info('region', `no usable region (${JSON.stringify(ctx.target.region)})`, "set region in the provider config (S3-compatible stores usually accept us-east-1)");
+  if (/Region is missing|Invalid region|Region not accepted/i.test(f.message))
+    return info(
+      'region',
+      `no usable region (${JSON.stringify(ctx.target.region)})`,
+      'set region in the provider config (S3-compatible stores usually accept us-east-1)',
+    );
   if (code === 'AccessDenied' || code === 'Forbidden' || f.status === 403) {
-    return info('access-denied', `${statusText}${code === 'Unknown' || code === 'UnknownError' ? 'Forbidden' : code}: ${id} is not allowed to do this`, `grant ${ctx.op} on ${ctx.bucket} to these credentials (policy / ACL)`);
+    return info(
+      'access-denied',
+      `${statusText}${code === 'Unknown' || code === 'UnknownError' ? 'Forbidden' : code}: ${id} is not allowed to do this`,
+      `grant ${ctx.op} on ${ctx.bucket} to these credentials (policy / ACL)`,
+    );
   }
-  if (code === 'ECONNREFUSED') return info('refused', `connection refused (${hostOf(ctx.target)}): nothing listens there`, 'check the endpoint host and port, and that the store is running');
+  if (code === 'ECONNREFUSED')
+    return info(
+      'refused',
+      `connection refused (${hostOf(ctx.target)}): nothing listens there`,
+      'check the endpoint host and port, and that the store is running',
+    );
   if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') {
-    return info('dns', `host name not found (${code}, ${hostOf(ctx.target)})`, 'check the endpoint host; cluster-internal names (*.svc) resolve only inside the cluster: run the probe there or port-forward');
+    return info(
+      'dns',
+      `host name not found (${code}, ${hostOf(ctx.target)})`,
+      'check the endpoint host; cluster-internal names (*.svc) resolve only inside the cluster: run the probe there or port-forward',
+    );
   }
-  if (f.name === 'TimeoutError' || code === 'ETIMEDOUT' || code === 'TimeoutError' || (code === 'ECONNRESET' && /timed out/i.test(f.message))) {
+  if (
+    f.name === 'TimeoutError' ||
+    code === 'ETIMEDOUT' ||
+    code === 'TimeoutError' ||
+    (code === 'ECONNRESET' && /timed out/i.test(f.message))
+  ) {
     return info('timeout', `no answer in time (${hostOf(ctx.target)})`, 'check the endpoint host and port, firewalls and NetworkPolicies');
   }
   // OpenSSL's reason when the peer answers TLS with plain HTTP (Node reports code EPROTO).
-  if (/^ERR_SSL_(WRONG_VERSION_NUMBER|PACKET_LENGTH_TOO_LONG|HTTP_REQUEST)$/.test(code) || (code === 'EPROTO' && /wrong version number|packet length too long|http request/i.test(f.message))) {
-    return info('tls', `TLS handshake failed (${code}): the endpoint probably serves plain HTTP`, 'use an http:// endpoint or disableSSL: true for a plain-HTTP store');
+  if (
+    /^ERR_SSL_(WRONG_VERSION_NUMBER|PACKET_LENGTH_TOO_LONG|HTTP_REQUEST)$/.test(code) ||
+    (code === 'EPROTO' && /wrong version number|packet length too long|http request/i.test(f.message))
+  ) {
+    return info(
+      'tls',
+      `TLS handshake failed (${code}): the endpoint probably serves plain HTTP`,
+      'use an http:// endpoint or disableSSL: true for a plain-HTTP store',
+    );
   }
-  if (code === 'ERR_TLS_CERT_ALTNAME_INVALID') return info('tls', `TLS: the certificate does not name ${hostOf(ctx.target)} (${code})`, 'use the host name the certificate was issued for');
+  if (code === 'ERR_TLS_CERT_ALTNAME_INVALID')
+    return info(
+      'tls',
+      `TLS: the certificate does not name ${hostOf(ctx.target)} (${code})`,
+      'use the host name the certificate was issued for',
+    );
   if (TLS_CODES.has(code)) {
-    return info('tls', `TLS: the endpoint's certificate is not trusted (${code})`, 'pass --s3-ca-bundle <file> with the CA that signed the store certificate');
+    return info(
+      'tls',
+      `TLS: the endpoint's certificate is not trusted (${code})`,
+      'pass --s3-ca-bundle <file> with the CA that signed the store certificate',
+    );
   }
   if (code === 'EPROTO' || code.startsWith('ERR_SSL_') || code.startsWith('ERR_TLS_')) {
     return info('tls', `TLS handshake failed (${code})`, 'check that the endpoint serves TLS on this port and supports TLS 1.2+');
   }
-  if (code === 'ERR_INVALID_URL') return info('endpoint', `the endpoint ${JSON.stringify(ctx.target.endpoint ?? '')} is not a valid URL`, 'fix endpoint in the provider config (host:port, or a URL with http:// or https://)');
-  if (f.name === 'CredentialsProviderError') return info('credentials', 'no credentials available', 'the namespace uses fromEnv credentials, which exist only inside the pod');
-  return info('other', `${statusText}${code}${code === f.name ? '' : ` (${f.name})`}: ${scrub(firstLine(f.message), ctx.target)}`, 'see the store logs for this request');
+  if (code === 'ERR_INVALID_URL')
+    return info(
+      'endpoint',
+      `the endpoint ${JSON.stringify(ctx.target.endpoint ?? '')} is not a valid URL`,
+      'fix endpoint in the provider config (host:port, or a URL with http:// or https://)',
+    );
+  if (f.name === 'CredentialsProviderError')
+    return info('credentials', 'no credentials available', 'the namespace uses fromEnv credentials, which exist only inside the pod');
+  return info(
+    'other',
+    `${statusText}${code}${code === f.name ? '' : ` (${f.name})`}: ${scrub(firstLine(f.message), ctx.target)}`,
+    'see the store logs for this request',
+  );
 }
 
 function hostOf(t: S3Target): string {

@@ -14,7 +14,8 @@ export type NamespaceStore =
   | { ok: false; reason: string; fix: string };
 
 export function namespaceStore(view: NamespaceView, rawSecrets: RawSecrets): NamespaceStore {
-  if (!view.session.ok) return { ok: false, reason: 'KFP computes no session for the default root', fix: 'fix the kfp-launcher errors first' };
+  if (!view.session.ok)
+    return { ok: false, reason: 'KFP computes no session for the default root', fix: 'fix the kfp-launcher errors first' };
   const session = view.session.value;
   if (session.provider === 'gs') return { ok: false, reason: 'the root is gs:// (S3 only)', fix: '' };
   const root = parsePipelineRoot(view.pipelineRoot.value);
@@ -27,12 +28,27 @@ export function namespaceStore(view: NamespaceView, rawSecrets: RawSecrets): Nam
     const secret = use.keys.find((k) => k.role === 'secretKeyKey');
     const accessKeyId = raw !== undefined && access !== undefined ? secretValue(raw, access.key) : undefined;
     const secretAccessKey = raw !== undefined && secret !== undefined ? secretValue(raw, secret.key) : undefined;
-    if (accessKeyId === undefined || secretAccessKey === undefined) return { ok: false, reason: `Secret ${use.name} or its keys are not readable`, fix: `create Secret ${use.name} with ${use.keys.map((k) => k.key).join(' and ')}` };
+    if (accessKeyId === undefined || secretAccessKey === undefined)
+      return {
+        ok: false,
+        reason: `Secret ${use.name} or its keys are not readable`,
+        fix: `create Secret ${use.name} with ${use.keys.map((k) => k.key).join(' and ')}`,
+      };
     credentials = { accessKeyId, secretAccessKey };
   }
   try {
-    return { ok: true, bucket: root.value.bucket, prefix: root.value.prefix, target: targetFromSession(session.params, credentials), fromEnv: credentials === undefined };
+    return {
+      ok: true,
+      bucket: root.value.bucket,
+      prefix: root.value.prefix,
+      target: targetFromSession(session.params, credentials),
+      fromEnv: credentials === undefined,
+    };
   } catch (e) {
-    return { ok: false, reason: `the session cannot be used: ${e instanceof Error ? e.message : String(e)}`, fix: 'fix the provider settings in kfp-launcher' };
+    return {
+      ok: false,
+      reason: `the session cannot be used: ${e instanceof Error ? e.message : String(e)}`,
+      fix: 'fix the provider settings in kfp-launcher',
+    };
   }
 }

@@ -67,7 +67,14 @@ export async function guarded(check: ProbeCheck, t: ProbeTenant, probe: () => Pr
   }
 }
 
-export function probeFinding<N extends ProbeCheck>(check: N, level: LevelOf<N>, namespace: string, message: string, fix: string, evidence?: Record<string, string>): ProbeFinding {
+export function probeFinding<N extends ProbeCheck>(
+  check: N,
+  level: LevelOf<N>,
+  namespace: string,
+  message: string,
+  fix: string,
+  evidence?: Record<string, string>,
+): ProbeFinding {
   const f = { ...finding(check, level, message, fix), namespace };
   return evidence === undefined ? f : { ...f, evidence };
 }

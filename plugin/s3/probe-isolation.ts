@@ -34,7 +34,13 @@ function verdict(o: Outcome<unknown>): Verdict {
 export async function probeIsolation(a: ProbeTenant, b: ProbeTenant, opts: { write: boolean } & S3ClientOptions): Promise<ProbeFinding> {
   const pair = `${a.namespace} → ${b.namespace}`;
   if (a.target.credentials === undefined || b.target.credentials === undefined) {
-    return probeFinding(ID, 'info', a.namespace, `${pair}: skipped: fromEnv credentials exist only inside the pipeline pods`, 'run the probe where both namespaces have secretRef credentials');
+    return probeFinding(
+      ID,
+      'info',
+      a.namespace,
+      `${pair}: skipped: fromEnv credentials exist only inside the pipeline pods`,
+      'run the probe where both namespaces have secretRef credentials',
+    );
   }
   return guarded(ID, a, () => withClient(b, opts, (cb) => withClient(a, opts, (ca) => isolation(a, b, ca, cb, opts.write, pair))));
 }
@@ -46,18 +52,31 @@ async function isolation(a: ProbeTenant, b: ProbeTenant, ca: S3Client, cb: S3Cli
   let seeded = false;
   if (write) {
     key = `${b.prefix}${PROBE_DIR}canary-${randomUUID()}`;
-    const seed = await attempt(b, 'PutObject', key, () => cb.send(new PutObjectCommand({ Bucket, Key: key, Body: `kfstore canary for ${b.namespace}\n` })));
+    const seed = await attempt(b, 'PutObject', key, () =>
+      cb.send(new PutObjectCommand({ Bucket, Key: key, Body: `kfstore canary for ${b.namespace}\n` })),
+    );
     evidence[`PutObject canary (${b.namespace})`] = evidenceOf(seed);
     if (!seed.ok) {
-      return probeFinding(ID, 'info', a.namespace, `${pair}: skipped: could not seed a canary with ${b.namespace}'s credentials: ${seed.error.message}`, `fix ${checkId('bucketReachable')}/${checkId('roundTrip')} for the other namespace first`, evidence);
+      return probeFinding(
+        ID,
+        'info',
+        a.namespace,
+        `${pair}: skipped: could not seed a canary with ${b.namespace}'s credentials: ${seed.error.message}`,
+        `fix ${checkId('bucketReachable')}/${checkId('roundTrip')} for the other namespace first`,
+        evidence,
+      );
     }
     seeded = true;
   } else {
-    const list = await attempt(b, 'ListObjectsV2', undefined, () => cb.send(new ListObjectsV2Command({ Bucket, Prefix: b.prefix, MaxKeys: 1 })));
+    const list = await attempt(b, 'ListObjectsV2', undefined, () =>
+      cb.send(new ListObjectsV2Command({ Bucket, Prefix: b.prefix, MaxKeys: 1 })),
+    );
     evidence[`ListObjectsV2 (${b.namespace})`] = evidenceOf(list);
     const found = list.ok ? list.value.Contents?.[0]?.Key : undefined;
     if (found === undefined) {
-      const why = list.ok ? `no known object under ${location(b)}` : `cannot list ${location(b)} with its own credentials (${list.error.cause})`;
+      const why = list.ok
+        ? `no known object under ${location(b)}`
+        : `cannot list ${location(b)} with its own credentials (${list.error.cause})`;
       return probeFinding(ID, 'info', a.namespace, `${pair}: skipped: ${why}`, 'run with --probe-write to seed a canary object', evidence);
     }
     key = found;
@@ -78,21 +97,29 @@ async function isolation(a: ProbeTenant, b: ProbeTenant, ca: S3Client, cb: S3Cli
       return out;
     });
     const head = await attempt(a, 'HeadObject', key, () => ca.send(new HeadObjectCommand({ Bucket, Key: key })));
-    const list = await attempt(a, 'ListObjectsV2', undefined, () => ca.send(new ListObjectsV2Command({ Bucket, Prefix: b.prefix, MaxKeys: 100 })));
+    const list = await attempt(a, 'ListObjectsV2', undefined, () =>
+      ca.send(new ListObjectsV2Command({ Bucket, Prefix: b.prefix, MaxKeys: 100 })),
+    );
     evidence[`GetObject (${a.namespace})`] = evidenceOf(get);
     evidence[`HeadObject (${a.namespace})`] = evidenceOf(head);
     evidence[`ListObjectsV2 (${a.namespace})`] = evidenceOf(list);
     // A 404 on the known key: A lists its own bucket of the same name, not B's.
     const otherNamespace = verdict(get) === 'isolated' || verdict(head) === 'isolated';
 
-    for (const [op, o] of [['GetObject', get], ['HeadObject', head]] as const) {
+    for (const [op, o] of [
+      ['GetObject', get],
+      ['HeadObject', head],
+    ] as const) {
       const v = verdict(o);
-      if (v === 'allowed') raise('error', `namespace ${a.namespace} can read ${b.namespace}'s artifacts: ${op} ${location(b, key)} allowed`);
+      if (v === 'allowed')
+        raise('error', `namespace ${a.namespace} can read ${b.namespace}'s artifacts: ${op} ${location(b, key)} allowed`);
       if (v === 'inconclusive' && !o.ok) raise('warn', `inconclusive: ${op} ${o.error.cause}`);
     }
     if (list.ok && !otherNamespace) {
       // Keys under A's own prefix in a shared bucket are A's, not a leak.
-      const foreign = (list.value.Contents ?? []).filter((o) => o.Key !== undefined && !(a.bucket === b.bucket && a.prefix !== '' && o.Key.startsWith(a.prefix)));
+      const foreign = (list.value.Contents ?? []).filter(
+        (o) => o.Key !== undefined && !(a.bucket === b.bucket && a.prefix !== '' && o.Key.startsWith(a.prefix)),
+      );
       evidence[`ListObjectsV2 (${a.namespace})`] = `${list.status}, ${foreign.length} key(s) of ${b.namespace}`;
       if (foreign.length > 0) raise('warn', `namespace ${a.namespace} can list ${b.namespace}'s keys under ${location(b)} (names only)`);
     } else if (!list.ok && verdict(list) === 'inconclusive') {
@@ -101,7 +128,9 @@ async function isolation(a: ProbeTenant, b: ProbeTenant, ca: S3Client, cb: S3Cli
 
     if (write) {
       const intruder = `${b.prefix}${PROBE_DIR}intrusion-${randomUUID()}`;
-      const put = await attempt(a, 'PutObject', intruder, () => ca.send(new PutObjectCommand({ Bucket, Key: intruder, Body: `kfstore intrusion test by ${a.namespace}\n` })));
+      const put = await attempt(a, 'PutObject', intruder, () =>
+        ca.send(new PutObjectCommand({ Bucket, Key: intruder, Body: `kfstore intrusion test by ${a.namespace}\n` })),
+      );
       evidence[`PutObject (${a.namespace})`] = evidenceOf(put);
       if (put.ok) {
         // Where did it land? If B cannot see it, A wrote into its own bucket of the same name.
@@ -125,21 +154,40 @@ async function isolation(a: ProbeTenant, b: ProbeTenant, ca: S3Client, cb: S3Cli
   const shared = a.target.credentials?.accessKeyId === b.target.credentials?.accessKeyId;
   const sharedNote = shared ? ` (both namespaces use access key ${redactKeyId(a.target.credentials?.accessKeyId ?? '')})` : '';
   if (level === 'ok') {
-    const how = [evidence[`GetObject (${a.namespace})`], evidence[`HeadObject (${a.namespace})`]].some((e) => e?.startsWith('404')) ? `${a.namespace}'s credentials reach a different bucket namespace` : 'requests are denied';
-    return probeFinding(ID, 'ok', a.namespace, `${pair}: ${a.namespace} cannot read, list${write ? ' or write' : ''} ${location(b)}: ${how}`, '', evidence);
+    const how = [evidence[`GetObject (${a.namespace})`], evidence[`HeadObject (${a.namespace})`]].some((e) => e?.startsWith('404'))
+      ? `${a.namespace}'s credentials reach a different bucket namespace`
+      : 'requests are denied';
+    return probeFinding(
+      ID,
+      'ok',
+      a.namespace,
+      `${pair}: ${a.namespace} cannot read, list${write ? ' or write' : ''} ${location(b)}: ${how}`,
+      '',
+      evidence,
+    );
   }
   return probeFinding(ID, level, a.namespace, `${pair}: ${results.join('; ')}${sharedNote}`, fixFor(level, shared, a, b), evidence);
 }
 
 function fixFor(level: Level, shared: boolean, a: ProbeTenant, b: ProbeTenant): string {
-  if (shared) return `give each namespace its own credentials: ${a.namespace} and ${b.namespace} share one access key, so the store cannot tell them apart`;
-  if (level === 'error') return `restrict ${a.namespace}'s credentials to its own bucket or prefix (per-namespace buckets, or a policy limiting s3:GetObject/PutObject to ${a.bucket}/${a.prefix}*)`;
-  if (level === 'warn') return `${a.namespace}'s credentials can list ${location(b)} (SeaweedFS < 4.32 ignores s3:prefix conditions; KFP 2.17 expects >= 4.32): upgrade SeaweedFS or move to per-namespace buckets; if inconclusive, fix ${checkId('bucketReachable')} for ${a.namespace} first`;
+  if (shared)
+    return `give each namespace its own credentials: ${a.namespace} and ${b.namespace} share one access key, so the store cannot tell them apart`;
+  if (level === 'error')
+    return `restrict ${a.namespace}'s credentials to its own bucket or prefix (per-namespace buckets, or a policy limiting s3:GetObject/PutObject to ${a.bucket}/${a.prefix}*)`;
+  if (level === 'warn')
+    return `${a.namespace}'s credentials can list ${location(b)} (SeaweedFS < 4.32 ignores s3:prefix conditions; KFP 2.17 expects >= 4.32): upgrade SeaweedFS or move to per-namespace buckets; if inconclusive, fix ${checkId('bucketReachable')} for ${a.namespace} first`;
   return '';
 }
 
 /** Removes an object A managed to write into B's prefix, with A's or else B's credentials. */
-async function removeWithEither(a: ProbeTenant, b: ProbeTenant, ca: S3Client, cb: S3Client, key: string, evidence: Record<string, string>): Promise<string | undefined> {
+async function removeWithEither(
+  a: ProbeTenant,
+  b: ProbeTenant,
+  ca: S3Client,
+  cb: S3Client,
+  key: string,
+  evidence: Record<string, string>,
+): Promise<string | undefined> {
   const byA = await attempt(a, 'DeleteObject', key, () => ca.send(new DeleteObjectCommand({ Bucket: b.bucket, Key: key })));
   evidence[`DeleteObject intrusion (${a.namespace})`] = evidenceOf(byA);
   if (byA.ok) return undefined;

@@ -33,38 +33,58 @@ interface Failure {
 
 export async function probeRoundTrip(t: ProbeTenant, opts: S3ClientOptions = {}): Promise<ProbeFinding> {
   if (t.target.credentials === undefined) {
-    return probeFinding(ID, 'info', t.namespace, `skipped: ${location(t)} uses fromEnv credentials, which exist only inside the pipeline pods`, 'run the probe from a pod with the same environment, or use a secretRef');
+    return probeFinding(
+      ID,
+      'info',
+      t.namespace,
+      `skipped: ${location(t)} uses fromEnv credentials, which exist only inside the pipeline pods`,
+      'run the probe from a pod with the same environment, or use a secretRef',
+    );
   }
   const key = `${t.prefix}${PROBE_DIR}${randomUUID()}`;
   const body = Buffer.from(`kfstore probe ${new Date().toISOString()} ${randomBytes(16).toString('hex')}\n`);
   const evidence: Record<string, string> = { key };
   const passed: Step[] = [];
-  return guarded(ID, t, () => withClient(t, opts, async (c) => {
-    let failure: Failure | undefined;
-    // 'maybe' until Put is answered: a lost answer (timeout) may still have stored the object.
-    const state: PutState = { stored: 'maybe' };
-    let leftover: string | undefined;
-    try {
-      failure = await steps(c, t, key, body, evidence, passed, state);
-    } finally {
-      if (!passed.includes('Delete') && state.stored !== 'no') leftover = await cleanUp(c, t, key, evidence, state.stored === 'yes');
-    }
-    const where = `${location(t)} at ${describe(t.target)}`;
-    if (failure === undefined && leftover === undefined) {
-      return probeFinding(ID, 'ok', t.namespace, `Put, Head, Get and Delete work under ${where}`, '', evidence);
-    }
-    const parts: string[] = [];
-    if (failure !== undefined) {
-      const verb = failure.denied ? 'denied' : 'failed';
-      parts.push(passed.length === 0 ? `${failure.step} ${verb}: ${failure.cause}` : `${passed.join(', ')} allowed but ${failure.step} ${verb}: ${failure.cause}`);
-    }
-    if (leftover !== undefined) parts.push(leftover);
-    const fix = failure === undefined ? 'delete the probe object by hand' : failure.fix;
-    return probeFinding(ID, 'error', t.namespace, `round trip under ${where}: ${parts.join('; ')}`, fix, evidence);
-  }));
+  return guarded(ID, t, () =>
+    withClient(t, opts, async (c) => {
+      let failure: Failure | undefined;
+      // 'maybe' until Put is answered: a lost answer (timeout) may still have stored the object.
+      const state: PutState = { stored: 'maybe' };
+      let leftover: string | undefined;
+      try {
+        failure = await steps(c, t, key, body, evidence, passed, state);
+      } finally {
+        if (!passed.includes('Delete') && state.stored !== 'no') leftover = await cleanUp(c, t, key, evidence, state.stored === 'yes');
+      }
+      const where = `${location(t)} at ${describe(t.target)}`;
+      if (failure === undefined && leftover === undefined) {
+        return probeFinding(ID, 'ok', t.namespace, `Put, Head, Get and Delete work under ${where}`, '', evidence);
+      }
+      const parts: string[] = [];
+      if (failure !== undefined) {
+        const verb = failure.denied ? 'denied' : 'failed';
+        parts.push(
+          passed.length === 0
+            ? `${failure.step} ${verb}: ${failure.cause}`
+            : `${passed.join(', ')} allowed but ${failure.step} ${verb}: ${failure.cause}`,
+        );
+      }
+      if (leftover !== undefined) parts.push(leftover);
+      const fix = failure === undefined ? 'delete the probe object by hand' : failure.fix;
+      return probeFinding(ID, 'error', t.namespace, `round trip under ${where}: ${parts.join('; ')}`, fix, evidence);
+    }),
+  );
 }
 
-async function steps(c: S3Client, t: ProbeTenant, key: string, body: Buffer, evidence: Record<string, string>, passed: Step[], state: PutState): Promise<Failure | undefined> {
+async function steps(
+  c: S3Client,
+  t: ProbeTenant,
+  key: string,
+  body: Buffer,
+  evidence: Record<string, string>,
+  passed: Step[],
+  state: PutState,
+): Promise<Failure | undefined> {
   const Bucket = t.bucket;
   const fail = (step: Step, o: { error: { kind: string; cause: string; fix: string } }): Failure => ({
     step,
@@ -85,7 +105,13 @@ async function steps(c: S3Client, t: ProbeTenant, key: string, body: Buffer, evi
   const head = await attempt(t, 'HeadObject', key, () => c.send(new HeadObjectCommand({ Bucket, Key: key })));
   evidence.HeadObject = evidenceOf(head);
   if (!head.ok) return fail('Head', head);
-  if (head.value.ContentLength !== body.length) return { step: 'Head', cause: `size ${head.value.ContentLength} instead of ${body.length}`, fix: STEP_FIX['Head after Delete'], denied: false };
+  if (head.value.ContentLength !== body.length)
+    return {
+      step: 'Head',
+      cause: `size ${head.value.ContentLength} instead of ${body.length}`,
+      fix: STEP_FIX['Head after Delete'],
+      denied: false,
+    };
   passed.push('Head');
 
   const get = await attempt(t, 'GetObject', key, async () => {
@@ -95,7 +121,12 @@ async function steps(c: S3Client, t: ProbeTenant, key: string, body: Buffer, evi
   evidence.GetObject = evidenceOf(get);
   if (!get.ok) return fail('Get', get);
   if (!body.equals(get.value.bytes)) {
-    return { step: 'Get', cause: `read ${get.value.bytes.length} bytes that differ from the ${body.length} written`, fix: 'a proxy or checksum setting corrupts objects; compare with another S3 client (aws s3 cp)', denied: false };
+    return {
+      step: 'Get',
+      cause: `read ${get.value.bytes.length} bytes that differ from the ${body.length} written`,
+      fix: 'a proxy or checksum setting corrupts objects; compare with another S3 client (aws s3 cp)',
+      denied: false,
+    };
   }
   passed.push('Get');
 
@@ -106,13 +137,25 @@ async function steps(c: S3Client, t: ProbeTenant, key: string, body: Buffer, evi
 
   const gone = await attempt(t, 'HeadObject', key, () => c.send(new HeadObjectCommand({ Bucket, Key: key })));
   evidence['HeadObject after Delete'] = evidenceOf(gone);
-  if (gone.ok) return { step: 'Head after Delete', cause: `${key} is still there (${gone.status})`, fix: STEP_FIX['Head after Delete'], denied: false };
+  if (gone.ok)
+    return {
+      step: 'Head after Delete',
+      cause: `${key} is still there (${gone.status})`,
+      fix: STEP_FIX['Head after Delete'],
+      denied: false,
+    };
   // 404 is expected; 403 means the policy hides missing keys (no ListBucket), which is fine here.
   return undefined;
 }
 
 /** Deletes the probe object if it may exist; returns a message when it is (or may be) left behind. */
-async function cleanUp(c: S3Client, t: ProbeTenant, key: string, evidence: Record<string, string>, stored: boolean): Promise<string | undefined> {
+async function cleanUp(
+  c: S3Client,
+  t: ProbeTenant,
+  key: string,
+  evidence: Record<string, string>,
+  stored: boolean,
+): Promise<string | undefined> {
   const del = await attempt(t, 'DeleteObject', key, () => c.send(new DeleteObjectCommand({ Bucket: t.bucket, Key: key })));
   evidence['cleanup DeleteObject'] = evidenceOf(del);
   const check = await attempt(t, 'HeadObject', key, () => c.send(new HeadObjectCommand({ Bucket: t.bucket, Key: key })));

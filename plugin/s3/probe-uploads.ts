@@ -14,7 +14,8 @@ const ID = 'incompleteUploads';
 const MAX_UPLOADS = 1000;
 
 export async function probeUploads(t: ProbeTenant, opts: S3ClientOptions = {}, nowMs = Date.now()): Promise<ProbeFinding> {
-  if (t.target.credentials === undefined) return probeFinding(ID, 'info', t.namespace, `skipped: ${location(t)} uses fromEnv credentials`, '');
+  if (t.target.credentials === undefined)
+    return probeFinding(ID, 'info', t.namespace, `skipped: ${location(t)} uses fromEnv credentials`, '');
   return guarded(ID, t, () =>
     withClient(t, opts, async (c) => {
       const uploads: { key: string; id: string; at: number | undefined }[] = [];
@@ -33,8 +34,13 @@ export async function probeUploads(t: ProbeTenant, opts: S3ClientOptions = {}, n
         UploadIdMarker = page.NextUploadIdMarker;
       }
       const records = uploads.length === 0 ? [] : await readRecords(c, t);
-      const recorded = uploads.filter((u) => records.some((r) => r.uploadId === u.id || (r.uploadId === undefined && r.key === u.key))).length;
-      const f = incompleteUploads({ namespace: t.namespace, where: location(t), uploads: uploads.map((u) => u.at), recorded, truncated }, nowMs);
+      const recorded = uploads.filter((u) =>
+        records.some((r) => r.uploadId === u.id || (r.uploadId === undefined && r.key === u.key)),
+      ).length;
+      const f = incompleteUploads(
+        { namespace: t.namespace, where: location(t), uploads: uploads.map((u) => u.at), recorded, truncated },
+        nowMs,
+      );
       return { ...f, namespace: t.namespace };
     }),
   );

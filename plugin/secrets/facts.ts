@@ -16,7 +16,13 @@ export function valueFacts(value: Buffer): SecretValueFacts {
 }
 
 /** A Secret object (from the API or a manifest) reduced to names, keys and value facts. */
-export function secretInfo(obj: { metadata: SecretInfo['metadata']; type?: string; immutable?: unknown; data?: Record<string, unknown> | null; stringData?: Record<string, unknown> | null }): SecretInfo {
+export function secretInfo(obj: {
+  metadata: SecretInfo['metadata'];
+  type?: string;
+  immutable?: unknown;
+  data?: Record<string, unknown> | null;
+  stringData?: Record<string, unknown> | null;
+}): SecretInfo {
   const values: Record<string, SecretValueFacts> = {};
   const invalidKeys: string[] = [];
   for (const [key, raw] of Object.entries(obj.data ?? {})) {
@@ -35,7 +41,10 @@ export function secretInfo(obj: { metadata: SecretInfo['metadata']; type?: strin
 }
 
 /** Decoded values of one Secret, for the S3 probes that must authenticate as the namespace. */
-export function secretValue(obj: { data?: Record<string, unknown> | null; stringData?: Record<string, unknown> | null }, key: string): string | undefined {
+export function secretValue(
+  obj: { data?: Record<string, unknown> | null; stringData?: Record<string, unknown> | null },
+  key: string,
+): string | undefined {
   const s = obj.stringData?.[key];
   if (typeof s === 'string') return s;
   const d = obj.data?.[key];

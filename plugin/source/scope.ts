@@ -22,11 +22,15 @@ export function requireScope(snapshot: ClusterSnapshot, namespaces: string[], ch
     const role = namespaceRole(indexSnapshot(snapshot), ns);
     if (role === 'missing' && snapshot.source === 'manifests') {
       const known = snapshot.namespaces.map((n) => n.metadata.name).sort();
-      throw new PluginError(`namespace ${ns} is not in the manifests (${known.length > 0 ? `they hold ${known.join(', ')}` : 'they hold no namespaced objects'}); nothing to check`);
+      throw new PluginError(
+        `namespace ${ns} is not in the manifests (${known.length > 0 ? `they hold ${known.join(', ')}` : 'they hold no namespaced objects'}); nothing to check`,
+      );
     }
     if (role === 'other') {
       const whose = chosen.by === 'context' ? ' (the current context’s namespace)' : '';
-      throw new PluginError(`namespace ${ns}${whose} is not a KFP profile (no ${PROFILE_LABEL}=true label, no kfp-launcher ConfigMap): nothing to check; ${HINT}`);
+      throw new PluginError(
+        `namespace ${ns}${whose} is not a KFP profile (no ${PROFILE_LABEL}=true label, no kfp-launcher ConfigMap): nothing to check; ${HINT}`,
+      );
     }
     return;
   }
@@ -41,16 +45,26 @@ export function requireScope(snapshot: ClusterSnapshot, namespaces: string[], ch
 }
 
 /** The namespaces of a manifest set in scope: -n, -l, or (default) every profile in it. */
-export function manifestNamespaces(snapshot: ClusterSnapshot, namespace: string | undefined, selector: string | undefined): { namespaces: string[]; chosen: Chosen } {
+export function manifestNamespaces(
+  snapshot: ClusterSnapshot,
+  namespace: string | undefined,
+  selector: string | undefined,
+): { namespaces: string[]; chosen: Chosen } {
   if (namespace !== undefined) return { namespaces: [namespace], chosen: { by: 'namespace', namespace } };
   const all = snapshot.namespaces;
   if (selector !== undefined) {
     const parsed = parsedSelector(selector);
-    return { namespaces: unique(all.filter((n) => matchesSelector(parsed, n.metadata.labels)).map((n) => n.metadata.name)), chosen: { by: 'selector', selector } };
+    return {
+      namespaces: unique(all.filter((n) => matchesSelector(parsed, n.metadata.labels)).map((n) => n.metadata.name)),
+      chosen: { by: 'selector', selector },
+    };
   }
   // A GitOps tree may not declare its Namespaces: a kfp-launcher is as good a sign of a profile.
   const index = indexSnapshot(snapshot);
-  return { namespaces: unique(all.map((n) => n.metadata.name).filter((ns) => namespaceRole(index, ns) === 'profile')), chosen: { by: 'profiles' } };
+  return {
+    namespaces: unique(all.map((n) => n.metadata.name).filter((ns) => namespaceRole(index, ns) === 'profile')),
+    chosen: { by: 'profiles' },
+  };
 }
 
 /** The --selector value as a LabelSelector; one error text for live and offline use. */

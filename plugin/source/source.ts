@@ -46,16 +46,31 @@ export async function openSource(flags: CommonFlags, needs: SourceNeeds = {}): P
   // Refused before anything is read, in the same words live and with -f.
   if (flags.selector !== undefined) parsedSelector(flags.selector);
   if (flags.filenames.length > 0 || flags.kustomize !== undefined) return fromManifests(flags, needs);
-  const sel = loadKubeconfig({ ...(flags.kubeconfig !== undefined ? { kubeconfig: flags.kubeconfig } : {}), ...(flags.context !== undefined ? { context: flags.context } : {}), env: process.env, home: homedir() });
+  const sel = loadKubeconfig({
+    ...(flags.kubeconfig !== undefined ? { kubeconfig: flags.kubeconfig } : {}),
+    ...(flags.context !== undefined ? { context: flags.context } : {}),
+    env: process.env,
+    home: homedir(),
+  });
   const api = await connect(sel, flags.requestTimeoutSeconds * 1000);
   const namespace = flags.allNamespaces ? undefined : (flags.namespace ?? sel.namespace);
   const selector = flags.allNamespaces ? (flags.selector ?? DEFAULT_PROFILE_SELECTOR) : undefined;
   // First: the release decides which Secrets the sessions read.
   const kfp = await clusterKfpVersion(api, flags.kfpVersion);
-  const live = await readCluster(api, { ...(namespace !== undefined ? { namespace } : {}), ...(selector !== undefined ? { selector } : {}), ...needs, kfp });
+  const live = await readCluster(api, {
+    ...(namespace !== undefined ? { namespace } : {}),
+    ...(selector !== undefined ? { selector } : {}),
+    ...needs,
+    kfp,
+  });
   const namespaces = namespace !== undefined ? [namespace] : live.snapshot.namespaces.map((n) => n.metadata.name).sort();
   if (needs.profileScope === true) {
-    const chosen: Chosen = namespace !== undefined ? { by: flags.namespace !== undefined ? 'namespace' : 'context', namespace } : flags.selector !== undefined ? { by: 'selector', selector: flags.selector } : { by: 'profiles' };
+    const chosen: Chosen =
+      namespace !== undefined
+        ? { by: flags.namespace !== undefined ? 'namespace' : 'context', namespace }
+        : flags.selector !== undefined
+          ? { by: 'selector', selector: flags.selector }
+          : { by: 'profiles' };
     requireScope(live.snapshot, namespaces, chosen);
   }
   const invocation: InvocationFacts = { kubeconfigFiles: sel.files, context: sel.context, pluginCopies: pluginCopies() };
@@ -67,7 +82,10 @@ async function fromManifests(flags: CommonFlags, needs: SourceNeeds): Promise<So
   const set = await readManifests(flags);
   set.snapshot.kfp = manifestKfpVersion(set.snapshot, flags.kfpVersion);
   for (const note of set.notes) process.stderr.write(`note: ${escapeControlChars(note)}\n`);
-  const named = [...flags.filenames.map((f) => (f === '-' ? '-f -' : displayPath(f))), ...(flags.kustomize !== undefined ? [`-k ${displayPath(flags.kustomize)}`] : [])].join(', ');
+  const named = [
+    ...flags.filenames.map((f) => (f === '-' ? '-f -' : displayPath(f))),
+    ...(flags.kustomize !== undefined ? [`-k ${displayPath(flags.kustomize)}`] : []),
+  ].join(', ');
   if (set.files.length === 0) throw new PluginError(`no manifests found in ${named} (looked for .yaml, .yml, .json)`);
   if (set.objects === 0) throw new PluginError(`no Kubernetes objects in ${named} (documents with apiVersion and kind): nothing to check`);
   const namespace = flags.namespace !== undefined && !flags.allNamespaces ? flags.namespace : undefined;

@@ -40,6 +40,8 @@ export async function bundleForSea(entry: string, outfile: string, logLevel: 'wa
     for (const imp of output.imports) if (imp.external && !isBuiltin(imp.path)) leftovers.add(imp.path);
   }
   if (leftovers.size > 0) {
-    throw new Error(`the SEA bundle still requires ${[...leftovers].join(', ')} at run time; alias them to the stub in scripts/sea/bundle.ts (OPTIONAL_DEPS)`);
+    throw new Error(
+      `the SEA bundle still requires ${[...leftovers].join(', ')} at run time; alias them to the stub in scripts/sea/bundle.ts (OPTIONAL_DEPS)`,
+    );
   }
 }

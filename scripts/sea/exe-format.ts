@@ -2,8 +2,8 @@
 // downloaded Node binary or a built kubectl-kfstore is checked against its target. Pure.
 import type { Target } from './targets.ts';
 
-const ELF_MACHINE: Record<number, Target['arch'] | undefined> = { 0x3e: 'amd64', 0xb7: 'arm64' };
-const PE_MACHINE: Record<number, Target['arch'] | undefined> = { 0x8664: 'amd64', 0xaa64: 'arm64' };
+const ELF_MACHINE: Record<number, Target['arch'] | undefined> = { 62: 'amd64', 183: 'arm64' };
+const PE_MACHINE: Record<number, Target['arch'] | undefined> = { 34404: 'amd64', 43620: 'arm64' };
 
 /** `head`: at least the first 4 KiB of the file. Undefined when it is none of the known formats. */
 export function executableTarget(head: Buffer): Target | undefined {

@@ -54,7 +54,17 @@ export function buildExecutable(b: SeaBuild): void {
   // would make every build differ.
   writeFileSync(
     config,
-    JSON.stringify({ main: relative(b.workDir, b.script), output: 'sea-prep.blob', disableExperimentalSEAWarning: true, useCodeCache: b.blobWriter !== undefined, useSnapshot: false }, null, 2),
+    JSON.stringify(
+      {
+        main: relative(b.workDir, b.script),
+        output: 'sea-prep.blob',
+        disableExperimentalSEAWarning: true,
+        useCodeCache: b.blobWriter !== undefined,
+        useSnapshot: false,
+      },
+      null,
+      2,
+    ),
   );
   const [cmd = process.execPath, ...prefix] = b.blobWriter ?? [process.execPath];
   run('node --experimental-sea-config', cmd, [...prefix, '--experimental-sea-config', 'sea-config.json'], b.workDir);

@@ -70,7 +70,9 @@ const WINDOWS_RESERVED = ['CON', 'PRN', 'AUX', 'NUL', ...[1, 2, 3, 4, 5, 6, 7, 8
 // krew-index requires the license to be installed with the plugin.
 const LICENSE_NAMES = ['license', 'license.txt', 'license.md'];
 // The <os,arch> pairs selectors are matched against (krew-index also builds arm64 and arm).
-const PLATFORMS: [string, string][] = ['linux', 'darwin', 'windows'].flatMap((os) => ['amd64', 'arm64', '386', 'arm'].map((arch): [string, string] => [os, arch]));
+const PLATFORMS: [string, string][] = ['linux', 'darwin', 'windows'].flatMap((os) =>
+  ['amd64', 'arm64', '386', 'arm'].map((arch): [string, string] => [os, arch]),
+);
 
 interface Selector {
   matchLabels?: Record<string, string>;
@@ -82,7 +84,16 @@ function selectorMatches(sel: Selector, labels: Record<string, string>): boolean
   for (const e of sel.matchExpressions ?? []) {
     const has = e.key in labels;
     const inValues = has && (e.values ?? []).includes(labels[e.key] ?? '');
-    const ok = e.operator === 'In' ? inValues : e.operator === 'NotIn' ? !inValues : e.operator === 'Exists' ? has : e.operator === 'DoesNotExist' ? !has : false;
+    const ok =
+      e.operator === 'In'
+        ? inValues
+        : e.operator === 'NotIn'
+          ? !inValues
+          : e.operator === 'Exists'
+            ? has
+            : e.operator === 'DoesNotExist'
+              ? !has
+              : false;
     if (!ok) return false;
   }
   return true;
@@ -90,7 +101,10 @@ function selectorMatches(sel: Selector, labels: Record<string, string>): boolean
 
 /** Go's filepath.Match for the patterns krew's `files[].from` use (`*`, `?`; no separators crossed). */
 function globMatch(pattern: string, name: string): boolean {
-  const re = pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '[^/]*').replace(/\?/g, '[^/]');
+  const re = pattern
+    .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+    .replace(/\*/g, '[^/]*')
+    .replace(/\?/g, '[^/]');
   return new RegExp(`^${re}$`).test(name);
 }
 
@@ -111,15 +125,18 @@ export function validateManifest(manifest: unknown, fileName: string, archives: 
   if (!isRecord(manifest)) return { errors: [...errors, 'manifest is not a YAML mapping'], warnings };
   if (manifest.apiVersion !== KREW_API_VERSION) errors.push(`apiVersion must be ${KREW_API_VERSION}, not ${String(manifest.apiVersion)}`);
   if (manifest.kind !== 'Plugin') errors.push(`kind must be Plugin, not ${String(manifest.kind)}`);
-  if (!SAFE_NAME.test(name) || WINDOWS_RESERVED.some((w) => w.toLowerCase() === name.toLowerCase())) errors.push(`plugin name ${JSON.stringify(name)} is not allowed (must match ${SAFE_NAME.source})`);
+  if (!SAFE_NAME.test(name) || WINDOWS_RESERVED.some((w) => w.toLowerCase() === name.toLowerCase()))
+    errors.push(`plugin name ${JSON.stringify(name)} is not allowed (must match ${SAFE_NAME.source})`);
   const metaName = isRecord(manifest.metadata) ? manifest.metadata.name : undefined;
   if (metaName !== name) errors.push(`metadata.name must equal the file name ${JSON.stringify(name)}, not ${JSON.stringify(metaName)}`);
   const spec = isRecord(manifest.spec) ? manifest.spec : {};
   if (typeof spec.shortDescription !== 'string' || spec.shortDescription === '') errors.push('spec.shortDescription is required');
   else if (/[\r\n]/.test(spec.shortDescription)) errors.push('spec.shortDescription must not contain line breaks');
   if (typeof spec.description !== 'string' || spec.description.trim() === '') errors.push('spec.description is required');
-  if (typeof spec.version !== 'string' || !SEMVER.test(spec.version)) errors.push(`spec.version ${JSON.stringify(spec.version)} must be a semantic version with a leading v (v1.2.3)`);
-  if (typeof spec.homepage !== 'string' || !/^https:\/\/\S+$/.test(spec.homepage)) errors.push(`spec.homepage ${JSON.stringify(spec.homepage)} must be an https URL`);
+  if (typeof spec.version !== 'string' || !SEMVER.test(spec.version))
+    errors.push(`spec.version ${JSON.stringify(spec.version)} must be a semantic version with a leading v (v1.2.3)`);
+  if (typeof spec.homepage !== 'string' || !/^https:\/\/\S+$/.test(spec.homepage))
+    errors.push(`spec.homepage ${JSON.stringify(spec.homepage)} must be an https URL`);
   if (longLines(spec.description, 80)) warnings.push('a line in spec.description exceeds 80 characters');
   if (longLines(spec.shortDescription, 70)) warnings.push('spec.shortDescription exceeds 70 characters');
   if (longLines(spec.caveats, 80)) warnings.push('a line in spec.caveats exceeds 80 characters');
@@ -156,12 +173,15 @@ export function validateManifest(manifest: unknown, fileName: string, archives: 
     else {
       const labels = isRecord(sel.matchLabels) ? sel.matchLabels : undefined;
       const exprs = Array.isArray(sel.matchExpressions) ? (sel.matchExpressions as unknown[]) : undefined;
-      if ((labels === undefined || sel.matchLabels === null) && (exprs === undefined || exprs.length === 0)) errors.push(`${at}.selector: empty selector is not supported`);
+      if ((labels === undefined || sel.matchLabels === null) && (exprs === undefined || exprs.length === 0))
+        errors.push(`${at}.selector: empty selector is not supported`);
       const keys = [...Object.keys(labels ?? {}), ...(exprs ?? []).map((e) => (isRecord(e) ? String(e.key) : ''))];
-      for (const k of keys) if (k !== 'os' && k !== 'arch') errors.push(`${at}.selector: key ${JSON.stringify(k)} not supported (only os, arch)`);
+      for (const k of keys)
+        if (k !== 'os' && k !== 'arch') errors.push(`${at}.selector: key ${JSON.stringify(k)} not supported (only os, arch)`);
       if (labels !== undefined && Object.keys(labels).length === 0) errors.push(`${at}.selector: matchLabels specified but empty`);
       if (exprs !== undefined && exprs.length === 0) errors.push(`${at}.selector: matchExpressions specified but empty`);
-      if (!PLATFORMS.some(([os, arch]) => selectorMatches(sel as Selector, { os, arch }))) errors.push(`${at}.selector matches no supported os/arch`);
+      if (!PLATFORMS.some(([os, arch]) => selectorMatches(sel as Selector, { os, arch })))
+        errors.push(`${at}.selector matches no supported os/arch`);
     }
     if (typeof p.uri === 'string' && typeof p.bin === 'string') installCheck(at, p.uri, p.sha256, p.bin, files, archives, errors);
   });
@@ -173,7 +193,15 @@ export function validateManifest(manifest: unknown, fileName: string, archives: 
 }
 
 // What `kubectl krew install` does with the archive: checksum, move `files`, then link `bin`.
-function installCheck(at: string, uri: string, sha256: unknown, bin: string, files: { from: string; to: string }[] | undefined, archives: Record<string, ArchiveFacts>, errors: string[]): void {
+function installCheck(
+  at: string,
+  uri: string,
+  sha256: unknown,
+  bin: string,
+  files: { from: string; to: string }[] | undefined,
+  archives: Record<string, ArchiveFacts>,
+  errors: string[],
+): void {
   const archive = archives[uri];
   if (archive === undefined) {
     errors.push(`${at}.uri ${uri} is not one of the archives built by this release`);
@@ -192,5 +220,6 @@ function installCheck(at: string, uri: string, sha256: unknown, bin: string, fil
   const binMode = installed.get(posix.normalize(bin));
   if (binMode === undefined) errors.push(`${at}.bin ${bin} is not among the installed files`);
   else if ((binMode & 0o111) === 0) errors.push(`${at}.bin ${bin} is not executable in the archive`);
-  if (![...installed.keys()].some((f) => LICENSE_NAMES.includes(posix.basename(f).toLowerCase()))) errors.push(`${at}: no LICENSE file is installed (krew-index requires one)`);
+  if (![...installed.keys()].some((f) => LICENSE_NAMES.includes(posix.basename(f).toLowerCase())))
+    errors.push(`${at}: no LICENSE file is installed (krew-index requires one)`);
 }

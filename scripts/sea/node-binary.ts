@@ -23,7 +23,9 @@ function checked(file: string, t: Target): string {
   const found = executableTarget(head(file));
   // A wrapper script (nvm/volta shims) cannot carry a SEA blob: insist on a native executable.
   if (found === undefined || !sameTarget(found, t)) {
-    throw new Error(`${file} is not a ${targetName(t)} executable (it is ${found === undefined ? 'no known executable format' : targetName(found)})`);
+    throw new Error(
+      `${file} is not a ${targetName(t)} executable (it is ${found === undefined ? 'no known executable format' : targetName(found)})`,
+    );
   }
   return file;
 }
@@ -31,7 +33,8 @@ function checked(file: string, t: Target): string {
 /** Node only runs a blob written by its exact version, so all targets use the running version. */
 export function nodeBinaryFor(t: Target, cacheDir: string): string {
   const version = process.versions.node;
-  if (Number(version.split('.')[0]) !== 24) throw new Error(`release builds embed Node 24 (running ${process.version}); run through npm so node_modules/.bin/node is used`);
+  if (Number(version.split('.')[0]) !== 24)
+    throw new Error(`release builds embed Node 24 (running ${process.version}); run through npm so node_modules/.bin/node is used`);
   if (sameTarget(t, hostTarget())) return checked(process.execPath, t);
   const pkg = nodePackage(t);
   const dir = join(cacheDir, `${pkg.name}-${version}`);
@@ -41,10 +44,19 @@ export function nodeBinaryFor(t: Target, cacheDir: string): string {
     mkdirSync(dir, { recursive: true });
     let tgz: string;
     try {
-      tgz = execFileSync('npm', ['pack', `${pkg.name}@${version}`, '--pack-destination', dir, '--silent'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim().split('\n').at(-1) ?? '';
+      tgz =
+        execFileSync('npm', ['pack', `${pkg.name}@${version}`, '--pack-destination', dir, '--silent'], {
+          encoding: 'utf8',
+          stdio: ['ignore', 'pipe', 'pipe'],
+        })
+          .trim()
+          .split('\n')
+          .at(-1) ?? '';
     } catch (e) {
       const stderr = (e as { stderr?: string }).stderr ?? '';
-      throw new Error(`no Node ${version} for ${targetName(t)}: npm pack ${pkg.name}@${version} failed: ${stderr.split('\n').find((l) => /error/.test(l)) ?? stderr.trim()}`);
+      throw new Error(
+        `no Node ${version} for ${targetName(t)}: npm pack ${pkg.name}@${version} failed: ${stderr.split('\n').find((l) => /error/.test(l)) ?? stderr.trim()}`,
+      );
     }
     execFileSync('tar', ['-xzf', join(dir, tgz), '-C', dir, pkg.binary]);
     renameSync(join(dir, pkg.binary), bin);
@@ -64,6 +76,7 @@ export const ARM64_SYSROOT = '/usr/aarch64-linux-gnu';
 export function nodeRunner(t: Target, nodeBinary: string): string[] | undefined {
   if (sameTarget(t, hostTarget())) return [nodeBinary];
   const emulated = t.os === 'linux' && t.arch === 'arm64' && sameTarget(hostTarget(), { os: 'linux', arch: 'amd64' });
-  if (emulated && onPath('qemu-aarch64') && existsSync(join(ARM64_SYSROOT, 'lib', 'ld-linux-aarch64.so.1'))) return ['qemu-aarch64', '-L', ARM64_SYSROOT, nodeBinary];
+  if (emulated && onPath('qemu-aarch64') && existsSync(join(ARM64_SYSROOT, 'lib', 'ld-linux-aarch64.so.1')))
+    return ['qemu-aarch64', '-L', ARM64_SYSROOT, nodeBinary];
   return undefined;
 }

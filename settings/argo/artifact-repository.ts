@@ -33,16 +33,31 @@ export type RepositoryResult =
 export function readArtifactRepository(cm: ConfigMapObject | undefined): RepositoryResult {
   if (cm === undefined) return { ok: false, problem: 'missing', detail: `no ConfigMap ${ARTIFACT_REPOSITORIES}` };
   const key = cm.metadata.annotations?.[DEFAULT_REPOSITORY_ANNOTATION];
-  if (key === undefined || key === '') return { ok: false, problem: 'no-annotation', detail: `ConfigMap ${ARTIFACT_REPOSITORIES} has no ${DEFAULT_REPOSITORY_ANNOTATION} annotation` };
+  if (key === undefined || key === '')
+    return {
+      ok: false,
+      problem: 'no-annotation',
+      detail: `ConfigMap ${ARTIFACT_REPOSITORIES} has no ${DEFAULT_REPOSITORY_ANNOTATION} annotation`,
+    };
   const text = cm.data?.[key];
-  if (text === undefined) return { ok: false, problem: 'missing-key', detail: `annotation names key '${key}', which ${ARTIFACT_REPOSITORIES} does not have` };
+  if (text === undefined)
+    return { ok: false, problem: 'missing-key', detail: `annotation names key '${key}', which ${ARTIFACT_REPOSITORIES} does not have` };
   let doc: unknown;
   try {
     doc = parse(text);
   } catch (e) {
-    return { ok: false, problem: 'unparsable', detail: `key '${key}' is not YAML/JSON: ${e instanceof Error ? (e.message.split('\n')[0] ?? '') : ''}` };
+    return {
+      ok: false,
+      problem: 'unparsable',
+      detail: `key '${key}' is not YAML/JSON: ${e instanceof Error ? (e.message.split('\n')[0] ?? '') : ''}`,
+    };
   }
   const r = repositorySchema.safeParse(doc);
-  if (!r.success) return { ok: false, problem: 'unparsable', detail: `key '${key}': ${r.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}` };
+  if (!r.success)
+    return {
+      ok: false,
+      problem: 'unparsable',
+      detail: `key '${key}': ${r.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`,
+    };
   return { ok: true, key, repository: r.data };
 }

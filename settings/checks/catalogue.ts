@@ -39,7 +39,10 @@ export function checksMarkdown(): string {
     '',
     '| id | title | levels | reported by |',
     '|---|---|---|---|',
-    ...CHECK_LIST.map((c) => `| [${c.id}](#${c.id.toLowerCase()}) | ${escapeCell(c.title)} | ${levels(c.levels)} | ${c.planned === true ? 'planned' : c.reporters.join(', ')} |`),
+    ...CHECK_LIST.map(
+      (c) =>
+        `| [${c.id}](#${c.id.toLowerCase()}) | ${escapeCell(c.title)} | ${levels(c.levels)} | ${c.planned === true ? 'planned' : c.reporters.join(', ')} |`,
+    ),
     '',
   ];
   for (const [area, heading] of Object.entries(AREAS)) {
@@ -49,7 +52,12 @@ export function checksMarkdown(): string {
     for (const c of checks) {
       out.push(`### ${c.id}`, '', `**${c.title}**${c.planned === true ? ' (planned: registered, not reported yet)' : ''}`, '');
       out.push(`- Detects: ${c.detects}`);
-      const context = c.contextLevels === undefined ? '' : ` (${Object.entries(c.contextLevels).map(([k, v]) => `${k}: ${v.toUpperCase()}`).join(', ')})`;
+      const context =
+        c.contextLevels === undefined
+          ? ''
+          : ` (${Object.entries(c.contextLevels)
+              .map(([k, v]) => `${k}: ${v.toUpperCase()}`)
+              .join(', ')})`;
       out.push(`- Levels: ${levels(c.levels)}${context}`);
       out.push(`- Reported by: ${c.reporters.join(', ')}`);
       if (c.kfp !== undefined) out.push(`- KFP versions: ${c.kfp}`);

@@ -13,7 +13,7 @@ export const CHANGES: readonly CheckChange[] = [
     text:
       'Checks follow the KFP release (--kfp-version, the ml-pipeline image, StorePolicy kfpVersion): KFS001 is reported (INFO; WARN when the release had to be assumed or the policy names another), ' +
       'KFS022 only where the release fails (2.2-2.16). KFS034 is reported under a StorePolicy with webIdentity or gcpServiceAccount. ' +
-      'KFS037 also covers GKE Workload Identity (the service account\'s iam.gke.io/gcp-service-account annotation), besides the web-identity token.',
+      "KFS037 also covers GKE Workload Identity (the service account's iam.gke.io/gcp-service-account annotation), besides the web-identity token.",
   },
   {
     ids: ['KFS019', 'KFS024', 'KFS025'],
@@ -21,7 +21,7 @@ export const CHANGES: readonly CheckChange[] = [
     text:
       'KFS019 covered three problems. It keeps "root not namespace-scoped" (WARN). The tenant rule (a root outside the profile\'s root under a policy with ' +
       'requireProfilePrefix, and deleting kfp-launcher; ERROR, denied by the webhook) is now KFS024; roots two tenants share (WARN, ERROR with the same access key) are KFS025. ' +
-      'KFS019 is no longer reported for a root inside the policy\'s profile root, and its fix suggests that root, so it never proposes a root KFS024 rejects.',
+      "KFS019 is no longer reported for a root inside the policy's profile root, and its fix suggests that root, so it never proposes a root KFS024 rejects.",
   },
   {
     ids: ['KFS014', 'KFS021', 'KFS022', 'KFS023'],

@@ -58,7 +58,16 @@ export interface WorkflowObject extends KubeObject {
   cacheEnabled?: true;
 }
 
-export type Kind = 'Namespace' | 'ConfigMap' | 'Secret' | 'ServiceAccount' | 'Deployment' | 'Service' | 'Workflow' | 'ScheduledWorkflow' | 'Pod';
+export type Kind =
+  | 'Namespace'
+  | 'ConfigMap'
+  | 'Secret'
+  | 'ServiceAccount'
+  | 'Deployment'
+  | 'Service'
+  | 'Workflow'
+  | 'ScheduledWorkflow'
+  | 'Pod';
 
 /** The resource each kind is read as (what `kubectl auth can-i` takes). */
 export const RESOURCE_OF: Record<Kind, string> = {
@@ -111,7 +120,18 @@ export interface ClusterSnapshot {
 }
 
 export function emptySnapshot(source: ClusterSnapshot['source']): ClusterSnapshot {
-  return { source, namespaces: [], configMaps: [], secrets: [], serviceAccounts: [], deployments: [], services: [], workflows: [], scheduledWorkflows: [], partial: [] };
+  return {
+    source,
+    namespaces: [],
+    configMaps: [],
+    secrets: [],
+    serviceAccounts: [],
+    deployments: [],
+    services: [],
+    workflows: [],
+    scheduledWorkflows: [],
+    partial: [],
+  };
 }
 
 /** Per-namespace lookups over a snapshot, built once. */
@@ -130,7 +150,8 @@ export interface SnapshotIndex {
 
 export function indexSnapshot(snapshot: ClusterSnapshot): SnapshotIndex {
   const key = (ns: string | undefined, name: string): string => `${ns ?? ''}/${name}`;
-  const byName = <T extends KubeObject>(items: T[]): Map<string, T> => new Map(items.map((o) => [key(o.metadata.namespace, o.metadata.name), o]));
+  const byName = <T extends KubeObject>(items: T[]): Map<string, T> =>
+    new Map(items.map((o) => [key(o.metadata.namespace, o.metadata.name), o]));
   const byNamespace = <T extends KubeObject>(items: T[]): Map<string, T[]> => {
     const m = new Map<string, T[]>();
     for (const o of items) {
@@ -158,7 +179,8 @@ export function indexSnapshot(snapshot: ClusterSnapshot): SnapshotIndex {
     scheduledWorkflows: (ns) => scheduled.get(ns) ?? [],
     unknown: (kind, ns, name) => {
       for (const p of partial.get(`${kind}/${ns}`) ?? []) {
-        if (p.name !== undefined ? name === undefined || name === p.name : name === undefined || !p.known.includes(name)) return { reason: p.reason, check: p.check };
+        if (p.name !== undefined ? name === undefined || name === p.name : name === undefined || !p.known.includes(name))
+          return { reason: p.reason, check: p.check };
       }
       return undefined;
     },

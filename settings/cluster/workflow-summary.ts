@@ -3,7 +3,10 @@
 import { runSettings } from '../kfp/run-settings.ts';
 import type { KubeObject, WorkflowObject } from './snapshot.ts';
 
-export function workflowSummary(obj: KubeObject & { status?: unknown; spec?: unknown }, metadata: KubeObject['metadata'] = obj.metadata): WorkflowObject {
+export function workflowSummary(
+  obj: KubeObject & { status?: unknown; spec?: unknown },
+  metadata: KubeObject['metadata'] = obj.metadata,
+): WorkflowObject {
   const out: WorkflowObject = { metadata };
   const status = obj.status;
   if (typeof status === 'object' && status !== null && !Array.isArray(status)) {

@@ -23,6 +23,14 @@ export function at(f: Finding, namespace: string | undefined, object?: ObjectRef
   return out;
 }
 
-export function doctorFinding<N extends CheckName>(check: N, level: LevelOf<N>, namespace: string | undefined, object: ObjectRef | undefined, message: string, fix: string, evidence?: Record<string, string>): DoctorFinding {
+export function doctorFinding<N extends CheckName>(
+  check: N,
+  level: LevelOf<N>,
+  namespace: string | undefined,
+  object: ObjectRef | undefined,
+  message: string,
+  fix: string,
+  evidence?: Record<string, string>,
+): DoctorFinding {
   return at(finding(check, level, message, fix), namespace, object, evidence);
 }

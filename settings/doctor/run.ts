@@ -68,7 +68,12 @@ export function runDoctor(snapshot: ClusterSnapshot, opts: DoctorOptions): Docto
     const config = launcherConfigOf(index, ns);
     const view = namespaceView(index, ns, opts.policy, config);
     views.push(view);
-    all.push(...profileChecks(index, view), ...launcherChecks(index, view, opts.policy, config), ...argoChecks(view), ...identityChecks(index, view, opts.policy));
+    all.push(
+      ...profileChecks(index, view),
+      ...launcherChecks(index, view, opts.policy, config),
+      ...argoChecks(view),
+      ...identityChecks(index, view, opts.policy),
+    );
     all.push(...workloadIdentityChecks(index, view, opts.policy, opts.serviceAccount ?? DEFAULT_RUN_SERVICE_ACCOUNT));
   }
   all.push(...tenancyChecks(index, views));
@@ -81,7 +86,15 @@ export function runDoctor(snapshot: ClusterSnapshot, opts: DoctorOptions): Docto
   const summary: DoctorSummary = { error: 0, warn: 0, info: 0, ok: 0, skipped: skipped.length };
   for (const f of findings) summary[f.level] += 1;
   const kfp = snapshot.kfp === undefined ? {} : { kfp: snapshot.kfp };
-  return { apiVersion: 'kfstore.dev/v1alpha1', kind: 'DoctorReport', source: snapshot.source, ...kfp, namespaces: opts.namespaces, summary, findings };
+  return {
+    apiVersion: 'kfstore.dev/v1alpha1',
+    kind: 'DoctorReport',
+    source: snapshot.source,
+    ...kfp,
+    namespaces: opts.namespaces,
+    summary,
+    findings,
+  };
 }
 
 function isSkipped(f: DoctorFinding, index: SnapshotIndex, opts: DoctorOptions): boolean {

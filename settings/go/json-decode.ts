@@ -66,7 +66,12 @@ export function decodeGo(input: GoYaml, type: GoType, limits: { maxSliceItems?: 
   const state: State = { unknownKeys: [], caseMismatches: [], maxSliceItems: limits.maxSliceItems ?? Number.POSITIVE_INFINITY };
   // json.Unmarshal validates the whole text before decoding anything.
   if (depthOf(input) > JSON_MAX_DEPTH) {
-    return { value: undefined, error: `error unmarshaling JSON: while decoding JSON: invalid character '${deepestOpening(input)}' exceeded max depth`, unknownKeys: [], caseMismatches: [] };
+    return {
+      value: undefined,
+      error: `error unmarshaling JSON: while decoding JSON: invalid character '${deepestOpening(input)}' exceeded max depth`,
+      unknownKeys: [],
+      caseMismatches: [],
+    };
   }
   const target = assign(input, type, undefined, { fieldStack: [], keyPath: [] }, state);
   const result: DecodeResult = { value: target, unknownKeys: state.unknownKeys, caseMismatches: state.caseMismatches };
@@ -92,9 +97,14 @@ export function goTypeName(type: GoType): string {
 function assign(input: GoYaml, type: GoType, current: GoDecoded | undefined, ctx: Context, state: State): GoDecoded | undefined {
   if (input.kind === 'null') {
     // JSON null clears pointers and slices and leaves every other kind untouched.
-    return type.kind === 'ptr' || type.kind === 'slice' ? undefined : current ?? zero(type);
+    return type.kind === 'ptr' || type.kind === 'slice' ? undefined : (current ?? zero(type));
   }
-  if (input.kind === 'float' && !Number.isFinite(input.value) && type.kind !== 'string' && !(type.kind === 'ptr' && type.elem.kind === 'string')) {
+  if (
+    input.kind === 'float' &&
+    !Number.isFinite(input.value) &&
+    type.kind !== 'string' &&
+    !(type.kind === 'ptr' && type.elem.kind === 'string')
+  ) {
     saveError(state, nonFiniteError(input), true);
     return current;
   }
@@ -164,7 +174,13 @@ function decodeInt(input: GoYaml, type: GoType, current: GoDecoded | undefined, 
   return current ?? 0n;
 }
 
-function decodeStruct(input: GoYaml, type: Extract<GoType, { kind: 'struct' }>, current: GoDecoded | undefined, ctx: Context, state: State): GoDecoded | undefined {
+function decodeStruct(
+  input: GoYaml,
+  type: Extract<GoType, { kind: 'struct' }>,
+  current: GoDecoded | undefined,
+  ctx: Context,
+  state: State,
+): GoDecoded | undefined {
   if (input.kind !== 'map') {
     typeError(state, ctx, jsonKind(input), type, input);
     return current;
@@ -282,7 +298,11 @@ function typeError(state: State, ctx: Context, value: string, type: GoType, inpu
   // sigs.k8s.io/yaml coerces numbers only into string fields, so a mismatched value keeps its NaNs.
   if (hasNonFinite(input)) saveError(state, nonFiniteError(input), true);
   const where = ctx.struct !== undefined ? `Go struct field ${ctx.struct}.${ctx.fieldStack.join('.')}` : 'Go value';
-  saveError(state, `error unmarshaling JSON: while decoding JSON: json: cannot unmarshal ${value} into ${where} of type ${goTypeName(type)}`, false);
+  saveError(
+    state,
+    `error unmarshaling JSON: while decoding JSON: json: cannot unmarshal ${value} into ${where} of type ${goTypeName(type)}`,
+    false,
+  );
 }
 
 function saveError(state: State, message: string, conversion: boolean): void {

@@ -21,7 +21,9 @@ export interface ComposedYaml {
   lines: LineCounter;
 }
 
-export type ComposeResult = { ok: true; value: ComposedYaml } | { ok: false; error: { code: string; message: string; line: number } | { depth: true; line: number } };
+export type ComposeResult =
+  | { ok: true; value: ComposedYaml }
+  | { ok: false; error: { code: string; message: string; line: number } | { depth: true; line: number } };
 
 const OPTIONS = { version: '1.1', uniqueKeys: false, merge: false } as const;
 

@@ -283,6 +283,9 @@ function goSyntax(v: GoYaml): string {
     case 'seq':
       return `[]interface {}{${v.items.slice(0, 8).map(goSyntax).join(', ')}}`;
     case 'map':
-      return `map[interface {}]interface {}{${[...v.entries.values()].slice(0, 8).map((e) => `${goQuote(e.key)}:${goSyntax(e.value)}`).join(', ')}}`;
+      return `map[interface {}]interface {}{${[...v.entries.values()]
+        .slice(0, 8)
+        .map((e) => `${goQuote(e.key)}:${goSyntax(e.value)}`)
+        .join(', ')}}`;
   }
 }

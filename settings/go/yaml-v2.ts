@@ -8,7 +8,9 @@ import type { GoYaml } from './yaml-nodes.ts';
 
 export type { GoYaml, GoYamlEntry } from './yaml-nodes.ts';
 
-export type YamlResult = { ok: true; value: GoYaml } | { ok: false; error: string; /** a kfstore bound, not a YAML error */ overLimit?: true };
+export type YamlResult =
+  | { ok: true; value: GoYaml }
+  | { ok: false; error: string /** a kfstore bound, not a YAML error */; overLimit?: true };
 
 /** Bounds on the work one parse may do (KFP has none; kfstore's callers choose them). */
 export interface YamlLimits {
@@ -29,7 +31,11 @@ const UINT64_MAX = 2n ** 64n - 1n;
 /** Parses `text` the way `yaml.Unmarshal` (sigs.k8s.io/yaml) would before JSON decoding. */
 export function parseGoYaml(text: string, limits: YamlLimits = {}): YamlResult {
   if (limits.maxTokens !== undefined && tokensExceed(text, limits.maxTokens)) {
-    return { ok: false, error: `has more than ${limits.maxTokens} YAML tokens; kfstore checks at most ${limits.maxTokens}`, overLimit: true };
+    return {
+      ok: false,
+      error: `has more than ${limits.maxTokens} YAML tokens; kfstore checks at most ${limits.maxTokens}`,
+      overLimit: true,
+    };
   }
   const composed = composeFirstDocument(text);
   if (!composed.ok) {
@@ -48,7 +54,11 @@ export function parseGoYaml(text: string, limits: YamlLimits = {}): YamlResult {
   try {
     const decoded = toGoYaml(composed.value, resolveScalar, mapKey);
     if (limits.maxDecodeSteps !== undefined && decoded.steps > limits.maxDecodeSteps) {
-      return { ok: false, error: `expands to ${decoded.steps} YAML nodes through aliases; kfstore checks at most ${limits.maxDecodeSteps}`, overLimit: true };
+      return {
+        ok: false,
+        error: `expands to ${decoded.steps} YAML nodes through aliases; kfstore checks at most ${limits.maxDecodeSteps}`,
+        overLimit: true,
+      };
     }
     return { ok: true, value: decoded.value };
   } catch (e) {
@@ -78,7 +88,8 @@ function libyamlWording(code: string, message: string): string {
       return flowEnd ? `did not find expected ',' or '${flowEnd[2]}'` : 'did not find expected key';
     }
     case 'UNEXPECTED_TOKEN':
-      if (message.startsWith('Unexpected block-seq-ind on same line with key')) return 'block sequence entries are not allowed in this context';
+      if (message.startsWith('Unexpected block-seq-ind on same line with key'))
+        return 'block sequence entries are not allowed in this context';
       return (message.split('\n')[0] ?? message).replace(/ at line \d+, column \d+:?$/, '');
     default:
       return (message.split('\n')[0] ?? message).replace(/ at line \d+, column \d+:?$/, '');

@@ -76,7 +76,8 @@ export function planPod(pod: PodView, store: ProfileStore, inject: StorePolicy['
     items.forEach((c, index) => {
       if (!wanted(c)) return;
       const plan = planContainer(c, store);
-      if (plan.env.length > 0 || plan.mounts.length > 0 || plan.skipped !== undefined) containers.push({ list, index, name: c.name, ...plan });
+      if (plan.env.length > 0 || plan.mounts.length > 0 || plan.skipped !== undefined)
+        containers.push({ list, index, name: c.name, ...plan });
     });
   }
   const volumes: TokenVolume[] = [];
@@ -105,35 +106,51 @@ export function planContainer(c: ContainerView, store: ProfileStore): { env: Env
   // `env` beats `envFrom`, so injecting over an imported Secret would replace the user's keys.
   const credentialsFromUser = c.envFromSecret === true;
   const ownKey = STATIC_KEY_VARS.find((n) => has.has(n));
-  const staticKeys = ownKey !== undefined ? `${ownKey} set in env` : credentialsFromUser ? 'envFrom imports a Secret that may set AWS_ACCESS_KEY_ID' : undefined;
+  const staticKeys =
+    ownKey !== undefined
+      ? `${ownKey} set in env`
+      : credentialsFromUser
+        ? 'envFrom imports a Secret that may set AWS_ACCESS_KEY_ID'
+        : undefined;
   let skipped: string | undefined;
   if (credentialsFromUser && auth.kind !== 'webIdentity') {
     // leave credentials alone
   } else if (auth.kind === 'secret') {
-    group(['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY'], [
-      { name: 'AWS_ACCESS_KEY_ID', valueFrom: { secretKeyRef: { name: auth.name, key: auth.accessKeyKey } } },
-      { name: 'AWS_SECRET_ACCESS_KEY', valueFrom: { secretKeyRef: { name: auth.name, key: auth.secretKeyKey } } },
-    ]);
+    group(
+      ['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY'],
+      [
+        { name: 'AWS_ACCESS_KEY_ID', valueFrom: { secretKeyRef: { name: auth.name, key: auth.accessKeyKey } } },
+        { name: 'AWS_SECRET_ACCESS_KEY', valueFrom: { secretKeyRef: { name: auth.name, key: auth.secretKeyKey } } },
+      ],
+    );
   } else if (auth.kind === 'webIdentity' && staticKeys !== undefined) {
     // The SDKs' credential chains read static keys before a web-identity token: the role would
     // be silently unused (the deployKF IRSA report), so it is not added, and the pod says why.
     skipped = `webIdentity not injected: ${staticKeys} (static keys win over AWS_ROLE_ARN in the AWS SDKs)`;
   } else if (auth.kind === 'webIdentity') {
-    const added = group(['AWS_ROLE_ARN', 'AWS_WEB_IDENTITY_TOKEN_FILE'], [
-      { name: 'AWS_ROLE_ARN', value: auth.roleArn },
-      { name: 'AWS_WEB_IDENTITY_TOKEN_FILE', value: `${TOKEN_MOUNT_PATH}/token` },
-    ]);
+    const added = group(
+      ['AWS_ROLE_ARN', 'AWS_WEB_IDENTITY_TOKEN_FILE'],
+      [
+        { name: 'AWS_ROLE_ARN', value: auth.roleArn },
+        { name: 'AWS_WEB_IDENTITY_TOKEN_FILE', value: `${TOKEN_MOUNT_PATH}/token` },
+      ],
+    );
     group(['AWS_STS_REGIONAL_ENDPOINTS'], [{ name: 'AWS_STS_REGIONAL_ENDPOINTS', value: 'regional' }]);
-    if (added && !(c.volumeMounts ?? []).some((m) => m.name === TOKEN_VOLUME)) mounts.push({ name: TOKEN_VOLUME, mountPath: TOKEN_MOUNT_PATH, readOnly: true });
+    if (added && !(c.volumeMounts ?? []).some((m) => m.name === TOKEN_VOLUME))
+      mounts.push({ name: TOKEN_VOLUME, mountPath: TOKEN_MOUNT_PATH, readOnly: true });
   }
   if (store.region !== undefined) {
-    group(['AWS_REGION', 'AWS_DEFAULT_REGION'], [
-      { name: 'AWS_REGION', value: store.region },
-      { name: 'AWS_DEFAULT_REGION', value: store.region },
-    ]);
+    group(
+      ['AWS_REGION', 'AWS_DEFAULT_REGION'],
+      [
+        { name: 'AWS_REGION', value: store.region },
+        { name: 'AWS_DEFAULT_REGION', value: store.region },
+      ],
+    );
   }
   // A user's AWS_ENDPOINT_URL (all services) would be overridden for S3 by AWS_ENDPOINT_URL_S3.
-  if (store.endpoint !== undefined) group(['AWS_ENDPOINT_URL_S3', 'AWS_ENDPOINT_URL'], [{ name: 'AWS_ENDPOINT_URL_S3', value: store.endpoint }]);
+  if (store.endpoint !== undefined)
+    group(['AWS_ENDPOINT_URL_S3', 'AWS_ENDPOINT_URL'], [{ name: 'AWS_ENDPOINT_URL_S3', value: store.endpoint }]);
   return skipped === undefined ? { env, mounts } : { env, mounts, skipped };
 }
 
@@ -147,7 +164,15 @@ function mergeAnnotation(existing: string | undefined, containers: ContainerPlan
   for (const part of (existing ?? '').split(';')) {
     const [name, vars] = part.split('=');
     if (name === undefined || name.trim() === '' || vars === undefined) continue;
-    byContainer.set(name.trim(), new Set(vars.split(',').map((v) => v.trim()).filter(Boolean)));
+    byContainer.set(
+      name.trim(),
+      new Set(
+        vars
+          .split(',')
+          .map((v) => v.trim())
+          .filter(Boolean),
+      ),
+    );
   }
   for (const c of containers) {
     const set = byContainer.get(c.name) ?? new Set<string>();

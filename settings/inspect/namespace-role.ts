@@ -15,8 +15,14 @@ const KFP_MARKERS = { secret: 'mlpipeline-minio-artifact', configMap: 'pipeline-
 export function namespaceRole(index: SnapshotIndex, ns: string): NamespaceRole {
   const object = index.namespace(ns);
   const labels = object?.metadata.labels;
-  if (isProfileNamespace(labels) || labels?.[PART_OF_LABEL] === 'kubeflow-profile' || index.configMap(ns, LAUNCHER_CONFIGMAP) !== undefined) return 'profile';
-  if (ns === KFP_NAMESPACE || index.secret(ns, KFP_MARKERS.secret) !== undefined || index.configMap(ns, KFP_MARKERS.configMap) !== undefined) return 'kfp';
+  if (isProfileNamespace(labels) || labels?.[PART_OF_LABEL] === 'kubeflow-profile' || index.configMap(ns, LAUNCHER_CONFIGMAP) !== undefined)
+    return 'profile';
+  if (
+    ns === KFP_NAMESPACE ||
+    index.secret(ns, KFP_MARKERS.secret) !== undefined ||
+    index.configMap(ns, KFP_MARKERS.configMap) !== undefined
+  )
+    return 'kfp';
   if (object === undefined) {
     if (index.unknown('Namespace', ns, ns) !== undefined) return 'unreadable';
     if (index.snapshot.source === 'cluster') return 'missing';

@@ -46,8 +46,26 @@ export interface NamespaceView {
   pipelineRoot: { value: string; source: string };
   session: { ok: true; value: StoreSession; source: string } | { ok: false; error: string; panic: boolean };
   credentials: { source: string; secret?: SecretUse };
-  argo: { source: string; key?: string; bucket?: string; endpoint?: string; region?: string; insecure?: boolean; keyFormat?: string; secret?: SecretUse; problem?: string };
-  policy?: { pipelineRoot: string; bucket: string; endpoint?: string; region?: string; auth: string; inject: string[]; sources: Record<string, string> };
+  argo: {
+    source: string;
+    key?: string;
+    bucket?: string;
+    endpoint?: string;
+    region?: string;
+    insecure?: boolean;
+    keyFormat?: string;
+    secret?: SecretUse;
+    problem?: string;
+  };
+  policy?: {
+    pipelineRoot: string;
+    bucket: string;
+    endpoint?: string;
+    region?: string;
+    auth: string;
+    inject: string[];
+    sources: Record<string, string>;
+  };
   /** Objects that decide this view but could not be read (RBAC): the view shows KFP's defaults for them. */
   unreadable?: { kind: 'ConfigMap'; name: string; why: Unreadable }[];
 }
@@ -61,7 +79,12 @@ export function launcherConfigOf(index: SnapshotIndex, namespace: string): Launc
   return readLauncherConfig(index.configMap(namespace, LAUNCHER_CONFIGMAP)?.data, rulesOf(index.snapshot.kfp));
 }
 
-export function namespaceView(index: SnapshotIndex, namespace: string, policy?: StorePolicy, config: LauncherConfig = launcherConfigOf(index, namespace)): NamespaceView {
+export function namespaceView(
+  index: SnapshotIndex,
+  namespace: string,
+  policy?: StorePolicy,
+  config: LauncherConfig = launcherConfigOf(index, namespace),
+): NamespaceView {
   const ns = index.namespace(namespace);
   const labels = ns?.metadata.labels ?? {};
   const cm = index.configMap(namespace, LAUNCHER_CONFIGMAP);
@@ -71,8 +94,17 @@ export function namespaceView(index: SnapshotIndex, namespace: string, policy?: 
     profile: isProfileNamespace(labels),
     labels: pick({ enabled: labels[PROFILE_LABEL], partOf: labels[PART_OF_LABEL] }),
     launcher: cm === undefined ? { present: false } : pick({ present: true, resourceVersion: cm.metadata.resourceVersion }),
-    pipelineRoot: { value: config.defaultPipelineRoot, source: config.rootFromConfigMap ? 'kfp-launcher data.defaultPipelineRoot' : 'KFP default (no defaultPipelineRoot)' },
-    session: result.ok ? { ok: true, value: result.session, source: sessionSource(config.providersText, result.session, config.defaultPipelineRoot, result.override) } : { ok: false, error: result.error, panic: result.panic },
+    pipelineRoot: {
+      value: config.defaultPipelineRoot,
+      source: config.rootFromConfigMap ? 'kfp-launcher data.defaultPipelineRoot' : 'KFP default (no defaultPipelineRoot)',
+    },
+    session: result.ok
+      ? {
+          ok: true,
+          value: result.session,
+          source: sessionSource(config.providersText, result.session, config.defaultPipelineRoot, result.override),
+        }
+      : { ok: false, error: result.error, panic: result.panic },
     credentials: result.ok ? credentials(index, namespace, result.session) : { source: 'none (KFP cannot compute a session)' },
     argo: argoView(index, namespace),
   };
@@ -84,8 +116,21 @@ export function namespaceView(index: SnapshotIndex, namespace: string, policy?: 
   if (policy !== undefined) {
     const store = resolveProfile(policy, namespace);
     const plan = planContainer({ name: 'main' }, store);
-    const auth = store.auth.kind === 'secret' ? `secret ${store.auth.name}` : store.auth.kind === 'webIdentity' ? `webIdentity ${store.auth.roleArn}` : 'fromEnv';
-    view.policy = pick({ pipelineRoot: store.pipelineRoot, bucket: store.bucket, endpoint: store.endpoint, region: store.region, auth, inject: plan.env.map((e) => e.name), sources: store.sources });
+    const auth =
+      store.auth.kind === 'secret'
+        ? `secret ${store.auth.name}`
+        : store.auth.kind === 'webIdentity'
+          ? `webIdentity ${store.auth.roleArn}`
+          : 'fromEnv';
+    view.policy = pick({
+      pipelineRoot: store.pipelineRoot,
+      bucket: store.bucket,
+      endpoint: store.endpoint,
+      region: store.region,
+      auth,
+      inject: plan.env.map((e) => e.name),
+      sources: store.sources,
+    });
   }
   return view;
 }
@@ -96,14 +141,25 @@ function sessionSource(providersText: string | undefined, session: StoreSession,
   if (providersText === undefined || providersText === '') {
     return session.provider === 'minio' ? 'KFP built-in minio session (no providers)' : 'KFP fallback: fromEnv (no providers)';
   }
-  return session.params.fromEnv === 'true' && session.params.endpoint === undefined ? `KFP fallback: fromEnv (no '${session.provider}' provider)` : `kfp-launcher providers ${session.provider}.default`;
+  return session.params.fromEnv === 'true' && session.params.endpoint === undefined
+    ? `KFP fallback: fromEnv (no '${session.provider}' provider)`
+    : `kfp-launcher providers ${session.provider}.default`;
 }
 
 function credentials(index: SnapshotIndex, namespace: string, session: StoreSession): NamespaceView['credentials'] {
   const p = session.params;
-  if (p.fromEnv === 'true') return { source: session.provider === 'gs' ? 'pod environment (Application Default Credentials)' : 'pod environment (AWS SDK default chain)' };
+  if (p.fromEnv === 'true')
+    return {
+      source: session.provider === 'gs' ? 'pod environment (Application Default Credentials)' : 'pod environment (AWS SDK default chain)',
+    };
   const name = p.secretName ?? '';
-  const roles: [string, string][] = session.provider === 'gs' ? [['tokenKey', p.tokenKey ?? '']] : [['accessKeyKey', p.accessKeyKey ?? ''], ['secretKeyKey', p.secretKeyKey ?? '']];
+  const roles: [string, string][] =
+    session.provider === 'gs'
+      ? [['tokenKey', p.tokenKey ?? '']]
+      : [
+          ['accessKeyKey', p.accessKeyKey ?? ''],
+          ['secretKeyKey', p.secretKeyKey ?? ''],
+        ];
   return { source: `Secret ${name} (read by the launcher through the Kubernetes API)`, secret: secretUse(index, namespace, name, roles) };
 }
 
@@ -112,7 +168,11 @@ export function secretUse(index: SnapshotIndex, namespace: string, name: string,
   const use: SecretUse = {
     name,
     exists: secret !== undefined,
-    keys: roles.map(([role, key]) => ({ role, key, present: secret !== undefined && secret.values[key] !== undefined && !(secret.values[key]?.empty ?? true) })),
+    keys: roles.map(([role, key]) => ({
+      role,
+      key,
+      present: secret !== undefined && secret.values[key] !== undefined && !(secret.values[key]?.empty ?? true),
+    })),
   };
   const why = secret === undefined ? index.unknown('Secret', namespace, name) : undefined;
   if (why !== undefined) use.unreadable = why;
@@ -121,12 +181,28 @@ export function secretUse(index: SnapshotIndex, namespace: string, name: string,
 
 function argoView(index: SnapshotIndex, namespace: string): NamespaceView['argo'] {
   const repo = readArtifactRepository(index.configMap(namespace, ARTIFACT_REPOSITORIES));
-  if (!repo.ok) return { source: repo.problem === 'missing' ? 'workflow-controller default (no artifact-repositories)' : `ConfigMap ${ARTIFACT_REPOSITORIES}`, problem: repo.detail };
+  if (!repo.ok)
+    return {
+      source: repo.problem === 'missing' ? 'workflow-controller default (no artifact-repositories)' : `ConfigMap ${ARTIFACT_REPOSITORIES}`,
+      problem: repo.detail,
+    };
   const s3 = (repo.repository as ArtifactRepository).s3;
-  const view: NamespaceView['argo'] = pick({ source: `ConfigMap ${ARTIFACT_REPOSITORIES} key ${repo.key}`, key: repo.key, bucket: s3?.bucket, endpoint: s3?.endpoint, region: s3?.region, insecure: s3?.insecure, keyFormat: s3?.keyFormat });
+  const view: NamespaceView['argo'] = pick({
+    source: `ConfigMap ${ARTIFACT_REPOSITORIES} key ${repo.key}`,
+    key: repo.key,
+    bucket: s3?.bucket,
+    endpoint: s3?.endpoint,
+    region: s3?.region,
+    insecure: s3?.insecure,
+    keyFormat: s3?.keyFormat,
+  });
   const ak = s3?.accessKeySecret;
   const sk = s3?.secretKeySecret;
-  if (ak !== undefined && sk !== undefined && ak.name === sk.name) view.secret = secretUse(index, namespace, ak.name, [['accessKeySecret', ak.key], ['secretKeySecret', sk.key]]);
+  if (ak !== undefined && sk !== undefined && ak.name === sk.name)
+    view.secret = secretUse(index, namespace, ak.name, [
+      ['accessKeySecret', ak.key],
+      ['secretKeySecret', sk.key],
+    ]);
   else if (ak !== undefined) view.secret = secretUse(index, namespace, ak.name, [['accessKeySecret', ak.key]]);
   return view;
 }

@@ -91,7 +91,7 @@ export interface BucketProviders {
 
 export type ProvidersResult =
   | { ok: true; value: BucketProviders | undefined; unknownKeys: KeyNote[]; caseMismatches: KeyNote[] }
-  | { ok: false; error: string; /** kfstore's own size limit, not an error of KFP's. */ tooLarge?: true };
+  | { ok: false; error: string /** kfstore's own size limit, not an error of KFP's. */; tooLarge?: true };
 
 export const PROVIDERS_ERROR_PREFIX = 'failed to unmarshall kfp bucket providers, ensure that providers config is well formed: ';
 
@@ -113,19 +113,40 @@ export interface ProvidersBounds {
   overrides: number;
 }
 
-export const PROVIDERS_BOUNDS: ProvidersBounds = { bytes: MAX_PROVIDERS_BYTES, tokens: MAX_PROVIDERS_TOKENS, decodeSteps: MAX_DECODE_STEPS, overrides: MAX_OVERRIDES };
+export const PROVIDERS_BOUNDS: ProvidersBounds = {
+  bytes: MAX_PROVIDERS_BYTES,
+  tokens: MAX_PROVIDERS_TOKENS,
+  decodeSteps: MAX_DECODE_STEPS,
+  overrides: MAX_OVERRIDES,
+};
 /** KFP's own behaviour, unbounded: for comparing with KFP, never for input from a tenant. */
-export const NO_BOUNDS: ProvidersBounds = { bytes: Number.POSITIVE_INFINITY, tokens: Number.POSITIVE_INFINITY, decodeSteps: Number.POSITIVE_INFINITY, overrides: Number.POSITIVE_INFINITY };
+export const NO_BOUNDS: ProvidersBounds = {
+  bytes: Number.POSITIVE_INFINITY,
+  tokens: Number.POSITIVE_INFINITY,
+  decodeSteps: Number.POSITIVE_INFINITY,
+  overrides: Number.POSITIVE_INFINITY,
+};
 
 /** getBucketProviders: an empty string means "no providers"; anything else must decode. */
-export function parseProviders(text: string | undefined, bounds: ProvidersBounds = PROVIDERS_BOUNDS, rules: KfpRules = NEWEST_RULES): ProvidersResult {
+export function parseProviders(
+  text: string | undefined,
+  bounds: ProvidersBounds = PROVIDERS_BOUNDS,
+  rules: KfpRules = NEWEST_RULES,
+): ProvidersResult {
   if (text === undefined || text === '') return { ok: true, value: undefined, unknownKeys: [], caseMismatches: [] };
   if (text.length > bounds.bytes) {
-    return { ok: false, error: `providers is ${Math.ceil(text.length / 1024)} KiB; kfstore checks at most ${bounds.bytes / 1024} KiB`, tooLarge: true };
+    return {
+      ok: false,
+      error: `providers is ${Math.ceil(text.length / 1024)} KiB; kfstore checks at most ${bounds.bytes / 1024} KiB`,
+      tooLarge: true,
+    };
   }
   const limits = Number.isFinite(bounds.tokens) ? { maxTokens: bounds.tokens, maxDecodeSteps: bounds.decodeSteps } : {};
   const yaml = parseGoYaml(text, limits);
-  if (!yaml.ok) return yaml.overLimit ? { ok: false, error: `providers ${yaml.error}`, tooLarge: true } : { ok: false, error: PROVIDERS_ERROR_PREFIX + yaml.error };
+  if (!yaml.ok)
+    return yaml.overLimit
+      ? { ok: false, error: `providers ${yaml.error}`, tooLarge: true }
+      : { ok: false, error: PROVIDERS_ERROR_PREFIX + yaml.error };
   const decoded = decodeGo(yaml.value, providersTypeFor(rules), { maxSliceItems: bounds.overrides });
   if (decoded.error !== undefined) return { ok: false, error: PROVIDERS_ERROR_PREFIX + decoded.error };
   if (decoded.overLimit !== undefined) return { ok: false, error: `providers ${decoded.overLimit} overrides`, tooLarge: true };

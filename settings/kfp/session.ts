@@ -60,7 +60,8 @@ export function getStoreSessionInfo(config: LauncherConfig, root: string, opts: 
 // KFP 2.0 and 2.1 have no sessions: minio:// opens with the built-in Secret (query string or not),
 // s3:// and gs:// from the pod environment (objectstore/object_store.go OpenBucket at 2.1.0).
 function withoutProviders(root: PipelineRoot, endpoint: string): SessionResult {
-  if (root.scheme === 'mem') return { ok: false, error: `parse bucket config failed: unsupported Cloud bucket: ${goQuote(root.root)}`, panic: false };
+  if (root.scheme === 'mem')
+    return { ok: false, error: `parse bucket config failed: unsupported Cloud bucket: ${goQuote(root.root)}`, panic: false };
   if (root.scheme === 'minio') return { ok: true, session: builtInMinio(endpoint, false) };
   return { ok: true, session: { provider: root.scheme, params: { fromEnv: 'true' } } };
 }
@@ -80,7 +81,8 @@ function builtInMinio(endpoint: string, maxRetries: boolean): StoreSession {
 }
 
 function minioSession(p: S3ProviderValue, root: PipelineRoot, endpoint: string, rules: KfpRules): SessionResult {
-  if (p.default === undefined && p.Overrides === undefined && root.query === '') return { ok: true, session: builtInMinio(endpoint, rules.maxRetries) };
+  if (p.default === undefined && p.Overrides === undefined && root.query === '')
+    return { ok: true, session: builtInMinio(endpoint, rules.maxRetries) };
   return s3Session(p, root, 'minio', rules);
 }
 
@@ -111,7 +113,10 @@ function s3Session(p: S3ProviderValue, root: PipelineRoot, provider: 's3' | 'min
   if (o.forcePathStyle !== undefined) params.forcePathStyle = String(o.forcePathStyle);
   // KFP copies *p.Default.MaxRetries here (bug since 2.15): a panic when the default has none.
   const at = `${provider}.overrides[${index}]`;
-  if (o.maxRetries !== undefined && rules.maxRetriesOverridePanic) params.maxRetries = String(deref(d.maxRetries, `${at}.maxRetries`, `is set but ${provider}.default.maxRetries is not (KFP copies the default's value)`));
+  if (o.maxRetries !== undefined && rules.maxRetriesOverridePanic)
+    params.maxRetries = String(
+      deref(d.maxRetries, `${at}.maxRetries`, `is set but ${provider}.default.maxRetries is not (KFP copies the default's value)`),
+    );
   if (o.credentials === undefined) return invalid('missing override credentials', `${at}.credentials`);
   params.fromEnv = String(o.credentials.fromEnv);
   if (!o.credentials.fromEnv) {

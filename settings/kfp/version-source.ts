@@ -34,16 +34,20 @@ export function explicitVersion(text: string, source: 'flag' | 'policy'): Versio
 }
 
 /** The release an `ml-pipeline` Deployment runs: its API server image tag, else its version label. */
-export function deploymentVersion(d: DeploymentObject): { version: KfpVersion; source: 'image' | 'label'; detail: string } | { why: string } {
+export function deploymentVersion(
+  d: DeploymentObject,
+): { version: KfpVersion; source: 'image' | 'label'; detail: string } | { why: string } {
   const where = `${d.metadata.namespace ?? KFP_NAMESPACE}/${d.metadata.name}`;
   const containers = d.spec?.template?.spec?.containers ?? [];
   const api = containers.find((c) => c.name === 'ml-pipeline-api-server') ?? containers[0];
   const tag = api?.image === undefined ? undefined : imageTag(api.image);
   const fromTag = tag === undefined ? undefined : parseKfpVersion(tag);
-  if (fromTag !== undefined && api?.image !== undefined) return { version: fromTag, source: 'image', detail: `image ${api.image} of Deployment ${where}` };
+  if (fromTag !== undefined && api?.image !== undefined)
+    return { version: fromTag, source: 'image', detail: `image ${api.image} of Deployment ${where}` };
   const label = d.metadata.labels?.[VERSION_LABEL];
   const fromLabel = label === undefined ? undefined : parseKfpVersion(label);
-  if (fromLabel !== undefined) return { version: fromLabel, source: 'label', detail: `label ${VERSION_LABEL}=${label} of Deployment ${where}` };
+  if (fromLabel !== undefined)
+    return { version: fromLabel, source: 'label', detail: `label ${VERSION_LABEL}=${label} of Deployment ${where}` };
   return { why: `Deployment ${where} names no release (image ${api?.image ?? 'none'}, no ${VERSION_LABEL} label)` };
 }
 
@@ -57,7 +61,9 @@ export interface DetectInput {
 
 export function detectKfpVersion(input: DetectInput): VersionResult {
   if (input.flag !== undefined) return explicitVersion(input.flag, 'flag');
-  const candidates = [...input.deployments].sort((a, b) => Number(b.metadata.namespace === KFP_NAMESPACE) - Number(a.metadata.namespace === KFP_NAMESPACE));
+  const candidates = [...input.deployments].sort(
+    (a, b) => Number(b.metadata.namespace === KFP_NAMESPACE) - Number(a.metadata.namespace === KFP_NAMESPACE),
+  );
   const whys: string[] = [];
   for (const d of candidates) {
     const found = deploymentVersion(d);
@@ -66,14 +72,19 @@ export function detectKfpVersion(input: DetectInput): VersionResult {
       continue;
     }
     const reason = unsupportedReason(found.version);
-    if (reason !== undefined) return { ok: false, error: `${reason} (${found.detail}); set --kfp-version to the release whose rules to apply` };
+    if (reason !== undefined)
+      return { ok: false, error: `${reason} (${found.detail}); set --kfp-version to the release whose rules to apply` };
     return known(found.version, found.source, found.detail);
   }
   const why = input.unreadable ?? (whys.length > 0 ? whys.join('; ') : `no Deployment ${KFP_API_DEPLOYMENT} found in ${KFP_NAMESPACE}`);
   const newest = formatVersion(NEWEST_SUPPORTED);
   return {
     ok: true,
-    info: { version: newest, source: 'assumed', detail: `${why}: assuming the newest release kfstore knows, ${newest}; set --kfp-version if the cluster runs another` },
+    info: {
+      version: newest,
+      source: 'assumed',
+      detail: `${why}: assuming the newest release kfstore knows, ${newest}; set --kfp-version if the cluster runs another`,
+    },
     rules: kfpRules(NEWEST_SUPPORTED),
   };
 }
@@ -96,7 +107,8 @@ export function describeKfp(info: KfpVersionInfo): string {
 
 function known(version: KfpVersion, source: VersionSource, detail: string): VersionResult {
   const info: KfpVersionInfo = { version: formatVersion(version), source, detail };
-  if (compareVersions(version, NEWEST_SUPPORTED) > 0) info.note = `newer than ${formatVersion(NEWEST_SUPPORTED)}, the newest release kfstore knows: its rules apply`;
+  if (compareVersions(version, NEWEST_SUPPORTED) > 0)
+    info.note = `newer than ${formatVersion(NEWEST_SUPPORTED)}, the newest release kfstore knows: its rules apply`;
   return { ok: true, info, rules: kfpRules(version) };
 }
 

@@ -21,7 +21,10 @@ export function parseSelector(text: string): SelectorResult {
   for (const raw of parts.map((p) => p.trim()).filter(Boolean)) {
     let m: RegExpExecArray | null;
     if ((m = /^([\w./-]+)\s+(in|notin)\s+\(([^)]*)\)$/.exec(raw))) {
-      const values = (m[3] ?? '').split(',').map((v) => v.trim()).filter(Boolean);
+      const values = (m[3] ?? '')
+        .split(',')
+        .map((v) => v.trim())
+        .filter(Boolean);
       selector.matchExpressions.push({ key: m[1] ?? '', operator: m[2] === 'in' ? 'In' : 'NotIn', values });
     } else if ((m = /^([\w./-]+)\s*(==|=|!=)\s*([\w.-]*)$/.exec(raw))) {
       if (m[2] === '!=') selector.matchExpressions.push({ key: m[1] ?? '', operator: 'NotIn', values: [m[3] ?? ''] });

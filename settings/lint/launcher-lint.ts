@@ -58,11 +58,20 @@ const MAX_KEY_WARNINGS = 5;
 export const MAX_ROOT_LENGTH = 2048;
 
 /** `config` may be passed when the caller already read the ConfigMap (doctor reads each once). */
-export function lintLauncher(data: Record<string, string> | undefined, ctx: LauncherLintContext, config: LauncherConfig = readLauncherConfig(data, ctx.rules)): LauncherLint {
+export function lintLauncher(
+  data: Record<string, string> | undefined,
+  ctx: LauncherLintContext,
+  config: LauncherConfig = readLauncherConfig(data, ctx.rules),
+): LauncherLint {
   const findings: Finding[] = [];
   const unusable = unusableRoot(config.defaultPipelineRoot, 'defaultPipelineRoot');
   if (unusable !== undefined) {
-    return { config, defaultSession: { ok: false, error: unusable.message, panic: false }, findings: [unusable, ...dataKeyFindings(data)], secretUses: [] };
+    return {
+      config,
+      defaultSession: { ok: false, error: unusable.message, panic: false },
+      findings: [unusable, ...dataKeyFindings(data)],
+      secretUses: [],
+    };
   }
   const defaultSession = getStoreSessionInfo(config, config.defaultPipelineRoot);
 
@@ -72,7 +81,16 @@ export function lintLauncher(data: Record<string, string> | undefined, ctx: Laun
     const p = config.providers;
     findings.push(
       p.tooLarge
-        ? { ...finding('providersInvalid', 'error', p.error, 'keep providers to the buckets and prefixes in use: merge overrides that share settings, drop comments', 'data.providers'), limit: 'providers' }
+        ? {
+            ...finding(
+              'providersInvalid',
+              'error',
+              p.error,
+              'keep providers to the buckets and prefixes in use: merge overrides that share settings, drop comments',
+              'data.providers',
+            ),
+            limit: 'providers',
+          }
         : finding('providersInvalid', 'error', `KFP fails: ${p.error}`, providersFix(p.error), 'data.providers'),
     );
   } else {
@@ -83,11 +101,16 @@ export function lintLauncher(data: Record<string, string> | undefined, ctx: Laun
   // Every override is checked: parseProviders bounds how many there can be.
   const sites = config.providers.ok ? overrideSites(config.providers.value) : [];
   const evaluated: { root: string; label: string; result: SessionResult }[] = [
-    { root: config.defaultPipelineRoot, label: config.rootFromConfigMap ? 'defaultPipelineRoot' : 'KFP default root', result: defaultSession },
+    {
+      root: config.defaultPipelineRoot,
+      label: config.rootFromConfigMap ? 'defaultPipelineRoot' : 'KFP default root',
+      result: defaultSession,
+    },
   ];
   for (const site of sites) {
     if (site.root === undefined) findings.push(unreachableOverride(site));
-    else evaluated.push({ root: site.root, label: `${site.scheme}.overrides[${site.index}]`, result: getStoreSessionInfo(config, site.root) });
+    else
+      evaluated.push({ root: site.root, label: `${site.scheme}.overrides[${site.index}]`, result: getStoreSessionInfo(config, site.root) });
     findings.push(...keyPrefixFindings(site));
   }
 
@@ -126,12 +149,24 @@ export function unusableRoot(root: string, label: string): Finding | undefined {
   if (root.length > MAX_ROOT_LENGTH) {
     return {
       limit: 'root_length',
-      ...finding('rootInvalid', 'error', `${label} is ${root.length} characters; kfstore checks roots up to ${MAX_ROOT_LENGTH} (S3 and GCS keys are at most 1024 bytes, so no artifact fits under it)`, 'use a short root such as s3://<bucket>/v2/artifacts/<namespace>', label),
+      ...finding(
+        'rootInvalid',
+        'error',
+        `${label} is ${root.length} characters; kfstore checks roots up to ${MAX_ROOT_LENGTH} (S3 and GCS keys are at most 1024 bytes, so no artifact fits under it)`,
+        'use a short root such as s3://<bucket>/v2/artifacts/<namespace>',
+        label,
+      ),
     };
   }
   const control = findControlChar(root);
   if (control !== undefined) {
-    return finding('rootInvalid', 'error', `${label} holds the control character ${control.name} at position ${control.index}`, 'remove control characters from the root', label);
+    return finding(
+      'rootInvalid',
+      'error',
+      `${label} holds the control character ${control.name} at position ${control.index}`,
+      'remove control characters from the root',
+      label,
+    );
   }
   return undefined;
 }
@@ -143,9 +178,19 @@ function controlCharFindings(providers: BucketProviders | undefined): Finding[] 
     if (out.length > 0) return;
     if (typeof value === 'string') {
       const c = findControlChar(value);
-      if (c !== undefined) out.push(finding('providersInvalid', 'error', `providers ${path} holds the control character ${c.name} at position ${c.index}`, 'remove control characters from providers', `data.providers: ${path}`));
+      if (c !== undefined)
+        out.push(
+          finding(
+            'providersInvalid',
+            'error',
+            `providers ${path} holds the control character ${c.name} at position ${c.index}`,
+            'remove control characters from providers',
+            `data.providers: ${path}`,
+          ),
+        );
     } else if (Array.isArray(value)) value.forEach((v, i) => walk(v, `${path}[${i}]`));
-    else if (typeof value === 'object' && value !== null) for (const [k, v] of Object.entries(value)) walk(v, path === '' ? k : `${path}.${k === 'Overrides' ? 'overrides' : k}`);
+    else if (typeof value === 'object' && value !== null)
+      for (const [k, v] of Object.entries(value)) walk(v, path === '' ? k : `${path}.${k === 'Overrides' ? 'overrides' : k}`);
   };
   walk(providers, '');
   return out;
@@ -160,7 +205,9 @@ function sessionError(root: string, label: string, r: Extract<SessionResult, { o
       'credentialsIncomplete',
       'error',
       `KFP's driver crashes for root ${root} (panic: ${r.error}): providers ${r.path} ${r.reason}`,
-      r.path?.endsWith('maxRetries') ? `set default.maxRetries too, or drop ${r.path}` : `add ${r.path} ${r.path?.startsWith('gs.') ? '{secretName, tokenKey}' : '{secretName, accessKeyKey, secretKeyKey}'} or set fromEnv: true`,
+      r.path?.endsWith('maxRetries')
+        ? `set default.maxRetries too, or drop ${r.path}`
+        : `add ${r.path} ${r.path?.startsWith('gs.') ? '{secretName, tokenKey}' : '{secretName, accessKeyKey, secretKeyKey}'} or set fromEnv: true`,
       r.path,
     );
   }
@@ -186,7 +233,15 @@ function sessionFindings(root: string, label: string, session: StoreSession, con
     const configured = (['s3', 'minio', 'gs'] as const).filter((p) => providers[p] !== undefined);
     const fallback = scheme === 'minio' ? 'the built-in mlpipeline-minio-artifact session' : 'pod env credentials (fromEnv)';
     if (configured.length > 0) {
-      out.push(finding('providerMissing', 'warn', `${scheme}:// root has no '${scheme}' provider (only ${configured.join(', ')}): KFP uses ${fallback}`, `add providers.${scheme}, or use the ${configured[0]}:// scheme`, label));
+      out.push(
+        finding(
+          'providerMissing',
+          'warn',
+          `${scheme}:// root has no '${scheme}' provider (only ${configured.join(', ')}): KFP uses ${fallback}`,
+          `add providers.${scheme}, or use the ${configured[0]}:// scheme`,
+          label,
+        ),
+      );
     }
   }
   return out;
@@ -195,7 +250,15 @@ function sessionFindings(root: string, label: string, session: StoreSession, con
 function rootShapeFindings(config: LauncherConfig): Finding[] {
   const root = config.defaultPipelineRoot;
   if (/\$\(|\{[a-z_]+\}/.test(root)) {
-    return [finding('rootInvalid', 'warn', `defaultPipelineRoot ${root} holds an unrendered placeholder`, 'render the template (kustomize var or {profile_name}) before applying', 'data.defaultPipelineRoot')];
+    return [
+      finding(
+        'rootInvalid',
+        'warn',
+        `defaultPipelineRoot ${root} holds an unrendered placeholder`,
+        'render the template (kustomize var or {profile_name}) before applying',
+        'data.defaultPipelineRoot',
+      ),
+    ];
   }
   return [];
 }
@@ -209,7 +272,16 @@ function otherProviderDefaults(config: LauncherConfig): Finding[] {
     if (config.providers.value[scheme] === undefined || (used.ok && used.value.scheme === scheme)) continue;
     const probe = `${scheme}://kfstore-any-bucket/kfstore-any-prefix`;
     const r = getStoreSessionInfo(config, probe);
-    if (!r.ok) out.push(finding('otherSchemeFails', 'warn', `runs with a ${scheme}:// root fail: ${r.error}${r.reason ? ` (${r.path} ${r.reason})` : ''}`, `fix providers.${scheme}.default or remove it`, `${scheme}.default`));
+    if (!r.ok)
+      out.push(
+        finding(
+          'otherSchemeFails',
+          'warn',
+          `runs with a ${scheme}:// root fail: ${r.error}${r.reason ? ` (${r.path} ${r.reason})` : ''}`,
+          `fix providers.${scheme}.default or remove it`,
+          `${scheme}.default`,
+        ),
+      );
   }
   return out;
 }
@@ -221,7 +293,15 @@ function profileFindings(config: LauncherConfig, sites: OverrideSite[], profileR
   if (!own.ok) return out;
   for (const site of sites) {
     if (!overrideMayStayInside(own.value, site)) {
-      out.push(finding('outsideProfileRoot', 'error', `providers ${site.scheme}.overrides[${site.index}] serves ${site.scheme}://${site.bucketName}/${site.keyPrefix}, outside ${namespace}'s root ${profileRoot}`, `limit overrides to ${profileRoot}/...`, `${site.scheme}.overrides[${site.index}]`));
+      out.push(
+        finding(
+          'outsideProfileRoot',
+          'error',
+          `providers ${site.scheme}.overrides[${site.index}] serves ${site.scheme}://${site.bucketName}/${site.keyPrefix}, outside ${namespace}'s root ${profileRoot}`,
+          `limit overrides to ${profileRoot}/...`,
+          `${site.scheme}.overrides[${site.index}]`,
+        ),
+      );
     }
   }
   return out;
@@ -236,9 +316,21 @@ function overrideMayStayInside(own: PipelineRoot, site: OverrideSite): boolean {
 function unreachableOverride(site: OverrideSite): Finding {
   const at = `${site.scheme}.overrides[${site.index}]`;
   if (site.unreachable?.kind === 'shadowed') {
-    return finding('overrideUnreachable', 'warn', `providers ${at} never applies: ${site.scheme}.overrides[${site.unreachable.by}] matches first`, 'order overrides from the most specific keyPrefix to the least', at);
+    return finding(
+      'overrideUnreachable',
+      'warn',
+      `providers ${at} never applies: ${site.scheme}.overrides[${site.unreachable.by}] matches first`,
+      'order overrides from the most specific keyPrefix to the least',
+      at,
+    );
   }
-  return finding('overrideUnreachable', 'warn', `providers ${at}.bucketName '${site.bucketName}' can match no pipeline root`, 'set bucketName to a bucket name, without / or ?', at);
+  return finding(
+    'overrideUnreachable',
+    'warn',
+    `providers ${at}.bucketName '${site.bucketName}' can match no pipeline root`,
+    'set bucketName to a bucket name, without / or ?',
+    at,
+  );
 }
 
 function keyPrefixFindings(site: OverrideSite): Finding[] {
@@ -246,7 +338,15 @@ function keyPrefixFindings(site: OverrideSite): Finding[] {
   const k = site.keyPrefix;
   if (k.startsWith('/')) {
     // KFP trims one '/' after the bucket, so only a root written with a double slash reaches it.
-    return [finding('overrideUnreachable', 'warn', `${at} '${k}' starts with '/': it matches only roots written with a double slash (${site.scheme}://${site.bucketName}/${k})`, `write '${k.replace(/^\/+/, '')}'`, at)];
+    return [
+      finding(
+        'overrideUnreachable',
+        'warn',
+        `${at} '${k}' starts with '/': it matches only roots written with a double slash (${site.scheme}://${site.bucketName}/${k})`,
+        `write '${k.replace(/^\/+/, '')}'`,
+        at,
+      ),
+    ];
   }
   if (k !== '' && !k.endsWith('/')) {
     return [finding('overrideUnreachable', 'warn', `${at} '${k}' lacks a trailing '/': it also matches '${k}x/...'`, `write '${k}/'`, at)];
@@ -261,14 +361,29 @@ function dataKeyFindings(data: Record<string, string> | undefined): Finding[] {
     const meant = KNOWN_KEYS.find((k) => k.toLowerCase() === key.toLowerCase());
     out.push(
       meant !== undefined
-        ? finding('providersInvalid', 'warn', `data key '${key}' is ignored: KFP reads '${meant}' (ConfigMap keys are case-sensitive)`, `rename it to '${meant}'`, `data.${key}`)
+        ? finding(
+            'providersInvalid',
+            'warn',
+            `data key '${key}' is ignored: KFP reads '${meant}' (ConfigMap keys are case-sensitive)`,
+            `rename it to '${meant}'`,
+            `data.${key}`,
+          )
         : finding('providersInvalid', 'info', `data key '${key}' is not read by KFP`, 'remove it if it was meant for KFP', `data.${key}`),
     );
   }
   if (out.length <= MAX_KEY_WARNINGS) return out;
   // A ConfigMap may hold thousands of keys: name the likely mistakes first, then count the rest.
   const listed = [...out.filter((f) => f.level === 'warn'), ...out.filter((f) => f.level !== 'warn')].slice(0, MAX_KEY_WARNINGS);
-  return [...listed, finding('providersInvalid', 'info', `${out.length - listed.length} more data keys are not read by KFP`, 'remove keys that were not meant for KFP', 'data')];
+  return [
+    ...listed,
+    finding(
+      'providersInvalid',
+      'info',
+      `${out.length - listed.length} more data keys are not read by KFP`,
+      'remove keys that were not meant for KFP',
+      'data',
+    ),
+  ];
 }
 
 function unknownKeyFindings(config: LauncherConfig): Finding[] {
@@ -279,22 +394,57 @@ function unknownKeyFindings(config: LauncherConfig): Finding[] {
     const leaf = note.path.split('.').pop() ?? note.path;
     const later = laterFieldNote(leaf, config.rules);
     if (later !== undefined) {
-      out.push(finding('providersInvalid', 'warn', `providers line ${note.line}: ${note.path.split('.').slice(-2).join('.')}: ${later}`, 'remove it, or upgrade KFP', `data.providers: ${note.path}`));
+      out.push(
+        finding(
+          'providersInvalid',
+          'warn',
+          `providers line ${note.line}: ${note.path.split('.').slice(-2).join('.')}: ${later}`,
+          'remove it, or upgrade KFP',
+          `data.providers: ${note.path}`,
+        ),
+      );
       continue;
     }
     const meant = note.known?.find((k) => normalize(k) === normalize(leaf));
     const hint = meant !== undefined ? ` (meant ${meant}?)` : '';
     const short = note.path.split('.').slice(-2).join('.');
-    out.push(finding('providersInvalid', 'warn', `providers line ${note.line}: KFP ignores unknown key ${short}${hint}`, meant !== undefined ? `rename it to ${meant}` : 'remove it or fix its spelling', `data.providers: ${note.path}`));
+    out.push(
+      finding(
+        'providersInvalid',
+        'warn',
+        `providers line ${note.line}: KFP ignores unknown key ${short}${hint}`,
+        meant !== undefined ? `rename it to ${meant}` : 'remove it or fix its spelling',
+        `data.providers: ${note.path}`,
+      ),
+    );
   }
   if (unknown.length > MAX_KEY_WARNINGS) {
-    out.push(finding('providersInvalid', 'warn', `providers: ${unknown.length - MAX_KEY_WARNINGS} more unknown keys, ignored by KFP`, 'fix the spelling of every providers key', 'data.providers'));
+    out.push(
+      finding(
+        'providersInvalid',
+        'warn',
+        `providers: ${unknown.length - MAX_KEY_WARNINGS} more unknown keys, ignored by KFP`,
+        'fix the spelling of every providers key',
+        'data.providers',
+      ),
+    );
   }
   const mismatches = config.providers.caseMismatches;
   if (mismatches.length > 0) {
-    const listed = mismatches.slice(0, 4).map((m) => `${m.path.split('.').pop()}→${m.canonical}`).join(', ');
+    const listed = mismatches
+      .slice(0, 4)
+      .map((m) => `${m.path.split('.').pop()}→${m.canonical}`)
+      .join(', ');
     const more = mismatches.length > 4 ? ` +${mismatches.length - 4}` : '';
-    out.push(finding('providersInvalid', 'warn', `providers: keys match only case-insensitively (${listed}${more})`, 'spell keys as KFP documents them (camelCase)', 'data.providers'));
+    out.push(
+      finding(
+        'providersInvalid',
+        'warn',
+        `providers: keys match only case-insensitively (${listed}${more})`,
+        'spell keys as KFP documents them (camelCase)',
+        'data.providers',
+      ),
+    );
   }
   return out;
 }
@@ -304,7 +454,8 @@ function normalize(key: string): string {
 }
 
 function providersFix(error: string): string {
-  if (error.includes('cannot unmarshal string') && / of type (bool|int)$/.test(error)) return 'write booleans and numbers unquoted, e.g. disableSSL: true, maxRetries: 3';
+  if (error.includes('cannot unmarshal string') && / of type (bool|int)$/.test(error))
+    return 'write booleans and numbers unquoted, e.g. disableSSL: true, maxRetries: 3';
   if (error.includes('cannot unmarshal')) return 'match the providers schema: {s3|minio|gs: {default: {...}, overrides: [...]}}';
   if (error.includes('cannot start any token')) return 'indent providers with spaces, not tabs';
   return 'make providers valid YAML, written as a string (providers: |)';

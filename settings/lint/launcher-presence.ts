@@ -13,11 +13,21 @@ const STORAGE_KEYS = ['defaultPipelineRoot', 'providers'];
 export function launcherPresence(namespace: string, data: Record<string, string> | undefined, defaultRoot: string): Finding {
   const fix = `set defaultPipelineRoot in kfp-launcher to a root under ${namespace}'s own prefix`;
   if (data === undefined) {
-    return finding('launcherMissing', 'warn', `no kfp-launcher in ${namespace}: runs use KFP's default root ${defaultRoot} (shared, not namespace-scoped)`, `create kfp-launcher: ${fix}`);
+    return finding(
+      'launcherMissing',
+      'warn',
+      `no kfp-launcher in ${namespace}: runs use KFP's default root ${defaultRoot} (shared, not namespace-scoped)`,
+      `create kfp-launcher: ${fix}`,
+    );
   }
   if (!Object.keys(data).some((k) => STORAGE_KEYS.includes(k))) {
     const what = Object.keys(data).length === 0 ? 'has no data' : 'sets neither defaultPipelineRoot nor providers';
-    return finding('launcherMissing', 'warn', `kfp-launcher in ${namespace} ${what}: runs use KFP's default root ${defaultRoot} (shared, not namespace-scoped)`, fix);
+    return finding(
+      'launcherMissing',
+      'warn',
+      `kfp-launcher in ${namespace} ${what}: runs use KFP's default root ${defaultRoot} (shared, not namespace-scoped)`,
+      fix,
+    );
   }
   return finding('launcherMissing', 'ok', 'kfp-launcher present', '');
 }

@@ -73,7 +73,12 @@ function firstMatchIndex(overrides: OverrideLike[]): (bucket: string, prefix: st
   };
 }
 
-function siteFor(scheme: OverrideSite['scheme'], firstMatch: (bucket: string, prefix: string) => number, index: number, o: OverrideLike): OverrideSite {
+function siteFor(
+  scheme: OverrideSite['scheme'],
+  firstMatch: (bucket: string, prefix: string) => number,
+  index: number,
+  o: OverrideLike,
+): OverrideSite {
   const base = { scheme, index, bucketName: o.bucketName, keyPrefix: o.keyPrefix };
   if (!/^[^/?]+$/.test(o.bucketName) || o.keyPrefix.includes('?')) return { ...base, unreachable: { kind: 'bucket' } };
   const k = o.keyPrefix;

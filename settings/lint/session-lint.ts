@@ -26,7 +26,15 @@ export function credentialFindings(session: StoreSession, label: string): Findin
   if (p.fromEnv !== 'false') return [];
   const empty = ['secretName', ...keyFieldsOf(session)].filter((k) => (p[k] ?? '') === '');
   if (empty.length > 0) {
-    return [finding('secretRefEmpty', 'warn', `${label}: secretRef ${empty.join(', ')} empty: the launcher cannot read credentials`, 'set secretRef.secretName and its key names (check their spelling)', label)];
+    return [
+      finding(
+        'secretRefEmpty',
+        'warn',
+        `${label}: secretRef ${empty.join(', ')} empty: the launcher cannot read credentials`,
+        'set secretRef.secretName and its key names (check their spelling)',
+        label,
+      ),
+    ];
   }
   return [];
 }
@@ -45,13 +53,31 @@ export function secretFactFindings(session: StoreSession, label: string, secrets
   const facts = secrets(name);
   if (facts === undefined) return [];
   if (!facts.exists) {
-    return [finding('secretMissing', levelIn('secretMissing', context), `${label}: Secret ${name} does not exist in this namespace`, `create Secret ${name} before running pipelines`, label)];
+    return [
+      finding(
+        'secretMissing',
+        levelIn('secretMissing', context),
+        `${label}: Secret ${name} does not exist in this namespace`,
+        `create Secret ${name} before running pipelines`,
+        label,
+      ),
+    ];
   }
   const keys = facts.keys;
   if (keys === undefined) return [];
-  const missing = keyFieldsOf(session).map((k) => p[k] ?? '').filter((k) => !keys.includes(k));
+  const missing = keyFieldsOf(session)
+    .map((k) => p[k] ?? '')
+    .filter((k) => !keys.includes(k));
   if (missing.length === 0) return [];
-  return [finding('secretKeyMissing', levelIn('secretKeyMissing', context), `${label}: Secret ${name} has no value for key ${missing.join(', ')}`, `add ${missing.join(', ')} to Secret ${name}`, label)];
+  return [
+    finding(
+      'secretKeyMissing',
+      levelIn('secretKeyMissing', context),
+      `${label}: Secret ${name} has no value for key ${missing.join(', ')}`,
+      `add ${missing.join(', ')} to Secret ${name}`,
+      label,
+    ),
+  ];
 }
 
 function keyFieldsOf(session: StoreSession): string[] {
@@ -67,15 +93,47 @@ export function endpointFindings(session: StoreSession, root: PipelineRoot): Fin
   const host = endpoint.replace(/^[a-z]+:\/\//, '').replace(/\/.*$/, '');
   const aws = host === '' || AWS_ENDPOINT.test(host);
   if (aws && (p.region ?? '') === '' && session.provider === 's3') {
-    out.push(finding('region', 'warn', `no region for AWS S3 bucket ${root.bucket}: uploads fail with MissingRegion`, 'set region in providers.s3.default', 'data.providers'));
+    out.push(
+      finding(
+        'region',
+        'warn',
+        `no region for AWS S3 bucket ${root.bucket}: uploads fail with MissingRegion`,
+        'set region in providers.s3.default',
+        'data.providers',
+      ),
+    );
   }
   if (endpoint.startsWith('https://') && p.disableSSL === 'true') {
-    out.push(finding('tlsPathStyle', 'warn', `endpoint ${endpoint} is https:// but disableSSL is true`, 'make the endpoint scheme and disableSSL agree', 'data.providers'));
+    out.push(
+      finding(
+        'tlsPathStyle',
+        'warn',
+        `endpoint ${endpoint} is https:// but disableSSL is true`,
+        'make the endpoint scheme and disableSSL agree',
+        'data.providers',
+      ),
+    );
   } else if (endpoint.startsWith('http://') && p.disableSSL === 'false') {
-    out.push(finding('tlsPathStyle', 'warn', `endpoint ${endpoint} is http:// but disableSSL is false`, 'make the endpoint scheme and disableSSL agree', 'data.providers'));
+    out.push(
+      finding(
+        'tlsPathStyle',
+        'warn',
+        `endpoint ${endpoint} is http:// but disableSSL is false`,
+        'make the endpoint scheme and disableSSL agree',
+        'data.providers',
+      ),
+    );
   }
   if (!VIRTUAL_HOSTED_OK.test(host) && host !== '' && p.forcePathStyle === 'false') {
-    out.push(finding('tlsPathStyle', 'warn', `forcePathStyle false on non-AWS endpoint ${host}: needs wildcard DNS and certificates`, 'set forcePathStyle: true', 'data.providers'));
+    out.push(
+      finding(
+        'tlsPathStyle',
+        'warn',
+        `forcePathStyle false on non-AWS endpoint ${host}: needs wildcard DNS and certificates`,
+        'set forcePathStyle: true',
+        'data.providers',
+      ),
+    );
   }
   return out;
 }

@@ -27,19 +27,51 @@ export function tenantRootFindings(subject: TenantRoot, profileRoot: string, nam
   const query = new URLSearchParams(root.value.query.slice(1));
   const redirect = ['prefix', 'key'].filter((k) => query.has(k));
   if (redirect.length > 0) {
-    out.push(finding('outsideProfileRoot', 'error', `${label} sets the query parameter ${redirect.join(' and ')}, which moves artifacts away from the path`, `remove ${redirect.join(' and ')} from the root`, path));
+    out.push(
+      finding(
+        'outsideProfileRoot',
+        'error',
+        `${label} sets the query parameter ${redirect.join(' and ')}, which moves artifacts away from the path`,
+        `remove ${redirect.join(' and ')} from the root`,
+        path,
+      ),
+    );
   } else if (root.value.query !== '') {
     const opened = gocloudPrefix(root.value);
     if (!opened.ok || opened.prefix !== root.value.prefix) {
-      out.push(finding('outsideProfileRoot', 'error', `${label} ${subject.root} does not open the bucket at its own path: ${prefixDivergence(root.value)}`, `write the root as ${profileRoot}[/path]?query without '#', '&', ';', '+' or '%' in the path`, path));
+      out.push(
+        finding(
+          'outsideProfileRoot',
+          'error',
+          `${label} ${subject.root} does not open the bucket at its own path: ${prefixDivergence(root.value)}`,
+          `write the root as ${profileRoot}[/path]?query without '#', '&', ';', '+' or '%' in the path`,
+          path,
+        ),
+      );
     }
   }
   // A store that normalises paths resolves `..` outside the prefix the string comparison saw.
   if (root.value.prefix.split('/').some((seg) => seg === '..' || seg === '.')) {
-    out.push(finding('outsideProfileRoot', 'error', `${label} ${subject.root} has a '.' or '..' path segment`, `write the root without '.' and '..' segments, under ${profileRoot}`, path));
+    out.push(
+      finding(
+        'outsideProfileRoot',
+        'error',
+        `${label} ${subject.root} has a '.' or '..' path segment`,
+        `write the root without '.' and '..' segments, under ${profileRoot}`,
+        path,
+      ),
+    );
   }
   if (!rootContains(own.value, root.value)) {
-    out.push(finding('outsideProfileRoot', 'error', `${label} ${subject.root} is outside ${namespace}'s root ${profileRoot}`, `use ${profileRoot} or a path below it`, path));
+    out.push(
+      finding(
+        'outsideProfileRoot',
+        'error',
+        `${label} ${subject.root} is outside ${namespace}'s root ${profileRoot}`,
+        `use ${profileRoot} or a path below it`,
+        path,
+      ),
+    );
   }
   return out;
 }
@@ -50,5 +82,13 @@ export function gocloudPrefixFindings(root: PipelineRoot, label: string, path: s
   const opened = gocloudPrefix(root);
   if (opened.ok && opened.prefix === root.prefix) return [];
   const where = opened.ok ? `at prefix '${opened.prefix}', not '${root.prefix}'` : `not at all (${opened.error})`;
-  return [finding('queryRoot', 'warn', `${label}: gocloud opens the bucket ${where}: ${prefixDivergence(root)}`, "keep '#', '&', ';', '+' and '%' out of the root's path", path)];
+  return [
+    finding(
+      'queryRoot',
+      'warn',
+      `${label}: gocloud opens the bucket ${where}: ${prefixDivergence(root)}`,
+      "keep '#', '&', ';', '+' and '%' out of the root's path",
+      path,
+    ),
+  ];
 }

@@ -36,10 +36,23 @@ export function fromEnvFindings(session: StoreSession, root: PipelineRoot, label
   const p = session.params;
   if (p.fromEnv !== 'true' || session.provider === 'gs' || rules.fromEnvHonoursProviderSettings || !rules.providers) return [];
   if (session.provider === 'minio' && p.endpoint !== undefined) {
-    return [finding('minioFromEnv', 'warn', `${label}: minio:// with fromEnv fails on ${kfpName(rules)} (no gocloud driver for "minio"; works from 2.17)`, 'use an s3:// root, or credentials.secretRef', label)];
+    return [
+      finding(
+        'minioFromEnv',
+        'warn',
+        `${label}: minio:// with fromEnv fails on ${kfpName(rules)} (no gocloud driver for "minio"; works from 2.17)`,
+        'use an s3:// root, or credentials.secretRef',
+        label,
+      ),
+    ];
   }
   if (root.query !== '') return [];
-  const ignored = [['region', p.region], ['endpoint', p.endpoint]].filter(([, v]) => (v ?? '') !== '').map(([k, v]) => `${k} ${v}`);
+  const ignored = [
+    ['region', p.region],
+    ['endpoint', p.endpoint],
+  ]
+    .filter(([, v]) => (v ?? '') !== '')
+    .map(([k, v]) => `${k} ${v}`);
   if (ignored.length === 0) return [];
   return [
     finding(

@@ -15,12 +15,30 @@ export function refusedWrites(plan: NamespacePlan): DoctorFinding[] {
     if (c.action === 'unchanged') continue;
     const obj = { kind: c.kind, name: c.name };
     if (c.immutable === true) {
-      out.push(doctorFinding('immutableObject', 'error', ns, obj, `${c.kind} ${c.name} in ${ns} is immutable (immutable: true): the API server refuses any change to its data, so ${ns} cannot be migrated`, `re-create ${c.kind} ${c.name} without immutable: true (in its source, if GitOps manages it), then re-run`));
+      out.push(
+        doctorFinding(
+          'immutableObject',
+          'error',
+          ns,
+          obj,
+          `${c.kind} ${c.name} in ${ns} is immutable (immutable: true): the API server refuses any change to its data, so ${ns} cannot be migrated`,
+          `re-create ${c.kind} ${c.name} without immutable: true (in its source, if GitOps manages it), then re-run`,
+        ),
+      );
     }
     if (c.kind !== 'ConfigMap') continue;
     const bytes = dataBytes(c.after.data ?? {});
     if (bytes > MAX_DATA_BYTES) {
-      out.push(doctorFinding('objectTooLarge', 'error', ns, obj, `planned ${c.kind} ${c.name} in ${ns} holds ${bytes} bytes of data, over the API server's limit of ${MAX_DATA_BYTES}`, `move the large keys out of ${c.name} (KFP reads only defaultPipelineRoot and providers), then re-run`));
+      out.push(
+        doctorFinding(
+          'objectTooLarge',
+          'error',
+          ns,
+          obj,
+          `planned ${c.kind} ${c.name} in ${ns} holds ${bytes} bytes of data, over the API server's limit of ${MAX_DATA_BYTES}`,
+          `move the large keys out of ${c.name} (KFP reads only defaultPipelineRoot and providers), then re-run`,
+        ),
+      );
     }
   }
   return out;

@@ -9,7 +9,8 @@ export function diffChange(change: ObjectChange, namespace: string): string {
     `+++ ${where} (${change.action})`,
   ];
   if (change.action === 'unchanged') return `${head.join('\n')}\n  (no changes)\n`;
-  if (change.action === 'deferred') return `${head.join('\n')}\n  (not now: written by a later run, once the credentials Secret is filled and the target answers to it)\n`;
+  if (change.action === 'deferred')
+    return `${head.join('\n')}\n  (not now: written by a later run, once the credentials Secret is filled and the target answers to it)\n`;
   const body = [
     ...diffMap('metadata.labels', change.before?.metadata.labels ?? {}, change.after.metadata.labels ?? {}),
     ...diffMap('metadata.annotations', change.before?.metadata.annotations ?? {}, change.after.metadata.annotations ?? {}),
@@ -25,7 +26,8 @@ export function diffChanges(changes: ObjectChange[], namespace: string): string 
 function diffSecretKeys(change: ObjectChange): string[] {
   const before = new Set(secretKeys(change.before));
   const after = secretKeys(change.after);
-  const source = change.cloneFrom === undefined ? 'value to be provided' : `value cloned from ${change.cloneFrom.namespace}/${change.cloneFrom.name}`;
+  const source =
+    change.cloneFrom === undefined ? 'value to be provided' : `value cloned from ${change.cloneFrom.namespace}/${change.cloneFrom.name}`;
   return [...new Set([...before, ...after])].sort().map((k) => (before.has(k) ? `  data.${k}: (kept)` : `+ data.${k}: (${source})`));
 }
 

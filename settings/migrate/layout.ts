@@ -14,7 +14,8 @@ export interface NamespaceLayout {
   keyFormat: string;
 }
 
-const ARGO_TAIL = '{{workflow.name}}/{{workflow.creationTimestamp.Y}}/{{workflow.creationTimestamp.m}}/{{workflow.creationTimestamp.d}}/{{pod.name}}';
+const ARGO_TAIL =
+  '{{workflow.name}}/{{workflow.creationTimestamp.Y}}/{{workflow.creationTimestamp.m}}/{{workflow.creationTimestamp.d}}/{{pod.name}}';
 
 /**
  * Argo's prefix template from the root template: the path up to the segment naming the profile,

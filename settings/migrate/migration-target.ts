@@ -71,7 +71,13 @@ const PROVIDERS: Record<Exclude<ProviderName, 'url'>, ProviderRule> = {
   aws: { endpoint: (r) => `https://s3.${r}.amazonaws.com`, pathStyle: false },
   // GCS interoperability (XML API with HMAC keys); its region is not part of signing, 'auto' works.
   gcs: { endpoint: () => 'https://storage.googleapis.com', defaultRegion: 'auto', pathStyle: true },
-  r2: { endpoint: (_r, a) => `https://${a}.r2.cloudflarestorage.com`, defaultRegion: 'auto', fixedRegion: 'auto', needsAccount: true, pathStyle: true },
+  r2: {
+    endpoint: (_r, a) => `https://${a}.r2.cloudflarestorage.com`,
+    defaultRegion: 'auto',
+    fixedRegion: 'auto',
+    needsAccount: true,
+    pathStyle: true,
+  },
   oss: { endpoint: (r) => `https://s3.oss-${r}.aliyuncs.com`, pathStyle: false, refusesPathStyle: true },
   ibm: { endpoint: (r) => `https://s3.${r}.cloud-object-storage.appdomain.cloud`, pathStyle: true },
 };
@@ -85,8 +91,10 @@ const DATA_KEY = /^[-._a-zA-Z0-9]+$/;
 
 export function resolveTarget(input: TargetInput): TargetResult {
   const errors: string[] = [];
-  if (!BUCKET.test(input.bucket)) errors.push(`--bucket ${JSON.stringify(input.bucket)} is not a valid S3 bucket name (3-63 lowercase letters, digits, dots, hyphens)`);
-  if (input.region !== undefined && !REGION.test(input.region)) errors.push(`--region ${JSON.stringify(input.region)} is not a region name (lowercase letters, digits, hyphens)`);
+  if (!BUCKET.test(input.bucket))
+    errors.push(`--bucket ${JSON.stringify(input.bucket)} is not a valid S3 bucket name (3-63 lowercase letters, digits, dots, hyphens)`);
+  if (input.region !== undefined && !REGION.test(input.region))
+    errors.push(`--region ${JSON.stringify(input.region)} is not a region name (lowercase letters, digits, hyphens)`);
   const endpoint = resolveEndpoint(input, errors);
   const root = resolveRootTemplate(input.rootTemplate ?? DEFAULT_ROOT_TEMPLATE, input.bucket, errors);
   const secret = resolveSecret(input.secret ?? {}, errors);
@@ -105,7 +113,9 @@ function resolveEndpoint(input: TargetInput, errors: string[]): EndpointPart | u
     return undefined;
   }
   if (!Object.hasOwn(PROVIDERS, name)) {
-    errors.push(`--endpoint ${JSON.stringify(given)} is neither a URL nor a provider (aws, gcs, r2, oss, ibm; minio, ceph, seaweedfs by URL)`);
+    errors.push(
+      `--endpoint ${JSON.stringify(given)} is neither a URL nor a provider (aws, gcs, r2, oss, ibm; minio, ceph, seaweedfs by URL)`,
+    );
     return undefined;
   }
   const provider = name as keyof typeof PROVIDERS;
@@ -115,11 +125,14 @@ function resolveEndpoint(input: TargetInput, errors: string[]): EndpointPart | u
     errors.push(`--endpoint ${provider} needs --region (its endpoint and signatures are per region)`);
     return undefined;
   }
-  if (rule.fixedRegion !== undefined && region !== rule.fixedRegion) errors.push(`--endpoint ${provider} signs with region '${rule.fixedRegion}'; drop --region ${region}`);
+  if (rule.fixedRegion !== undefined && region !== rule.fixedRegion)
+    errors.push(`--endpoint ${provider} signs with region '${rule.fixedRegion}'; drop --region ${region}`);
   const account = input.account ?? '';
-  if (rule.needsAccount === true && !/^[a-f0-9]{32}$/.test(account)) errors.push(`--endpoint ${provider} needs --account (the 32-hex Cloudflare account id)`);
+  if (rule.needsAccount === true && !/^[a-f0-9]{32}$/.test(account))
+    errors.push(`--endpoint ${provider} needs --account (the 32-hex Cloudflare account id)`);
   if (rule.needsAccount !== true && input.account !== undefined) errors.push(`--account is for --endpoint r2 only`);
-  if (rule.refusesPathStyle === true && input.pathStyle === true) errors.push(`--path-style: ${provider} refuses path-style requests; leave it off`);
+  if (rule.refusesPathStyle === true && input.pathStyle === true)
+    errors.push(`--path-style: ${provider} refuses path-style requests; leave it off`);
   const url = rule.endpoint(region, account);
   return { provider, endpoint: url, host: new URL(url).host, region, forcePathStyle: input.pathStyle ?? rule.pathStyle, disableSSL: false };
 }
@@ -143,7 +156,14 @@ function resolveUrl(given: string, input: TargetInput, errors: string[]): Endpoi
   if (input.account !== undefined) errors.push(`--account is for --endpoint r2 only`);
   // A self-hosted store (MinIO, Ceph RGW, SeaweedFS) has no per-bucket DNS: path style unless told.
   const origin = `${url.protocol}//${url.host}`;
-  return { provider: 'url', endpoint: origin, host: url.host, region: input.region ?? URL_DEFAULT_REGION, forcePathStyle: input.pathStyle ?? true, disableSSL: url.protocol === 'http:' };
+  return {
+    provider: 'url',
+    endpoint: origin,
+    host: url.host,
+    region: input.region ?? URL_DEFAULT_REGION,
+    forcePathStyle: input.pathStyle ?? true,
+    disableSSL: url.protocol === 'http:',
+  };
 }
 
 function resolveRootTemplate(template: string, bucket: string, errors: string[]): string | undefined {
@@ -168,8 +188,12 @@ function resolveSecret(input: TargetSecretInput, errors: string[]): MigrationTar
   const nameTemplate = input.name ?? DEFAULT_SECRET_NAME_TEMPLATE;
   const accessKeyKey = input.accessKeyKey ?? DEFAULT_ACCESS_KEY_KEY;
   const secretKeyKey = input.secretKeyKey ?? DEFAULT_SECRET_KEY_KEY;
-  if (!SECRET_NAME.test(nameTemplate.replaceAll('{profile}', 'sample-profile'))) errors.push(`--secret-name ${nameTemplate} does not make a valid Secret name`);
-  for (const [flag, key] of [['--access-key-key', accessKeyKey], ['--secret-key-key', secretKeyKey]] as const) {
+  if (!SECRET_NAME.test(nameTemplate.replaceAll('{profile}', 'sample-profile')))
+    errors.push(`--secret-name ${nameTemplate} does not make a valid Secret name`);
+  for (const [flag, key] of [
+    ['--access-key-key', accessKeyKey],
+    ['--secret-key-key', secretKeyKey],
+  ] as const) {
     if (!DATA_KEY.test(key)) errors.push(`${flag} ${JSON.stringify(key)} is not a valid Secret data key`);
   }
   if (accessKeyKey === secretKeyKey) errors.push(`--access-key-key and --secret-key-key must differ`);

@@ -75,7 +75,11 @@ export function planNamespace(index: SnapshotIndex, namespace: string, target: M
     namespace,
     layout,
     secretName,
-    changes: [launcher, planArgo(index.configMap(namespace, ARTIFACT_REPOSITORIES), namespace, target, layout, secretName), planSecret(index, namespace, target, secretName)],
+    changes: [
+      launcher,
+      planArgo(index.configMap(namespace, ARTIFACT_REPOSITORIES), namespace, target, layout, secretName),
+      planSecret(index, namespace, target, secretName),
+    ],
     launcherFindings,
   };
 }
@@ -89,17 +93,29 @@ export function providersText(target: MigrationTarget, secretName: string): stri
         region: target.region,
         disableSSL: target.disableSSL,
         forcePathStyle: target.forcePathStyle,
-        credentials: { fromEnv: false, secretRef: { secretName, accessKeyKey: target.secret.accessKeyKey, secretKeyKey: target.secret.secretKeyKey } },
+        credentials: {
+          fromEnv: false,
+          secretRef: { secretName, accessKeyKey: target.secret.accessKeyKey, secretKeyKey: target.secret.secretKeyKey },
+        },
       },
     },
   });
 }
 
-function planLauncher(current: ConfigMapObject | undefined, namespace: string, target: MigrationTarget, layout: NamespaceLayout, secretName: string): ObjectChange {
+function planLauncher(
+  current: ConfigMapObject | undefined,
+  namespace: string,
+  target: MigrationTarget,
+  layout: NamespaceLayout,
+  secretName: string,
+): ObjectChange {
   const managed = { defaultPipelineRoot: layout.root, providers: providersText(target, secretName) };
   const before = current === undefined ? undefined : configMap(current.metadata, namespace, current.data ?? {});
   const after = configMap(current?.metadata, namespace, { ...current?.data, ...managed }, LAUNCHER_CONFIGMAP);
-  const same = current !== undefined && current.data?.defaultPipelineRoot === managed.defaultPipelineRoot && current.data?.providers === managed.providers;
+  const same =
+    current !== undefined &&
+    current.data?.defaultPipelineRoot === managed.defaultPipelineRoot &&
+    current.data?.providers === managed.providers;
   return change('ConfigMap', LAUNCHER_CONFIGMAP, current, same, before, after);
 }
 
@@ -119,7 +135,13 @@ function plannedRepository(target: MigrationTarget, layout: NamespaceLayout, sec
   };
 }
 
-function planArgo(current: ConfigMapObject | undefined, namespace: string, target: MigrationTarget, layout: NamespaceLayout, secretName: string): ObjectChange {
+function planArgo(
+  current: ConfigMapObject | undefined,
+  namespace: string,
+  target: MigrationTarget,
+  layout: NamespaceLayout,
+  secretName: string,
+): ObjectChange {
   const existing = readArtifactRepository(current);
   const annotated = current?.metadata.annotations?.[DEFAULT_REPOSITORY_ANNOTATION];
   // Keep the key the annotation already names (upstream: default-namespaced, deployKF: default-v1).
@@ -141,18 +163,34 @@ function planSecret(index: SnapshotIndex, namespace: string, target: MigrationTa
   // migrate can make it (a re-run must not rewrite it), and doctor reports the empty keys.
   const clone = target.secret.cloneFrom !== undefined;
   const missing = keys.filter((k) => current?.values[k] === undefined || (clone && current.values[k].empty));
-  const before = current === undefined ? undefined : secret(current.metadata, namespace, secretName, { data: blank(Object.keys(current.values)) }, current.type);
+  const before =
+    current === undefined
+      ? undefined
+      : secret(current.metadata, namespace, secretName, { data: blank(Object.keys(current.values)) }, current.type);
   // Key names only: `data` lists what stays, `stringData` what the edge fills (it patches only those).
   const kept = Object.keys(current?.values ?? {}).filter((k) => !missing.includes(k));
-  const body = missing.length === 0 ? { data: blank(kept) } : kept.length === 0 ? { stringData: blank(missing) } : { data: blank(kept), stringData: blank(missing) };
+  const body =
+    missing.length === 0
+      ? { data: blank(kept) }
+      : kept.length === 0
+        ? { stringData: blank(missing) }
+        : { data: blank(kept), stringData: blank(missing) };
   const after = secret(current?.metadata, namespace, secretName, body, current?.type ?? 'Opaque');
   const out = change('Secret', secretName, current, missing.length === 0, before, after);
   const from = target.secret.cloneFrom;
-  if (from !== undefined && out.action !== 'unchanged') out.cloneFrom = { namespace: from.namespace, name: from.name.replaceAll('{profile}', namespace) };
+  if (from !== undefined && out.action !== 'unchanged')
+    out.cloneFrom = { namespace: from.namespace, name: from.name.replaceAll('{profile}', namespace) };
   return out;
 }
 
-function change(kind: ObjectChange['kind'], name: string, current: { metadata: ObjectMeta; immutable?: boolean } | undefined, same: boolean, before: PlannedObject | undefined, after: PlannedObject): ObjectChange {
+function change(
+  kind: ObjectChange['kind'],
+  name: string,
+  current: { metadata: ObjectMeta; immutable?: boolean } | undefined,
+  same: boolean,
+  before: PlannedObject | undefined,
+  after: PlannedObject,
+): ObjectChange {
   const action: ChangeAction = current === undefined ? 'create' : same ? 'unchanged' : 'update';
   const out: ObjectChange = { kind, name, action, after };
   if (current?.immutable === true) out.immutable = true;
@@ -169,11 +207,22 @@ function meta(current: ObjectMeta | undefined, namespace: string, name: string):
   return m;
 }
 
-function configMap(current: ObjectMeta | undefined, namespace: string, data: Record<string, string>, name = current?.name ?? ''): PlannedObject {
+function configMap(
+  current: ObjectMeta | undefined,
+  namespace: string,
+  data: Record<string, string>,
+  name = current?.name ?? '',
+): PlannedObject {
   return { apiVersion: 'v1', kind: 'ConfigMap', metadata: meta(current, namespace, name), data: sortedKeys(data) };
 }
 
-function secret(current: ObjectMeta | undefined, namespace: string, name: string, body: { data?: Record<string, string>; stringData?: Record<string, string> }, type: string | undefined): PlannedObject {
+function secret(
+  current: ObjectMeta | undefined,
+  namespace: string,
+  name: string,
+  body: { data?: Record<string, string>; stringData?: Record<string, string> },
+  type: string | undefined,
+): PlannedObject {
   const out: PlannedObject = { apiVersion: 'v1', kind: 'Secret', metadata: meta(current, namespace, name), ...body };
   if (type !== undefined) out.type = type;
   return out;

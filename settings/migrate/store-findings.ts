@@ -21,15 +21,28 @@ export interface StoreListing {
 
 /** `copyPlan` with --copy-artifacts: what will be copied and how it is verified. */
 export function copyPlanFinding(l: StoreListing): DoctorFinding {
-  const multipart = l.multipart > 0 ? `; ${l.multipart} have multipart ETags (no MD5 to compare), so every object is verified by size and SHA-256 while streaming, not by ETag` : '';
-  return doctorFinding('copyPlan', 'info', l.namespace, undefined, `${amount(l)} under ${l.from} will be copied to ${l.to} under the same keys${multipart}`, 'a re-run skips objects already copied (same size and checksum)', { objects: String(l.objects), bytes: String(l.bytes) });
+  const multipart =
+    l.multipart > 0
+      ? `; ${l.multipart} have multipart ETags (no MD5 to compare), so every object is verified by size and SHA-256 while streaming, not by ETag`
+      : '';
+  return doctorFinding(
+    'copyPlan',
+    'info',
+    l.namespace,
+    undefined,
+    `${amount(l)} under ${l.from} will be copied to ${l.to} under the same keys${multipart}`,
+    'a re-run skips objects already copied (same size and checksum)',
+    { objects: String(l.objects), bytes: String(l.bytes) },
+  );
 }
 
 /** `leftBehind` without --copy-artifacts: existing objects stay behind, and runs point at them. */
 export function leftBehindFinding(l: StoreListing): DoctorFinding {
-  if (l.objects === 0) return doctorFinding('leftBehind', 'ok', l.namespace, undefined, `no objects under ${l.from}: nothing is left behind`, '');
+  if (l.objects === 0)
+    return doctorFinding('leftBehind', 'ok', l.namespace, undefined, `no objects under ${l.from}: nothing is left behind`, '');
   const keep = l.secretName === undefined ? 'the old store' : `the old store and Secret ${l.secretName}`;
-  return doctorFinding('leftBehind',
+  return doctorFinding(
+    'leftBehind',
     'warn',
     l.namespace,
     undefined,
@@ -41,7 +54,14 @@ export function leftBehindFinding(l: StoreListing): DoctorFinding {
 
 /** The old store could not be listed: say so rather than guess. */
 export function unlistedFinding(namespace: string, check: 'leftBehind' | 'copyPlan', reason: string): DoctorFinding {
-  return doctorFinding(check, 'info', namespace, undefined, `the current store could not be listed: ${reason}`, 'check the old objects by hand before switching');
+  return doctorFinding(
+    check,
+    'info',
+    namespace,
+    undefined,
+    `the current store could not be listed: ${reason}`,
+    'check the old objects by hand before switching',
+  );
 }
 
 function amount(l: StoreListing): string {

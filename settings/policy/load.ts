@@ -43,7 +43,10 @@ function templateErrors(policy: StorePolicy): string[] {
     if (value === undefined) return;
     for (const p of templateProblems(value, allowed)) errors.push(`${path}: ${p}`);
   };
-  const sections: [string, Partial<StorePolicy['store']>][] = [['store', policy.store], ...Object.entries(policy.profiles).map(([n, p]): [string, Partial<StorePolicy['store']>] => [`profiles.${n}`, p])];
+  const sections: [string, Partial<StorePolicy['store']>][] = [
+    ['store', policy.store],
+    ...Object.entries(policy.profiles).map(([n, p]): [string, Partial<StorePolicy['store']>] => [`profiles.${n}`, p]),
+  ];
   for (const [at, s] of sections) {
     check(`${at}.bucket`, s.bucket, ['profile']);
     check(`${at}.pipelineRoot`, s.pipelineRoot, ['profile', 'bucket']);
@@ -65,11 +68,16 @@ function resolutionErrors(policy: StorePolicy): string[] {
     if (!/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(s.bucket)) errors.push(`${at}.bucket: '${s.bucket}' is not a valid bucket name`);
     const root = parsePipelineRoot(s.pipelineRoot);
     if (!root.ok) errors.push(`${at}.pipelineRoot: ${root.error}`);
-    else if (root.value.scheme !== 's3' && root.value.scheme !== 'minio') errors.push(`${at}.pipelineRoot: scheme must be s3:// or minio://, not ${root.value.scheme}://`);
-    else if (root.value.bucket !== s.bucket) errors.push(`${at}.pipelineRoot: bucket '${root.value.bucket}' differs from bucket '${s.bucket}' (use {bucket})`);
-    else if (root.value.query !== '') errors.push(`${at}.pipelineRoot: a query string makes KFP ignore providers; use endpoint/region fields`);
-    if (s.auth.kind === 'secret' && (s.auth.name.length > 253 || !DNS_SUBDOMAIN.test(s.auth.name))) errors.push(`${at}.auth.secret.name: '${s.auth.name}' is not a valid Secret name`);
-    if (s.auth.kind === 'webIdentity' && !ROLE_ARN.test(s.auth.roleArn)) errors.push(`${at}.auth.webIdentity.roleArn: '${s.auth.roleArn}' is not an IAM role ARN`);
+    else if (root.value.scheme !== 's3' && root.value.scheme !== 'minio')
+      errors.push(`${at}.pipelineRoot: scheme must be s3:// or minio://, not ${root.value.scheme}://`);
+    else if (root.value.bucket !== s.bucket)
+      errors.push(`${at}.pipelineRoot: bucket '${root.value.bucket}' differs from bucket '${s.bucket}' (use {bucket})`);
+    else if (root.value.query !== '')
+      errors.push(`${at}.pipelineRoot: a query string makes KFP ignore providers; use endpoint/region fields`);
+    if (s.auth.kind === 'secret' && (s.auth.name.length > 253 || !DNS_SUBDOMAIN.test(s.auth.name)))
+      errors.push(`${at}.auth.secret.name: '${s.auth.name}' is not a valid Secret name`);
+    if (s.auth.kind === 'webIdentity' && !ROLE_ARN.test(s.auth.roleArn))
+      errors.push(`${at}.auth.webIdentity.roleArn: '${s.auth.roleArn}' is not an IAM role ARN`);
   }
   return [...new Set(errors)];
 }

@@ -33,7 +33,8 @@ export function selectorExpression(selector: LabelSelector): string | undefined 
   const needs: string[] = [];
   const unless: string[] = [];
   const at = (key: string): string => `${LABELS}[${str(key)}]`;
-  for (const [key, value] of Object.entries(selector.matchLabels ?? {})) needs.push(`${str(key)} in ${LABELS} && ${at(key)} == ${str(value)}`);
+  for (const [key, value] of Object.entries(selector.matchLabels ?? {}))
+    needs.push(`${str(key)} in ${LABELS} && ${at(key)} == ${str(value)}`);
   for (const e of selector.matchExpressions ?? []) {
     const values = e.values ?? [];
     if (e.operator === 'In') needs.push(`${str(e.key)} in ${LABELS} && ${at(e.key)} in ${list(values)}`);
@@ -49,5 +50,8 @@ export function selectorExpression(selector: LabelSelector): string | undefined 
 export function podMatchConditions(selector: LabelSelector): MatchCondition[] {
   const selected = selectorExpression(selector);
   const optOut = `!has(${ANNOTATIONS}) || !(${str(OPT_OUT_ANNOTATION)} in ${ANNOTATIONS}) || ${ANNOTATIONS}[${str(OPT_OUT_ANNOTATION)}] != 'false'`;
-  return [...(selected === undefined ? [] : [{ name: SELECTOR_CONDITION, expression: selected }]), { name: OPT_OUT_CONDITION, expression: optOut }];
+  return [
+    ...(selected === undefined ? [] : [{ name: SELECTOR_CONDITION, expression: selected }]),
+    { name: OPT_OUT_CONDITION, expression: optOut },
+  ];
 }

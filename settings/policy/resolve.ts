@@ -32,8 +32,20 @@ export function resolveProfile(policy: StorePolicy, profile: string): ProfileSto
   const region = override.region ?? policy.store.region;
   const a = override.auth ?? policy.store.auth;
   let auth: ProfileAuth;
-  if (a.secret !== undefined) auth = { kind: 'secret', name: renderTemplate(a.secret.name, values), accessKeyKey: a.secret.accessKeyKey, secretKeyKey: a.secret.secretKeyKey };
-  else if (a.webIdentity !== undefined) auth = { kind: 'webIdentity', roleArn: renderTemplate(a.webIdentity.roleArn, values), audience: a.webIdentity.audience, expirationSeconds: a.webIdentity.expirationSeconds };
+  if (a.secret !== undefined)
+    auth = {
+      kind: 'secret',
+      name: renderTemplate(a.secret.name, values),
+      accessKeyKey: a.secret.accessKeyKey,
+      secretKeyKey: a.secret.secretKeyKey,
+    };
+  else if (a.webIdentity !== undefined)
+    auth = {
+      kind: 'webIdentity',
+      roleArn: renderTemplate(a.webIdentity.roleArn, values),
+      audience: a.webIdentity.audience,
+      expirationSeconds: a.webIdentity.expirationSeconds,
+    };
   else auth = { kind: 'fromEnv' };
   const store: ProfileStore = {
     profile,
@@ -41,7 +53,15 @@ export function resolveProfile(policy: StorePolicy, profile: string): ProfileSto
     pathStyle: override.pathStyle ?? policy.store.pathStyle,
     pipelineRoot: renderTemplate(override.pipelineRoot ?? policy.store.pipelineRoot, values),
     auth,
-    sources: { endpoint: from('endpoint'), region: from('region'), bucket: from('bucket'), pathStyle: from('pathStyle'), pipelineRoot: from('pipelineRoot'), auth: from('auth'), gcpServiceAccount: from('gcpServiceAccount') },
+    sources: {
+      endpoint: from('endpoint'),
+      region: from('region'),
+      bucket: from('bucket'),
+      pathStyle: from('pathStyle'),
+      pipelineRoot: from('pipelineRoot'),
+      auth: from('auth'),
+      gcpServiceAccount: from('gcpServiceAccount'),
+    },
   };
   const gsa = override.gcpServiceAccount ?? policy.store.gcpServiceAccount;
   if (gsa !== undefined) store.gcpServiceAccount = renderTemplate(gsa, values);

@@ -32,12 +32,18 @@ const auth = z
 // service account must be bound to (iam.gke.io/gcp-service-account); doctor verifies the binding.
 const gcpServiceAccount = z
   .string()
-  .regex(/^[^@\s]+@[^@\s]+\.iam\.gserviceaccount\.com$/, 'must be a Google service account email (NAME@PROJECT.iam.gserviceaccount.com); may use {profile}')
+  .regex(
+    /^[^@\s]+@[^@\s]+\.iam\.gserviceaccount\.com$/,
+    'must be a Google service account email (NAME@PROJECT.iam.gserviceaccount.com); may use {profile}',
+  )
   .optional();
 
 const storeFields = {
   endpoint: z.url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL' }).optional(),
-  region: z.string().regex(/^[a-z0-9-]+$/, 'must be a region name such as us-west-2').optional(),
+  region: z
+    .string()
+    .regex(/^[a-z0-9-]+$/, 'must be a region name such as us-west-2')
+    .optional(),
   bucket: z.string().min(1),
   pathStyle: z.boolean().default(true),
   pipelineRoot: z.string().min(1).default('s3://{bucket}/v2/artifacts/{profile}'),

@@ -22,7 +22,11 @@ function userBin(name: string, link: (dir: string) => void): string {
 }
 
 function run(cmd: string, args: string[], path: string): { status: number | null; stdout: string; stderr: string } {
-  const r = spawnSync(cmd, args, { encoding: 'utf8', env: { PATH: path, HOME: work, KUBECONFIG: '/nonexistent-kubeconfig' }, timeout: 60_000 });
+  const r = spawnSync(cmd, args, {
+    encoding: 'utf8',
+    env: { PATH: path, HOME: work, KUBECONFIG: '/nonexistent-kubeconfig' },
+    timeout: 60_000,
+  });
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 

@@ -53,7 +53,6 @@ after(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-
 function webhookConfigs(port: number): KubeObject[] {
   const common = { sideEffects: 'None', admissionReviewVersions: ['v1'], failurePolicy: 'Fail', timeoutSeconds: 10 };
   return [
@@ -61,7 +60,14 @@ function webhookConfigs(port: number): KubeObject[] {
       apiVersion: 'admissionregistration.k8s.io/v1',
       kind: 'ValidatingWebhookConfiguration',
       metadata: { name: 'kfstore-webhook' },
-      webhooks: [{ ...common, name: 'kfp-launcher.kfstore.dev', clientConfig: { url: `https://127.0.0.1:${port}/validate/kfp-launcher` }, rules: [{ operations: ['CREATE', 'UPDATE'], apiGroups: [''], apiVersions: ['v1'], resources: ['configmaps'] }] }],
+      webhooks: [
+        {
+          ...common,
+          name: 'kfp-launcher.kfstore.dev',
+          clientConfig: { url: `https://127.0.0.1:${port}/validate/kfp-launcher` },
+          rules: [{ operations: ['CREATE', 'UPDATE'], apiGroups: [''], apiVersions: ['v1'], resources: ['configmaps'] }],
+        },
+      ],
     },
     {
       apiVersion: 'admissionregistration.k8s.io/v1',
@@ -83,9 +89,31 @@ function webhookConfigs(port: number): KubeObject[] {
 
 type Run = { code: number | null; stdout: string; stderr: string };
 function ensure(now: Date, extra: string[] = []): Promise<Run> {
-  const args = [CERTS_BUNDLE, 'ensure', '--namespace', NS, '--secret', SECRET, '--service', 'kfstore-webhook', '--mutating', 'kfstore-webhook', '--validating', 'kfstore-webhook', '--extra-ip', '127.0.0.1', '--kubeconfig', kubeconfig, ...extra];
+  const args = [
+    CERTS_BUNDLE,
+    'ensure',
+    '--namespace',
+    NS,
+    '--secret',
+    SECRET,
+    '--service',
+    'kfstore-webhook',
+    '--mutating',
+    'kfstore-webhook',
+    '--validating',
+    'kfstore-webhook',
+    '--extra-ip',
+    '127.0.0.1',
+    '--kubeconfig',
+    kubeconfig,
+    ...extra,
+  ];
   return new Promise((resolve, reject) => {
-    const proc = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, KFSTORE_CERTS_NOW: now.toISOString() }, timeout: 60_000 });
+    const proc = spawn(process.execPath, args, {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, KFSTORE_CERTS_NOW: now.toISOString() },
+      timeout: 60_000,
+    });
     let stdout = '';
     let stderr = '';
     proc.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
@@ -146,7 +174,17 @@ function api(method: string, path: string, body: unknown): Promise<Reply> {
   return new Promise((resolve, reject) => {
     const req = request(
       `${server.url}${path}`,
-      { method, ca: server.caPem, agent, timeout: 30_000, headers: { authorization: `Bearer ${server.adminToken}`, 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) } },
+      {
+        method,
+        ca: server.caPem,
+        agent,
+        timeout: 30_000,
+        headers: {
+          authorization: `Bearer ${server.adminToken}`,
+          'content-type': 'application/json',
+          'content-length': Buffer.byteLength(payload),
+        },
+      },
       (res) => {
         let text = '';
         res.setEncoding('utf8');
@@ -175,36 +213,67 @@ const launcher = (root: string): KubeObject => ({
 });
 
 function injectedEnv(stored: KubeObject | undefined): Record<string, unknown> {
-  const containers = ((stored?.spec as { containers?: { name: string; env?: { name: string; value?: string; valueFrom?: unknown }[] }[] } | undefined)?.containers ?? []);
+  const containers =
+    (stored?.spec as { containers?: { name: string; env?: { name: string; value?: string; valueFrom?: unknown }[] }[] } | undefined)
+      ?.containers ?? [];
   const main = containers.find((c) => c.name === 'main');
   return Object.fromEntries((main?.env ?? []).map((e) => [e.name, e.value ?? e.valueFrom]));
 }
 
 test('admission keeps working through leaf renewal and a full CA rollover', { timeout: 180_000 }, async () => {
   if (!existsSync(CERTS_BUNDLE)) throw new Error(`${CERTS_BUNDLE} is missing: run npm run build`);
-  server.seed([{ apiVersion: 'v1', kind: 'Namespace', metadata: { name: NS } }, { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'team-a' } }]);
+  server.seed([
+    { apiVersion: 'v1', kind: 'Namespace', metadata: { name: NS } },
+    { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'team-a' } },
+  ]);
   const port = (await freePorts(1))[0] ?? 0;
   for (const config of webhookConfigs(port)) server.registerWebhook(config);
 
   // Install, as if 61 days ago: the leaf is then due for renewal today.
   const realNow = Date.now();
   const installed = await ensureOk(new Date(realNow - 61 * DAY));
-  assert.match(installed, /created Secret kfstore-system\/kfstore-webhook-tls\npatched caBundle of MutatingWebhookConfiguration kfstore-webhook\npatched caBundle of ValidatingWebhookConfiguration kfstore-webhook\n$/);
+  assert.match(
+    installed,
+    /created Secret kfstore-system\/kfstore-webhook-tls\npatched caBundle of MutatingWebhookConfiguration kfstore-webhook\npatched caBundle of ValidatingWebhookConfiguration kfstore-webhook\n$/,
+  );
   const firstCA = secretFile('ca.crt');
   assert.deepEqual(certificateInfo(secretFile('tls.crt')).ipAddresses, ['127.0.0.1']);
   await syncMount();
-  webhook = await startWebhook(['--policy', POLICY, '--tls-cert', join(mount, 'tls.crt'), '--tls-key', join(mount, 'tls.key'), '--no-cluster', '--port', String(port), '--metrics-port', '0', '--cert-poll', '1', '--host', '127.0.0.1', '--shutdown-delay', '0']);
+  webhook = await startWebhook([
+    '--policy',
+    POLICY,
+    '--tls-cert',
+    join(mount, 'tls.crt'),
+    '--tls-key',
+    join(mount, 'tls.key'),
+    '--no-cluster',
+    '--port',
+    String(port),
+    '--metrics-port',
+    '0',
+    '--cert-poll',
+    '1',
+    '--host',
+    '127.0.0.1',
+    '--shutdown-delay',
+    '0',
+  ]);
   const serials = new Set([await waitServed(port)]);
 
   // Mutation and denial, through the API server.
   const created = await api('POST', '/api/v1/namespaces/team-a/pods', pod('first'));
   assert.equal(created.status, 201, JSON.stringify(created.body));
   const env = injectedEnv(server.get('Pod', 'team-a', 'first'));
-  assert.deepEqual(env.AWS_ACCESS_KEY_ID, { secretKeyRef: { name: 'kubeflow-pipelines--profile-object-store-auth--team-a', key: 'AWS_ACCESS_KEY_ID' } });
+  assert.deepEqual(env.AWS_ACCESS_KEY_ID, {
+    secretKeyRef: { name: 'kubeflow-pipelines--profile-object-store-auth--team-a', key: 'AWS_ACCESS_KEY_ID' },
+  });
   assert.equal(env.AWS_REGION, 'us-west-2');
   const denied = await api('POST', '/api/v1/namespaces/team-a/configmaps', launcher('s3://kubeflow-pipelines/v2/artifacts/team-b'));
   assert.equal(denied.status, 403, JSON.stringify(denied.body));
-  assert.match(String(denied.body.message), /^admission webhook "kfp-launcher\.kfstore\.dev" denied the request: kfp-launcher in team-a rejected by kfstore:/);
+  assert.match(
+    String(denied.body.message),
+    /^admission webhook "kfp-launcher\.kfstore\.dev" denied the request: kfp-launcher in team-a rejected by kfstore:/,
+  );
   assert.equal(server.get('ConfigMap', 'team-a', 'kfp-launcher'), undefined);
 
   // The load: ConfigMaps (a dry-run kfp-launcher that the webhook fully validates, and plain ones),
@@ -218,11 +287,23 @@ test('admission keeps working through leaf renewal and a full CA rollover', { ti
       const kind = i % 10 === 9 ? 'pod' : i % 2 === 0 ? 'launcher' : 'configmap';
       let reply: Reply;
       if (kind === 'pod') reply = await api('POST', '/api/v1/namespaces/team-a/pods', pod(`load-${n}`));
-      else if (kind === 'launcher') reply = await api('POST', '/api/v1/namespaces/team-a/configmaps?dryRun=All', launcher('s3://kubeflow-pipelines/v2/artifacts/team-a'));
-      else reply = await api('POST', '/api/v1/namespaces/team-a/configmaps', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: `load-${n}`, namespace: 'team-a' }, data: { n } });
+      else if (kind === 'launcher')
+        reply = await api(
+          'POST',
+          '/api/v1/namespaces/team-a/configmaps?dryRun=All',
+          launcher('s3://kubeflow-pipelines/v2/artifacts/team-a'),
+        );
+      else
+        reply = await api('POST', '/api/v1/namespaces/team-a/configmaps', {
+          apiVersion: 'v1',
+          kind: 'ConfigMap',
+          metadata: { name: `load-${n}`, namespace: 'team-a' },
+          data: { n },
+        });
       admissions += 1;
       if (reply.status !== 201) failures.push(`${kind} ${n}: ${reply.status} ${String(reply.body.message)}`);
-      else if (kind === 'pod' && injectedEnv(reply.body as KubeObject).AWS_ACCESS_KEY_ID === undefined) failures.push(`pod ${n}: not mutated`);
+      else if (kind === 'pod' && injectedEnv(reply.body as KubeObject).AWS_ACCESS_KEY_ID === undefined)
+        failures.push(`pod ${n}: not mutated`);
     }
   };
   const workers = Array.from({ length: WORKERS }, (_, w) => worker(w));
@@ -240,7 +321,10 @@ test('admission keeps working through leaf renewal and a full CA rollover', { ti
     // Leaf renewal: same CA, new leaf; caBundle untouched.
     const bundleBefore = publishedBundle('ValidatingWebhookConfiguration');
     const renewed = await ensureOk(new Date(realNow + MINUTE));
-    assert.match(renewed, /^issued serving certificate serial \S+ expiring \S+ \(the previous one expires within the renewal window\)\nupdated Secret kfstore-system\/kfstore-webhook-tls\n$/);
+    assert.match(
+      renewed,
+      /^issued serving certificate serial \S+ expiring \S+ \(the previous one expires within the renewal window\)\nupdated Secret kfstore-system\/kfstore-webhook-tls\n$/,
+    );
     assert.deepEqual(publishedBundle('ValidatingWebhookConfiguration'), bundleBefore);
     await syncMount();
     serials.add(await waitServed(port));
@@ -258,7 +342,10 @@ test('admission keeps working through leaf renewal and a full CA rollover', { ti
     await progress(40);
 
     const phase2 = await ensureOk(new Date(realNow + 8 * MINUTE), rollover);
-    assert.match(phase2, /CA rollover phase 2: .*\nissued serving certificate serial .* \(CA rollover\)\nupdated Secret .*\npatched caBundle of MutatingWebhookConfiguration kfstore-webhook\npatched caBundle of ValidatingWebhookConfiguration kfstore-webhook\n$/);
+    assert.match(
+      phase2,
+      /CA rollover phase 2: .*\nissued serving certificate serial .* \(CA rollover\)\nupdated Secret .*\npatched caBundle of MutatingWebhookConfiguration kfstore-webhook\npatched caBundle of ValidatingWebhookConfiguration kfstore-webhook\n$/,
+    );
     assert.deepEqual(pemCertificates(publishedBundle('ValidatingWebhookConfiguration')[0] ?? ''), [newCA, oldCA]);
     assert.ok(isIssuedBy(secretFile('tls.crt'), newCA ?? ''));
     await progress(20);
@@ -268,7 +355,8 @@ test('admission keeps working through leaf renewal and a full CA rollover', { ti
 
     const phase3 = await ensureOk(new Date(realNow + 15 * MINUTE), rollover);
     assert.match(phase3, /^CA rollover phase 3: dropped the previous CA \S+ from caBundle\nupdated Secret .*\n/);
-    for (const kind of ['MutatingWebhookConfiguration', 'ValidatingWebhookConfiguration'] as const) assert.deepEqual(pemCertificates(publishedBundle(kind)[0] ?? ''), [newCA]);
+    for (const kind of ['MutatingWebhookConfiguration', 'ValidatingWebhookConfiguration'] as const)
+      assert.deepEqual(pemCertificates(publishedBundle(kind)[0] ?? ''), [newCA]);
     await progress(40);
     assert.match(await ensureOk(new Date(realNow + 16 * MINUTE), rollover), /^nothing to do: certificate valid until \S+$/m);
 

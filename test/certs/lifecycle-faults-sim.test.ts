@@ -55,10 +55,24 @@ test(`${RUNS} daily runs with faults at random (seed ${SEED}): never a moment of
   const started = Date.now();
   try {
     const start = new Date('2030-03-01T03:17:00Z');
-    const w = await World.create(server, kubeconfig, { namespace: 'sim', start, verify: 'both', lifecycle: { caDays: CA_DAYS, caRenewBeforeDays: Math.max(40, Math.min(180, Math.floor(CA_DAYS / 4))) } });
+    const w = await World.create(server, kubeconfig, {
+      namespace: 'sim',
+      start,
+      verify: 'both',
+      lifecycle: { caDays: CA_DAYS, caRenewBeforeDays: Math.max(40, Math.min(180, Math.floor(CA_DAYS / 4))) },
+    });
     // A rollover starts 40 days (production: 180) before the CA ends; the leaf renews 30 days before its own end.
     const faults = new Map<Fault, number>();
-    const count = { runs: 0, failedRuns: 0, unexplainedFailures: [] as string[], phase1: 0, phase3: 0, takeovers: 0, creates: 0, leaves: 0 };
+    const count = {
+      runs: 0,
+      failedRuns: 0,
+      unexplainedFailures: [] as string[],
+      phase1: 0,
+      phase3: 0,
+      takeovers: 0,
+      creates: 0,
+      leaves: 0,
+    };
     // What the next run(s) are exposed to.
     let pending: { skewMs?: number; expectFailure?: string } = {};
     let missing: { kind: WebhookKind; until: number } | undefined;
@@ -78,7 +92,9 @@ test(`${RUNS} daily runs with faults at random (seed ${SEED}): never a moment of
       count.leaves += (text.match(/issued serving certificate/g) ?? []).length;
       if (r.error !== undefined) {
         count.failedRuns += 1;
-        const explained = (pending.expectFailure !== undefined && r.error.includes(pending.expectFailure)) || (missing !== undefined && r.error.includes('not found'));
+        const explained =
+          (pending.expectFailure !== undefined && r.error.includes(pending.expectFailure)) ||
+          (missing !== undefined && r.error.includes('not found'));
         if (!explained) count.unexplainedFailures.push(`${w.date.toISOString()}: ${r.error}`);
       }
       pending = {};
@@ -93,7 +109,10 @@ test(`${RUNS} daily runs with faults at random (seed ${SEED}): never a moment of
       const hasSecret = Object.keys(w.secretData()).length > 0;
       switch (fault) {
         case 'ca.key of another CA':
-          if (hasSecret) await w.editSecret(async (d) => void (d['ca.key'] = (await generateCA({ commonName: 'stray', validityDays: 10, now: w.date })).keyPem));
+          if (hasSecret)
+            await w.editSecret(
+              async (d) => void (d['ca.key'] = (await generateCA({ commonName: 'stray', validityDays: 10, now: w.date })).keyPem),
+            );
           break;
         case 'ca.key removed':
           if (hasSecret) await w.editSecret((d) => void delete d['ca.key']);

@@ -91,7 +91,11 @@ describe('a CA that cannot sign is replaced through the overlap, not swapped', (
     ['ca.key of another CA', async (d) => void (d['ca.key'] = await otherKey()), /CA key does not match CA certificate/],
     ['ca.key missing', (d) => void delete d['ca.key'], /no CA key/],
     ['ca.crt missing (its CA is only in caBundle)', (d) => void delete d['ca.crt'], /no CA certificate/],
-    ['ca.crt unparsable', (d) => void (d['ca.crt'] = '-----BEGIN CERTIFICATE-----\nbm90IGEgY2VydGlmaWNhdGU=\n-----END CERTIFICATE-----\n'), /the CA certificate does not parse/],
+    [
+      'ca.crt unparsable',
+      (d) => void (d['ca.crt'] = '-----BEGIN CERTIFICATE-----\nbm90IGEgY2VydGlmaWNhdGU=\n-----END CERTIFICATE-----\n'),
+      /the CA certificate does not parse/,
+    ],
   ];
   for (const [name, edit, why] of faults) {
     test(name, async () => {
@@ -135,7 +139,10 @@ describe('a CA that cannot sign is replaced through the overlap, not swapped', (
     w.advance(DAY);
     await w.editSecret((d) => void (d['tls.key'] = ''));
     const lines = ok(await w.ensure()).join('\n');
-    assert.match(lines, /overlap of 24 h \(re\)started at \S+: the serving certificate is replaced while pods may still serve one a previous CA issued/);
+    assert.match(
+      lines,
+      /overlap of 24 h \(re\)started at \S+: the serving certificate is replaced while pods may still serve one a previous CA issued/,
+    );
     assert.doesNotMatch(lines, /dropped the previous CA/);
     for (const serials of trusted(w)) assert.ok(serials.includes(oldCA), 'the old CA is still trusted');
     w.advance(DAY);
@@ -187,7 +194,10 @@ describe('clock skew', () => {
     const leaf = certificateInfo(w.secretData()['tls.crt'] ?? '');
     assert.ok(leaf.notBefore.getTime() <= w.now - 10 * MINUTE + 1000, 'valid for the API server already');
     w.advance(10 * MINUTE, MINUTE);
-    assert.ok(w.pods.every((p) => p.served !== undefined && certificateInfo(p.served.certPem).serial === leaf.serial), 'every pod serves it');
+    assert.ok(
+      w.pods.every((p) => p.served !== undefined && certificateInfo(p.served.certPem).serial === leaf.serial),
+      'every pod serves it',
+    );
     neverRejected(w);
   });
 
@@ -199,9 +209,15 @@ describe('clock skew', () => {
     const early = certificateInfo(w.secretData()['tls.crt'] ?? '');
     assert.ok(early.notBefore.getTime() > w.now, 'not yet valid for the API server');
     w.advance(110 * MINUTE, 5 * MINUTE);
-    assert.ok(w.pods.every((p) => p.served !== undefined && certificateInfo(p.served.certPem).serial === before), 'still the previous certificate');
+    assert.ok(
+      w.pods.every((p) => p.served !== undefined && certificateInfo(p.served.certPem).serial === before),
+      'still the previous certificate',
+    );
     w.advance(15 * MINUTE, 5 * MINUTE);
-    assert.ok(w.pods.every((p) => p.served !== undefined && certificateInfo(p.served.certPem).serial === early.serial), 'the new one, once valid');
+    assert.ok(
+      w.pods.every((p) => p.served !== undefined && certificateInfo(p.served.certPem).serial === early.serial),
+      'the new one, once valid',
+    );
     // Day 180: rollover phase 1 by a normal clock, the switch by the fast one.
     w.advance(DAY);
     await daily(w, 120);
@@ -219,9 +235,15 @@ describe('a CA of a kind the tool cannot sign with', () => {
     const rsa = await foreignCA('RSA', T0, w.lifecycle.dnsNames);
     await w.seedSecret({ 'ca.crt': rsa.ca.certPem, 'ca.key': rsa.ca.keyPem, 'tls.crt': '', 'tls.key': '' });
     const r = await w.ensure();
-    assert.equal(r.error, `Secret ${w.ns}/kfstore-webhook-tls: CA key must be an ECDSA P-256 key, not RSA, and no valid serving certificate from it is in use; put an ECDSA P-256 CA in ca.crt and ca.key, or remove both to let kfstore-certs create one`);
+    assert.equal(
+      r.error,
+      `Secret ${w.ns}/kfstore-webhook-tls: CA key must be an ECDSA P-256 key, not RSA, and no valid serving certificate from it is in use; put an ECDSA P-256 CA in ca.crt and ca.key, or remove both to let kfstore-certs create one`,
+    );
     assert.deepEqual(r.lines, []);
-    assert.ok(w.bundles().every((b) => b.pem === ''), 'caBundle not published');
+    assert.ok(
+      w.bundles().every((b) => b.pem === ''),
+      'caBundle not published',
+    );
     assert.equal(w.secretData()['ca.crt'], rsa.ca.certPem);
   });
 
@@ -236,7 +258,10 @@ describe('a CA of a kind the tool cannot sign with', () => {
     w.advance(DAY);
     await daily(w, 100);
     const data = w.secretData();
-    assert.equal(new (await import('node:crypto')).X509Certificate(data['ca.crt'] ?? '').publicKey.asymmetricKeyDetails?.namedCurve, 'prime256v1');
+    assert.equal(
+      new (await import('node:crypto')).X509Certificate(data['ca.crt'] ?? '').publicKey.asymmetricKeyDetails?.namedCurve,
+      'prime256v1',
+    );
     settledOn(w, w.caSerial());
     neverRejected(w, 300);
   });
@@ -245,7 +270,10 @@ describe('a CA of a kind the tool cannot sign with', () => {
 describe('overlap bounds', () => {
   test('--min-overlap-hours below a Secret volume refresh is refused', () => {
     for (const hours of ['0', '0.05']) {
-      assert.throws(() => parseEnsure(['--namespace', 'x', '--secret', 's', '--service', 'svc', '--min-overlap-hours', hours], {}), (e: Error) => e instanceof UsageError && /at least 0\.1/.test(e.message));
+      assert.throws(
+        () => parseEnsure(['--namespace', 'x', '--secret', 's', '--service', 'svc', '--min-overlap-hours', hours], {}),
+        (e: Error) => e instanceof UsageError && /at least 0\.1/.test(e.message),
+      );
     }
   });
 
@@ -293,7 +321,10 @@ describe('configurations and writes that fail', () => {
     w.deleteConfig('ValidatingWebhookConfiguration');
     for (let day = 1; day <= 95; day += 1) {
       const r = await w.ensure();
-      assert.match(r.error ?? '', new RegExp(`^ValidatingWebhookConfiguration ${w.ns}-v: not found \\(re-apply the overlay, then run ensure again\\)`));
+      assert.match(
+        r.error ?? '',
+        new RegExp(`^ValidatingWebhookConfiguration ${w.ns}-v: not found \\(re-apply the overlay, then run ensure again\\)`),
+      );
       w.advance(DAY);
     }
     const leaf = certificateInfo(w.secretData()['tls.crt'] ?? '');
@@ -326,7 +357,10 @@ describe('configurations and writes that fail', () => {
     w.advance(9 * DAY);
     await w.deleteSecret();
     const lines = ok(await w.ensure()).join('\n');
-    assert.match(lines, /^patched caBundle of MutatingWebhookConfiguration \S+ to trust the new CA before the serving certificate changes\npatched caBundle of ValidatingWebhookConfiguration \S+ to trust the new CA before the serving certificate changes\n/);
+    assert.match(
+      lines,
+      /^patched caBundle of MutatingWebhookConfiguration \S+ to trust the new CA before the serving certificate changes\npatched caBundle of ValidatingWebhookConfiguration \S+ to trust the new CA before the serving certificate changes\n/,
+    );
     assert.match(lines, new RegExp(`caBundle keeps trusting CA ${old}, trusted before`));
     w.advance(DAY);
     await daily(w, 2);
@@ -351,7 +385,14 @@ describe('switching certificate tools', () => {
     const w = await newWorld();
     const cmCA = await generateCA({ commonName: 'kfstore-webhook-ca', validityDays: 1825, now: new Date(T0.getTime() - 100 * DAY) });
     const { issueServingCert } = await import('../../certs/ca.ts');
-    const cmLeaf = await issueServingCert({ ca: cmCA, commonName: w.lifecycle.commonName, dnsNames: w.lifecycle.dnsNames, ipAddresses: [], validityDays: 90, now: new Date(T0.getTime() - 10 * DAY) });
+    const cmLeaf = await issueServingCert({
+      ca: cmCA,
+      commonName: w.lifecycle.commonName,
+      dnsNames: w.lifecycle.dnsNames,
+      ipAddresses: [],
+      validityDays: 90,
+      now: new Date(T0.getTime() - 10 * DAY),
+    });
     w.publish(cmCA.certPem);
     w.serveExternally(cmLeaf);
     w.advance(MINUTE);

@@ -88,7 +88,14 @@ describe('planRotation + applyActions', () => {
     assert.deepEqual(kinds((await run(names.world, at(1))).actions), ['issue-leaf:names'], 'a name removed is a mismatch too');
 
     const stranger = await generateCA({ commonName: 'someone else', validityDays: 100, now: T0 });
-    const foreign = await issueServingCert({ ca: stranger, commonName: 'x', dnsNames: OPTS.dnsNames, ipAddresses: [], validityDays: 90, now: T0 });
+    const foreign = await issueServingCert({
+      ca: stranger,
+      commonName: 'x',
+      dnsNames: OPTS.dnsNames,
+      ipAddresses: [],
+      validityDays: 90,
+      now: T0,
+    });
     const issuer = await run({ stored: { ...world.stored, leaf: foreign }, bundle: world.bundle }, at(1));
     assert.deepEqual(kinds(issuer.actions), ['issue-leaf:issuer']);
     assert.ok(isIssuedBy(issuer.state.leaf.certPem, ca));
@@ -108,7 +115,11 @@ describe('planRotation + applyActions', () => {
     assert.ok(newCA !== undefined);
     assert.equal(p1.state.ca, oldCA, 'phase 1 keeps the current CA');
     assert.equal(p1.state.leaf, renewed.state.leaf, 'phase 1 keeps the leaf');
-    assert.deepEqual(pemCertificates(p1.world.bundle), [...pemCertificates(oldCA.certPem), ...pemCertificates(newCA.certPem)], 'caBundle = old + new');
+    assert.deepEqual(
+      pemCertificates(p1.world.bundle),
+      [...pemCertificates(oldCA.certPem), ...pemCertificates(newCA.certPem)],
+      'caBundle = old + new',
+    );
     assert.equal(p1.state.phaseSince?.getTime(), at(day).getTime());
 
     assert.deepEqual(kinds((await run(p1.world, at(day, 23))).actions), [], 'phase 1 lasts the overlap');
@@ -123,7 +134,11 @@ describe('planRotation + applyActions', () => {
     assert.equal(p2.state.nextCa, undefined);
     assert.deepEqual(pemCertificates(p2.state.previousCaCert ?? ''), pemCertificates(oldCA.certPem));
     assert.ok(isIssuedBy(p2.state.leaf.certPem, newCA.certPem), 'phase 2 leaf comes from the new CA');
-    assert.deepEqual(pemCertificates(p2.world.bundle), [...pemCertificates(newCA.certPem), ...pemCertificates(oldCA.certPem)], 'caBundle = new + old');
+    assert.deepEqual(
+      pemCertificates(p2.world.bundle),
+      [...pemCertificates(newCA.certPem), ...pemCertificates(oldCA.certPem)],
+      'caBundle = new + old',
+    );
 
     assert.deepEqual(kinds((await run(p2.world, at(day, 47))).actions), [], 'phase 2 lasts the overlap');
     const p3 = await run(p2.world, at(day, 48));
@@ -140,7 +155,8 @@ describe('planRotation + applyActions', () => {
       const before = steps[i - 1] as (typeof steps)[number];
       const after = steps[i] as (typeof steps)[number];
       for (const leaf of [before.state.leaf.certPem, after.state.leaf.certPem]) {
-        for (const bundle of [before.world.bundle, after.world.bundle]) assert.ok(chainsToBundle(leaf, bundle), `transition ${i}: a leaf is not trusted`);
+        for (const bundle of [before.world.bundle, after.world.bundle])
+          assert.ok(chainsToBundle(leaf, bundle), `transition ${i}: a leaf is not trusted`);
       }
     }
   });
@@ -160,15 +176,21 @@ describe('planRotation + applyActions', () => {
       const info = certificateInfo(leaf);
       assert.ok(info.notBefore <= now && now < info.notAfter, `day ${d}: leaf not valid`);
       assert.ok(chainsToBundle(leaf, world.bundle), `day ${d}: leaf does not chain to caBundle`);
-      if (before.stored?.leaf !== undefined) assert.ok(chainsToBundle(before.stored.leaf.certPem, world.bundle), `day ${d}: yesterday's leaf not trusted by today's caBundle`);
-      if (before.bundle !== '') assert.ok(chainsToBundle(leaf, before.bundle), `day ${d}: today's leaf not trusted by yesterday's caBundle`);
+      if (before.stored?.leaf !== undefined)
+        assert.ok(chainsToBundle(before.stored.leaf.certPem, world.bundle), `day ${d}: yesterday's leaf not trusted by today's caBundle`);
+      if (before.bundle !== '')
+        assert.ok(chainsToBundle(leaf, before.bundle), `day ${d}: today's leaf not trusted by yesterday's caBundle`);
       caSerials.add(serial(r.state.ca.certPem));
     }
     const rollovers = seen.filter((k) => k === 'start-rollover').length;
     assert.equal(rollovers, 2, seen.join(' '));
     assert.equal(seen.filter((k) => k === 'switch-ca').length, 2);
     assert.equal(seen.filter((k) => k === 'drop-previous-ca').length, 2);
-    assert.deepEqual(seen.filter((k) => k === 'create' || k === 'adopt-ca'), ['create'], 'one CA made at install, then only rollovers');
+    assert.deepEqual(
+      seen.filter((k) => k === 'create' || k === 'adopt-ca'),
+      ['create'],
+      'one CA made at install, then only rollovers',
+    );
     assert.ok(seen.filter((k) => k.startsWith('issue-leaf')).length <= 10, 'no reissue storm');
     assert.equal(caSerials.size, 3);
   });
@@ -176,10 +198,15 @@ describe('planRotation + applyActions', () => {
   test('an expired CA, or an empty Secret, is replaced at once: nothing valid is served from it', async () => {
     const { world } = await run({ stored: undefined, bundle: '' }, T0);
     const expired = planRotation({ stored: world.stored, publishedBundles: [world.bundle] }, at(3651), OPTS);
-    assert.deepEqual(expired.map((a) => a.kind), ['create']);
+    assert.deepEqual(
+      expired.map((a) => a.kind),
+      ['create'],
+    );
     assert.match(expired[0]?.kind === 'create' ? (expired[0].why ?? '') : '', /^the CA expired 2039-12-30T00:00:00\.000Z$/);
     assert.deepEqual(expired[0]?.kind === 'create' ? expired[0].keep : undefined, [], 'an expired CA is not kept in caBundle');
-    assert.deepEqual(planRotation({ stored: {}, publishedBundles: [] }, T0, OPTS), [{ kind: 'create', why: 'no CA certificate', keep: [] }]);
+    assert.deepEqual(planRotation({ stored: {}, publishedBundles: [] }, T0, OPTS), [
+      { kind: 'create', why: 'no CA certificate', keep: [] },
+    ]);
   });
 
   test('a CA key that does not match: a new CA takes over, the leaf in use and its CA stay trusted (faults suite has the rest)', async () => {
@@ -197,7 +224,11 @@ describe('planRotation + applyActions', () => {
     const install = await run({ stored: undefined, bundle: '' }, T0, opts);
     const p1 = await run(install.world, at(65), opts);
     assert.deepEqual(kinds(p1.actions), ['start-rollover', 'issue-leaf:expiring']);
-    assert.equal(certificateInfo(p1.state.leaf.certPem).notAfter.getTime(), certificateInfo(install.state.ca.certPem).notAfter.getTime(), 'capped at the CA');
+    assert.equal(
+      certificateInfo(p1.state.leaf.certPem).notAfter.getTime(),
+      certificateInfo(install.state.ca.certPem).notAfter.getTime(),
+      'capped at the CA',
+    );
     // The caBundle patch keeps failing (stale bundle): the overlap restarts, the leaf is left alone.
     const stalled = await run({ ...p1.world, bundle: install.world.bundle }, at(80), opts);
     assert.deepEqual(kinds(stalled.actions), ['restart-rollover']);
@@ -208,7 +239,13 @@ describe('Secret and webhook configuration encoding', () => {
   test('a state survives the Secret round trip, other annotations are kept', async () => {
     const { state } = await run({ stored: undefined, bundle: '' }, T0);
     const withNext: CertState = { ...state, nextCa: await generateCA({ commonName: 'n', validityDays: 10, now: T0 }), phaseSince: at(2) };
-    const base = { apiVersion: 'v1', kind: 'Secret', metadata: { name: 's', namespace: 'ns', resourceVersion: '7', annotations: { keep: 'me' } }, type: 'kubernetes.io/tls', stringData: { x: 'y' } };
+    const base = {
+      apiVersion: 'v1',
+      kind: 'Secret',
+      metadata: { name: 's', namespace: 'ns', resourceVersion: '7', annotations: { keep: 'me' } },
+      type: 'kubernetes.io/tls',
+      stringData: { x: 'y' },
+    };
     const secret = encodeSecret(base, { namespace: 'ns', name: 's' }, withNext);
     assert.equal(secret.metadata.resourceVersion, '7');
     assert.equal(secret.metadata.annotations?.keep, 'me');
@@ -224,7 +261,13 @@ describe('Secret and webhook configuration encoding', () => {
   test('caBundlePatch sets every entry, carries the resourceVersion, and is undefined when nothing differs', () => {
     const pem = '-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n';
     const b64 = Buffer.from(pem).toString('base64');
-    const config = { metadata: { name: 'w', resourceVersion: '42' }, webhooks: [{ name: 'a.b.c', clientConfig: { url: 'https://x' } }, { name: 'd.e.f', clientConfig: { caBundle: b64 } }] };
+    const config = {
+      metadata: { name: 'w', resourceVersion: '42' },
+      webhooks: [
+        { name: 'a.b.c', clientConfig: { url: 'https://x' } },
+        { name: 'd.e.f', clientConfig: { caBundle: b64 } },
+      ],
+    };
     assert.deepEqual(caBundlePatch(config, pem), [
       { op: 'replace', path: '/metadata/resourceVersion', value: '42' },
       { op: 'add', path: '/webhooks/0/clientConfig/caBundle', value: b64 },

@@ -48,7 +48,8 @@ export function validate(value: unknown, schema: Schema, path = ''): string[] {
   const typeError = checkType(value, schema, at);
   if (typeError !== undefined) return [typeError];
   const errors: string[] = [];
-  if (schema.enum !== undefined && !schema.enum.includes(value)) errors.push(`${at}: ${JSON.stringify(value)} is not one of ${JSON.stringify(schema.enum)}`);
+  if (schema.enum !== undefined && !schema.enum.includes(value))
+    errors.push(`${at}: ${JSON.stringify(value)} is not one of ${JSON.stringify(schema.enum)}`);
   if (typeof value === 'string') errors.push(...checkString(value, schema, at));
   if (typeof value === 'number') {
     if (schema.minimum !== undefined && value < schema.minimum) errors.push(`${at}: below the minimum ${schema.minimum}`);
@@ -68,12 +69,15 @@ function checkType(value: unknown, schema: Schema, at: string): string | undefin
     number: typeof value === 'number',
     boolean: typeof value === 'boolean',
   };
-  return schema.type === undefined || ok[schema.type] ? undefined : `${at}: must be of type ${schema.type}, not ${Array.isArray(value) ? 'array' : typeof value}`;
+  return schema.type === undefined || ok[schema.type]
+    ? undefined
+    : `${at}: must be of type ${schema.type}, not ${Array.isArray(value) ? 'array' : typeof value}`;
 }
 
 function checkString(value: string, schema: Schema, at: string): string[] {
   const errors: string[] = [];
-  if (schema.pattern !== undefined && !new RegExp(schema.pattern, 'u').test(value)) errors.push(`${at}: ${JSON.stringify(value)} does not match ${schema.pattern}`);
+  if (schema.pattern !== undefined && !new RegExp(schema.pattern, 'u').test(value))
+    errors.push(`${at}: ${JSON.stringify(value)} does not match ${schema.pattern}`);
   if (schema.minLength !== undefined && [...value].length < schema.minLength) errors.push(`${at}: shorter than ${schema.minLength}`);
   if (schema.maxLength !== undefined && [...value].length > schema.maxLength) errors.push(`${at}: longer than ${schema.maxLength}`);
   return errors;
@@ -87,7 +91,11 @@ function checkArray(value: unknown[], schema: Schema, path: string): string[] {
   if (schema.items !== undefined) value.forEach((item, i) => errors.push(...validate(item, schema.items as Schema, `${path}[${i}]`)));
   const listType = schema['x-kubernetes-list-type'];
   if (listType === 'map' || listType === 'set') {
-    const keys = value.map((item) => JSON.stringify(listType === 'set' ? item : (schema['x-kubernetes-list-map-keys'] ?? []).map((k) => (item as Record<string, unknown>)[k])));
+    const keys = value.map((item) =>
+      JSON.stringify(
+        listType === 'set' ? item : (schema['x-kubernetes-list-map-keys'] ?? []).map((k) => (item as Record<string, unknown>)[k]),
+      ),
+    );
     keys.forEach((key, i) => {
       if (keys.indexOf(key) !== i) errors.push(`${path}[${i}]: duplicate entry ${key} in a list of type ${listType}`);
     });
@@ -104,7 +112,11 @@ function checkObject(value: Record<string, unknown>, schema: Schema, path: strin
     const known = schema.properties?.[name];
     if (known !== undefined) errors.push(...validate(field, known, child));
     else if (typeof schema.additionalProperties === 'object') errors.push(...validate(field, schema.additionalProperties, child));
-    else if (schema.additionalProperties !== true && schema['x-kubernetes-preserve-unknown-fields'] !== true && schema.properties !== undefined) {
+    else if (
+      schema.additionalProperties !== true &&
+      schema['x-kubernetes-preserve-unknown-fields'] !== true &&
+      schema.properties !== undefined
+    ) {
       errors.push(`${child}: unknown field (the API server would drop it)`);
     }
   }

@@ -34,7 +34,11 @@ export const saUser = (name: string): string => `system:serviceaccount:${NS}:${n
 
 /** Grants each ServiceAccount what the rendered (Cluster)RoleBindings give it, and nothing else. */
 export function applyRbac(server: KubeApiServer, objs: KubeObject[]): void {
-  for (const sa of ofKind(objs, 'ServiceAccount')) server.addUser(saUser(sa.metadata.name), { token: `token-${sa.metadata.name}`, groups: ['system:serviceaccounts', `system:serviceaccounts:${NS}`] });
+  for (const sa of ofKind(objs, 'ServiceAccount'))
+    server.addUser(saUser(sa.metadata.name), {
+      token: `token-${sa.metadata.name}`,
+      groups: ['system:serviceaccounts', `system:serviceaccounts:${NS}`],
+    });
   for (const b of [...ofKind(objs, 'RoleBinding'), ...ofKind(objs, 'ClusterRoleBinding')]) {
     const ref = b.roleRef as { kind: string; name: string };
     const role = find(objs, ref.kind, ref.name);

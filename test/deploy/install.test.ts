@@ -29,7 +29,11 @@ const PLAIN = 'not-a-profile';
 
 const VARIANTS = [
   { name: 'self-managed', cluster: false, render: (): KubeObject[] => render('deploy/overlays/self-managed') },
-  { name: 'self-managed + components/secret-warnings', cluster: true, render: (): KubeObject[] => renderWithComponents('self-managed', ['deploy/components/secret-warnings']) },
+  {
+    name: 'self-managed + components/secret-warnings',
+    cluster: true,
+    render: (): KubeObject[] => renderWithComponents('self-managed', ['deploy/components/secret-warnings']),
+  },
 ] as const;
 
 for (const variant of VARIANTS) {
@@ -83,7 +87,8 @@ for (const variant of VARIANTS) {
         { apiVersion: 'v1', kind: 'Namespace', metadata: { name: PLAIN } },
       ]);
       server.seed([...ofKind(objs, 'ValidatingAdmissionPolicy'), ...ofKind(objs, 'ValidatingAdmissionPolicyBinding')]);
-      for (const kind of ['MutatingWebhookConfiguration', 'ValidatingWebhookConfiguration']) server.registerWebhook(find(objs, kind, 'kfstore-webhook'));
+      for (const kind of ['MutatingWebhookConfiguration', 'ValidatingWebhookConfiguration'])
+        server.registerWebhook(find(objs, kind, 'kfstore-webhook'));
 
       // 1. The install Job, with its own account. --kubeconfig stands in for --in-cluster (no pod
       // filesystem here); --extra-dns localhost because this webhook is reached as localhost.
@@ -117,9 +122,15 @@ for (const variant of VARIANTS) {
       // 3. The webhook with the Deployment's environment, listening on an ephemeral port. In
       // cluster mode its own account's kubeconfig stands in for --in-cluster; a pod template that
       // mounts no token gets no kubeconfig either.
-      const moved: Record<string, string> = Object.fromEntries(Object.entries(env).map(([k, v]) => [k, v.startsWith('/') ? join(root, v) : v]));
+      const moved: Record<string, string> = Object.fromEntries(
+        Object.entries(env).map(([k, v]) => [k, v.startsWith('/') ? join(root, v) : v]),
+      );
       const inCluster = moved.KFSTORE_IN_CLUSTER === 'true';
-      assert.equal(inCluster, podSpec(deployment).automountServiceAccountToken === true, 'cluster mode exactly when the pod mounts a token');
+      assert.equal(
+        inCluster,
+        podSpec(deployment).automountServiceAccountToken === true,
+        'cluster mode exactly when the pod mounts a token',
+      );
       if (inCluster) {
         const webhookKubeconfig = join(work, 'webhook.kubeconfig');
         await server.writeKubeconfig(webhookKubeconfig, saUser(podSpec(deployment).serviceAccountName ?? ''));
@@ -156,8 +167,16 @@ for (const variant of VARIANTS) {
       // The name kube-apiserver checks for clientConfig.service.
       assert.equal(leaf.checkHost('kfstore-webhook.kfstore-system.svc'), 'kfstore-webhook.kfstore-system.svc');
       for (const kind of ['MutatingWebhookConfiguration', 'ValidatingWebhookConfiguration']) {
-        const hooks = (server.get(kind, undefined, 'kfstore-webhook') as KubeObject & { webhooks: { clientConfig: { caBundle?: string } }[] }).webhooks;
-        for (const h of hooks) assert.ok(Buffer.from(h.clientConfig.caBundle ?? '', 'base64').toString().includes(ca.toString().trim()), `${kind}: caBundle holds the CA`);
+        const hooks = (
+          server.get(kind, undefined, 'kfstore-webhook') as KubeObject & { webhooks: { clientConfig: { caBundle?: string } }[] }
+        ).webhooks;
+        for (const h of hooks)
+          assert.ok(
+            Buffer.from(h.clientConfig.caBundle ?? '', 'base64')
+              .toString()
+              .includes(ca.toString().trim()),
+            `${kind}: caBundle holds the CA`,
+          );
       }
       assert.equal(server.list('ValidatingAdmissionPolicyBinding').length, 2, 'the policies confining the certs tool were in force');
       const denied = server.requests.filter((r) => r.user === saUser('kfstore-certs') && r.status >= 400 && r.status !== 404);
@@ -169,13 +188,19 @@ for (const variant of VARIANTS) {
         await waitFor(() => webhookLog.includes('"msg":"secret cache synced"'), 'the Secret cache to sync');
         const mine = server.requests.filter((r) => r.user === saUser('kfstore-webhook'));
         assert.ok(mine.some((r) => r.resource === 'secrets' && r.verb === 'list'));
-        assert.deepEqual(mine.filter((r) => r.status === 403), []);
+        assert.deepEqual(
+          mine.filter((r) => r.status === 403),
+          [],
+        );
       });
     } else {
       it('the webhook has no token and calls no API', async () => {
         // Give a would-be cache time to start listing.
         await new Promise((r) => setTimeout(r, 500));
-        assert.deepEqual(server.requests.filter((r) => r.user === saUser('kfstore-webhook')), []);
+        assert.deepEqual(
+          server.requests.filter((r) => r.user === saUser('kfstore-webhook')),
+          [],
+        );
         assert.doesNotMatch(webhookLog, /secret cache/);
       });
     }
@@ -220,14 +245,27 @@ for (const variant of VARIANTS) {
         writeFileSync(file, fixtureYaml('pipeline-pod', ns));
         const r = await admin(['create', '-f', file, '-o', 'yaml']);
         assert.equal(r.code, 0, r.stderr);
-        const pod = parseYaml(r.stdout) as { spec: { containers: { name: string; env?: { name: string; value?: string; valueFrom?: { secretKeyRef?: { name: string; key: string } } }[] }[] } };
+        const pod = parseYaml(r.stdout) as {
+          spec: {
+            containers: {
+              name: string;
+              env?: { name: string; value?: string; valueFrom?: { secretKeyRef?: { name: string; key: string } } }[];
+            }[];
+          };
+        };
         const env = pod.spec.containers.find((x) => x.name === 'main')?.env ?? [];
         if (ns === PLAIN) {
           assert.deepEqual(env, []);
           continue;
         }
-        assert.deepEqual(env.find((e) => e.name === 'AWS_ACCESS_KEY_ID')?.valueFrom?.secretKeyRef, { name: profileSecretName(ns), key: 'AWS_ACCESS_KEY_ID' });
-        assert.deepEqual(env.find((e) => e.name === 'AWS_SECRET_ACCESS_KEY')?.valueFrom?.secretKeyRef, { name: profileSecretName(ns), key: 'AWS_SECRET_ACCESS_KEY' });
+        assert.deepEqual(env.find((e) => e.name === 'AWS_ACCESS_KEY_ID')?.valueFrom?.secretKeyRef, {
+          name: profileSecretName(ns),
+          key: 'AWS_ACCESS_KEY_ID',
+        });
+        assert.deepEqual(env.find((e) => e.name === 'AWS_SECRET_ACCESS_KEY')?.valueFrom?.secretKeyRef, {
+          name: profileSecretName(ns),
+          key: 'AWS_SECRET_ACCESS_KEY',
+        });
         assert.equal(env.find((e) => e.name === 'AWS_REGION')?.value, 'us-west-2');
       }
     });

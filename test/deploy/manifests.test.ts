@@ -40,12 +40,21 @@ const VERSION = (JSON.parse(readFileSync(join(REPO, 'package.json'), 'utf8')) as
 // Rendered once per target; each describe below reads from here. `secret-warnings` is the opt-in
 // component on top of self-managed, as a user's own kustomization would add it.
 const SECRET_WARNINGS = 'deploy/components/secret-warnings';
-const TARGETS = { base: 'deploy/base', 'cert-manager': 'deploy/overlays/cert-manager', 'self-managed': 'deploy/overlays/self-managed', 'secret-warnings': SECRET_WARNINGS } as const;
+const TARGETS = {
+  base: 'deploy/base',
+  'cert-manager': 'deploy/overlays/cert-manager',
+  'self-managed': 'deploy/overlays/self-managed',
+  'secret-warnings': SECRET_WARNINGS,
+} as const;
 type Target = keyof typeof TARGETS;
 const rendered = new Map<Target, KubeObject[]>();
 function objects(target: Target): KubeObject[] {
   let objs = rendered.get(target);
-  if (objs === undefined) rendered.set(target, (objs = target === 'secret-warnings' ? renderWithComponents('self-managed', [SECRET_WARNINGS]) : render(TARGETS[target])));
+  if (objs === undefined)
+    rendered.set(
+      target,
+      (objs = target === 'secret-warnings' ? renderWithComponents('self-managed', [SECRET_WARNINGS]) : render(TARGETS[target])),
+    );
   return objs;
 }
 
@@ -80,10 +89,19 @@ const BUILTIN: Record<string, { cls: ModelClass<unknown>; type: string }> = {
   'rbac.authorization.k8s.io/v1/ClusterRoleBinding': { cls: ClusterRoleBinding, type: 'V1ClusterRoleBinding' },
   'rbac.authorization.k8s.io/v1/Role': { cls: Role, type: 'V1Role' },
   'rbac.authorization.k8s.io/v1/RoleBinding': { cls: RoleBinding, type: 'V1RoleBinding' },
-  'admissionregistration.k8s.io/v1/MutatingWebhookConfiguration': { cls: MutatingWebhookConfiguration, type: 'V1MutatingWebhookConfiguration' },
-  'admissionregistration.k8s.io/v1/ValidatingWebhookConfiguration': { cls: ValidatingWebhookConfiguration, type: 'V1ValidatingWebhookConfiguration' },
+  'admissionregistration.k8s.io/v1/MutatingWebhookConfiguration': {
+    cls: MutatingWebhookConfiguration,
+    type: 'V1MutatingWebhookConfiguration',
+  },
+  'admissionregistration.k8s.io/v1/ValidatingWebhookConfiguration': {
+    cls: ValidatingWebhookConfiguration,
+    type: 'V1ValidatingWebhookConfiguration',
+  },
   'admissionregistration.k8s.io/v1/ValidatingAdmissionPolicy': { cls: ValidatingAdmissionPolicy, type: 'V1ValidatingAdmissionPolicy' },
-  'admissionregistration.k8s.io/v1/ValidatingAdmissionPolicyBinding': { cls: ValidatingAdmissionPolicyBinding, type: 'V1ValidatingAdmissionPolicyBinding' },
+  'admissionregistration.k8s.io/v1/ValidatingAdmissionPolicyBinding': {
+    cls: ValidatingAdmissionPolicyBinding,
+    type: 'V1ValidatingAdmissionPolicyBinding',
+  },
 };
 
 /** Paths present in `original` but missing after a round trip through the typed client models. */
@@ -114,7 +132,31 @@ const CERT_MANAGER_FIELDS: Record<string, string[]> = {
   Issuer: ['selfSigned', 'ca'],
   Certificate: ['secretName', 'commonName', 'dnsNames', 'duration', 'renewBefore', 'isCA', 'privateKey', 'usages', 'issuerRef'],
 };
-const KEY_USAGES = new Set(['signing', 'digital signature', 'content commitment', 'key encipherment', 'key agreement', 'data encipherment', 'cert sign', 'crl sign', 'encipher only', 'decipher only', 'any', 'server auth', 'client auth', 'code signing', 'email protection', 's/mime', 'ipsec end system', 'ipsec tunnel', 'ipsec user', 'timestamping', 'ocsp signing', 'microsoft sgc', 'netscape sgc']);
+const KEY_USAGES = new Set([
+  'signing',
+  'digital signature',
+  'content commitment',
+  'key encipherment',
+  'key agreement',
+  'data encipherment',
+  'cert sign',
+  'crl sign',
+  'encipher only',
+  'decipher only',
+  'any',
+  'server auth',
+  'client auth',
+  'code signing',
+  'email protection',
+  's/mime',
+  'ipsec end system',
+  'ipsec tunnel',
+  'ipsec user',
+  'timestamping',
+  'ocsp signing',
+  'microsoft sgc',
+  'netscape sgc',
+]);
 
 interface CertificateSpec {
   secretName: string;
@@ -147,8 +189,12 @@ function checkCertManager(obj: KubeObject): void {
   const c = spec as unknown as CertificateSpec;
   assert.match(c.secretName, /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/);
   for (const d of [c.duration, c.renewBefore]) if (d !== undefined) assert.match(d, GO_DURATION);
-  if (c.duration !== undefined && c.renewBefore !== undefined) assert.ok(hours(c.renewBefore) < hours(c.duration), `${obj.metadata.name}: renewBefore must be shorter than duration`);
-  assert.deepEqual(Object.keys(c.privateKey ?? {}).filter((k) => !['algorithm', 'size', 'rotationPolicy', 'encoding'].includes(k)), []);
+  if (c.duration !== undefined && c.renewBefore !== undefined)
+    assert.ok(hours(c.renewBefore) < hours(c.duration), `${obj.metadata.name}: renewBefore must be shorter than duration`);
+  assert.deepEqual(
+    Object.keys(c.privateKey ?? {}).filter((k) => !['algorithm', 'size', 'rotationPolicy', 'encoding'].includes(k)),
+    [],
+  );
   if (c.privateKey?.algorithm === 'ECDSA') assert.ok([256, 384, 521].includes(c.privateKey.size ?? 256), 'ECDSA key size');
   for (const u of c.usages ?? []) assert.ok(KEY_USAGES.has(u), `unknown key usage '${u}'`);
   assert.deepEqual(Object.keys(c.issuerRef).sort(), ['group', 'kind', 'name']);
@@ -242,7 +288,15 @@ describe('deploy: every kustomization renders valid Kubernetes objects', () => {
     });
 
     it(`${target}: namespaced objects live in ${NAMESPACE}, and names are unique`, () => {
-      const clusterScoped = new Set(['Namespace', 'ClusterRole', 'ClusterRoleBinding', 'MutatingWebhookConfiguration', 'ValidatingWebhookConfiguration', 'ValidatingAdmissionPolicy', 'ValidatingAdmissionPolicyBinding']);
+      const clusterScoped = new Set([
+        'Namespace',
+        'ClusterRole',
+        'ClusterRoleBinding',
+        'MutatingWebhookConfiguration',
+        'ValidatingWebhookConfiguration',
+        'ValidatingAdmissionPolicy',
+        'ValidatingAdmissionPolicyBinding',
+      ]);
       for (const o of objects(target)) {
         assert.equal(o.metadata.namespace, clusterScoped.has(o.kind) ? undefined : NAMESPACE, `${o.kind} ${o.metadata.name}`);
       }
@@ -274,7 +328,12 @@ describe('deploy: pods meet the restricted Pod Security Standard', () => {
   for (const overlay of OVERLAYS) {
     it(`${overlay}: every pod template (Deployment, Job, CronJob) is restricted, read-only and runs as 65532`, () => {
       const templates = podTemplates(objects(overlay));
-      assert.deepEqual(templates.map((t) => t.owner).sort(), overlay === 'self-managed' ? ['CronJob/kfstore-certs-rotate', 'Deployment/kfstore-webhook', 'Job/kfstore-certs-install'] : ['Deployment/kfstore-webhook']);
+      assert.deepEqual(
+        templates.map((t) => t.owner).sort(),
+        overlay === 'self-managed'
+          ? ['CronJob/kfstore-certs-rotate', 'Deployment/kfstore-webhook', 'Job/kfstore-certs-install']
+          : ['Deployment/kfstore-webhook'],
+      );
       for (const t of templates) assert.deepEqual(restrictedViolations(t), []);
     });
   }
@@ -321,7 +380,9 @@ describe('deploy: pods meet the restricted Pod Security Standard', () => {
     assert.deepEqual(imageEntry('kfstore@sha256:abc'), { name: 'kfstore', newName: 'kfstore', digest: 'sha256:abc' });
     assert.deepEqual(imageEntry('localhost:5000/kfstore'), { name: 'kfstore', newName: 'localhost:5000/kfstore' });
     for (const overlay of OVERLAYS) {
-      const images = podTemplates(parseObjects(renderWithImage(overlay, 'registry.example:5000/kfstore:e2e'))).flatMap((t) => t.spec.containers.map((c) => c.image));
+      const images = podTemplates(parseObjects(renderWithImage(overlay, 'registry.example:5000/kfstore:e2e'))).flatMap((t) =>
+        t.spec.containers.map((c) => c.image),
+      );
       assert.ok(images.length > 0);
       assert.deepEqual([...new Set(images)], ['registry.example:5000/kfstore:e2e'], overlay);
     }
@@ -384,13 +445,20 @@ describe('deploy: the webhook Deployment', () => {
     assert.deepEqual(pdb.spec?.selector?.matchLabels, d.spec?.selector.matchLabels);
     const delay = Number(envOf(container(t(), 'webhook')).KFSTORE_SHUTDOWN_DELAY);
     const timeouts = webhooks(objs).map((w) => w.timeoutSeconds ?? 10);
-    assert.ok((t().spec.terminationGracePeriodSeconds ?? 30) > delay + Math.max(...timeouts), 'grace period covers the drain plus one in-flight review');
+    assert.ok(
+      (t().spec.terminationGracePeriodSeconds ?? 30) > delay + Math.max(...timeouts),
+      'grace period covers the drain plus one in-flight review',
+    );
     assert.equal(t().spec.automountServiceAccountToken, false, 'no cluster mode, no token');
   });
 
   it('probes: readiness /readyz, liveness and startup /healthz, over HTTPS on the webhook port', () => {
     const c = container(t(), 'webhook');
-    const probe = (p: typeof c.readinessProbe): [string | undefined, unknown, string | undefined] => [p?.httpGet?.path, p?.httpGet?.port, p?.httpGet?.scheme];
+    const probe = (p: typeof c.readinessProbe): [string | undefined, unknown, string | undefined] => [
+      p?.httpGet?.path,
+      p?.httpGet?.port,
+      p?.httpGet?.scheme,
+    ];
     assert.deepEqual(probe(c.readinessProbe), ['/readyz', 'https', 'HTTPS']);
     assert.deepEqual(probe(c.livenessProbe), ['/healthz', 'https', 'HTTPS']);
     assert.deepEqual(probe(c.startupProbe), ['/healthz', 'https', 'HTTPS']);
@@ -456,8 +524,12 @@ interface Hook {
 function webhooks(objs: KubeObject[]): Hook[] {
   const out: Hook[] = [];
   for (const o of objs) {
-    if (o.kind === 'MutatingWebhookConfiguration') for (const w of model(MutatingWebhookConfiguration, o).webhooks ?? []) out.push({ ...(w as Omit<Hook, 'config'>), config: `${o.kind}/${o.metadata.name}` });
-    if (o.kind === 'ValidatingWebhookConfiguration') for (const w of model(ValidatingWebhookConfiguration, o).webhooks ?? []) out.push({ ...(w as Omit<Hook, 'config'>), config: `${o.kind}/${o.metadata.name}` });
+    if (o.kind === 'MutatingWebhookConfiguration')
+      for (const w of model(MutatingWebhookConfiguration, o).webhooks ?? [])
+        out.push({ ...(w as Omit<Hook, 'config'>), config: `${o.kind}/${o.metadata.name}` });
+    if (o.kind === 'ValidatingWebhookConfiguration')
+      for (const w of model(ValidatingWebhookConfiguration, o).webhooks ?? [])
+        out.push({ ...(w as Omit<Hook, 'config'>), config: `${o.kind}/${o.metadata.name}` });
   }
   return out;
 }
@@ -471,10 +543,14 @@ function basePolicy(): StorePolicy {
 }
 
 const LAUNCHER_CONDITIONS = [
-  { name: 'kfp-launcher-only', expression: "request.name == 'kfp-launcher' || (object != null && has(object.metadata.name) && object.metadata.name == 'kfp-launcher')" },
+  {
+    name: 'kfp-launcher-only',
+    expression: "request.name == 'kfp-launcher' || (object != null && has(object.metadata.name) && object.metadata.name == 'kfp-launcher')",
+  },
   {
     name: 'not-namespace-cleanup',
-    expression: "request.operation != 'DELETE' || !(request.userInfo.username in ['system:serviceaccount:kube-system:namespace-controller', 'system:serviceaccount:kube-system:generic-garbage-collector'])",
+    expression:
+      "request.operation != 'DELETE' || !(request.userInfo.username in ['system:serviceaccount:kube-system:namespace-controller', 'system:serviceaccount:kube-system:generic-garbage-collector'])",
   },
 ];
 
@@ -482,11 +558,14 @@ describe('deploy: webhook configurations', () => {
   for (const target of Object.keys(TARGETS) as Target[]) {
     it(`${target}: every webhook is scoped to profile namespaces, never kube-system or their own`, () => {
       const hooks = webhooks(objects(target));
-      assert.deepEqual(hooks.map((h) => `${h.config}: ${h.name}`), [
-        'MutatingWebhookConfiguration/kfstore-webhook: pods.kfstore.dev',
-        'ValidatingWebhookConfiguration/kfstore-webhook: kfp-launcher.kfstore.dev',
-        'ValidatingWebhookConfiguration/kfstore-webhook: runs.kfstore.dev',
-      ]);
+      assert.deepEqual(
+        hooks.map((h) => `${h.config}: ${h.name}`),
+        [
+          'MutatingWebhookConfiguration/kfstore-webhook: pods.kfstore.dev',
+          'ValidatingWebhookConfiguration/kfstore-webhook: kfp-launcher.kfstore.dev',
+          'ValidatingWebhookConfiguration/kfstore-webhook: runs.kfstore.dev',
+        ],
+      );
       for (const h of hooks) {
         assert.deepEqual(h.namespaceSelector, {
           matchLabels: { 'pipelines.kubeflow.org/enabled': 'true' },
@@ -503,7 +582,11 @@ describe('deploy: webhook configurations', () => {
 
     it(`${target}: each webhook calls its own path on the Service port that reaches the webhook`, () => {
       const objs = objects(target);
-      const paths: Record<string, string> = { 'pods.kfstore.dev': '/mutate/pods', 'kfp-launcher.kfstore.dev': '/validate/kfp-launcher', 'runs.kfstore.dev': '/validate/workflows' };
+      const paths: Record<string, string> = {
+        'pods.kfstore.dev': '/mutate/pods',
+        'kfp-launcher.kfstore.dev': '/validate/kfp-launcher',
+        'runs.kfstore.dev': '/validate/workflows',
+      };
       const svc = model(Service, find(objs, 'Service', 'kfstore-webhook'));
       const c = container(webhookTemplate(objs), 'webhook');
       for (const h of webhooks(objs)) {
@@ -511,23 +594,34 @@ describe('deploy: webhook configurations', () => {
         assert.deepEqual([ref?.namespace, ref?.name, ref?.path], [NAMESPACE, svc.metadata?.name, paths[h.name]]);
         const port = svc.spec?.ports?.find((p) => p.port === (ref?.port ?? 443));
         const target_ = c.ports?.find((p) => p.name === port?.targetPort);
-        assert.equal(target_?.containerPort, Number(envOf(c).KFSTORE_PORT), `${h.name}: Service port ${String(ref?.port)} → container port`);
+        assert.equal(
+          target_?.containerPort,
+          Number(envOf(c).KFSTORE_PORT),
+          `${h.name}: Service port ${String(ref?.port)} → container port`,
+        );
       }
     });
   }
 
   it('pods.kfstore.dev: CREATE pods, pipeline pods only, opt-out honoured, reinvoked if needed', () => {
     const h = webhooks(objects('base')).find((x) => x.name === 'pods.kfstore.dev');
-    assert.deepEqual(h?.rules, [{ apiGroups: [''], apiVersions: ['v1'], operations: ['CREATE'], resources: ['pods'], scope: 'Namespaced' }]);
+    assert.deepEqual(h?.rules, [
+      { apiGroups: [''], apiVersions: ['v1'], operations: ['CREATE'], resources: ['pods'], scope: 'Namespaced' },
+    ]);
     // Exactly what the generator renders for the policy the base ships (settings/policy/pod-conditions.ts).
     assert.deepEqual(h?.matchConditions, podMatchConditions(basePolicy().inject.podSelector));
-    assert.deepEqual(h?.matchConditions?.map((c) => c.name), ['pod-selector', 'not-opted-out']);
+    assert.deepEqual(
+      h?.matchConditions?.map((c) => c.name),
+      ['pod-selector', 'not-opted-out'],
+    );
     assert.equal(h?.reinvocationPolicy, 'IfNeeded');
   });
 
   it('kfp-launcher.kfstore.dev: CREATE, UPDATE and DELETE of ConfigMaps named kfp-launcher only, never namespace cleanup', () => {
     const h = webhooks(objects('base')).find((x) => x.name === 'kfp-launcher.kfstore.dev');
-    assert.deepEqual(h?.rules, [{ apiGroups: [''], apiVersions: ['v1'], operations: ['CREATE', 'UPDATE', 'DELETE'], resources: ['configmaps'], scope: 'Namespaced' }]);
+    assert.deepEqual(h?.rules, [
+      { apiGroups: [''], apiVersions: ['v1'], operations: ['CREATE', 'UPDATE', 'DELETE'], resources: ['configmaps'], scope: 'Namespaced' },
+    ]);
     assert.deepEqual(h?.matchConditions, LAUNCHER_CONDITIONS);
   });
 
@@ -535,7 +629,13 @@ describe('deploy: webhook configurations', () => {
     const h = webhooks(objects('base')).find((x) => x.name === 'runs.kfstore.dev');
     assert.deepEqual(h?.rules, [
       { apiGroups: ['argoproj.io'], apiVersions: ['*'], operations: ['CREATE'], resources: ['workflows'], scope: 'Namespaced' },
-      { apiGroups: ['kubeflow.org'], apiVersions: ['*'], operations: ['CREATE', 'UPDATE'], resources: ['scheduledworkflows'], scope: 'Namespaced' },
+      {
+        apiGroups: ['kubeflow.org'],
+        apiVersions: ['*'],
+        operations: ['CREATE', 'UPDATE'],
+        resources: ['scheduledworkflows'],
+        scope: 'Namespaced',
+      },
     ]);
     assert.equal(h?.matchConditions, undefined);
   });
@@ -547,7 +647,8 @@ describe('deploy: webhook configurations', () => {
   });
 
   it('base sets no caBundle (an applied "" would wipe the injected one); cert-manager injects it from the Certificate the Deployment serves', () => {
-    for (const target of Object.keys(TARGETS) as Target[]) for (const h of webhooks(objects(target))) assert.equal(h.clientConfig.caBundle, undefined, `${target} ${h.name}`);
+    for (const target of Object.keys(TARGETS) as Target[])
+      for (const h of webhooks(objects(target))) assert.equal(h.clientConfig.caBundle, undefined, `${target} ${h.name}`);
     const objs = objects('cert-manager');
     const served = webhookTemplate(objs).spec.volumes?.find((v) => v.name === 'tls')?.secret;
     for (const kind of ['MutatingWebhookConfiguration', 'ValidatingWebhookConfiguration']) {
@@ -558,8 +659,12 @@ describe('deploy: webhook configurations', () => {
       assert.equal(cert.secretName, served?.secretName, `${kind}: injects the CA of the certificate the webhook serves`);
     }
     // The volume kept the base's items and mode; only the Secret changed.
-    assert.deepEqual(served?.items?.map((i) => i.key), ['tls.crt', 'tls.key']);
-    for (const kind of ['MutatingWebhookConfiguration', 'ValidatingWebhookConfiguration']) assert.equal(find(objects('self-managed'), kind, 'kfstore-webhook').metadata.annotations, undefined);
+    assert.deepEqual(
+      served?.items?.map((i) => i.key),
+      ['tls.crt', 'tls.key'],
+    );
+    for (const kind of ['MutatingWebhookConfiguration', 'ValidatingWebhookConfiguration'])
+      assert.equal(find(objects('self-managed'), kind, 'kfstore-webhook').metadata.annotations, undefined);
   });
 });
 
@@ -571,7 +676,10 @@ describe('deploy: cert-manager overlay', () => {
     assert.deepEqual(serving.dnsNames, [svc, `${svc}.${NAMESPACE}`, `${svc}.${NAMESPACE}.svc`, `${svc}.${NAMESPACE}.svc.cluster.local`]);
     assert.equal(serving.isCA, undefined);
     assert.deepEqual(serving.usages, ['server auth', 'digital signature']);
-    assert.ok(serving.duration !== undefined && serving.renewBefore !== undefined && hours(serving.renewBefore) >= 24 * 14, 'renews weeks before expiry');
+    assert.ok(
+      serving.duration !== undefined && serving.renewBefore !== undefined && hours(serving.renewBefore) >= 24 * 14,
+      'renews weeks before expiry',
+    );
     // issuer chain: serving → CA Issuer → CA Certificate (isCA) → self-signed Issuer
     const caIssuer = find(objs, 'Issuer', serving.issuerRef.name).spec as IssuerSpec;
     assert.equal(serving.issuerRef.kind, 'Issuer');
@@ -590,7 +698,8 @@ function rbac(objs: KubeObject[]): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const o of objs) {
     if (o.kind === 'ClusterRole' || o.kind === 'Role') out[`${o.kind}/${o.metadata.name}`] = o.rules;
-    if (o.kind === 'ClusterRoleBinding' || o.kind === 'RoleBinding') out[`${o.kind}/${o.metadata.name}`] = { roleRef: o.roleRef, subjects: o.subjects };
+    if (o.kind === 'ClusterRoleBinding' || o.kind === 'RoleBinding')
+      out[`${o.kind}/${o.metadata.name}`] = { roleRef: o.roleRef, subjects: o.subjects };
   }
   return out;
 }
@@ -621,7 +730,11 @@ describe('deploy: RBAC is exactly what deploy/README.md documents', () => {
     assert.deepEqual(parsed.config.cluster, { kind: 'in-cluster' });
     // Only the Deployment changed: same pod otherwise.
     const base = webhookTemplate(objects('self-managed'));
-    const strip = (x: Template): unknown => ({ ...x.spec, automountServiceAccountToken: undefined, containers: x.spec.containers.map((c) => ({ ...c, env: undefined })) });
+    const strip = (x: Template): unknown => ({
+      ...x.spec,
+      automountServiceAccountToken: undefined,
+      containers: x.spec.containers.map((c) => ({ ...c, env: undefined })),
+    });
     assert.deepEqual(strip(t), strip(base));
   });
 
@@ -636,7 +749,12 @@ describe('deploy: RBAC is exactly what deploy/README.md documents', () => {
         subjects: [{ kind: 'ServiceAccount', name: 'kfstore-certs', namespace: NAMESPACE }],
       },
       'ClusterRole/kfstore-certs': [
-        { apiGroups: ['admissionregistration.k8s.io'], resources: ['mutatingwebhookconfigurations', 'validatingwebhookconfigurations'], resourceNames: ['kfstore-webhook'], verbs: ['get', 'patch'] },
+        {
+          apiGroups: ['admissionregistration.k8s.io'],
+          resources: ['mutatingwebhookconfigurations', 'validatingwebhookconfigurations'],
+          resourceNames: ['kfstore-webhook'],
+          verbs: ['get', 'patch'],
+        },
       ],
       'ClusterRoleBinding/kfstore-certs': {
         roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'kfstore-certs' },
@@ -646,25 +764,40 @@ describe('deploy: RBAC is exactly what deploy/README.md documents', () => {
   });
 
   it('service account tokens are mounted only where used', () => {
-    for (const sa of ofKind(objects('self-managed'), 'ServiceAccount')) assert.equal(sa.automountServiceAccountToken, false, sa.metadata.name);
-    for (const t of podTemplates(objects('self-managed'))) assert.equal(t.spec.automountServiceAccountToken, t.owner !== 'Deployment/kfstore-webhook', t.owner);
+    for (const sa of ofKind(objects('self-managed'), 'ServiceAccount'))
+      assert.equal(sa.automountServiceAccountToken, false, sa.metadata.name);
+    for (const t of podTemplates(objects('self-managed')))
+      assert.equal(t.spec.automountServiceAccountToken, t.owner !== 'Deployment/kfstore-webhook', t.owner);
   });
 
   it('self-managed: admission policies confine the certs account to the names its Job uses, and nothing else has them', () => {
     const objs = objects('self-managed');
     const policies = ofKind(objs, 'ValidatingAdmissionPolicy');
-    assert.deepEqual(policies.map((p) => p.metadata.name), ['kfstore-certs-cabundle-only', 'kfstore-certs-own-secret']);
-    const bindings = ofKind(objs, 'ValidatingAdmissionPolicyBinding').map((b) => b.spec as { policyName: string; validationActions: string[]; matchResources?: unknown });
-    assert.deepEqual(bindings, policies.map((p) => ({ policyName: p.metadata.name, validationActions: ['Deny'] })), 'each policy bound, denying, everywhere');
+    assert.deepEqual(
+      policies.map((p) => p.metadata.name),
+      ['kfstore-certs-cabundle-only', 'kfstore-certs-own-secret'],
+    );
+    const bindings = ofKind(objs, 'ValidatingAdmissionPolicyBinding').map(
+      (b) => b.spec as { policyName: string; validationActions: string[]; matchResources?: unknown },
+    );
+    assert.deepEqual(
+      bindings,
+      policies.map((p) => ({ policyName: p.metadata.name, validationActions: ['Deny'] })),
+      'each policy bound, denying, everywhere',
+    );
     const job = podTemplates(objs).find((t) => t.owner === 'Job/kfstore-certs-install');
     const args = job?.spec.containers[0]?.args ?? [];
     const arg = (flag: string): string => args[args.indexOf(flag) + 1] ?? '';
     const text = JSON.stringify(policies.map((p) => p.spec));
-    assert.ok(text.includes(`'system:serviceaccount:${NAMESPACE}:${job?.spec.serviceAccountName ?? '?'}'`), 'matchConditions name the Job\'s account');
+    assert.ok(
+      text.includes(`'system:serviceaccount:${NAMESPACE}:${job?.spec.serviceAccountName ?? '?'}'`),
+      "matchConditions name the Job's account",
+    );
     assert.ok(text.includes(`request.name == '${arg('--mutating')}'`) && arg('--mutating') === arg('--validating'));
     assert.ok(text.includes(`request.name == '${arg('--secret')}'`) && text.includes(`request.namespace == '${arg('--namespace')}'`));
     for (const p of policies) assert.equal((p.spec as { failurePolicy: string }).failurePolicy, 'Fail', p.metadata.name);
-    for (const target of ['base', 'cert-manager'] as const) assert.deepEqual(ofKind(objects(target), 'ValidatingAdmissionPolicy'), [], target);
+    for (const target of ['base', 'cert-manager'] as const)
+      assert.deepEqual(ofKind(objects(target), 'ValidatingAdmissionPolicy'), [], target);
   });
 });
 

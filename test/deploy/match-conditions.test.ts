@@ -36,7 +36,9 @@ interface Fixture {
 
 function fixtures(): Fixture[] {
   return readdirSync(FIXTURES).flatMap((webhook) =>
-    (['sent', 'skipped'] as const).flatMap((expect) => readdirSync(join(FIXTURES, webhook, expect)).map((f) => ({ webhook, expect, file: join(FIXTURES, webhook, expect, f) }))),
+    (['sent', 'skipped'] as const).flatMap((expect) =>
+      readdirSync(join(FIXTURES, webhook, expect)).map((f) => ({ webhook, expect, file: join(FIXTURES, webhook, expect, f) })),
+    ),
   );
 }
 
@@ -61,7 +63,13 @@ before(async () => {
   admin = join(dir, 'admin.kubeconfig');
   await server.writeKubeconfig(admin);
   const profile = { 'pipelines.kubeflow.org/enabled': 'true' };
-  server.seed([PROFILE_UP, PROFILE_DOWN, PLAIN].map((name) => ({ apiVersion: 'v1', kind: 'Namespace', metadata: { name, ...(name === PLAIN ? {} : { labels: profile }) } })));
+  server.seed(
+    [PROFILE_UP, PROFILE_DOWN, PLAIN].map((name) => ({
+      apiVersion: 'v1',
+      kind: 'Namespace',
+      metadata: { name, ...(name === PLAIN ? {} : { labels: profile }) },
+    })),
+  );
   // What the overlays do: inject the webhook's CA into every entry.
   for (const config of render('deploy/base').filter((o: KubeObject) => o.kind.endsWith('WebhookConfiguration'))) {
     const webhooks = (config.webhooks as { name: string; clientConfig: { caBundle?: string; service?: { path?: string } } }[]).map((w) => {
@@ -90,7 +98,11 @@ describe('deploy: webhook matchConditions against objects that must and must not
     const names = entries.map((e) => e.name);
     for (const webhook of new Set(fixtures().map((f) => f.webhook))) {
       assert.ok(names.includes(webhook), `fixtures/match-conditions/${webhook}: no such webhook in deploy/base (${names.join(', ')})`);
-      for (const expect of ['sent', 'skipped'] as const) assert.ok(fixtures().some((f) => f.webhook === webhook && f.expect === expect), `${webhook}: no ${expect} fixture`);
+      for (const expect of ['sent', 'skipped'] as const)
+        assert.ok(
+          fixtures().some((f) => f.webhook === webhook && f.expect === expect),
+          `${webhook}: no ${expect} fixture`,
+        );
     }
   });
 
@@ -107,7 +119,10 @@ describe('deploy: webhook matchConditions against objects that must and must not
     const r = await kubectl('-n', PROFILE_UP, 'label', 'configmap', 'kfp-launcher', 'edited=yes');
     assert.equal(r.code, 0, r.stderr);
     const calls = hook.calls.slice(from);
-    assert.deepEqual(calls.map((c) => c.request.operation), ['UPDATE']);
+    assert.deepEqual(
+      calls.map((c) => c.request.operation),
+      ['UPDATE'],
+    );
     assert.equal(calls[0]?.request.oldObject?.metadata.labels, undefined);
   });
 
@@ -116,18 +131,27 @@ describe('deploy: webhook matchConditions against objects that must and must not
     await kubectl('-n', PROFILE_UP, 'create', 'configmap', 'kfp-launcher', '--from-literal=x=y', '--dry-run=client', '-o', 'name');
     const from = hook.calls.length;
     assert.equal((await kubectl('-n', PROFILE_UP, 'delete', 'configmap', 'other')).code, 0);
-    assert.deepEqual(hook.calls.slice(from).map((c) => c.request.operation), []);
+    assert.deepEqual(
+      hook.calls.slice(from).map((c) => c.request.operation),
+      [],
+    );
     const r = await kubectl('-n', PROFILE_UP, 'delete', 'configmap', 'kfp-launcher');
     assert.equal(r.code, 0, r.stderr);
     const calls = hook.calls.slice(from);
-    assert.deepEqual(calls.map((c) => `${c.request.operation} ${c.request.name}`), ['DELETE kfp-launcher']);
+    assert.deepEqual(
+      calls.map((c) => `${c.request.operation} ${c.request.name}`),
+      ['DELETE kfp-launcher'],
+    );
     // Namespace deletion removes kfp-launcher as the namespace controller: never sent, so a
     // webhook outage cannot hold a profile namespace in Terminating.
     const controller = 'system:serviceaccount:kube-system:namespace-controller';
     server.addUser(controller, { token: 'namespace-controller-token', groups: ['system:masters'] });
     const asController = join(dir, 'controller.kubeconfig');
     await server.writeKubeconfig(asController, controller);
-    assert.equal((await kubectl('-n', PROFILE_UP, 'create', 'configmap', 'kfp-launcher', '--from-literal=defaultPipelineRoot=s3://b/team-up')).code, 0);
+    assert.equal(
+      (await kubectl('-n', PROFILE_UP, 'create', 'configmap', 'kfp-launcher', '--from-literal=defaultPipelineRoot=s3://b/team-up')).code,
+      0,
+    );
     up = false;
     try {
       const gone = await kubectlWith(dir, asController, ['-n', PROFILE_UP, 'delete', 'configmap', 'kfp-launcher']);

@@ -73,16 +73,20 @@ function exprProblems(expr: string, series: Map<string, string[]>, service: { na
     labels.forEach((l) => labelsInExpr.add(l));
     for (const m of matchers) {
       if (!labels.includes(m.label)) problems.push(`${metric} has no label ${m.label}`);
-      else if (isUp && m.label === 'job' && m.value !== service.name) problems.push(`up{job} is the Service name ${service.name}, not ${m.value}`);
-      else if (isUp && m.label === 'namespace' && m.value !== service.namespace) problems.push(`up{namespace} is ${service.namespace}, not ${m.value}`);
+      else if (isUp && m.label === 'job' && m.value !== service.name)
+        problems.push(`up{job} is the Service name ${service.name}, not ${m.value}`);
+      else if (isUp && m.label === 'namespace' && m.value !== service.namespace)
+        problems.push(`up{namespace} is ${service.namespace}, not ${m.value}`);
       else if (!isUp) {
         // Label values the webhook writes are string literals in webhook/metrics.ts (its unions).
         const values = m.op === '=~' || m.op === '!~' ? m.value.split('|') : [m.value];
-        for (const v of values) if (!METRICS_SOURCE.includes(`'${v}'`)) problems.push(`${metric}{${m.label}} never takes the value ${JSON.stringify(v)}`);
+        for (const v of values)
+          if (!METRICS_SOURCE.includes(`'${v}'`)) problems.push(`${metric}{${m.label}} never takes the value ${JSON.stringify(v)}`);
       }
     }
   }
-  for (const label of parsed.groupingLabels) if (!labelsInExpr.has(label)) problems.push(`grouped by ${label}, which no selected series has`);
+  for (const label of parsed.groupingLabels)
+    if (!labelsInExpr.has(label)) problems.push(`grouped by ${label}, which no selected series has`);
   return problems;
 }
 
@@ -108,7 +112,11 @@ for (const overlay of OVERLAYS) {
     });
 
     it('the ServiceMonitor selects the webhook Service and its metrics port, which the NetworkPolicy admits from labelled namespaces', () => {
-      const spec = monitor.spec as { selector: { matchLabels: Record<string, string> }; namespaceSelector: { matchNames: string[] }; endpoints: { port: string; path?: string }[] };
+      const spec = monitor.spec as {
+        selector: { matchLabels: Record<string, string> };
+        namespaceSelector: { matchNames: string[] };
+        endpoints: { port: string; path?: string }[];
+      };
       for (const [k, v] of Object.entries(spec.selector.matchLabels)) assert.equal(service.metadata.labels?.[k], v, `Service label ${k}`);
       assert.deepEqual(spec.namespaceSelector.matchNames, [service.metadata.namespace]);
       const ports = (service.spec as { ports: { name: string; port: number; targetPort: string }[] }).ports;
@@ -117,7 +125,11 @@ for (const overlay of OVERLAYS) {
       assert.equal(port.port, 9090);
       assert.equal(spec.endpoints[0]?.path, '/metrics');
       const policy = find(objects, 'NetworkPolicy', 'kfstore-webhook');
-      const ingress = (policy.spec as { ingress: { from?: { namespaceSelector?: { matchLabels: Record<string, string> } }[]; ports: { port: string }[] }[] }).ingress;
+      const ingress = (
+        policy.spec as {
+          ingress: { from?: { namespaceSelector?: { matchLabels: Record<string, string> } }[]; ports: { port: string }[] }[];
+        }
+      ).ingress;
       const scrape = ingress.find((r) => r.ports.some((p) => p.port === port.targetPort));
       assert.deepEqual(scrape?.from?.[0]?.namespaceSelector?.matchLabels, { 'kfstore.dev/metrics-scraper': 'true' });
     });
@@ -131,7 +143,12 @@ for (const overlay of OVERLAYS) {
 
     it('every alert expression parses and names only series the webhook exports, with their labels and values', () => {
       const rules = rulesOf(rule);
-      for (const r of rules) assert.deepEqual(exprProblems(r.expr, series, { name: service.metadata.name, namespace: service.metadata.namespace ?? '' }), [], r.alert);
+      for (const r of rules)
+        assert.deepEqual(
+          exprProblems(r.expr, series, { name: service.metadata.name, namespace: service.metadata.namespace ?? '' }),
+          [],
+          r.alert,
+        );
     });
 
     it('alerts cover a webhook that is down, failing and slow admissions, denial spikes and certificate expiry, each with a severity', () => {
@@ -139,7 +156,8 @@ for (const overlay of OVERLAYS) {
       const byName = new Map(rules.map((r) => [r.alert, r]));
       assert.equal(byName.size, rules.length, 'alert names are unique');
       for (const r of rules) assert.match(r.labels?.severity ?? '', /^(critical|warning|info)$/, r.alert);
-      const uses = (metric: string): string[] => rules.filter((r) => parsePromql(r.expr).selectors.some((s) => s.metric === metric)).map((r) => r.alert ?? '');
+      const uses = (metric: string): string[] =>
+        rules.filter((r) => parsePromql(r.expr).selectors.some((s) => s.metric === metric)).map((r) => r.alert ?? '');
       assert.deepEqual(uses('up'), ['KfstoreWebhookDown']);
       assert.deepEqual(uses('kfstore_admission_limits_total'), ['KfstoreAdmissionsFailing']);
       assert.deepEqual(uses('kfstore_admission_duration_seconds_bucket'), ['KfstoreAdmissionSlow']);
@@ -154,22 +172,35 @@ describe('deploy: the monitoring checks catch what they exist for', () => {
   const service = { name: 'kfstore-webhook', namespace: 'kfstore-system' };
 
   it('the schema check reports a misspelt field, a malformed duration and a duplicate group, with the path', () => {
-    assert.deepEqual(schemaErrors(invalidFixture('servicemonitor-unknown-field.yaml')), ['spec.endpoints[0].honourLabels: unknown field (the API server would drop it)']);
+    assert.deepEqual(schemaErrors(invalidFixture('servicemonitor-unknown-field.yaml')), [
+      'spec.endpoints[0].honourLabels: unknown field (the API server would drop it)',
+    ]);
     const duration = schemaErrors(invalidFixture('prometheusrule-bad-duration.yaml'));
     assert.equal(duration.length, 1);
     assert.match(duration[0] ?? '', /^spec\.groups\[0\]\.rules\[0\]\.for: "5 minutes" does not match /);
-    assert.deepEqual(schemaErrors(invalidFixture('prometheusrule-duplicate-group.yaml')), ['spec.groups[1]: duplicate entry ["g"] in a list of type map']);
+    assert.deepEqual(schemaErrors(invalidFixture('prometheusrule-duplicate-group.yaml')), [
+      'spec.groups[1]: duplicate entry ["g"] in a list of type map',
+    ]);
   });
 
   it('the expression check reports a metric the webhook does not export, a label it does not have, and a syntax error', () => {
     const [unknown, label] = rulesOf(invalidFixture('rule-unknown-metric.yaml'));
     assert.deepEqual(exprProblems(unknown?.expr ?? '', series, service), ['kfstore_admission_errors_total is not exported by the webhook']);
-    assert.deepEqual(exprProblems(label?.expr ?? '', series, service), ['kfstore_admission_requests_total has no label reason', 'grouped by reason, which no selected series has']);
+    assert.deepEqual(exprProblems(label?.expr ?? '', series, service), [
+      'kfstore_admission_requests_total has no label reason',
+      'grouped by reason, which no selected series has',
+    ]);
     const [broken] = rulesOf(invalidFixture('rule-syntax-error.yaml'));
     assert.match(exprProblems(broken?.expr ?? '', series, service)[0] ?? '', /^syntax error at /);
   });
 
   it('every file in the invalid fixtures is used above', () => {
-    assert.deepEqual(readdirSync(`${FIXTURES}invalid`).sort(), ['prometheusrule-bad-duration.yaml', 'prometheusrule-duplicate-group.yaml', 'rule-syntax-error.yaml', 'rule-unknown-metric.yaml', 'servicemonitor-unknown-field.yaml']);
+    assert.deepEqual(readdirSync(`${FIXTURES}invalid`).sort(), [
+      'prometheusrule-bad-duration.yaml',
+      'prometheusrule-duplicate-group.yaml',
+      'rule-syntax-error.yaml',
+      'rule-unknown-metric.yaml',
+      'servicemonitor-unknown-field.yaml',
+    ]);
   });
 });

@@ -28,7 +28,8 @@ export function parsePromql(expr: string): ParsedExpr {
   const result: ParsedExpr = { errors: [], selectors: [], groupingLabels: [] };
   const cursor = tree.cursor();
   do {
-    if (cursor.type.isError) result.errors.push(`at ${cursor.from}: ${JSON.stringify(text(Math.max(0, cursor.from - 10), cursor.to + 10))}`);
+    if (cursor.type.isError)
+      result.errors.push(`at ${cursor.from}: ${JSON.stringify(text(Math.max(0, cursor.from - 10), cursor.to + 10))}`);
     if (cursor.name === 'VectorSelector') result.selectors.push(selector(cursor.node, text));
     if (cursor.name === 'GroupingLabels') {
       for (let child = cursor.node.firstChild; child !== null; child = child.nextSibling) {
@@ -51,7 +52,11 @@ function selector(node: Node, text: (from: number, to: number) => string): Selec
     const op = m.getChild('MatchOp');
     const value = m.getChild('StringLiteral');
     if (label === null || op === null || value === null) continue;
-    matchers.push({ label: text(label.from, label.to), op: text(op.from, op.to), value: JSON.parse(text(value.from, value.to).replace(/^'|'$/g, '"')) as string });
+    matchers.push({
+      label: text(label.from, label.to),
+      op: text(op.from, op.to),
+      value: JSON.parse(text(value.from, value.to).replace(/^'|'$/g, '"')) as string,
+    });
   }
   return { metric: identifier === null ? '' : text(identifier.from, identifier.to), matchers };
 }

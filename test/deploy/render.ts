@@ -24,10 +24,15 @@ let checkedVersion = false;
 
 function checkKustomizeVersion(kubectl: string): void {
   if (checkedVersion) return;
-  const out = JSON.parse(execFileSync(kubectl, ['version', '--client', '-o', 'json'], { encoding: 'utf8' })) as { kustomizeVersion?: string; clientVersion?: { gitVersion?: string } };
+  const out = JSON.parse(execFileSync(kubectl, ['version', '--client', '-o', 'json'], { encoding: 'utf8' })) as {
+    kustomizeVersion?: string;
+    clientVersion?: { gitVersion?: string };
+  };
   const major = Number(/^v(\d+)\./.exec(out.kustomizeVersion ?? '')?.[1] ?? 0);
   if (major < MIN_KUSTOMIZE_MAJOR) {
-    throw new Error(`kubectl ${out.clientVersion?.gitVersion ?? '?'} bundles kustomize ${out.kustomizeVersion ?? '(none)'}; deploy/ needs kustomize v${MIN_KUSTOMIZE_MAJOR} or newer (kubectl >= 1.27)`);
+    throw new Error(
+      `kubectl ${out.clientVersion?.gitVersion ?? '?'} bundles kustomize ${out.kustomizeVersion ?? '(none)'}; deploy/ needs kustomize v${MIN_KUSTOMIZE_MAJOR} or newer (kubectl >= 1.27)`,
+    );
   }
   checkedVersion = true;
 }
@@ -66,7 +71,12 @@ function renderOnTop(overlay: Overlay, extra: Record<string, unknown>, kubectl: 
   const dir = mkdtempSync(join(tmpdir(), 'kfstore-kustomize-'));
   try {
     // kustomize refuses absolute resource paths.
-    const kustomization: Record<string, unknown> = { apiVersion: 'kustomize.config.k8s.io/v1beta1', kind: 'Kustomization', resources: [relative(dir, join(REPO, 'deploy/overlays', overlay))], ...extra };
+    const kustomization: Record<string, unknown> = {
+      apiVersion: 'kustomize.config.k8s.io/v1beta1',
+      kind: 'Kustomization',
+      resources: [relative(dir, join(REPO, 'deploy/overlays', overlay))],
+      ...extra,
+    };
     if (Array.isArray(extra.components)) kustomization.components = extra.components.map((c) => relative(dir, join(REPO, String(c))));
     writeFileSync(join(dir, 'kustomization.yaml'), stringify(kustomization));
     return kustomize(dir, kubectl);
@@ -87,7 +97,8 @@ export function renderWithComponents(overlay: Overlay, components: string[], kub
 
 export function find(objects: KubeObject[], kind: string, name: string): KubeObject {
   const found = objects.find((o) => o.kind === kind && o.metadata.name === name);
-  if (found === undefined) throw new Error(`no ${kind} ${name} in the rendered objects (${objects.map((o) => `${o.kind}/${o.metadata.name}`).join(', ')})`);
+  if (found === undefined)
+    throw new Error(`no ${kind} ${name} in the rendered objects (${objects.map((o) => `${o.kind}/${o.metadata.name}`).join(', ')})`);
   return found;
 }
 

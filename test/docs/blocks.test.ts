@@ -13,15 +13,39 @@ describe('docs: shell blocks and their markers', () => {
     assert.deepEqual(blocks, [
       { file: 'markers.md', line: 5, code: 'echo plain\n', requires: [], exit: 0, output: [] },
       { file: 'markers.md', line: 10, code: 'kubectl apply -k somewhere\n', notRun: 'needs a cluster', requires: [], exit: 0, output: [] },
-      { file: 'markers.md', line: 18, code: "cat <<'EOF'\nheredoc body\nEOF\n", requires: ['kustomize'], exit: 1, output: ['a "quoted" word', 'second'] },
+      {
+        file: 'markers.md',
+        line: 18,
+        code: "cat <<'EOF'\nheredoc body\nEOF\n",
+        requires: ['kustomize'],
+        exit: 1,
+        output: ['a "quoted" word', 'second'],
+      },
       { file: 'markers.md', line: 25, code: 'npm start\n', background: 'serving', requires: [], exit: 0, output: [] },
-      { file: 'markers.md', line: 30, code: 'kubectl kfstore doctor -A\n', cluster: 'test/fixtures/docs/kubeflow-cluster.yaml', requires: [], exit: 0, output: [] },
+      {
+        file: 'markers.md',
+        line: 30,
+        code: 'kubectl kfstore doctor -A\n',
+        cluster: 'test/fixtures/docs/kubeflow-cluster.yaml',
+        requires: [],
+        exit: 0,
+        output: [],
+      },
     ]);
   });
 
   it('refuses a marker with no block after it, a not-run without a reason, and a marker on a non-shell block', () => {
-    assert.throws(() => extractBlocks('dangling-marker.md', fixture('dangling-marker.md')), /^Error: dangling-marker\.md:1: marker not followed by a code block$/);
-    assert.throws(() => extractBlocks('not-run-without-reason.md', fixture('not-run-without-reason.md')), /^Error: not-run-without-reason\.md:1: not-run needs a reason$/);
-    assert.throws(() => extractBlocks('marker-on-yaml.md', fixture('marker-on-yaml.md')), /^Error: marker-on-yaml\.md:1: marker before a yaml block/);
+    assert.throws(
+      () => extractBlocks('dangling-marker.md', fixture('dangling-marker.md')),
+      /^Error: dangling-marker\.md:1: marker not followed by a code block$/,
+    );
+    assert.throws(
+      () => extractBlocks('not-run-without-reason.md', fixture('not-run-without-reason.md')),
+      /^Error: not-run-without-reason\.md:1: not-run needs a reason$/,
+    );
+    assert.throws(
+      () => extractBlocks('marker-on-yaml.md', fixture('marker-on-yaml.md')),
+      /^Error: marker-on-yaml\.md:1: marker before a yaml block/,
+    );
   });
 });

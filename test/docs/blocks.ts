@@ -58,10 +58,12 @@ export function extractBlocks(file: string, text: string): Block[] {
     const indent = open[1]?.length ?? 0;
     const body: string[] = [];
     let j = i + 1;
-    for (; j < lines.length && !FENCE_CLOSE.test(lines[j] ?? ''); j++) body.push((lines[j] ?? '').slice(Math.min(indent, leadingSpaces(lines[j] ?? ''))));
+    for (; j < lines.length && !FENCE_CLOSE.test(lines[j] ?? ''); j++)
+      body.push((lines[j] ?? '').slice(Math.min(indent, leadingSpaces(lines[j] ?? ''))));
     if (j === lines.length) throw new Error(`${file}:${i + 1}: code block never closed`);
     const shell = SHELL.has(open[2] ?? '');
-    if (markers.length > 0 && !shell) throw new Error(`${file}:${markers[0]?.line ?? 0}: marker before a ${open[2] || 'plain'} block; markers are for sh blocks`);
+    if (markers.length > 0 && !shell)
+      throw new Error(`${file}:${markers[0]?.line ?? 0}: marker before a ${open[2] || 'plain'} block; markers are for sh blocks`);
     if (shell) blocks.push(block(file, i + 1, body.join('\n') + '\n', markers));
     markers = [];
     i = j;

@@ -72,7 +72,12 @@ function requirementMet(what: string, repo: string, env: NodeJS.ProcessEnv): boo
 
 function run(block: Block, repo: string, env: NodeJS.ProcessEnv): Promise<{ status: number | null; output: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn('bash', ['-e', '-o', 'pipefail', '-c', block.code], { cwd: repo, env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+    const child = spawn('bash', ['-e', '-o', 'pipefail', '-c', block.code], {
+      cwd: repo,
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      detached: true,
+    });
     let output = '';
     child.stdout.on('data', (d: Buffer) => (output += d.toString()));
     child.stderr.on('data', (d: Buffer) => (output += d.toString()));
@@ -87,9 +92,18 @@ function run(block: Block, repo: string, env: NodeJS.ProcessEnv): Promise<{ stat
   });
 }
 
-function startBackground(block: Block & { background: string }, repo: string, env: NodeJS.ProcessEnv): Promise<{ child: ChildProcess; output: () => string }> {
+function startBackground(
+  block: Block & { background: string },
+  repo: string,
+  env: NodeJS.ProcessEnv,
+): Promise<{ child: ChildProcess; output: () => string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn('bash', ['-e', '-o', 'pipefail', '-c', `exec ${block.code.trim()}`], { cwd: repo, env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+    const child = spawn('bash', ['-e', '-o', 'pipefail', '-c', `exec ${block.code.trim()}`], {
+      cwd: repo,
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      detached: true,
+    });
     let output = '';
     const timer = setTimeout(() => {
       stop(child);
@@ -174,7 +188,8 @@ for (const page of pages()) {
         const { status, output } = await run(block, box.repo, box.env);
         tally.run++;
         assert.equal(status, block.exit, `${where(block)} exited ${status}, expected ${block.exit}; output:\n${output}`);
-        for (const text of block.output) assert.ok(output.includes(text), `${where(block)}: output lacks ${JSON.stringify(text)}:\n${output}`);
+        for (const text of block.output)
+          assert.ok(output.includes(text), `${where(block)}: output lacks ${JSON.stringify(text)}:\n${output}`);
       });
     }
   });
@@ -182,11 +197,12 @@ for (const page of pages()) {
 
 describe('docs: what was not run', () => {
   it('every block that was not run is accounted for with its reason', (t) => {
-    t.diagnostic(`${tally.run} blocks run; ${tally.notRun.length} marked not-run; ${tally.unmet.length} skipped for a missing tool or file`);
+    t.diagnostic(
+      `${tally.run} blocks run; ${tally.notRun.length} marked not-run; ${tally.unmet.length} skipped for a missing tool or file`,
+    );
     for (const line of tally.notRun) t.diagnostic(`not run: ${line}`);
     for (const line of tally.unmet) t.diagnostic(`skipped: ${line}`);
     assert.ok(tally.run > 0, 'no block ran');
     assert.ok(tally.run >= tally.notRun.length, `more blocks marked not-run (${tally.notRun.length}) than run (${tally.run})`);
   });
 });
-

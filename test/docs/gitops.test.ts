@@ -30,7 +30,11 @@ function repository(): string {
 
 function bash(script: string, cwd: string, env: Record<string, string>): Promise<{ code: number | null; stdout: string; stderr: string }> {
   const PATH = [pluginBin(), dirname(process.execPath), process.env.PATH ?? ''].join(delimiter);
-  const proc = spawn('bash', ['-eo', 'pipefail', '-c', script], { cwd, env: { ...process.env, KUBECONFIG: '/nonexistent-kubeconfig', PATH, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const proc = spawn('bash', ['-eo', 'pipefail', '-c', script], {
+    cwd,
+    env: { ...process.env, KUBECONFIG: '/nonexistent-kubeconfig', PATH, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let stdout = '';
   let stderr = '';
   proc.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
@@ -38,7 +42,11 @@ function bash(script: string, cwd: string, env: Record<string, string>): Promise
   return new Promise((resolve) => proc.once('exit', (code) => resolve({ code, stdout, stderr })));
 }
 
-type Workflow = { permissions: Record<string, string>; env: Record<string, string>; jobs: { doctor: { steps: { name?: string; uses?: string; run?: string; if?: string; with?: Record<string, string> }[] } } };
+type Workflow = {
+  permissions: Record<string, string>;
+  env: Record<string, string>;
+  jobs: { doctor: { steps: { name?: string; uses?: string; run?: string; if?: string; with?: Record<string, string> }[] } };
+};
 
 describe('docs/gitops.md', () => {
   it('the GitHub Actions workflow annotates the pull request and uploads SARIF', async () => {
@@ -56,8 +64,15 @@ describe('docs/gitops.md', () => {
     assert.match(a.stdout, /^::error file=clusters\/team-y\.yaml,line=5,title=KFS031::/m);
     const s = await bash(sarif?.run ?? '', repo, workflow.env);
     assert.equal(s.code, 0, s.stderr);
-    const log = JSON.parse(readFileSync(join(repo, 'kfstore.sarif'), 'utf8')) as { runs: { results: { ruleId: string; locations: { physicalLocation: { artifactLocation: { uri: string } } }[] }[] }[] };
-    assert.deepEqual(log.runs[0]?.results.map((r) => `${r.ruleId} ${r.locations[0]?.physicalLocation.artifactLocation.uri}`).filter((x) => x.startsWith('KFS031')), ['KFS031 clusters/team-y.yaml']);
+    const log = JSON.parse(readFileSync(join(repo, 'kfstore.sarif'), 'utf8')) as {
+      runs: { results: { ruleId: string; locations: { physicalLocation: { artifactLocation: { uri: string } } }[] }[] }[];
+    };
+    assert.deepEqual(
+      log.runs[0]?.results
+        .map((r) => `${r.ruleId} ${r.locations[0]?.physicalLocation.artifactLocation.uri}`)
+        .filter((x) => x.startsWith('KFS031')),
+      ['KFS031 clusters/team-y.yaml'],
+    );
   });
   it('the GitLab job writes a JUnit report', async () => {
     const job = (parse(block('GitLab CI')) as { kfstore: { script: string[]; artifacts: { reports: { junit: string } } } }).kfstore;
@@ -67,6 +82,9 @@ describe('docs/gitops.md', () => {
     const r = await bash(`${line} || test $? = 1`, repo, {});
     assert.equal(r.code, 0, r.stderr);
     const xml = readFileSync(join(repo, job.artifacts.reports.junit), 'utf8');
-    assert.match(xml, /<testcase classname="kfstore\.doctor\.team-y" name="KFS031" file="clusters\/team-y\.yaml" line="5">\n\s+<failure type="error"/);
+    assert.match(
+      xml,
+      /<testcase classname="kfstore\.doctor\.team-y" name="KFS031" file="clusters\/team-y\.yaml" line="5">\n\s+<failure type="error"/,
+    );
   });
 });

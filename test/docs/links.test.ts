@@ -28,7 +28,13 @@ function anchors(markdown: string): Set<string> {
   for (const line of markdown.split('\n')) {
     if (/^\s*```/.test(line)) fenced = !fenced;
     const heading = fenced ? null : /^#{1,6}\s+(.*?)\s*$/.exec(line);
-    if (heading !== null) result.add((heading[1] ?? '').toLowerCase().replace(/[^\p{L}\p{N}\s_-]/gu, '').replace(/\s/g, '-'));
+    if (heading !== null)
+      result.add(
+        (heading[1] ?? '')
+          .toLowerCase()
+          .replace(/[^\p{L}\p{N}\s_-]/gu, '')
+          .replace(/\s/g, '-'),
+      );
   }
   return result;
 }
@@ -49,7 +55,11 @@ describe('docs: relative links', () => {
           if (!PENDING.has(target)) problems.push(`${href}: ${target} does not exist`);
           continue;
         }
-        if (fragment !== undefined && statSync(join(REPO, target)).isFile() && !anchors(readFileSync(join(REPO, target), 'utf8')).has(fragment)) {
+        if (
+          fragment !== undefined &&
+          statSync(join(REPO, target)).isFile() &&
+          !anchors(readFileSync(join(REPO, target), 'utf8')).has(fragment)
+        ) {
           problems.push(`${href}: no heading #${fragment} in ${target}`);
         }
       }

@@ -11,7 +11,9 @@ const json = (path: string): unknown => JSON.parse(readFileSync(repo(path), 'utf
 
 describe('examples/admission', () => {
   it('the executor pod review wraps test/fixtures/pods/v2-executor-pod-system-container-impl.yaml unchanged', () => {
-    const review = json('examples/admission/executor-pod-review.json') as { request: { object: { metadata: { name: string; namespace: string } }; name: string; namespace: string } };
+    const review = json('examples/admission/executor-pod-review.json') as {
+      request: { object: { metadata: { name: string; namespace: string } }; name: string; namespace: string };
+    };
     const pod = parse(readFileSync(repo('test/fixtures/pods/v2-executor-pod-system-container-impl.yaml'), 'utf8')) as unknown;
     assert.deepEqual(review.request.object, pod);
     assert.equal(review.request.namespace, review.request.object.metadata.namespace);

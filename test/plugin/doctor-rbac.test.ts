@@ -17,7 +17,15 @@ import { kfstore, kubectl } from '../support/plugin.ts';
 
 type Finding = { id: string; level: string; namespace?: string; object?: { kind: string; name: string }; message: string; fix: string };
 type Report = { findings: Finding[] };
-const CANARIES = ['CANARY-AKIA-SHARED', 'CANARY-atlas-secret', 'CANARY-geo-secret', 'CANARY-AKIA-VAULT', 'CANARY-vault-secret', 'CANARY-admin-access', 'CANARY-admin-secret'];
+const CANARIES = [
+  'CANARY-AKIA-SHARED',
+  'CANARY-atlas-secret',
+  'CANARY-geo-secret',
+  'CANARY-AKIA-VAULT',
+  'CANARY-vault-secret',
+  'CANARY-admin-access',
+  'CANARY-admin-secret',
+];
 
 let api: KubeApiServer;
 type User = 'admin' | 'reader' | 'geo-only';
@@ -58,21 +66,37 @@ describe('doctor under narrow RBAC', () => {
     const admin = await doctor('admin', '-A');
     const reader = await doctor('reader', '-A');
     // Where the reader may read, it sees exactly what the admin sees.
-    const where = (r: Report, ns: string): string[] => r.findings.filter((f) => f.namespace === ns).map(line).sort();
+    const where = (r: Report, ns: string): string[] =>
+      r.findings
+        .filter((f) => f.namespace === ns)
+        .map(line)
+        .sort();
     for (const ns of ['atlas', 'geo']) assert.deepEqual(where(reader, ns), where(admin, ns), ns);
     // vault: unreadable, said once, on vault, as a warning with the permission to check.
     const vault = reader.findings.filter((f) => f.namespace === 'vault');
     const access = vault.filter((f) => f.id === 'KFS091');
     assert.equal(access.length, 1, vault.map(line).join('\n'));
     assert.equal(access[0]?.level, 'warn');
-    assert.match(access[0]?.message ?? '', /^could not read Secrets in vault \(secrets is forbidden: User "reader" cannot list resource "secrets" in API group "" in the namespace "vault"\)/);
-    assert.equal(access[0]?.fix, '`kubectl auth can-i list secrets --namespace vault` must say yes: grant it, or pass the manifests with -f');
+    assert.match(
+      access[0]?.message ?? '',
+      /^could not read Secrets in vault \(secrets is forbidden: User "reader" cannot list resource "secrets" in API group "" in the namespace "vault"\)/,
+    );
+    assert.equal(
+      access[0]?.fix,
+      '`kubectl auth can-i list secrets --namespace vault` must say yes: grant it, or pass the manifests with -f',
+    );
     // Never "missing" or an error for what could not be read; no cluster-wide complaint.
     assert.deepEqual(vault.filter((f) => f.level === 'error' || /does not exist|missing/.test(f.message)).map(line), []);
     assert.ok(admin.findings.some((f) => f.namespace === 'vault' && f.id === 'KFS040' && f.level === 'ok'));
     // KFS001 is cluster-wide by nature: it says which KFP release the checks assumed, and why.
-    assert.deepEqual(reader.findings.filter((f) => f.namespace === undefined && f.id !== 'KFS001' && /read|Secret/.test(f.message)).map(line), []);
-    assert.match(reader.findings.find((f) => f.id === 'KFS001')?.message ?? '', /kubectl auth can-i list deployments\.apps --namespace kubeflow/);
+    assert.deepEqual(
+      reader.findings.filter((f) => f.namespace === undefined && f.id !== 'KFS001' && /read|Secret/.test(f.message)).map(line),
+      [],
+    );
+    assert.match(
+      reader.findings.find((f) => f.id === 'KFS001')?.message ?? '',
+      /kubectl auth can-i list deployments\.apps --namespace kubeflow/,
+    );
     // The command named is the one kubectl answers.
     const can = await kubectl(['auth', 'can-i', 'list', 'secrets', '--namespace', 'vault'], env.reader);
     assert.equal(can.stdout.trim(), 'no');
@@ -89,12 +113,19 @@ describe('doctor under narrow RBAC', () => {
   });
 
   it('the nested root is the one reported (geo inside atlas, same key: an error), in -A and in both -n views', async () => {
-    for (const [user, args] of [['admin', ['-A']], ['reader', ['-A']], ['reader', ['-n', 'geo']], ['reader', ['-n', 'atlas']]] as const) {
+    for (const [user, args] of [
+      ['admin', ['-A']],
+      ['reader', ['-A']],
+      ['reader', ['-n', 'geo']],
+      ['reader', ['-n', 'atlas']],
+    ] as const) {
       const r = await doctor(user, ...args);
       const overlaps = r.findings.filter((f) => f.id === 'KFS025');
       assert.deepEqual(
         overlaps.map(line),
-        ["KFS025 error geo geo and atlas write to overlapping roots: s3://shared/v2/artifacts/atlas/geo/ is inside atlas's s3://shared/v2/artifacts/atlas/ with the same access key: each can read the other\u2019s artifacts"],
+        [
+          "KFS025 error geo geo and atlas write to overlapping roots: s3://shared/v2/artifacts/atlas/geo/ is inside atlas's s3://shared/v2/artifacts/atlas/ with the same access key: each can read the other\u2019s artifacts",
+        ],
         `${user} ${args.join(' ')}`,
       );
     }

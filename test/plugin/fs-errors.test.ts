@@ -35,19 +35,31 @@ describe('file-system errors are user errors', () => {
   });
 
   it('-f with a dangling link to a manifest in a directory (dangling links to other files are ignored)', async () => {
-    userError(await kfstore(['doctor', '-f', join(dir, 'dangling')]), `${join(dir, 'dangling', 'launcher.yaml')}: dangling symbolic link (its target does not exist)`);
+    userError(
+      await kfstore(['doctor', '-f', join(dir, 'dangling')]),
+      `${join(dir, 'dangling', 'launcher.yaml')}: dangling symbolic link (its target does not exist)`,
+    );
   });
   it('-f with a directory that links back to itself', async () => {
-    userError(await kfstore(['inspect', '-f', join(dir, 'loop')]), `${join(dir, 'loop', 'self')}: symbolic link loop (leads back to ${join(dir, 'loop')})`);
+    userError(
+      await kfstore(['inspect', '-f', join(dir, 'loop')]),
+      `${join(dir, 'loop', 'self')}: symbolic link loop (leads back to ${join(dir, 'loop')})`,
+    );
   });
   it('-f with two links naming each other', async () => {
     userError(await kfstore(['doctor', '-f', join(dir, 'a')]), `${join(dir, 'a')}: symbolic link loop`);
   });
   it('--iam-policy-dir that is a file', async () => {
-    userError(await kfstore([...MIGRATE, '--dry-run', '--iam-policy-dir', join(dir, 'a-file')]), `--iam-policy-dir ${join(dir, 'a-file')}: exists and is not a directory`);
+    userError(
+      await kfstore([...MIGRATE, '--dry-run', '--iam-policy-dir', join(dir, 'a-file')]),
+      `--iam-policy-dir ${join(dir, 'a-file')}: exists and is not a directory`,
+    );
   });
   it('--iam-policy-dir that is a link loop', async () => {
-    userError(await kfstore([...MIGRATE, '--dry-run', '--iam-policy-dir', join(dir, 'a')]), `--iam-policy-dir ${join(dir, 'a')}: symbolic link loop`);
+    userError(
+      await kfstore([...MIGRATE, '--dry-run', '--iam-policy-dir', join(dir, 'a')]),
+      `--iam-policy-dir ${join(dir, 'a')}: symbolic link loop`,
+    );
   });
   it('--out-dir that is a file', async () => {
     const r = await kfstore([...MIGRATE, '--yes', '--out-dir', join(dir, 'a-file')]);

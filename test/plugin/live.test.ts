@@ -12,7 +12,13 @@ import { fixturePath, readFixture } from '../support/fixtures.ts';
 import { kfstore } from '../support/plugin.ts';
 import { closedPort } from '../support/ports.ts';
 
-const CANARIES = ['CANARY-AKIA-TEAM-A', 'CANARY-team-a-secret-value', 'CANARY-AKIA-TEAM-B', 'CANARY-admin-access', 'CANARY-admin-secret-value'];
+const CANARIES = [
+  'CANARY-AKIA-TEAM-A',
+  'CANARY-team-a-secret-value',
+  'CANARY-AKIA-TEAM-B',
+  'CANARY-admin-access',
+  'CANARY-admin-secret-value',
+];
 type Finding = { id: string; level: string; namespace?: string; object?: { kind: string; name: string }; message: string };
 type Report = { summary: Record<string, number>; namespaces: string[]; findings: Finding[] };
 
@@ -42,33 +48,55 @@ describe('doctor -A on a live cluster', () => {
     assert.equal(r.code, 1, r.stderr);
     const report = JSON.parse(r.stdout) as Report;
     assert.deepEqual(report.namespaces, ['team-a', 'team-b', 'team-finance']);
-    const has = (id: string, level: string, ns: string, text: string): boolean => report.findings.some((f) => f.id === id && f.level === level && f.namespace === ns && f.message.includes(text));
-    assert.ok(has('KFS031', 'error', 'team-b', 'Secret team-b-keys has no value for key AWS_SECRET_ACCESS_KEY'), JSON.stringify(report.findings.filter((f) => f.namespace === 'team-b'), null, 1));
+    const has = (id: string, level: string, ns: string, text: string): boolean =>
+      report.findings.some((f) => f.id === id && f.level === level && f.namespace === ns && f.message.includes(text));
+    assert.ok(
+      has('KFS031', 'error', 'team-b', 'Secret team-b-keys has no value for key AWS_SECRET_ACCESS_KEY'),
+      JSON.stringify(
+        report.findings.filter((f) => f.namespace === 'team-b'),
+        null,
+        1,
+      ),
+    );
     assert.ok(has('KFS003', 'warn', 'team-b', 'missing: ConfigMap metadata-grpc-configmap'));
     assert.ok(has('KFS040', 'warn', 'team-b', 'has no artifact-repositories'));
-    assert.ok(!report.findings.some((f) => f.namespace === 'team-a' && (f.level === 'error' || f.level === 'warn')), JSON.stringify(report.findings.filter((f) => f.namespace === 'team-a')));
+    assert.ok(
+      !report.findings.some((f) => f.namespace === 'team-a' && (f.level === 'error' || f.level === 'warn')),
+      JSON.stringify(report.findings.filter((f) => f.namespace === 'team-a')),
+    );
     const gets = api.requests.filter((q) => q.verb === 'get');
     assert.deepEqual(gets, [], 'no per-object GETs');
-    assert.ok(api.requests.every((q) => q.verb === 'list'), api.requests.map((q) => `${q.verb} ${q.path}`).join('\n'));
+    assert.ok(
+      api.requests.every((q) => q.verb === 'list'),
+      api.requests.map((q) => `${q.verb} ${q.path}`).join('\n'),
+    );
     assert.ok(api.requests.length <= 6, `${api.requests.length} requests`);
     noCanaries(r.stdout, r.stderr);
   });
 
   it('-l selects namespaces by label instead', async () => {
-    const r = await kfstore(['doctor', '-A', '-l', 'app.kubernetes.io/part-of=kubeflow-profile', '-o', 'json', '--exit-zero'], { KUBECONFIG: kubeconfig });
+    const r = await kfstore(['doctor', '-A', '-l', 'app.kubernetes.io/part-of=kubeflow-profile', '-o', 'json', '--exit-zero'], {
+      KUBECONFIG: kubeconfig,
+    });
     const report = JSON.parse(r.stdout) as Report;
     assert.deepEqual(report.namespaces, ['sandbox', 'team-a', 'team-b']);
     assert.ok(report.findings.some((f) => f.id === 'KFS002' && f.level === 'warn' && f.namespace === 'sandbox'));
   });
 
   it('verifies a web-identity token for the profile’s service account against the cluster JWKS', async () => {
-    const r = await kfstore(['doctor', '-n', 'team-finance', '--policy', fixturePath('policies', 'example.yaml'), '-o', 'json', '--exit-zero'], { KUBECONFIG: kubeconfig });
+    const r = await kfstore(
+      ['doctor', '-n', 'team-finance', '--policy', fixturePath('policies', 'example.yaml'), '-o', 'json', '--exit-zero'],
+      { KUBECONFIG: kubeconfig },
+    );
     const report = JSON.parse(r.stdout) as Report;
     const check = report.findings.find((f) => f.id === 'KFS037');
     assert.ok(check, r.stdout + r.stderr);
     assert.equal(check.level, 'ok', check.message);
     assert.match(check.message, /verifies against the cluster JWKS/);
-    const missing = await kfstore(['doctor', '-n', 'team-finance', '--policy', fixturePath('policies', 'example.yaml'), '--service-account', 'nobody', '-o', 'json'], { KUBECONFIG: kubeconfig });
+    const missing = await kfstore(
+      ['doctor', '-n', 'team-finance', '--policy', fixturePath('policies', 'example.yaml'), '--service-account', 'nobody', '-o', 'json'],
+      { KUBECONFIG: kubeconfig },
+    );
     const bad = (JSON.parse(missing.stdout) as Report).findings.find((f) => f.id === 'KFS037');
     assert.equal(bad?.level, 'error');
     assert.match(bad?.message ?? '', /service account nobody does not exist in team-finance/);
@@ -81,7 +109,10 @@ describe('inspect on a live cluster', () => {
     const r = await kfstore(['inspect', '-o', 'json'], { KUBECONFIG: kubeconfig });
     assert.equal(r.code, 0, r.stderr);
     const report = JSON.parse(r.stdout) as { namespaces: { namespace: string; session: { value: { params: Record<string, string> } } }[] };
-    assert.deepEqual(report.namespaces.map((n) => n.namespace), ['team-a']);
+    assert.deepEqual(
+      report.namespaces.map((n) => n.namespace),
+      ['team-a'],
+    );
     assert.equal(report.namespaces[0]?.session.value.params.secretName, 'kubeflow-pipelines--profile-object-store-auth--team-a');
     noCanaries(r.stdout, r.stderr);
   });
@@ -105,7 +136,11 @@ describe('kubeconfig rules as kubectl’s', () => {
     assert.deepEqual(await ns(['--kubeconfig', second]), ['team-b']);
     const r = await kfstore(['doctor', '-n', 'team-a', '-o', 'json', '--only', 'KFS090'], env);
     const report = JSON.parse(r.stdout) as Report;
-    assert.ok(report.findings.some((f) => f.message.includes('KUBECONFIG lists 2 files; using context ctx-a from') && f.message.includes('first.yaml')));
+    assert.ok(
+      report.findings.some(
+        (f) => f.message.includes('KUBECONFIG lists 2 files; using context ctx-a from') && f.message.includes('first.yaml'),
+      ),
+    );
   });
 
   it('a kubeconfig that does not parse: exit 2 naming the file', async () => {
@@ -152,8 +187,17 @@ describe('API server problems: exit 2 with a clear message', () => {
     assert.ok(r.code === 0 || r.code === 1, r.stderr);
     const report = JSON.parse(r.stdout) as Report;
     // Per namespace, never as a missing Secret or an error.
-    for (const ns of ['team-a', 'team-b']) assert.ok(report.findings.some((f) => f.id === 'KFS091' && f.level === 'warn' && f.namespace === ns && f.message.startsWith(`could not read Secrets in ${ns}`)), ns);
-    assert.deepEqual(report.findings.filter((f) => /^KFS03/.test(f.id) && f.level !== 'ok').map((f) => f.message), []);
+    for (const ns of ['team-a', 'team-b'])
+      assert.ok(
+        report.findings.some(
+          (f) => f.id === 'KFS091' && f.level === 'warn' && f.namespace === ns && f.message.startsWith(`could not read Secrets in ${ns}`),
+        ),
+        ns,
+      );
+    assert.deepEqual(
+      report.findings.filter((f) => /^KFS03/.test(f.id) && f.level !== 'ok').map((f) => f.message),
+      [],
+    );
     noCanaries(r.stdout, r.stderr);
   });
 });

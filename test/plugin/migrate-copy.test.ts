@@ -52,9 +52,24 @@ function objects(o: Setup = {}): KubeObject[] {
   return [
     { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'team-a', labels: { 'pipelines.kubeflow.org/enabled': 'true' } } },
     { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'kubeflow' } },
-    { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'kfp-launcher', namespace: 'team-a' }, data: { defaultPipelineRoot: `s3://${source.bucket}/v2/artifacts/team-a`, providers } },
-    { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'src-keys', namespace: 'team-a' }, stringData: { AWS_ACCESS_KEY_ID: source.keys[0], AWS_SECRET_ACCESS_KEY: source.keys[1] } },
-    { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'dst-keys', namespace: 'kubeflow' }, stringData: { AWS_ACCESS_KEY_ID: clone[0], AWS_SECRET_ACCESS_KEY: clone[1] } },
+    {
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      metadata: { name: 'kfp-launcher', namespace: 'team-a' },
+      data: { defaultPipelineRoot: `s3://${source.bucket}/v2/artifacts/team-a`, providers },
+    },
+    {
+      apiVersion: 'v1',
+      kind: 'Secret',
+      metadata: { name: 'src-keys', namespace: 'team-a' },
+      stringData: { AWS_ACCESS_KEY_ID: source.keys[0], AWS_SECRET_ACCESS_KEY: source.keys[1] },
+    },
+    {
+      apiVersion: 'v1',
+      kind: 'Secret',
+      metadata: { name: 'dst-keys', namespace: 'kubeflow' },
+      stringData: { AWS_ACCESS_KEY_ID: clone[0], AWS_SECRET_ACCESS_KEY: clone[1] },
+    },
   ] as unknown as KubeObject[];
 }
 
@@ -68,7 +83,24 @@ const writes = writeRequests;
 const noCanaries = (...texts: string[]): void => assertNoSecrets(CANARIES, ...texts);
 
 function args(...extra: string[]): string[] {
-  return ['migrate', '--to', 's3', '--bucket', 'dst-bucket', '--endpoint', swift.endpoint, '--region', 'us-east-1', '--path-style', 'true', '-n', 'team-a', '--clone-secret-from', 'kubeflow/dst-keys', ...extra];
+  return [
+    'migrate',
+    '--to',
+    's3',
+    '--bucket',
+    'dst-bucket',
+    '--endpoint',
+    swift.endpoint,
+    '--region',
+    'us-east-1',
+    '--path-style',
+    'true',
+    '-n',
+    'team-a',
+    '--clone-secret-from',
+    'kubeflow/dst-keys',
+    ...extra,
+  ];
 }
 
 const sizes = (client: S3Client, bucket: string): Promise<Map<string, number>> => listSizes(client, bucket, PREFIX);
@@ -98,7 +130,10 @@ describe('migrate --copy-artifacts against Swift', () => {
     const r = await kfstore(args('--copy-artifacts', '--dry-run'), env);
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stdout, /reachable with the target credentials/);
-    assert.match(r.stdout, /INFO\s+KFS074\s+team-a\s+\S+\s+6 objects \(12\.0 MiB\) under s3:\/\/src-bucket\/v2\/artifacts\/team-a\/ will be copied to s3:\/\/dst-bucket\/v2\/artifacts\/team-a\/ under the same keys/);
+    assert.match(
+      r.stdout,
+      /INFO\s+KFS074\s+team-a\s+\S+\s+6 objects \(12\.0 MiB\) under s3:\/\/src-bucket\/v2\/artifacts\/team-a\/ will be copied to s3:\/\/dst-bucket\/v2\/artifacts\/team-a\/ under the same keys/,
+    );
     assert.doesNotMatch(r.stdout, /KFS07[34]: not checked/);
     assert.deepEqual(writes(api), []);
     assert.deepEqual(await listKeys(dst, 'dst-bucket'), []);
@@ -121,7 +156,11 @@ describe('migrate --copy-artifacts against Swift', () => {
     }
     assert.deepEqual(await listKeys(dst, 'dst-bucket'), [...bodies.keys()].sort());
     assert.deepEqual(await sizes(src, 'src-bucket'), sourceBefore);
-    const rclone = await execFileP('rclone', ['check', `src:src-bucket/${PREFIX}`, `dst:dst-bucket/${PREFIX}`, '--download', '--config', '/dev/null'], { env: rcloneEnv(swift, { src: ['src', 'u'], dst: ['dst', 'u'] }) });
+    const rclone = await execFileP(
+      'rclone',
+      ['check', `src:src-bucket/${PREFIX}`, `dst:dst-bucket/${PREFIX}`, '--download', '--config', '/dev/null'],
+      { env: rcloneEnv(swift, { src: ['src', 'u'], dst: ['dst', 'u'] }) },
+    );
     assert.match(rclone.stderr, /0 differences found/);
     assert.match(rclone.stderr, /6 matching files/);
     const launcher = api.get('ConfigMap', 'team-a', 'kfp-launcher')?.data as Record<string, string>;
@@ -167,7 +206,12 @@ describe('migrate --copy-artifacts against Swift', () => {
       api.resetRequests();
       const r = await kfstore(args(...extra), env);
       assert.equal(r.code, 1, `${extra.join(' ')}: ${r.stdout}${r.stderr}`);
-      assert.match(r.stderr, new RegExp(`error: team-a: target check failed: .*${swift.endpoint.replace(/[.:/]/g, '\\$&')}.*dst-bucket|error: team-a: target check failed: .*dst-bucket.*${swift.endpoint.replace(/[.:/]/g, '\\$&')}`));
+      assert.match(
+        r.stderr,
+        new RegExp(
+          `error: team-a: target check failed: .*${swift.endpoint.replace(/[.:/]/g, '\\$&')}.*dst-bucket|error: team-a: target check failed: .*dst-bucket.*${swift.endpoint.replace(/[.:/]/g, '\\$&')}`,
+        ),
+      );
       assert.deepEqual(writes(api), []);
       noCanaries(r.stdout, r.stderr);
     }
@@ -200,20 +244,52 @@ describe('migrate --copy-artifacts against Swift', () => {
 
   it('without target credentials it stages (no copy, no switch); wrong keys filled in are refused; the right ones copy, verify and switch', async () => {
     const { api, env } = await cluster();
-    const base = ['migrate', '--to', 's3', '--bucket', 'dst-bucket', '--endpoint', swift.endpoint, '--region', 'us-east-1', '--path-style', 'true', '-n', 'team-a'];
+    const base = [
+      'migrate',
+      '--to',
+      's3',
+      '--bucket',
+      'dst-bucket',
+      '--endpoint',
+      swift.endpoint,
+      '--region',
+      'us-east-1',
+      '--path-style',
+      'true',
+      '-n',
+      'team-a',
+    ];
     // Switching without --copy-artifacts would leave the old objects behind, and migrate says so.
     const left = await kfstore(args('--dry-run'), env);
     assert.equal(left.code, 0, left.stderr);
-    assert.match(left.stdout, /WARN\s+KFS073\s+team-a\s+\S+\s+6 objects \(12\.0 MiB\) under s3:\/\/src-bucket\/v2\/artifacts\/team-a\/ stay in the old store.*\n\s+fix: keep the old store and Secret src-keys readable/);
+    assert.match(
+      left.stdout,
+      /WARN\s+KFS073\s+team-a\s+\S+\s+6 objects \(12\.0 MiB\) under s3:\/\/src-bucket\/v2\/artifacts\/team-a\/ stay in the old store.*\n\s+fix: keep the old store and Secret src-keys readable/,
+    );
 
     const staged = await kfstore([...base, '--copy-artifacts', '--yes'], env);
     assert.equal(staged.code, 0, staged.stdout + staged.stderr);
     assert.match(staged.stdout, /stage only: the target credentials of 1 namespaces are not known yet/);
     assert.match(staged.stdout, /team-a: staged: wrote 1 changes/);
-    assert.equal((api.get('ConfigMap', 'team-a', 'kfp-launcher')?.data as Record<string, string>).defaultPipelineRoot, 's3://src-bucket/v2/artifacts/team-a');
+    assert.equal(
+      (api.get('ConfigMap', 'team-a', 'kfp-launcher')?.data as Record<string, string>).defaultPipelineRoot,
+      's3://src-bucket/v2/artifacts/team-a',
+    );
     assert.deepEqual(await listKeys(dst, 'dst-bucket'), []);
 
-    const fill = (secret: string): Promise<unknown> => kubectl(['-n', 'team-a', 'patch', 'secret', 'kfstore-object-store--team-a', '-p', JSON.stringify({ stringData: { AWS_ACCESS_KEY_ID: 'dst:u', AWS_SECRET_ACCESS_KEY: secret } })], env);
+    const fill = (secret: string): Promise<unknown> =>
+      kubectl(
+        [
+          '-n',
+          'team-a',
+          'patch',
+          'secret',
+          'kfstore-object-store--team-a',
+          '-p',
+          JSON.stringify({ stringData: { AWS_ACCESS_KEY_ID: 'dst:u', AWS_SECRET_ACCESS_KEY: secret } }),
+        ],
+        env,
+      );
     await fill(WRONG_SECRET);
     api.resetRequests();
     const refused = await kfstore([...base, '--copy-artifacts', '--yes'], env);
@@ -227,7 +303,10 @@ describe('migrate --copy-artifacts against Swift', () => {
     assert.equal(switched.code, 0, switched.stdout + switched.stderr);
     assert.match(switched.stdout, /team-a: artifacts: 6 copied, 0 skipped/);
     assert.match(switched.stdout, /team-a: verified: all 6 objects are at s3:\/\/dst-bucket\/v2\/artifacts\/team-a\//);
-    assert.equal((api.get('ConfigMap', 'team-a', 'kfp-launcher')?.data as Record<string, string>).defaultPipelineRoot, 's3://dst-bucket/v2/artifacts/team-a');
+    assert.equal(
+      (api.get('ConfigMap', 'team-a', 'kfp-launcher')?.data as Record<string, string>).defaultPipelineRoot,
+      's3://dst-bucket/v2/artifacts/team-a',
+    );
     noCanaries(left.stdout, left.stderr, staged.stdout, staged.stderr, refused.stdout, refused.stderr, switched.stdout, switched.stderr);
     const f = await kfstore([...base, '--copy-artifacts', '-f', 'nowhere.yaml'], env);
     assert.equal(f.code, 2);
@@ -258,7 +337,10 @@ describe('migrate --copy-artifacts against Swift', () => {
         assert.doesNotMatch(r.stdout, /nothing to copy/);
         assert.match(r.stdout, /team-a: artifacts: 6 copied, 0 skipped/);
         assert.match(r.stdout, /team-a: verified: all 6 objects are at s3:\/\/ml-shared\/v2\/artifacts\/team-a\//);
-        assert.equal((api.get('ConfigMap', 'team-a', 'kfp-launcher')?.data as Record<string, string>).defaultPipelineRoot, 's3://ml-shared/v2/artifacts/team-a');
+        assert.equal(
+          (api.get('ConfigMap', 'team-a', 'kfp-launcher')?.data as Record<string, string>).defaultPipelineRoot,
+          's3://ml-shared/v2/artifacts/team-a',
+        );
         // The target account has every object, and nothing else (the identity marker is gone).
         assert.deepEqual(await listKeys(dst, 'ml-shared'), [...bodies.keys()].sort());
         for (const [Key, body] of bodies) {
@@ -279,9 +361,15 @@ describe('migrate --copy-artifacts against Swift', () => {
         const before = await sizes(src, 'ml-shared');
         const r = await kfstore(sharedArgs(), env);
         assert.equal(r.code, 0, r.stdout + r.stderr);
-        assert.match(r.stdout, /team-a: s3:\/\/ml-shared\/v2\/artifacts\/team-a\/ is the bucket the objects already are in \(the source credentials read a marker written with the target credentials\); nothing to copy/);
+        assert.match(
+          r.stdout,
+          /team-a: s3:\/\/ml-shared\/v2\/artifacts\/team-a\/ is the bucket the objects already are in \(the source credentials read a marker written with the target credentials\); nothing to copy/,
+        );
         assert.match(r.stdout, /team-a: verified: all 6 objects/);
-        assert.equal((api.get('ConfigMap', 'team-a', 'kfp-launcher')?.data as Record<string, string>).defaultPipelineRoot, 's3://ml-shared/v2/artifacts/team-a');
+        assert.equal(
+          (api.get('ConfigMap', 'team-a', 'kfp-launcher')?.data as Record<string, string>).defaultPipelineRoot,
+          's3://ml-shared/v2/artifacts/team-a',
+        );
         assert.deepEqual(await sizes(src, 'ml-shared'), before, 'the source changed (or a marker was left)');
         assert.deepEqual(await listKeys(dst, 'ml-shared'), []);
         noCanaries(r.stdout, r.stderr);

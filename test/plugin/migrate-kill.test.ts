@@ -49,18 +49,63 @@ function objects(): KubeObject[] {
   for (const ns of NAMESPACES) {
     list.push(
       { apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns, labels: { 'pipelines.kubeflow.org/enabled': 'true' } } },
-      { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'kfp-launcher', namespace: ns, labels: { team: ns } }, data: { defaultPipelineRoot: `s3://src-bucket/v2/artifacts/${ns}`, providers: sourceProviders(swift) } },
-      { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'src-keys', namespace: ns }, stringData: { AWS_ACCESS_KEY_ID: 'src:u', AWS_SECRET_ACCESS_KEY: SRC_SECRET } },
+      {
+        apiVersion: 'v1',
+        kind: 'ConfigMap',
+        metadata: { name: 'kfp-launcher', namespace: ns, labels: { team: ns } },
+        data: { defaultPipelineRoot: `s3://src-bucket/v2/artifacts/${ns}`, providers: sourceProviders(swift) },
+      },
+      {
+        apiVersion: 'v1',
+        kind: 'Secret',
+        metadata: { name: 'src-keys', namespace: ns },
+        stringData: { AWS_ACCESS_KEY_ID: 'src:u', AWS_SECRET_ACCESS_KEY: SRC_SECRET },
+      },
     );
   }
   // One namespace already has an Argo repository (updated in place); the others get one created.
-  list.push({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'artifact-repositories', namespace: 'team-b', annotations: { 'workflows.argoproj.io/default-artifact-repository': 'default-v1' } }, data: { 'default-v1': 'archiveLogs: true\ns3:\n  bucket: src-bucket\n  endpoint: old:9000\n  insecure: true\n  accessKeySecret: {name: src-keys, key: AWS_ACCESS_KEY_ID}\n  secretKeySecret: {name: src-keys, key: AWS_SECRET_ACCESS_KEY}\n  keyFormat: artifacts/{{workflow.name}}\n' } });
-  list.push({ apiVersion: 'v1', kind: 'Secret', metadata: { name: 'dst-keys', namespace: 'kubeflow' }, stringData: { AWS_ACCESS_KEY_ID: 'dst:u', AWS_SECRET_ACCESS_KEY: DST_SECRET } });
+  list.push({
+    apiVersion: 'v1',
+    kind: 'ConfigMap',
+    metadata: {
+      name: 'artifact-repositories',
+      namespace: 'team-b',
+      annotations: { 'workflows.argoproj.io/default-artifact-repository': 'default-v1' },
+    },
+    data: {
+      'default-v1':
+        'archiveLogs: true\ns3:\n  bucket: src-bucket\n  endpoint: old:9000\n  insecure: true\n  accessKeySecret: {name: src-keys, key: AWS_ACCESS_KEY_ID}\n  secretKeySecret: {name: src-keys, key: AWS_SECRET_ACCESS_KEY}\n  keyFormat: artifacts/{{workflow.name}}\n',
+    },
+  });
+  list.push({
+    apiVersion: 'v1',
+    kind: 'Secret',
+    metadata: { name: 'dst-keys', namespace: 'kubeflow' },
+    stringData: { AWS_ACCESS_KEY_ID: 'dst:u', AWS_SECRET_ACCESS_KEY: DST_SECRET },
+  });
   return list as KubeObject[];
 }
 
 function args(bucket = 'dst-bucket'): string[] {
-  return ['kfstore', 'migrate', '--to', 's3', '--bucket', bucket, '--endpoint', swift.endpoint, '--region', 'us-east-1', '--path-style', 'true', '-A', '--clone-secret-from', 'kubeflow/dst-keys', '--copy-artifacts', '--yes'];
+  return [
+    'kfstore',
+    'migrate',
+    '--to',
+    's3',
+    '--bucket',
+    bucket,
+    '--endpoint',
+    swift.endpoint,
+    '--region',
+    'us-east-1',
+    '--path-style',
+    'true',
+    '-A',
+    '--clone-secret-from',
+    'kubeflow/dst-keys',
+    '--copy-artifacts',
+    '--yes',
+  ];
 }
 
 /** What rollback must bring back: content, not versions. */
@@ -70,12 +115,14 @@ function content(o: KubeObject | undefined): string {
   return JSON.stringify([d.data ?? null, o.metadata.labels ?? null, o.metadata.annotations ?? null, d.type ?? null]);
 }
 
-const launcherRoot = (api: KubeApiServer, ns: string): string | undefined => (api.get('ConfigMap', ns, 'kfp-launcher') as { data?: Record<string, string> } | undefined)?.data?.defaultPipelineRoot;
+const launcherRoot = (api: KubeApiServer, ns: string): string | undefined =>
+  (api.get('ConfigMap', ns, 'kfp-launcher') as { data?: Record<string, string> } | undefined)?.data?.defaultPipelineRoot;
 const isNew = (api: KubeApiServer, ns: string): boolean => launcherRoot(api, ns) === `s3://dst-bucket/v2/artifacts/${ns}`;
 
 /** The copy's own objects under a prefix (multipart upload records, identity markers). */
 const INTERNAL = '.kfstore/';
-const artifactsOnly = (m: Map<string, number>, ns: string): Map<string, number> => new Map([...m].filter(([k]) => !k.startsWith(`${prefixOf(ns)}${INTERNAL}`)));
+const artifactsOnly = (m: Map<string, number>, ns: string): Map<string, number> =>
+  new Map([...m].filter(([k]) => !k.startsWith(`${prefixOf(ns)}${INTERNAL}`)));
 
 /**
  * Every open multipart upload under the namespaces' prefixes, and whether the copy recorded it
@@ -90,13 +137,21 @@ async function openUploads(bucket: string): Promise<{ key: string; id: string; r
       records.push(JSON.parse((await got.Body?.transformToString()) ?? '{}') as { key?: string; uploadId?: string });
     }
     const uploads = (await dst.send(new ListMultipartUploadsCommand({ Bucket: bucket, Prefix: prefixOf(ns) }))).Uploads ?? [];
-    for (const u of uploads) out.push({ key: u.Key ?? '', id: u.UploadId ?? '', recorded: records.some((r) => r.uploadId === u.UploadId || (r.uploadId === undefined && r.key === u.Key)) });
+    for (const u of uploads)
+      out.push({
+        key: u.Key ?? '',
+        id: u.UploadId ?? '',
+        recorded: records.some((r) => r.uploadId === u.UploadId || (r.uploadId === undefined && r.key === u.Key)),
+      });
   }
   return out;
 }
 
 /** The state KFP sees must be safe whenever the process dies; returns what the kill interrupted. */
-async function checkSafe(api: KubeApiServer, source: Map<string, Map<string, number>>): Promise<{ partialCopy: boolean; partialApply: boolean; uploads: { key: string; id: string }[] }> {
+async function checkSafe(
+  api: KubeApiServer,
+  source: Map<string, Map<string, number>>,
+): Promise<{ partialCopy: boolean; partialApply: boolean; uploads: { key: string; id: string }[] }> {
   let partialCopy = false;
   let partialApply = false;
   const uploads = await openUploads('dst-bucket');
@@ -110,7 +165,11 @@ async function checkSafe(api: KubeApiServer, source: Map<string, Map<string, num
       // KFP already uses the target here: everything it needs must be there, and nothing of the copy's own.
       assert.deepEqual([...all].sort(), [...expected].sort(), `${ns} switched to the target before every object was copied`);
       const secret = api.get('Secret', ns, `kfstore-object-store--${ns}`) as { data?: Record<string, string> } | undefined;
-      assert.deepEqual(Object.keys(secret?.data ?? {}).sort(), ['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY'], `${ns} switched before its Secret was complete`);
+      assert.deepEqual(
+        Object.keys(secret?.data ?? {}).sort(),
+        ['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY'],
+        `${ns} switched before its Secret was complete`,
+      );
       const argo = api.get('ConfigMap', ns, 'artifact-repositories') as { data?: Record<string, string> } | undefined;
       assert.match(Object.values(argo?.data ?? {}).join('\n'), /bucket: dst-bucket/, `${ns} switched before its Argo repository`);
       assert.ok(api.get('Secret', ns, 'kfstore-migrate-backup') !== undefined, `${ns} switched without a backup`);
@@ -129,22 +188,30 @@ async function checkSafe(api: KubeApiServer, source: Map<string, Map<string, num
  * request whose client vanished before etcd stored it. After commit: the write is stored, then the
  * process dies a moment later. `storedAt` is the server's resourceVersion when the write arrived.
  */
-function killOnWrite(api: KubeApiServer, k: number, afterCommit: boolean, run: () => RunningPlugin | undefined): { cancel(): void; storedAt: () => string | undefined } {
+function killOnWrite(
+  api: KubeApiServer,
+  k: number,
+  afterCommit: boolean,
+  run: () => RunningPlugin | undefined,
+): { cancel(): void; storedAt: () => string | undefined } {
   let writes = 0;
   let storedAt: string | undefined;
-  const fault = api.fail((r) => {
-    if (['get', 'list', 'watch'].includes(r.verb)) return false;
-    writes++;
-    if (writes !== k) return false;
-    storedAt = api.resourceVersion;
-    const kill = (): void => run()?.kill('SIGKILL');
-    if (afterCommit) {
-      setTimeout(kill, 5);
-      return false;
-    }
-    kill();
-    return true;
-  }, { status: 500 });
+  const fault = api.fail(
+    (r) => {
+      if (['get', 'list', 'watch'].includes(r.verb)) return false;
+      writes++;
+      if (writes !== k) return false;
+      storedAt = api.resourceVersion;
+      const kill = (): void => run()?.kill('SIGKILL');
+      if (afterCommit) {
+        setTimeout(kill, 5);
+        return false;
+      }
+      kill();
+      return true;
+    },
+    { status: 500 },
+  );
   return { cancel: () => fault.cancel(), storedAt: () => storedAt };
 }
 
@@ -156,9 +223,24 @@ describe('migrate --copy-artifacts killed or interrupted', () => {
     // Many small objects and one multipart object per namespace, so kills land mid-object too.
     for (const ns of NAMESPACES) {
       const puts: Promise<unknown>[] = [];
-      for (let i = 0; i < 30; i++) puts.push(src.send(new PutObjectCommand({ Bucket: 'src-bucket', Key: `${prefixOf(ns)}run-${i % 7}/out-${i}.bin`, Body: randomBytes(1 + rand.int(48 * 1024)) })));
+      for (let i = 0; i < 30; i++)
+        puts.push(
+          src.send(
+            new PutObjectCommand({
+              Bucket: 'src-bucket',
+              Key: `${prefixOf(ns)}run-${i % 7}/out-${i}.bin`,
+              Body: randomBytes(1 + rand.int(48 * 1024)),
+            }),
+          ),
+        );
       await Promise.all(puts);
-      await src.send(new PutObjectCommand({ Bucket: 'src-bucket', Key: `${prefixOf(ns)}run-big/model.bin`, Body: randomBytes(17 * MiB + rand.int(MiB)) }));
+      await src.send(
+        new PutObjectCommand({
+          Bucket: 'src-bucket',
+          Key: `${prefixOf(ns)}run-big/model.bin`,
+          Body: randomBytes(17 * MiB + rand.int(MiB)),
+        }),
+      );
     }
     source = new Map(await Promise.all(NAMESPACES.map(async (ns) => [ns, await sizes(src, 'src-bucket', prefixOf(ns))] as const)));
   });
@@ -172,7 +254,11 @@ describe('migrate --copy-artifacts killed or interrupted', () => {
     const rand = new Random(SEED + 1);
     const { api, env } = await seededCluster(objects());
     try {
-      const original = new Map<string, string>(NAMESPACES.flatMap((ns) => ['kfp-launcher', 'artifact-repositories'].map((n) => [`${ns}/ConfigMap/${n}`, content(api.get('ConfigMap', ns, n))] as const)));
+      const original = new Map<string, string>(
+        NAMESPACES.flatMap((ns) =>
+          ['kfp-launcher', 'artifact-repositories'].map((n) => [`${ns}/ConfigMap/${n}`, content(api.get('ConfigMap', ns, n))] as const),
+        ),
+      );
       for (const ns of NAMESPACES) original.set(`${ns}/Secret/kfstore-object-store--${ns}`, content(undefined));
 
       let kills = 0;
@@ -197,7 +283,8 @@ describe('migrate --copy-artifacts killed or interrupted', () => {
         const present = (await listKeys(dst, 'dst-bucket', 'v2/artifacts/')).filter((k) => !k.includes(`/${INTERNAL}`));
         const copied = present.length;
         const bigLeft = present.filter((k) => k.endsWith('run-big/model.bin')).length < NAMESPACES.length;
-        const mode = attempts <= 2 ? 'upload' : copied >= total || rand.next() < 0.5 ? 'write' : bigLeft && rand.next() < 0.3 ? 'upload' : 'count';
+        const mode =
+          attempts <= 2 ? 'upload' : copied >= total || rand.next() < 0.5 ? 'write' : bigLeft && rand.next() < 0.3 ? 'upload' : 'count';
         const afterCommit = rand.next() < 0.5;
         const hook = mode === 'write' ? killOnWrite(api, 1 + rand.int(6), afterCommit, () => running) : undefined;
         const killAt = copied + 1 + rand.int(Math.max(1, total - copied));
@@ -205,9 +292,16 @@ describe('migrate --copy-artifacts killed or interrupted', () => {
         const done = running.done;
         let finished = false;
         void done.then(() => (finished = true));
-        const uploadOpen = async (): Promise<boolean> => ((await dst.send(new ListMultipartUploadsCommand({ Bucket: 'dst-bucket', Prefix: 'v2/artifacts/' }))).Uploads ?? []).some((u) => !earlier.has(u.UploadId ?? ''));
+        const uploadOpen = async (): Promise<boolean> =>
+          ((await dst.send(new ListMultipartUploadsCommand({ Bucket: 'dst-bucket', Prefix: 'v2/artifacts/' }))).Uploads ?? []).some(
+            (u) => !earlier.has(u.UploadId ?? ''),
+          );
         if (mode === 'count') {
-          while (!finished && (await listKeys(dst, 'dst-bucket', 'v2/artifacts/')).filter((k) => !k.includes(`/${INTERNAL}`)).length < killAt) await new Promise((r) => setTimeout(r, 50));
+          while (
+            !finished &&
+            (await listKeys(dst, 'dst-bucket', 'v2/artifacts/')).filter((k) => !k.includes(`/${INTERNAL}`)).length < killAt
+          )
+            await new Promise((r) => setTimeout(r, 50));
           running.kill('SIGKILL');
         }
         if (mode === 'upload') {
@@ -231,7 +325,9 @@ describe('migrate --copy-artifacts killed or interrupted', () => {
           if (seen.uploads.length > 0) killsWithUploads++;
           maxUploads = Math.max(maxUploads, seen.uploads.length);
           // The second run passed team-a's copy: it aborted what the first run left there.
-          if (kills === 2) for (const id of earlier) assert.ok(!seen.uploads.some((u) => u.id === id), `upload ${id} left by the first kill is still open after the second run`);
+          if (kills === 2)
+            for (const id of earlier)
+              assert.ok(!seen.uploads.some((u) => u.id === id), `upload ${id} left by the first kill is still open after the second run`);
           for (const u of seen.uploads) earlier.add(u.id);
           continue;
         }
@@ -243,7 +339,9 @@ describe('migrate --copy-artifacts killed or interrupted', () => {
         assert.equal(back.code, 0, back.stderr);
         for (const ns of NAMESPACES) await deleteKeys(dst, 'dst-bucket', await listKeys(dst, 'dst-bucket', prefixOf(ns)));
       }
-      t.diagnostic(`${kills} kills: ${duringCopy} left a partial copy, ${duringApply} a partial apply, ${dropped} dropped the write the server had received; ${killsWithUploads} left open multipart uploads (${earlier.size} in all, at most ${maxUploads} at once), every one recorded; ${completed} runs finished before their kill`);
+      t.diagnostic(
+        `${kills} kills: ${duringCopy} left a partial copy, ${duringApply} a partial apply, ${dropped} dropped the write the server had received; ${killsWithUploads} left open multipart uploads (${earlier.size} in all, at most ${maxUploads} at once), every one recorded; ${completed} runs finished before their kill`,
+      );
       assert.ok(duringCopy >= 3, `only ${duringCopy} kills interrupted a copy`);
       assert.ok(killsWithUploads >= 2, `only ${killsWithUploads} kills left a multipart upload open`);
       assert.ok(duringApply >= 3, `only ${duringApply} kills interrupted an apply`);
@@ -254,12 +352,20 @@ describe('migrate --copy-artifacts killed or interrupted', () => {
       assertNoSecrets([SRC_SECRET, DST_SECRET], final.stdout, final.stderr);
       await checkSafe(api, source);
       assert.deepEqual(await openUploads('dst-bucket'), [], 'multipart uploads left open after the re-run');
-      assert.deepEqual((await listKeys(dst, 'dst-bucket')).filter((k) => k.includes(`/${INTERNAL}`)), [], 'upload records left after the re-run');
+      assert.deepEqual(
+        (await listKeys(dst, 'dst-bucket')).filter((k) => k.includes(`/${INTERNAL}`)),
+        [],
+        'upload records left after the re-run',
+      );
       const objects = [...source.values()].reduce((n, m) => n + m.size, 0);
       t.diagnostic(`after the re-run: ${objects} objects in ${NAMESPACES.length} namespaces verified, 0 open uploads, 0 records`);
       for (const ns of NAMESPACES) {
         assert.ok(isNew(api, ns), `${ns} not migrated by the re-run`);
-        const check = await execFileP('rclone', ['check', `src:src-bucket/${prefixOf(ns)}`, `dst:dst-bucket/${prefixOf(ns)}`, '--download', '--config', '/dev/null'], { env: rcloneEnv(swift, { src: ['src', 'u'], dst: ['dst', 'u'] }) });
+        const check = await execFileP(
+          'rclone',
+          ['check', `src:src-bucket/${prefixOf(ns)}`, `dst:dst-bucket/${prefixOf(ns)}`, '--download', '--config', '/dev/null'],
+          { env: rcloneEnv(swift, { src: ['src', 'u'], dst: ['dst', 'u'] }) },
+        );
         assert.match(check.stderr, /0 differences found/, `${ns}: ${check.stderr}`);
         assert.match(check.stderr, new RegExp(`${source.get(ns)?.size} matching files`), `${ns}: ${check.stderr}`);
       }
@@ -302,12 +408,21 @@ describe('migrate --copy-artifacts killed or interrupted', () => {
       assert.match(r.stderr, /interrupted \(SIGINT\): stopping after the current step/);
       assert.match(r.stdout + r.stderr, /artifact copy interrupted after \d+ objects; its configuration was not changed/);
       assertNoSecrets([SRC_SECRET, DST_SECRET], r.stdout, r.stderr);
-      assert.deepEqual((await dst.send(new ListMultipartUploadsCommand({ Bucket: 'dst-int' }))).Uploads ?? [], [], 'open multipart uploads left behind');
+      assert.deepEqual(
+        (await dst.send(new ListMultipartUploadsCommand({ Bucket: 'dst-int' }))).Uploads ?? [],
+        [],
+        'open multipart uploads left behind',
+      );
       // The upload seen in flight was aborted, not completed: it is gone and its object absent.
       await assert.rejects(dst.send(new ListPartsCommand({ Bucket: 'dst-int', Key: open.Key, UploadId: open.UploadId })), /NoSuchUpload/);
       assert.ok(!(await listKeys(dst, 'dst-int')).includes(open.Key), `${open.Key} was completed despite the interrupt`);
       const switched = NAMESPACES.filter((ns) => launcherRoot(api, ns) === `s3://dst-int/v2/artifacts/${ns}`);
-      for (const ns of switched) assert.deepEqual([...(await sizes(dst, 'dst-int', prefixOf(ns)))].sort(), [...(source.get(ns) ?? [])].sort(), `${ns} switched without all its objects`);
+      for (const ns of switched)
+        assert.deepEqual(
+          [...(await sizes(dst, 'dst-int', prefixOf(ns)))].sort(),
+          [...(source.get(ns) ?? [])].sort(),
+          `${ns} switched without all its objects`,
+        );
       assert.ok(switched.length < NAMESPACES.length, 'every namespace switched despite the interrupt');
       const again = await startKubectl(args('dst-int'), env).done;
       assert.equal(again.code, 0, again.stdout + again.stderr);

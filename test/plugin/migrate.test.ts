@@ -57,7 +57,9 @@ const backupValue = (api: KubeApiServer, ns: string, key: string): string => bac
 
 /** A saved object's JSON: its gzipped chunks (all in the main Secret for objects this small). */
 function backupObject(api: KubeApiServer, ns: string, kind: string, name: string): string {
-  const meta = JSON.parse(backupValue(api, ns, 'meta.json')) as { objects: { kind: string; name: string; chunks?: { secret: string; key: string }[] }[] };
+  const meta = JSON.parse(backupValue(api, ns, 'meta.json')) as {
+    objects: { kind: string; name: string; chunks?: { secret: string; key: string }[] }[];
+  };
   const chunks = meta.objects.find((o) => o.kind === kind && o.name === name)?.chunks ?? [];
   assert.ok(chunks.length > 0 && chunks.every((c) => c.secret === ''), JSON.stringify(meta));
   return gunzipSync(Buffer.concat(chunks.map((c) => backupBytes(api, ns, c.key)))).toString('utf8');
@@ -75,14 +77,20 @@ describe('migrate --to s3 on a live cluster', () => {
     assert.match(r.stdout, /team-a: arn:aws:s3:::kfp-art\/artifacts\/team-a\/\*/);
     assert.match(r.stdout, /dry run: 6 changes in 2 namespaces \(2 switched, 0 staged\)/);
     // Read from the cluster's ScheduledWorkflows: a recurring run that will keep the old root.
-    assert.match(r.stdout, /WARN\s+KFS070\s+team-b\s+\S+\s+1 recurring run in team-b pins pipeline_root=minio:\/\/mlpipeline\/private-artifacts\/team-b\/v2\/artifacts \(nightly-train\)/);
+    assert.match(
+      r.stdout,
+      /WARN\s+KFS070\s+team-b\s+\S+\s+1 recurring run in team-b pins pipeline_root=minio:\/\/mlpipeline\/private-artifacts\/team-b\/v2\/artifacts \(nightly-train\)/,
+    );
     assert.deepEqual(readdirSync(iamDir).sort(), ['backend.json', 'team-a.json', 'team-b.json']);
     assert.equal(JSON.parse(readFileSync(join(iamDir, 'team-a.json'), 'utf8')).Version, '2012-10-17');
     const json = await kfstore([...S3, '--dry-run', '-o', 'json', '--clone-secret-from', 'kubeflow/s3-keys'], env);
     assert.equal(json.code, 0, json.stderr);
     const plan = JSON.parse(json.stdout) as { kind: string; namespaces: { namespace: string }[] };
     assert.equal(plan.kind, 'MigrationPlan');
-    assert.deepEqual(plan.namespaces.map((n) => n.namespace), ['team-a', 'team-b']);
+    assert.deepEqual(
+      plan.namespaces.map((n) => n.namespace),
+      ['team-a', 'team-b'],
+    );
     assert.match(json.stderr, /values from kubeflow\/s3-keys/);
     assert.deepEqual(writes(api), []);
     noCanaries(r.stdout, r.stderr, json.stdout, json.stderr);
@@ -117,7 +125,8 @@ describe('migrate --to s3 on a live cluster', () => {
     const back = await kfstore(['migrate', '--rollback', '-A', '--yes'], env);
     assert.equal(back.code, 0, back.stderr);
     assert.deepEqual({ a: state(api, 'team-a'), b: state(api, 'team-b') }, before);
-    for (const name of MIGRATED) assert.equal(content(api.get('ConfigMap', 'team-a', name)), before.a[name === 'kfp-launcher' ? 'launcher' : 'argo']);
+    for (const name of MIGRATED)
+      assert.equal(content(api.get('ConfigMap', 'team-a', name)), before.a[name === 'kfp-launcher' ? 'launcher' : 'argo']);
     api.resetRequests();
     const twice = await kfstore(['migrate', '--rollback', '-A', '--yes'], env);
     assert.equal(twice.code, 0, twice.stderr);
@@ -130,9 +139,15 @@ describe('migrate --to s3 on a live cluster', () => {
     api.fail({ method: 'PUT', namespace: 'team-a', name: 'kfp-launcher' }, { status: 409, times: 1 });
     const r = await kfstore([...S3, '--yes', '--clone-secret-from', 'kubeflow/s3-keys'], env);
     assert.equal(r.code, 1, r.stdout + r.stderr);
-    assert.match(r.stderr, /kfp-launcher in team-a changed since the plan \(resourceVersion \d+ → \d+\); nothing more was changed in team-a; re-run to plan again/);
+    assert.match(
+      r.stderr,
+      /kfp-launcher in team-a changed since the plan \(resourceVersion \d+ → \d+\); nothing more was changed in team-a; re-run to plan again/,
+    );
     assert.deepEqual(state(api, 'team-a'), before);
-    assert.equal((api.get('ConfigMap', 'team-b', 'kfp-launcher')?.data as Record<string, string>).defaultPipelineRoot, 's3://kfp-art/v2/artifacts/team-b');
+    assert.equal(
+      (api.get('ConfigMap', 'team-b', 'kfp-launcher')?.data as Record<string, string>).defaultPipelineRoot,
+      's3://kfp-art/v2/artifacts/team-b',
+    );
   });
 
   it('an edit between planning and applying is caught before any write in that namespace', async () => {
@@ -140,33 +155,43 @@ describe('migrate --to s3 on a live cluster', () => {
     // A colleague edits team-a's kfp-launcher just before migrate reads it back to apply: the
     // matcher never fails a request, it only makes the edit at that moment.
     let edited = false;
-    api.fail((q) => {
-      if (!edited && q.verb === 'get' && q.namespace === 'team-a' && q.name === 'kfp-launcher') {
-        edited = true;
-        // get() hands out the stored object itself: editing it in place is the colleague's update
-        // (new content, new resourceVersion) without a request of its own.
-        const cm = api.get('ConfigMap', 'team-a', 'kfp-launcher') as KubeObject;
-        cm.data = { ...(cm.data as Record<string, string>), extra: 'edited' };
-        cm.metadata.resourceVersion = String(Number(api.resourceVersion) + 1000);
-      }
-      return false;
-    }, { status: 500 });
+    api.fail(
+      (q) => {
+        if (!edited && q.verb === 'get' && q.namespace === 'team-a' && q.name === 'kfp-launcher') {
+          edited = true;
+          // get() hands out the stored object itself: editing it in place is the colleague's update
+          // (new content, new resourceVersion) without a request of its own.
+          const cm = api.get('ConfigMap', 'team-a', 'kfp-launcher') as KubeObject;
+          cm.data = { ...(cm.data as Record<string, string>), extra: 'edited' };
+          cm.metadata.resourceVersion = String(Number(api.resourceVersion) + 1000);
+        }
+        return false;
+      },
+      { status: 500 },
+    );
     const planned = api.get('ConfigMap', 'team-a', 'kfp-launcher')?.metadata.resourceVersion;
     const r = await kfstore([...S3, '--yes', '--clone-secret-from', 'kubeflow/s3-keys'], env);
     assert.equal(r.code, 1, r.stdout + r.stderr);
     assert.ok(edited);
     const now = api.get('ConfigMap', 'team-a', 'kfp-launcher');
-    assert.ok(r.stderr.includes(`kfp-launcher in team-a changed since the plan (resourceVersion ${planned} → ${now?.metadata.resourceVersion})`), r.stderr);
+    assert.ok(
+      r.stderr.includes(`kfp-launcher in team-a changed since the plan (resourceVersion ${planned} → ${now?.metadata.resourceVersion})`),
+      r.stderr,
+    );
     assert.equal((now?.data as Record<string, string>).extra, 'edited');
     assert.equal((now?.data as Record<string, string>).defaultPipelineRoot, 'minio://mlpipeline/private-artifacts/team-a/v2/artifacts');
-    assert.deepEqual(writes(api).filter((w) => w.includes('/namespaces/team-a/')), []);
+    assert.deepEqual(
+      writes(api).filter((w) => w.includes('/namespaces/team-a/')),
+      [],
+    );
     assert.ok(writes(api).some((w) => w === 'PUT /api/v1/namespaces/team-b/configmaps/kfp-launcher'));
   });
 
   it('without known target credentials it stages: says what to fill before the prompt, writes only the Secrets; a later run switches only filled ones; --rollback undoes both', async () => {
     const { api, env } = await cluster();
     const before = { a: state(api, 'team-a'), b: state(api, 'team-b') };
-    const fill = /stage only: the target credentials of 2 namespaces are not known yet[^\n]*\n  team-a: set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY in Secret kfstore-object-store--team-a \(kubectl -n team-a edit secret kfstore-object-store--team-a\)\n  team-b: [^\n]*\nthen run this command again \(or with --switch\)/;
+    const fill =
+      /stage only: the target credentials of 2 namespaces are not known yet[^\n]*\n {2}team-a: set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY in Secret kfstore-object-store--team-a \(kubectl -n team-a edit secret kfstore-object-store--team-a\)\n {2}team-b: [^\n]*\nthen run this command again \(or with --switch\)/;
     // The prompt (refused here: no terminal) comes after the note.
     const asked = await kfstore(S3, env);
     assert.equal(asked.code, 2);
@@ -179,7 +204,11 @@ describe('migrate --to s3 on a live cluster', () => {
     assert.match(staged.stdout, fill);
     assert.ok(staged.stdout.indexOf('stage only') < staged.stdout.indexOf('team-a: staged: wrote 1 changes'), staged.stdout);
     for (const ns of ['team-a', 'team-b'] as const) {
-      assert.equal(state(api, ns).launcher, before[ns === 'team-a' ? 'a' : 'b'].launcher, `${ns} kfp-launcher switched to empty credentials`);
+      assert.equal(
+        state(api, ns).launcher,
+        before[ns === 'team-a' ? 'a' : 'b'].launcher,
+        `${ns} kfp-launcher switched to empty credentials`,
+      );
       assert.equal(state(api, ns).argo, before[ns === 'team-a' ? 'a' : 'b'].argo);
       const secret = api.get('Secret', ns, `kfstore-object-store--${ns}`)?.data as Record<string, string>;
       assert.deepEqual(secret, { AWS_ACCESS_KEY_ID: '', AWS_SECRET_ACCESS_KEY: '' });
@@ -192,17 +221,64 @@ describe('migrate --to s3 on a live cluster', () => {
     assert.deepEqual(writes(api), []);
 
     // The admin fills team-a's Secret (one key only in team-b): --switch switches team-a alone.
-    assert.equal((await kubectl(['-n', 'team-a', 'patch', 'secret', 'kfstore-object-store--team-a', '-p', '{"stringData":{"AWS_ACCESS_KEY_ID":"CANARY-CLONE-ACCESS","AWS_SECRET_ACCESS_KEY":"CANARY-CLONE-SECRET"}}'], env)).code, 0);
-    assert.equal((await kubectl(['-n', 'team-b', 'patch', 'secret', 'kfstore-object-store--team-b', '-p', '{"stringData":{"AWS_ACCESS_KEY_ID":"CANARY-CLONE-ACCESS"}}'], env)).code, 0);
+    assert.equal(
+      (
+        await kubectl(
+          [
+            '-n',
+            'team-a',
+            'patch',
+            'secret',
+            'kfstore-object-store--team-a',
+            '-p',
+            '{"stringData":{"AWS_ACCESS_KEY_ID":"CANARY-CLONE-ACCESS","AWS_SECRET_ACCESS_KEY":"CANARY-CLONE-SECRET"}}',
+          ],
+          env,
+        )
+      ).code,
+      0,
+    );
+    assert.equal(
+      (
+        await kubectl(
+          [
+            '-n',
+            'team-b',
+            'patch',
+            'secret',
+            'kfstore-object-store--team-b',
+            '-p',
+            '{"stringData":{"AWS_ACCESS_KEY_ID":"CANARY-CLONE-ACCESS"}}',
+          ],
+          env,
+        )
+      ).code,
+      0,
+    );
     api.resetRequests();
     const switched = await kfstore([...S3, '--switch', '--yes'], env);
     assert.equal(switched.code, 1, switched.stdout + switched.stderr);
-    assert.match(switched.stdout, /not switched \(--switch\): the target credentials of 1 namespaces are not known yet:\n  team-b: /);
+    assert.match(switched.stdout, /not switched \(--switch\): the target credentials of 1 namespaces are not known yet:\n {2}team-b: /);
     assert.match(switched.stdout, /team-a: applied 2 changes/);
-    assert.equal((api.get('ConfigMap', 'team-a', 'kfp-launcher')?.data as Record<string, string>).defaultPipelineRoot, 's3://kfp-art/v2/artifacts/team-a');
+    assert.equal(
+      (api.get('ConfigMap', 'team-a', 'kfp-launcher')?.data as Record<string, string>).defaultPipelineRoot,
+      's3://kfp-art/v2/artifacts/team-a',
+    );
     assert.equal(state(api, 'team-b').launcher, before.b.launcher);
-    assert.deepEqual(writes(api).filter((w) => w.includes('/namespaces/team-b/')), []);
-    noCanaries(asked.stdout, asked.stderr, staged.stdout, staged.stderr, notReady.stdout, notReady.stderr, switched.stdout, switched.stderr);
+    assert.deepEqual(
+      writes(api).filter((w) => w.includes('/namespaces/team-b/')),
+      [],
+    );
+    noCanaries(
+      asked.stdout,
+      asked.stderr,
+      staged.stdout,
+      staged.stderr,
+      notReady.stdout,
+      notReady.stderr,
+      switched.stdout,
+      switched.stderr,
+    );
 
     // One backup holds what both runs changed: the rollback brings back all of it.
     const back = await kfstore(['migrate', '--rollback', '-A', '--yes'], env);
@@ -219,7 +295,10 @@ describe('migrate --to s3 on a live cluster', () => {
     api.resetRequests();
     const r = await kfstore([...S3, '--yes', '--clone-secret-from', 'kubeflow/s3-keys'], { KUBECONFIG: file });
     assert.equal(r.code, 1, r.stdout + r.stderr);
-    assert.match(r.stdout, /ERROR\s+KFS091\s+team-a\s+\S+\s+could not read Secret kfstore-object-store--team-a in team-a \(secrets is forbidden: User "editor" cannot list resource "secrets" in API group "" in the namespace "team-a"\): migrate does not plan over what it cannot read\n\s+fix: `kubectl auth can-i list secrets --namespace team-a` must say yes\n/);
+    assert.match(
+      r.stdout,
+      /ERROR\s+KFS091\s+team-a\s+\S+\s+could not read Secret kfstore-object-store--team-a in team-a \(secrets is forbidden: User "editor" cannot list resource "secrets" in API group "" in the namespace "team-a"\): migrate does not plan over what it cannot read\n\s+fix: `kubectl auth can-i list secrets --namespace team-a` must say yes\n/,
+    );
     assert.deepEqual(writes(api), []);
   });
 
@@ -228,7 +307,10 @@ describe('migrate --to s3 on a live cluster', () => {
     const cases: [string[], RegExp][] = [
       [['migrate', '--to', 's3', '-A', '--yes'], /--bucket is required/],
       [['migrate', '--to', 's3', '--bucket', 'kfp-art', '-A', '--yes'], /--endpoint aws needs --region/],
-      [['migrate', '--to', 's3', '--bucket', 'kfp-art', '--endpoint', 'wasabi', '-A', '--yes'], /--endpoint "wasabi" is neither a URL nor a provider/],
+      [
+        ['migrate', '--to', 's3', '--bucket', 'kfp-art', '--endpoint', 'wasabi', '-A', '--yes'],
+        /--endpoint "wasabi" is neither a URL nor a provider/,
+      ],
       [['migrate', '--to', 'gcs', '--bucket', 'kfp-art', '-A'], /--to must be s3/],
     ];
     for (const [args, message] of cases) {
@@ -262,7 +344,20 @@ describe('migrate -f (offline)', () => {
   });
 
   it('--policy supplies the target from the StorePolicy store section; flags win', async () => {
-    const r = await kfstore(['migrate', '--to', 's3', '--policy', fixturePath('..', '..', 'deploy', 'examples', 'policy.yaml'), '--bucket', 'other-bucket', '-f', GITOPS, '--dry-run', '-o', 'json']);
+    const r = await kfstore([
+      'migrate',
+      '--to',
+      's3',
+      '--policy',
+      fixturePath('..', '..', 'deploy', 'examples', 'policy.yaml'),
+      '--bucket',
+      'other-bucket',
+      '-f',
+      GITOPS,
+      '--dry-run',
+      '-o',
+      'json',
+    ]);
     assert.equal(r.code, 0, r.stderr);
     const plan = JSON.parse(r.stdout) as { target: { bucket: string; region: string; secret: { nameTemplate: string } } };
     assert.equal(plan.target.bucket, 'other-bucket');
@@ -291,7 +386,11 @@ describe('migrate -f (offline)', () => {
     assert.match(readFileSync(join(shared, 'team-b.yaml'), 'utf8'), /defaultPipelineRoot: s3:\/\/kfp-art\/v2\/artifacts\/team-b/);
     const after = listFiles(dir);
     assert.ok(after.includes(join(dir, 'kfstore-migrate-team-a.yaml')), after.join('\n'));
-    assert.deepEqual(after.filter((f) => f.includes('.tmp')), [], 'no temporary files left');
+    assert.deepEqual(
+      after.filter((f) => f.includes('.tmp')),
+      [],
+      'no temporary files left',
+    );
     // Files the plan does not touch keep their bytes.
     for (const [f, t] of before) if (!r.stdout.includes(f)) assert.equal(readFileSync(f, 'utf8'), t, f);
     const snapshot = new Map(after.map((f) => [f, readFileSync(f, 'utf8')]));
@@ -308,14 +407,24 @@ describe('migrate -f (offline)', () => {
     assert.equal(r.code, 0, r.stderr);
     assert.equal(readFileSync(join(GITOPS, 'team-a', 'profile.yaml'), 'utf8'), original, 'sources untouched with --out-dir');
     const text = readFileSync(join(out, 'team-a', 'profile.yaml'), 'utf8');
-    for (const kept of ["# team-a's profile resources", '# KFP launcher settings', '# who to ask', 'extra: keep-me # not read by KFP', 'metadata: {name: metadata-grpc-configmap, namespace: team-a}']) assert.ok(text.includes(kept), `lost ${kept}:\n${text}`);
+    for (const kept of [
+      "# team-a's profile resources",
+      '# KFP launcher settings',
+      '# who to ask',
+      'extra: keep-me # not read by KFP',
+      'metadata: {name: metadata-grpc-configmap, namespace: team-a}',
+    ])
+      assert.ok(text.includes(kept), `lost ${kept}:\n${text}`);
     assert.match(text, /defaultPipelineRoot: s3:\/\/kfp-art\/v2\/artifacts\/team-a/);
     const added = readFileSync(join(out, 'kfstore-migrate-team-a.yaml'), 'utf8');
     assert.match(added, /kind: Secret[\s\S]*AWS_ACCESS_KEY_ID: ""/);
     assert.match(added, /name: artifact-repositories/);
     const doctor = await kfstore(['doctor', '-f', out, '-o', 'json', '--exit-zero']);
     assert.equal(doctor.code, 0, doctor.stderr);
-    const report = JSON.parse(doctor.stdout) as { namespaces: string[]; findings: { id: string; level: string; namespace?: string; message: string }[] };
+    const report = JSON.parse(doctor.stdout) as {
+      namespaces: string[];
+      findings: { id: string; level: string; namespace?: string; message: string }[];
+    };
     assert.deepEqual(report.namespaces, ['team-a', 'team-b']);
     const launcherErrors = report.findings.filter((f) => f.namespace === 'team-a' && f.level === 'error' && /^KFS01[1-9]$/.test(f.id));
     assert.deepEqual(launcherErrors, []);

@@ -7,7 +7,11 @@ import { kfstore, kubectl } from '../support/plugin.ts';
 const GITOPS = fixturePath('manifests', 'gitops');
 const CANARIES = ['CANARYAKIATEAMA00001', 'CANARY-secret-team-a-do-not-print', 'minio123'];
 
-type Report = { kind: string; summary: Record<string, number>; findings: { id: string; level: string; namespace?: string; object?: { kind: string; name: string }; message: string; fix: string }[] };
+type Report = {
+  kind: string;
+  summary: Record<string, number>;
+  findings: { id: string; level: string; namespace?: string; object?: { kind: string; name: string }; message: string; fix: string }[];
+};
 
 function noCanaries(...texts: string[]): void {
   for (const text of texts) for (const c of CANARIES) assert.ok(!text.includes(c), `output contains secret value ${c}`);
@@ -59,11 +63,25 @@ describe('doctor -f on a GitOps tree', () => {
     assert.equal(r.code, 1, r.stderr);
     const report = JSON.parse(r.stdout) as Report;
     assert.equal(report.kind, 'DoctorReport');
-    const has = (id: string, level: string, ns: string, text: string): boolean => report.findings.some((f) => f.id === id && f.level === level && f.namespace === ns && f.message.includes(text));
-    assert.ok(has('KFS014', 'error', 'team-b', "KFP's driver crashes"), JSON.stringify(report.findings.filter((f) => f.namespace === 'team-b')));
+    const has = (id: string, level: string, ns: string, text: string): boolean =>
+      report.findings.some((f) => f.id === id && f.level === level && f.namespace === ns && f.message.includes(text));
+    assert.ok(
+      has('KFS014', 'error', 'team-b', "KFP's driver crashes"),
+      JSON.stringify(report.findings.filter((f) => f.namespace === 'team-b')),
+    );
     // On team-c, whose root is inside team-a's (team-a's keys reach team-c's artifacts).
-    assert.ok(has('KFS025', 'error', 'team-c', "team-c and team-a write to overlapping roots: s3://kubeflow-pipelines/v2/artifacts/team-a/shared/ is inside team-a's s3://kubeflow-pipelines/v2/artifacts/team-a/ with the same access key"));
-    assert.ok(!report.findings.some((f) => f.id === 'KFS025' && f.namespace === 'team-a'), 'the overlap is reported on the nested root only');
+    assert.ok(
+      has(
+        'KFS025',
+        'error',
+        'team-c',
+        "team-c and team-a write to overlapping roots: s3://kubeflow-pipelines/v2/artifacts/team-a/shared/ is inside team-a's s3://kubeflow-pipelines/v2/artifacts/team-a/ with the same access key",
+      ),
+    );
+    assert.ok(
+      !report.findings.some((f) => f.id === 'KFS025' && f.namespace === 'team-a'),
+      'the overlap is reported on the nested root only',
+    );
     assert.ok(has('KFS033', 'warn', 'team-c', 'shares its access key with team-a'));
     assert.ok(!report.findings.some((f) => f.namespace === 'team-c' && f.id === 'KFS040'), 'kfstore.dev/skip on the Namespace');
     assert.ok((report.summary.skipped ?? 0) >= 1);
@@ -95,18 +113,27 @@ describe('doctor -f on a GitOps tree', () => {
     const r = await kfstore(['doctor', '-f', fixturePath('manifests', 'gitops', 'kfp'), '-n', 'kubeflow', '-o', 'json']);
     assert.equal(r.code, 1, r.stderr);
     const report = JSON.parse(r.stdout) as Report;
-    assert.ok(report.findings.some((f) => f.id === 'KFS033' && f.level === 'error' && f.message.includes('well-known MinIO/SeaweedFS default credentials')), r.stdout);
+    assert.ok(
+      report.findings.some(
+        (f) => f.id === 'KFS033' && f.level === 'error' && f.message.includes('well-known MinIO/SeaweedFS default credentials'),
+      ),
+      r.stdout,
+    );
     noCanaries(r.stdout, r.stderr);
   });
   it('--policy adds the profile-root rule', async () => {
     const r = await kfstore(['doctor', '-f', GITOPS, '--policy', fixturePath('policies', 'example.yaml'), '-n', 'team-c', '-o', 'json']);
     const report = JSON.parse(r.stdout) as Report;
-    assert.ok(report.findings.some((f) => f.id === 'KFS024' && f.level === 'error' && f.message.includes("outside team-c's root")), r.stdout);
+    assert.ok(
+      report.findings.some((f) => f.id === 'KFS024' && f.level === 'error' && f.message.includes("outside team-c's root")),
+      r.stdout,
+    );
     // No finding suggests a root the tenant rule rejects: fixes name team-c's own root from the policy.
     const own = report.findings.find((f) => f.id === 'KFS024')?.fix.match(/use (\S+) or a path below it/)?.[1];
     assert.ok(own !== undefined);
     for (const f of report.findings.filter((f) => f.namespace === 'team-c')) {
-      for (const root of f.fix.match(/[a-z0-9]+:\/\/[^\s,]+/g) ?? []) assert.ok(root.startsWith(own), `${f.id} suggests ${root}, outside ${own}`);
+      for (const root of f.fix.match(/[a-z0-9]+:\/\/[^\s,]+/g) ?? [])
+        assert.ok(root.startsWith(own), `${f.id} suggests ${root}, outside ${own}`);
     }
   });
 });
@@ -115,12 +142,29 @@ describe('inspect -f', () => {
   it('shows the session exactly as KFP computes it, and sources, never secret values', async () => {
     const r = await kfstore(['inspect', '-f', GITOPS, '-n', 'team-a', '-o', 'json']);
     assert.equal(r.code, 0, r.stderr);
-    const report = JSON.parse(r.stdout) as { namespaces: { namespace: string; session: { ok: boolean; value: { provider: string; params: Record<string, string> }; source: string }; credentials: { secret: { name: string; exists: boolean; keys: { key: string; present: boolean }[] } }; argo: { bucket: string } }[] };
+    const report = JSON.parse(r.stdout) as {
+      namespaces: {
+        namespace: string;
+        session: { ok: boolean; value: { provider: string; params: Record<string, string> }; source: string };
+        credentials: { secret: { name: string; exists: boolean; keys: { key: string; present: boolean }[] } };
+        argo: { bucket: string };
+      }[];
+    };
     const v = report.namespaces[0];
     assert.ok(v);
     assert.deepEqual(v.session.value, {
       provider: 's3',
-      params: { accessKeyKey: 'AWS_ACCESS_KEY_ID', disableSSL: 'true', endpoint: 'http://minio.storage:9000', forcePathStyle: 'true', fromEnv: 'false', maxRetries: '5', region: 'us-east-1', secretKeyKey: 'AWS_SECRET_ACCESS_KEY', secretName: 'kubeflow-pipelines--profile-object-store-auth--team-a' },
+      params: {
+        accessKeyKey: 'AWS_ACCESS_KEY_ID',
+        disableSSL: 'true',
+        endpoint: 'http://minio.storage:9000',
+        forcePathStyle: 'true',
+        fromEnv: 'false',
+        maxRetries: '5',
+        region: 'us-east-1',
+        secretKeyKey: 'AWS_SECRET_ACCESS_KEY',
+        secretName: 'kubeflow-pipelines--profile-object-store-auth--team-a',
+      },
     });
     assert.equal(v.session.source, 'kfp-launcher providers s3.default');
     assert.equal(v.credentials.secret.exists, true);
@@ -154,7 +198,9 @@ describe('bad manifests: exit 2 naming the file', () => {
     const r = await kfstore(['doctor', '-f', fixturePath('manifests', 'bad-base64'), '-o', 'json']);
     assert.equal(r.code, 1, r.stderr);
     const report = JSON.parse(r.stdout) as Report;
-    assert.ok(report.findings.some((f) => f.id === 'KFS038' && f.level === 'error' && f.message.includes('data.accesskey is not valid base64')));
+    assert.ok(
+      report.findings.some((f) => f.id === 'KFS038' && f.level === 'error' && f.message.includes('data.accesskey is not valid base64')),
+    );
   });
   it('a policy file with an unknown field', async () => {
     const r = await kfstore(['doctor', '-f', GITOPS, '--policy', fixturePath('policies', 'invalid', 'unknown-field.yaml')]);

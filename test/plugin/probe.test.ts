@@ -31,7 +31,12 @@ function profile(ns: string, accessKeyId: string, secretAccessKey: string): Kube
         providers: `s3:\n  default:\n    endpoint: ${swift.endpoint.replace('http://', '')}\n    region: us-east-1\n    disableSSL: true\n    credentials:\n      secretRef: {secretName: store, accessKeyKey: AWS_ACCESS_KEY_ID, secretKeyKey: AWS_SECRET_ACCESS_KEY}\n`,
       },
     },
-    { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'store', namespace: ns }, stringData: { AWS_ACCESS_KEY_ID: accessKeyId, AWS_SECRET_ACCESS_KEY: secretAccessKey } },
+    {
+      apiVersion: 'v1',
+      kind: 'Secret',
+      metadata: { name: 'store', namespace: ns },
+      stringData: { AWS_ACCESS_KEY_ID: accessKeyId, AWS_SECRET_ACCESS_KEY: secretAccessKey },
+    },
   ];
 }
 
@@ -66,7 +71,8 @@ describe('doctor --probe-write against Swift', () => {
     const r = await kfstore(['doctor', '-A', '--probe-write', '-o', 'json'], { KUBECONFIG: kubeconfig });
     assert.equal(r.code, 1, r.stderr);
     const findings = (JSON.parse(r.stdout) as { findings: Finding[] }).findings;
-    const get = (id: string, ns: string, text = ''): Finding | undefined => findings.find((f) => f.id === id && f.namespace === ns && f.message.includes(text));
+    const get = (id: string, ns: string, text = ''): Finding | undefined =>
+      findings.find((f) => f.id === id && f.namespace === ns && f.message.includes(text));
     for (const ns of ['team-a', 'team-b', 'team-c']) {
       assert.equal(get('KFS061', ns)?.level, 'ok', JSON.stringify(get('KFS061', ns)));
       assert.equal(get('KFS062', ns)?.level, 'ok', JSON.stringify(get('KFS062', ns)));
@@ -78,7 +84,8 @@ describe('doctor --probe-write against Swift', () => {
     assert.equal(ab?.level, 'ok', JSON.stringify(ab));
     const ca = findings.find((f) => f.id === 'KFS063' && f.namespace === 'team-c' && f.message.includes('team-a'));
     assert.equal(ca?.level, 'error', JSON.stringify(ca));
-    for (const secret of Object.values(SECRETS)) assert.ok(!r.stdout.includes(secret) && !r.stderr.includes(secret), 'a secret value was printed');
+    for (const secret of Object.values(SECRETS))
+      assert.ok(!r.stdout.includes(secret) && !r.stderr.includes(secret), 'a secret value was printed');
     // Probes clean up after themselves, and never touch what was there.
     assert.deepEqual(await listKeys(adminClient(swift, 'teama', 'alice'), 'kfp'), ['v2/artifacts/team-a/run1/model.bin']);
     assert.deepEqual(await listKeys(adminClient(swift, 'teamb', 'bob'), 'kfp'), ['v2/artifacts/team-b/run1/model.bin']);
@@ -92,8 +99,26 @@ describe('doctor --probe-write against Swift', () => {
   });
 
   it('an endpoint that refuses connections is named, exit 1, no stack trace', async () => {
-    api.seed([{ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'kfp-launcher', namespace: 'team-e' }, data: { defaultPipelineRoot: 's3://kfp/v2/artifacts/team-e', providers: 's3:\n  default:\n    endpoint: 127.0.0.1:1\n    region: us-east-1\n    disableSSL: true\n    credentials:\n      secretRef: {secretName: store, accessKeyKey: AWS_ACCESS_KEY_ID, secretKeyKey: AWS_SECRET_ACCESS_KEY}\n' } }]);
-    api.seed([{ apiVersion: 'v1', kind: 'Secret', metadata: { name: 'store', namespace: 'team-e' }, stringData: { AWS_ACCESS_KEY_ID: 'teamb:bob', AWS_SECRET_ACCESS_KEY: SECRETS.bob } }]);
+    api.seed([
+      {
+        apiVersion: 'v1',
+        kind: 'ConfigMap',
+        metadata: { name: 'kfp-launcher', namespace: 'team-e' },
+        data: {
+          defaultPipelineRoot: 's3://kfp/v2/artifacts/team-e',
+          providers:
+            's3:\n  default:\n    endpoint: 127.0.0.1:1\n    region: us-east-1\n    disableSSL: true\n    credentials:\n      secretRef: {secretName: store, accessKeyKey: AWS_ACCESS_KEY_ID, secretKeyKey: AWS_SECRET_ACCESS_KEY}\n',
+        },
+      },
+    ]);
+    api.seed([
+      {
+        apiVersion: 'v1',
+        kind: 'Secret',
+        metadata: { name: 'store', namespace: 'team-e' },
+        stringData: { AWS_ACCESS_KEY_ID: 'teamb:bob', AWS_SECRET_ACCESS_KEY: SECRETS.bob },
+      },
+    ]);
     const r = await kfstore(['doctor', '-n', 'team-e', '--probe', '-o', 'json'], { KUBECONFIG: kubeconfig });
     assert.equal(r.code, 1, r.stderr);
     const f = (JSON.parse(r.stdout) as { findings: Finding[] }).findings.find((x) => x.id === 'KFS061');

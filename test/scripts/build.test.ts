@@ -24,7 +24,12 @@ describe('dist/ entry points on an older Node', { skip }, () => {
       const r = spawnSync(OLD_NODE, [join('dist', file), '--help'], { cwd: ROOT, encoding: 'utf8' });
       assert.equal(r.status, 2);
       assert.equal(r.stdout, '');
-      assert.match(r.stderr, new RegExp(`^error: ${file.replace('.', '\\.')} needs Node\\.js 24 \\(this is v${String(major)}\\.\\d+\\.\\d+\\); run it with the Node that npm install brought: node_modules/\\.bin/node dist/${file.replace('.', '\\.')}\\n$`));
+      assert.match(
+        r.stderr,
+        new RegExp(
+          `^error: ${file.replace('.', '\\.')} needs Node\\.js 24 \\(this is v${String(major)}\\.\\d+\\.\\d+\\); run it with the Node that npm install brought: node_modules/\\.bin/node dist/${file.replace('.', '\\.')}\\n$`,
+        ),
+      );
     });
   }
 
@@ -32,7 +37,12 @@ describe('dist/ entry points on an older Node', { skip }, () => {
     const r = spawnSync(OLD_NODE, [join('dist', 'kubectl-kfstore.js'), 'version'], { cwd: ROOT, encoding: 'utf8' });
     assert.equal(r.status, 2);
     assert.equal(r.stdout, '');
-    assert.match(r.stderr, new RegExp(`^error: kubectl-kfstore needs Node\\.js 24 \\(this is v${String(major)}\\.\\d+\\.\\d+\\); put bin/kubectl-kfstore on PATH instead \\(it runs the Node that npm install brought\\), see docs/install\\.md\\n$`));
+    assert.match(
+      r.stderr,
+      new RegExp(
+        `^error: kubectl-kfstore needs Node\\.js 24 \\(this is v${String(major)}\\.\\d+\\.\\d+\\); put bin/kubectl-kfstore on PATH instead \\(it runs the Node that npm install brought\\), see docs/install\\.md\\n$`,
+      ),
+    );
   });
 
   it('the same files run on node_modules/.bin/node', () => {

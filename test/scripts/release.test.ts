@@ -71,20 +71,28 @@ let manifest: Record<string, unknown>;
 let bin: string;
 let env: Record<string, string>;
 
-before(async () => {
-  release = await run(process.execPath, ['scripts/release.ts'], releaseEnv({ KFSTORE_RELEASE_BASE_URL: BASE, KFSTORE_RELEASE_OUT: OUT }), 900_000);
-  assert.equal(release.code, 0, release.stdout + release.stderr);
-  manifest = parse(readFileSync(MANIFEST, 'utf8')) as Record<string, unknown>;
-  // An install as krew does it: the archive unpacked into a directory on PATH. PATH holds only that
-  // directory and one with a kubectl link, so no node is reachable.
-  bin = join(work, 'bin');
-  const kubectlDir = join(work, 'kubectl');
-  mkdirSync(bin);
-  mkdirSync(kubectlDir);
-  execFileSync('tar', ['-xzf', ARCHIVE, '-C', bin]);
-  symlinkSync(execFileSync('/bin/sh', ['-c', 'command -v kubectl'], { encoding: 'utf8' }).trim(), join(kubectlDir, 'kubectl'));
-  env = { PATH: `${bin}:${kubectlDir}`, HOME: work, KUBECONFIG: '/nonexistent-kubeconfig' };
-}, { timeout: 960_000 });
+before(
+  async () => {
+    release = await run(
+      process.execPath,
+      ['scripts/release.ts'],
+      releaseEnv({ KFSTORE_RELEASE_BASE_URL: BASE, KFSTORE_RELEASE_OUT: OUT }),
+      900_000,
+    );
+    assert.equal(release.code, 0, release.stdout + release.stderr);
+    manifest = parse(readFileSync(MANIFEST, 'utf8')) as Record<string, unknown>;
+    // An install as krew does it: the archive unpacked into a directory on PATH. PATH holds only that
+    // directory and one with a kubectl link, so no node is reachable.
+    bin = join(work, 'bin');
+    const kubectlDir = join(work, 'kubectl');
+    mkdirSync(bin);
+    mkdirSync(kubectlDir);
+    execFileSync('tar', ['-xzf', ARCHIVE, '-C', bin]);
+    symlinkSync(execFileSync('/bin/sh', ['-c', 'command -v kubectl'], { encoding: 'utf8' }).trim(), join(kubectlDir, 'kubectl'));
+    env = { PATH: `${bin}:${kubectlDir}`, HOME: work, KUBECONFIG: '/nonexistent-kubeconfig' };
+  },
+  { timeout: 960_000 },
+);
 
 after(() => rmSync(work, { recursive: true, force: true }));
 
@@ -123,24 +131,53 @@ function facts(): Record<string, ArchiveFacts> {
 
 describe('release archives and krew manifest', () => {
   it('builds linux amd64/arm64 and windows amd64, and says why not darwin', () => {
-    for (const t of BUILT) assert.match(release.stdout, new RegExp(`${targetName(t)} {2}\\S+${archiveName(t).replaceAll('.', '\\.')} {2}[\\d.]+ MiB {2}sha256 [a-f0-9]{64}`));
+    for (const t of BUILT)
+      assert.match(
+        release.stdout,
+        new RegExp(`${targetName(t)} {2}\\S+${archiveName(t).replaceAll('.', '\\.')} {2}[\\d.]+ MiB {2}sha256 [a-f0-9]{64}`),
+      );
     assert.match(release.stdout, /linux_arm64 {2}\S+kubectl-kfstore {2}[\d.]+ MiB {2}code cache\n/);
     assert.match(release.stdout, /windows_amd64 {2}\S+kubectl-kfstore\.exe {2}[\d.]+ MiB {2}no code cache \(its Node cannot run here\)\n/);
     assert.match(release.stdout, /not built: darwin_amd64: Node\.js single executables do not support Intel macOS/);
     assert.match(release.stdout, /not built: darwin_arm64: needs codesign \(macOS\)/);
-    assert.match(release.stdout, /krew manifest .*kfstore\.yaml {2}\(valid; upload the archives to https:\/\/github\.com\/example\/kfstore\/releases\/download\/v\d+\.\d+\.\d+\/\)/);
+    assert.match(
+      release.stdout,
+      /krew manifest .*kfstore\.yaml {2}\(valid; upload the archives to https:\/\/github\.com\/example\/kfstore\/releases\/download\/v\d+\.\d+\.\d+\/\)/,
+    );
   });
 
   for (const t of BUILT) {
     it(`${targetName(t)}: the archive holds exactly the executable${t.os === 'windows' ? '' : ', the completion wrapper'} and LICENSE`, () => {
       const data = readFileSync(join(OUT, archiveName(t)));
-      const expected = t.os === 'windows' ? [[executableName(t), 0o755], ['LICENSE', 0o644]] : [[executableName(t), 0o755], ['kubectl_complete-kfstore', 0o755], ['LICENSE', 0o644]];
-      assert.deepEqual(listTarGz(data).map((e) => [e.name, e.mode]), expected);
-      const listing = execFileSync('tar', ['-tvzf', join(OUT, archiveName(t))], { encoding: 'utf8' }).trim().split('\n');
-      assert.deepEqual(listing.map((l) => l.split(/\s+/).at(-1)), expected.map(([name]) => name));
+      const expected =
+        t.os === 'windows'
+          ? [
+              [executableName(t), 0o755],
+              ['LICENSE', 0o644],
+            ]
+          : [
+              [executableName(t), 0o755],
+              ['kubectl_complete-kfstore', 0o755],
+              ['LICENSE', 0o644],
+            ];
+      assert.deepEqual(
+        listTarGz(data).map((e) => [e.name, e.mode]),
+        expected,
+      );
+      const listing = execFileSync('tar', ['-tvzf', join(OUT, archiveName(t))], { encoding: 'utf8' })
+        .trim()
+        .split('\n');
+      assert.deepEqual(
+        listing.map((l) => l.split(/\s+/).at(-1)),
+        expected.map(([name]) => name),
+      );
       const dir = unpacked(t);
       assert.equal(readFileSync(join(dir, 'LICENSE'), 'utf8'), readFileSync(join(ROOT, 'LICENSE'), 'utf8'));
-      if (t.os !== 'windows') assert.equal(readFileSync(join(dir, 'kubectl_complete-kfstore'), 'utf8'), '#!/bin/sh\n# Shell completion for kubectl kfstore, called by kubectl (>= 1.26).\nexec kubectl-kfstore __complete "$@"\n');
+      if (t.os !== 'windows')
+        assert.equal(
+          readFileSync(join(dir, 'kubectl_complete-kfstore'), 'utf8'),
+          '#!/bin/sh\n# Shell completion for kubectl kfstore, called by kubectl (>= 1.26).\nexec kubectl-kfstore __complete "$@"\n',
+        );
     });
 
     it(`${targetName(t)}: the executable is a ${targetName(t)} Node binary with the blob injected (fuse flipped)`, () => {
@@ -166,7 +203,10 @@ describe('release archives and krew manifest', () => {
       assert.match(String(p.sha256), /^[a-f0-9]{64}$/);
       assert.equal(readFileSync(join(OUT, `${archiveName(t)}.sha256`), 'utf8'), `${actual}  ${archiveName(t)}\n`);
       assert.equal(p.uri, uriOf(t));
-      assert.deepEqual(p.files, [{ from: executableName(t), to: '.' }, { from: 'LICENSE', to: '.' }]);
+      assert.deepEqual(p.files, [
+        { from: executableName(t), to: '.' },
+        { from: 'LICENSE', to: '.' },
+      ]);
       assert.equal(p.bin, executableName(t));
     });
   }
@@ -179,32 +219,84 @@ describe('release archives and krew manifest', () => {
     assert.equal(spec.version, `v${VERSION}`);
     assert.equal(spec.homepage, 'https://github.com/example/kfstore');
     assert.doesNotMatch(String(spec.description), /--\w/, 'no flag lists in the description');
-    assert.deepEqual(platforms().map((p) => p.selector), BUILT.map((t) => ({ matchLabels: { os: t.os, arch: t.arch } })));
+    assert.deepEqual(
+      platforms().map((p) => p.selector),
+      BUILT.map((t) => ({ matchLabels: { os: t.os, arch: t.arch } })),
+    );
     assert.doesNotMatch(readFileSync(MANIFEST, 'utf8'), /OWNER|REPO|\{\{/);
     assert.deepEqual(validateManifest(manifest, MANIFEST, facts()), { errors: [], warnings: [] });
   });
 
   it('the validator rejects what krew would', () => {
-    const broken = (edit: (m: { metadata: Record<string, unknown>; spec: Record<string, unknown> & { platforms: Record<string, unknown>[] } }) => void, file = MANIFEST): string[] => {
+    const broken = (
+      edit: (m: { metadata: Record<string, unknown>; spec: Record<string, unknown> & { platforms: Record<string, unknown>[] } }) => void,
+      file = MANIFEST,
+    ): string[] => {
       const copy = structuredClone(manifest) as unknown as Parameters<typeof edit>[0];
       edit(copy);
       return validateManifest(copy, file, facts()).errors;
     };
-    const expect = (errors: string[], pattern: RegExp): void => assert.ok(errors.some((e) => pattern.test(e)), `${pattern} not in ${JSON.stringify(errors)}`);
-    expect(broken((m) => (m.spec.platforms[0]!.sha256 = String(m.spec.platforms[0]!.sha256).toUpperCase())), /sha256 .* must match/);
-    expect(broken((m) => (m.spec.platforms[0]!.sha256 = 'a'.repeat(64))), /is not the archive's sha256/);
-    expect(broken((m) => (m.spec.version = VERSION)), /semantic version with a leading v/);
-    expect(broken((m) => (m.spec.version = 'v1.02.0')), /semantic version/);
-    expect(broken((m) => (m.spec.platforms[0]!.selector = { matchLabels: { os: 'linux', arch: 'amd64', distro: 'debian' } })), /key "distro" not supported/);
-    expect(broken((m) => (m.spec.platforms[0]!.selector = { matchLabels: {} })), /empty/);
-    expect(broken((m) => (m.spec.platforms[0]!.files = [{ from: 'kubectl-kfstore', to: '.' }])), /no LICENSE file is installed/);
-    expect(broken((m) => (m.spec.platforms[0]!.files = [])), /has to be unspecified or non-empty/);
-    expect(broken((m) => (m.spec.platforms[0]!.bin = 'kubectl_kfstore')), /not among the installed files/);
-    expect(broken((m) => m.spec.platforms.push(structuredClone(m.spec.platforms[0]!))), /overlap/);
-    expect(broken((m) => (m.spec.shortDescription = 'two\nlines')), /line breaks/);
-    expect(broken((m) => (m.metadata.name = 'kf-store')), /metadata.name must equal the file name "kfstore"/);
-    expect(broken(() => undefined, join(OUT, 'kf store.yaml')), /is not allowed/);
-    expect(broken(() => undefined, join(OUT, 'NUL.yaml')), /is not allowed/);
+    const expect = (errors: string[], pattern: RegExp): void =>
+      assert.ok(
+        errors.some((e) => pattern.test(e)),
+        `${pattern} not in ${JSON.stringify(errors)}`,
+      );
+    expect(
+      broken((m) => (m.spec.platforms[0]!.sha256 = String(m.spec.platforms[0]!.sha256).toUpperCase())),
+      /sha256 .* must match/,
+    );
+    expect(
+      broken((m) => (m.spec.platforms[0]!.sha256 = 'a'.repeat(64))),
+      /is not the archive's sha256/,
+    );
+    expect(
+      broken((m) => (m.spec.version = VERSION)),
+      /semantic version with a leading v/,
+    );
+    expect(
+      broken((m) => (m.spec.version = 'v1.02.0')),
+      /semantic version/,
+    );
+    expect(
+      broken((m) => (m.spec.platforms[0]!.selector = { matchLabels: { os: 'linux', arch: 'amd64', distro: 'debian' } })),
+      /key "distro" not supported/,
+    );
+    expect(
+      broken((m) => (m.spec.platforms[0]!.selector = { matchLabels: {} })),
+      /empty/,
+    );
+    expect(
+      broken((m) => (m.spec.platforms[0]!.files = [{ from: 'kubectl-kfstore', to: '.' }])),
+      /no LICENSE file is installed/,
+    );
+    expect(
+      broken((m) => (m.spec.platforms[0]!.files = [])),
+      /has to be unspecified or non-empty/,
+    );
+    expect(
+      broken((m) => (m.spec.platforms[0]!.bin = 'kubectl_kfstore')),
+      /not among the installed files/,
+    );
+    expect(
+      broken((m) => m.spec.platforms.push(structuredClone(m.spec.platforms[0]!))),
+      /overlap/,
+    );
+    expect(
+      broken((m) => (m.spec.shortDescription = 'two\nlines')),
+      /line breaks/,
+    );
+    expect(
+      broken((m) => (m.metadata.name = 'kf-store')),
+      /metadata.name must equal the file name "kfstore"/,
+    );
+    expect(
+      broken(() => undefined, join(OUT, 'kf store.yaml')),
+      /is not allowed/,
+    );
+    expect(
+      broken(() => undefined, join(OUT, 'NUL.yaml')),
+      /is not allowed/,
+    );
   });
 });
 
@@ -270,7 +362,12 @@ describe('the single executable, installed without Node.js', () => {
 
 describe('the linux arm64 executable under qemu-aarch64', () => {
   const qemu = (args: string[]): Promise<Run> =>
-    run('qemu-aarch64', ['-L', '/usr/aarch64-linux-gnu', join(unpacked(LINUX_ARM64), 'kubectl-kfstore'), ...args], { PATH: '/usr/bin:/bin', HOME: work, KUBECONFIG: '/nonexistent-kubeconfig' }, 180_000);
+    run(
+      'qemu-aarch64',
+      ['-L', '/usr/aarch64-linux-gnu', join(unpacked(LINUX_ARM64), 'kubectl-kfstore'), ...args],
+      { PATH: '/usr/bin:/bin', HOME: work, KUBECONFIG: '/nonexistent-kubeconfig' },
+      180_000,
+    );
 
   it('version', async () => {
     const r = await qemu(['version']);
@@ -289,7 +386,12 @@ describe('the linux arm64 executable under qemu-aarch64', () => {
 describe('release settings', () => {
   it('without KFSTORE_RELEASE_BASE_URL: archives, no manifest (no placeholder URLs)', async () => {
     const out = join(work, 'no-url');
-    const r = await run(process.execPath, ['scripts/release.ts'], releaseEnv({ KFSTORE_RELEASE_OUT: out, KFSTORE_RELEASE_TARGETS: 'linux_amd64' }), 600_000);
+    const r = await run(
+      process.execPath,
+      ['scripts/release.ts'],
+      releaseEnv({ KFSTORE_RELEASE_OUT: out, KFSTORE_RELEASE_TARGETS: 'linux_amd64' }),
+      600_000,
+    );
     assert.equal(r.code, 0, r.stdout + r.stderr);
     assert.ok(existsSync(join(out, archiveName(LINUX_AMD64))));
     assert.ok(!existsSync(join(out, 'kfstore.yaml')));
@@ -303,7 +405,12 @@ describe('release settings', () => {
       ['linux_riscv64', /unknown target "linux_riscv64"; targets: linux_amd64, linux_arm64, darwin_amd64, darwin_arm64, windows_amd64/],
     ] as const) {
       const out = join(work, `bad-${target}`);
-      const r = await run(process.execPath, ['scripts/release.ts'], releaseEnv({ KFSTORE_RELEASE_OUT: out, KFSTORE_RELEASE_TARGETS: target }), 60_000);
+      const r = await run(
+        process.execPath,
+        ['scripts/release.ts'],
+        releaseEnv({ KFSTORE_RELEASE_OUT: out, KFSTORE_RELEASE_TARGETS: target }),
+        60_000,
+      );
       assert.equal(r.code, 1);
       assert.match(r.stderr, message);
       assert.ok(!existsSync(out));

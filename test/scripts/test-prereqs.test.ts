@@ -43,7 +43,10 @@ describe('scripts/test-prereqs.ts', () => {
     assert.equal(r.status, 1);
     assert.equal(r.stdout, '');
     assert.equal(r.stderr.split('\n').length, 2, r.stderr);
-    assert.match(r.stderr, /^npm test needs OpenStack Swift, rclone, openssl, qemu-aarch64, kubectl >= 1\.26 on PATH \(on Debian or Ubuntu, as root: apt-get install swift .* rclone openssl qemu-user libc6-arm64-cross libstdc\+\+6-arm64-cross; kubectl from https:\/\/kubernetes\.io\/docs\/tasks\/tools\/\); then run npm test again\n$/);
+    assert.match(
+      r.stderr,
+      /^npm test needs OpenStack Swift, rclone, openssl, qemu-aarch64, kubectl >= 1\.26 on PATH \(on Debian or Ubuntu, as root: apt-get install swift .* rclone openssl qemu-user libc6-arm64-cross libstdc\+\+6-arm64-cross; kubectl from https:\/\/kubernetes\.io\/docs\/tasks\/tools\/\); then run npm test again\n$/,
+    );
   });
 
   it('on Debian with rclone missing and KFSTORE_NO_INSTALL=1: the apt-get line instead of an install', () => {

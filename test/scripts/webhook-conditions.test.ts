@@ -29,7 +29,10 @@ function renderedWith(policyFile: string): { objs: KubeObject[]; patch: string }
   const dir = mkdtempSync(join(tmpdir(), 'kfstore-conditions-'));
   dirs.push(dir);
   writeFileSync(join(dir, 'pod-conditions.yaml'), patch);
-  writeFileSync(join(dir, 'kustomization.yaml'), stringify({ resources: [relative(dir, join(REPO, 'deploy/base'))], patches: [{ path: 'pod-conditions.yaml' }] }));
+  writeFileSync(
+    join(dir, 'kustomization.yaml'),
+    stringify({ resources: [relative(dir, join(REPO, 'deploy/base'))], patches: [{ path: 'pod-conditions.yaml' }] }),
+  );
   return { objs: parseObjects(kustomize(dir)), patch };
 }
 
@@ -46,13 +49,18 @@ describe('scripts/webhook-conditions.ts', () => {
       const base = render('deploy/base');
       const [pod, ...rest] = hooks(objs, 'MutatingWebhookConfiguration');
       assert.deepEqual(pod?.matchConditions, podMatchConditions(loaded.policy.inject.podSelector));
-      assert.deepEqual({ ...pod, matchConditions: undefined }, { ...hooks(base, 'MutatingWebhookConfiguration')[0], matchConditions: undefined });
+      assert.deepEqual(
+        { ...pod, matchConditions: undefined },
+        { ...hooks(base, 'MutatingWebhookConfiguration')[0], matchConditions: undefined },
+      );
       assert.deepEqual(rest, []);
       assert.deepEqual(hooks(objs, 'ValidatingWebhookConfiguration'), hooks(base, 'ValidatingWebhookConfiguration'));
       // The API server accepts it: its expressions compile under kube-apiserver's CEL rules.
       const server = await startKubeApiServer();
       try {
-        server.registerWebhook(find(objs, 'MutatingWebhookConfiguration', 'kfstore-webhook') as Parameters<typeof server.registerWebhook>[0]);
+        server.registerWebhook(
+          find(objs, 'MutatingWebhookConfiguration', 'kfstore-webhook') as Parameters<typeof server.registerWebhook>[0],
+        );
       } finally {
         await server.close();
       }
@@ -63,7 +71,14 @@ describe('scripts/webhook-conditions.ts', () => {
     const dir = mkdtempSync(join(tmpdir(), 'kfstore-conditions-'));
     dirs.push(dir);
     const bad = join(dir, 'bad.yaml');
-    writeFileSync(bad, 'apiVersion: kfstore.dev/v1alpha1\nkind: StorePolicy\nstore: {bucket: b, auth: {fromEnv: {}}}\ninject: {podSelector: {matchExpressions: [{key: a, operator: Near}]}}\n');
-    assert.throws(() => execFileSync(process.execPath, [SCRIPT, '--policy', bad], { encoding: 'utf8', stdio: 'pipe' }), (err: Error & { status?: number; stderr?: string }) => err.status === 2 && /inject\.podSelector\.matchExpressions\.0\.operator/.test(err.stderr ?? ''));
+    writeFileSync(
+      bad,
+      'apiVersion: kfstore.dev/v1alpha1\nkind: StorePolicy\nstore: {bucket: b, auth: {fromEnv: {}}}\ninject: {podSelector: {matchExpressions: [{key: a, operator: Near}]}}\n',
+    );
+    assert.throws(
+      () => execFileSync(process.execPath, [SCRIPT, '--policy', bad], { encoding: 'utf8', stdio: 'pipe' }),
+      (err: Error & { status?: number; stderr?: string }) =>
+        err.status === 2 && /inject\.podSelector\.matchExpressions\.0\.operator/.test(err.stderr ?? ''),
+    );
   });
 });

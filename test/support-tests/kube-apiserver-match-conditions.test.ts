@@ -60,17 +60,22 @@ function config(conditions: { name: string; expression: string }[], extra: Recor
 async function applyConfigMap(name: string, metadata: Record<string, unknown> = {}): Promise<{ run: Run; called: boolean }> {
   const before = hook.calls.length;
   const file = join(dir, `${name}.yaml`);
-  await writeFile(file, stringify({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name, namespace: NS, ...metadata }, data: { a: 'b' } }));
+  await writeFile(
+    file,
+    stringify({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name, namespace: NS, ...metadata }, data: { a: 'b' } }),
+  );
   const run = await kubectl('apply', '-f', file);
   return { run, called: hook.calls.slice(before).some((c) => c.request.name === name) };
 }
 
 describe('kube-apiserver: webhook matchConditions', () => {
   test('all true calls the webhook; one false skips it', async () => {
-    server.registerWebhook(config([
-      { name: 'labelled', expression: "has(object.metadata.labels) && 'team' in object.metadata.labels" },
-      { name: 'not-skipped', expression: "object.metadata.name != 'skip-me'" },
-    ]));
+    server.registerWebhook(
+      config([
+        { name: 'labelled', expression: "has(object.metadata.labels) && 'team' in object.metadata.labels" },
+        { name: 'not-skipped', expression: "object.metadata.name != 'skip-me'" },
+      ]),
+    );
     const called = await applyConfigMap('labelled', { labels: { team: 'a' } });
     assert.equal(called.run.code, 0, called.run.stderr);
     assert.equal(called.called, true);
@@ -87,10 +92,16 @@ describe('kube-apiserver: webhook matchConditions', () => {
     const r = await applyConfigMap('no-team-label', { labels: { other: 'x' } });
     assert.equal(r.run.code, 1);
     assert.equal(r.called, false);
-    assert.match(r.run.stderr, /configmaps "no-team-label" is forbidden: expression 'object\.metadata\.labels\['team'\] == 'a'' resulted in error: no such key: team/);
+    assert.match(
+      r.run.stderr,
+      /configmaps "no-team-label" is forbidden: expression 'object\.metadata\.labels\['team'\] == 'a'' resulted in error: no such key: team/,
+    );
     assert.equal(server.get('ConfigMap', NS, 'no-team-label'), undefined);
     const res = await kubectl('-n', NS, 'create', 'configmap', 'direct', '-o', 'json', '--dry-run=server');
-    assert.equal(res.stderr, "error: failed to create configmap: configmaps \"direct\" is forbidden: expression 'object.metadata.labels['team'] == 'a'' resulted in error: no such key: labels\n");
+    assert.equal(
+      res.stderr,
+      "error: failed to create configmap: configmaps \"direct\" is forbidden: expression 'object.metadata.labels['team'] == 'a'' resulted in error: no such key: labels\n",
+    );
   });
 
   test('the same error under failurePolicy Ignore skips the webhook and admits', async () => {
@@ -101,27 +112,37 @@ describe('kube-apiserver: webhook matchConditions', () => {
   });
 
   test('a false condition wins over another condition that errors', async () => {
-    server.registerWebhook(config([
-      { name: 'errors', expression: "object.metadata.annotations['x'] == 'y'" },
-      { name: 'false', expression: "object.metadata.name == 'something-else'" },
-    ]));
+    server.registerWebhook(
+      config([
+        { name: 'errors', expression: "object.metadata.annotations['x'] == 'y'" },
+        { name: 'false', expression: "object.metadata.name == 'something-else'" },
+      ]),
+    );
     const r = await applyConfigMap('false-beats-error');
     assert.equal(r.run.code, 0, r.run.stderr);
     assert.equal(r.called, false);
   });
 
   test('&& and || absorb an error when the other side decides, as cel-go does', async () => {
-    server.registerWebhook(config([{ name: 'absorbed', expression: "object.metadata.annotations['x'] == 'y' || object.metadata.name == 'absorbed'" }]));
+    server.registerWebhook(
+      config([{ name: 'absorbed', expression: "object.metadata.annotations['x'] == 'y' || object.metadata.name == 'absorbed'" }]),
+    );
     const r = await applyConfigMap('absorbed');
     assert.equal(r.run.code, 0, r.run.stderr);
     assert.equal(r.called, true);
   });
 
   test('request carries the operation, user, namespace and name; oldObject is the stored object on UPDATE', async () => {
-    server.registerWebhook(config([
-      { name: 'update-by-admin', expression: "request.operation == 'UPDATE' && request.userInfo.username == 'admin' && request.namespace == 'hooked' && request.name == object.metadata.name" },
-      { name: 'value-changed', expression: "oldObject != null && oldObject.data.a != object.data.a" },
-    ]));
+    server.registerWebhook(
+      config([
+        {
+          name: 'update-by-admin',
+          expression:
+            "request.operation == 'UPDATE' && request.userInfo.username == 'admin' && request.namespace == 'hooked' && request.name == object.metadata.name",
+        },
+        { name: 'value-changed', expression: 'oldObject != null && oldObject.data.a != object.data.a' },
+      ]),
+    );
     const created = await applyConfigMap('updated');
     assert.equal(created.called, false, 'CREATE: request.operation is not UPDATE');
     const before = hook.calls.length;
@@ -163,9 +184,19 @@ describe('kube-apiserver: webhook matchConditions', () => {
     const r = await kubectl('apply', '-f', file);
     assert.equal(r.code, 1);
     assert.match(r.stderr, /^The ValidatingWebhookConfiguration "conditions" is invalid: $/m);
-    assert.match(r.stderr, /webhooks\[0\]\.matchConditions\[0\]\.expression: Invalid value: "object\.metadata\.name ==": compilation failed/);
-    assert.match(r.stderr, /webhooks\[0\]\.matchConditions\[1\]\.expression: Invalid value: "object\.metadata\.name": must evaluate to bool/);
-    assert.match(r.stderr, /webhooks\[0\]\.matchConditions\[2\]\.expression: Invalid value: .*compilation failed/, 'aggregate literals must be homogeneous');
+    assert.match(
+      r.stderr,
+      /webhooks\[0\]\.matchConditions\[0\]\.expression: Invalid value: "object\.metadata\.name ==": compilation failed/,
+    );
+    assert.match(
+      r.stderr,
+      /webhooks\[0\]\.matchConditions\[1\]\.expression: Invalid value: "object\.metadata\.name": must evaluate to bool/,
+    );
+    assert.match(
+      r.stderr,
+      /webhooks\[0\]\.matchConditions\[2\]\.expression: Invalid value: .*compilation failed/,
+      'aggregate literals must be homogeneous',
+    );
     assert.equal(server.get('ValidatingWebhookConfiguration', undefined, 'conditions'), undefined);
   });
 
@@ -177,7 +208,15 @@ describe('kube-apiserver: webhook matchConditions', () => {
       apiVersion: 'admissionregistration.k8s.io/v1',
       kind: 'ValidatingWebhookConfiguration',
       metadata: { name: 'lock' },
-      webhooks: [{ name: 'lock.kfstore.test', clientConfig: { url: `${down.url}/x`, caBundle: down.caBundle }, rules: [{ operations: ['*'], apiGroups: ['*'], apiVersions: ['*'], resources: ['*'] }], sideEffects: 'None', admissionReviewVersions: ['v1'] }],
+      webhooks: [
+        {
+          name: 'lock.kfstore.test',
+          clientConfig: { url: `${down.url}/x`, caBundle: down.caBundle },
+          rules: [{ operations: ['*'], apiGroups: ['*'], apiVersions: ['*'], resources: ['*'] }],
+          sideEffects: 'None',
+          admissionReviewVersions: ['v1'],
+        },
+      ],
     });
     try {
       const r = await kubectl('delete', 'validatingwebhookconfiguration', 'lock');

@@ -47,12 +47,22 @@ function policy(name: string, spec: Record<string, unknown>): Record<string, unk
     apiVersion: 'admissionregistration.k8s.io/v1',
     kind: 'ValidatingAdmissionPolicy',
     metadata: { name },
-    spec: { matchConstraints: { resourceRules: [{ apiGroups: [''], apiVersions: ['v1'], operations: ['CREATE', 'UPDATE'], resources: ['configmaps'] }] }, ...spec },
+    spec: {
+      matchConstraints: {
+        resourceRules: [{ apiGroups: [''], apiVersions: ['v1'], operations: ['CREATE', 'UPDATE'], resources: ['configmaps'] }],
+      },
+      ...spec,
+    },
   };
 }
 
 function binding(name: string, policyName: string, spec: Record<string, unknown> = {}): Record<string, unknown> {
-  return { apiVersion: 'admissionregistration.k8s.io/v1', kind: 'ValidatingAdmissionPolicyBinding', metadata: { name }, spec: { policyName, validationActions: ['Deny'], ...spec } };
+  return {
+    apiVersion: 'admissionregistration.k8s.io/v1',
+    kind: 'ValidatingAdmissionPolicyBinding',
+    metadata: { name },
+    spec: { policyName, validationActions: ['Deny'], ...spec },
+  };
 }
 
 const createCm = (ns: string, name: string, ...extra: string[]): Promise<Run> => kubectl('-n', ns, 'create', 'configmap', name, ...extra);
@@ -65,18 +75,29 @@ describe('kube-apiserver: ValidatingAdmissionPolicy', () => {
   test('a policy applied with kubectl denies with its message, reason Invalid (422), only where bound', async () => {
     const r = await apply(
       'small',
-      policy('small-configmaps', { validations: [{ expression: "!has(object.data) || size(object.data) <= 1", message: 'at most one key' }] }),
-      binding('small-configmaps-guarded', 'small-configmaps', { matchResources: { namespaceSelector: { matchLabels: { guarded: 'true' } } } }),
+      policy('small-configmaps', {
+        validations: [{ expression: '!has(object.data) || size(object.data) <= 1', message: 'at most one key' }],
+      }),
+      binding('small-configmaps-guarded', 'small-configmaps', {
+        matchResources: { namespaceSelector: { matchLabels: { guarded: 'true' } } },
+      }),
     );
     assert.equal(r.code, 0, r.stderr);
     assert.match((await kubectl('get', 'validatingadmissionpolicy')).stdout, /^small-configmaps\s+1\s+<unset>\s+/m);
     const denied = await createCm('guarded', 'two', '--from-literal=a=1', '--from-literal=b=2');
     assert.equal(denied.code, 1);
-    assert.equal(denied.stderr, `error: failed to create configmap: configmaps "two" is forbidden: ValidatingAdmissionPolicy 'small-configmaps' with binding 'small-configmaps-guarded' denied request: at most one key\n`);
+    assert.equal(
+      denied.stderr,
+      `error: failed to create configmap: configmaps "two" is forbidden: ValidatingAdmissionPolicy 'small-configmaps' with binding 'small-configmaps-guarded' denied request: at most one key\n`,
+    );
     const code = await kubectl('-n', 'guarded', 'create', 'configmap', 'two', '--from-literal=a=1', '--from-literal=b=2', '-v=6');
     assert.match(code.stderr, /422 Unprocessable Entity/);
     assert.equal((await createCm('guarded', 'one', '--from-literal=a=1')).code, 0);
-    assert.equal((await createCm('open', 'two', '--from-literal=a=1', '--from-literal=b=2')).code, 0, 'the binding selects only labelled namespaces');
+    assert.equal(
+      (await createCm('open', 'two', '--from-literal=a=1', '--from-literal=b=2')).code,
+      0,
+      'the binding selects only labelled namespaces',
+    );
   });
 
   test('without a binding a policy does nothing', async () => {
@@ -89,7 +110,11 @@ describe('kube-apiserver: ValidatingAdmissionPolicy', () => {
       'messages',
       policy('names', {
         validations: [
-          { expression: "!object.metadata.name.startsWith('x-')", messageExpression: "'name ' + object.metadata.name + ' is reserved'", reason: 'Forbidden' },
+          {
+            expression: "!object.metadata.name.startsWith('x-')",
+            messageExpression: "'name ' + object.metadata.name + ' is reserved'",
+            reason: 'Forbidden',
+          },
           { expression: "object.metadata.name != 'plain'" },
         ],
       }),
@@ -117,21 +142,39 @@ describe('kube-apiserver: ValidatingAdmissionPolicy', () => {
     );
     const alice = (...args: string[]): Promise<Run> => kubectlWith(dir, join(dir, 'alice.kubeconfig'), args);
     const file = join(dir, 'owned.yaml');
-    await writeFile(file, stringify({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'owned', namespace: 'open', labels: { owner: 'alice' } } }));
+    await writeFile(
+      file,
+      stringify({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'owned', namespace: 'open', labels: { owner: 'alice' } } }),
+    );
     assert.equal((await alice('apply', '-f', file)).code, 0);
     const unlabelled = await alice('-n', 'open', 'create', 'configmap', 'unowned');
-    assert.match(unlabelled.stderr, /denied request: expression 'variables\.owner == variables\.caller' resulted in error: no such key: labels\n$/, 'the variable error surfaces where it is used, failurePolicy Fail');
+    assert.match(
+      unlabelled.stderr,
+      /denied request: expression 'variables\.owner == variables\.caller' resulted in error: no such key: labels\n$/,
+      'the variable error surfaces where it is used, failurePolicy Fail',
+    );
     assert.equal((await createCm('open', 'admin-is-not-in-team')).code, 0, 'matchConditions false: the policy does not apply to admin');
   });
 
   test('failurePolicy Ignore admits when a validation errors; Warn turns a denial into a warning', async () => {
-    await apply('ignore', policy('ignore-errors', { failurePolicy: 'Ignore', validations: [{ expression: "object.data['k'] == 'v'" }] }), binding('ignore-errors', 'ignore-errors'));
+    await apply(
+      'ignore',
+      policy('ignore-errors', { failurePolicy: 'Ignore', validations: [{ expression: "object.data['k'] == 'v'" }] }),
+      binding('ignore-errors', 'ignore-errors'),
+    );
     assert.equal((await createCm('open', 'no-data')).code, 0);
     await kubectl('delete', 'validatingadmissionpolicy,validatingadmissionpolicybinding', '--all');
-    await apply('warn', policy('warn-only', { validations: [{ expression: 'false', message: 'just saying' }] }), binding('warn-only', 'warn-only', { validationActions: ['Warn'] }));
+    await apply(
+      'warn',
+      policy('warn-only', { validations: [{ expression: 'false', message: 'just saying' }] }),
+      binding('warn-only', 'warn-only', { validationActions: ['Warn'] }),
+    );
     const warned = await createCm('open', 'warned');
     assert.equal(warned.code, 0, warned.stderr);
-    assert.match(warned.stderr, /^Warning: Validation failed for ValidatingAdmissionPolicy 'warn-only' with binding 'warn-only': just saying$/m);
+    assert.match(
+      warned.stderr,
+      /^Warning: Validation failed for ValidatingAdmissionPolicy 'warn-only' with binding 'warn-only': just saying$/m,
+    );
   });
 
   test('resourceNames and excludeResourceRules narrow what a policy sees', async () => {
@@ -139,8 +182,18 @@ describe('kube-apiserver: ValidatingAdmissionPolicy', () => {
       'names-only',
       policy('only-special', {
         matchConstraints: {
-          resourceRules: [{ apiGroups: [''], apiVersions: ['v1'], operations: ['CREATE'], resources: ['configmaps'], resourceNames: ['special', 'excluded'] }],
-          excludeResourceRules: [{ apiGroups: [''], apiVersions: ['v1'], operations: ['CREATE'], resources: ['configmaps'], resourceNames: ['excluded'] }],
+          resourceRules: [
+            {
+              apiGroups: [''],
+              apiVersions: ['v1'],
+              operations: ['CREATE'],
+              resources: ['configmaps'],
+              resourceNames: ['special', 'excluded'],
+            },
+          ],
+          excludeResourceRules: [
+            { apiGroups: [''], apiVersions: ['v1'], operations: ['CREATE'], resources: ['configmaps'], resourceNames: ['excluded'] },
+          ],
         },
         validations: [{ expression: 'false', message: 'no' }],
       }),
@@ -168,7 +221,10 @@ describe('kube-apiserver: ValidatingAdmissionPolicy', () => {
       'self',
       {
         ...policy('no-policy-changes', { validations: [{ expression: 'false' }] }),
-        spec: { matchConstraints: { resourceRules: [{ apiGroups: ['*'], apiVersions: ['*'], operations: ['*'], resources: ['*'] }] }, validations: [{ expression: 'false' }] },
+        spec: {
+          matchConstraints: { resourceRules: [{ apiGroups: ['*'], apiVersions: ['*'], operations: ['*'], resources: ['*'] }] },
+          validations: [{ expression: 'false' }],
+        },
       },
       binding('no-policy-changes', 'no-policy-changes'),
     );

@@ -17,7 +17,6 @@ import { kubectlWith } from '../support/kubectl-run.ts';
 import type { Run } from '../support/kubectl-run.ts';
 import { allow, startTestWebhook } from '../support/test-webhook.ts';
 
-
 const dirs: string[] = [];
 after(async () => {
   await Promise.all(dirs.map((d) => rm(d, { recursive: true, force: true })));
@@ -119,7 +118,10 @@ function openWatch(server: KubeApiServer, path: string, accept?: string): Promis
         close: () => req.destroy(),
         waitFor: (count) =>
           new Promise((res2, rej2) => {
-            const timer = setTimeout(() => rej2(new Error(`watch saw ${events.length} of ${count} events: ${JSON.stringify(events.map((e) => e.type))}`)), 10_000);
+            const timer = setTimeout(
+              () => rej2(new Error(`watch saw ${events.length} of ${count} events: ${JSON.stringify(events.map((e) => e.type))}`)),
+              10_000,
+            );
             const check = (): void => {
               if (events.length >= count) {
                 clearTimeout(timer);
@@ -240,7 +242,7 @@ describe('kube-apiserver under the real kubectl', () => {
     assert.equal(notSelected.stdout.trim(), 'configmap/other');
   });
 
-  test('a user without a matching rule gets kubectl\'s Forbidden text; a bad token is Unauthorized', async () => {
+  test("a user without a matching rule gets kubectl's Forbidden text; a bad token is Unauthorized", async () => {
     server.addUser('viewer', { token: 'viewer-token' });
     server.allow('viewer', { verbs: ['get', 'list'], resources: ['configmaps'], namespaces: ['team-b'] });
     await kubectl('create', 'namespace', 'team-b');
@@ -280,8 +282,19 @@ describe('kube-apiserver under the real kubectl', () => {
 
   test('kubectl get wf -A lists the custom resource across namespaces', async () => {
     server.seed([
-      { apiVersion: 'argoproj.io/v1alpha1', kind: 'Workflow', metadata: { name: 'wf-1', namespace: 'team-a' }, spec: { entrypoint: 'main' }, status: { phase: 'Running' } },
-      { apiVersion: 'argoproj.io/v1alpha1', kind: 'Workflow', metadata: { name: 'wf-2', namespace: 'team-b' }, spec: { entrypoint: 'main' } },
+      {
+        apiVersion: 'argoproj.io/v1alpha1',
+        kind: 'Workflow',
+        metadata: { name: 'wf-1', namespace: 'team-a' },
+        spec: { entrypoint: 'main' },
+        status: { phase: 'Running' },
+      },
+      {
+        apiVersion: 'argoproj.io/v1alpha1',
+        kind: 'Workflow',
+        metadata: { name: 'wf-2', namespace: 'team-b' },
+        spec: { entrypoint: 'main' },
+      },
     ]);
     const res = await kubectl('get', 'wf', '-A');
     assert.equal(res.code, 0, res.stderr);
@@ -306,7 +319,10 @@ describe('kube-apiserver under the real kubectl', () => {
     const jwks = await api(server, 'GET', jwksUri.pathname, { token: null });
     assert.equal(jwks.headers['content-type'], 'application/jwk-set+json');
 
-    const { payload, protectedHeader } = await jwtVerify(token, createLocalJWKSet(jwks.body as unknown as JSONWebKeySet), { issuer: server.issuer, audience: 'kfstore' });
+    const { payload, protectedHeader } = await jwtVerify(token, createLocalJWKSet(jwks.body as unknown as JSONWebKeySet), {
+      issuer: server.issuer,
+      audience: 'kfstore',
+    });
     assert.equal(protectedHeader.alg, 'RS256');
     assert.equal(payload.sub, 'system:serviceaccount:team-a:default');
     assert.equal((payload.exp ?? 0) - (payload.iat ?? 0), 1200);
@@ -328,19 +344,48 @@ describe('kube-apiserver under the real kubectl', () => {
   test('immutable ConfigMaps and Secrets, the 1 MiB data limit and a Secret type are enforced with the real text', async () => {
     await kubectl('create', 'namespace', 'rules');
     const file = join(dir, 'frozen.yaml');
-    await writeFile(file, 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: frozen, namespace: rules}\nimmutable: true\ndata: {k: one}\n---\napiVersion: v1\nkind: Secret\nmetadata: {name: frozen, namespace: rules}\nimmutable: true\nstringData: {k: one}\n');
+    await writeFile(
+      file,
+      'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: frozen, namespace: rules}\nimmutable: true\ndata: {k: one}\n---\napiVersion: v1\nkind: Secret\nmetadata: {name: frozen, namespace: rules}\nimmutable: true\nstringData: {k: one}\n',
+    );
     assert.equal((await kubectl('apply', '-f', file)).code, 0);
     const data = await kubectl('-n', 'rules', 'patch', 'cm', 'frozen', '--type', 'merge', '-p', '{"data":{"k":"two"}}');
     assert.equal(data.code, 1);
     assert.equal(data.stderr.trim(), 'The ConfigMap "frozen" is invalid: data: Forbidden: field is immutable when `immutable` is set');
-    const thaw = await kubectl('-n', 'rules', 'patch', 'secret', 'frozen', '--type', 'merge', '-p', '{"immutable":false,"stringData":{"k":"two"}}');
+    const thaw = await kubectl(
+      '-n',
+      'rules',
+      'patch',
+      'secret',
+      'frozen',
+      '--type',
+      'merge',
+      '-p',
+      '{"immutable":false,"stringData":{"k":"two"}}',
+    );
     assert.equal(thaw.code, 1);
-    assert.equal(thaw.stderr.trim(), 'The Secret "frozen" is invalid: \n* immutable: Forbidden: field is immutable when `immutable` is set\n* data: Forbidden: field is immutable when `immutable` is set');
+    assert.equal(
+      thaw.stderr.trim(),
+      'The Secret "frozen" is invalid: \n* immutable: Forbidden: field is immutable when `immutable` is set\n* data: Forbidden: field is immutable when `immutable` is set',
+    );
     // Metadata stays editable.
     assert.equal((await kubectl('-n', 'rules', 'label', 'cm', 'frozen', 'team=a')).code, 0);
     assert.deepEqual(server.get('ConfigMap', 'rules', 'frozen')?.data, { k: 'one' });
-    const retype = await kubectl('-n', 'rules', 'patch', 'secret', 'frozen', '--type', 'merge', '-p', '{"type":"kubernetes.io/basic-auth"}');
-    assert.equal(retype.stderr.trim(), 'The Secret "frozen" is invalid: type: Invalid value: "kubernetes.io/basic-auth": field is immutable');
+    const retype = await kubectl(
+      '-n',
+      'rules',
+      'patch',
+      'secret',
+      'frozen',
+      '--type',
+      'merge',
+      '-p',
+      '{"type":"kubernetes.io/basic-auth"}',
+    );
+    assert.equal(
+      retype.stderr.trim(),
+      'The Secret "frozen" is invalid: type: Invalid value: "kubernetes.io/basic-auth": field is immutable',
+    );
 
     const exact = join(dir, 'exact.bin');
     await writeFile(exact, Buffer.alloc(1024 * 1024, 'a'));
@@ -348,16 +393,27 @@ describe('kube-apiserver under the real kubectl', () => {
     const big = join(dir, 'big.bin');
     await writeFile(big, Buffer.alloc(1024 * 1024 + 1, 'a'));
     const cmBig = await kubectl('-n', 'rules', 'create', 'configmap', 'big', `--from-file=v=${big}`);
-    assert.equal(cmBig.stderr.trim(), 'error: failed to create configmap: ConfigMap "big" is invalid: []: Too long: may not be more than 1048576 bytes');
+    assert.equal(
+      cmBig.stderr.trim(),
+      'error: failed to create configmap: ConfigMap "big" is invalid: []: Too long: may not be more than 1048576 bytes',
+    );
     const secretBig = await kubectl('-n', 'rules', 'create', 'secret', 'generic', 'big', `--from-file=v=${big}`);
-    assert.equal(secretBig.stderr.trim(), 'error: failed to create secret Secret "big" is invalid: data: Too long: may not be more than 1048576 bytes');
+    assert.equal(
+      secretBig.stderr.trim(),
+      'error: failed to create secret Secret "big" is invalid: data: Too long: may not be more than 1048576 bytes',
+    );
     // Grown past the limit by an update, through the API.
-    const grown = await api(server, 'PATCH', '/api/v1/namespaces/rules/configmaps/exact', { body: { data: { w: 'x' } }, contentType: 'application/merge-patch+json' });
+    const grown = await api(server, 'PATCH', '/api/v1/namespaces/rules/configmaps/exact', {
+      body: { data: { w: 'x' } },
+      contentType: 'application/merge-patch+json',
+    });
     assert.equal(grown.status, 422);
-    assert.deepEqual((grown.body.details as { causes: unknown }).causes, [{ reason: 'FieldValueTooLong', message: 'Too long: may not be more than 1048576 bytes', field: '[]' }]);
+    assert.deepEqual((grown.body.details as { causes: unknown }).causes, [
+      { reason: 'FieldValueTooLong', message: 'Too long: may not be more than 1048576 bytes', field: '[]' },
+    ]);
   });
 
-  test('an update whose metadata.uid is not the object\'s is refused: a PUT as a failed precondition, a patch as invalid', async () => {
+  test("an update whose metadata.uid is not the object's is refused: a PUT as a failed precondition, a patch as invalid", async () => {
     await kubectl('create', 'namespace', 'uids');
     assert.equal((await kubectl('-n', 'uids', 'create', 'configmap', 'gitops', '--from-literal=k=one')).code, 0);
     const got = await kubectl('-n', 'uids', 'get', 'cm', 'gitops', '-o', 'json');
@@ -374,9 +430,22 @@ describe('kube-apiserver under the real kubectl', () => {
       replaced.stderr.trim(),
       `Error from server (Conflict): error when replacing "${file}": Operation cannot be fulfilled on configmaps "gitops": StorageError: invalid object, Code: 4, Key: /registry/configmaps/uids/gitops, ResourceVersion: 0, AdditionalErrorMsg: Precondition failed: UID in precondition: ${saved.metadata.uid}, UID in object meta: ${now?.metadata.uid}`,
     );
-    const patched = await kubectl('-n', 'uids', 'patch', 'cm', 'gitops', '--type', 'merge', '-p', JSON.stringify({ metadata: { uid: saved.metadata.uid } }));
+    const patched = await kubectl(
+      '-n',
+      'uids',
+      'patch',
+      'cm',
+      'gitops',
+      '--type',
+      'merge',
+      '-p',
+      JSON.stringify({ metadata: { uid: saved.metadata.uid } }),
+    );
     assert.equal(patched.code, 1);
-    assert.equal(patched.stderr.trim(), `The ConfigMap "gitops" is invalid: metadata.uid: Invalid value: "${saved.metadata.uid}": field is immutable`);
+    assert.equal(
+      patched.stderr.trim(),
+      `The ConfigMap "gitops" is invalid: metadata.uid: Invalid value: "${saved.metadata.uid}": field is immutable`,
+    );
     assert.deepEqual(server.get('ConfigMap', 'uids', 'gitops')?.data, { k: 'two' });
     // The current uid (or none) is accepted.
     const current = { ...saved, metadata: { ...saved.metadata, uid: now?.metadata.uid, resourceVersion: now?.metadata.resourceVersion } };
@@ -425,14 +494,17 @@ describe('kube-apiserver wire protocol', () => {
     assert.ok(groupNames.includes('apps') && groupNames.includes('argoproj.io'));
     const argo = await api(server, 'GET', '/apis/argoproj.io/v1alpha1');
     assert.deepEqual((argo.body.resources as { shortNames?: string[] }[])[0]?.shortNames, ['wf']);
-    const aggregated = await api(server, 'GET', '/apis', { accept: 'application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList,application/json' });
+    const aggregated = await api(server, 'GET', '/apis', {
+      accept: 'application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList,application/json',
+    });
     assert.equal(aggregated.headers['content-type'], 'application/json');
     assert.equal(aggregated.body.kind, 'APIGroupList');
   });
 
   test('limit/continue pages 1,200 ConfigMaps consistently', async () => {
     const objects: KubeObject[] = [];
-    for (let n = 0; n < 12; n += 1) for (let i = 0; i < 100; i += 1) objects.push(cm(`page-${String(n).padStart(2, '0')}`, `cm-${String(i).padStart(3, '0')}`));
+    for (let n = 0; n < 12; n += 1)
+      for (let i = 0; i < 100; i += 1) objects.push(cm(`page-${String(n).padStart(2, '0')}`, `cm-${String(i).padStart(3, '0')}`));
     server.seed(objects);
     const seen: string[] = [];
     let cont = '';
@@ -440,7 +512,11 @@ describe('kube-apiserver wire protocol', () => {
     const remaining: (number | undefined)[] = [];
     let listRv = '';
     do {
-      const res = await api(server, 'GET', `/api/v1/configmaps?labelSelector=&limit=500${cont === '' ? '' : `&continue=${encodeURIComponent(cont)}`}`);
+      const res = await api(
+        server,
+        'GET',
+        `/api/v1/configmaps?labelSelector=&limit=500${cont === '' ? '' : `&continue=${encodeURIComponent(cont)}`}`,
+      );
       assert.equal(res.status, 200, JSON.stringify(res.body));
       const meta = res.body.metadata as { resourceVersion: string; continue?: string; remainingItemCount?: number };
       if (pages === 0) {
@@ -469,7 +545,11 @@ describe('kube-apiserver wire protocol', () => {
     assert.equal((oneNs.body.metadata as { remainingItemCount?: number }).remainingItemCount, 40);
 
     server.compact();
-    const stale = await api(server, 'GET', `/api/v1/configmaps?limit=500&continue=${encodeURIComponent(String((oneNs.body.metadata as { continue: string }).continue))}`);
+    const stale = await api(
+      server,
+      'GET',
+      `/api/v1/configmaps?limit=500&continue=${encodeURIComponent(String((oneNs.body.metadata as { continue: string }).continue))}`,
+    );
     assert.equal(stale.status, 410);
     assert.equal(stale.body.reason, 'Expired');
   });
@@ -477,16 +557,25 @@ describe('kube-apiserver wire protocol', () => {
   test('watch from a resourceVersion sees ADDED, MODIFIED, DELETED in order', async () => {
     const list = await api(server, 'GET', '/api/v1/namespaces/team-a/configmaps');
     const rv = String((list.body.metadata as { resourceVersion: string }).resourceVersion);
-    const watch = await openWatch(server, `/api/v1/namespaces/team-a/configmaps?watch=true&resourceVersion=${rv}&labelSelector=w%3Dyes&allowWatchBookmarks=true`);
+    const watch = await openWatch(
+      server,
+      `/api/v1/namespaces/team-a/configmaps?watch=true&resourceVersion=${rv}&labelSelector=w%3Dyes&allowWatchBookmarks=true`,
+    );
     const created = await api(server, 'POST', '/api/v1/namespaces/team-a/configmaps', { body: cm('team-a', 'w1', { w: 'yes' }) });
     await api(server, 'POST', '/api/v1/namespaces/team-a/configmaps', { body: cm('team-a', 'ignored', { w: 'no' }) });
-    const updated = await api(server, 'PATCH', '/api/v1/namespaces/team-a/configmaps/w1', { body: { data: { k: 'v2' } }, contentType: 'application/merge-patch+json' });
+    const updated = await api(server, 'PATCH', '/api/v1/namespaces/team-a/configmaps/w1', {
+      body: { data: { k: 'v2' } },
+      contentType: 'application/merge-patch+json',
+    });
     assert.equal(updated.status, 200);
     const deleted = await api(server, 'DELETE', '/api/v1/namespaces/team-a/configmaps/w1');
     assert.equal(deleted.body.status, 'Success');
     const events = await watch.waitFor(3);
     watch.close();
-    assert.deepEqual(events.map((e) => e.type), ['ADDED', 'MODIFIED', 'DELETED']);
+    assert.deepEqual(
+      events.map((e) => e.type),
+      ['ADDED', 'MODIFIED', 'DELETED'],
+    );
     assert.ok(events.every((e) => e.object.kind === 'ConfigMap' && e.object.metadata.name === 'w1'));
     const rvs = events.map((e) => Number(e.object.metadata.resourceVersion));
     assert.ok(rvs[0] === Number((created.body.metadata as { resourceVersion: string }).resourceVersion));
@@ -495,12 +584,21 @@ describe('kube-apiserver wire protocol', () => {
 
     // The deprecated /watch/ prefix with a name watches one object.
     const named = await openWatch(server, `/api/v1/watch/namespaces/team-a/configmaps/w1?resourceVersion=${rv}`);
-    assert.deepEqual((await named.waitFor(3)).map((e) => `${e.type} ${e.object.metadata.name ?? ''}`), ['ADDED w1', 'MODIFIED w1', 'DELETED w1']);
+    assert.deepEqual(
+      (await named.waitFor(3)).map((e) => `${e.type} ${e.object.metadata.name ?? ''}`),
+      ['ADDED w1', 'MODIFIED w1', 'DELETED w1'],
+    );
     named.close();
 
     // Replay: a new watch from the same resourceVersion gets the same history.
-    const replay = await openWatch(server, `/api/v1/namespaces/team-a/configmaps?watch=true&resourceVersion=${rv}&fieldSelector=metadata.name%3Dw1`);
-    assert.deepEqual((await replay.waitFor(3)).map((e) => e.type), ['ADDED', 'MODIFIED', 'DELETED']);
+    const replay = await openWatch(
+      server,
+      `/api/v1/namespaces/team-a/configmaps?watch=true&resourceVersion=${rv}&fieldSelector=metadata.name%3Dw1`,
+    );
+    assert.deepEqual(
+      (await replay.waitFor(3)).map((e) => e.type),
+      ['ADDED', 'MODIFIED', 'DELETED'],
+    );
     replay.close();
   });
 
@@ -508,10 +606,16 @@ describe('kube-apiserver wire protocol', () => {
     const quick = await startKubeApiServer({ bookmarkIntervalMs: 50 });
     try {
       quick.seed([cm('team-a', 'one'), cm('team-a', 'two')]);
-      const watch = await openWatch(quick, '/api/v1/namespaces/team-a/configmaps?watch=true&sendInitialEvents=true&resourceVersionMatch=NotOlderThan&allowWatchBookmarks=true');
+      const watch = await openWatch(
+        quick,
+        '/api/v1/namespaces/team-a/configmaps?watch=true&sendInitialEvents=true&resourceVersionMatch=NotOlderThan&allowWatchBookmarks=true',
+      );
       const events = await watch.waitFor(4);
       watch.close();
-      assert.deepEqual(events.slice(0, 2).map((e) => `${e.type} ${e.object.metadata.name ?? ''}`), ['ADDED one', 'ADDED two']);
+      assert.deepEqual(
+        events.slice(0, 2).map((e) => `${e.type} ${e.object.metadata.name ?? ''}`),
+        ['ADDED one', 'ADDED two'],
+      );
       assert.equal(events[2]?.type, 'BOOKMARK');
       assert.deepEqual(events[2]?.object.metadata.annotations, { 'k8s.io/initial-events-end': 'true' });
       assert.equal(events[2]?.object.metadata.resourceVersion, quick.resourceVersion);
@@ -545,7 +649,10 @@ describe('kube-apiserver wire protocol', () => {
     const stale = await api(server, 'PUT', '/api/v1/namespaces/team-a/configmaps/cas', { body: { ...first, data: { k: 'two' } } });
     assert.equal(stale.status, 409);
     assert.equal(stale.body.reason, 'Conflict');
-    assert.equal(stale.body.message, 'Operation cannot be fulfilled on configmaps "cas": the object has been modified; please apply your changes to the latest version and try again');
+    assert.equal(
+      stale.body.message,
+      'Operation cannot be fulfilled on configmaps "cas": the object has been modified; please apply your changes to the latest version and try again',
+    );
     const dup = await api(server, 'POST', '/api/v1/namespaces/team-a/configmaps', { body: cm('team-a', 'cas') });
     assert.equal(dup.status, 409);
     assert.equal(dup.body.reason, 'AlreadyExists');
@@ -560,36 +667,58 @@ describe('kube-apiserver wire protocol', () => {
       contentType: 'application/json-patch+json',
     });
     assert.deepEqual((jsonPatch.body as KubeObject).metadata.labels, { patched: 'yes' });
-    const apply = await api(server, 'PATCH', '/api/v1/namespaces/team-a/configmaps/cas', { body: 'data: {}', contentType: 'application/apply-patch+yaml' });
+    const apply = await api(server, 'PATCH', '/api/v1/namespaces/team-a/configmaps/cas', {
+      body: 'data: {}',
+      contentType: 'application/apply-patch+yaml',
+    });
     assert.equal(apply.status, 415);
   });
 
   test('metadata-only lists, gets and watches', async () => {
-    server.seed([{ apiVersion: 'v1', kind: 'Secret', metadata: { name: 'meta', namespace: 'team-a', labels: { a: 'b' } }, stringData: { password: 'hunter2' } }]);
+    server.seed([
+      {
+        apiVersion: 'v1',
+        kind: 'Secret',
+        metadata: { name: 'meta', namespace: 'team-a', labels: { a: 'b' } },
+        stringData: { password: 'hunter2' },
+      },
+    ]);
     const stored = server.get('Secret', 'team-a', 'meta');
     assert.deepEqual(stored?.data, { password: Buffer.from('hunter2').toString('base64') });
     assert.equal(stored?.stringData, undefined);
-    const list = await api(server, 'GET', '/api/v1/namespaces/team-a/secrets', { accept: 'application/json;as=PartialObjectMetadataList;g=meta.k8s.io;v=v1,application/json' });
+    const list = await api(server, 'GET', '/api/v1/namespaces/team-a/secrets', {
+      accept: 'application/json;as=PartialObjectMetadataList;g=meta.k8s.io;v=v1,application/json',
+    });
     assert.equal(list.body.kind, 'PartialObjectMetadataList');
     assert.equal(list.body.apiVersion, 'meta.k8s.io/v1');
     const item = (list.body.items as Record<string, unknown>[])[0];
     assert.deepEqual(Object.keys(item ?? {}).sort(), ['apiVersion', 'kind', 'metadata']);
     assert.equal(item?.kind, 'PartialObjectMetadata');
-    const one = await api(server, 'GET', '/api/v1/namespaces/team-a/secrets/meta', { accept: 'application/json;as=PartialObjectMetadata;g=meta.k8s.io;v=v1' });
+    const one = await api(server, 'GET', '/api/v1/namespaces/team-a/secrets/meta', {
+      accept: 'application/json;as=PartialObjectMetadata;g=meta.k8s.io;v=v1',
+    });
     assert.equal(one.body.data, undefined);
     assert.equal((one.body.metadata as { name: string }).name, 'meta');
-    const watch = await openWatch(server, '/api/v1/namespaces/team-a/secrets?watch=true', 'application/json;as=PartialObjectMetadata;g=meta.k8s.io;v=v1');
+    const watch = await openWatch(
+      server,
+      '/api/v1/namespaces/team-a/secrets?watch=true',
+      'application/json;as=PartialObjectMetadata;g=meta.k8s.io;v=v1',
+    );
     const [added] = await watch.waitFor(1);
     watch.close();
     assert.equal(added?.type, 'ADDED');
     assert.equal(added?.object.kind, 'PartialObjectMetadata');
     assert.equal(added?.object.data, undefined);
-    const refused = await api(server, 'GET', '/api/v1/namespaces/team-a/secrets', { accept: 'application/json;as=PartialObjectMetadata;g=meta.k8s.io;v=v1' });
+    const refused = await api(server, 'GET', '/api/v1/namespaces/team-a/secrets', {
+      accept: 'application/json;as=PartialObjectMetadata;g=meta.k8s.io;v=v1',
+    });
     assert.equal(refused.status, 406);
   });
 
   test('bad bodies and selectors are 400s worded like the real decoder', async () => {
-    const secret = await api(server, 'POST', '/api/v1/namespaces/team-a/secrets', { body: { metadata: { name: 's' }, data: { k: 'not*base64' } } });
+    const secret = await api(server, 'POST', '/api/v1/namespaces/team-a/secrets', {
+      body: { metadata: { name: 's' }, data: { k: 'not*base64' } },
+    });
     assert.equal(secret.status, 400);
     assert.equal(secret.body.reason, 'BadRequest');
     assert.equal(secret.body.message, 'Secret in version "v1" cannot be handled as a Secret: illegal base64 data at input byte 3');
@@ -598,7 +727,10 @@ describe('kube-apiserver wire protocol', () => {
     assert.match(String(cmBad.body.message), /cannot unmarshal number into Go struct field ConfigMap.data of type string/);
     const badName = await api(server, 'POST', '/api/v1/namespaces/team-a/configmaps', { body: { metadata: { name: 'Bad_Name' } } });
     assert.equal(badName.status, 422);
-    assert.match(String(badName.body.message), /^ConfigMap "Bad_Name" is invalid: metadata.name: Invalid value: "Bad_Name": a lowercase RFC 1123 subdomain/);
+    assert.match(
+      String(badName.body.message),
+      /^ConfigMap "Bad_Name" is invalid: metadata.name: Invalid value: "Bad_Name": a lowercase RFC 1123 subdomain/,
+    );
     const field = await api(server, 'GET', '/api/v1/configmaps?fieldSelector=spec.foo%3Dbar');
     assert.equal(field.status, 400);
     assert.equal(field.body.message, 'field label not supported: spec.foo');
@@ -612,14 +744,18 @@ describe('kube-apiserver wire protocol', () => {
       cm('sel', 'b', { tier: 'db', env: 'dev' }),
       cm('sel', 'c', { tier: 'web' }),
     ]);
-    const q = async (query: string): Promise<string[]> => names((await api(server, 'GET', `/api/v1/namespaces/sel/configmaps?${query}`)).body);
+    const q = async (query: string): Promise<string[]> =>
+      names((await api(server, 'GET', `/api/v1/namespaces/sel/configmaps?${query}`)).body);
     assert.deepEqual(await q('labelSelector=tier%3Dweb'), ['a', 'c']);
     assert.deepEqual(await q('labelSelector=env!%3Dprod'), ['b', 'c']);
     assert.deepEqual(await q('labelSelector=env%20in%20(dev,prod),tier'), ['a', 'b']);
     assert.deepEqual(await q('labelSelector=env%20notin%20(prod)'), ['b', 'c']);
     assert.deepEqual(await q('labelSelector=!env'), ['c']);
     assert.deepEqual(await q('fieldSelector=metadata.name!%3Db'), ['a', 'c']);
-    assert.deepEqual(names((await api(server, 'GET', '/api/v1/configmaps?fieldSelector=metadata.namespace%3Dsel,metadata.name%3Dc')).body), ['c']);
+    assert.deepEqual(
+      names((await api(server, 'GET', '/api/v1/configmaps?fieldSelector=metadata.namespace%3Dsel,metadata.name%3Dc')).body),
+      ['c'],
+    );
   });
 
   test('a client-node informer lists, watches, and relists after a 410', async () => {
@@ -627,7 +763,9 @@ describe('kube-apiserver wire protocol', () => {
     const kc = new KubeConfig();
     kc.loadFromString(server.kubeconfig());
     const core = kc.makeApiClient(CoreV1Api);
-    const informer = makeInformer<V1ConfigMap>(kc, '/api/v1/namespaces/inf/configmaps', () => core.listNamespacedConfigMap({ namespace: 'inf' }));
+    const informer = makeInformer<V1ConfigMap>(kc, '/api/v1/namespaces/inf/configmaps', () =>
+      core.listNamespacedConfigMap({ namespace: 'inf' }),
+    );
     const seen: string[] = [];
     informer.on('add', (o) => seen.push(`add ${o.metadata?.name ?? ''}`));
     informer.on('update', (o) => seen.push(`update ${o.metadata?.name ?? ''}`));
@@ -653,7 +791,13 @@ describe('kube-apiserver wire protocol', () => {
       await core.createNamespacedConfigMap({ namespace: 'inf', body: cm('inf', 'after') as V1ConfigMap });
       await eventually('event on the new watch', () => seen.includes('add after'));
       assert.deepEqual(seen.slice(4), ['add after'], 'the relist caused no spurious events');
-      assert.deepEqual(informer.list('inf').map((o) => o.metadata?.name).sort(), ['after', 'live']);
+      assert.deepEqual(
+        informer
+          .list('inf')
+          .map((o) => o.metadata?.name)
+          .sort(),
+        ['after', 'live'],
+      );
     } finally {
       await informer.stop();
     }
@@ -672,11 +816,14 @@ describe('kube-apiserver wire protocol', () => {
     assert.equal((await api(server, 'GET', '/api/v1/namespaces/team-a/configmaps/cas')).status, 200);
     const lists = server.requests.filter((r) => r.verb === 'list' && r.resource === 'configmaps');
     assert.equal(lists.length, 3);
-    assert.deepEqual(lists.map((r) => [r.user, r.namespace, r.watch, r.status]), [
-      ['admin', undefined, false, 500],
-      ['admin', undefined, false, 500],
-      ['admin', undefined, false, 200],
-    ]);
+    assert.deepEqual(
+      lists.map((r) => [r.user, r.namespace, r.watch, r.status]),
+      [
+        ['admin', undefined, false, 500],
+        ['admin', undefined, false, 500],
+        ['admin', undefined, false, 200],
+      ],
+    );
     const watch = await openWatch(server, '/api/v1/configmaps?watch=true&resourceVersion=0&timeoutSeconds=30');
     assert.equal(server.closeWatches(), 1);
     await watch.ended;
@@ -684,13 +831,19 @@ describe('kube-apiserver wire protocol', () => {
 });
 
 function labelPatch(obj: KubeObject | null, key: string, value: string): string {
-  const ops = obj?.metadata.labels === undefined
-    ? [{ op: 'add', path: '/metadata/labels', value: { [key]: value } }]
-    : [{ op: 'add', path: `/metadata/labels/${key.replace(/~/g, '~0').replace(/\//g, '~1')}`, value }];
+  const ops =
+    obj?.metadata.labels === undefined
+      ? [{ op: 'add', path: '/metadata/labels', value: { [key]: value } }]
+      : [{ op: 'add', path: `/metadata/labels/${key.replace(/~/g, '~0').replace(/\//g, '~1')}`, value }];
   return Buffer.from(JSON.stringify(ops)).toString('base64');
 }
 
-function webhookConfig(kind: 'MutatingWebhookConfiguration' | 'ValidatingWebhookConfiguration', name: string, hook: { url: string; caBundle: string }, extra: Record<string, unknown> = {}): KubeObject {
+function webhookConfig(
+  kind: 'MutatingWebhookConfiguration' | 'ValidatingWebhookConfiguration',
+  name: string,
+  hook: { url: string; caBundle: string },
+  extra: Record<string, unknown> = {},
+): KubeObject {
   return {
     apiVersion: 'admissionregistration.k8s.io/v1',
     kind,
@@ -720,7 +873,10 @@ describe('kube-apiserver calling admission webhooks', () => {
     dir = await tempDir();
     admin = join(dir, 'admin.kubeconfig');
     await server.writeKubeconfig(admin);
-    server.seed([{ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'hooked' } }, { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'plain' } }]);
+    server.seed([
+      { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'hooked' } },
+      { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'plain' } },
+    ]);
   });
   after(() => server.close());
 
@@ -729,10 +885,17 @@ describe('kube-apiserver calling admission webhooks', () => {
       const obj = review.request.object;
       if (path.startsWith('/validate')) {
         const labelled = obj?.metadata.labels?.['kfstore.io/mutated'] === 'true';
-        return labelled ? allow(review) : allow(review, { allowed: false, status: { code: 403, reason: 'Forbidden', message: 'not mutated' } });
+        return labelled
+          ? allow(review)
+          : allow(review, { allowed: false, status: { code: 403, reason: 'Forbidden', message: 'not mutated' } });
       }
-      if (obj?.metadata.name === 'bad') return allow(review, { allowed: false, status: { code: 403, reason: 'Forbidden', message: 'configmap name "bad" is reserved' } });
-      return allow(review, { patchType: 'JSONPatch', patch: labelPatch(obj, 'kfstore.io/mutated', 'true'), warnings: ['kfstore labelled this configmap'] });
+      if (obj?.metadata.name === 'bad')
+        return allow(review, { allowed: false, status: { code: 403, reason: 'Forbidden', message: 'configmap name "bad" is reserved' } });
+      return allow(review, {
+        patchType: 'JSONPatch',
+        patch: labelPatch(obj, 'kfstore.io/mutated', 'true'),
+        warnings: ['kfstore labelled this configmap'],
+      });
     });
     try {
       server.registerWebhook(webhookConfig('MutatingWebhookConfiguration', 'mutate', hook));
@@ -750,7 +913,10 @@ describe('kube-apiserver calling admission webhooks', () => {
 
       const bad = await kubectl('-n', 'hooked', 'create', 'configmap', 'bad');
       assert.equal(bad.code, 1);
-      assert.equal(bad.stderr, 'error: failed to create configmap: admission webhook "mutate.kfstore.test" denied the request: configmap name "bad" is reserved\n');
+      assert.equal(
+        bad.stderr,
+        'error: failed to create configmap: admission webhook "mutate.kfstore.test" denied the request: configmap name "bad" is reserved\n',
+      );
       assert.equal(server.get('ConfigMap', 'hooked', 'bad'), undefined);
 
       const direct = await api(server, 'POST', '/api/v1/namespaces/hooked/configmaps', { body: cm('hooked', 'bad') });
@@ -759,7 +925,11 @@ describe('kube-apiserver calling admission webhooks', () => {
 
       const other = await kubectl('-n', 'plain', 'create', 'configmap', 'untouched');
       assert.equal(other.code, 0, other.stderr);
-      assert.equal(server.get('ConfigMap', 'plain', 'untouched')?.metadata.labels, undefined, 'namespaceSelector excludes other namespaces');
+      assert.equal(
+        server.get('ConfigMap', 'plain', 'untouched')?.metadata.labels,
+        undefined,
+        'namespaceSelector excludes other namespaces',
+      );
     } finally {
       server.unregisterWebhook('MutatingWebhookConfiguration', 'mutate');
       server.unregisterWebhook('ValidatingWebhookConfiguration', 'validate');
@@ -776,7 +946,9 @@ describe('kube-apiserver calling admission webhooks', () => {
     const port = new URL(hook.url).port;
     assert.match(
       failed.stderr,
-      new RegExp(`Internal error occurred: failed calling webhook "gone\\.kfstore\\.test": failed to call webhook: Post "https://127\\.0\\.0\\.1:${port}/mutate\\?timeout=10s": dial tcp 127\\.0\\.0\\.1:${port}: connect: connection refused`),
+      new RegExp(
+        `Internal error occurred: failed calling webhook "gone\\.kfstore\\.test": failed to call webhook: Post "https://127\\.0\\.0\\.1:${port}/mutate\\?timeout=10s": dial tcp 127\\.0\\.0\\.1:${port}: connect: connection refused`,
+      ),
     );
     server.registerWebhook(webhookConfig('MutatingWebhookConfiguration', 'gone', hook, { failurePolicy: 'Ignore' }));
     const ignored = await kubectl('-n', 'hooked', 'create', 'configmap', 'ignored');
@@ -788,10 +960,18 @@ describe('kube-apiserver calling admission webhooks', () => {
     const hook = await startTestWebhook((review) => allow(review));
     try {
       // The API server's own CA did not sign the webhook's certificate.
-      server.registerWebhook(webhookConfig('MutatingWebhookConfiguration', 'untrusted', { url: hook.url, caBundle: Buffer.from(server.caPem).toString('base64') }));
+      server.registerWebhook(
+        webhookConfig('MutatingWebhookConfiguration', 'untrusted', {
+          url: hook.url,
+          caBundle: Buffer.from(server.caPem).toString('base64'),
+        }),
+      );
       const res = await api(server, 'POST', '/api/v1/namespaces/hooked/configmaps', { body: cm('hooked', 'untrusted') });
       assert.equal(res.status, 500);
-      assert.match(String(res.body.message), /failed calling webhook "untrusted\.kfstore\.test": .*tls: failed to verify certificate: x509: certificate signed by unknown authority$/);
+      assert.match(
+        String(res.body.message),
+        /failed calling webhook "untrusted\.kfstore\.test": .*tls: failed to verify certificate: x509: certificate signed by unknown authority$/,
+      );
       assert.equal(hook.calls.length, 0);
     } finally {
       server.unregisterWebhook('MutatingWebhookConfiguration', 'untrusted');
@@ -806,7 +986,10 @@ describe('kube-apiserver calling admission webhooks', () => {
       const res = await api(server, 'POST', '/api/v1/namespaces/hooked/configmaps', { body: cm('hooked', 'slow') });
       assert.equal(res.status, 500);
       assert.equal(res.body.reason, 'InternalError');
-      assert.match(String(res.body.message), /failed calling webhook "slow\.kfstore\.test": failed to call webhook: Post "https:\/\/127\.0\.0\.1:\d+\/validate\?timeout=1s": context deadline exceeded$/);
+      assert.match(
+        String(res.body.message),
+        /failed calling webhook "slow\.kfstore\.test": failed to call webhook: Post "https:\/\/127\.0\.0\.1:\d+\/validate\?timeout=1s": context deadline exceeded$/,
+      );
       assert.equal(hook.calls.length, 1);
     } finally {
       server.unregisterWebhook('ValidatingWebhookConfiguration', 'slow');
@@ -828,7 +1011,10 @@ describe('kube-apiserver calling admission webhooks', () => {
       assert.match(String(uid.body.message), /received invalid webhook response: expected response\.uid="[0-9a-f-]{36}", got "other"$/);
       mode = 'kind';
       const kind = await api(server, 'POST', '/api/v1/namespaces/hooked/configmaps', { body: cm('hooked', 'u2') });
-      assert.match(String(kind.body.message), /expected webhook response of admission\.k8s\.io\/v1, Kind=AdmissionReview, got admission\.k8s\.io\/v1beta1, Kind=AdmissionReview$/);
+      assert.match(
+        String(kind.body.message),
+        /expected webhook response of admission\.k8s\.io\/v1, Kind=AdmissionReview, got admission\.k8s\.io\/v1beta1, Kind=AdmissionReview$/,
+      );
     } finally {
       server.unregisterWebhook('MutatingWebhookConfiguration', 'liar');
       await hook.close();
@@ -844,7 +1030,12 @@ describe('kube-apiserver calling admission webhooks', () => {
       const config = webhookConfig('MutatingWebhookConfiguration', 'order', hook);
       const base = (config.webhooks as Record<string, unknown>[])[0] ?? {};
       config.webhooks = [
-        { ...base, name: 'first.kfstore.test', clientConfig: { url: `${hook.url}/first`, caBundle: hook.caBundle }, reinvocationPolicy: 'IfNeeded' },
+        {
+          ...base,
+          name: 'first.kfstore.test',
+          clientConfig: { url: `${hook.url}/first`, caBundle: hook.caBundle },
+          reinvocationPolicy: 'IfNeeded',
+        },
         { ...base, name: 'second.kfstore.test', clientConfig: { url: `${hook.url}/second`, caBundle: hook.caBundle } },
       ];
       server.registerWebhook(config);

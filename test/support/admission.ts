@@ -30,7 +30,13 @@ export function testApp(policy: StorePolicy, extra: Partial<AppDeps> = {}): Test
       done();
     },
   });
-  const deps: AppDeps = { policy, metrics: createMetrics(), logger: createLogger('debug', sink), validator: inlineValidator(policy), ...extra };
+  const deps: AppDeps = {
+    policy,
+    metrics: createMetrics(),
+    logger: createLogger('debug', sink),
+    validator: inlineValidator(policy),
+    ...extra,
+  };
   return { app: createApp(deps), logs: () => chunks.join(''), deps };
 }
 
@@ -63,8 +69,17 @@ export interface ReviewResponse {
   warnings?: string[];
 }
 
-export async function post(app: Hono, path: string, body: unknown, contentType = 'application/json'): Promise<{ status: number; json: Record<string, unknown> }> {
-  const res = await app.request(path, { method: 'POST', headers: { 'content-type': contentType }, body: typeof body === 'string' ? body : JSON.stringify(body) });
+export async function post(
+  app: Hono,
+  path: string,
+  body: unknown,
+  contentType = 'application/json',
+): Promise<{ status: number; json: Record<string, unknown> }> {
+  const res = await app.request(path, {
+    method: 'POST',
+    headers: { 'content-type': contentType },
+    body: typeof body === 'string' ? body : JSON.stringify(body),
+  });
   return { status: res.status, json: (await res.json()) as Record<string, unknown> };
 }
 
@@ -72,7 +87,8 @@ export async function post(app: Hono, path: string, body: unknown, contentType =
 export async function admit(app: Hono, path: string, body: ReturnType<typeof review>): Promise<ReviewResponse> {
   const { status, json } = await post(app, path, body);
   if (status !== 200) throw new Error(`HTTP ${status}: ${JSON.stringify(json)}`);
-  if (json.apiVersion !== 'admission.k8s.io/v1' || json.kind !== 'AdmissionReview') throw new Error(`bad envelope ${JSON.stringify(json).slice(0, 200)}`);
+  if (json.apiVersion !== 'admission.k8s.io/v1' || json.kind !== 'AdmissionReview')
+    throw new Error(`bad envelope ${JSON.stringify(json).slice(0, 200)}`);
   const response = json.response as ReviewResponse;
   if (response.uid !== body.request.uid) throw new Error('uid not echoed');
   return response;

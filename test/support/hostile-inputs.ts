@@ -17,8 +17,22 @@ export interface Review {
 }
 
 /** A review as kube-apiserver writes it: `request.uid` first. */
-export function reviewOf(kind: { group: string; version: string; kind: string }, resource: string, object: unknown, operation = 'CREATE', name?: string): Review {
-  const request: Review['request'] = { uid: nextUid(), kind, resource: { group: kind.group, version: kind.version, resource }, namespace: NAMESPACE, operation, userInfo: { username: 'tenant@example.com' }, object };
+export function reviewOf(
+  kind: { group: string; version: string; kind: string },
+  resource: string,
+  object: unknown,
+  operation = 'CREATE',
+  name?: string,
+): Review {
+  const request: Review['request'] = {
+    uid: nextUid(),
+    kind,
+    resource: { group: kind.group, version: kind.version, resource },
+    namespace: NAMESPACE,
+    operation,
+    userInfo: { username: 'tenant@example.com' },
+    object,
+  };
   if (name !== undefined) request.name = name;
   return { apiVersion: 'admission.k8s.io/v1', kind: 'AdmissionReview', request };
 }
@@ -28,7 +42,13 @@ const POD = { group: '', version: 'v1', kind: 'Pod' };
 const WORKFLOW = { group: 'argoproj.io', version: 'v1alpha1', kind: 'Workflow' };
 
 export function launcherReview(data: Record<string, string>): Review {
-  return reviewOf(CONFIGMAP, 'configmaps', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'kfp-launcher', namespace: NAMESPACE }, data }, 'CREATE', 'kfp-launcher');
+  return reviewOf(
+    CONFIGMAP,
+    'configmaps',
+    { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'kfp-launcher', namespace: NAMESPACE }, data },
+    'CREATE',
+    'kfp-launcher',
+  );
 }
 
 /** Head, then `unit` (two YAML tokens) as often as the token limit allows, then tail. */
@@ -79,14 +99,31 @@ export function hugeRoot(): string {
 /** A pod of containers all named `main`, filling the body: kube-apiserver rejects it after admission. */
 export function duplicateContainersPod(): Review {
   const count = Math.floor((MAX_BODY_BYTES * 0.95) / 16);
-  return reviewOf(POD, 'pods', { apiVersion: 'v1', kind: 'Pod', metadata: { labels: { 'pipelines.kubeflow.org/v2_component': 'true' } }, spec: { containers: Array.from({ length: count }, () => ({ name: 'main' })) } });
+  return reviewOf(POD, 'pods', {
+    apiVersion: 'v1',
+    kind: 'Pod',
+    metadata: { labels: { 'pipelines.kubeflow.org/v2_component': 'true' } },
+    spec: { containers: Array.from({ length: count }, () => ({ name: 'main' })) },
+  });
 }
 
 /** Unique containers as kube-apiserver defaults them, filling the body. */
 export function defaultedContainersPod(): Review {
-  const container = (i: number) => ({ name: `c${i}`, image: 'busybox', imagePullPolicy: 'Always', resources: {}, terminationMessagePath: '/dev/termination-log', terminationMessagePolicy: 'File' });
+  const container = (i: number) => ({
+    name: `c${i}`,
+    image: 'busybox',
+    imagePullPolicy: 'Always',
+    resources: {},
+    terminationMessagePath: '/dev/termination-log',
+    terminationMessagePolicy: 'File',
+  });
   const count = Math.floor((MAX_BODY_BYTES * 0.95) / JSON.stringify(container(100_000)).length);
-  return reviewOf(POD, 'pods', { apiVersion: 'v1', kind: 'Pod', metadata: { labels: { 'pipelines.kubeflow.org/v2_component': 'true' } }, spec: { containers: Array.from({ length: count }, (_, i) => container(i)) } });
+  return reviewOf(POD, 'pods', {
+    apiVersion: 'v1',
+    kind: 'Pod',
+    metadata: { labels: { 'pipelines.kubeflow.org/v2_component': 'true' } },
+    spec: { containers: Array.from({ length: count }, (_, i) => container(i)) },
+  });
 }
 
 /** The KFP executor pod every pipeline step creates. */
@@ -98,8 +135,21 @@ export function pipelinePod(pod: unknown): Review {
 export function nestedJsonWorkflow(): Review {
   let value = JSON.stringify({ gcsOutputDirectory: 's3://other-bucket/escape' });
   // Each level escapes the one inside it again; stop while the review still fits with room to spare.
-  while (JSON.stringify(JSON.stringify({ runtimeConfig: value })).length < MAX_BODY_BYTES / 3) value = JSON.stringify({ runtimeConfig: value, pad: 'x' });
+  while (JSON.stringify(JSON.stringify({ runtimeConfig: value })).length < MAX_BODY_BYTES / 3)
+    value = JSON.stringify({ runtimeConfig: value, pad: 'x' });
   const many = Array.from({ length: Math.floor(MAX_BODY_BYTES / 3 / 32) }, (_, i) => ({ name: `p${i}`, value: '{}' }));
-  const spec = { templates: [{ name: 'entrypoint', dag: { tasks: [{ name: 'root-driver', arguments: { parameters: [{ name: 'runtime-config', value }, ...many] } }] } }] };
-  return reviewOf(WORKFLOW, 'workflows', { apiVersion: 'argoproj.io/v1alpha1', kind: 'Workflow', metadata: { generateName: 'run-', namespace: NAMESPACE }, spec });
+  const spec = {
+    templates: [
+      {
+        name: 'entrypoint',
+        dag: { tasks: [{ name: 'root-driver', arguments: { parameters: [{ name: 'runtime-config', value }, ...many] } }] },
+      },
+    ],
+  };
+  return reviewOf(WORKFLOW, 'workflows', {
+    apiVersion: 'argoproj.io/v1alpha1',
+    kind: 'Workflow',
+    metadata: { generateName: 'run-', namespace: NAMESPACE },
+    spec,
+  });
 }

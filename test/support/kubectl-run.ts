@@ -16,7 +16,11 @@ export function kubectlWith(dir: string, kubeconfig: string, args: string[], std
     const child = execFile(
       KUBECTL,
       ['--request-timeout=10s', ...args],
-      { env: { PATH: process.env.PATH ?? '', HOME: dir, KUBECONFIG: kubeconfig, KUBECACHEDIR: join(dir, 'cache') }, timeout: 60_000, encoding: 'utf8' },
+      {
+        env: { PATH: process.env.PATH ?? '', HOME: dir, KUBECONFIG: kubeconfig, KUBECACHEDIR: join(dir, 'cache') },
+        timeout: 60_000,
+        encoding: 'utf8',
+      },
       (err, stdout, stderr) => {
         const code = err === null ? 0 : typeof err.code === 'number' ? err.code : 1;
         resolve({ code, stdout, stderr });

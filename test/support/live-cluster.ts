@@ -7,7 +7,10 @@ import { join } from 'node:path';
 import { startKubeApiServer } from './kube-apiserver/index.ts';
 import type { KubeApiServer, KubeObject } from './kube-apiserver/index.ts';
 
-export async function seededCluster(objects: KubeObject[], namespace = 'team-a'): Promise<{ api: KubeApiServer; env: Record<string, string> }> {
+export async function seededCluster(
+  objects: KubeObject[],
+  namespace = 'team-a',
+): Promise<{ api: KubeApiServer; env: Record<string, string> }> {
   const api = await startKubeApiServer();
   api.seed(objects);
   const kubeconfig = join(mkdtempSync(join(tmpdir(), 'kfstore-cluster-')), 'admin.yaml');

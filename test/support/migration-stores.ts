@@ -17,11 +17,7 @@ export interface MigrationStores {
 /** `more`: further Swift users (e.g. a second user of the src account). */
 export async function startMigrationStores(secrets: { src: string; dst: string }, more: SwiftAccount[] = []): Promise<MigrationStores> {
   const swift = await startSwift({
-    accounts: [
-      { account: 'src', user: 'u', secret: secrets.src },
-      { account: 'dst', user: 'u', secret: secrets.dst },
-      ...more,
-    ],
+    accounts: [{ account: 'src', user: 'u', secret: secrets.src }, { account: 'dst', user: 'u', secret: secrets.dst }, ...more],
   });
   const src = adminClient(swift, 'src', 'u');
   const dst = adminClient(swift, 'dst', 'u');

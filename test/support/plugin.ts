@@ -36,7 +36,11 @@ export interface RunningPlugin {
 /** Starts kubectl with the plugin on PATH and returns at once (for tests that signal it). */
 export function startKubectl(args: string[], env: Record<string, string | undefined> = {}, cwd?: string): RunningPlugin {
   const PATH = [pluginBin(), NODE_BIN, process.env.PATH ?? ''].join(delimiter);
-  const proc = spawn('kubectl', args, { env: { ...process.env, KUBECONFIG: '/nonexistent-kubeconfig', ...env, PATH }, stdio: ['ignore', 'pipe', 'pipe'], ...(cwd ? { cwd } : {}) });
+  const proc = spawn('kubectl', args, {
+    env: { ...process.env, KUBECONFIG: '/nonexistent-kubeconfig', ...env, PATH },
+    stdio: ['ignore', 'pipe', 'pipe'],
+    ...(cwd ? { cwd } : {}),
+  });
   let stdout = '';
   let stderr = '';
   proc.stdout.on('data', (d: Buffer) => (stdout += d.toString()));

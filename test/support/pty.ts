@@ -17,7 +17,12 @@ export interface PtyRun {
 const quote = (s: string): string => `'${s.replace(/'/g, `'\\''`)}'`;
 
 /** `input` is typed at the terminal (kept open until the plugin exits: an EOF would answer for it). */
-export function kfstoreInPty(args: string[], columns: number, env: Record<string, string | undefined> = {}, input?: string): Promise<PtyRun> {
+export function kfstoreInPty(
+  args: string[],
+  columns: number,
+  env: Record<string, string | undefined> = {},
+  input?: string,
+): Promise<PtyRun> {
   const PATH = [pluginBin(), dirname(process.execPath), process.env.PATH ?? ''].join(delimiter);
   const dir = mkdtempSync(join(tmpdir(), 'kfstore-pty-'));
   const errFile = join(dir, 'stderr');
@@ -26,7 +31,10 @@ export function kfstoreInPty(args: string[], columns: number, env: Record<string
   const base: Record<string, string | undefined> = { ...process.env, KUBECONFIG: '/nonexistent-kubeconfig', PATH, TERM: 'xterm' };
   delete base.COLUMNS;
   delete base.NO_COLOR;
-  const proc = spawn('script', ['-qfec', command, '/dev/null'], { env: { ...base, ...env }, stdio: [input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'] });
+  const proc = spawn('script', ['-qfec', command, '/dev/null'], {
+    env: { ...base, ...env },
+    stdio: [input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
+  });
   if (input !== undefined) proc.stdin?.write(input);
   let output = '';
   proc.stdout?.on('data', (d: Buffer) => (output += d.toString()));

@@ -9,7 +9,15 @@ import type { KubeObject } from './kube-apiserver/index.ts';
 export interface Review {
   apiVersion: string;
   kind: string;
-  request: { uid: string; name?: string; namespace?: string; operation: string; object: KubeObject | null; oldObject?: KubeObject | null; dryRun: boolean };
+  request: {
+    uid: string;
+    name?: string;
+    namespace?: string;
+    operation: string;
+    object: KubeObject | null;
+    oldObject?: KubeObject | null;
+    dryRun: boolean;
+  };
 }
 
 export type Behaviour = (review: Review, path: string) => Record<string, unknown> | 'hang';
@@ -23,7 +31,14 @@ export interface TestWebhook {
 
 export async function startTestWebhook(behaviour: Behaviour): Promise<TestWebhook> {
   const ca = await generateCA({ commonName: 'test webhook CA', validityDays: 1, now: new Date() });
-  const leaf = await issueServingCert({ ca, commonName: 'webhook', dnsNames: ['localhost'], ipAddresses: ['127.0.0.1'], validityDays: 1, now: new Date() });
+  const leaf = await issueServingCert({
+    ca,
+    commonName: 'webhook',
+    dnsNames: ['localhost'],
+    ipAddresses: ['127.0.0.1'],
+    validityDays: 1,
+    now: new Date(),
+  });
   const calls: Review[] = [];
   const srv = createServer({ cert: leaf.certPem, key: leaf.keyPem }, (req: IncomingMessage, res: ServerResponse) => {
     let text = '';

@@ -2,7 +2,7 @@
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { Agent, request } from 'node:https';
+import { type Agent, request } from 'node:https';
 import type { TLSSocket } from 'node:tls';
 
 export const WEBHOOK_BUNDLE = new URL('../../dist/kfstore-webhook.js', import.meta.url).pathname;
@@ -56,7 +56,10 @@ export async function startWebhook(args: string[], timeoutMs = 15_000): Promise<
 }
 
 /** Runs the webhook to completion (for start-up errors). */
-export function runWebhook(args: string[], env: Record<string, string> = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
+export function runWebhook(
+  args: string[],
+  env: Record<string, string> = {},
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
     const proc = spawn(process.execPath, [WEBHOOK_BUNDLE, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
     let stdout = '';
@@ -74,18 +77,42 @@ export interface HttpsResult {
 }
 
 /** A request verified against `ca` for the name `localhost`. */
-export function httpsRequest(port: number, opts: { ca: string; method?: string; path: string; body?: string | Buffer; headers?: Record<string, string>; agent?: Agent | false; chunked?: boolean }): Promise<HttpsResult> {
+export function httpsRequest(
+  port: number,
+  opts: {
+    ca: string;
+    method?: string;
+    path: string;
+    body?: string | Buffer;
+    headers?: Record<string, string>;
+    agent?: Agent | false;
+    chunked?: boolean;
+  },
+): Promise<HttpsResult> {
   return new Promise((resolve, reject) => {
     const headers: Record<string, string> = { ...(opts.headers ?? {}) };
     if (opts.body !== undefined && !opts.chunked) headers['content-length'] = String(Buffer.byteLength(opts.body));
-    const req = request({ host: '127.0.0.1', port, method: opts.method ?? 'GET', path: opts.path, servername: 'localhost', ca: opts.ca, agent: opts.agent ?? false, headers, timeout: 15_000 }, (res) => {
-      const serial = (res.socket as TLSSocket).getPeerCertificate().serialNumber as string | undefined;
-      let body = '';
-      res.setEncoding('utf8');
-      res.on('data', (d: string) => (body += d));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body, serial }));
-      res.on('error', reject);
-    });
+    const req = request(
+      {
+        host: '127.0.0.1',
+        port,
+        method: opts.method ?? 'GET',
+        path: opts.path,
+        servername: 'localhost',
+        ca: opts.ca,
+        agent: opts.agent ?? false,
+        headers,
+        timeout: 15_000,
+      },
+      (res) => {
+        const serial = (res.socket as TLSSocket).getPeerCertificate().serialNumber as string | undefined;
+        let body = '';
+        res.setEncoding('utf8');
+        res.on('data', (d: string) => (body += d));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body, serial }));
+        res.on('error', reject);
+      },
+    );
     req.on('timeout', () => req.destroy(new Error('timeout')));
     req.on('error', reject);
     if (opts.body !== undefined && opts.chunked) {

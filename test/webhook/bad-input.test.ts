@@ -10,7 +10,14 @@ const t = testApp(policyFixture('example.yaml'));
 const ENDPOINTS = ['/mutate/pods', '/validate/kfp-launcher'];
 
 async function stillServing(): Promise<void> {
-  const r = await admit(t.app, '/mutate/pods', review('Pod', 'team-a', { metadata: { labels: { 'pipelines.kubeflow.org/v2_component': 'true' } }, spec: { containers: [{ name: 'main' }] } }));
+  const r = await admit(
+    t.app,
+    '/mutate/pods',
+    review('Pod', 'team-a', {
+      metadata: { labels: { 'pipelines.kubeflow.org/v2_component': 'true' } },
+      spec: { containers: [{ name: 'main' }] },
+    }),
+  );
   assert.equal(r.allowed, true);
   assert.ok(r.patch !== undefined);
 }
@@ -66,7 +73,11 @@ describe('transport problems: HTTP 4xx with a Status body', () => {
 
 describe('content problems: a denial that names the field', () => {
   it('a Pod whose env entry has no name', async () => {
-    const r = await admit(t.app, '/mutate/pods', review('Pod', 'team-a', { spec: { containers: [{ name: 'main', env: [{ value: 'x' }] }] } }));
+    const r = await admit(
+      t.app,
+      '/mutate/pods',
+      review('Pod', 'team-a', { spec: { containers: [{ name: 'main', env: [{ value: 'x' }] }] } }),
+    );
     assert.equal(r.allowed, false);
     assert.match(r.status?.message ?? '', /object\.spec\.containers\[0\]\.env\[0\]\.name/);
   });
@@ -76,7 +87,11 @@ describe('content problems: a denial that names the field', () => {
     assert.match(r.status?.message ?? '', /request\.namespace/);
   });
   it('a kfp-launcher whose data is not a string map', async () => {
-    const r = await admit(t.app, '/validate/kfp-launcher', review('ConfigMap', 'team-a', { metadata: { name: 'kfp-launcher' }, data: { providers: { s3: {} } } }, 'CREATE', 'kfp-launcher'));
+    const r = await admit(
+      t.app,
+      '/validate/kfp-launcher',
+      review('ConfigMap', 'team-a', { metadata: { name: 'kfp-launcher' }, data: { providers: { s3: {} } } }, 'CREATE', 'kfp-launcher'),
+    );
     assert.equal(r.allowed, false);
     assert.match(r.status?.message ?? '', /object\.data\.providers/);
   });
@@ -87,7 +102,8 @@ describe('no secret value reaches a response or the log', () => {
     const before = t.logs().length;
     const pod = await post(t.app, '/mutate/pods', readFixture('reviews', 'pod-with-canary-secret.json'));
     const cm = await post(t.app, '/validate/kfp-launcher', readFixture('reviews', 'configmap-with-canary-providers.json'));
-    for (const bad of ['{"broken', readFixture('reviews', 'pod-with-canary-secret.json').slice(0, 900)]) await post(t.app, '/mutate/pods', bad);
+    for (const bad of ['{"broken', readFixture('reviews', 'pod-with-canary-secret.json').slice(0, 900)])
+      await post(t.app, '/mutate/pods', bad);
     const logs = t.logs().slice(before);
     assert.ok(logs.includes('7f0c7a5e-1111-4c3b-9d7e-canary000001'), 'requests are logged by uid');
     const responses = JSON.stringify([pod.json, cm.json]);

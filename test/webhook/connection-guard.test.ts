@@ -30,7 +30,14 @@ before(async () => {
   dir = await mkdtemp(join(tmpdir(), 'kfstore-conn-'));
   const ca = await generateCA({ commonName: 'connection test CA', validityDays: 2, now: new Date() });
   caPem = ca.certPem;
-  const leaf = await issueServingCert({ ca, commonName: 'localhost', dnsNames: ['localhost'], ipAddresses: [HOST], validityDays: 1, now: new Date() });
+  const leaf = await issueServingCert({
+    ca,
+    commonName: 'localhost',
+    dnsNames: ['localhost'],
+    ipAddresses: [HOST],
+    validityDays: 1,
+    now: new Date(),
+  });
   const { certFile, keyFile } = await writePairAtomically(dir, leaf);
   handle = await startHttpsServer({
     certFile,

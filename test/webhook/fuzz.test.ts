@@ -15,14 +15,24 @@ type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
 
 function wild(rnd: Random, depth = 0): Json {
   switch (rnd.int(depth > 3 ? 6 : 9)) {
-    case 0: return null;
-    case 1: return rnd.next() < 0.5;
-    case 2: return rnd.pick([0, -1, 1.5, 2 ** 53, Number.MAX_VALUE, -0]);
-    case 3: return rnd.pick(['', 'kfp-launcher', 'main', '\t', 'ÿ\u0000\u2028', 's3://', '{profile}', 'x'.repeat(rnd.int(5000))]);
-    case 4: return 'yes';
-    case 5: return rnd.pick(['s3:\n  default: {credentials: {fromEnv: true}}', '\t\t', 'minio: [', '{"s3": 1}', 'gs:\n  overrides: [{}]']);
-    case 6: return Array.from({ length: rnd.int(4) }, () => wild(rnd, depth + 1));
-    case 7: return Object.fromEntries(Array.from({ length: rnd.int(4) }, (_, i) => [rnd.pick(['name', 'env', 'data', 'containers', `k${i}`]), wild(rnd, depth + 1)]));
+    case 0:
+      return null;
+    case 1:
+      return rnd.next() < 0.5;
+    case 2:
+      return rnd.pick([0, -1, 1.5, 2 ** 53, Number.MAX_VALUE, -0]);
+    case 3:
+      return rnd.pick(['', 'kfp-launcher', 'main', '\t', 'ÿ\u0000\u2028', 's3://', '{profile}', 'x'.repeat(rnd.int(5000))]);
+    case 4:
+      return 'yes';
+    case 5:
+      return rnd.pick(['s3:\n  default: {credentials: {fromEnv: true}}', '\t\t', 'minio: [', '{"s3": 1}', 'gs:\n  overrides: [{}]']);
+    case 6:
+      return Array.from({ length: rnd.int(4) }, () => wild(rnd, depth + 1));
+    case 7:
+      return Object.fromEntries(
+        Array.from({ length: rnd.int(4) }, (_, i) => [rnd.pick(['name', 'env', 'data', 'containers', `k${i}`]), wild(rnd, depth + 1)]),
+      );
     default: {
       let deep: Json = 'bottom';
       for (let i = 0; i < 200 + rnd.int(2000); i++) deep = [deep];
@@ -45,7 +55,8 @@ function damage(rnd: Random, doc: Json): Json {
     const target = rnd.pick(all);
     const parentPath = target.slice(0, -1);
     let parent: Json = doc;
-    for (const key of parentPath) parent = parent !== null && typeof parent === 'object' ? ((parent as Record<string | number, Json>)[key] ?? null) : null;
+    for (const key of parentPath)
+      parent = parent !== null && typeof parent === 'object' ? ((parent as Record<string | number, Json>)[key] ?? null) : null;
     if (parent === null || typeof parent !== 'object') continue;
     const key = target[target.length - 1] as string | number;
     const container = parent as Record<string | number, Json>;
@@ -60,9 +71,15 @@ function damage(rnd: Random, doc: Json): Json {
 
 function corpus(): { path: string; doc: Json }[] {
   const out: { path: string; doc: Json }[] = [];
-  for (const f of listFixtures('pods')) out.push({ path: '/mutate/pods', doc: review('Pod', 'team-a', loadYaml('pods', f)) as unknown as Json });
-  for (const f of listFixtures('pods/behaviours')) out.push({ path: '/mutate/pods', doc: review('Pod', 'team-finance', loadYaml('pods', 'behaviours', f)) as unknown as Json });
-  for (const f of listFixtures('kfp-launcher')) out.push({ path: '/validate/kfp-launcher', doc: review('ConfigMap', 'team-a', loadYaml('kfp-launcher', f), 'CREATE', 'kfp-launcher') as unknown as Json });
+  for (const f of listFixtures('pods'))
+    out.push({ path: '/mutate/pods', doc: review('Pod', 'team-a', loadYaml('pods', f)) as unknown as Json });
+  for (const f of listFixtures('pods/behaviours'))
+    out.push({ path: '/mutate/pods', doc: review('Pod', 'team-finance', loadYaml('pods', 'behaviours', f)) as unknown as Json });
+  for (const f of listFixtures('kfp-launcher'))
+    out.push({
+      path: '/validate/kfp-launcher',
+      doc: review('ConfigMap', 'team-a', loadYaml('kfp-launcher', f), 'CREATE', 'kfp-launcher') as unknown as Json,
+    });
   return out;
 }
 
@@ -95,7 +112,14 @@ describe(`fuzz (seed ${SEED})`, () => {
       }
       assert.equal(json.apiVersion, 'admission.k8s.io/v1', context);
       assert.equal(json.kind, 'AdmissionReview', context);
-      const response = json.response as { uid: unknown; allowed: unknown; patch?: string; patchType?: string; status?: { message?: unknown }; warnings?: unknown[] };
+      const response = json.response as {
+        uid: unknown;
+        allowed: unknown;
+        patch?: string;
+        patchType?: string;
+        status?: { message?: unknown };
+        warnings?: unknown[];
+      };
       const request = (doc as { request: { uid: string; object: unknown } }).request;
       assert.equal(response.uid, request.uid, context);
       assert.equal(typeof response.allowed, 'boolean', context);

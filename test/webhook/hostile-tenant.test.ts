@@ -38,14 +38,38 @@ const podAgent = new Agent({ keepAlive: true, maxSockets: 4 });
 const executor = parse(readFileSync(fixturePath('pods', 'v2-executor-pod-system-container-impl.yaml'), 'utf8')) as unknown;
 
 async function start(extra: string[] = []): Promise<WebhookProcess> {
-  return startWebhook(['--policy', POLICY, '--tls-cert', certFile, '--tls-key', keyFile, '--host', '127.0.0.1', '--port', '0', '--metrics-port', '0', '--no-cluster', '--shutdown-delay', '0', ...extra]);
+  return startWebhook([
+    '--policy',
+    POLICY,
+    '--tls-cert',
+    certFile,
+    '--tls-key',
+    keyFile,
+    '--host',
+    '127.0.0.1',
+    '--port',
+    '0',
+    '--metrics-port',
+    '0',
+    '--no-cluster',
+    '--shutdown-delay',
+    '0',
+    ...extra,
+  ]);
 }
 
 before(async () => {
   dir = await mkdtemp(join(tmpdir(), 'kfstore-hostile-'));
   const authority = await generateCA({ commonName: 'hostile test CA', validityDays: 2, now: new Date() });
   ca = authority.certPem;
-  const leaf = await issueServingCert({ ca: authority, commonName: 'localhost', dnsNames: ['localhost'], ipAddresses: ['127.0.0.1'], validityDays: 1, now: new Date() });
+  const leaf = await issueServingCert({
+    ca: authority,
+    commonName: 'localhost',
+    dnsNames: ['localhost'],
+    ipAddresses: ['127.0.0.1'],
+    validityDays: 1,
+    now: new Date(),
+  });
   ({ certFile, keyFile } = await writePairAtomically(dir, leaf));
   w = await start(['--connection-idle-timeout', '2']);
 });
@@ -68,7 +92,9 @@ async function send(target: WebhookProcess, path: string, review: Review | strin
   const r = await httpsRequest(target.port, { ca, method: 'POST', path, body, headers: { 'content-type': 'application/json' }, agent });
   const ms = performance.now() - started;
   const parsed = r.status === 200 ? (JSON.parse(r.body) as { response: Answer['response'] }).response : undefined;
-  return parsed === undefined ? { ms, status: r.status, bytes: r.body.length } : { ms, status: r.status, bytes: r.body.length, response: parsed };
+  return parsed === undefined
+    ? { ms, status: r.status, bytes: r.body.length }
+    : { ms, status: r.status, bytes: r.body.length, response: parsed };
 }
 
 /** Runs `attack` while a pipeline pod's mutation and /healthz are sent every 25 ms; returns their worst times. */
@@ -135,7 +161,7 @@ describe('hostile tenant: kfp-launcher', () => {
     assertFast(r);
   });
 
-  it('nesting as deep as the token limit allows: parsed without recursion, KFP\'s own verdict', async () => {
+  it("nesting as deep as the token limit allows: parsed without recursion, KFP's own verdict", async () => {
     const review = hostile.launcherReview({ defaultPipelineRoot: hostile.OWN_ROOT, providers: hostile.deepNesting() });
     const r = await during(() => send(w, VALIDATE, review));
     const answer = assertAnswered(r.result, review);
@@ -182,7 +208,9 @@ describe('hostile tenant: kfp-launcher', () => {
   });
 
   it('a sustained stream of worst-case validations never holds up pod mutation', async () => {
-    const reviews = [hostile.aliasFanOut(), hostile.flowItems(), hostile.deepNesting()].map((providers) => JSON.stringify(hostile.launcherReview({ defaultPipelineRoot: hostile.OWN_ROOT, providers })));
+    const reviews = [hostile.aliasFanOut(), hostile.flowItems(), hostile.deepNesting()].map((providers) =>
+      JSON.stringify(hostile.launcherReview({ defaultPipelineRoot: hostile.OWN_ROOT, providers })),
+    );
     const r = await during(async () => {
       const until = performance.now() + 3000;
       const answers: Answer[] = [];
@@ -201,7 +229,10 @@ describe('hostile tenant: kfp-launcher', () => {
   it('the tenant rule holds for #, ſ3 and control characters', async () => {
     const cases: Record<string, string>[] = [
       { defaultPipelineRoot: `${hostile.OWN_ROOT}?region=us-west-2#` },
-      { defaultPipelineRoot: hostile.OWN_ROOT, providers: 'ſ3:\n  default:\n    region: us-west-2\n    credentials:\n      fromEnv: false\n' },
+      {
+        defaultPipelineRoot: hostile.OWN_ROOT,
+        providers: 'ſ3:\n  default:\n    region: us-west-2\n    credentials:\n      fromEnv: false\n',
+      },
       { defaultPipelineRoot: `${hostile.OWN_ROOT}/\u001b]0;owned\u0007\u001b[2J` },
     ];
     for (const data of cases) {
@@ -277,18 +308,22 @@ describe('hostile tenant: connections', () => {
 
   it('bodies sent slowly on 50 connections are cut at the request timeout; pods unaffected', async () => {
     const r = await during(async () => {
-      const cut = Array.from({ length: 50 }, () =>
-        new Promise<void>((resolve) => {
-          const t = tlsConnect({ socket: fromAddress('127.0.0.3'), servername: 'localhost', ca }, () => {
-            t.write('POST /validate/kfp-launcher HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 7000000\r\n\r\n{');
-          });
-          const drip = setInterval(() => t.writable && t.write(' '), 200);
-          t.on('error', () => {});
-          t.once('close', () => {
-            clearInterval(drip);
-            resolve();
-          });
-        }),
+      const cut = Array.from(
+        { length: 50 },
+        () =>
+          new Promise<void>((resolve) => {
+            const t = tlsConnect({ socket: fromAddress('127.0.0.3'), servername: 'localhost', ca }, () => {
+              t.write(
+                'POST /validate/kfp-launcher HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 7000000\r\n\r\n{',
+              );
+            });
+            const drip = setInterval(() => t.writable && t.write(' '), 200);
+            t.on('error', () => {});
+            t.once('close', () => {
+              clearInterval(drip);
+              resolve();
+            });
+          }),
       );
       const started = performance.now();
       await Promise.all(cut);
@@ -320,7 +355,8 @@ describe('hostile tenant: the process afterwards', () => {
   it('is alive, and a second round of every attack does not grow its memory', async () => {
     const pid = w.proc.pid ?? 0;
     const round = async (): Promise<void> => {
-      for (const providers of [hostile.aliasFanOut(), hostile.flowItems(), hostile.deepNesting()]) await send(w, VALIDATE, hostile.launcherReview({ defaultPipelineRoot: hostile.OWN_ROOT, providers }));
+      for (const providers of [hostile.aliasFanOut(), hostile.flowItems(), hostile.deepNesting()])
+        await send(w, VALIDATE, hostile.launcherReview({ defaultPipelineRoot: hostile.OWN_ROOT, providers }));
       await send(w, VALIDATE, hostile.launcherReview(hostile.manyDataKeys()));
       await send(w, '/mutate/pods', hostile.duplicateContainersPod());
       await send(w, '/mutate/pods', hostile.defaultedContainersPod());

@@ -49,18 +49,30 @@ describe('KFP pods, secret auth (team-a)', () => {
       const { response, result } = await mutate(pod, 'team-a');
       const main = container(result, 'main');
       const env = new Map((main.env ?? []).map((e) => [e.name, e]));
-      assert.deepEqual(env.get('AWS_ACCESS_KEY_ID'), { name: 'AWS_ACCESS_KEY_ID', valueFrom: { secretKeyRef: { name: SECRET, key: 'AWS_ACCESS_KEY_ID' } } });
-      assert.deepEqual(env.get('AWS_SECRET_ACCESS_KEY'), { name: 'AWS_SECRET_ACCESS_KEY', valueFrom: { secretKeyRef: { name: SECRET, key: 'AWS_SECRET_ACCESS_KEY' } } });
+      assert.deepEqual(env.get('AWS_ACCESS_KEY_ID'), {
+        name: 'AWS_ACCESS_KEY_ID',
+        valueFrom: { secretKeyRef: { name: SECRET, key: 'AWS_ACCESS_KEY_ID' } },
+      });
+      assert.deepEqual(env.get('AWS_SECRET_ACCESS_KEY'), {
+        name: 'AWS_SECRET_ACCESS_KEY',
+        valueFrom: { secretKeyRef: { name: SECRET, key: 'AWS_SECRET_ACCESS_KEY' } },
+      });
       assert.equal(env.get('AWS_REGION')?.value, 'us-west-2');
       assert.equal(env.get('AWS_DEFAULT_REGION')?.value, 'us-west-2');
       assert.equal(env.get('AWS_ENDPOINT_URL_S3')?.value, 'https://s3.us-west-2.amazonaws.com');
-      for (const e of main.env ?? []) if (e.name.includes('SECRET') || e.name.includes('ACCESS_KEY')) assert.equal(e.value, undefined, `${e.name} must not carry a literal value`);
+      for (const e of main.env ?? [])
+        if (e.name.includes('SECRET') || e.name.includes('ACCESS_KEY'))
+          assert.equal(e.value, undefined, `${e.name} must not carry a literal value`);
       // Everything the pod had is still there, in order, and other containers are untouched.
       const original = container(before, 'main');
       assert.deepEqual((main.env ?? []).slice(0, original.env?.length ?? 0), original.env ?? []);
-      for (const c of [...before.spec.containers, ...(before.spec.initContainers ?? [])].filter((x) => x.name !== 'main')) assert.deepEqual(container(result, c.name), c);
+      for (const c of [...before.spec.containers, ...(before.spec.initContainers ?? [])].filter((x) => x.name !== 'main'))
+        assert.deepEqual(container(result, c.name), c);
       assert.deepEqual(result.spec.volumes, before.spec.volumes, 'secret auth adds no volume');
-      assert.match(result.metadata.annotations?.['kfstore.dev/injected'] ?? '', /^main=AWS_ACCESS_KEY_ID,AWS_SECRET_ACCESS_KEY,AWS_REGION,AWS_DEFAULT_REGION,AWS_ENDPOINT_URL_S3$/);
+      assert.match(
+        result.metadata.annotations?.['kfstore.dev/injected'] ?? '',
+        /^main=AWS_ACCESS_KEY_ID,AWS_SECRET_ACCESS_KEY,AWS_REGION,AWS_DEFAULT_REGION,AWS_ENDPOINT_URL_S3$/,
+      );
       assert.equal(response.allowed, true);
       // A second pass over the patched pod (reinvocationPolicy: IfNeeded) changes nothing.
       const again = await admit(example.app, PATH, review('Pod', 'team-a', result));
@@ -85,10 +97,13 @@ describe('KFP pods, web identity (team-finance)', () => {
         main.volumeMounts?.find((m) => m.name === 'kfstore-aws-token'),
         { name: 'kfstore-aws-token', mountPath: '/var/run/secrets/kfstore/serviceaccount', readOnly: true },
       );
-      assert.deepEqual(result.spec.volumes?.find((v) => v.name === 'kfstore-aws-token'), {
-        name: 'kfstore-aws-token',
-        projected: { sources: [{ serviceAccountToken: { audience: 'sts.amazonaws.com', expirationSeconds: 86400, path: 'token' } }] },
-      });
+      assert.deepEqual(
+        result.spec.volumes?.find((v) => v.name === 'kfstore-aws-token'),
+        {
+          name: 'kfstore-aws-token',
+          projected: { sources: [{ serviceAccountToken: { audience: 'sts.amazonaws.com', expirationSeconds: 86400, path: 'token' } }] },
+        },
+      );
       assert.equal(result.spec.volumes?.filter((v) => v.name === 'kfstore-aws-token').length, 1);
       const again = await admit(example.app, PATH, review('Pod', 'team-finance', result));
       assert.equal(again.patch, undefined, 'second pass yields no patch');
@@ -161,7 +176,10 @@ describe('patch size is bounded by the pod, never amplified', () => {
     const pod = withContainers(Array.from({ length: MAX_POD_CONTAINERS + 1 }, (_, i) => ({ name: `c${i}` })));
     const response = await admit(example.app, PATH, review('Pod', 'team-a', pod));
     assert.equal(response.allowed, false);
-    assert.match(response.status?.message ?? '', new RegExp(`at most ${MAX_POD_CONTAINERS} containers; this one has ${MAX_POD_CONTAINERS + 1}`));
+    assert.match(
+      response.status?.message ?? '',
+      new RegExp(`at most ${MAX_POD_CONTAINERS} containers; this one has ${MAX_POD_CONTAINERS + 1}`),
+    );
   });
   it(`with inject.containers ["*"], injection into more than ${MAX_INJECTED_CONTAINERS} containers is refused; up to it, each is injected once`, async () => {
     const all = testApp(policyFixture('all-containers.yaml'));

@@ -33,9 +33,26 @@ after(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-
 function baseArgs(metricsPort = 0): string[] {
-  return ['--policy', POLICY, '--tls-cert', certs.certFile, '--tls-key', certs.keyFile, '--host', '127.0.0.1', '--port', '0', '--metrics-port', String(metricsPort), '--no-cluster', '--cert-poll', '1', '--shutdown-delay', '1'];
+  return [
+    '--policy',
+    POLICY,
+    '--tls-cert',
+    certs.certFile,
+    '--tls-key',
+    certs.keyFile,
+    '--host',
+    '127.0.0.1',
+    '--port',
+    '0',
+    '--metrics-port',
+    String(metricsPort),
+    '--no-cluster',
+    '--cert-poll',
+    '1',
+    '--shutdown-delay',
+    '1',
+  ];
 }
 
 const podReview = JSON.stringify(review('Pod', 'team-a', loadYaml('pods', 'v2-executor-pod-system-container-impl.yaml')));
@@ -48,7 +65,9 @@ function scrape(port: number): Promise<string> {
       let body = '';
       res.on('data', (d: Buffer) => (body += d.toString()));
       res.on('end', () => resolve(body));
-    }).on('error', reject).end();
+    })
+      .on('error', reject)
+      .end();
   });
 }
 
@@ -61,7 +80,19 @@ function gauge(text: string, series: string): number | undefined {
 describe('start-up errors', () => {
   it('a policy with an unknown field: exit 1, the file and field path on stderr', async () => {
     const bad = fixturePath('policies', 'invalid', 'unknown-field.yaml');
-    const r = await runWebhook(['--policy', bad, '--tls-cert', certs.certFile, '--tls-key', certs.keyFile, '--no-cluster', '--port', '0', '--metrics-port', '0']);
+    const r = await runWebhook([
+      '--policy',
+      bad,
+      '--tls-cert',
+      certs.certFile,
+      '--tls-key',
+      certs.keyFile,
+      '--no-cluster',
+      '--port',
+      '0',
+      '--metrics-port',
+      '0',
+    ]);
     assert.equal(r.code, 1);
     assert.ok(r.stderr.includes(bad));
     assert.match(r.stderr, /store\.auth\.secret: Unrecognized key: "accesKeyKey"/);
@@ -74,13 +105,32 @@ describe('start-up errors', () => {
     assert.match(r.stderr, /Usage: kfstore-webhook/);
   });
   it('a missing certificate file: exit 1 naming it', async () => {
-    const r = await runWebhook(['--policy', POLICY, '--tls-cert', join(dir, 'nope.crt'), '--tls-key', certs.keyFile, '--no-cluster', '--port', '0', '--metrics-port', '0']);
+    const r = await runWebhook([
+      '--policy',
+      POLICY,
+      '--tls-cert',
+      join(dir, 'nope.crt'),
+      '--tls-key',
+      certs.keyFile,
+      '--no-cluster',
+      '--port',
+      '0',
+      '--metrics-port',
+      '0',
+    ]);
     assert.equal(r.code, 1);
     assert.ok(r.stderr.includes('nope.crt'), r.stderr);
   });
   it('flags also come from KFSTORE_* variables', async () => {
     const bad = fixturePath('policies', 'invalid', 'two-auth-kinds.yaml');
-    const r = await runWebhook([], { KFSTORE_POLICY: bad, KFSTORE_TLS_CERT: certs.certFile, KFSTORE_TLS_KEY: certs.keyFile, KFSTORE_NO_CLUSTER: 'true', KFSTORE_PORT: '0', KFSTORE_METRICS_PORT: '0' });
+    const r = await runWebhook([], {
+      KFSTORE_POLICY: bad,
+      KFSTORE_TLS_CERT: certs.certFile,
+      KFSTORE_TLS_KEY: certs.keyFile,
+      KFSTORE_NO_CLUSTER: 'true',
+      KFSTORE_PORT: '0',
+      KFSTORE_METRICS_PORT: '0',
+    });
     assert.equal(r.code, 1, r.stderr);
     assert.ok(r.stderr.includes(bad));
     assert.match(r.stderr, /store\.auth: exactly one of secret, webIdentity or fromEnv/);
@@ -113,7 +163,14 @@ describe('serving over HTTPS', () => {
 
   it('caps a streamed body at 7 MiB with 413', async () => {
     const big = Buffer.alloc(8 * 1024 * 1024, 0x20);
-    const r = await httpsRequest(w.port, { ca, method: 'POST', path: '/mutate/pods', body: big, chunked: true, headers: { 'content-type': 'application/json' } }).catch((e: Error) => ({ status: -1, body: e.message, serial: undefined }));
+    const r = await httpsRequest(w.port, {
+      ca,
+      method: 'POST',
+      path: '/mutate/pods',
+      body: big,
+      chunked: true,
+      headers: { 'content-type': 'application/json' },
+    }).catch((e: Error) => ({ status: -1, body: e.message, serial: undefined }));
     assert.equal(r.status, 413, r.body);
     assert.equal((await httpsRequest(w.port, { ca, path: '/healthz' })).status, 200, 'still serving');
   });
@@ -129,7 +186,14 @@ describe('serving over HTTPS', () => {
     const caPair = await readPair(dir, { cert: 'ca.crt', key: 'ca.key' });
     assert.ok(caPair);
     const rotate = async (): Promise<void> => {
-      const leaf = await issueServingCert({ ca: caPair, commonName: 'localhost', dnsNames: ['localhost'], ipAddresses: ['127.0.0.1'], validityDays: 2, now: new Date() });
+      const leaf = await issueServingCert({
+        ca: caPair,
+        commonName: 'localhost',
+        dnsNames: ['localhost'],
+        ipAddresses: ['127.0.0.1'],
+        validityDays: 2,
+        now: new Date(),
+      });
       await writePairAtomically(dir, leaf);
     };
     const worker = async (agent: Agent | false): Promise<void> => {
@@ -174,14 +238,26 @@ describe('serving over HTTPS', () => {
     const previous = readFileSync(certs.certFile, 'utf8');
     const caPair = await readPair(dir, { cert: 'ca.crt', key: 'ca.key' });
     assert.ok(caPair);
-    const expired = await issueServingCert({ ca: caPair, commonName: 'localhost', dnsNames: ['localhost'], ipAddresses: ['127.0.0.1'], validityDays: 1, now: new Date(Date.now() - 3 * 24 * 3600_000) });
+    const expired = await issueServingCert({
+      ca: caPair,
+      commonName: 'localhost',
+      dnsNames: ['localhost'],
+      ipAddresses: ['127.0.0.1'],
+      validityDays: 1,
+      now: new Date(Date.now() - 3 * 24 * 3600_000),
+    });
     const backup = await readPair(dir);
     assert.ok(backup);
     await writePairAtomically(dir, expired);
     try {
       const deadline = Date.now() + 10_000;
-      while (!w.logs().includes('refused a certificate outside its validity period') && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
-      const line = w.logs().split('\n').find((l) => l.includes('refused a certificate outside its validity period')) ?? '';
+      while (!w.logs().includes('refused a certificate outside its validity period') && Date.now() < deadline)
+        await new Promise((r) => setTimeout(r, 50));
+      const line =
+        w
+          .logs()
+          .split('\n')
+          .find((l) => l.includes('refused a certificate outside its validity period')) ?? '';
       const entry = JSON.parse(line) as { level: number; error: string };
       assert.equal(entry.level, 40, 'warn');
       assert.match(entry.error, new RegExp(`\\(serial ${certificateInfo(expired.certPem).serial}\\) expired `));
@@ -189,7 +265,10 @@ describe('serving over HTTPS', () => {
       assert.equal(r.serial?.toUpperCase(), certificateInfo(previous).serial, 'still serving the valid certificate');
       const text = await scrape(metricsPort);
       assert.equal(gauge(text, 'kfstore_certificate_reloads_total{result="refused"}'), 1, 'once, not on every poll');
-      assert.equal(gauge(text, 'kfstore_serving_certificate_expiry_timestamp_seconds'), certificateInfo(previous).notAfter.getTime() / 1000);
+      assert.equal(
+        gauge(text, 'kfstore_serving_certificate_expiry_timestamp_seconds'),
+        certificateInfo(previous).notAfter.getTime() / 1000,
+      );
     } finally {
       await writePairAtomically(dir, backup);
     }

@@ -35,7 +35,12 @@ before(async () => {
   server = await startKubeApiServer();
   server.seed([
     { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'team-a' } },
-    { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'kubeflow-pipelines--profile-object-store-auth--team-a', namespace: 'team-a' }, stringData: { AWS_ACCESS_KEY_ID: 'CANARY-cache-key' } },
+    {
+      apiVersion: 'v1',
+      kind: 'Secret',
+      metadata: { name: 'kubeflow-pipelines--profile-object-store-auth--team-a', namespace: 'team-a' },
+      stringData: { AWS_ACCESS_KEY_ID: 'CANARY-cache-key' },
+    },
   ]);
   const file = join(mkdtempSync(join(tmpdir(), 'kfstore-cache-')), 'kubeconfig');
   await server.writeKubeconfig(file, 'admin');
@@ -64,8 +69,18 @@ describe('secret cache', () => {
     const r = await admit(t.app, '/validate/kfp-launcher', review('ConfigMap', 'team-a', cm, 'CREATE', 'kfp-launcher'));
     assert.equal(server.requests.length, before, 'no request to the API server while validating');
     assert.equal(r.allowed, true);
-    assert.ok(r.warnings?.some((w) => w.startsWith('KFS030:') && w.includes('Secret kfp-s3-credentials does not exist')), JSON.stringify(r.warnings));
-    server.seed([{ apiVersion: 'v1', kind: 'Secret', metadata: { name: 'kfp-s3-credentials', namespace: 'team-a' }, stringData: { AWS_ACCESS_KEY_ID: 'a', AWS_SECRET_ACCESS_KEY: 'b' } }]);
+    assert.ok(
+      r.warnings?.some((w) => w.startsWith('KFS030:') && w.includes('Secret kfp-s3-credentials does not exist')),
+      JSON.stringify(r.warnings),
+    );
+    server.seed([
+      {
+        apiVersion: 'v1',
+        kind: 'Secret',
+        metadata: { name: 'kfp-s3-credentials', namespace: 'team-a' },
+        stringData: { AWS_ACCESS_KEY_ID: 'a', AWS_SECRET_ACCESS_KEY: 'b' },
+      },
+    ]);
     await eventually(() => exists('team-a', 'kfp-s3-credentials') === true, 'created Secret seen');
     const again = await admit(t.app, '/validate/kfp-launcher', review('ConfigMap', 'team-a', cm, 'CREATE', 'kfp-launcher'));
     assert.ok(!(again.warnings ?? []).some((w) => w.startsWith('KFS030')), JSON.stringify(again.warnings));
@@ -109,7 +124,10 @@ describe('a cache that cannot sync', () => {
       await eventually(() => lines.some((l) => l.includes('secret cache cannot read Secrets')), 'a warning before the first sync');
       assert.equal(denied.ready(), false);
       assert.equal(denied.lookup('team-a'), undefined);
-      assert.ok(lines.some((l) => l.includes('forbidden')), lines.join(''));
+      assert.ok(
+        lines.some((l) => l.includes('forbidden')),
+        lines.join(''),
+      );
     } finally {
       denied.stop();
     }
@@ -125,14 +143,39 @@ describe('the webhook process in cluster mode', () => {
     const certs = await ensureDevCertificates(join(dir, 'certs'));
     const kubeconfig = join(dir, 'kubeconfig');
     await server.writeKubeconfig(kubeconfig, 'admin');
-    const w = await startWebhook(['--policy', new URL('../fixtures/policies/no-prefix-check.yaml', import.meta.url).pathname, '--tls-cert', certs.certFile, '--tls-key', certs.keyFile, '--host', '127.0.0.1', '--port', '0', '--metrics-port', '0', '--kubeconfig', kubeconfig, '--shutdown-delay', '0']);
+    const w = await startWebhook([
+      '--policy',
+      new URL('../fixtures/policies/no-prefix-check.yaml', import.meta.url).pathname,
+      '--tls-cert',
+      certs.certFile,
+      '--tls-key',
+      certs.keyFile,
+      '--host',
+      '127.0.0.1',
+      '--port',
+      '0',
+      '--metrics-port',
+      '0',
+      '--kubeconfig',
+      kubeconfig,
+      '--shutdown-delay',
+      '0',
+    ]);
     try {
       await eventually(() => w.logs().includes('secret cache synced'), 'cache synced');
       const ca = readFileSync(certs.caCertFile, 'utf8');
       const validate = async (ns: string): Promise<string[]> => {
         const cm = loadYaml('kfp-launcher', 'valid-02-s3-aws-static-secret.yaml');
-        const r = await httpsRequest(w.port, { ca, method: 'POST', path: '/validate/kfp-launcher', body: JSON.stringify(review('ConfigMap', ns, cm, 'CREATE', 'kfp-launcher')), headers: { 'content-type': 'application/json' } });
-        return ((JSON.parse(r.body) as { response: { warnings?: string[] } }).response.warnings ?? []).filter((x) => x.startsWith('KFS030'));
+        const r = await httpsRequest(w.port, {
+          ca,
+          method: 'POST',
+          path: '/validate/kfp-launcher',
+          body: JSON.stringify(review('ConfigMap', ns, cm, 'CREATE', 'kfp-launcher')),
+          headers: { 'content-type': 'application/json' },
+        });
+        return ((JSON.parse(r.body) as { response: { warnings?: string[] } }).response.warnings ?? []).filter((x) =>
+          x.startsWith('KFS030'),
+        );
       };
       assert.equal((await validate('team-a')).length, 0, 'team-a has kfp-s3-credentials');
       server.seed([{ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'team-z' } }]);
@@ -152,8 +195,13 @@ describe('a watch that goes silent', () => {
     await quietServer.writeKubeconfig(file, 'admin');
     const lines: string[] = [];
     const logger = createLogger('info', new Writable({ write: (c: Buffer, _e, done) => (lines.push(c.toString()), done()) }));
-    const silentCache = startSecretCache(await connect(loadKubeconfig({ kubeconfig: file, env: {}, home: '/' })), logger, { backoffMs: 50, bookmarkIntervalMs: interval, missedBookmarks: 3 });
-    const count = (verb: 'list' | 'watch'): number => quietServer.requests.filter((r) => r.resource === 'secrets' && (verb === 'watch' ? r.watch : r.verb === 'list' && !r.watch)).length;
+    const silentCache = startSecretCache(await connect(loadKubeconfig({ kubeconfig: file, env: {}, home: '/' })), logger, {
+      backoffMs: 50,
+      bookmarkIntervalMs: interval,
+      missedBookmarks: 3,
+    });
+    const count = (verb: 'list' | 'watch'): number =>
+      quietServer.requests.filter((r) => r.resource === 'secrets' && (verb === 'watch' ? r.watch : r.verb === 'list' && !r.watch)).length;
     try {
       await silentCache.synced();
       // Ten bookmark intervals without a change: bookmarks alone keep it alive.
@@ -178,7 +226,9 @@ describe('a watch that goes silent', () => {
       assert.equal(silentCache.lookup('team-q')?.('while-silent')?.exists, true, 'current again after the relist');
       assert.equal(count('list'), 2, 'relisted');
       await eventually(() => count('watch') === 2, 'a new watch after the relist');
-      const warn = lines.map((l) => JSON.parse(l) as { level: number; msg: string }).find((l) => l.msg.startsWith('secret cache watch passed nothing'));
+      const warn = lines
+        .map((l) => JSON.parse(l) as { level: number; msg: string })
+        .find((l) => l.msg.startsWith('secret cache watch passed nothing'));
       assert.equal(warn?.level, 40);
     } finally {
       silentCache.stop();

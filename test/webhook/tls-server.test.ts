@@ -47,7 +47,13 @@ async function replaceFile(path: string, contents: string): Promise<void> {
   await rename(`${path}.tmp`, path);
 }
 
-type Response = { status: number | undefined; body: string; serial: string | undefined; localPort: number | undefined; connection: string | undefined };
+type Response = {
+  status: number | undefined;
+  body: string;
+  serial: string | undefined;
+  localPort: number | undefined;
+  connection: string | undefined;
+};
 
 function get(port: number, opts: { agent: Agent | false; ca?: string; path?: string }): Promise<Response> {
   return new Promise((resolve, reject) => {
@@ -149,7 +155,15 @@ describe('startHttpsServer', () => {
     await assert.rejects(
       new Promise((resolve, reject) => {
         // SECLEVEL=0 lets this OpenSSL offer TLS 1.1 at all, so the refusal is the server's.
-        const socket = connect({ host: HOST, port: handle.port, servername: 'localhost', ca: ca.certPem, minVersion: 'TLSv1', maxVersion: 'TLSv1.1', ciphers: 'DEFAULT@SECLEVEL=0' });
+        const socket = connect({
+          host: HOST,
+          port: handle.port,
+          servername: 'localhost',
+          ca: ca.certPem,
+          minVersion: 'TLSv1',
+          maxVersion: 'TLSv1.1',
+          ciphers: 'DEFAULT@SECLEVEL=0',
+        });
         socket.on('secureConnect', () => (socket.destroy(), resolve(socket.getProtocol())));
         socket.on('error', reject);
       }),
@@ -176,14 +190,16 @@ describe('startHttpsServer', () => {
     const otherKey = join(dir, 'other.key');
     await writeFile(otherKey, other.keyPem);
     await assert.rejects(start(certFile, otherKey), new RegExp(`${otherKey} does not match certificate file ${certFile}`));
-    await assert.rejects(start(certFile, garbage), (err: Error) => err.message.includes(garbage) && !err.message.includes('not a certificate'));
+    await assert.rejects(
+      start(certFile, garbage),
+      (err: Error) => err.message.includes(garbage) && !err.message.includes('not a certificate'),
+    );
 
     const running = await start(certFile, keyFile);
     try {
-      await assert.rejects(
-        startHttpsServer({ certFile, keyFile, port: running.port, host: HOST, listener: () => {} }),
-        { code: 'EADDRINUSE' },
-      );
+      await assert.rejects(startHttpsServer({ certFile, keyFile, port: running.port, host: HOST, listener: () => {} }), {
+        code: 'EADDRINUSE',
+      });
     } finally {
       await running.close();
     }
@@ -215,7 +231,11 @@ describe('startHttpsServer', () => {
     await writePairAtomically(real, rotated);
     assert.equal(await handle.reload(), true);
     assert.deepEqual(events.events, [{ ok: true, serial: serialOf(rotated), notAfter: certificateInfo(rotated.certPem).notAfter }]);
-    assert.deepEqual(handle.certificate(), { serial: serialOf(rotated), notBefore: certificateInfo(rotated.certPem).notBefore, notAfter: certificateInfo(rotated.certPem).notAfter });
+    assert.deepEqual(handle.certificate(), {
+      serial: serialOf(rotated),
+      notBefore: certificateInfo(rotated.certPem).notBefore,
+      notAfter: certificateInfo(rotated.certPem).notAfter,
+    });
 
     const fresh = await get(handle.port, { agent: false, ca: ca.certPem });
     assert.equal(fresh.serial, serialOf(rotated));
@@ -276,22 +296,45 @@ describe('startHttpsServer', () => {
     await replaceFile(keyFile, rotated.keyPem);
     await events.waitFor((e) => e.ok && e.serial === serialOf(rotated));
     assert.equal((await get(handle.port, { agent: false, ca: ca.certPem })).serial, serialOf(rotated));
-    assert.ok(events.events.every((e) => !e.ok || e.serial === serialOf(rotated)), 'never installed a mismatched pair');
+    assert.ok(
+      events.events.every((e) => !e.ok || e.serial === serialOf(rotated)),
+      'never installed a mismatched pair',
+    );
   });
 
   test('an expired or not yet valid pair is refused at start, naming the dates', async () => {
     const dir = await newDir();
-    const expired = await issueServingCert({ ca, commonName: 'localhost', dnsNames: ['localhost'], ipAddresses: [HOST], validityDays: 1, now: new Date(Date.now() - 3 * DAY_MS) });
+    const expired = await issueServingCert({
+      ca,
+      commonName: 'localhost',
+      dnsNames: ['localhost'],
+      ipAddresses: [HOST],
+      validityDays: 1,
+      now: new Date(Date.now() - 3 * DAY_MS),
+    });
     const paths = await writePairAtomically(dir, expired);
     const notAfter = certificateInfo(expired.certPem).notAfter.toISOString();
-    await assert.rejects(start(paths.certFile, paths.keyFile), new RegExp(`^Error: TLS certificate file ${paths.certFile} \\(serial ${serialOf(expired)}\\) expired ${notAfter} \\(now \\S+Z\\)$`));
+    await assert.rejects(
+      start(paths.certFile, paths.keyFile),
+      new RegExp(`^Error: TLS certificate file ${paths.certFile} \\(serial ${serialOf(expired)}\\) expired ${notAfter} \\(now \\S+Z\\)$`),
+    );
     // The same pair at a time inside its validity (injected clock) starts.
     const handle = await start(paths.certFile, paths.keyFile, { now: () => new Date(Date.now() - 2.5 * DAY_MS) });
     assert.equal(handle.certificate().serial, serialOf(expired));
     await handle.close();
-    const early = await issueServingCert({ ca, commonName: 'localhost', dnsNames: ['localhost'], ipAddresses: [HOST], validityDays: 1, now: new Date(Date.now() + 2 * HOUR_MS) });
+    const early = await issueServingCert({
+      ca,
+      commonName: 'localhost',
+      dnsNames: ['localhost'],
+      ipAddresses: [HOST],
+      validityDays: 1,
+      now: new Date(Date.now() + 2 * HOUR_MS),
+    });
     const earlyPaths = await writePairAtomically(await newDir(), early);
-    await assert.rejects(start(earlyPaths.certFile, earlyPaths.keyFile), new RegExp(`\\(serial ${serialOf(early)}\\) is not valid before ${certificateInfo(early.certPem).notBefore.toISOString()}`));
+    await assert.rejects(
+      start(earlyPaths.certFile, earlyPaths.keyFile),
+      new RegExp(`\\(serial ${serialOf(early)}\\) is not valid before ${certificateInfo(early.certPem).notBefore.toISOString()}`),
+    );
   });
 
   test('a reload never installs an expired or not yet valid pair over a valid one; says so once; installs it once valid', async (t) => {
@@ -305,11 +348,23 @@ describe('startHttpsServer', () => {
     t.after(() => handle.close());
 
     // Issued by a clock 2 h ahead (back-dated 1 h): valid only in an hour.
-    const early = await issueServingCert({ ca, commonName: 'localhost', dnsNames: ['localhost'], ipAddresses: [HOST], validityDays: 1, now: new Date(clock + 2 * HOUR_MS) });
+    const early = await issueServingCert({
+      ca,
+      commonName: 'localhost',
+      dnsNames: ['localhost'],
+      ipAddresses: [HOST],
+      validityDays: 1,
+      now: new Date(clock + 2 * HOUR_MS),
+    });
     await writePairAtomically(dir, early);
     assert.equal(await handle.reload(), false);
     const refusal = await events.waitFor((e) => !e.ok);
-    assert.ok(!refusal.ok && refusal.outsideValidity === true && refusal.error.includes(`(serial ${serialOf(early)}) is not valid before ${certificateInfo(early.certPem).notBefore.toISOString()}`), JSON.stringify(refusal));
+    assert.ok(
+      !refusal.ok &&
+        refusal.outsideValidity === true &&
+        refusal.error.includes(`(serial ${serialOf(early)}) is not valid before ${certificateInfo(early.certPem).notBefore.toISOString()}`),
+      JSON.stringify(refusal),
+    );
     assert.equal(await servedSerial(handle.port), serialOf(valid), 'still serving the valid pair');
     assert.equal(await handle.reload(), false);
     assert.equal(events.events.length, 1, 'the same refused pair is reported once, not on every poll');
@@ -319,7 +374,14 @@ describe('startHttpsServer', () => {
     assert.equal(await servedSerial(handle.port), serialOf(early));
     assert.equal(handle.certificate().notAfter.getTime(), certificateInfo(early.certPem).notAfter.getTime());
 
-    const expired = await issueServingCert({ ca, commonName: 'localhost', dnsNames: ['localhost'], ipAddresses: [HOST], validityDays: 1, now: new Date(clock - 3 * DAY_MS) });
+    const expired = await issueServingCert({
+      ca,
+      commonName: 'localhost',
+      dnsNames: ['localhost'],
+      ipAddresses: [HOST],
+      validityDays: 1,
+      now: new Date(clock - 3 * DAY_MS),
+    });
     await writePairAtomically(dir, expired);
     assert.equal(await handle.reload(), false);
     const second = await events.waitFor((e) => !e.ok && e.error.includes(serialOf(expired)));
@@ -364,8 +426,7 @@ describe('startHttpsServer', () => {
     let progress = (): void => {};
 
     const done = (): boolean =>
-      completed >= MAX_REQUESTS ||
-      (completed >= MIN_REQUESTS && rotationsDone === ROTATIONS && completed - completedAtLastRotation >= GAP);
+      completed >= MAX_REQUESTS || (completed >= MIN_REQUESTS && rotationsDone === ROTATIONS && completed - completedAtLastRotation >= GAP);
 
     const worker = async (agent: Agent): Promise<void> => {
       while (!done()) {
@@ -408,7 +469,10 @@ describe('startHttpsServer', () => {
     assert.ok(completed >= MIN_REQUESTS && completed < MAX_REQUESTS, `completed ${completed}`);
     assert.equal(new Set(expected).size, ROTATIONS + 1);
     for (const serial of expected) assert.ok(seen.has(serial), `serial ${serial} observed; seen ${JSON.stringify([...seen])}`);
-    assert.deepEqual([...seen.keys()].filter((s) => !expected.includes(s)), []);
+    assert.deepEqual(
+      [...seen.keys()].filter((s) => !expected.includes(s)),
+      [],
+    );
     t.diagnostic(`${completed} requests, ${resumed} on resumed sessions, per serial ${JSON.stringify([...seen.values()])}`);
   });
 

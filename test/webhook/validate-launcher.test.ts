@@ -133,7 +133,10 @@ describe('KFS010: one rule for the webhook and doctor', () => {
     assert.equal(r.allowed, true);
     const report = runDoctor(loadManifests([fixturePath('doctor', file)], 'default').snapshot, { namespaces: ['team-a'] });
     const doctor = report.findings.filter((f) => f.id === 'KFS010');
-    assert.deepEqual(doctor.map((f) => f.level), ['warn']);
+    assert.deepEqual(
+      doctor.map((f) => f.level),
+      ['warn'],
+    );
     // The webhook's warning is the same finding, cut to the 120 characters Kubernetes asks for.
     assert.equal(r.warnings?.length, 1);
     const warning = (r.warnings?.[0] ?? '').replace(/…$/, '');
@@ -143,7 +146,10 @@ describe('KFS010: one rule for the webhook and doctor', () => {
   it('a kfp-launcher with data is not KFS010 for either', async () => {
     const file = 'kfs041-argo-elsewhere.yaml';
     const report = runDoctor(loadManifests([fixturePath('doctor', file)], 'default').snapshot, { namespaces: ['team-a'] });
-    assert.deepEqual(report.findings.filter((f) => f.id === 'KFS010').map((f) => f.level), ['ok']);
+    assert.deepEqual(
+      report.findings.filter((f) => f.id === 'KFS010').map((f) => f.level),
+      ['ok'],
+    );
     const r = await validate(loadYaml<ConfigMap>('kfp-launcher', 'valid-02-s3-aws-static-secret.yaml'));
     assert.ok(!(r.warnings ?? []).some((w) => w.startsWith('KFS010')), JSON.stringify(r.warnings));
   });
@@ -151,7 +157,11 @@ describe('KFS010: one rule for the webhook and doctor', () => {
 
 describe('other objects pass untouched', () => {
   it('a ConfigMap with another name is allowed without looking at it', async () => {
-    const r = await admit(lenient.app, PATH, review('ConfigMap', 'team-a', { metadata: { name: 'other' }, data: { providers: '\t' } }, 'CREATE', 'other'));
+    const r = await admit(
+      lenient.app,
+      PATH,
+      review('ConfigMap', 'team-a', { metadata: { name: 'other' }, data: { providers: '\t' } }, 'CREATE', 'other'),
+    );
     assert.deepEqual(r.warnings, undefined);
     assert.equal(r.allowed, true);
   });
@@ -181,7 +191,10 @@ describe('life cycle: deletion, finalizers, unchanged data, namespace', () => {
     assert.match(r.status?.message ?? '', /deleting kfp-launcher sends team-a's runs to KFP's shared default root/);
   });
   it('namespace deletion and garbage collection are never blocked', async () => {
-    for (const who of ['system:serviceaccount:kube-system:namespace-controller', 'system:serviceaccount:kube-system:generic-garbage-collector']) {
+    for (const who of [
+      'system:serviceaccount:kube-system:namespace-controller',
+      'system:serviceaccount:kube-system:generic-garbage-collector',
+    ]) {
       const r = await admit(strict.app, PATH, deleteBy(who));
       assert.equal(r.allowed, true, who);
     }
@@ -211,7 +224,13 @@ describe('life cycle: deletion, finalizers, unchanged data, namespace', () => {
     assert.equal((await admit(lenient.app, PATH, changed)).allowed, false);
   });
   it('a review without request.namespace is denied as a bad request (the tenant rule is per namespace)', async () => {
-    const body = review('ConfigMap', 'team-a', loadYaml<ConfigMap>('kfp-launcher-profile', 'inside-own-root.yaml'), 'CREATE', 'kfp-launcher');
+    const body = review(
+      'ConfigMap',
+      'team-a',
+      loadYaml<ConfigMap>('kfp-launcher-profile', 'inside-own-root.yaml'),
+      'CREATE',
+      'kfp-launcher',
+    );
     delete (body.request as { namespace?: string }).namespace;
     const r = await admit(strict.app, PATH, body);
     assert.equal(r.allowed, false);
@@ -219,7 +238,17 @@ describe('life cycle: deletion, finalizers, unchanged data, namespace', () => {
     assert.match(r.status?.message ?? '', /request.namespace: empty/);
   });
   it('denial messages and warnings carry no raw control characters', async () => {
-    const r = await admit(strict.app, PATH, review('ConfigMap', 'team-a', loadYaml<ConfigMap>('kfp-launcher-profile', 'control-characters-in-root.yaml'), 'CREATE', 'kfp-launcher'));
+    const r = await admit(
+      strict.app,
+      PATH,
+      review(
+        'ConfigMap',
+        'team-a',
+        loadYaml<ConfigMap>('kfp-launcher-profile', 'control-characters-in-root.yaml'),
+        'CREATE',
+        'kfp-launcher',
+      ),
+    );
     const text = `${r.status?.message ?? ''}${(r.warnings ?? []).join('')}`;
     assert.ok(text.length > 0);
     assert.doesNotMatch(text.replace(/\n/g, ''), /[\u0000-\u001f\u007f-\u009f]/);
@@ -236,7 +265,10 @@ describe('StorePolicy kfpVersion: the webhook judges by the configured KFP relea
   it('minio:// with fromEnv is allowed with the warning that KFP 2.15 cannot open it', async () => {
     const r = await validate(loadYaml<ConfigMap>('kfp-launcher', 'warn-05-minio-fromenv.yaml'), kfp215.app);
     assert.equal(r.allowed, true);
-    assert.ok((r.warnings ?? []).some((w) => w.startsWith('KFS022:') && w.includes('minio:// with fromEnv fails on KFP 2.15.0')), JSON.stringify(r.warnings));
+    assert.ok(
+      (r.warnings ?? []).some((w) => w.startsWith('KFS022:') && w.includes('minio:// with fromEnv fails on KFP 2.15.0')),
+      JSON.stringify(r.warnings),
+    );
   });
 
   it("an override's maxRetries without a default one: denied naming the crash on 2.15, allowed on 2.14, which ignores the key", async () => {
@@ -247,6 +279,9 @@ describe('StorePolicy kfpVersion: the webhook judges by the configured KFP relea
     assert.match(on215.status?.message ?? '', /crashes/);
     const on214 = await validate(cm, kfp214.app);
     assert.equal(on214.allowed, true, on214.status?.message);
-    assert.ok((on214.warnings ?? []).some((w) => w.startsWith('KFS012:') && w.includes('read since 2.15.0')), JSON.stringify(on214.warnings));
+    assert.ok(
+      (on214.warnings ?? []).some((w) => w.startsWith('KFS012:') && w.includes('read since 2.15.0')),
+      JSON.stringify(on214.warnings),
+    );
   });
 });

@@ -26,12 +26,16 @@ export const podSchema = z.object({
 export type PodObject = z.output<typeof podSchema>;
 
 export const configMapSchema = z.looseObject({
-  metadata: z.looseObject({ name: z.string().optional(), namespace: z.string().optional(), deletionTimestamp: z.string().nullish() }).optional(),
+  metadata: z
+    .looseObject({ name: z.string().optional(), namespace: z.string().optional(), deletionTimestamp: z.string().nullish() })
+    .optional(),
   data: z.record(z.string(), z.string({ error: 'ConfigMap data values must be strings (write providers: | for YAML)' })).nullish(),
 });
 
 /** An Argo Workflow or a KFP ScheduledWorkflow: only its spec is read (for pinned pipeline roots). */
 export const runObjectSchema = z.looseObject({
-  metadata: z.looseObject({ name: z.string().optional(), generateName: z.string().optional(), deletionTimestamp: z.string().nullish() }).optional(),
+  metadata: z
+    .looseObject({ name: z.string().optional(), generateName: z.string().optional(), deletionTimestamp: z.string().nullish() })
+    .optional(),
   spec: z.unknown().optional(),
 });

@@ -49,7 +49,13 @@ export function allow(uid: string, warnings: string[] = []): AdmissionResponse {
   return warnings.length > 0 ? { uid, allowed: true, warnings } : { uid, allowed: true };
 }
 
-const REASONS: Record<number, string> = { 400: 'BadRequest', 403: 'Forbidden', 422: 'Invalid', 429: 'TooManyRequests', 503: 'ServiceUnavailable' };
+const REASONS: Record<number, string> = {
+  400: 'BadRequest',
+  403: 'Forbidden',
+  422: 'Invalid',
+  429: 'TooManyRequests',
+  503: 'ServiceUnavailable',
+};
 
 export function deny(uid: string, message: string, code = 403, warnings: string[] = []): AdmissionResponse {
   const response: AdmissionResponse = { uid, allowed: false, status: { code, reason: REASONS[code] ?? 'Forbidden', message } };
@@ -65,6 +71,9 @@ export function patched(uid: string, ops: unknown[]): AdmissionResponse {
 export function describeIssues(prefix: string, issues: readonly z.core.$ZodIssue[]): string {
   return issues
     .slice(0, 5)
-    .map((i) => `${[prefix, ...i.path.map((p) => (typeof p === 'number' ? `[${p}]` : String(p)))].join('.').replace(/\.\[/g, '[')}: ${i.message}`)
+    .map(
+      (i) =>
+        `${[prefix, ...i.path.map((p) => (typeof p === 'number' ? `[${p}]` : String(p)))].join('.').replace(/\.\[/g, '[')}: ${i.message}`,
+    )
     .join('; ');
 }

@@ -50,7 +50,8 @@ export function startSecretCache(api: KubeApi, logger: Logger, opts: SecretCache
   const abort = new AbortController();
   const waiters: (() => void)[] = [];
 
-  const key = (o: Meta): [string, string] | undefined => (o.metadata?.name && o.metadata.namespace ? [o.metadata.namespace, o.metadata.name] : undefined);
+  const key = (o: Meta): [string, string] | undefined =>
+    o.metadata?.name && o.metadata.namespace ? [o.metadata.namespace, o.metadata.name] : undefined;
   const add = (o: Meta): void => {
     const k = key(o);
     if (k === undefined) return;
@@ -110,7 +111,13 @@ export function startSecretCache(api: KubeApi, logger: Logger, opts: SecretCache
     };
     alive();
     try {
-      await api.watch('/api/v1/secrets', { resourceVersion, allowWatchBookmarks: 'true', timeoutSeconds: '300' }, METADATA_ITEM, onEvent, AbortSignal.any([abort.signal, hangUp.signal]));
+      await api.watch(
+        '/api/v1/secrets',
+        { resourceVersion, allowWatchBookmarks: 'true', timeoutSeconds: '300' },
+        METADATA_ITEM,
+        onEvent,
+        AbortSignal.any([abort.signal, hangUp.signal]),
+      );
     } catch (e) {
       if (silent && !stopped) return 'silent';
       throw e;
@@ -131,7 +138,10 @@ export function startSecretCache(api: KubeApi, logger: Logger, opts: SecretCache
         if (end === 'gone') inSync = false;
         if (end === 'silent') {
           inSync = false;
-          logger.warn({ silentSeconds: silenceMs / 1000 }, 'secret cache watch passed nothing, not even bookmarks; Secret warnings are off until a relist succeeds');
+          logger.warn(
+            { silentSeconds: silenceMs / 1000 },
+            'secret cache watch passed nothing, not even bookmarks; Secret warnings are off until a relist succeeds',
+          );
         }
         failures = 0;
         backoff = opts.backoffMs ?? 1000;
@@ -142,7 +152,10 @@ export function startSecretCache(api: KubeApi, logger: Logger, opts: SecretCache
         failures += 1;
         // Say so on the first failure (also before the first sync: RBAC, auth) and then now and then.
         if (failures === 1 || failures % 20 === 0) {
-          logger.warn({ error: e instanceof Error ? e.message : String(e), failures }, 'secret cache cannot read Secrets from the API server; Secret warnings are off until it can');
+          logger.warn(
+            { error: e instanceof Error ? e.message : String(e), failures },
+            'secret cache cannot read Secrets from the API server; Secret warnings are off until it can',
+          );
         }
         inSync = false;
         await pause(backoff);

@@ -29,7 +29,11 @@ export function mutatePod(req: AdmissionRequest, policy: StorePolicy, profile: (
     return { response: allow(uid), outcome: 'allowed', detail: `not a Pod CREATE (${req.kind.kind} ${req.operation})` };
   }
   if (req.namespace === undefined || req.namespace === '') {
-    return { response: deny(uid, 'request.namespace: empty; kfstore injects per namespace', 400), outcome: 'denied', detail: 'no namespace' };
+    return {
+      response: deny(uid, 'request.namespace: empty; kfstore injects per namespace', 400),
+      outcome: 'denied',
+      detail: 'no namespace',
+    };
   }
   // Counted before the schema reads every container: a pod the API server rejects (duplicate
   // names) or one far larger than any real pod must cost no more than a normal one.
@@ -40,7 +44,12 @@ export function mutatePod(req: AdmissionRequest, policy: StorePolicy, profile: (
   }
   const seen = new Set<string>();
   for (const name of names) {
-    if (seen.has(name)) return { response: allow(uid), outcome: 'allowed', detail: `container name ${JSON.stringify(name.slice(0, 64))} repeats: the API server rejects this pod` };
+    if (seen.has(name))
+      return {
+        response: allow(uid),
+        outcome: 'allowed',
+        detail: `container name ${JSON.stringify(name.slice(0, 64))} repeats: the API server rejects this pod`,
+      };
     seen.add(name);
   }
   const parsed = podSchema.safeParse(req.object);
@@ -67,11 +76,18 @@ export function mutatePod(req: AdmissionRequest, policy: StorePolicy, profile: (
   }
   const ops = podPatch(pod, decision.plan);
   if (ops.length === 0) return { response: allow(uid), outcome: 'allowed', detail: 'already injected' };
-  const detail = [decision.plan.annotation, decision.plan.skipped === undefined ? undefined : `skipped ${decision.plan.skipped}`].filter((d) => d !== undefined).join('; ');
+  const detail = [decision.plan.annotation, decision.plan.skipped === undefined ? undefined : `skipped ${decision.plan.skipped}`]
+    .filter((d) => d !== undefined)
+    .join('; ');
   return { response: patched(uid, ops), outcome: 'mutated', detail };
 }
 
-function view(c: { name: string; env?: { name: string }[] | null; volumeMounts?: { name: string }[] | null; envFrom?: { prefix?: string | undefined; secretRef?: unknown }[] | null }) {
+function view(c: {
+  name: string;
+  env?: { name: string }[] | null;
+  volumeMounts?: { name: string }[] | null;
+  envFrom?: { prefix?: string | undefined; secretRef?: unknown }[] | null;
+}) {
   const envFromSecret = (c.envFrom ?? []).some((e) => e.secretRef !== undefined && (e.prefix ?? '') === '');
   return { name: c.name, env: c.env ?? [], volumeMounts: c.volumeMounts ?? [], envFromSecret };
 }

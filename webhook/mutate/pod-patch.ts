@@ -26,7 +26,9 @@ export function podPatch(pod: PodObject, plan: PodPlan): PatchOp[] {
     const existing = pod.metadata?.annotations;
     if (pod.metadata === undefined) ops.push({ op: 'add', path: '/metadata', value: { annotations } });
     else if (existing === undefined || existing === null) ops.push({ op: 'add', path: '/metadata/annotations', value: annotations });
-    else for (const [key, value] of Object.entries(annotations)) ops.push({ op: 'add', path: `/metadata/annotations/${escapePointer(key)}`, value });
+    else
+      for (const [key, value] of Object.entries(annotations))
+        ops.push({ op: 'add', path: `/metadata/annotations/${escapePointer(key)}`, value });
   }
   return ops;
 }

@@ -43,17 +43,35 @@ export function decider(policy: StorePolicy): Decider {
       return { kind: 'rejected', code: 400, reason: 'BadRequest', message: 'request body is not valid JSON' };
     }
     const review = admissionReviewSchema.safeParse(parsed);
-    if (!review.success) return { kind: 'rejected', code: 400, reason: 'BadRequest', message: `not an admission.k8s.io/v1 AdmissionReview request: ${describeIssues('review', review.error.issues)}` };
+    if (!review.success)
+      return {
+        kind: 'rejected',
+        code: 400,
+        reason: 'BadRequest',
+        message: `not an admission.k8s.io/v1 AdmissionReview request: ${describeIssues('review', review.error.issues)}`,
+      };
     const req = review.data.request;
     const log: Record<string, unknown> = { uid: req.uid, namespace: req.namespace, name: req.name, operation: req.operation };
     if (endpoint === 'mutate_pods') {
       const m = mutatePod(req, policy, profile);
-      return { kind: 'review', response: m.response, outcome: m.outcome, log: { ...log, detail: m.detail }, limits: m.limit === undefined ? [] : [m.limit] };
+      return {
+        kind: 'review',
+        response: m.response,
+        outcome: m.outcome,
+        log: { ...log, detail: m.detail },
+        limits: m.limit === undefined ? [] : [m.limit],
+      };
     }
     const r = endpoint === 'validate_kfp_launcher' ? validateLauncher(req, policy, profile, lint) : validateRun(req, policy, profile);
     log.findings = r.findings.map((f) => `${f.level}:${f.id}`);
     if (r.detail !== undefined) log.detail = r.detail;
-    const decided: Decided = { kind: 'review', response: r.response, outcome: r.outcome, log, limits: r.findings.flatMap((f) => (f.limit === undefined ? [] : [f.limit])) };
+    const decided: Decided = {
+      kind: 'review',
+      response: r.response,
+      outcome: r.outcome,
+      log,
+      limits: r.findings.flatMap((f) => (f.limit === undefined ? [] : [f.limit])),
+    };
     if (r.secrets !== undefined && r.secrets.uses.length > 0) decided.secrets = r.secrets;
     return decided;
   };

@@ -20,7 +20,11 @@ export function cachedLint(max = 1024): LintFn {
   const cache = new LRUCache<string, CachedLint>({ max });
   return (data, ctx) => {
     // A digest keeps the cache small however large the ConfigMaps are.
-    const key = createHash('sha256').update(`${ctx.namespace}\u0000${ctx.profileRoot ?? ''}\u0000${ctx.rules === undefined ? '' : formatVersion(ctx.rules.version)}\u0000${JSON.stringify(data)}`).digest('base64');
+    const key = createHash('sha256')
+      .update(
+        `${ctx.namespace}\u0000${ctx.profileRoot ?? ''}\u0000${ctx.rules === undefined ? '' : formatVersion(ctx.rules.version)}\u0000${JSON.stringify(data)}`,
+      )
+      .digest('base64');
     let result = cache.get(key);
     if (result === undefined) {
       const linted = lintLauncher(data, ctx);

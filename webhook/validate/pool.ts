@@ -147,12 +147,21 @@ export function validationPool(opts: PoolOptions): Validator {
     validate(endpoint, body) {
       if (closed) return Promise.resolve({ kind: 'limit', limit: 'worker', message: 'shutting down' });
       if (queue.length >= opts.maxQueue || queuedBytes + body.byteLength > opts.maxQueuedBytes) {
-        return Promise.resolve({ kind: 'limit', limit: 'queue', message: `${queue.length} reviews (${queuedBytes} bytes) already wait for validation` });
+        return Promise.resolve({
+          kind: 'limit',
+          limit: 'queue',
+          message: `${queue.length} reviews (${queuedBytes} bytes) already wait for validation`,
+        });
       }
       return new Promise((resolve) => {
         // Transfer needs a buffer of its own: Node's small Buffers share one pooled ArrayBuffer.
         const own = body.byteOffset === 0 && body.byteLength === body.buffer.byteLength ? body : new Uint8Array(body);
-        const p: Pending = { id: nextId++, job: { id: 0, endpoint, body: own }, resolve, timer: setTimeout(() => expire(p), opts.deadlineMs) };
+        const p: Pending = {
+          id: nextId++,
+          job: { id: 0, endpoint, body: own },
+          resolve,
+          timer: setTimeout(() => expire(p), opts.deadlineMs),
+        };
         p.job.id = p.id;
         queue.push(p);
         queuedBytes += own.byteLength;

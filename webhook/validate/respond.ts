@@ -24,7 +24,8 @@ export function answerFindings(uid: string, headline: string, findings: readonly
   if (errors.length > 0) {
     // Everything, up to a size a terminal and the API server's event can carry.
     const lines = errors.slice(0, MAX_LISTED_ERRORS).map((f) => `- [${f.id}] ${f.message}. Fix: ${f.fix}`);
-    if (errors.length > MAX_LISTED_ERRORS) lines.push(`- ... and ${errors.length - MAX_LISTED_ERRORS} more (kubectl kfstore doctor -f lists them all)`);
+    if (errors.length > MAX_LISTED_ERRORS)
+      lines.push(`- ... and ${errors.length - MAX_LISTED_ERRORS} more (kubectl kfstore doctor -f lists them all)`);
     return { response: deny(uid, escapeControlCharsKeepingLines(`${headline}\n${lines.join('\n')}`), 403, warnings), outcome: 'denied' };
   }
   return { response: allow(uid, warnings), outcome: warnings.length > 0 ? 'warned' : 'allowed' };
@@ -40,7 +41,9 @@ export function addWarnings<A extends { response: AdmissionResponse; outcome: st
 }
 
 function capWarnings(all: string[]): string[] {
-  return all.length > MAX_WARNINGS ? [...all.slice(0, MAX_WARNINGS - 1), `${all.length - MAX_WARNINGS + 1} more warnings: run kubectl kfstore doctor -f`] : all;
+  return all.length > MAX_WARNINGS
+    ? [...all.slice(0, MAX_WARNINGS - 1), `${all.length - MAX_WARNINGS + 1} more warnings: run kubectl kfstore doctor -f`]
+    : all;
 }
 
 function warningText(f: Finding): string {

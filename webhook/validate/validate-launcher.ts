@@ -32,15 +32,28 @@ export interface ValidateResult {
 export const MAX_DATA_KEYS = 256;
 
 /** Who deletes a namespace's objects when the namespace goes: never blocked. */
-const NAMESPACE_CLEANUP = new Set(['system:serviceaccount:kube-system:namespace-controller', 'system:serviceaccount:kube-system:generic-garbage-collector']);
+const NAMESPACE_CLEANUP = new Set([
+  'system:serviceaccount:kube-system:namespace-controller',
+  'system:serviceaccount:kube-system:generic-garbage-collector',
+]);
 
-export function validateLauncher(req: AdmissionRequest, policy: StorePolicy, profile: (namespace: string) => ProfileStore, lint: LintFn): ValidateResult {
+export function validateLauncher(
+  req: AdmissionRequest,
+  policy: StorePolicy,
+  profile: (namespace: string) => ProfileStore,
+  lint: LintFn,
+): ValidateResult {
   const uid = req.uid;
   const pass = (detail: string): ValidateResult => ({ response: allow(uid), outcome: 'allowed', findings: [], detail });
   if (req.kind.kind !== 'ConfigMap' || req.kind.group !== '') return pass(`not a ConfigMap (${req.kind.kind})`);
   // The tenant rule is per namespace: without one, every root would pass as the profile's own.
   if (req.namespace === undefined || req.namespace === '') {
-    return { response: deny(uid, 'request.namespace: empty; kfstore validates kfp-launcher per namespace', 400), outcome: 'denied', findings: [], detail: 'no namespace' };
+    return {
+      response: deny(uid, 'request.namespace: empty; kfstore validates kfp-launcher per namespace', 400),
+      outcome: 'denied',
+      findings: [],
+      detail: 'no namespace',
+    };
   }
   const namespace = req.namespace;
   if (req.operation === 'DELETE') return deletion(req, namespace, policy, profile);
@@ -48,12 +61,24 @@ export function validateLauncher(req: AdmissionRequest, policy: StorePolicy, pro
   // Counted before the schema reads every entry.
   const keys = dataKeyCount(req.object);
   if (keys > MAX_DATA_KEYS && nameOf(req) === LAUNCHER_CONFIGMAP) {
-    const bound: Finding = { ...finding('providersInvalid', 'error', `kfp-launcher has ${keys} data keys; kfstore checks at most ${MAX_DATA_KEYS} (KFP reads three)`, 'keep kfp-launcher to defaultPipelineRoot and providers'), limit: 'data_keys' };
+    const bound: Finding = {
+      ...finding(
+        'providersInvalid',
+        'error',
+        `kfp-launcher has ${keys} data keys; kfstore checks at most ${MAX_DATA_KEYS} (KFP reads three)`,
+        'keep kfp-launcher to defaultPipelineRoot and providers',
+      ),
+      limit: 'data_keys',
+    };
     return { ...answerFindings(uid, `kfp-launcher in ${namespace} rejected by kfstore:`, [bound]), findings: [bound] };
   }
   const parsed = configMapSchema.safeParse(req.object);
   if (!parsed.success) {
-    return { response: deny(uid, `kfp-launcher rejected: ${describeIssues('object', parsed.error.issues)}`, 400), outcome: 'denied', findings: [] };
+    return {
+      response: deny(uid, `kfp-launcher rejected: ${describeIssues('object', parsed.error.issues)}`, 400),
+      outcome: 'denied',
+      findings: [],
+    };
   }
   const name = parsed.data.metadata?.name ?? req.name;
   if (name !== LAUNCHER_CONFIGMAP) return pass('not kfp-launcher');
@@ -64,7 +89,9 @@ export function validateLauncher(req: AdmissionRequest, policy: StorePolicy, pro
   // reads: it is let through even when the data predates the webhook and would fail today.
   if (req.operation === 'UPDATE' && sameData(req.oldObject, data)) return pass('data unchanged');
   const rules = rulesForVersion(policy.kfpVersion);
-  const ctx = policy.validate.requireProfilePrefix ? { namespace, rules, profileRoot: profile(namespace).pipelineRoot } : { namespace, rules };
+  const ctx = policy.validate.requireProfilePrefix
+    ? { namespace, rules, profileRoot: profile(namespace).pipelineRoot }
+    : { namespace, rules };
   const linted = lint(data, ctx);
   const findings = [...linted.findings];
   const presence = launcherPresence(namespace, data, KFP_DEFAULT_PIPELINE_ROOT);
@@ -75,13 +102,20 @@ export function validateLauncher(req: AdmissionRequest, policy: StorePolicy, pro
   return { ...answer, findings, secrets: { namespace, uses: [...linted.secretUses] } };
 }
 
-function deletion(req: AdmissionRequest, namespace: string, policy: StorePolicy, profile: (namespace: string) => ProfileStore): ValidateResult {
+function deletion(
+  req: AdmissionRequest,
+  namespace: string,
+  policy: StorePolicy,
+  profile: (namespace: string) => ProfileStore,
+): ValidateResult {
   const uid = req.uid;
   if (req.name !== LAUNCHER_CONFIGMAP) return { response: allow(uid), outcome: 'allowed', findings: [], detail: 'not kfp-launcher' };
   if (!policy.validate.requireProfilePrefix) return { response: allow(uid), outcome: 'allowed', findings: [], detail: 'tenant rule off' };
-  if (NAMESPACE_CLEANUP.has(req.userInfo?.username ?? '')) return { response: allow(uid), outcome: 'allowed', findings: [], detail: 'namespace cleanup' };
+  if (NAMESPACE_CLEANUP.has(req.userInfo?.username ?? ''))
+    return { response: allow(uid), outcome: 'allowed', findings: [], detail: 'namespace cleanup' };
   // Cluster administrators may remove it on purpose (decommissioning a profile's store); tenants may not.
-  if (req.userInfo?.groups?.includes('system:masters') === true) return { response: allow(uid), outcome: 'allowed', findings: [], detail: 'cluster administrator' };
+  if (req.userInfo?.groups?.includes('system:masters') === true)
+    return { response: allow(uid), outcome: 'allowed', findings: [], detail: 'cluster administrator' };
   // Without kfp-launcher, KFP's driver falls back to the installation's shared default root.
   const own = profile(namespace).pipelineRoot;
   const refusal = finding(

@@ -23,12 +23,22 @@ export function validateRun(req: AdmissionRequest, policy: StorePolicy, profile:
   const kind = `${req.kind.group}/${req.kind.kind}`;
   if (!RUN_KINDS.has(kind)) return pass(`not a run (${kind})`);
   if (req.namespace === undefined || req.namespace === '') {
-    return { response: deny(uid, 'request.namespace: empty; kfstore checks runs per namespace', 400), outcome: 'denied', findings: [], detail: 'no namespace' };
+    return {
+      response: deny(uid, 'request.namespace: empty; kfstore checks runs per namespace', 400),
+      outcome: 'denied',
+      findings: [],
+      detail: 'no namespace',
+    };
   }
   if (req.operation !== 'CREATE' && req.operation !== 'UPDATE') return pass(`operation ${req.operation}`);
   if (!policy.validate.requireProfilePrefix) return pass('tenant rule off');
   const parsed = runObjectSchema.safeParse(req.object);
-  if (!parsed.success) return { response: deny(uid, `kfstore cannot read the ${req.kind.kind}: ${describeIssues('object', parsed.error.issues)}`, 400), outcome: 'denied', findings: [] };
+  if (!parsed.success)
+    return {
+      response: deny(uid, `kfstore cannot read the ${req.kind.kind}: ${describeIssues('object', parsed.error.issues)}`, 400),
+      outcome: 'denied',
+      findings: [],
+    };
   if (typeof parsed.data.metadata?.deletionTimestamp === 'string') return pass('being deleted');
   const roots = runSettings(parsed.data.spec, { exhaustive: true }).pinnedRoots;
   if (roots.length === 0) return pass('no pinned root');
@@ -44,7 +54,13 @@ export function validateRun(req: AdmissionRequest, policy: StorePolicy, profile:
     const subject = { root, label: "the run's pipeline root", path: 'runtimeConfig.gcsOutputDirectory' };
     const unusable = unusableRoot(root, subject.label);
     if (unusable !== undefined) findings.push(unusable);
-    else findings.push(...tenantRootFindings(subject, own, namespace).map((f) => ({ ...f, fix: `${f.fix}, or run without a pipeline root (${namespace}'s own is used)` })));
+    else
+      findings.push(
+        ...tenantRootFindings(subject, own, namespace).map((f) => ({
+          ...f,
+          fix: `${f.fix}, or run without a pipeline root (${namespace}'s own is used)`,
+        })),
+      );
   }
   const answer = answerFindings(uid, `kfstore: this run cannot write its artifacts outside ${namespace}'s root ${own}:`, findings);
   return { ...answer, findings, detail: `${roots.length} pinned root(s)` };

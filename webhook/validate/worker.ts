@@ -47,7 +47,17 @@ function warmUp(decide: Decider): void {
   for (let i = 0; i < 20; i++) {
     const providers = `s3:\n  default:\n    region: us-east-1\n    credentials: {fromEnv: false, secretRef: {secretName: s${i}, accessKeyKey: a, secretKeyKey: b}}\n  overrides:\n    - {bucketName: b, keyPrefix: p${i}/, credentials: {fromEnv: true}}\n`;
     const object = { metadata: { name: 'kfp-launcher', namespace: 'warm-up' }, data: { defaultPipelineRoot: `s3://b/p${i}`, providers } };
-    const review = { apiVersion: 'admission.k8s.io/v1', kind: 'AdmissionReview', request: { uid: `warm-up-${i}`, kind: { group: '', version: 'v1', kind: 'ConfigMap' }, namespace: 'warm-up', operation: 'CREATE', object } };
+    const review = {
+      apiVersion: 'admission.k8s.io/v1',
+      kind: 'AdmissionReview',
+      request: {
+        uid: `warm-up-${i}`,
+        kind: { group: '', version: 'v1', kind: 'ConfigMap' },
+        namespace: 'warm-up',
+        operation: 'CREATE',
+        object,
+      },
+    };
     decide('validate_kfp_launcher', encoder.encode(JSON.stringify(review)));
   }
 }

@@ -68,12 +68,28 @@ export function bufferBytes(size: number, opts: Pick<CopyOptions, 'multipartThre
 export async function copyObject(src: ObjectRef, dst: ObjectRef, listedSize: number, opts: CopyOptions): Promise<CopyResult> {
   if (opts.sameStore === true && listedSize <= MAX_SERVER_SIDE_COPY) {
     const head = await src.client.send(new HeadObjectCommand({ Bucket: src.bucket, Key: src.key }), { abortSignal: opts.signal });
-    return serverSideCopy(src, dst, { size: head.ContentLength ?? 0, etag: unquote(head.ETag), ...(head.ContentType === undefined ? {} : { contentType: head.ContentType }), metadata: head.Metadata ?? {} }, opts);
+    return serverSideCopy(
+      src,
+      dst,
+      {
+        size: head.ContentLength ?? 0,
+        etag: unquote(head.ETag),
+        ...(head.ContentType === undefined ? {} : { contentType: head.ContentType }),
+        metadata: head.Metadata ?? {},
+      },
+      opts,
+    );
   }
   const { got, body, done } = await openBody(src, opts.signal);
   try {
     const md5 = plainMd5(got.ETag, got);
-    const info: SourceInfo = { size: got.ContentLength ?? 0, etag: unquote(got.ETag), ...(md5 === undefined ? {} : { md5 }), ...(got.ContentType === undefined ? {} : { contentType: got.ContentType }), metadata: got.Metadata ?? {} };
+    const info: SourceInfo = {
+      size: got.ContentLength ?? 0,
+      etag: unquote(got.ETag),
+      ...(md5 === undefined ? {} : { md5 }),
+      ...(got.ContentType === undefined ? {} : { contentType: got.ContentType }),
+      metadata: got.Metadata ?? {},
+    };
     // The memory reserved was chosen by the listed size; an object that changed since is left for a re-run.
     if (info.size !== listedSize) throw new Error(`size changed since the listing (${listedSize} → ${info.size} bytes); re-run to copy it`);
     const expected = { size: info.size, ...optional('sha256', info.metadata[SHA256_META]), ...optional('md5', info.md5) };
@@ -91,7 +107,10 @@ export async function copyObject(src: ObjectRef, dst: ObjectRef, listedSize: num
  * arrived) and guarded against unhandled 'error' events until a reader iterates it. `done` always
  * ends the body and unhooks the signal.
  */
-async function openBody(ref: ObjectRef, signal: AbortSignal | undefined): Promise<{ got: GetObjectCommandOutput; body: Readable; done: () => void }> {
+async function openBody(
+  ref: ObjectRef,
+  signal: AbortSignal | undefined,
+): Promise<{ got: GetObjectCommandOutput; body: Readable; done: () => void }> {
   const got = await ref.client.send(new GetObjectCommand({ Bucket: ref.bucket, Key: ref.key }), { abortSignal: signal });
   const body = got.Body;
   if (!(body instanceof Readable)) throw new Error('GetObject returned no readable body');
@@ -135,18 +154,35 @@ function targetMetadata(info: SourceInfo, sha256: string | undefined): Record<st
 }
 
 // Small objects are buffered: the SHA-256 must be known before the PUT carries it.
-async function putSmall(body: Readable, digest: Digest, dst: ObjectRef, info: SourceInfo, opts: CopyOptions): Promise<{ bytes: number; sha256: string }> {
+async function putSmall(
+  body: Readable,
+  digest: Digest,
+  dst: ObjectRef,
+  info: SourceInfo,
+  opts: CopyOptions,
+): Promise<{ bytes: number; sha256: string }> {
   // One buffer of the stated size, filled in place: no second copy, and never more than reserved.
   const data = Buffer.allocUnsafe(info.size);
   let filled = 0;
   for await (const chunk of body as AsyncIterable<Buffer>) {
-    if (filled + chunk.length > data.length) throw new Error(`size changed while copying: more than the ${info.size} bytes the source stated`);
+    if (filled + chunk.length > data.length)
+      throw new Error(`size changed while copying: more than the ${info.size} bytes the source stated`);
     digest.update(chunk);
     chunk.copy(data, filled);
     filled += chunk.length;
   }
   const sha256 = digest.finish();
-  const put = withPayloadSha256(new PutObjectCommand({ Bucket: dst.bucket, Key: dst.key, Body: data, ContentLength: data.length, ContentType: info.contentType, Metadata: targetMetadata(info, sha256) }), sha256);
+  const put = withPayloadSha256(
+    new PutObjectCommand({
+      Bucket: dst.bucket,
+      Key: dst.key,
+      Body: data,
+      ContentLength: data.length,
+      ContentType: info.contentType,
+      Metadata: targetMetadata(info, sha256),
+    }),
+    sha256,
+  );
   const out = await dst.client.send(put, { abortSignal: opts.signal });
   // The store verified the SHA-256; its ETag (an MD5 for a plain PUT) must agree with the source's.
   const stored = plainMd5(out.ETag, out);
@@ -160,9 +196,22 @@ async function putSmall(body: Readable, digest: Digest, dst: ObjectRef, info: So
 // target carries kfstore-sha256 only when the source states one (then checked over the whole
 // stream). Each part's SHA-256 is checked by the target, and the whole stream against the
 // source's MD5 ETag; a mismatch fails the part loop, which aborts the upload.
-async function putMultipart(body: Readable, digest: Digest, dst: ObjectRef, info: SourceInfo, opts: CopyOptions): Promise<{ bytes: number; sha256?: string }> {
+async function putMultipart(
+  body: Readable,
+  digest: Digest,
+  dst: ObjectRef,
+  info: SourceInfo,
+  opts: CopyOptions,
+): Promise<{ bytes: number; sha256?: string }> {
   const claimed = info.metadata[SHA256_META];
-  await uploadMultipart(dst, digested(body as AsyncIterable<Buffer>, digest), { partSize: opts.partSize, queueSize: opts.queueSize, contentType: info.contentType, metadata: targetMetadata(info, claimed), signal: opts.signal, ...(opts.journal === undefined ? {} : { journal: opts.journal }) });
+  await uploadMultipart(dst, digested(body as AsyncIterable<Buffer>, digest), {
+    partSize: opts.partSize,
+    queueSize: opts.queueSize,
+    contentType: info.contentType,
+    metadata: targetMetadata(info, claimed),
+    signal: opts.signal,
+    ...(opts.journal === undefined ? {} : { journal: opts.journal }),
+  });
   return { bytes: digest.bytes, ...(claimed === undefined ? {} : { sha256: claimed }) };
 }
 
@@ -172,7 +221,14 @@ async function serverSideCopy(src: ObjectRef, dst: ObjectRef, info: SourceInfo, 
   const sha256 = info.metadata[SHA256_META] ?? (verify ? await hashObject(src, info.size, opts.signal) : undefined);
   const copySource = `${src.bucket}/${src.key.split('/').map(encodeURIComponent).join('/')}`;
   await dst.client.send(
-    new CopyObjectCommand({ Bucket: dst.bucket, Key: dst.key, CopySource: copySource, MetadataDirective: 'REPLACE', ContentType: info.contentType, Metadata: targetMetadata(info, sha256) }),
+    new CopyObjectCommand({
+      Bucket: dst.bucket,
+      Key: dst.key,
+      CopySource: copySource,
+      MetadataDirective: 'REPLACE',
+      ContentType: info.contentType,
+      Metadata: targetMetadata(info, sha256),
+    }),
     { abortSignal: opts.signal },
   );
   opts.onBytes?.(info.size);

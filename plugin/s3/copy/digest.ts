@@ -47,9 +47,12 @@ export class Digest {
     this.sha256 = sha256;
     const md5 = this.#md5?.digest('hex');
     const e = this.#expected;
-    if (e !== undefined && e.size !== this.bytes) throw new Error(`size changed while copying: read ${this.bytes} bytes, expected ${e.size}`);
-    if (e?.sha256 !== undefined && e.sha256 !== sha256) throw new Error('SHA-256 of the bytes read differs from the expected one (source changed or corrupted in transit)');
-    if (e?.md5 !== undefined && e.md5 !== md5) throw new Error("MD5 of the bytes read differs from the source's ETag (source changed or corrupted in transit)");
+    if (e !== undefined && e.size !== this.bytes)
+      throw new Error(`size changed while copying: read ${this.bytes} bytes, expected ${e.size}`);
+    if (e?.sha256 !== undefined && e.sha256 !== sha256)
+      throw new Error('SHA-256 of the bytes read differs from the expected one (source changed or corrupted in transit)');
+    if (e?.md5 !== undefined && e.md5 !== md5)
+      throw new Error("MD5 of the bytes read differs from the source's ETag (source changed or corrupted in transit)");
     return sha256;
   }
 }

@@ -12,7 +12,9 @@ export interface ListedObject {
 export async function* listPrefix(client: S3Client, bucket: string, prefix: string, signal?: AbortSignal): AsyncGenerator<ListedObject> {
   let ContinuationToken: string | undefined;
   do {
-    const page = await client.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix, ContinuationToken }), { abortSignal: signal });
+    const page = await client.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix, ContinuationToken }), {
+      abortSignal: signal,
+    });
     for (const o of page.Contents ?? []) {
       if (o.Key === undefined) continue;
       yield { key: o.Key, size: o.Size ?? 0, etag: unquote(o.ETag) };
@@ -30,7 +32,10 @@ export function unquote(etag: string | undefined): string {
  * The hex MD5 an ETag carries, or undefined for multipart ("-N") ETags, and for objects encrypted
  * with SSE-KMS or SSE-C, whose ETags look the same but are not MD5s (when the response says so).
  */
-export function plainMd5(etag: string | undefined, encryption?: { ServerSideEncryption?: string | undefined; SSECustomerAlgorithm?: string | undefined }): string | undefined {
+export function plainMd5(
+  etag: string | undefined,
+  encryption?: { ServerSideEncryption?: string | undefined; SSECustomerAlgorithm?: string | undefined },
+): string | undefined {
   if (encryption?.SSECustomerAlgorithm !== undefined || (encryption?.ServerSideEncryption ?? '').startsWith('aws:kms')) return undefined;
   const e = unquote(etag).toLowerCase();
   return /^[0-9a-f]{32}$/.test(e) ? e : undefined;

@@ -8,7 +8,12 @@
 // record goes once it is completed or aborted, so a crash in between leaves a record a re-run acts on.
 import { Buffer } from 'node:buffer';
 import { createHash } from 'node:crypto';
-import { AbortMultipartUploadCommand, CompleteMultipartUploadCommand, CreateMultipartUploadCommand, UploadPartCommand } from '@aws-sdk/client-s3';
+import {
+  AbortMultipartUploadCommand,
+  CompleteMultipartUploadCommand,
+  CreateMultipartUploadCommand,
+  UploadPartCommand,
+} from '@aws-sdk/client-s3';
 import type { CompletedPart } from '@aws-sdk/client-s3';
 import type { ObjectRef } from './copy-object.ts';
 import { plainMd5 } from './list.ts';
@@ -29,7 +34,9 @@ export async function uploadMultipart(dst: ObjectRef, body: AsyncIterable<Buffer
   // No signal on Create and Complete: cancelling them mid-request could leave an upload the store
   // created (or finished) without us knowing its id; both are short, and the abort is checked after.
   const entry = await opts.journal?.open(Key);
-  const created = await client.send(new CreateMultipartUploadCommand({ Bucket, Key, ContentType: opts.contentType, Metadata: opts.metadata }));
+  const created = await client.send(
+    new CreateMultipartUploadCommand({ Bucket, Key, ContentType: opts.contentType, Metadata: opts.metadata }),
+  );
   const UploadId = created.UploadId;
   if (UploadId === undefined) throw new Error('CreateMultipartUpload returned no UploadId');
   const parts: CompletedPart[] = [];
@@ -51,7 +58,8 @@ export async function uploadMultipart(dst: ObjectRef, body: AsyncIterable<Buffer
         .then((r) => {
           if (r.ETag === undefined) throw new Error(`UploadPart ${n} returned no ETag`);
           const stored = plainMd5(r.ETag, r);
-          if (stored !== undefined && stored !== md5) throw new Error(`verification failed: part ${n}'s ETag is not the MD5 of the bytes sent`);
+          if (stored !== undefined && stored !== md5)
+            throw new Error(`verification failed: part ${n}'s ETag is not the MD5 of the bytes sent`);
           parts.push({ PartNumber: n, ETag: r.ETag });
         });
       // The buffer goes back to the pool only once its request is over (sent or failed).

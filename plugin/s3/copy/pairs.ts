@@ -19,7 +19,12 @@ export class TargetListingError extends Error {
   }
 }
 
-export async function* pairListings(source: AsyncIterable<ListedObject>, sourcePrefix: string, target: AsyncIterable<ListedObject>, targetPrefix: string): AsyncGenerator<Pair> {
+export async function* pairListings(
+  source: AsyncIterable<ListedObject>,
+  sourcePrefix: string,
+  target: AsyncIterable<ListedObject>,
+  targetPrefix: string,
+): AsyncGenerator<Pair> {
   const it = target[Symbol.asyncIterator]();
   let next: { rel: Buffer; obj: ListedObject } | undefined;
   let targetDone = false;

@@ -16,7 +16,13 @@ import type { ListedObject } from './list.ts';
 
 export type ResumeDecision = { skip: true } | { skip: false; reason: 'missing' | 'size' | 'no-checksum' | 'checksum' };
 
-export async function alreadyCopied(src: ObjectRef, source: ListedObject, dst: ObjectRef, target: ListedObject | undefined, opts: { trustSize?: boolean; signal?: AbortSignal } = {}): Promise<ResumeDecision> {
+export async function alreadyCopied(
+  src: ObjectRef,
+  source: ListedObject,
+  dst: ObjectRef,
+  target: ListedObject | undefined,
+  opts: { trustSize?: boolean; signal?: AbortSignal } = {},
+): Promise<ResumeDecision> {
   if (target === undefined) return { skip: false, reason: 'missing' };
   if (target.size !== source.size) return { skip: false, reason: 'size' };
   if (opts.trustSize === true) return { skip: true };

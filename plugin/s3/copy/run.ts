@@ -88,15 +88,33 @@ export async function copyPrefix(o: CopyPrefixOptions): Promise<CopySummary> {
   const clientOpts = { timeoutMs: 60_000, ...o.client };
   const srcClient = makeS3Client(o.source.target, clientOpts);
   const dstClient = o.sameStore === true ? srcClient : makeS3Client(o.destination.target, clientOpts);
-  const summary: CopySummary = { listed: 0, copied: 0, skipped: 0, bytes: 0, serverSide: 0, failures: [], aborted: false, abortedUploads: 0 };
+  const summary: CopySummary = {
+    listed: 0,
+    copied: 0,
+    skipped: 0,
+    bytes: 0,
+    serverSide: 0,
+    failures: [],
+    aborted: false,
+    abortedUploads: 0,
+  };
   const progress: CopyProgress = { objects: 0, bytes: 0, skipped: 0, failed: 0 };
   const report = (): void => o.onProgress?.({ ...progress });
   // A function, so TypeScript does not narrow the flag across awaits.
   const aborted = (): boolean => o.signal?.aborted === true;
-  const sizes = { multipartThreshold: o.multipartThreshold ?? COPY_DEFAULTS.multipartThreshold, partSize: o.partSize ?? COPY_DEFAULTS.partSize, queueSize: o.queueSize ?? COPY_DEFAULTS.queueSize };
+  const sizes = {
+    multipartThreshold: o.multipartThreshold ?? COPY_DEFAULTS.multipartThreshold,
+    partSize: o.partSize ?? COPY_DEFAULTS.partSize,
+    queueSize: o.queueSize ?? COPY_DEFAULTS.queueSize,
+  };
   const budget = new ByteBudget(o.memoryBudget ?? DEFAULT_MEMORY_BUDGET);
   let listedBytes = 0;
-  const pairs = pairListings(listPrefix(srcClient, o.source.bucket, o.source.prefix, o.signal), o.source.prefix, listPrefix(dstClient, o.destination.bucket, o.destination.prefix, o.signal), o.destination.prefix);
+  const pairs = pairListings(
+    listPrefix(srcClient, o.source.bucket, o.source.prefix, o.signal),
+    o.source.prefix,
+    listPrefix(dstClient, o.destination.bucket, o.destination.prefix, o.signal),
+    o.destination.prefix,
+  );
   const listing = (async function* () {
     for await (const pair of pairs) {
       if (isInternal(pair.relative)) continue;
@@ -167,7 +185,9 @@ export async function copyPrefix(o: CopyPrefixOptions): Promise<CopySummary> {
       try {
         summary.abortedUploads = await journal.recover(o.signal);
       } catch (e) {
-        throw new Error(`the uploads an interrupted copy left open could not be aborted: ${describeS3Error(e, { op: 'AbortMultipartUpload', target: o.destination.target, bucket: o.destination.bucket }).message}`);
+        throw new Error(
+          `the uploads an interrupted copy left open could not be aborted: ${describeS3Error(e, { op: 'AbortMultipartUpload', target: o.destination.target, bucket: o.destination.bucket }).message}`,
+        );
       }
     }
     // allSettled: every worker must stop before the clients are destroyed.
@@ -184,10 +204,16 @@ export async function copyPrefix(o: CopyPrefixOptions): Promise<CopySummary> {
 }
 
 function reasonOf(e: unknown, o: CopyPrefixOptions, key: string | undefined): string {
-  if (e instanceof TargetListingError) return describeS3Error(e.cause, { op: 'ListObjectsV2', target: o.destination.target, bucket: o.destination.bucket }).message;
+  if (e instanceof TargetListingError)
+    return describeS3Error(e.cause, { op: 'ListObjectsV2', target: o.destination.target, bucket: o.destination.bucket }).message;
   // Store and network errors get the shared wording; our own verification errors are plain text.
   if (errorFields(e).status !== undefined || (e instanceof Error && 'code' in e)) {
-    return describeS3Error(e, { op: key === undefined ? 'ListObjectsV2' : 'copy', target: o.source.target, bucket: o.source.bucket, ...(key === undefined ? {} : { key }) }).message;
+    return describeS3Error(e, {
+      op: key === undefined ? 'ListObjectsV2' : 'copy',
+      target: o.source.target,
+      bucket: o.source.bucket,
+      ...(key === undefined ? {} : { key }),
+    }).message;
   }
-  return e instanceof Error ? e.message.split('\n', 1)[0] ?? 'error' : String(e);
+  return e instanceof Error ? (e.message.split('\n', 1)[0] ?? 'error') : String(e);
 }

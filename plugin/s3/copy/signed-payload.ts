@@ -17,15 +17,21 @@ function setHeader(request: unknown, sha256Hex: string): void {
 export function withPayloadSha256<C extends PutObjectCommand | UploadPartCommand>(command: C, sha256Hex: string): C {
   // The two commands' stacks have different type parameters, so each gets its own closure.
   if (command instanceof PutObjectCommand) {
-    command.middlewareStack.add((next) => async (args) => {
-      setHeader(args.request, sha256Hex);
-      return next(args);
-    }, STEP);
+    command.middlewareStack.add(
+      (next) => async (args) => {
+        setHeader(args.request, sha256Hex);
+        return next(args);
+      },
+      STEP,
+    );
   } else {
-    (command as UploadPartCommand).middlewareStack.add((next) => async (args) => {
-      setHeader(args.request, sha256Hex);
-      return next(args);
-    }, STEP);
+    (command as UploadPartCommand).middlewareStack.add(
+      (next) => async (args) => {
+        setHeader(args.request, sha256Hex);
+        return next(args);
+      },
+      STEP,
+    );
   }
   return command;
 }

@@ -8,7 +8,13 @@
 // A record without an UploadId (killed between 1 and 2) matches the uploads of its key that the
 // store started at or after the record was written (the store's own clock on both).
 import { randomUUID } from 'node:crypto';
-import { AbortMultipartUploadCommand, DeleteObjectCommand, GetObjectCommand, ListMultipartUploadsCommand, PutObjectCommand } from '@aws-sdk/client-s3';
+import {
+  AbortMultipartUploadCommand,
+  DeleteObjectCommand,
+  GetObjectCommand,
+  ListMultipartUploadsCommand,
+  PutObjectCommand,
+} from '@aws-sdk/client-s3';
 import type { S3Client } from '@aws-sdk/client-s3';
 import { z } from 'zod';
 import { errorFields } from '../errors.ts';
@@ -76,7 +82,9 @@ export class UploadJournal {
 
   async #write(entry: JournalEntry, uploadId: string | undefined): Promise<void> {
     const body = JSON.stringify(uploadId === undefined ? { key: entry.key } : { key: entry.key, uploadId });
-    await this.#client.send(new PutObjectCommand({ Bucket: this.#bucket, Key: entry.recordKey, Body: body, ContentType: 'application/json' }));
+    await this.#client.send(
+      new PutObjectCommand({ Bucket: this.#bucket, Key: entry.recordKey, Body: body, ContentType: 'application/json' }),
+    );
   }
 
   async #uploadsOf(key: string, sinceMs: number): Promise<string[]> {
@@ -84,8 +92,11 @@ export class UploadJournal {
     let KeyMarker: string | undefined;
     let UploadIdMarker: string | undefined;
     for (;;) {
-      const page = await this.#client.send(new ListMultipartUploadsCommand({ Bucket: this.#bucket, Prefix: key, KeyMarker, UploadIdMarker }));
-      for (const u of page.Uploads ?? []) if (u.Key === key && u.UploadId !== undefined && (u.Initiated?.getTime() ?? 0) >= sinceMs) out.push(u.UploadId);
+      const page = await this.#client.send(
+        new ListMultipartUploadsCommand({ Bucket: this.#bucket, Prefix: key, KeyMarker, UploadIdMarker }),
+      );
+      for (const u of page.Uploads ?? [])
+        if (u.Key === key && u.UploadId !== undefined && (u.Initiated?.getTime() ?? 0) >= sinceMs) out.push(u.UploadId);
       if (page.IsTruncated !== true) return out;
       KeyMarker = page.NextKeyMarker;
       UploadIdMarker = page.NextUploadIdMarker;

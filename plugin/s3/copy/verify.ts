@@ -21,13 +21,23 @@ export async function verifyCopy(source: Location, destination: Location, signal
   const dst = makeS3Client(destination.target, { timeoutMs: 30_000 });
   const v: Verification = { sourceObjects: 0, missing: 0, different: 0 };
   try {
-    const pairs = pairListings(listPrefix(src, source.bucket, source.prefix, signal), source.prefix, listPrefix(dst, destination.bucket, destination.prefix, signal), destination.prefix);
+    const pairs = pairListings(
+      listPrefix(src, source.bucket, source.prefix, signal),
+      source.prefix,
+      listPrefix(dst, destination.bucket, destination.prefix, signal),
+      destination.prefix,
+    );
     for await (const { source: obj, relative, target } of pairs) {
       if (isInternal(relative)) continue;
       v.sourceObjects++;
       const md5 = plainMd5(obj.etag);
       const targetMd5 = plainMd5(target?.etag);
-      const problem = target === undefined ? 'missing' : target.size !== obj.size || (md5 !== undefined && targetMd5 !== undefined && md5 !== targetMd5) ? 'different' : undefined;
+      const problem =
+        target === undefined
+          ? 'missing'
+          : target.size !== obj.size || (md5 !== undefined && targetMd5 !== undefined && md5 !== targetMd5)
+            ? 'different'
+            : undefined;
       if (problem === undefined) continue;
       v[problem]++;
       v.example ??= `${destination.prefix}${relative}`;

@@ -7,7 +7,8 @@ export const ARGO = {
     title: 'artifact-repositories missing or annotation wrong',
     area: 'argo',
     levels: ['error', 'warn', 'ok'],
-    detects: 'The namespace has no artifact-repositories ConfigMap (WARN: Argo falls back to the cluster default, shared bucket and credentials), or its default-artifact-repository annotation or value does not resolve (ERROR).',
+    detects:
+      'The namespace has no artifact-repositories ConfigMap (WARN: Argo falls back to the cluster default, shared bucket and credentials), or its default-artifact-repository annotation or value does not resolve (ERROR).',
     doc: 'Argo artifact-repository-ref; kubeflow/pipelines#8269.',
     reporters: ['doctor'],
   },
@@ -16,7 +17,8 @@ export const ARGO = {
     title: 'Argo and launcher disagree',
     area: 'argo',
     levels: ['warn'],
-    detects: 'The Argo repository\'s bucket, endpoint, TLS or Secret differs from the launcher\'s session, or its keyFormat is not under a namespace prefix.',
+    detects:
+      "The Argo repository's bucket, endpoint, TLS or Secret differs from the launcher's session, or its keyFormat is not under a namespace prefix.",
     doc: 'The UI then reads logs and artifacts with different credentials (sync.py artifact-repositories; kubeflow/pipelines#9975).',
     reporters: ['doctor'],
   },

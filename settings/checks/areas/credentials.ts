@@ -21,7 +21,8 @@ export const CREDENTIALS = {
     area: 'credentials',
     levels: ['error', 'warn'],
     contextLevels: { admission: 'warn', live: 'error', offline: 'error' },
-    detects: 'The Secret a session or the Argo repository reads has no value (missing or empty) for accessKeyKey, secretKeyKey or tokenKey.',
+    detects:
+      'The Secret a session or the Argo repository reads has no value (missing or empty) for accessKeyKey, secretKeyKey or tokenKey.',
     doc: 'The launcher fails with "bucket credential secret has no value for: secret key" (object_store.go getS3BucketCredential). The webhook cannot see keys (metadata only): doctor reports this.',
     reporters: ['doctor'],
   },
@@ -30,7 +31,8 @@ export const CREDENTIALS = {
     title: 'Default, shared or admin credentials',
     area: 'credentials',
     levels: ['error', 'warn'],
-    detects: 'A namespace\'s credentials Secret holds well-known default credentials or those of kubeflow/mlpipeline-minio-artifact (ERROR), or the same non-empty access key as another namespace (WARN).',
+    detects:
+      "A namespace's credentials Secret holds well-known default credentials or those of kubeflow/mlpipeline-minio-artifact (ERROR), or the same non-empty access key as another namespace (WARN).",
     doc:
       'Compared by fingerprint, never by value. Empty values are no credentials (migrate\'s empty template Secrets), so they are never "shared". ' +
       'Sources: the SeaweedFS base mlpipeline-minio-artifact Secret, sync.py <= 2.14, kubeflow/pipelines#12373.',
@@ -45,21 +47,21 @@ export const CREDENTIALS = {
       'Under a StorePolicy that gives a profile an identity: with webIdentity, a kfp-launcher session that reads static keys from a Secret (fromEnv false), or pipeline pods the webhook left ' +
       'without the role because their own AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY (env or an envFrom Secret) would shadow it (annotation kfstore.dev/skipped); with gcpServiceAccount, a gs session that reads a JSON key from a Secret.',
     doc:
-      'The AWS SDKs take static keys before a web-identity token, so the role is silently unused (deployKF/deployKF#75, #79; kubeflow/pipelines#11729); KFP\'s launcher signs with a secretRef\'s keys ' +
-      '(object_store.go getS3BucketCredential) and opens gs:// with a secretRef\'s JSON key instead of Application Default Credentials (getGCSTokenClient). Pipeline pods are read only when the policy has web identity. ' +
-      'The upstream catalogue\'s ml-pipeline environment keys (OBJECTSTORECONFIG_ACCESSKEY) are not checked yet.',
+      "The AWS SDKs take static keys before a web-identity token, so the role is silently unused (deployKF/deployKF#75, #79; kubeflow/pipelines#11729); KFP's launcher signs with a secretRef's keys " +
+      "(object_store.go getS3BucketCredential) and opens gs:// with a secretRef's JSON key instead of Application Default Credentials (getGCSTokenClient). Pipeline pods are read only when the policy has web identity. " +
+      "The upstream catalogue's ml-pipeline environment keys (OBJECTSTORECONFIG_ACCESSKEY) are not checked yet.",
     reporters: ['doctor'],
   },
   workloadIdentity: {
     id: 'KFS037',
-    title: 'Profile service account cannot act as the policy\'s cloud identity',
+    title: "Profile service account cannot act as the policy's cloud identity",
     area: 'credentials',
     levels: ['error', 'ok'],
     detects:
-      'AWS (policy webIdentity): a token requested for the profile\'s service account with the policy\'s audience does not verify against the cluster\'s OIDC discovery and JWKS ' +
-      '(signature, issuer, audience, expiry, subject). GKE (policy gcpServiceAccount): the service account is missing or its iam.gke.io/gcp-service-account annotation is not the policy\'s Google service account.',
+      "AWS (policy webIdentity): a token requested for the profile's service account with the policy's audience does not verify against the cluster's OIDC discovery and JWKS " +
+      "(signature, issuer, audience, expiry, subject). GKE (policy gcpServiceAccount): the service account is missing or its iam.gke.io/gcp-service-account annotation is not the policy's Google service account.",
     doc:
-      'AWS: what STS checks before AssumeRoleWithWebIdentity. GKE: KFP\'s gs:// path with fromEnv (or no gs provider) uses Application Default Credentials, which Workload Identity derives from the pod\'s ' +
+      "AWS: what STS checks before AssumeRoleWithWebIdentity. GKE: KFP's gs:// path with fromEnv (or no gs provider) uses Application Default Credentials, which Workload Identity derives from the pod's " +
       'Kubernetes service account and its annotation; the GCP-side roles/iam.workloadIdentityUser binding is not visible from the cluster. kfstore-specific (not in the upstream catalogue).',
     reporters: ['doctor'],
   },

@@ -7,8 +7,9 @@ export const MIGRATE = {
     title: 'Pinned pipeline roots',
     area: 'migrate',
     levels: ['warn', 'info'],
-    detects: 'Runs or recurring runs pin a pipeline root (runtime config), which overrides kfp-launcher and keeps writing to the old store after the switch. INFO for what could not be checked.',
-    doc: 'driver/root_dag.go: the runtime pipelineRoot wins over kfp-launcher. Pipeline versions stored in KFP\'s database need its API and are not checked.',
+    detects:
+      'Runs or recurring runs pin a pipeline root (runtime config), which overrides kfp-launcher and keeps writing to the old store after the switch. INFO for what could not be checked.',
+    doc: "driver/root_dag.go: the runtime pipelineRoot wins over kfp-launcher. Pipeline versions stored in KFP's database need its API and are not checked.",
     reporters: ['migrate'],
   },
   cacheResurrects: {
@@ -16,7 +17,7 @@ export const MIGRATE = {
     title: 'Cache will resurrect old-store URIs',
     area: 'migrate',
     levels: ['warn', 'info'],
-    detects: 'KFP\'s cache is in use: after the switch a cache hit hands new runs stored URIs of the old store.',
+    detects: "KFP's cache is in use: after the switch a cache hit hands new runs stored URIs of the old store.",
     doc: 'kubeflow/pipelines#6324, #6526, #7939; component/launcher_v2.go fetchNonDefaultBuckets ("failed to fetch non default buckets").',
     reporters: ['migrate'],
   },
@@ -25,7 +26,8 @@ export const MIGRATE = {
     title: 'In-flight runs',
     area: 'migrate',
     levels: ['error', 'warn'],
-    detects: 'Argo Workflows in the namespace are Running or Pending (ERROR; WARN with --force): their store session was fixed when they started.',
+    detects:
+      'Argo Workflows in the namespace are Running or Pending (ERROR; WARN with --force): their store session was fixed when they started.',
     doc: 'The root driver computes the store session once per run (root_dag.go).',
     reporters: ['migrate'],
   },
@@ -34,7 +36,8 @@ export const MIGRATE = {
     title: 'Historical artifacts stay in the old store',
     area: 'migrate',
     levels: ['warn', 'info', 'ok'],
-    detects: 'Without --copy-artifacts: objects under the current root stay behind, and earlier runs, the UI and cache hits refer to them by absolute URI.',
+    detects:
+      'Without --copy-artifacts: objects under the current root stay behind, and earlier runs, the UI and cache hits refer to them by absolute URI.',
     doc: 'kfstore does not rewrite stored URIs: keep the old store and its Secret readable, or copy the objects under the same keys.',
     reporters: ['migrate'],
   },
@@ -52,7 +55,8 @@ export const MIGRATE = {
     title: 'Target layout keeps tenant isolation and UI access',
     area: 'migrate',
     levels: ['error'],
-    detects: 'The planned roots would merge tenants (no {profile}, overlapping roots, overlap with another namespace\'s current root) or are not under a prefix named after the namespace.',
+    detects:
+      "The planned roots would merge tenants (no {profile}, overlapping roots, overlap with another namespace's current root) or are not under a prefix named after the namespace.",
     doc: 'Use a root template such as s3://bucket/private-artifacts/{profile}/v2/artifacts and one Secret per namespace.',
     reporters: ['migrate'],
   },
@@ -67,7 +71,7 @@ export const MIGRATE = {
   },
   objectTooLarge: {
     id: 'KFS078',
-    title: 'Planned object over the API server\'s size limit',
+    title: "Planned object over the API server's size limit",
     area: 'migrate',
     levels: ['error'],
     detects: 'A planned ConfigMap or Secret holds more data than the API server accepts.',

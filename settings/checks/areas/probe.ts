@@ -8,8 +8,9 @@ export const PROBE = {
     title: 'Bucket reachable and correctly addressed',
     area: 'probe',
     levels: ['error', 'warn', 'info', 'ok'],
-    detects: 'HeadBucket (and a one-key listing of the own prefix) with the namespace\'s credentials fails: no such bucket, wrong region, bad key or signature, access denied, TLS or DNS errors. INFO when the probe is skipped (fromEnv credentials exist only in pipeline pods).',
-    doc: 'A 403 on HeadBucket while listing works also breaks KServe\'s storage-initializer (kubeflow/pipelines#13469).',
+    detects:
+      "HeadBucket (and a one-key listing of the own prefix) with the namespace's credentials fails: no such bucket, wrong region, bad key or signature, access denied, TLS or DNS errors. INFO when the probe is skipped (fromEnv credentials exist only in pipeline pods).",
+    doc: "A 403 on HeadBucket while listing works also breaks KServe's storage-initializer (kubeflow/pipelines#13469).",
     reporters: ['probe'],
   },
   roundTrip: {
@@ -17,7 +18,8 @@ export const PROBE = {
     title: 'Own-prefix read/write round trip',
     area: 'probe',
     levels: ['error', 'info', 'ok'],
-    detects: 'With --probe-write: Put, Head, Get and Delete of a canary under the namespace\'s own root fail (the canary is always deleted; leftovers are reported).',
+    detects:
+      "With --probe-write: Put, Head, Get and Delete of a canary under the namespace's own root fail (the canary is always deleted; leftovers are reported).",
     doc: 'Put allowed but Delete denied means the policy lacks s3:DeleteObject (KFP < 2.17 SeaweedFS policy): retention clean-up and re-runs fail.',
     reporters: ['probe'],
   },
@@ -26,8 +28,9 @@ export const PROBE = {
     title: 'Cross-tenant isolation',
     area: 'probe',
     levels: ['error', 'warn', 'info', 'ok'],
-    detects: 'Namespace A\'s credentials can read, write, delete (ERROR) or list (WARN, key names only) namespace B\'s artifacts; a seeded canary makes 403 and 404 unambiguous.',
-    doc: 'SeaweedFS < 4.32 ignores s3:prefix conditions, while KFP 2.17\'s bucket policy expects them (KFP test/seaweedfs/namespace_isolation_test.sh).',
+    detects:
+      "Namespace A's credentials can read, write, delete (ERROR) or list (WARN, key names only) namespace B's artifacts; a seeded canary makes 403 and 404 unambiguous.",
+    doc: "SeaweedFS < 4.32 ignores s3:prefix conditions, while KFP 2.17's bucket policy expects them (KFP test/seaweedfs/namespace_isolation_test.sh).",
     reporters: ['probe'],
     kfp: '2.17 bucket-policy list isolation needs SeaweedFS >= 4.32',
   },
@@ -36,7 +39,7 @@ export const PROBE = {
     title: 'Incomplete multipart uploads',
     area: 'probe',
     levels: ['warn', 'info', 'ok', 'error'],
-    detects: 'Incomplete multipart uploads under the namespace\'s prefix started more than 24 h ago (WARN), or in progress (INFO).',
+    detects: "Incomplete multipart uploads under the namespace's prefix started more than 24 h ago (WARN), or in progress (INFO).",
     doc: 'Stores keep and bill their parts until they are aborted or a lifecycle rule (AbortIncompleteMultipartUpload) does; a copy killed mid-object leaves one. Re-running migrate --copy-artifacts aborts those it recorded. kfstore-specific.',
     reporters: ['probe'],
   },

@@ -22,7 +22,17 @@ export function accessChecks(index: SnapshotIndex, namespaces: string[]): Doctor
   return index.snapshot.partial
     .filter((p) => scope.has(p.namespace))
     .map((p) => {
-      const what = p.name !== undefined ? `${p.kind} ${p.name}` : `${p.kind}s${p.known.length > 0 ? ` (read one by one instead: ${p.known.join(', ')})` : ''}`;
-      return doctorFinding('unreadable', 'warn', p.namespace, p.name !== undefined ? { kind: p.kind, name: p.name } : undefined, `could not read ${what} in ${p.namespace} (${p.reason}): ${LIMITS[p.kind] ?? 'checks that need it were not run'}`, `\`${p.check}\` must say yes: grant it, or pass the manifests with -f`);
+      const what =
+        p.name !== undefined
+          ? `${p.kind} ${p.name}`
+          : `${p.kind}s${p.known.length > 0 ? ` (read one by one instead: ${p.known.join(', ')})` : ''}`;
+      return doctorFinding(
+        'unreadable',
+        'warn',
+        p.namespace,
+        p.name !== undefined ? { kind: p.kind, name: p.name } : undefined,
+        `could not read ${what} in ${p.namespace} (${p.reason}): ${LIMITS[p.kind] ?? 'checks that need it were not run'}`,
+        `\`${p.check}\` must say yes: grant it, or pass the manifests with -f`,
+      );
     });
 }

@@ -24,7 +24,9 @@ export function identityChecks(index: SnapshotIndex, view: NamespaceView, policy
   const session = view.session.ok ? view.session.value : undefined;
   if (session !== undefined && session.provider !== 'gs' && session.params.fromEnv === 'false') {
     const rules = rulesOf(index.snapshot.kfp);
-    const keep = rules.fromEnvHonoursProviderSettings ? '' : `; KFP ${formatVersion(rules.version)} then ignores providers' region and endpoint, so keep store.region and store.endpoint in the StorePolicy (the webhook injects them)`;
+    const keep = rules.fromEnvHonoursProviderSettings
+      ? ''
+      : `; KFP ${formatVersion(rules.version)} then ignores providers' region and endpoint, so keep store.region and store.endpoint in the StorePolicy (the webhook injects them)`;
     out.push(
       doctorFinding(
         'staticKeysShadowIdentity',
@@ -36,7 +38,9 @@ export function identityChecks(index: SnapshotIndex, view: NamespaceView, policy
       ),
     );
   }
-  const skipped = (index.snapshot.pods ?? []).filter((p) => p.metadata.namespace === ns && p.metadata.annotations?.[SKIPPED_ANNOTATION] !== undefined);
+  const skipped = (index.snapshot.pods ?? []).filter(
+    (p) => p.metadata.namespace === ns && p.metadata.annotations?.[SKIPPED_ANNOTATION] !== undefined,
+  );
   const first = skipped[0];
   if (first !== undefined) {
     const listed = skipped
@@ -55,7 +59,8 @@ export function identityChecks(index: SnapshotIndex, view: NamespaceView, policy
       ),
     );
   }
-  if (out.length === 0) out.push(doctorFinding('staticKeysShadowIdentity', 'ok', ns, undefined, `no static keys shadow role ${auth.roleArn}`, ''));
+  if (out.length === 0)
+    out.push(doctorFinding('staticKeysShadowIdentity', 'ok', ns, undefined, `no static keys shadow role ${auth.roleArn}`, ''));
   return out;
 }
 
@@ -68,7 +73,12 @@ export const GKE_WI_ANNOTATION = 'iam.gke.io/gcp-service-account';
  * account's iam.gke.io/gcp-service-account annotation. A gs secretRef session uses its JSON key
  * instead, and the binding is unused (staticKeysShadowIdentity).
  */
-export function workloadIdentityChecks(index: SnapshotIndex, view: NamespaceView, policy: StorePolicy | undefined, serviceAccount: string): DoctorFinding[] {
+export function workloadIdentityChecks(
+  index: SnapshotIndex,
+  view: NamespaceView,
+  policy: StorePolicy | undefined,
+  serviceAccount: string,
+): DoctorFinding[] {
   if (policy === undefined) return [];
   const ns = view.namespace;
   const gsa = resolveProfile(policy, ns).gcpServiceAccount;
@@ -92,14 +102,39 @@ export function workloadIdentityChecks(index: SnapshotIndex, view: NamespaceView
   const sa = index.serviceAccount(ns, serviceAccount);
   const bound = sa?.metadata.annotations?.[GKE_WI_ANNOTATION];
   if (sa === undefined) {
-    out.push(doctorFinding('workloadIdentity', 'error', ns, obj, `service account ${serviceAccount} does not exist in ${ns}: pipeline pods cannot use Workload Identity`, 'create it, or pass --service-account with the account pipeline pods run as'));
+    out.push(
+      doctorFinding(
+        'workloadIdentity',
+        'error',
+        ns,
+        obj,
+        `service account ${serviceAccount} does not exist in ${ns}: pipeline pods cannot use Workload Identity`,
+        'create it, or pass --service-account with the account pipeline pods run as',
+      ),
+    );
   } else if (bound !== gsa) {
     const now = bound === undefined ? 'has no' : `has ${bound} in`;
     out.push(
-      doctorFinding('workloadIdentity', 'error', ns, obj, `service account ${serviceAccount} ${now} annotation ${GKE_WI_ANNOTATION}: gs:// artifacts are not written as ${gsa}`, `kubectl annotate serviceaccount ${serviceAccount} -n ${ns} --overwrite ${GKE_WI_ANNOTATION}=${gsa} (and grant roles/iam.workloadIdentityUser on ${gsa} to it)`),
+      doctorFinding(
+        'workloadIdentity',
+        'error',
+        ns,
+        obj,
+        `service account ${serviceAccount} ${now} annotation ${GKE_WI_ANNOTATION}: gs:// artifacts are not written as ${gsa}`,
+        `kubectl annotate serviceaccount ${serviceAccount} -n ${ns} --overwrite ${GKE_WI_ANNOTATION}=${gsa} (and grant roles/iam.workloadIdentityUser on ${gsa} to it)`,
+      ),
     );
   } else {
-    out.push(doctorFinding('workloadIdentity', 'ok', ns, obj, `service account ${serviceAccount} is bound to ${gsa} (${GKE_WI_ANNOTATION}); the IAM side is not visible from the cluster`, ''));
+    out.push(
+      doctorFinding(
+        'workloadIdentity',
+        'ok',
+        ns,
+        obj,
+        `service account ${serviceAccount} is bound to ${gsa} (${GKE_WI_ANNOTATION}); the IAM side is not visible from the cluster`,
+        '',
+      ),
+    );
   }
   return out;
 }

@@ -13,10 +13,28 @@ export interface InvocationFacts {
 export function invocationChecks(facts: InvocationFacts): DoctorFinding[] {
   const out: DoctorFinding[] = [];
   if (facts.kubeconfigFiles.length > 1) {
-    out.push(doctorFinding('invocation', 'info', undefined, undefined, `KUBECONFIG lists ${facts.kubeconfigFiles.length} files; using context ${facts.context}${facts.contextFile ? ` from ${facts.contextFile}` : ''} (kubectl's first-file-wins rule)`, 'pass --context to be explicit'));
+    out.push(
+      doctorFinding(
+        'invocation',
+        'info',
+        undefined,
+        undefined,
+        `KUBECONFIG lists ${facts.kubeconfigFiles.length} files; using context ${facts.context}${facts.contextFile ? ` from ${facts.contextFile}` : ''} (kubectl's first-file-wins rule)`,
+        'pass --context to be explicit',
+      ),
+    );
   }
   if (facts.pluginCopies.length > 1) {
-    out.push(doctorFinding('invocation', 'warn', undefined, undefined, `${facts.pluginCopies.length} kubectl-kfstore executables on PATH; ${facts.pluginCopies[0]} shadows ${facts.pluginCopies.slice(1).join(', ')}`, 'remove the stale copies (kubectl plugin list shows them)'));
+    out.push(
+      doctorFinding(
+        'invocation',
+        'warn',
+        undefined,
+        undefined,
+        `${facts.pluginCopies.length} kubectl-kfstore executables on PATH; ${facts.pluginCopies[0]} shadows ${facts.pluginCopies.slice(1).join(', ')}`,
+        'remove the stale copies (kubectl plugin list shows them)',
+      ),
+    );
   }
   return out;
 }

@@ -17,7 +17,9 @@ export function kfpVersionChecks(index: SnapshotIndex, policy?: StorePolicy): Do
   const message = `${describeKfp(info)}; stock storage: ${generation(rules.version, rules.defaultMinioEndpoint)}`;
   // On a live cluster an assumed release means KFP was not found where it normally is.
   const level = info.source === 'assumed' && index.snapshot.source === 'cluster' ? 'warn' : 'info';
-  const out = [doctorFinding('kfpVersion', level, undefined, undefined, message, fixFor(info), { kfpVersion: info.version, source: info.source })];
+  const out = [
+    doctorFinding('kfpVersion', level, undefined, undefined, message, fixFor(info), { kfpVersion: info.version, source: info.source }),
+  ];
   // The webhook judges kfp-launcher by the policy's release: it must be the cluster's.
   const configured = policy?.kfpVersion === undefined ? undefined : parseKfpVersion(policy.kfpVersion);
   if (configured !== undefined && info.source !== 'assumed' && formatVersion(configured) !== info.version) {
@@ -43,6 +45,7 @@ function generation(v: KfpVersion, endpoint: string): string {
 }
 
 function fixFor(info: KfpVersionInfo): string {
-  if (info.source === 'assumed') return 'pass --kfp-version X.Y (the release of the ml-pipeline image) so that version-specific checks apply';
+  if (info.source === 'assumed')
+    return 'pass --kfp-version X.Y (the release of the ml-pipeline image) so that version-specific checks apply';
   return `checks use KFP ${info.version}'s parsing, defaults and crashes; --kfp-version overrides`;
 }

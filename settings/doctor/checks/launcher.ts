@@ -26,7 +26,12 @@ export function secretLookup(index: SnapshotIndex, namespace: string): SecretLoo
   };
 }
 
-export function launcherChecks(index: SnapshotIndex, view: NamespaceView, policy: StorePolicy | undefined, config: LauncherConfig): DoctorFinding[] {
+export function launcherChecks(
+  index: SnapshotIndex,
+  view: NamespaceView,
+  policy: StorePolicy | undefined,
+  config: LauncherConfig,
+): DoctorFinding[] {
   const ns = view.namespace;
   const obj = { kind: 'ConfigMap', name: LAUNCHER_CONFIGMAP };
   const cm = index.configMap(ns, LAUNCHER_CONFIGMAP);
@@ -37,14 +42,29 @@ export function launcherChecks(index: SnapshotIndex, view: NamespaceView, policy
   out.push(at(launcherPresence(ns, cm === undefined ? undefined : (cm.data ?? {}), view.pipelineRoot.value), ns, obj));
   const secrets = secretLookup(index, ns);
   const severity = index.snapshot.source === 'cluster' ? 'live' : 'offline';
-  const ctx = { namespace: ns, secrets, severity, ...(policy?.validate.requireProfilePrefix ? { profileRoot: resolveProfile(policy, ns).pipelineRoot } : {}) } as const;
+  const ctx = {
+    namespace: ns,
+    secrets,
+    severity,
+    ...(policy?.validate.requireProfilePrefix ? { profileRoot: resolveProfile(policy, ns).pipelineRoot } : {}),
+  } as const;
   const { findings } = lintLauncher(cm?.data, ctx, config);
   for (const f of findings) out.push(at(f, ns, obj));
-  if (!findings.some((f) => f.level === 'error')) out.push(doctorFinding('credentialsIncomplete', 'ok', ns, obj, `KFP computes a session for ${view.pipelineRoot.value}`, ''));
+  if (!findings.some((f) => f.level === 'error'))
+    out.push(doctorFinding('credentialsIncomplete', 'ok', ns, obj, `KFP computes a session for ${view.pipelineRoot.value}`, ''));
   for (const use of [view.credentials.secret, view.argo.secret]) {
     const secret = use === undefined ? undefined : index.secret(ns, use.name);
     if (secret === undefined || secret.invalidKeys.length === 0) continue;
-    out.push(doctorFinding('secretNotBase64', 'error', ns, { kind: 'Secret', name: secret.metadata.name }, `Secret ${secret.metadata.name} data.${secret.invalidKeys.join(', data.')} is not valid base64: the API server rejects this manifest`, 'base64-encode data values, or use stringData'));
+    out.push(
+      doctorFinding(
+        'secretNotBase64',
+        'error',
+        ns,
+        { kind: 'Secret', name: secret.metadata.name },
+        `Secret ${secret.metadata.name} data.${secret.invalidKeys.join(', data.')} is not valid base64: the API server rejects this manifest`,
+        'base64-encode data values, or use stringData',
+      ),
+    );
   }
   return out;
 }

@@ -23,7 +23,16 @@ export function profileChecks(index: SnapshotIndex, view: NamespaceView): Doctor
     // The manifests do not declare this Namespace, so its labels are unknown here.
   } else if (view.labels.enabled !== 'true') {
     const partOf = view.labels.partOf === 'kubeflow-profile';
-    out.push(doctorFinding('profileNamespace', partOf ? 'warn' : 'info', ns, obj, `${ns} has no ${PROFILE_LABEL}=true label${partOf ? ' although it is a Kubeflow profile' : ''}: the KFP profile controller does not provision it`, `kubectl label namespace ${ns} ${PROFILE_LABEL}=true`));
+    out.push(
+      doctorFinding(
+        'profileNamespace',
+        partOf ? 'warn' : 'info',
+        ns,
+        obj,
+        `${ns} has no ${PROFILE_LABEL}=true label${partOf ? ' although it is a Kubeflow profile' : ''}: the KFP profile controller does not provision it`,
+        `kubectl label namespace ${ns} ${PROFILE_LABEL}=true`,
+      ),
+    );
   } else {
     out.push(doctorFinding('profileNamespace', 'ok', ns, obj, `${ns} is a KFP profile namespace`, ''));
   }
@@ -37,7 +46,8 @@ function provisioned(index: SnapshotIndex, view: NamespaceView): DoctorFinding[]
   const ns = view.namespace;
   const missing: string[] = [];
   const referenced: string[] = [];
-  if (index.configMap(ns, METADATA_GRPC) === undefined && index.unknown('ConfigMap', ns, METADATA_GRPC) === undefined) missing.push(`ConfigMap ${METADATA_GRPC}`);
+  if (index.configMap(ns, METADATA_GRPC) === undefined && index.unknown('ConfigMap', ns, METADATA_GRPC) === undefined)
+    missing.push(`ConfigMap ${METADATA_GRPC}`);
   for (const use of [view.credentials.secret, view.argo.secret]) {
     if (use !== undefined && !use.exists && use.unreadable === undefined) {
       missing.push(`Secret ${use.name}`);
@@ -45,9 +55,11 @@ function provisioned(index: SnapshotIndex, view: NamespaceView): DoctorFinding[]
     }
   }
   const unique = [...new Set(missing)];
-  if (unique.length === 0) return [doctorFinding('provisioned', 'ok', ns, { kind: 'Namespace', name: ns }, 'per-namespace KFP objects present', '')];
+  if (unique.length === 0)
+    return [doctorFinding('provisioned', 'ok', ns, { kind: 'Namespace', name: ns }, 'per-namespace KFP objects present', '')];
   return [
-    doctorFinding('provisioned',
+    doctorFinding(
+      'provisioned',
       referenced.length > 0 ? 'error' : 'warn',
       ns,
       { kind: 'Namespace', name: ns },
@@ -69,7 +81,8 @@ function ownerOf(o: KubeObject): string | undefined {
   const a = o.metadata.annotations ?? {};
   const l = o.metadata.labels ?? {};
   if (Object.keys(a).some((k) => k.startsWith('argocd.argoproj.io/'))) return 'Argo CD';
-  if (Object.keys(l).some((k) => k.startsWith('generate.kyverno.io/')) || Object.keys(a).some((k) => k.startsWith('generate.kyverno.io/'))) return 'Kyverno';
+  if (Object.keys(l).some((k) => k.startsWith('generate.kyverno.io/')) || Object.keys(a).some((k) => k.startsWith('generate.kyverno.io/')))
+    return 'Kyverno';
   if (l['app.kubernetes.io/managed-by'] === 'Helm') return 'Helm';
   // Manifests can hold anything here; only well-formed entries count.
   const fields: unknown = o.metadata.managedFields;
@@ -88,18 +101,17 @@ function ownership(index: SnapshotIndex, view: NamespaceView): DoctorFinding[] {
     ['ConfigMap', LAUNCHER_CONFIGMAP, index.configMap(ns, LAUNCHER_CONFIGMAP) as ConfigMapObject | undefined],
     ['ConfigMap', ARTIFACT_REPOSITORIES, index.configMap(ns, ARTIFACT_REPOSITORIES)],
   ];
-  if (view.credentials.secret !== undefined) objects.push(['Secret', view.credentials.secret.name, index.secret(ns, view.credentials.secret.name)]);
+  if (view.credentials.secret !== undefined)
+    objects.push(['Secret', view.credentials.secret.name, index.secret(ns, view.credentials.secret.name)]);
   for (const [kind, name, o] of objects) {
     if (o === undefined) continue;
     const owner = ownerOf(o);
     if (owner === undefined) continue;
     const gitops = owner === 'Argo CD' || owner === 'Flux' || owner === 'Kyverno' || owner === 'Helm';
-    const fix =
-      owner.startsWith('the KFP profile controller')
-        ? `do not delete ${kind} ${name} to reset it: the profile controller recreates it${kind === 'Secret' ? ' with NEW credentials' : ''}`
-        : `change ${kind} ${name} in ${owner}'s source, not in the cluster: ${owner} reverts in-cluster edits`;
+    const fix = owner.startsWith('the KFP profile controller')
+      ? `do not delete ${kind} ${name} to reset it: the profile controller recreates it${kind === 'Secret' ? ' with NEW credentials' : ''}`
+      : `change ${kind} ${name} in ${owner}'s source, not in the cluster: ${owner} reverts in-cluster edits`;
     out.push(doctorFinding('ownership', gitops ? 'warn' : 'info', ns, { kind, name }, `${kind} ${name} is managed by ${owner}`, fix));
   }
   return out;
 }
-

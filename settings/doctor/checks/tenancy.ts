@@ -33,10 +33,21 @@ function tenantOf(index: SnapshotIndex, v: NamespaceView): Tenant | undefined {
   if (!root.ok) return undefined;
   const secret = v.credentials.secret;
   const accessRole = secret?.keys.find((k) => k.role === 'accessKeyKey');
-  const value = secret !== undefined && accessRole !== undefined ? index.secret(v.namespace, secret.name)?.values[accessRole.key] : undefined;
+  const value =
+    secret !== undefined && accessRole !== undefined ? index.secret(v.namespace, secret.name)?.values[accessRole.key] : undefined;
   const accessKey = value === undefined || value.empty ? undefined : value.fingerprint;
-  const unread = secret !== undefined && index.secret(v.namespace, secret.name) === undefined && index.unknown('Secret', v.namespace, secret.name) !== undefined;
-  return { namespace: v.namespace, scheme: root.value.scheme, bucket: root.value.bucket, prefix: root.value.prefix, ...(accessKey !== undefined ? { accessKey } : {}), ...(unread ? { keyUnread: true as const } : {}) };
+  const unread =
+    secret !== undefined &&
+    index.secret(v.namespace, secret.name) === undefined &&
+    index.unknown('Secret', v.namespace, secret.name) !== undefined;
+  return {
+    namespace: v.namespace,
+    scheme: root.value.scheme,
+    bucket: root.value.bucket,
+    prefix: root.value.prefix,
+    ...(accessKey !== undefined ? { accessKey } : {}),
+    ...(unread ? { keyUnread: true as const } : {}),
+  };
 }
 
 function overlap(a: Tenant, b: Tenant): boolean {
@@ -46,7 +57,11 @@ function overlap(a: Tenant, b: Tenant): boolean {
 /** Tenants of the namespaces outside `views` that have a kfp-launcher in the snapshot. */
 function others(index: SnapshotIndex, views: NamespaceView[]): Tenant[] {
   const inScope = new Set(views.map((v) => v.namespace));
-  const names = new Set(index.snapshot.configMaps.filter((c) => c.metadata.name === LAUNCHER_CONFIGMAP && !inScope.has(c.metadata.namespace ?? '')).map((c) => c.metadata.namespace ?? ''));
+  const names = new Set(
+    index.snapshot.configMaps
+      .filter((c) => c.metadata.name === LAUNCHER_CONFIGMAP && !inScope.has(c.metadata.namespace ?? ''))
+      .map((c) => c.metadata.namespace ?? ''),
+  );
   return [...names].sort().flatMap((ns) => tenantOf(index, namespaceView(index, ns)) ?? []);
 }
 
@@ -54,7 +69,9 @@ function others(index: SnapshotIndex, views: NamespaceView[]): Tenant[] {
 export function overlappingOthers(index: SnapshotIndex, namespace: string): string[] {
   const self = tenantOf(index, namespaceView(index, namespace));
   if (self === undefined) return [];
-  return others(index, [namespaceView(index, namespace)]).filter((t) => overlap(self, t)).map((t) => t.namespace);
+  return others(index, [namespaceView(index, namespace)])
+    .filter((t) => overlap(self, t))
+    .map((t) => t.namespace);
 }
 
 export function tenancyChecks(index: SnapshotIndex, views: NamespaceView[]): DoctorFinding[] {
@@ -65,7 +82,16 @@ export function tenancyChecks(index: SnapshotIndex, views: NamespaceView[]): Doc
     if (t === undefined) continue;
     tenants.push(t);
     if (!t.prefix.split('/').includes(v.namespace) && !insidePolicyRoot(v)) {
-      out.push(doctorFinding('rootNotNamespaced', 'warn', v.namespace, { kind: 'ConfigMap', name: LAUNCHER_CONFIGMAP }, `root ${v.pipelineRoot.value} has no ${v.namespace} segment: artifacts are not namespace-scoped`, `use a root such as ${suggestedRoot(v, t)}`));
+      out.push(
+        doctorFinding(
+          'rootNotNamespaced',
+          'warn',
+          v.namespace,
+          { kind: 'ConfigMap', name: LAUNCHER_CONFIGMAP },
+          `root ${v.pipelineRoot.value} has no ${v.namespace} segment: artifacts are not namespace-scoped`,
+          `use a root such as ${suggestedRoot(v, t)}`,
+        ),
+      );
     }
   }
   // Overlaps with namespaces out of scope count too: `-n geo` must see that geo sits inside atlas.
@@ -75,13 +101,41 @@ export function tenancyChecks(index: SnapshotIndex, views: NamespaceView[]): Doc
       if (i >= tenants.length || !overlap(a, b)) continue;
       // Reported on the namespace whose root is inside the other's (both, when they are equal):
       // its artifacts are the ones the other tenant can reach.
-      const nested = a.prefix === b.prefix ? [[a, b], [b, a]] : a.prefix.length > b.prefix.length ? [[a, b]] : [[b, a]];
-      for (const [inner, outer] of nested as [Tenant, Tenant][]) out.push(overlapFinding(inner, outer, suggestedRoot(views.find((v) => v.namespace === inner.namespace), inner)));
+      const nested =
+        a.prefix === b.prefix
+          ? [
+              [a, b],
+              [b, a],
+            ]
+          : a.prefix.length > b.prefix.length
+            ? [[a, b]]
+            : [[b, a]];
+      for (const [inner, outer] of nested as [Tenant, Tenant][])
+        out.push(
+          overlapFinding(
+            inner,
+            outer,
+            suggestedRoot(
+              views.find((v) => v.namespace === inner.namespace),
+              inner,
+            ),
+          ),
+        );
     }
   }
   if (index.snapshot.othersUnread !== undefined) {
     const u = index.snapshot.othersUnread;
-    for (const t of tenants) out.push(doctorFinding('unreadable', 'info', t.namespace, undefined, `roots of other namespaces could not be listed (${u.reason}): overlaps with ${t.namespace}'s root were not checked`, `\`${u.check}\` must say yes, or run doctor -A`));
+    for (const t of tenants)
+      out.push(
+        doctorFinding(
+          'unreadable',
+          'info',
+          t.namespace,
+          undefined,
+          `roots of other namespaces could not be listed (${u.reason}): overlaps with ${t.namespace}'s root were not checked`,
+          `\`${u.check}\` must say yes, or run doctor -A`,
+        ),
+      );
   }
   out.push(...credentialChecks(index, views));
   return out;
@@ -104,8 +158,15 @@ function insidePolicyRoot(v: NamespaceView): boolean {
 function overlapFinding(inner: Tenant, outer: Tenant, suggestion: string): DoctorFinding {
   const sameKey = inner.accessKey !== undefined && inner.accessKey === outer.accessKey;
   const where = (t: Tenant): string => `${t.scheme}://${t.bucket}/${t.prefix}`;
-  const how = inner.prefix === outer.prefix ? `write to the same root ${where(inner)}` : `write to overlapping roots: ${where(inner)} is inside ${outer.namespace}'s ${where(outer)}`;
-  const keys = sameKey ? ' with the same access key: each can read the other\u2019s artifacts' : inner.keyUnread === true || outer.keyUnread === true ? ' (access keys not compared: a credentials Secret could not be read)' : '';
+  const how =
+    inner.prefix === outer.prefix
+      ? `write to the same root ${where(inner)}`
+      : `write to overlapping roots: ${where(inner)} is inside ${outer.namespace}'s ${where(outer)}`;
+  const keys = sameKey
+    ? ' with the same access key: each can read the other\u2019s artifacts'
+    : inner.keyUnread === true || outer.keyUnread === true
+      ? ' (access keys not compared: a credentials Secret could not be read)'
+      : '';
   return doctorFinding(
     'sharedRoot',
     sameKey ? 'error' : 'warn',
@@ -130,11 +191,29 @@ function credentialChecks(index: SnapshotIndex, views: NamespaceView[]): DoctorF
     const facts = use.keys.map((k) => secret.values[k.key]).filter((f) => f !== undefined);
     const wellKnown = facts.find((f) => f.wellKnown !== undefined)?.wellKnown;
     if (wellKnown !== undefined) {
-      out.push(doctorFinding('sharedCredentials', 'error', v.namespace, obj, `Secret ${use.name} holds the well-known ${wellKnown} credentials: any step can read every tenant's artifacts`, 'issue per-namespace credentials (kubectl kfstore migrate) and rotate the default ones'));
+      out.push(
+        doctorFinding(
+          'sharedCredentials',
+          'error',
+          v.namespace,
+          obj,
+          `Secret ${use.name} holds the well-known ${wellKnown} credentials: any step can read every tenant's artifacts`,
+          'issue per-namespace credentials (kubectl kfstore migrate) and rotate the default ones',
+        ),
+      );
       continue;
     }
     if (v.namespace !== KFP_NAMESPACE && facts.some((f) => !f.empty && adminPrints.has(f.fingerprint))) {
-      out.push(doctorFinding('sharedCredentials', 'error', v.namespace, obj, `Secret ${use.name} holds the same credentials as ${KFP_NAMESPACE}/${ADMIN_SECRET} (KFP's admin)`, 'give the namespace its own, prefix-limited credentials'));
+      out.push(
+        doctorFinding(
+          'sharedCredentials',
+          'error',
+          v.namespace,
+          obj,
+          `Secret ${use.name} holds the same credentials as ${KFP_NAMESPACE}/${ADMIN_SECRET} (KFP's admin)`,
+          'give the namespace its own, prefix-limited credentials',
+        ),
+      );
       continue;
     }
     const access = use.keys.find((k) => k.role === 'accessKeyKey');
@@ -147,7 +226,16 @@ function credentialChecks(index: SnapshotIndex, views: NamespaceView[]): DoctorF
     if (namespaces.length < 2) continue;
     for (const ns of namespaces) {
       const others = namespaces.filter((n) => n !== ns);
-      out.push(doctorFinding('sharedCredentials', 'warn', ns, undefined, `${ns} shares its access key with ${others.slice(0, 3).join(', ')}${others.length > 3 ? ` and ${others.length - 3} more` : ''}`, 'issue one access key per namespace, limited to its own prefix'));
+      out.push(
+        doctorFinding(
+          'sharedCredentials',
+          'warn',
+          ns,
+          undefined,
+          `${ns} shares its access key with ${others.slice(0, 3).join(', ')}${others.length > 3 ? ` and ${others.length - 3} more` : ''}`,
+          'issue one access key per namespace, limited to its own prefix',
+        ),
+      );
     }
   }
   return out;

@@ -22,17 +22,28 @@ export interface UploadListing {
 export function incompleteUploads(l: UploadListing, nowMs: number): DoctorFinding {
   const obj = { kind: 'Bucket', name: l.where };
   const evidence = { uploads: String(l.uploads.length), recorded: String(l.recorded) };
-  if (l.uploads.length === 0) return doctorFinding('incompleteUploads', 'ok', l.namespace, obj, `no incomplete multipart uploads under ${l.where}`, '');
+  if (l.uploads.length === 0)
+    return doctorFinding('incompleteUploads', 'ok', l.namespace, obj, `no incomplete multipart uploads under ${l.where}`, '');
   const stale = l.uploads.filter((t) => t === undefined || nowMs - t > STALE_AFTER_MS);
   const count = `${l.truncated ? 'at least ' : ''}${l.uploads.length}`;
   const ours = l.recorded > 0 ? `${l.recorded} of them started by kubectl kfstore migrate --copy-artifacts` : '';
   if (stale.length === 0) {
-    return doctorFinding('incompleteUploads', 'info', l.namespace, obj, `${count} multipart uploads under ${l.where} are in progress (started within 24 h)${ours === '' ? '' : `; ${ours}`}`, '', evidence);
+    return doctorFinding(
+      'incompleteUploads',
+      'info',
+      l.namespace,
+      obj,
+      `${count} multipart uploads under ${l.where} are in progress (started within 24 h)${ours === '' ? '' : `; ${ours}`}`,
+      '',
+      evidence,
+    );
   }
   const known = stale.filter((t): t is number => t !== undefined);
   const oldest = known.length > 0 ? ` (oldest started ${new Date(Math.min(...known)).toISOString()})` : '';
-  const rerun = l.recorded > 0 ? `re-run kubectl kfstore migrate --copy-artifacts for ${l.namespace} to abort the ${l.recorded} it started; ` : '';
-  return doctorFinding('incompleteUploads',
+  const rerun =
+    l.recorded > 0 ? `re-run kubectl kfstore migrate --copy-artifacts for ${l.namespace} to abort the ${l.recorded} it started; ` : '';
+  return doctorFinding(
+    'incompleteUploads',
     'warn',
     l.namespace,
     obj,

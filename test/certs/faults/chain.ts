@@ -20,17 +20,23 @@ function parse(pem: string): X509Certificate {
   return cert;
 }
 
-const within = (cert: X509Certificate, at: Date): boolean => at.getTime() >= cert.validFromDate.getTime() && at.getTime() <= cert.validToDate.getTime();
+const within = (cert: X509Certificate, at: Date): boolean =>
+  at.getTime() >= cert.validFromDate.getTime() && at.getTime() <= cert.validToDate.getTime();
 
 /** Why a client at `at` trusting only `bundlePem` would reject `leafPem` (undefined: it accepts). */
 export function chainProblem(leafPem: string, bundlePem: string, at: Date): string | undefined {
   const leaf = parse(leafPem);
-  if (at.getTime() < leaf.validFromDate.getTime()) return `serving certificate ${leaf.serialNumber} not valid before ${leaf.validFromDate.toISOString()}`;
-  if (at.getTime() > leaf.validToDate.getTime()) return `serving certificate ${leaf.serialNumber} expired ${leaf.validToDate.toISOString()}`;
-  const issuers = pemCertificates(bundlePem).map(parse).filter((ca) => leaf.checkIssued(ca) && leaf.verify(ca.publicKey));
+  if (at.getTime() < leaf.validFromDate.getTime())
+    return `serving certificate ${leaf.serialNumber} not valid before ${leaf.validFromDate.toISOString()}`;
+  if (at.getTime() > leaf.validToDate.getTime())
+    return `serving certificate ${leaf.serialNumber} expired ${leaf.validToDate.toISOString()}`;
+  const issuers = pemCertificates(bundlePem)
+    .map(parse)
+    .filter((ca) => leaf.checkIssued(ca) && leaf.verify(ca.publicKey));
   if (issuers.length === 0) return `no certificate in caBundle issued serving certificate ${leaf.serialNumber}`;
   if (!issuers.some((ca) => ca.ca)) return `the issuer of ${leaf.serialNumber} in caBundle is not a CA`;
-  if (!issuers.some((ca) => ca.ca && within(ca, at))) return `the CA of serving certificate ${leaf.serialNumber} is outside its validity at ${at.toISOString()}`;
+  if (!issuers.some((ca) => ca.ca && within(ca, at)))
+    return `the CA of serving certificate ${leaf.serialNumber} is outside its validity at ${at.toISOString()}`;
   return undefined;
 }
 
@@ -49,7 +55,21 @@ export function removeBundleFiles(): void {
 
 /** The same question asked of `openssl verify`: undefined when it says OK, else its error line. */
 export function opensslProblem(leafPem: string, bundlePem: string, at: Date, host: string): string | undefined {
-  const r = spawnSync('openssl', ['verify', '-attime', String(Math.floor(at.getTime() / 1000)), '-purpose', 'sslserver', '-verify_hostname', host, '-CAfile', bundleFile(bundlePem)], { input: leafPem, encoding: 'utf8' });
+  const r = spawnSync(
+    'openssl',
+    [
+      'verify',
+      '-attime',
+      String(Math.floor(at.getTime() / 1000)),
+      '-purpose',
+      'sslserver',
+      '-verify_hostname',
+      host,
+      '-CAfile',
+      bundleFile(bundlePem),
+    ],
+    { input: leafPem, encoding: 'utf8' },
+  );
   if (r.error !== undefined) throw r.error;
   if (r.status === 0 && /: OK\s*$/.test(r.stdout)) return undefined;
   return (r.stderr.split('\n').find((l) => /error \d+/.test(l)) ?? r.stderr.trim()) || `openssl exited ${r.status ?? 'on a signal'}`;

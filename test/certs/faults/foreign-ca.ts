@@ -8,8 +8,14 @@ import type { KeyPairPem } from '../../../certs/ca.ts';
 const DAY = 24 * 60 * 60 * 1000;
 type Kind = 'RSA' | 'P-384';
 
-const ALGORITHMS: Record<Kind, { key: webcrypto.RsaHashedKeyGenParams | webcrypto.EcKeyGenParams; signing: webcrypto.Algorithm | webcrypto.EcdsaParams }> = {
-  RSA: { key: { name: 'RSASSA-PKCS1-v1_5', modulusLength: 2048, publicExponent: new Uint8Array([1, 0, 1]), hash: 'SHA-256' }, signing: { name: 'RSASSA-PKCS1-v1_5' } },
+const ALGORITHMS: Record<
+  Kind,
+  { key: webcrypto.RsaHashedKeyGenParams | webcrypto.EcKeyGenParams; signing: webcrypto.Algorithm | webcrypto.EcdsaParams }
+> = {
+  RSA: {
+    key: { name: 'RSASSA-PKCS1-v1_5', modulusLength: 2048, publicExponent: new Uint8Array([1, 0, 1]), hash: 'SHA-256' },
+    signing: { name: 'RSASSA-PKCS1-v1_5' },
+  },
   'P-384': { key: { name: 'ECDSA', namedCurve: 'P-384' }, signing: { name: 'ECDSA', hash: 'SHA-384' } },
 };
 
@@ -27,9 +33,15 @@ export async function foreignCA(kind: Kind, now: Date, dnsNames: string[]): Prom
     notAfter: new Date(now.getTime() + 3650 * DAY),
     keys: caKeys,
     signingAlgorithm: alg.signing,
-    extensions: [new x509.BasicConstraintsExtension(true, undefined, true), new x509.KeyUsagesExtension(x509.KeyUsageFlags.keyCertSign | x509.KeyUsageFlags.cRLSign, true)],
+    extensions: [
+      new x509.BasicConstraintsExtension(true, undefined, true),
+      new x509.KeyUsagesExtension(x509.KeyUsageFlags.keyCertSign | x509.KeyUsageFlags.cRLSign, true),
+    ],
   });
-  const leafKeys = (await crypto.subtle.generateKey({ name: 'ECDSA', namedCurve: 'P-256' }, true, ['sign', 'verify'])) as webcrypto.CryptoKeyPair;
+  const leafKeys = (await crypto.subtle.generateKey({ name: 'ECDSA', namedCurve: 'P-256' }, true, [
+    'sign',
+    'verify',
+  ])) as webcrypto.CryptoKeyPair;
   const leaf = await x509.X509CertificateGenerator.create({
     serialNumber: '4a02',
     subject: `CN=${dnsNames[0] ?? 'webhook'}`,
@@ -46,5 +58,8 @@ export async function foreignCA(kind: Kind, now: Date, dnsNames: string[]): Prom
       new x509.SubjectAlternativeNameExtension(dnsNames.map((value) => ({ type: 'dns' as const, value }))),
     ],
   });
-  return { ca: { certPem: ca.toString('pem'), keyPem: await pem(caKeys.privateKey) }, leaf: { certPem: leaf.toString('pem'), keyPem: await pem(leafKeys.privateKey) } };
+  return {
+    ca: { certPem: ca.toString('pem'), keyPem: await pem(caKeys.privateKey) },
+    leaf: { certPem: leaf.toString('pem'), keyPem: await pem(leafKeys.privateKey) },
+  };
 }

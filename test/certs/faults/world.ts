@@ -183,7 +183,11 @@ export class World {
     const boundary = [leaf, ...pemCertificates(bundle)].some((pem) => certificateInfo(pem).notAfter.getTime() === at.getTime());
     if (boundary) return;
     const ssl = opensslProblem(leaf, bundle, at, this.host);
-    assert.equal(ssl === undefined, problem === undefined, `node:crypto and openssl disagree at ${at.toISOString()}: node ${problem ?? 'OK'}, openssl ${ssl ?? 'OK'}`);
+    assert.equal(
+      ssl === undefined,
+      problem === undefined,
+      `node:crypto and openssl disagree at ${at.toISOString()}: node ${problem ?? 'OK'}, openssl ${ssl ?? 'OK'}`,
+    );
     this.confirmed.add(key);
     this.opensslChecks += 1;
   }
@@ -198,7 +202,9 @@ export class World {
 
   secretData(): Record<string, string> {
     const s = this.server.get('Secret', this.ns, SECRET);
-    return Object.fromEntries(Object.entries((s?.data ?? {}) as Record<string, string>).map(([k, v]) => [k, Buffer.from(v, 'base64').toString('utf8')]));
+    return Object.fromEntries(
+      Object.entries((s?.data ?? {}) as Record<string, string>).map(([k, v]) => [k, Buffer.from(v, 'base64').toString('utf8')]),
+    );
   }
 
   /** Serial numbers of the CAs the Secret keeps, for assertions. */
@@ -221,7 +227,13 @@ export class World {
   /** Creates the Secret with this data (PEM text by key), as another tool would have left it. */
   async seedSecret(data: Record<string, string>): Promise<void> {
     const encoded = Object.fromEntries(Object.entries(data).map(([k, v]) => [k, Buffer.from(v, 'utf8').toString('base64')]));
-    await this.api.send('POST', `/api/v1/namespaces/${this.ns}/secrets`, { apiVersion: 'v1', kind: 'Secret', metadata: { name: SECRET, namespace: this.ns }, type: 'kubernetes.io/tls', data: encoded });
+    await this.api.send('POST', `/api/v1/namespaces/${this.ns}/secrets`, {
+      apiVersion: 'v1',
+      kind: 'Secret',
+      metadata: { name: SECRET, namespace: this.ns },
+      type: 'kubernetes.io/tls',
+      data: encoded,
+    });
     this.observe();
   }
 
@@ -230,14 +242,20 @@ export class World {
     for (const ref of this.target.webhooks) {
       const config = webhookConfig(ref.kind, ref.name);
       const caBundle = Buffer.from(bundlePem, 'utf8').toString('base64');
-      this.server.registerWebhook({ ...config, webhooks: (config.webhooks as Record<string, unknown>[]).map((w) => ({ ...w, clientConfig: { ...(w.clientConfig as object), caBundle } })) });
+      this.server.registerWebhook({
+        ...config,
+        webhooks: (config.webhooks as Record<string, unknown>[]).map((w) => ({
+          ...w,
+          clientConfig: { ...(w.clientConfig as object), caBundle },
+        })),
+      });
     }
   }
 
   /** Pods serving a pair that is not in this Secret (another tool's, before a switch). */
   serveExternally(pair: KeyPairPem): void {
     this.leaves.push({ at: this.now, pair });
-    this.check('serving another tool\'s certificate');
+    this.check("serving another tool's certificate");
   }
 
   async deleteSecret(): Promise<void> {
@@ -256,9 +274,17 @@ export class World {
 
   /** The next `times` requests of `method` on the Secret or a configuration answer 500. */
   fail(what: 'secret' | WebhookKind, method: 'PUT' | 'POST' | 'PATCH', times = 1): FaultHandle {
-    const resource = what === 'secret' ? 'secrets' : what === 'MutatingWebhookConfiguration' ? 'mutatingwebhookconfigurations' : 'validatingwebhookconfigurations';
+    const resource =
+      what === 'secret'
+        ? 'secrets'
+        : what === 'MutatingWebhookConfiguration'
+          ? 'mutatingwebhookconfigurations'
+          : 'validatingwebhookconfigurations';
     const name = what === 'secret' ? SECRET : this.configName(what);
-    return this.server.fail((r) => r.method === method && r.resource === resource && (r.name === name || (method === 'POST' && r.namespace === this.ns)), { status: 500, times, message: 'injected fault' });
+    return this.server.fail(
+      (r) => r.method === method && r.resource === resource && (r.name === name || (method === 'POST' && r.namespace === this.ns)),
+      { status: 500, times, message: 'injected fault' },
+    );
   }
 
   private configName(kind: WebhookKind): string {

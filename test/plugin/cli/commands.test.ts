@@ -30,7 +30,10 @@ describe('flags as kubectl reads them', () => {
     assert.equal((JSON.parse(r.stdout) as { kind: string }).kind, 'DoctorReport');
     const i = await kfstore(['inspect', `--filename=${GITOPS}`, '-n=team-a', '-ojson']);
     assert.equal(i.code, 0, i.stderr);
-    assert.deepEqual((JSON.parse(i.stdout) as { namespaces: { namespace: string }[] }).namespaces.map((n) => n.namespace), ['team-a']);
+    assert.deepEqual(
+      (JSON.parse(i.stdout) as { namespaces: { namespace: string }[] }).namespaces.map((n) => n.namespace),
+      ['team-a'],
+    );
   });
 });
 
@@ -47,7 +50,15 @@ describe('completion', () => {
 
 describe('help pages', () => {
   it('every page has an Examples section and exits 0', async () => {
-    for (const args of [['--help'], ['inspect', '--help'], ['doctor', '-h'], ['migrate', '--help'], ['version', '--help'], ['completion', '--help'], ['completion']]) {
+    for (const args of [
+      ['--help'],
+      ['inspect', '--help'],
+      ['doctor', '-h'],
+      ['migrate', '--help'],
+      ['version', '--help'],
+      ['completion', '--help'],
+      ['completion'],
+    ]) {
       const r = await kfstore(args);
       assert.equal(r.code, 0, `${args.join(' ')}: ${r.stderr}`);
       assert.match(r.stdout, /\nExamples:\n {2}# .+\n {2}\S/, args.join(' '));
@@ -56,7 +67,8 @@ describe('help pages', () => {
   it('the output flags are documented on inspect, doctor and migrate', async () => {
     for (const command of ['inspect', 'doctor', 'migrate']) {
       const r = await kfstore([command, '--help']);
-      for (const flag of ['--no-headers', '--color WHEN', 'wide', '-v, --v LEVEL']) assert.ok(r.stdout.includes(flag), `${command} --help lacks ${flag}`);
+      for (const flag of ['--no-headers', '--color WHEN', 'wide', '-v, --v LEVEL'])
+        assert.ok(r.stdout.includes(flag), `${command} --help lacks ${flag}`);
     }
   });
 });
@@ -65,7 +77,11 @@ describe('version', () => {
   it('one line by default; -o json and -o yaml; --help is help', async () => {
     const text = await kfstore(['version']);
     assert.match(text.stdout, /^kubectl-kfstore \d+\.\d+\.\d+\n$/);
-    const json = JSON.parse((await kfstore(['version', '-o', 'json'])).stdout) as { version: string; nodeVersion: string; platform: string };
+    const json = JSON.parse((await kfstore(['version', '-o', 'json'])).stdout) as {
+      version: string;
+      nodeVersion: string;
+      platform: string;
+    };
     assert.equal(`kubectl-kfstore ${json.version}\n`, text.stdout);
     assert.match(json.nodeVersion, /^v\d+\./);
     assert.match(json.platform, /^[a-z0-9]+\/[a-z0-9]+$/);
@@ -86,7 +102,10 @@ describe('migrate -f edits files only when told to', () => {
     const before = snapshot(dir);
     const r = await kfstore([...TARGET, '-f', dir]);
     assert.equal(r.code, 2, r.stderr);
-    assert.match(r.stderr, /^error: refusing to edit the manifests in place without --yes \(stdin is not a terminal\); add --yes, or --out-dir DIR to write a copy\n$/m);
+    assert.match(
+      r.stderr,
+      /^error: refusing to edit the manifests in place without --yes \(stdin is not a terminal\); add --yes, or --out-dir DIR to write a copy\n$/m,
+    );
     assert.deepEqual(snapshot(dir), before);
     const yes = await kfstore([...TARGET, '-f', dir, '--yes']);
     assert.equal(yes.code, 0, yes.stderr);
@@ -116,7 +135,11 @@ describe('migrate -f edits files only when told to', () => {
 });
 
 function snapshot(dir: string): Map<string, string> {
-  return new Map(readdirSync(dir, { recursive: true, withFileTypes: true }).filter((e) => e.isFile()).map((e) => [join(e.parentPath, e.name), readFileSync(join(e.parentPath, e.name), 'utf8')]));
+  return new Map(
+    readdirSync(dir, { recursive: true, withFileTypes: true })
+      .filter((e) => e.isFile())
+      .map((e) => [join(e.parentPath, e.name), readFileSync(join(e.parentPath, e.name), 'utf8')]),
+  );
 }
 
 describe('doctor on a live cluster: stderr stays quiet without -v', () => {

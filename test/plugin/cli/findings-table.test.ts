@@ -23,12 +23,24 @@ describe('findingsTable', () => {
   it('wide: LOCATION (file:line, or the file alone) and PATH columns, the fix in its own column', () => {
     const text = findingsTable(FINDINGS, style({ wide: true }));
     assert.match(header(text), /^LEVEL\s+ID\s+NAMESPACE\s+OBJECT\s+LOCATION\s+PATH\s+MESSAGE\s+FIX$/);
-    assert.match(text, /^ERROR\s+KFS014\s+team-b\s+ConfigMap\/kfp-launcher\s+profiles\/team-b\/kfp-launcher\.yaml:7\s+s3\.default\.credentials\.secretRef\s+KFP's/m);
-    assert.match(text, /^WARN\s+KFS040\s+team-b\s+ConfigMap\/artifact-repositories\s+profiles\/team-b\/kustomization\.yaml\s+-\s+team-b has/m);
+    assert.match(
+      text,
+      /^ERROR\s+KFS014\s+team-b\s+ConfigMap\/kfp-launcher\s+profiles\/team-b\/kfp-launcher\.yaml:7\s+s3\.default\.credentials\.secretRef\s+KFP's/m,
+    );
+    assert.match(
+      text,
+      /^WARN\s+KFS040\s+team-b\s+ConfigMap\/artifact-repositories\s+profiles\/team-b\/kustomization\.yaml\s+-\s+team-b has/m,
+    );
     assert.match(text, /^INFO\s+KFS033\s+team-a\s+-\s+-\s+-\s+team-a shares its access key with team-c$/m);
   });
   it('wide without locations or paths has neither column', () => {
-    const bare = FINDINGS.map(({ id, level, namespace, message, fix }) => ({ id, level, message, fix, ...(namespace !== undefined ? { namespace } : {}) }));
+    const bare = FINDINGS.map(({ id, level, namespace, message, fix }) => ({
+      id,
+      level,
+      message,
+      fix,
+      ...(namespace !== undefined ? { namespace } : {}),
+    }));
     assert.match(header(findingsTable(bare, style({ wide: true }))), /^LEVEL\s+ID\s+NAMESPACE\s+OBJECT\s+MESSAGE\s+FIX$/);
   });
   it('wide in a narrow terminal: location and path stack under the row with message and fix', () => {
@@ -41,10 +53,18 @@ describe('findingsTable', () => {
     assert.match(text, /^ERROR\s+KFS014/);
   });
   it('nothing to show: empty', () => {
-    assert.equal(findingsTable(FINDINGS.filter((f) => f.level === 'ok'), style()), '');
+    assert.equal(
+      findingsTable(
+        FINDINGS.filter((f) => f.level === 'ok'),
+        style(),
+      ),
+      '',
+    );
   });
   it('every width from 60 to 200, plain and wide: no line wider, no word that fits a line split', () => {
-    const words = FINDINGS.filter((f) => f.level !== 'ok').flatMap((f) => `${f.message} ${f.fix}`.split(/\s+/)).filter((w) => w !== '' && w.length <= 30);
+    const words = FINDINGS.filter((f) => f.level !== 'ok')
+      .flatMap((f) => `${f.message} ${f.fix}`.split(/\s+/))
+      .filter((w) => w !== '' && w.length <= 30);
     for (const wide of [false, true]) {
       for (let width = 60; width <= 200; width++) {
         const text = findingsTable(FINDINGS, style({ width, wide }));

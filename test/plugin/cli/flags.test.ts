@@ -7,7 +7,13 @@ import { distance, suggest } from '../../../plugin/cli/suggest.ts';
 
 describe('parseFlags', () => {
   it('-f=path is the file path; -fpath and -f path too; --filename=path and --filename path', () => {
-    for (const argv of [['-f=dir/a.yaml'], ['-fdir/a.yaml'], ['-f', 'dir/a.yaml'], ['--filename=dir/a.yaml'], ['--filename', 'dir/a.yaml']]) {
+    for (const argv of [
+      ['-f=dir/a.yaml'],
+      ['-fdir/a.yaml'],
+      ['-f', 'dir/a.yaml'],
+      ['--filename=dir/a.yaml'],
+      ['--filename', 'dir/a.yaml'],
+    ]) {
       assert.deepEqual(parseFlags(argv, DOCTOR_OPTIONS).values.filename, ['dir/a.yaml'], argv.join(' '));
     }
   });
@@ -36,7 +42,10 @@ describe('parseFlags', () => {
     assert.throws(() => parseFlags(['--fail-o', 'warn'], DOCTOR_OPTIONS), /^PluginError: unknown flag: --fail-o; did you mean --fail-on\?/);
     assert.throws(() => parseFlags(['--namespce', 'a'], DOCTOR_OPTIONS), /did you mean --namespace\?/);
     assert.throws(() => parseFlags(['--fo'], MIGRATE_OPTIONS), /unknown flag: --fo; did you mean --force or --to\?/);
-    assert.throws(() => parseFlags(['--zzz'], DOCTOR_OPTIONS), (e: Error) => e.message === 'unknown flag: --zzz (see --help)');
+    assert.throws(
+      () => parseFlags(['--zzz'], DOCTOR_OPTIONS),
+      (e: Error) => e.message === 'unknown flag: --zzz (see --help)',
+    );
     assert.throws(() => parseFlags(['-x'], DOCTOR_OPTIONS), /unknown shorthand flag: 'x' in -x/);
     // A long name typed with one dash.
     assert.throws(() => parseFlags(['-probe'], DOCTOR_OPTIONS), /did you mean --probe\?/);

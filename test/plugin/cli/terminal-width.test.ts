@@ -66,12 +66,18 @@ describe('doctor and inspect in a real terminal', () => {
       assert.match(text, /^team-b\s.*\sERROR$/m);
       assert.match(text, /^team-b: KFP cannot compute the store session \(KFP's driver panics\): runtime/m);
       assert.ok(r.output.includes(`${RED}ERROR`));
-      for (const word of ['kubeflow-pipelines--profile-object-store-auth--team-a', 'http://minio.storage:9000']) assert.ok(text.split(/\s+/).includes(word), `${word} whole`);
+      for (const word of ['kubeflow-pipelines--profile-object-store-auth--team-a', 'http://minio.storage:9000'])
+        assert.ok(text.split(/\s+/).includes(word), `${word} whole`);
     });
   }
 
   it('NO_COLOR (any non-empty value) and --color never turn colour off on a terminal; --color always wins over NO_COLOR', async () => {
-    for (const [env, args] of [[{ NO_COLOR: '1' }, []], [{ NO_COLOR: 'yes' }, []], [{}, ['--color', 'never']], [{}, ['--color=never']]] as const) {
+    for (const [env, args] of [
+      [{ NO_COLOR: '1' }, []],
+      [{ NO_COLOR: 'yes' }, []],
+      [{}, ['--color', 'never']],
+      [{}, ['--color=never']],
+    ] as const) {
       const r = await kfstoreInPty(['doctor', '-f', GITOPS, ...args], 100, env);
       assert.equal(r.code, 1, r.output);
       assert.doesNotMatch(r.output, /\x1b\[/, `colour with ${JSON.stringify(env)} ${args.join(' ')}`);
@@ -84,7 +90,11 @@ describe('doctor and inspect in a real terminal', () => {
     const piped = await kfstore(['doctor', '-f', GITOPS]);
     assert.doesNotMatch(piped.stdout, /\x1b\[/);
     const { findings } = await report();
-    for (const f of findings.filter((x) => x.level !== 'ok')) assert.ok(piped.stdout.split('\n').some((l) => l.endsWith(f.message)), `whole message on one line: ${f.message}`);
+    for (const f of findings.filter((x) => x.level !== 'ok'))
+      assert.ok(
+        piped.stdout.split('\n').some((l) => l.endsWith(f.message)),
+        `whole message on one line: ${f.message}`,
+      );
     const forced = await kfstore(['doctor', '-f', GITOPS, '--color=always']);
     assert.ok(forced.stdout.includes(`${RED}ERROR`));
     const sized = await kfstore(['doctor', '-f', GITOPS], { COLUMNS: '80' });

@@ -5,7 +5,8 @@ import { formatTable } from '../../../plugin/cli/output.ts';
 import { terminalWidth, useColor } from '../../../plugin/cli/terminal.ts';
 import { wrapText } from '../../../plugin/cli/wrap.ts';
 
-const TEXT = "KFP's driver crashes for root s3://kubeflow-pipelines/v2/artifacts/team-b (panic: runtime error: invalid memory address or nil pointer dereference): providers s3.default.credentials.secretRef is missing while fromEnv is false";
+const TEXT =
+  "KFP's driver crashes for root s3://kubeflow-pipelines/v2/artifacts/team-b (panic: runtime error: invalid memory address or nil pointer dereference): providers s3.default.credentials.secretRef is missing while fromEnv is false";
 
 describe('wrapText', () => {
   it('never exceeds the width, never splits a word that fits, keeps every character', () => {
@@ -36,14 +37,20 @@ describe('formatTable', () => {
     const out = formatTable(header, rows, { style: { width: 60, color: false, headers: true, wide: false }, wrap: [2] });
     const lines = out.trimEnd().split('\n');
     for (const l of lines) assert.ok(l.length <= 60, l);
-    assert.ok(lines.slice(2).every((l) => l.startsWith(' '.repeat(17))), out);
+    assert.ok(
+      lines.slice(2).every((l) => l.startsWith(' '.repeat(17))),
+      out,
+    );
   });
   it('control characters from files are escaped, not sent to the terminal', () => {
     const out = formatTable(['NAME'], [['a\x1b]0;pwned\x07b']]);
     assert.doesNotMatch(out, /\x1b|\x07/);
   });
   it('colour codes do not count toward the width', () => {
-    const out = formatTable(header, [['WARN', 'KFS033', 'short']], { style: { color: true, headers: false, wide: false }, tone: (_, c) => (c === 0 ? 'warn' : 'plain') });
+    const out = formatTable(header, [['WARN', 'KFS033', 'short']], {
+      style: { color: true, headers: false, wide: false },
+      tone: (_, c) => (c === 0 ? 'warn' : 'plain'),
+    });
     assert.equal(out, '\x1b[33mWARN\x1b[0m    KFS033   short\n');
   });
 });

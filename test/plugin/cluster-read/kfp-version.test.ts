@@ -12,7 +12,10 @@ import { kfstore } from '../../support/plugin.ts';
 
 type Finding = { id: string; level: string; namespace?: string; message: string; evidence?: Record<string, string> };
 type DoctorReport = { kfp?: { version: string; source: string; detail: string }; findings: Finding[] };
-type InspectReport = { kfp?: { version: string; source: string }; namespaces: { namespace: string; session: { ok: boolean; value?: { params: Record<string, string> } } }[] };
+type InspectReport = {
+  kfp?: { version: string; source: string };
+  namespaces: { namespace: string; session: { ok: boolean; value?: { params: Record<string, string> } } }[];
+};
 
 const STOCK = fixturePath('kfp-versions', 'stock-2.15');
 const PROFILE = fixturePath('kfp-versions', 'stock-2.15', 'team-a.yaml');
@@ -29,7 +32,10 @@ describe('KFP release offline (-f)', () => {
     assert.deepEqual([report.kfp?.version, report.kfp?.source], ['2.15.0', 'image']);
     const kfs001 = report.findings.find((f) => f.id === 'KFS001');
     assert.equal(kfs001?.level, 'info');
-    assert.match(kfs001?.message ?? '', /^KFP 2\.15\.0 \(from image ghcr\.io\/kubeflow\/kfp-api-server:2\.15\.0 of Deployment kubeflow\/ml-pipeline\)/);
+    assert.match(
+      kfs001?.message ?? '',
+      /^KFP 2\.15\.0 \(from image ghcr\.io\/kubeflow\/kfp-api-server:2\.15\.0 of Deployment kubeflow\/ml-pipeline\)/,
+    );
     assert.deepEqual(kfs041(report), []);
 
     const inspect = await kfstore(['inspect', '-f', STOCK, '-o', 'json']);
@@ -68,9 +74,10 @@ describe('KFP release on a live cluster', () => {
   let api: KubeApiServer;
   let env: Record<string, string>;
   before(async () => {
-    const objects = [...parseAllDocuments(readFixture('kfp-versions', 'stock-2.15', 'kubeflow-ml-pipeline.yaml')), ...parseAllDocuments(readFixture('kfp-versions', 'stock-2.15', 'team-a.yaml'))].map(
-      (d) => d.toJS() as KubeObject,
-    );
+    const objects = [
+      ...parseAllDocuments(readFixture('kfp-versions', 'stock-2.15', 'kubeflow-ml-pipeline.yaml')),
+      ...parseAllDocuments(readFixture('kfp-versions', 'stock-2.15', 'team-a.yaml')),
+    ].map((d) => d.toJS() as KubeObject);
     ({ api, env } = await seededCluster(objects));
   });
   after(async () => {

@@ -32,7 +32,10 @@ describe('kubectl kfstore checks', () => {
     const lines = r.stdout.trimEnd().split('\n');
     assert.match(lines[0] ?? '', /^ID +LEVELS +AREA +REPORTED BY +TITLE$/);
     assert.equal(lines.length, CHECK_LIST.length + 1);
-    assert.ok(lines.some((l) => /^KFS024 +error +launcher +webhook,doctor +Root outside the profile's own root/.test(l)), r.stdout);
+    assert.ok(
+      lines.some((l) => /^KFS024 +error +launcher +webhook,doctor +Root outside the profile's own root/.test(l)),
+      r.stdout,
+    );
   });
   it('a bad -o and --help', async () => {
     const bad = await kfstore(['checks', '-o', 'wide']);
@@ -57,7 +60,8 @@ describe('completion', () => {
     assert.doesNotMatch(list.stdout, /^KFS010,KFS010/m);
   });
   it("each command completes its own flags, not doctor's", async () => {
-    const flags = async (command: string): Promise<string[]> => (await kubectl(['__complete', 'kfstore', command, '--'])).stdout.split('\n').filter((l) => l.startsWith('--'));
+    const flags = async (command: string): Promise<string[]> =>
+      (await kubectl(['__complete', 'kfstore', command, '--'])).stdout.split('\n').filter((l) => l.startsWith('--'));
     const inspect = await flags('inspect');
     assert.ok(inspect.includes('--namespace'), inspect.join(' '));
     assert.ok(!inspect.includes('--probe') && !inspect.includes('--fail-on'), inspect.join(' '));

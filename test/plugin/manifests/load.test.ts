@@ -14,12 +14,19 @@ const rel = (...parts: string[]): string => relative(process.cwd(), fixturePath(
 describe('loadManifests', () => {
   it('keeps the file and line of each object, also inside a multi-document file', () => {
     const set = loadManifests([fixturePath('gitops', 'duplicates')], 'default');
-    assert.deepEqual(set.locations.get(locationKey('Namespace', undefined, 'team-d')), [{ file: rel('gitops', 'duplicates', 'second.yaml'), line: 2 }]);
+    assert.deepEqual(set.locations.get(locationKey('Namespace', undefined, 'team-d')), [
+      { file: rel('gitops', 'duplicates', 'second.yaml'), line: 2 },
+    ]);
     assert.deepEqual(set.locations.get(locationKey('ConfigMap', 'team-d', 'kfp-launcher')), [
       { file: rel('gitops', 'duplicates', 'first.yaml'), line: 1 },
       { file: rel('gitops', 'duplicates', 'second.yaml'), line: 6 },
     ]);
-    assert.ok(set.notes.includes(`ConfigMap team-d/kfp-launcher: defined more than once (${rel('gitops', 'duplicates', 'first.yaml')}:1, ${rel('gitops', 'duplicates', 'second.yaml')}:6); the last definition counts (as with kubectl apply)`), set.notes.join('\n'));
+    assert.ok(
+      set.notes.includes(
+        `ConfigMap team-d/kfp-launcher: defined more than once (${rel('gitops', 'duplicates', 'first.yaml')}:1, ${rel('gitops', 'duplicates', 'second.yaml')}:6); the last definition counts (as with kubectl apply)`,
+      ),
+      set.notes.join('\n'),
+    );
   });
 
   it('a finding points at the definition that counts, or at its namespace', () => {
@@ -28,7 +35,10 @@ describe('loadManifests', () => {
     const located = locateFindings(report.findings, set.locations);
     const launcher = located.find((f) => f.namespace === 'team-y' && f.object?.kind === 'ConfigMap' && f.object.name === 'kfp-launcher');
     assert.deepEqual(launcher?.location, { file: rel('gitops', 'generated-secrets', 'team-y.yaml'), line: 5 });
-    assert.ok(located.every((f) => f.location !== undefined), JSON.stringify(located.filter((f) => f.location === undefined)));
+    assert.ok(
+      located.every((f) => f.location !== undefined),
+      JSON.stringify(located.filter((f) => f.location === undefined)),
+    );
   });
 
   it('a kustomization’s namespace applies to the tree under it', () => {
@@ -45,7 +55,9 @@ describe('loadManifests', () => {
     assert.deepEqual(Object.keys(index.secret('team-y', 'team-y-s3')?.values ?? {}), ['AWS_ACCESS_KEY_ID']);
     assert.equal(index.secret('team-x', 'team-x-credentials'), undefined, 'the ExternalSecret’s own name is not a Secret');
     assert.ok(Object.values(index.secret('team-x', 'team-x-s3')?.values ?? {}).every((v) => !v.empty && v.wellKnown === undefined));
-    assert.deepEqual(set.locations.get(locationKey('Secret', 'team-x', 'team-x-s3')), [{ file: rel('gitops', 'generated-secrets', 'team-x.yaml'), line: 22 }]);
+    assert.deepEqual(set.locations.get(locationKey('Secret', 'team-x', 'team-x-s3')), [
+      { file: rel('gitops', 'generated-secrets', 'team-x.yaml'), line: 22 },
+    ]);
     const text = readFixture('gitops', 'generated-secrets', 'team-y.yaml');
     assert.ok(!JSON.stringify(set.snapshot).includes('AgBy3i4OJSWK'), 'no sealed value kept');
     assert.ok(text.includes('AgBy3i4OJSWK'));
@@ -53,9 +65,18 @@ describe('loadManifests', () => {
 
   it('Helm templates are skipped with a note; --exclude leaves files out', () => {
     const set = loadManifests([fixturePath('gitops', 'helm-chart')], 'default');
-    assert.deepEqual(set.snapshot.configMaps.map((c) => `${c.metadata.namespace}/${c.metadata.name}`), ['team-h/kfp-launcher']);
-    assert.ok(set.notes.some((n) => /skipped .*helm-chart\/chart: a Helm chart/.test(n)), set.notes.join('\n'));
-    assert.ok(set.notes.some((n) => /skipped .*loose-template\.yaml: a template \(\{\{ \.\.\. \}\}\), not a manifest/.test(n)), set.notes.join('\n'));
+    assert.deepEqual(
+      set.snapshot.configMaps.map((c) => `${c.metadata.namespace}/${c.metadata.name}`),
+      ['team-h/kfp-launcher'],
+    );
+    assert.ok(
+      set.notes.some((n) => /skipped .*helm-chart\/chart: a Helm chart/.test(n)),
+      set.notes.join('\n'),
+    );
+    assert.ok(
+      set.notes.some((n) => /skipped .*loose-template\.yaml: a template \(\{\{ \.\.\. \}\}\), not a manifest/.test(n)),
+      set.notes.join('\n'),
+    );
     const excluded = loadManifests([fixturePath('gitops', 'helm-chart')], 'default', { exclude: ['loose-*.yaml', 'chart'] });
     assert.deepEqual(excluded.notes, []);
     assert.deepEqual(excluded.files, [fixturePath('gitops', 'helm-chart', 'teams', 'team-h.yaml')]);
@@ -78,6 +99,8 @@ describe('loadManifests', () => {
     const shared = report.findings.filter((f) => f.id === 'KFS033').map((f) => `${f.namespace}: ${f.message}`);
     assert.ok(shared.includes('team-a: team-a shares its access key with team-b'), shared.join('\n'));
     const from = loadManifests([fixturePath('gitops', 'external-secret-datafrom')], 'default');
-    assert.deepEqual(from.notes, ['ExternalSecret team-z/team-z-s3 also takes keys from dataFrom: Secret team-z-s3 may hold keys the files do not name']);
+    assert.deepEqual(from.notes, [
+      'ExternalSecret team-z/team-z-s3 also takes keys from dataFrom: Secret team-z-s3 may hold keys the files do not name',
+    ]);
   });
 });

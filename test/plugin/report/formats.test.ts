@@ -36,7 +36,10 @@ function startsObject(file: string, line: number): boolean {
 
 describe('doctor -o json|yaml', () => {
   it('every finding from -f carries its file and line', async () => {
-    assert.deepEqual(report.findings.filter((f) => f.location === undefined), []);
+    assert.deepEqual(
+      report.findings.filter((f) => f.location === undefined),
+      [],
+    );
     assert.ok(report.findings.every((f) => f.location !== undefined && startsObject(f.location.file, f.location.line)));
     const r = await kfstore(['doctor', '-f', TREE, '-o', 'yaml']);
     const crash = (parse(r.stdout) as Report).findings.find((f) => f.id === 'KFS014');
@@ -49,7 +52,19 @@ describe('doctor -o sarif', () => {
   it('is valid SARIF 2.1.0 (the OASIS schema) with a result per finding at its file and line', async () => {
     const r = await kfstore(['doctor', '-f', TREE, '-o', 'sarif']);
     assert.equal(r.code, 1, r.stderr);
-    const log = JSON.parse(r.stdout) as { version: string; runs: { tool: { driver: { name: string; rules: { id: string; defaultConfiguration: { level: string } }[] } }; results: { ruleId: string; ruleIndex: number; level: string; message: { text: string }; locations: { physicalLocation: { artifactLocation: { uri: string; uriBaseId?: string }; region: { startLine: number } } }[] }[] }[] };
+    const log = JSON.parse(r.stdout) as {
+      version: string;
+      runs: {
+        tool: { driver: { name: string; rules: { id: string; defaultConfiguration: { level: string } }[] } };
+        results: {
+          ruleId: string;
+          ruleIndex: number;
+          level: string;
+          message: { text: string };
+          locations: { physicalLocation: { artifactLocation: { uri: string; uriBaseId?: string }; region: { startLine: number } } }[];
+        }[];
+      }[];
+    };
     const ajv = new Ajv({ allErrors: true, strict: false, unicodeRegExp: false });
     (addFormatsModule as unknown as (a: Ajv) => void)(ajv);
     const validate = ajv.compile(JSON.parse(readFixture('gitops', 'sarif', 'sarif-schema-2.1.0.json')) as object);
@@ -64,16 +79,27 @@ describe('doctor -o sarif', () => {
     assert.equal(run.tool.driver.name, 'kfstore');
     assert.equal(run.results.length, problems().length);
     const levels = { error: 'error', warn: 'warning', info: 'note' } as Record<string, string>;
-    assert.deepEqual(run.results.map((x) => `${x.ruleId} ${x.level}`).sort(), problems().map((f) => `${f.id} ${levels[f.level]}`).sort());
+    assert.deepEqual(
+      run.results.map((x) => `${x.ruleId} ${x.level}`).sort(),
+      problems()
+        .map((f) => `${f.id} ${levels[f.level]}`)
+        .sort(),
+    );
     for (const result of run.results) {
       assert.equal(run.tool.driver.rules[result.ruleIndex]?.id, result.ruleId, 'ruleIndex points at the rule');
       const at = result.locations[0]?.physicalLocation;
       assert.ok(at, `${result.ruleId} has a location`);
       assert.equal(at.artifactLocation.uriBaseId, '%SRCROOT%');
       assert.ok(at.artifactLocation.uri.startsWith(`${TREE}/`), at.artifactLocation.uri);
-      assert.ok(existsSync(at.artifactLocation.uri) && startsObject(at.artifactLocation.uri, at.region.startLine), `${at.artifactLocation.uri}:${at.region.startLine}`);
+      assert.ok(
+        existsSync(at.artifactLocation.uri) && startsObject(at.artifactLocation.uri, at.region.startLine),
+        `${at.artifactLocation.uri}:${at.region.startLine}`,
+      );
     }
-    assert.deepEqual(run.tool.driver.rules.map((x) => x.id), [...new Set(problems().map((f) => f.id))].sort());
+    assert.deepEqual(
+      run.tool.driver.rules.map((x) => x.id),
+      [...new Set(problems().map((f) => f.id))].sort(),
+    );
     assert.equal(run.tool.driver.rules.find((x) => x.id === 'KFS014')?.defaultConfiguration.level, 'error');
     noCanaries(r.stdout);
   });
@@ -82,8 +108,13 @@ describe('doctor -o sarif', () => {
 describe('paths for GitHub', () => {
   it('are relative to the repository root, also when doctor runs in a subdirectory', async () => {
     const cwd = new URL('../../fixtures/manifests/', import.meta.url).pathname;
-    const [sarif, github] = await Promise.all([kfstore(['doctor', '-f', 'gitops', '-o', 'sarif'], {}, cwd), kfstore(['doctor', '-f', 'gitops', '-o', 'github'], {}, cwd)]);
-    const uris = (JSON.parse(sarif.stdout) as { runs: { results: { locations: { physicalLocation: { artifactLocation: { uri: string } } }[] }[] }[] }).runs[0]?.results.map((r) => r.locations[0]?.physicalLocation.artifactLocation.uri);
+    const [sarif, github] = await Promise.all([
+      kfstore(['doctor', '-f', 'gitops', '-o', 'sarif'], {}, cwd),
+      kfstore(['doctor', '-f', 'gitops', '-o', 'github'], {}, cwd),
+    ]);
+    const uris = (
+      JSON.parse(sarif.stdout) as { runs: { results: { locations: { physicalLocation: { artifactLocation: { uri: string } } }[] }[] }[] }
+    ).runs[0]?.results.map((r) => r.locations[0]?.physicalLocation.artifactLocation.uri);
     assert.ok(uris?.includes(`${TREE}/team-b/all.yaml`), JSON.stringify(uris));
     assert.match(github.stdout, new RegExp(`^::error file=${TREE}/team-b/all\\.yaml,line=8,title=KFS014::`, 'm'));
   });
@@ -94,7 +125,9 @@ describe('doctor -o junit', () => {
     const r = await kfstore(['doctor', '-f', TREE, '-o', 'junit']);
     assert.equal(r.code, 1, r.stderr);
     assertWellFormed(r.stdout);
-    const cases = [...r.stdout.matchAll(/<testcase classname="kfstore\.doctor\.([^"]+)" name="(KFS\d{3})"(?: file="([^"]+)" line="(\d+)")?(\/?)>/g)];
+    const cases = [
+      ...r.stdout.matchAll(/<testcase classname="kfstore\.doctor\.([^"]+)" name="(KFS\d{3})"(?: file="([^"]+)" line="(\d+)")?(\/?)>/g),
+    ];
     const pairs = new Set(report.findings.map((f) => `${f.namespace} ${f.id}`));
     assert.deepEqual(cases.map((c) => `${c[1]} ${c[2]}`).sort(), [...pairs].sort());
     const failing = new Set(report.findings.filter((f) => f.level === 'error').map((f) => `${f.namespace} ${f.id}`));
@@ -116,9 +149,17 @@ describe('doctor -o github', () => {
     const summary = lines.pop();
     assert.match(summary ?? '', /^kfstore doctor: 2 error, 4 warn, 0 info, \d+ ok in 3 namespaces$/);
     const commands = { error: 'error', warn: 'warning', info: 'notice' } as Record<string, string>;
-    assert.deepEqual(lines.map((l) => /^::(\w+) file=[^,:]+,line=\d+,title=(KFS\d{3})::/.exec(l)?.slice(1, 3).join(' ')).sort(), problems().map((f) => `${commands[f.level]} ${f.id}`).sort());
+    assert.deepEqual(
+      lines.map((l) => /^::(\w+) file=[^,:]+,line=\d+,title=(KFS\d{3})::/.exec(l)?.slice(1, 3).join(' ')).sort(),
+      problems()
+        .map((f) => `${commands[f.level]} ${f.id}`)
+        .sort(),
+    );
     const crash = lines.find((l) => l.includes('title=KFS014'));
-    assert.match(crash ?? '', new RegExp(`^::error file=${TREE}/team-b/all\\.yaml,line=8,title=KFS014::team-b ConfigMap/kfp-launcher: .*%0Afix: `));
+    assert.match(
+      crash ?? '',
+      new RegExp(`^::error file=${TREE}/team-b/all\\.yaml,line=8,title=KFS014::team-b ConfigMap/kfp-launcher: .*%0Afix: `),
+    );
     noCanaries(r.stdout);
   });
 });
@@ -140,4 +181,3 @@ function assertWellFormed(xml: string): void {
   assert.deepEqual(stack, []);
   assert.equal(body.replace(/<(\/?)([\w-]+)((?:\s+[\w-]+="[^"<]*")*)\s*(\/?)>|([^<]+)/g, ''), '', 'only tags and text');
 }
-

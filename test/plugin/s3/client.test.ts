@@ -61,7 +61,12 @@ describe('makeS3Client', () => {
     const c = makeS3Client(targetFromSession({ endpoint: 'http://127.0.0.1:1', region: 'us-east-1' }, creds));
     const r = await capture(c, (x) => x.send(new DeleteObjectsCommand({ Bucket: 'b', Delete: { Objects: [{ Key: 'a' }, { Key: 'b' }] } })));
     assert.equal(typeof r.body, 'string');
-    assert.equal(r.headers['content-md5'], createHash('md5').update(r.body as string).digest('base64'));
+    assert.equal(
+      r.headers['content-md5'],
+      createHash('md5')
+        .update(r.body as string)
+        .digest('base64'),
+    );
   });
 
   it('does not add Content-MD5 to other requests', async () => {

@@ -26,7 +26,10 @@ function collector(): () => void {
 }
 
 function targetFor(swift: SwiftServer, account: string, user: string): S3Target {
-  return targetFromSession({ endpoint: swift.endpoint, region: swift.region, disableSSL: 'true', forcePathStyle: 'true', maxRetries: '1' }, swift.credentials(account, user));
+  return targetFromSession(
+    { endpoint: swift.endpoint, region: swift.region, disableSSL: 'true', forcePathStyle: 'true', maxRetries: '1' },
+    swift.credentials(account, user),
+  );
 }
 
 /** Seeds 48 MiB from another process (rclone rcat), so this process's RSS baseline holds none of it. */
@@ -53,7 +56,12 @@ describe('copyPrefix memory', { timeout: 180_000 }, () => {
   let b: S3Client;
 
   before(async () => {
-    swift = await startSwift({ accounts: [{ account: 'teama', user: 'alice', secret: 'alice-secret' }, { account: 'teamb', user: 'bob', secret: 'bob-secret' }] });
+    swift = await startSwift({
+      accounts: [
+        { account: 'teama', user: 'alice', secret: 'alice-secret' },
+        { account: 'teamb', user: 'bob', secret: 'bob-secret' },
+      ],
+    });
     a = adminClient(swift, 'teama', 'alice');
     b = adminClient(swift, 'teamb', 'bob');
     await seedBucket(a, 'src');

@@ -5,7 +5,18 @@ import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { promisify } from 'node:util';
-import { AbortMultipartUploadCommand, CreateMultipartUploadCommand, DeleteObjectCommand, GetObjectCommand, HeadObjectCommand, ListMultipartUploadsCommand, ListObjectsV2Command, ListPartsCommand, PutObjectCommand, UploadPartCommand } from '@aws-sdk/client-s3';
+import {
+  AbortMultipartUploadCommand,
+  CreateMultipartUploadCommand,
+  DeleteObjectCommand,
+  GetObjectCommand,
+  HeadObjectCommand,
+  ListMultipartUploadsCommand,
+  ListObjectsV2Command,
+  ListPartsCommand,
+  PutObjectCommand,
+  UploadPartCommand,
+} from '@aws-sdk/client-s3';
 import type { S3Client } from '@aws-sdk/client-s3';
 import { withPayloadSha256 } from '../../../plugin/s3/copy/signed-payload.ts';
 import { copyPrefix } from '../../../plugin/s3/copy/run.ts';
@@ -25,7 +36,10 @@ const ACCOUNTS = [
 ];
 
 function targetFor(swift: SwiftServer, account: string, user: string): S3Target {
-  return targetFromSession({ endpoint: swift.endpoint, region: swift.region, disableSSL: 'true', forcePathStyle: 'true', maxRetries: '1' }, swift.credentials(account, user));
+  return targetFromSession(
+    { endpoint: swift.endpoint, region: swift.region, disableSSL: 'true', forcePathStyle: 'true', maxRetries: '1' },
+    swift.credentials(account, user),
+  );
 }
 
 function sha256(b: Uint8Array): string {
@@ -44,9 +58,19 @@ async function listEtags(client: S3Client, bucket: string, prefix: string): Prom
   return out;
 }
 
-async function head(client: S3Client, bucket: string, key: string): Promise<{ size: number; sha?: string; etag: string; contentType?: string; meta: Record<string, string> }> {
+async function head(
+  client: S3Client,
+  bucket: string,
+  key: string,
+): Promise<{ size: number; sha?: string; etag: string; contentType?: string; meta: Record<string, string> }> {
   const h = await client.send(new HeadObjectCommand({ Bucket: bucket, Key: key }));
-  return { size: h.ContentLength ?? -1, sha: h.Metadata?.['kfstore-sha256'], etag: h.ETag ?? '', contentType: h.ContentType, meta: h.Metadata ?? {} };
+  return {
+    size: h.ContentLength ?? -1,
+    sha: h.Metadata?.['kfstore-sha256'],
+    etag: h.ETag ?? '',
+    contentType: h.ContentType,
+    meta: h.Metadata ?? {},
+  };
 }
 
 async function read(client: S3Client, bucket: string, key: string): Promise<Uint8Array> {
@@ -69,7 +93,9 @@ describe('copyPrefix on Swift (teama → teamb)', { timeout: 240_000 }, () => {
   let sourceBefore: Map<string, string>;
   const bodies = new Map<string, Uint8Array>(); // source key → bytes
 
-  const run = async (over: Partial<CopyPrefixOptions> = {}): Promise<{ summary: Awaited<ReturnType<typeof copyPrefix>>; results: ObjectResult[]; last?: CopyProgress }> => {
+  const run = async (
+    over: Partial<CopyPrefixOptions> = {},
+  ): Promise<{ summary: Awaited<ReturnType<typeof copyPrefix>>; results: ObjectResult[]; last?: CopyProgress }> => {
     const results: ObjectResult[] = [];
     let last: CopyProgress | undefined;
     const summary = await copyPrefix({
@@ -112,7 +138,14 @@ describe('copyPrefix on Swift (teama → teamb)', { timeout: 240_000 }, () => {
     for (let i = 0; i < 50; i++) bodies.set(`${SRC_PREFIX}small/${String(i).padStart(2, '0')}`, randomBytes(64 * 1024));
     for (const [Key, Body] of bodies) {
       const json = Key.endsWith('/07');
-      await a.send(new PutObjectCommand({ Bucket: 'src', Key, Body, ...(json ? { ContentType: 'application/json', Metadata: { owner: 'pipeline-x' } } : {}) }));
+      await a.send(
+        new PutObjectCommand({
+          Bucket: 'src',
+          Key,
+          Body,
+          ...(json ? { ContentType: 'application/json', Metadata: { owner: 'pipeline-x' } } : {}),
+        }),
+      );
     }
     await a.send(new PutObjectCommand({ Bucket: 'src', Key: 'elsewhere/not-copied', Body: 'x' }));
     sourceBefore = await listEtags(a, 'src', '');
@@ -164,9 +197,14 @@ describe('copyPrefix on Swift (teama → teamb)', { timeout: 240_000 }, () => {
     // Same size, different bytes: once without our metadata, once claiming the hash of its own bytes.
     const fake = randomBytes(64 * 1024);
     await b.send(new PutObjectCommand({ Bucket: 'dst', Key: `${DST_PREFIX}small/10`, Body: randomBytes(64 * 1024) }));
-    await b.send(new PutObjectCommand({ Bucket: 'dst', Key: `${DST_PREFIX}small/11`, Body: fake, Metadata: { 'kfstore-sha256': sha256(fake) } }));
+    await b.send(
+      new PutObjectCommand({ Bucket: 'dst', Key: `${DST_PREFIX}small/11`, Body: fake, Metadata: { 'kfstore-sha256': sha256(fake) } }),
+    );
     const { summary, results } = await run();
-    const copied = results.filter((r) => r.outcome === 'copied').map((r) => r.key.slice(SRC_PREFIX.length)).sort();
+    const copied = results
+      .filter((r) => r.outcome === 'copied')
+      .map((r) => r.key.slice(SRC_PREFIX.length))
+      .sort();
     assert.deepEqual(copied, ['big/1', 'small/03', 'small/04', 'small/10', 'small/11']);
     assert.deepEqual([summary.skipped, summary.failures.length], [47, 0]);
     await assertCopied(b, 'dst', DST_PREFIX);
@@ -215,11 +253,20 @@ describe('copyPrefix on Swift (teama → teamb)', { timeout: 240_000 }, () => {
     // ...and an upload someone else started under the same prefix, which is not ours to abort.
     const foreign = await b.send(new CreateMultipartUploadCommand({ Bucket: 'dst', Key: `${prefix}theirs` }));
     try {
-      const { summary } = await run({ destination: { target: targetFor(swift, 'teamb', 'bob'), bucket: 'dst', prefix }, recordUploads: true });
+      const { summary } = await run({
+        destination: { target: targetFor(swift, 'teamb', 'bob'), bucket: 'dst', prefix },
+        recordUploads: true,
+      });
       assert.deepEqual([summary.abortedUploads, summary.copied, summary.failures.length], [2, 52, 0]);
       const open = (await b.send(new ListMultipartUploadsCommand({ Bucket: 'dst', Prefix: prefix }))).Uploads ?? [];
-      assert.deepEqual(open.map((u) => u.UploadId), [foreign.UploadId]);
-      for (const [Key, UploadId] of [[`${prefix}big/0`, first.UploadId], [`${prefix}big/1`, second.UploadId]]) {
+      assert.deepEqual(
+        open.map((u) => u.UploadId),
+        [foreign.UploadId],
+      );
+      for (const [Key, UploadId] of [
+        [`${prefix}big/0`, first.UploadId],
+        [`${prefix}big/1`, second.UploadId],
+      ]) {
         await assert.rejects(b.send(new ListPartsCommand({ Bucket: 'dst', Key, UploadId })), /NoSuchUpload/);
       }
       // Records are gone, and the copy's own uploads left none behind.
@@ -251,8 +298,14 @@ describe('copyPrefix on Swift (teama → teamb)', { timeout: 240_000 }, () => {
     // A target that lists fine but refuses every upload: each object fails on its own.
     const fake = await startFakeS3({ deny: ['PUT'] });
     try {
-      const target = targetFromSession({ endpoint: fake.endpoint, region: 'us-east-1', disableSSL: 'true', forcePathStyle: 'true', maxRetries: '1' }, { accessKeyId: 'k', secretAccessKey: 'fake-CANARY-secret' });
-      const { summary } = await run({ source: { target: targetFor(swift, 'teama', 'alice'), bucket: 'src', prefix: `${SRC_PREFIX}small/0` }, destination: { target, bucket: 'dst', prefix: '' } });
+      const target = targetFromSession(
+        { endpoint: fake.endpoint, region: 'us-east-1', disableSSL: 'true', forcePathStyle: 'true', maxRetries: '1' },
+        { accessKeyId: 'k', secretAccessKey: 'fake-CANARY-secret' },
+      );
+      const { summary } = await run({
+        source: { target: targetFor(swift, 'teama', 'alice'), bucket: 'src', prefix: `${SRC_PREFIX}small/0` },
+        destination: { target, bucket: 'dst', prefix: '' },
+      });
       assert.deepEqual([summary.listed, summary.copied, summary.failures.length], [10, 0, 10]);
       for (const f of summary.failures) {
         assert.match(f.reason, /AccessDenied/);
@@ -274,7 +327,10 @@ describe('copyPrefix on Swift (teama → teamb)', { timeout: 240_000 }, () => {
     // The same for a part of a multipart upload.
     const up = await b.send(new CreateMultipartUploadCommand({ Bucket: 'dst', Key: 'tampered-part' }));
     try {
-      const part = withPayloadSha256(new UploadPartCommand({ Bucket: 'dst', Key: 'tampered-part', UploadId: up.UploadId, PartNumber: 1, Body: body }), sha256(Buffer.from('other bytes')));
+      const part = withPayloadSha256(
+        new UploadPartCommand({ Bucket: 'dst', Key: 'tampered-part', UploadId: up.UploadId, PartNumber: 1, Body: body }),
+        sha256(Buffer.from('other bytes')),
+      );
       await assert.rejects(b.send(part), /BadDigest|XAmzContentSHA256Mismatch/);
       const parts = await b.send(new ListPartsCommand({ Bucket: 'dst', Key: 'tampered-part', UploadId: up.UploadId }));
       assert.deepEqual(parts.Parts ?? [], []);

@@ -4,7 +4,10 @@ import assert from 'node:assert/strict';
 import { describeS3Error, errorFields, hasSpecificCode } from '../../../plugin/s3/errors.ts';
 import { targetFromSession } from '../../../plugin/s3/launcher-connection.ts';
 
-const target = targetFromSession({ endpoint: 'minio.kubeflow:9000', disableSSL: 'true', region: 'us-east-1' }, { accessKeyId: 'AKIA1234567890', secretAccessKey: 'sEcReT/value+123' });
+const target = targetFromSession(
+  { endpoint: 'minio.kubeflow:9000', disableSSL: 'true', region: 'us-east-1' },
+  { accessKeyId: 'AKIA1234567890', secretAccessKey: 'sEcReT/value+123' },
+);
 const ctx = { op: 'GetObject', target, bucket: 'mlpipeline', key: 'v2/a.txt' };
 
 function sdkError(name: string, status: number, extra: Record<string, unknown> = {}): Error {
@@ -19,7 +22,10 @@ describe('describeS3Error', () => {
   it('names the operation, object and endpoint', () => {
     const info = describeS3Error(sdkError('AccessDenied', 403, { Code: 'AccessDenied' }), ctx);
     assert.equal(info.kind, 'access-denied');
-    assert.equal(info.message, 'GetObject s3://mlpipeline/v2/a.txt at http://minio.kubeflow:9000: 403 AccessDenied: access key AKIA… is not allowed to do this');
+    assert.equal(
+      info.message,
+      'GetObject s3://mlpipeline/v2/a.txt at http://minio.kubeflow:9000: 403 AccessDenied: access key AKIA… is not allowed to do this',
+    );
     assert.equal(info.status, 403);
   });
 
@@ -65,7 +71,10 @@ describe('describeS3Error', () => {
   });
 
   it('falls back to name and code, without stack or credentials', () => {
-    const err = sdkError('InternalError', 500, { Code: 'InternalError', message: `boom for sEcReT/value+123 and AKIA1234567890\n    at secret.ts:1:1` });
+    const err = sdkError('InternalError', 500, {
+      Code: 'InternalError',
+      message: `boom for sEcReT/value+123 and AKIA1234567890\n    at secret.ts:1:1`,
+    });
     const info = describeS3Error(err, ctx);
     assert.equal(info.kind, 'other');
     assert.equal(info.cause, '500 InternalError: boom for *** and AKIA…');
@@ -73,7 +82,11 @@ describe('describeS3Error', () => {
 
   it('scrubs short secrets only as whole words', () => {
     const short = targetFromSession({ endpoint: 'x:1', region: 'r' }, { accessKeyId: 'ab', secretAccessKey: 's' });
-    const info = describeS3Error(Object.assign(new Error('this is s and ab'), { name: 'Odd' }), { op: 'HeadBucket', target: short, bucket: 'b' });
+    const info = describeS3Error(Object.assign(new Error('this is s and ab'), { name: 'Odd' }), {
+      op: 'HeadBucket',
+      target: short,
+      bucket: 'b',
+    });
     assert.equal(info.cause, 'Odd: this is *** and ****');
   });
 

@@ -32,7 +32,8 @@ export async function startFakeS3(opts: FakeS3Options = {}): Promise<FakeS3> {
       const url = new URL(req.url ?? '/', 'http://x');
       const method = req.method ?? 'GET';
       requests.push(`${method} ${url.pathname}`);
-      if (deny.has(method)) return xmlError(res, method, opts.error?.status ?? 403, opts.error?.code ?? 'AccessDenied', 'Denied', opts.error?.extra);
+      if (deny.has(method))
+        return xmlError(res, method, opts.error?.status ?? 403, opts.error?.code ?? 'AccessDenied', 'Denied', opts.error?.extra);
       const [, bucket = '', ...rest] = url.pathname.split('/');
       const key = decodeURIComponent(rest.join('/'));
       if (key === '') return bucketRequest(res, method, bucket, url, objects);
@@ -51,7 +52,8 @@ export async function startFakeS3(opts: FakeS3Options = {}): Promise<FakeS3> {
       }
     });
   };
-  const server: Server = opts.tls === undefined ? createHttp(handler) : createHttps({ cert: opts.tls.certPem, key: opts.tls.keyPem }, handler);
+  const server: Server =
+    opts.tls === undefined ? createHttp(handler) : createHttps({ cert: opts.tls.certPem, key: opts.tls.keyPem }, handler);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const port = (server.address() as AddressInfo).port;
   return {
@@ -70,8 +72,14 @@ function bucketRequest(res: ServerResponse, method: string, bucket: string, url:
   if (method !== 'GET') return void res.writeHead(200).end();
   const prefix = `${bucket}/${url.searchParams.get('prefix') ?? ''}`;
   const keys = [...objects.keys()].filter((k) => k.startsWith(prefix)).map((k) => k.slice(bucket.length + 1));
-  const contents = keys.map((k) => `<Contents><Key>${k}</Key><Size>${objects.get(`${bucket}/${k}`)?.length ?? 0}</Size></Contents>`).join('');
-  res.writeHead(200, { 'content-type': 'application/xml' }).end(`<?xml version="1.0" encoding="UTF-8"?><ListBucketResult><Name>${bucket}</Name><KeyCount>${keys.length}</KeyCount><IsTruncated>false</IsTruncated>${contents}</ListBucketResult>`);
+  const contents = keys
+    .map((k) => `<Contents><Key>${k}</Key><Size>${objects.get(`${bucket}/${k}`)?.length ?? 0}</Size></Contents>`)
+    .join('');
+  res
+    .writeHead(200, { 'content-type': 'application/xml' })
+    .end(
+      `<?xml version="1.0" encoding="UTF-8"?><ListBucketResult><Name>${bucket}</Name><KeyCount>${keys.length}</KeyCount><IsTruncated>false</IsTruncated>${contents}</ListBucketResult>`,
+    );
 }
 
 function xmlError(res: ServerResponse, method: string, status: number, code: string, message: string, extra = ''): void {

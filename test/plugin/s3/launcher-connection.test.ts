@@ -7,20 +7,45 @@ const creds = { accessKeyId: 'AKIAEXAMPLEKEY', secretAccessKey: 'never-shown-sec
 suite('targetFromSession (KFP 2.15+ launcher rules)', () => {
   it('takes a KFP default minio session as the launcher does', () => {
     const t = targetFromSession(
-      { accessKeyKey: 'accesskey', disableSSL: 'true', endpoint: 'seaweedfs.kubeflow:9000', fromEnv: 'false', maxRetries: '5', region: 'minio', secretKeyKey: 'secretkey', secretName: 'mlpipeline-minio-artifact' },
+      {
+        accessKeyKey: 'accesskey',
+        disableSSL: 'true',
+        endpoint: 'seaweedfs.kubeflow:9000',
+        fromEnv: 'false',
+        maxRetries: '5',
+        region: 'minio',
+        secretKeyKey: 'secretkey',
+        secretName: 'mlpipeline-minio-artifact',
+      },
       creds,
     );
-    assert.deepEqual(t, { endpoint: 'http://seaweedfs.kubeflow:9000', region: 'minio', forcePathStyle: true, disableSSL: true, maxRetries: 5, credentials: creds });
+    assert.deepEqual(t, {
+      endpoint: 'http://seaweedfs.kubeflow:9000',
+      region: 'minio',
+      forcePathStyle: true,
+      disableSSL: true,
+      maxRetries: 5,
+      credentials: creds,
+    });
   });
 
   it('adds https:// to a scheme-less endpoint unless disableSSL', () => {
-    assert.equal(targetFromSession({ endpoint: 'minio.example.com:9000', disableSSL: 'false', region: 'r' }, creds).endpoint, 'https://minio.example.com:9000');
+    assert.equal(
+      targetFromSession({ endpoint: 'minio.example.com:9000', disableSSL: 'false', region: 'r' }, creds).endpoint,
+      'https://minio.example.com:9000',
+    );
     assert.equal(targetFromSession({ endpoint: 'minio.example.com:9000', region: 'r' }, creds).endpoint, 'https://minio.example.com:9000');
   });
 
   it('keeps an explicit scheme, but disableSSL turns https into http (the SDK rewrites the scheme)', () => {
-    assert.equal(targetFromSession({ endpoint: 'http://10.0.0.1:9000', disableSSL: 'false', region: 'r' }, creds).endpoint, 'http://10.0.0.1:9000');
-    assert.equal(targetFromSession({ endpoint: 'https://store:443/base', disableSSL: 'false', region: 'r' }, creds).endpoint, 'https://store:443/base');
+    assert.equal(
+      targetFromSession({ endpoint: 'http://10.0.0.1:9000', disableSSL: 'false', region: 'r' }, creds).endpoint,
+      'http://10.0.0.1:9000',
+    );
+    assert.equal(
+      targetFromSession({ endpoint: 'https://store:443/base', disableSSL: 'false', region: 'r' }, creds).endpoint,
+      'https://store:443/base',
+    );
     assert.equal(targetFromSession({ endpoint: 'https://store:443', disableSSL: 'true', region: 'r' }, creds).endpoint, 'http://store:443');
   });
 
@@ -29,8 +54,14 @@ suite('targetFromSession (KFP 2.15+ launcher rules)', () => {
       assert.equal(targetFromSession({ endpoint, region: 'eu-west-1' }, creds).endpoint, undefined, endpoint);
     }
     // Only the global name: regional endpoints and http:// are passed through.
-    assert.equal(targetFromSession({ endpoint: 's3.eu-west-1.amazonaws.com', region: 'eu-west-1' }, creds).endpoint, 'https://s3.eu-west-1.amazonaws.com');
-    assert.equal(targetFromSession({ endpoint: 'http://s3.amazonaws.com', region: 'us-east-1' }, creds).endpoint, 'http://s3.amazonaws.com');
+    assert.equal(
+      targetFromSession({ endpoint: 's3.eu-west-1.amazonaws.com', region: 'eu-west-1' }, creds).endpoint,
+      'https://s3.eu-west-1.amazonaws.com',
+    );
+    assert.equal(
+      targetFromSession({ endpoint: 'http://s3.amazonaws.com', region: 'us-east-1' }, creds).endpoint,
+      'http://s3.amazonaws.com',
+    );
     assert.equal(targetFromSession({ region: 'us-east-1' }, creds).endpoint, undefined);
   });
 
@@ -39,7 +70,10 @@ suite('targetFromSession (KFP 2.15+ launcher rules)', () => {
     assert.equal(targetFromSession({ forcePathStyle: 'false' }, undefined).forcePathStyle, false);
     assert.equal(targetFromSession({ forcePathStyle: 'F' }, undefined).forcePathStyle, false);
     assert.equal(targetFromSession({ disableSSL: '1' }, undefined).disableSSL, true);
-    assert.throws(() => targetFromSession({ disableSSL: 'yes' }, undefined), /disableSSL: strconv\.ParseBool: parsing "yes": invalid syntax/);
+    assert.throws(
+      () => targetFromSession({ disableSSL: 'yes' }, undefined),
+      /disableSSL: strconv\.ParseBool: parsing "yes": invalid syntax/,
+    );
   });
 
   it('uses maxRetries as max attempts, the SDK default 3 when absent or 0', () => {
@@ -65,7 +99,10 @@ suite('describe', () => {
   });
 
   it('describes AWS endpoints and fromEnv credentials', () => {
-    assert.equal(describe(targetFromSession({ region: '', forcePathStyle: 'false' }, undefined)), 'AWS S3 (https, endpoint from region) (region (empty), virtual-hosted-style, credentials from the pod environment)');
+    assert.equal(
+      describe(targetFromSession({ region: '', forcePathStyle: 'false' }, undefined)),
+      'AWS S3 (https, endpoint from region) (region (empty), virtual-hosted-style, credentials from the pod environment)',
+    );
   });
 
   it('redacts short ids completely', () => {

@@ -15,7 +15,12 @@ import type { FakeS3 } from './fake-s3.ts';
 const creds = { accessKeyId: 'probe-user', secretAccessKey: 'probe-secret-value' };
 
 function tenant(endpoint: string, prefix = 'v2/artifacts/ns1/'): ProbeTenant {
-  return { namespace: 'ns1', bucket: 'mlpipeline', prefix, target: targetFromSession({ endpoint, region: 'us-east-1', maxRetries: '2' }, creds) };
+  return {
+    namespace: 'ns1',
+    bucket: 'mlpipeline',
+    prefix,
+    target: targetFromSession({ endpoint, region: 'us-east-1', maxRetries: '2' }, creds),
+  };
 }
 
 function assertNoStack(text: string): void {
@@ -30,7 +35,14 @@ describe('probeBucket below S3', { timeout: 30_000 }, () => {
   before(async () => {
     const now = new Date();
     ca = await generateCA({ commonName: 'kfstore test CA', validityDays: 1, now });
-    const serving = await issueServingCert({ ca, commonName: 'localhost', dnsNames: ['localhost'], ipAddresses: ['127.0.0.1'], validityDays: 1, now });
+    const serving = await issueServingCert({
+      ca,
+      commonName: 'localhost',
+      dnsNames: ['localhost'],
+      ipAddresses: ['127.0.0.1'],
+      validityDays: 1,
+      now,
+    });
     tlsStore = await startFakeS3({ tls: serving });
     plain = await startFakeS3();
   });
@@ -93,7 +105,10 @@ describe('probeBucket below S3', { timeout: 30_000 }, () => {
   it('maps an untrusted certificate to a TLS finding that suggests --s3-ca-bundle', async () => {
     const f = await probeBucket(tenant(tlsStore.endpoint));
     assert.equal(f.level, 'error');
-    assert.match(f.message, /the endpoint's certificate is not trusted \((UNABLE_TO_VERIFY_LEAF_SIGNATURE|UNABLE_TO_GET_ISSUER_CERT_LOCALLY|SELF_SIGNED_CERT_IN_CHAIN)\)/);
+    assert.match(
+      f.message,
+      /the endpoint's certificate is not trusted \((UNABLE_TO_VERIFY_LEAF_SIGNATURE|UNABLE_TO_GET_ISSUER_CERT_LOCALLY|SELF_SIGNED_CERT_IN_CHAIN)\)/,
+    );
     assert.match(f.fix, /--s3-ca-bundle/);
     assertNoStack(JSON.stringify(f));
     assert.equal(tlsStore.requests.length, 0, 'no request got past the handshake');
@@ -116,8 +131,16 @@ describe('probeBucket below S3', { timeout: 30_000 }, () => {
 describe('probeBucket error codes other stores send', { timeout: 30_000 }, () => {
   const all = ['HEAD', 'GET', 'PUT', 'DELETE'];
   const cases: [string, { status: number; code: string; extra?: string }, RegExp][] = [
-    ['an unknown access key', { status: 403, code: 'InvalidAccessKeyId' }, /403 InvalidAccessKeyId: access key prob… is unknown to this store/],
-    ['a bucket in another region', { status: 400, code: 'AuthorizationHeaderMalformed', extra: '<Region>eu-west-1</Region>' }, /400 AuthorizationHeaderMalformed: wrong region "us-east-1" for this bucket \(the store says eu-west-1\)/],
+    [
+      'an unknown access key',
+      { status: 403, code: 'InvalidAccessKeyId' },
+      /403 InvalidAccessKeyId: access key prob… is unknown to this store/,
+    ],
+    [
+      'a bucket in another region',
+      { status: 400, code: 'AuthorizationHeaderMalformed', extra: '<Region>eu-west-1</Region>' },
+      /400 AuthorizationHeaderMalformed: wrong region "us-east-1" for this bucket \(the store says eu-west-1\)/,
+    ],
     ['a redirect to another region', { status: 301, code: 'PermanentRedirect' }, /301 PermanentRedirect: wrong region "us-east-1"/],
     ['an unknown code', { status: 418, code: 'Teapot' }, /418 Teapot: Denied/],
   ];
@@ -174,7 +197,10 @@ describe('probeRoundTrip step reporting', { timeout: 30_000 }, () => {
       assert.equal(f.level, 'error');
       assert.match(f.message, /round trip under s3:\/\/mlpipeline\/ at .*: Put denied: 403 AccessDenied/);
       assert.match(f.fix, /s3:PutObject/);
-      assert.deepEqual(store.requests.map((r) => r.split(' ')[0]), ['PUT']);
+      assert.deepEqual(
+        store.requests.map((r) => r.split(' ')[0]),
+        ['PUT'],
+      );
     } finally {
       await store.close();
     }

@@ -3,7 +3,13 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
-import { AbortMultipartUploadCommand, CreateMultipartUploadCommand, DeleteObjectCommand, DeleteObjectsCommand, PutObjectCommand } from '@aws-sdk/client-s3';
+import {
+  AbortMultipartUploadCommand,
+  CreateMultipartUploadCommand,
+  DeleteObjectCommand,
+  DeleteObjectsCommand,
+  PutObjectCommand,
+} from '@aws-sdk/client-s3';
 import type { S3Client } from '@aws-sdk/client-s3';
 import { makeS3Client } from '../../../plugin/s3/client.ts';
 import { describeS3Error } from '../../../plugin/s3/errors.ts';
@@ -23,8 +29,23 @@ let adminB: S3Client;
 
 function tenant(namespace: string, who: [string, string], bucket: string, prefix: string, secret?: string): ProbeTenant {
   const real = swift.credentials(...who);
-  const params = { endpoint: swift.endpoint.replace('http://', ''), disableSSL: 'true', region: swift.region, forcePathStyle: 'true', maxRetries: '2', fromEnv: 'false', secretName: 's', accessKeyKey: 'a', secretKeyKey: 'k' };
-  return { namespace, bucket, prefix, target: targetFromSession(params, secret === undefined ? real : { ...real, secretAccessKey: secret }) };
+  const params = {
+    endpoint: swift.endpoint.replace('http://', ''),
+    disableSSL: 'true',
+    region: swift.region,
+    forcePathStyle: 'true',
+    maxRetries: '2',
+    fromEnv: 'false',
+    secretName: 's',
+    accessKeyKey: 'a',
+    secretKeyKey: 'k',
+  };
+  return {
+    namespace,
+    bucket,
+    prefix,
+    target: targetFromSession(params, secret === undefined ? real : { ...real, secretAccessKey: secret }),
+  };
 }
 
 const alice: [string, string] = ['teama', 'alice'];
@@ -70,7 +91,10 @@ describe('object-store probes against Swift', { timeout: 120_000 }, () => {
       const f = await probeBucket(tenant('team-a', alice, 'team-a-bucket', 'v2/artifacts/'));
       assert.deepEqual([f.id, f.level, f.namespace], ['KFS061', 'ok', 'team-a']);
       assert.equal(f.evidence?.HeadBucket, '200');
-      assert.match(f.message, /s3:\/\/team-a-bucket\/v2\/artifacts\/ is reachable at http:\/\/127\.0\.0\.1:\d+ \(region us-east-1, path-style, access key team…\)/);
+      assert.match(
+        f.message,
+        /s3:\/\/team-a-bucket\/v2\/artifacts\/ is reachable at http:\/\/127\.0\.0\.1:\d+ \(region us-east-1, path-style, access key team…\)/,
+      );
     });
 
     it('names SignatureDoesNotMatch for a wrong secret (HEAD has no code: asks again)', async () => {
@@ -107,10 +131,13 @@ describe('object-store probes against Swift', { timeout: 120_000 }, () => {
     it('puts, reads and deletes, leaving nothing behind', async () => {
       const f = await probeRoundTrip(tenant('team-a', alice, 'team-a-bucket', 'v2/artifacts/'));
       assert.equal(f.level, 'ok', f.message);
-      assert.deepEqual(
-        Object.fromEntries(Object.entries(f.evidence ?? {}).filter(([k]) => k !== 'key')),
-        { PutObject: '200', HeadObject: '200', GetObject: '200', DeleteObject: '204', 'HeadObject after Delete': '404 NotFound' },
-      );
+      assert.deepEqual(Object.fromEntries(Object.entries(f.evidence ?? {}).filter(([k]) => k !== 'key')), {
+        PutObject: '200',
+        HeadObject: '200',
+        GetObject: '200',
+        DeleteObject: '204',
+        'HeadObject after Delete': '404 NotFound',
+      });
       assert.deepEqual(await probeLeftovers(adminA, 'team-a-bucket'), []);
     });
 
@@ -159,7 +186,10 @@ describe('object-store probes against Swift', { timeout: 120_000 }, () => {
       const b = tenant('ns2', alice, 'shared-bucket', 'private-artifacts/ns2/');
       const f = await probeIsolation(a, b, { write: true });
       assert.equal(f.level, 'error');
-      assert.match(f.message, /namespace ns1 can read ns2's artifacts: GetObject s3:\/\/shared-bucket\/private-artifacts\/ns2\/\.kfstore-probe\/canary-/);
+      assert.match(
+        f.message,
+        /namespace ns1 can read ns2's artifacts: GetObject s3:\/\/shared-bucket\/private-artifacts\/ns2\/\.kfstore-probe\/canary-/,
+      );
       assert.match(f.message, /namespace ns1 can list ns2's keys under s3:\/\/shared-bucket\/private-artifacts\/ns2\/ \(names only\)/);
       assert.match(f.message, /namespace ns1 can write into s3:\/\/shared-bucket\/private-artifacts\/ns2\/: PutObject allowed/);
       assert.match(f.message, /both namespaces use access key team…/);
@@ -198,17 +228,33 @@ describe('object-store probes against Swift', { timeout: 120_000 }, () => {
       const theirs = await adminA.send(new CreateMultipartUploadCommand({ Bucket: 'team-a-bucket', Key: 'v2/artifacts/run/other.bin' }));
       const elsewhere = await adminA.send(new CreateMultipartUploadCommand({ Bucket: 'team-a-bucket', Key: 'outside/x.bin' }));
       const record = `v2/artifacts/${UPLOADS_DIR}r1.json`;
-      await adminA.send(new PutObjectCommand({ Bucket: 'team-a-bucket', Key: record, Body: JSON.stringify({ key: 'v2/artifacts/run/model.bin', uploadId: ours.UploadId }) }));
+      await adminA.send(
+        new PutObjectCommand({
+          Bucket: 'team-a-bucket',
+          Key: record,
+          Body: JSON.stringify({ key: 'v2/artifacts/run/model.bin', uploadId: ours.UploadId }),
+        }),
+      );
       try {
         const now = await probeUploads(t);
         assert.deepEqual([now.id, now.level, now.evidence], ['KFS066', 'info', { uploads: '2', recorded: '1' }]);
-        assert.match(now.message, /^2 multipart uploads under s3:\/\/team-a-bucket\/v2\/artifacts\/ are in progress \(started within 24 h\); 1 of them started by kubectl kfstore migrate --copy-artifacts$/);
+        assert.match(
+          now.message,
+          /^2 multipart uploads under s3:\/\/team-a-bucket\/v2\/artifacts\/ are in progress \(started within 24 h\); 1 of them started by kubectl kfstore migrate --copy-artifacts$/,
+        );
         const later = await probeUploads(t, {}, Date.now() + 2 * 24 * 3600 * 1000);
         assert.equal(later.level, 'warn');
-        assert.match(later.message, /^2 of 2 incomplete multipart uploads under s3:\/\/team-a-bucket\/v2\/artifacts\/ were started more than 24 h ago/);
+        assert.match(
+          later.message,
+          /^2 of 2 incomplete multipart uploads under s3:\/\/team-a-bucket\/v2\/artifacts\/ were started more than 24 h ago/,
+        );
         assert.match(later.fix, /^re-run kubectl kfstore migrate --copy-artifacts for team-a to abort the 1 it started/);
       } finally {
-        for (const [Key, u] of [['v2/artifacts/run/model.bin', ours], ['v2/artifacts/run/other.bin', theirs], ['outside/x.bin', elsewhere]] as const) {
+        for (const [Key, u] of [
+          ['v2/artifacts/run/model.bin', ours],
+          ['v2/artifacts/run/other.bin', theirs],
+          ['outside/x.bin', elsewhere],
+        ] as const) {
           await adminA.send(new AbortMultipartUploadCommand({ Bucket: 'team-a-bucket', Key, UploadId: u.UploadId }));
         }
         await adminA.send(new DeleteObjectCommand({ Bucket: 'team-a-bucket', Key: record }));
@@ -220,7 +266,9 @@ describe('object-store probes against Swift', { timeout: 120_000 }, () => {
     const c = makeS3Client(tenant('team-a', alice, 'team-a-bucket', '').target);
     try {
       for (const Key of ['batch/1', 'batch/2']) await c.send(new PutObjectCommand({ Bucket: 'team-a-bucket', Key, Body: Key }));
-      const out = await c.send(new DeleteObjectsCommand({ Bucket: 'team-a-bucket', Delete: { Objects: [{ Key: 'batch/1' }, { Key: 'batch/2' }] } }));
+      const out = await c.send(
+        new DeleteObjectsCommand({ Bucket: 'team-a-bucket', Delete: { Objects: [{ Key: 'batch/1' }, { Key: 'batch/2' }] } }),
+      );
       assert.equal(out.Errors?.length ?? 0, 0);
       assert.deepEqual(await listKeys(adminA, 'team-a-bucket', 'batch/'), []);
     } finally {
@@ -239,8 +287,12 @@ describe('object-store probes against Swift', { timeout: 120_000 }, () => {
     ];
     const text = JSON.stringify(results);
     assert.ok(!text.includes(CANARY_SECRET), 'canary secret in findings');
-    for (const secret of ['team-a-secret', 'team-b-secret', 'teama:alice', 'teamb:bob']) assert.ok(!text.includes(secret), `${secret} in findings`);
-    assert.ok(results.every((f) => f.level === 'error' || f.level === 'info' || f.level === 'warn'), text);
+    for (const secret of ['team-a-secret', 'team-b-secret', 'teama:alice', 'teamb:bob'])
+      assert.ok(!text.includes(secret), `${secret} in findings`);
+    assert.ok(
+      results.every((f) => f.level === 'error' || f.level === 'info' || f.level === 'warn'),
+      text,
+    );
 
     // The raw SDK error carries signing details; the mapped message does not.
     const c = makeS3Client(bad.target);

@@ -26,7 +26,14 @@ describe('swift test server config', () => {
     assert.throws(() => validateAccounts([{ account: 'team_a', user: 'x', secret: 's' }]), /must match/);
     assert.throws(() => validateAccounts([{ account: 'TeamA', user: 'x', secret: 's' }]), /must match/);
     assert.throws(() => validateAccounts([{ account: 'a', user: 'x', secret: 'two words' }]), /without spaces/);
-    assert.throws(() => validateAccounts([{ account: 'a', user: 'x', secret: 's' }, { account: 'a', user: 'x', secret: 't' }]), /duplicate/);
+    assert.throws(
+      () =>
+        validateAccounts([
+          { account: 'a', user: 'x', secret: 's' },
+          { account: 'a', user: 'x', secret: 't' },
+        ]),
+      /duplicate/,
+    );
   });
 
   it('is installed here (CI installs it with apt)', () => {

@@ -37,7 +37,10 @@ describe('doctor scope on a live cluster', () => {
     const r = await kfstore(['doctor'], { KUBECONFIG: inDefault });
     assert.equal(r.code, 2, r.stdout);
     assert.equal(r.stdout, '');
-    assert.equal(r.stderr, 'error: namespace default (the current context’s namespace) is not a KFP profile (no pipelines.kubeflow.org/enabled=true label, no kfp-launcher ConfigMap): nothing to check; use -A for every profile, or -n <profile>\n');
+    assert.equal(
+      r.stderr,
+      'error: namespace default (the current context’s namespace) is not a KFP profile (no pipelines.kubeflow.org/enabled=true label, no kfp-launcher ConfigMap): nothing to check; use -A for every profile, or -n <profile>\n',
+    );
   });
   it('-n kube-system: the same, without blaming the context', async () => {
     const r = await kfstore(['doctor', '-n', 'kube-system'], { KUBECONFIG: inTeamA });
@@ -48,7 +51,10 @@ describe('doctor scope on a live cluster', () => {
     const r = await kfstore(['doctor', '-n', 'nope', '-o', 'json'], { KUBECONFIG: inTeamA });
     assert.equal(r.code, 1, r.stderr);
     const mine = (JSON.parse(r.stdout) as Report).findings.filter((f) => f.namespace === 'nope');
-    assert.deepEqual(mine.map((f) => `${f.level} ${f.id} ${f.message}`), ['error KFS002 namespace nope does not exist']);
+    assert.deepEqual(
+      mine.map((f) => `${f.level} ${f.id} ${f.message}`),
+      ['error KFS002 namespace nope does not exist'],
+    );
   });
   it('-A -l matching nothing: exit 2', async () => {
     const r = await kfstore(['doctor', '-A', '-l', 'tier=none'], { KUBECONFIG: inTeamA });

@@ -36,7 +36,11 @@ describe('test prerequisites plan', () => {
   it('every fixture covers all requirements, so a new requirement needs new fixtures', () => {
     for (const file of listFixtures('prereqs')) {
       const names = loadYaml<Fixture>('prereqs', file).found.map((e) => e.name);
-      assert.deepEqual(names, REQUIREMENTS.map((r) => r.name), file);
+      assert.deepEqual(
+        names,
+        REQUIREMENTS.map((r) => r.name),
+        file,
+      );
     }
   });
 

@@ -20,6 +20,7 @@ describe('test prerequisites', () => {
 
   it('names the Debian packages .ci/run used to install', () => {
     const packages = REQUIREMENTS.flatMap((r) => r.debian);
-    for (const p of ['swift', 'swift-proxy', 'swift-account', 'swift-container', 'swift-object', 'rclone', 'kubernetes-client']) assert.ok(packages.includes(p), p);
+    for (const p of ['swift', 'swift-proxy', 'swift-account', 'swift-container', 'swift-object', 'rclone', 'kubernetes-client'])
+      assert.ok(packages.includes(p), p);
   });
 });

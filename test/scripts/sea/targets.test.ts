@@ -1,6 +1,14 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { ALL_TARGETS, archiveName, cannotBuild, executableName, nodePackage, parseTarget, targetName } from '../../../scripts/sea/targets.ts';
+import {
+  ALL_TARGETS,
+  archiveName,
+  cannotBuild,
+  executableName,
+  nodePackage,
+  parseTarget,
+  targetName,
+} from '../../../scripts/sea/targets.ts';
 
 describe('release targets', () => {
   it('names the npm package with the Node binary the way the node package installer does', () => {
@@ -17,7 +25,11 @@ describe('release targets', () => {
   });
 
   it('builds linux and windows; says why not darwin', () => {
-    assert.deepEqual(ALL_TARGETS.filter((t) => cannotBuild(t) === undefined).map(targetName), ['linux_amd64', 'linux_arm64', 'windows_amd64']);
+    assert.deepEqual(ALL_TARGETS.filter((t) => cannotBuild(t) === undefined).map(targetName), [
+      'linux_amd64',
+      'linux_arm64',
+      'windows_amd64',
+    ]);
     assert.match(cannotBuild({ os: 'darwin', arch: 'amd64' }) ?? '', /do not support Intel macOS/);
     assert.match(cannotBuild({ os: 'darwin', arch: 'arm64' }) ?? '', /codesign/);
   });

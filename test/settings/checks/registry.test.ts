@@ -42,7 +42,8 @@ describe('the registry', () => {
       assert.ok(c.title.length > 0 && c.detects.length > 0 && c.doc.length > 0, `${c.id} documented`);
       assert.ok(c.levels.length > 0 && new Set(c.levels).size === c.levels.length, `${c.id} levels`);
       assert.ok(c.reporters.length > 0, `${c.id} reporters`);
-      for (const level of Object.values(c.contextLevels ?? {})) assert.ok(c.levels.includes(level), `${c.id}: context level ${level} is one of its levels`);
+      for (const level of Object.values(c.contextLevels ?? {}))
+        assert.ok(c.levels.includes(level), `${c.id}: context level ${level} is one of its levels`);
     }
   });
   it('a severity context decides the level where the registry says so, and nowhere else', () => {
@@ -74,7 +75,7 @@ describe('ids live only in the registry', () => {
           });
       }
     }
-    assert.deepEqual(offenders, [], 'name checks by their registry key (finding(\'secretMissing\', ...)), not by id');
+    assert.deepEqual(offenders, [], "name checks by their registry key (finding('secretMissing', ...)), not by id");
   });
   it('the scan sees the registry itself (it would pass vacuously on a wrong path)', () => {
     const areas = tsFiles(join(ROOT, 'settings', 'checks', 'areas'));
@@ -86,7 +87,11 @@ describe('ids live only in the registry', () => {
 describe('every finding on the fixtures is registered at a registered level', () => {
   it('doctor on every doctor fixture and the manifest trees', () => {
     let seen = 0;
-    const inputs = [...listFixtures('doctor').map((f) => fixturePath('doctor', f)), fixturePath('manifests', 'gitops'), fixturePath('manifests', 'bad-base64')];
+    const inputs = [
+      ...listFixtures('doctor').map((f) => fixturePath('doctor', f)),
+      fixturePath('manifests', 'gitops'),
+      fixturePath('manifests', 'bad-base64'),
+    ];
     for (const input of inputs) {
       const snapshot = loadManifests([input], 'default').snapshot;
       const namespaces = [...new Set(['team-a', ...snapshot.configMaps.map((c) => c.metadata.namespace ?? 'default')])];

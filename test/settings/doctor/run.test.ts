@@ -16,11 +16,17 @@ describe('doctor checks, one fixture each', () => {
       const none = headerValue(text, 'expect-none');
       const listing = report.findings.map((f) => `${f.id} ${f.level} ${f.namespace} ${f.message}`).join('\n');
       // A fixture without either header would test nothing.
-      assert.ok(expect !== undefined || absent !== undefined || none !== undefined, `${file} states no '# expect:', '# expect-absent:' or '# expect-none:' header`);
+      assert.ok(
+        expect !== undefined || absent !== undefined || none !== undefined,
+        `${file} states no '# expect:', '# expect-absent:' or '# expect-none:' header`,
+      );
       if (expect !== undefined) {
         const [id, level, ns, ...rest] = expect.split(' ');
         const message = rest.join(' ');
-        assert.ok(report.findings.some((f) => f.id === id && f.level === level && f.namespace === ns && f.message.includes(message)), `expected ${expect} in\n${listing}`);
+        assert.ok(
+          report.findings.some((f) => f.id === id && f.level === level && f.namespace === ns && f.message.includes(message)),
+          `expected ${expect} in\n${listing}`,
+        );
       }
       // Not reported at all (as opposed to skipped): `ID NAMESPACE; ID NAMESPACE ...`.
       for (const pair of none?.split(';') ?? []) {

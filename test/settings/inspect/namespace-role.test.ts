@@ -14,10 +14,17 @@ function cluster(fill: (s: ClusterSnapshot) => void, source: ClusterSnapshot['so
 describe('namespaceRole', () => {
   it('a profile: the enabled label, the part-of label, or a kfp-launcher', () => {
     const index = cluster((s) => {
-      s.namespaces.push({ metadata: { name: 'a', labels: { 'pipelines.kubeflow.org/enabled': 'true' } } }, { metadata: { name: 'b', labels: { 'app.kubernetes.io/part-of': 'kubeflow-profile' } } }, { metadata: { name: 'c' } });
+      s.namespaces.push(
+        { metadata: { name: 'a', labels: { 'pipelines.kubeflow.org/enabled': 'true' } } },
+        { metadata: { name: 'b', labels: { 'app.kubernetes.io/part-of': 'kubeflow-profile' } } },
+        { metadata: { name: 'c' } },
+      );
       s.configMaps.push({ metadata: { name: 'kfp-launcher', namespace: 'c' } });
     });
-    assert.deepEqual(['a', 'b', 'c'].map((ns) => namespaceRole(index, ns)), ['profile', 'profile', 'profile']);
+    assert.deepEqual(
+      ['a', 'b', 'c'].map((ns) => namespaceRole(index, ns)),
+      ['profile', 'profile', 'profile'],
+    );
   });
   it('KFP’s own namespace, by name or by its objects', () => {
     const index = cluster((s) => {
@@ -30,7 +37,14 @@ describe('namespaceRole', () => {
   it('default is other; an absent namespace is missing, unless it could not be read', () => {
     const index = cluster((s) => {
       s.namespaces.push({ metadata: { name: 'default' } });
-      s.partial.push({ kind: 'Namespace', namespace: 'secret-ns', name: 'secret-ns', reason: 'forbidden', check: 'kubectl auth can-i get namespaces/secret-ns', known: [] });
+      s.partial.push({
+        kind: 'Namespace',
+        namespace: 'secret-ns',
+        name: 'secret-ns',
+        reason: 'forbidden',
+        check: 'kubectl auth can-i get namespaces/secret-ns',
+        known: [],
+      });
     });
     assert.equal(namespaceRole(index, 'default'), 'other');
     assert.equal(namespaceRole(index, 'nope'), 'missing');

@@ -21,7 +21,10 @@ describe('providers: parity with sigs.k8s.io/yaml + yaml.v2 + encoding/json', ()
         return;
       }
       assert.ok(r.ok, r.ok ? '' : r.error);
-      assert.equal(canonical(asGoJson(r.value as unknown as GoDecoded | undefined, BUCKET_PROVIDERS_TYPE)), canonical(JSON.parse(header[2] ?? '')));
+      assert.equal(
+        canonical(asGoJson(r.value as unknown as GoDecoded | undefined, BUCKET_PROVIDERS_TYPE)),
+        canonical(JSON.parse(header[2] ?? '')),
+      );
     });
   }
 });
@@ -46,5 +49,9 @@ function asGoJson(value: GoDecoded | undefined, type: GoType): unknown {
 }
 
 function canonical(v: unknown): string {
-  return JSON.stringify(v, (_k, x: unknown) => (x !== null && typeof x === 'object' && !Array.isArray(x) ? Object.fromEntries(Object.entries(x).sort(([a], [b]) => (a < b ? -1 : 1))) : x));
+  return JSON.stringify(v, (_k, x: unknown) =>
+    x !== null && typeof x === 'object' && !Array.isArray(x)
+      ? Object.fromEntries(Object.entries(x).sort(([a], [b]) => (a < b ? -1 : 1)))
+      : x,
+  );
 }

@@ -9,7 +9,9 @@ import { runSettings } from '../../../settings/kfp/run-settings.ts';
 const pinnedRoots = (obj: unknown): string[] => runSettings(obj).pinnedRoots;
 import { readFixture } from '../../support/fixtures.ts';
 
-const docs = parseAllDocuments(readFixture('migrate', 'plans', 'pinned-root-runs.yaml')).map((d) => d.toJS() as KubeObject & { kind: string; spec?: unknown });
+const docs = parseAllDocuments(readFixture('migrate', 'plans', 'pinned-root-runs.yaml')).map(
+  (d) => d.toJS() as KubeObject & { kind: string; spec?: unknown },
+);
 const named = (name: string): KubeObject & { spec?: unknown } => {
   const d = docs.find((o) => o.metadata.name === name);
   assert.ok(d !== undefined, name);
@@ -29,7 +31,13 @@ describe('run settings', () => {
 
   it('reads the field at any depth and through JSON nested in JSON, once per root', () => {
     const inner = JSON.stringify({ gcsOutputDirectory: 's3://b/x' });
-    assert.deepEqual(pinnedRoots({ a: [{ value: JSON.stringify({ wrapped: inner, gcsOutputDirectory: 's3://b/x' }) }], b: { gcsOutputDirectory: 'minio://m/y' } }), ['minio://m/y', 's3://b/x']);
+    assert.deepEqual(
+      pinnedRoots({
+        a: [{ value: JSON.stringify({ wrapped: inner, gcsOutputDirectory: 's3://b/x' }) }],
+        b: { gcsOutputDirectory: 'minio://m/y' },
+      }),
+      ['minio://m/y', 's3://b/x'],
+    );
   });
 
   it("sees caching in a driver's task JSON (cachingOptions.enableCache), and only when true", () => {
@@ -40,6 +48,11 @@ describe('run settings', () => {
 
   it('a summary keeps identity, phase, pinned roots and caching, not the spec', () => {
     const s = workflowSummary(named('train-4kq9z'));
-    assert.deepEqual(s, { metadata: named('train-4kq9z').metadata, status: { phase: 'Succeeded' }, pinnedRoots: ['minio://mlpipeline/v2/artifacts'], cacheEnabled: true });
+    assert.deepEqual(s, {
+      metadata: named('train-4kq9z').metadata,
+      status: { phase: 'Succeeded' },
+      pinnedRoots: ['minio://mlpipeline/v2/artifacts'],
+      cacheEnabled: true,
+    });
   });
 });

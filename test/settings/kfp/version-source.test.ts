@@ -28,7 +28,10 @@ describe('KFP release from the ml-pipeline Deployment', () => {
       if (version === 'assumed') {
         assert.equal(r.info.source, 'assumed');
         assert.equal(r.info.version, formatVersion(NEWEST_SUPPORTED));
-        assert.match(describeKfp(r.info), /assumed: .*names no release.*assuming the newest release kfstore knows, 2\.17\.0; set --kfp-version/);
+        assert.match(
+          describeKfp(r.info),
+          /assumed: .*names no release.*assuming the newest release kfstore knows, 2\.17\.0; set --kfp-version/,
+        );
         return;
       }
       assert.equal(r.info.version, version);
@@ -57,7 +60,11 @@ describe('KFP release from the ml-pipeline Deployment', () => {
   });
 
   it('a bad flag is an error naming the flag', () => {
-    for (const [flag, why] of [['latest', /not a KFP release/], ['1.8', /not a KFP v2 release/], ['2', /not a KFP release/]] as const) {
+    for (const [flag, why] of [
+      ['latest', /not a KFP release/],
+      ['1.8', /not a KFP v2 release/],
+      ['2', /not a KFP release/],
+    ] as const) {
       const r = explicitVersion(flag, 'flag');
       assert.ok(!r.ok, flag);
       assert.match(r.error, /^--kfp-version: /);
@@ -67,7 +74,8 @@ describe('KFP release from the ml-pipeline Deployment', () => {
 });
 
 describe('StorePolicy kfpVersion', () => {
-  const policy = (version: string): string => `apiVersion: kfstore.dev/v1alpha1\nkind: StorePolicy\nkfpVersion: "${version}"\nstore:\n  bucket: kfp\n  auth: {fromEnv: {}}\n`;
+  const policy = (version: string): string =>
+    `apiVersion: kfstore.dev/v1alpha1\nkind: StorePolicy\nkfpVersion: "${version}"\nstore:\n  bucket: kfp\n  auth: {fromEnv: {}}\n`;
   it('accepts a release and keeps it', () => {
     const r = loadPolicy(policy('2.15'));
     assert.ok(r.ok, r.ok ? '' : r.errors.join('\n'));

@@ -23,10 +23,16 @@ describe('store sessions per KFP release, as KFP computes them', () => {
   });
 
   for (const tag of tags) {
-    const { kfp, files } = JSON.parse(readFixture('kfp-versions', tag, 'verdicts.json')) as { kfp: string; files: Record<string, Verdict[]> };
+    const { kfp, files } = JSON.parse(readFixture('kfp-versions', tag, 'verdicts.json')) as {
+      kfp: string;
+      files: Record<string, Verdict[]>;
+    };
     const version = parseKfpVersion(kfp);
     it(`${tag}: every fixture has KFP's verdict`, () => {
-      const expected = [...listFixtures('kfp-launcher').map((f) => `kfp-launcher/${f}`), ...listFixtures('kfp-versions/launchers').map((f) => `launchers/${f}`)];
+      const expected = [
+        ...listFixtures('kfp-launcher').map((f) => `kfp-launcher/${f}`),
+        ...listFixtures('kfp-versions/launchers').map((f) => `launchers/${f}`),
+      ];
       assert.deepEqual(Object.keys(files).sort(), expected.sort());
     });
     it(`${tag}: every root's session matches KFP ${kfp}`, () => {
@@ -37,7 +43,10 @@ describe('store sessions per KFP release, as KFP computes them', () => {
         const [dir, file] = key.split('/') as [string, string];
         const cm = loadYaml<{ data?: Record<string, unknown> }>(dir === 'launchers' ? 'kfp-versions/launchers' : dir, file);
         if (verdicts[0]?.kind === 'K8S-DECODE-ERROR') {
-          assert.ok(Object.values(cm.data ?? {}).some((v) => typeof v !== 'string'), `${key}: data values are not all strings`);
+          assert.ok(
+            Object.values(cm.data ?? {}).some((v) => typeof v !== 'string'),
+            `${key}: data values are not all strings`,
+          );
           continue;
         }
         const config = readLauncherConfig(cm.data as Record<string, string> | undefined, rules);

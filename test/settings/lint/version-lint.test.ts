@@ -28,7 +28,11 @@ describe('launcher lint per KFP release', () => {
         const listed = findings.map((f) => `${f.id} ${f.level} ${f.message}`).join('\n');
         const words = rule.split(' ');
         if (words[0] === 'no') assert.ok(!findings.some((f) => matches(f, words.slice(1))), `${tag}: expected ${rule}, got\n${listed}`);
-        else assert.ok(findings.some((f) => matches(f, words)), `${tag}: expected ${rule}, got\n${listed}`);
+        else
+          assert.ok(
+            findings.some((f) => matches(f, words)),
+            `${tag}: expected ${rule}, got\n${listed}`,
+          );
         for (const f of findings) assert.ok(f.fix.length > 0, `${f.id} has a fix`);
       }
     });

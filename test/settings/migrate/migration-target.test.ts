@@ -13,7 +13,11 @@ describe('migrate target, one fixture each', () => {
       const error = headerValue(text, 'expect-error');
       if (error !== undefined) {
         assert.equal(result.ok, false, `expected an error containing ${error}`);
-        if (!result.ok) assert.ok(result.errors.some((e) => e.includes(error)), `expected ${error} in\n${result.errors.join('\n')}`);
+        if (!result.ok)
+          assert.ok(
+            result.errors.some((e) => e.includes(error)),
+            `expected ${error} in\n${result.errors.join('\n')}`,
+          );
         return;
       }
       assert.ok(result.ok, result.ok ? '' : result.errors.join('\n'));
@@ -40,7 +44,11 @@ describe('migrate target, one fixture each', () => {
     const r = resolveTarget({ to: 's3', endpoint: 'http://minio:9000', bucket: 'kfp' });
     assert.ok(r.ok);
     assert.equal(r.target.rootTemplate, 's3://kfp/v2/artifacts/{profile}');
-    assert.deepEqual(r.target.secret, { nameTemplate: 'kfstore-object-store--{profile}', accessKeyKey: 'AWS_ACCESS_KEY_ID', secretKeyKey: 'AWS_SECRET_ACCESS_KEY' });
+    assert.deepEqual(r.target.secret, {
+      nameTemplate: 'kfstore-object-store--{profile}',
+      accessKeyKey: 'AWS_ACCESS_KEY_ID',
+      secretKeyKey: 'AWS_SECRET_ACCESS_KEY',
+    });
   });
 
   it('reports every problem at once, each naming its flag', () => {

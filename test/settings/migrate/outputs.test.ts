@@ -22,7 +22,11 @@ describe('migrate IAM policies', () => {
       Version: '2012-10-17',
       Statement: [
         { Effect: 'Allow', Action: ['s3:GetBucketLocation', 's3:ListBucket'], Resource: ['arn:aws:s3:::kfp'] },
-        { Effect: 'Allow', Action: ['s3:GetObject', 's3:PutObject', 's3:DeleteObject'], Resource: ['arn:aws:s3:::kfp/artifacts/*', 'arn:aws:s3:::kfp/pipelines/*', 'arn:aws:s3:::kfp/v2/artifacts/*'] },
+        {
+          Effect: 'Allow',
+          Action: ['s3:GetObject', 's3:PutObject', 's3:DeleteObject'],
+          Resource: ['arn:aws:s3:::kfp/artifacts/*', 'arn:aws:s3:::kfp/pipelines/*', 'arn:aws:s3:::kfp/v2/artifacts/*'],
+        },
       ],
     });
   });
@@ -50,8 +54,15 @@ describe('migrate planned kfp-launcher per provider', () => {
     });
   }
   it('oss: virtual-hosted style, which OSS requires, lints clean', () => {
-    const plan = planNamespace(indexSnapshot(emptySnapshot('manifests')), 'team-a', target({ endpoint: 'oss', region: 'cn-hangzhou', bucket: 'kfp' }));
-    assert.deepEqual(plan.launcherFindings.map((f) => `${f.id} ${f.level}`), []);
+    const plan = planNamespace(
+      indexSnapshot(emptySnapshot('manifests')),
+      'team-a',
+      target({ endpoint: 'oss', region: 'cn-hangzhou', bucket: 'kfp' }),
+    );
+    assert.deepEqual(
+      plan.launcherFindings.map((f) => `${f.id} ${f.level}`),
+      [],
+    );
   });
 });
 
@@ -67,9 +78,18 @@ describe('migrate diff', () => {
       action: 'update',
       resourceVersion: '5',
       before: { apiVersion: 'v1', kind: 'Secret', metadata: { name: 's', namespace: 'team-a' }, data: { a: 'c2VjcmV0' } },
-      after: { apiVersion: 'v1', kind: 'Secret', metadata: { name: 's', namespace: 'team-a' }, data: { a: 'c2VjcmV0' }, stringData: { b: 'hunter2' } },
+      after: {
+        apiVersion: 'v1',
+        kind: 'Secret',
+        metadata: { name: 's', namespace: 'team-a' },
+        data: { a: 'c2VjcmV0' },
+        stringData: { b: 'hunter2' },
+      },
     };
     const text = diffChange(change, 'team-a');
-    assert.equal(text, '--- Secret team-a/s (resourceVersion 5)\n+++ Secret team-a/s (update)\n  data.a: (kept)\n+ data.b: (value to be provided)\n');
+    assert.equal(
+      text,
+      '--- Secret team-a/s (resourceVersion 5)\n+++ Secret team-a/s (update)\n  data.a: (kept)\n+ data.b: (value to be provided)\n',
+    );
   });
 });

@@ -41,7 +41,8 @@ function applied(snapshot: ClusterSnapshot, plans: NamespacePlan[]): ClusterSnap
   const next: ClusterSnapshot = { ...snapshot, configMaps: [...snapshot.configMaps], secrets: [...snapshot.secrets] };
   for (const plan of plans) {
     for (const c of plan.changes) {
-      const same = (o: { metadata: { name: string; namespace?: string } }): boolean => o.metadata.name === c.name && o.metadata.namespace === plan.namespace;
+      const same = (o: { metadata: { name: string; namespace?: string } }): boolean =>
+        o.metadata.name === c.name && o.metadata.namespace === plan.namespace;
       const metadata = { ...c.after.metadata, resourceVersion: `${Number(c.resourceVersion ?? 0) + 1}` };
       if (c.kind === 'ConfigMap') {
         next.configMaps = [...next.configMaps.filter((o) => !same(o)), { metadata, data: { ...c.after.data } }];
@@ -111,7 +112,10 @@ describe('migrate plan, one fixture each', () => {
         const at = rest.indexOf('=');
         assert.equal(byName(plan, name).after.data?.[rest.slice(0, at)], rest.slice(at + 1), kept);
       }
-      for (const [header, field] of [['expect-label', 'labels'], ['expect-annotation', 'annotations']] as const) {
+      for (const [header, field] of [
+        ['expect-label', 'labels'],
+        ['expect-annotation', 'annotations'],
+      ] as const) {
         for (const want of headerValues(text, header)) {
           const [name = '', rest = ''] = want.split(/ (.*)/s);
           const at = rest.indexOf('=');
@@ -122,7 +126,8 @@ describe('migrate plan, one fixture each', () => {
       const diff = plans.map((p) => diffChanges(p.changes, p.namespace)).join('');
       for (const want of headerValues(text, 'expect-diff-contains')) assert.ok(diff.includes(want), `diff lacks ${want}:\n${diff}`);
       // Secret values in the manifests never reach a diff.
-      for (const value of text.matchAll(/(?:accesskey|secretkey): ([\w-]+)/g)) assert.ok(!diff.includes(value[1] ?? '\u0000'), 'a Secret value leaked into the diff');
+      for (const value of text.matchAll(/(?:accesskey|secretkey): ([\w-]+)/g))
+        assert.ok(!diff.includes(value[1] ?? '\u0000'), 'a Secret value leaked into the diff');
 
       const iamFile = headerValue(text, 'expect-iam-file');
       if (iamFile !== undefined) assert.equal(policyJson(namespacePolicy(target, plan.namespace)), readFixture(DIR, iamFile));
@@ -134,16 +139,25 @@ describe('migrate plan, one fixture each', () => {
         assert.equal(blocks(findings), false, listing);
       } else {
         const [id, level, ns, ...rest] = expectPreflight.split(' ');
-        assert.ok(findings.some((f) => f.id === id && f.level === level && (f.namespace ?? '-') === ns && f.message.includes(rest.join(' '))), `expected ${expectPreflight} in\n${listing}`);
+        assert.ok(
+          findings.some((f) => f.id === id && f.level === level && (f.namespace ?? '-') === ns && f.message.includes(rest.join(' '))),
+          `expected ${expectPreflight} in\n${listing}`,
+        );
         assert.equal(blocks(findings), true);
       }
       for (const want of headerValues(text, 'expect-finding')) {
         const [id, level, ns, ...rest] = want.split(' ');
-        assert.ok(findings.some((f) => f.id === id && f.level === level && (f.namespace ?? '-') === ns && f.message.includes(rest.join(' '))), `expected ${want} in\n${listing}`);
+        assert.ok(
+          findings.some((f) => f.id === id && f.level === level && (f.namespace ?? '-') === ns && f.message.includes(rest.join(' '))),
+          `expected ${want} in\n${listing}`,
+        );
       }
       for (const unwanted of headerValues(text, 'expect-no-finding')) {
         const [id, level, ns, ...rest] = unwanted.split(' ');
-        assert.ok(!findings.some((f) => f.id === id && f.level === level && (f.namespace ?? '-') === ns && f.message.includes(rest.join(' '))), `unexpected ${unwanted} in\n${listing}`);
+        assert.ok(
+          !findings.some((f) => f.id === id && f.level === level && (f.namespace ?? '-') === ns && f.message.includes(rest.join(' '))),
+          `unexpected ${unwanted} in\n${listing}`,
+        );
       }
       const forced = headerValue(text, 'expect-preflight-forced');
       if (forced !== undefined) {
@@ -157,8 +171,13 @@ describe('migrate plan, one fixture each', () => {
       const after = indexSnapshot(applied(snapshot, plans));
       for (const ns of namespaces) {
         const again = planNamespace(after, ns, target);
-        assert.deepEqual(again.changes.map((c) => c.action), ['unchanged', 'unchanged', 'unchanged'], diffChanges(again.changes, ns));
-        for (const c of again.changes) assert.equal(c.resourceVersion, `${Number(byName(plans[namespaces.indexOf(ns)] ?? plan, c.name).resourceVersion ?? 0) + 1}`);
+        assert.deepEqual(
+          again.changes.map((c) => c.action),
+          ['unchanged', 'unchanged', 'unchanged'],
+          diffChanges(again.changes, ns),
+        );
+        for (const c of again.changes)
+          assert.equal(c.resourceVersion, `${Number(byName(plans[namespaces.indexOf(ns)] ?? plan, c.name).resourceVersion ?? 0) + 1}`);
       }
     });
   }

@@ -3,13 +3,24 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { copyPlanFinding, leftBehindFinding, unlistedFinding } from '../../../settings/migrate/store-findings.ts';
 
-const listing = { namespace: 'team-a', from: 's3://mlpipeline/private-artifacts/team-a/', to: 's3://new/private-artifacts/team-a/', objects: 412, bytes: 3 * 1024 * 1024, multipart: 0, secretName: 'mlpipeline-minio-artifact' };
+const listing = {
+  namespace: 'team-a',
+  from: 's3://mlpipeline/private-artifacts/team-a/',
+  to: 's3://new/private-artifacts/team-a/',
+  objects: 412,
+  bytes: 3 * 1024 * 1024,
+  multipart: 0,
+  secretName: 'mlpipeline-minio-artifact',
+};
 
 describe('store findings', () => {
   it('KFS074 states counts, size and where the objects go', () => {
     const f = copyPlanFinding(listing);
     assert.deepEqual([f.id, f.level, f.namespace], ['KFS074', 'info', 'team-a']);
-    assert.equal(f.message, '412 objects (3.0 MiB) under s3://mlpipeline/private-artifacts/team-a/ will be copied to s3://new/private-artifacts/team-a/ under the same keys');
+    assert.equal(
+      f.message,
+      '412 objects (3.0 MiB) under s3://mlpipeline/private-artifacts/team-a/ will be copied to s3://new/private-artifacts/team-a/ under the same keys',
+    );
     assert.deepEqual(f.evidence, { objects: '412', bytes: String(3 * 1024 * 1024) });
   });
 
@@ -19,14 +30,20 @@ describe('store findings', () => {
   });
 
   it('KFS074 says multipart objects are verified by SHA-256, not ETag', () => {
-    assert.match(copyPlanFinding({ ...listing, multipart: 3 }).message, /3 have multipart ETags .* verified by size and SHA-256 while streaming, not by ETag/);
+    assert.match(
+      copyPlanFinding({ ...listing, multipart: 3 }).message,
+      /3 have multipart ETags .* verified by size and SHA-256 while streaming, not by ETag/,
+    );
   });
 
   it('KFS073 warns that objects and their URIs stay behind, naming the Secret to keep', () => {
     const f = leftBehindFinding(listing);
     assert.deepEqual([f.id, f.level], ['KFS073', 'warn']);
     assert.match(f.message, /412 objects .* stay in the old store; .* absolute URI/);
-    assert.equal(f.fix, 'keep the old store and Secret mlpipeline-minio-artifact readable until they are no longer needed, or add --copy-artifacts');
+    assert.equal(
+      f.fix,
+      'keep the old store and Secret mlpipeline-minio-artifact readable until they are no longer needed, or add --copy-artifacts',
+    );
     const { secretName: _s, ...noSecret } = listing;
     assert.match(leftBehindFinding(noSecret).fix, /^keep the old store readable/);
   });

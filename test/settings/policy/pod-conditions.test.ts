@@ -58,20 +58,36 @@ describe('settings/policy/pod-conditions: matchConditions from inject.podSelecto
         matched += expected ? 1 : 0;
         assert.equal(sent(selector, labels === undefined ? {} : { labels }), expected, `labels ${JSON.stringify(labels)}`);
       }
-      assert.ok(matched > 0 && (matched < sets.length || file === 'empty.yaml'), `${file}: both outcomes were tried (${matched}/${sets.length})`);
+      assert.ok(
+        matched > 0 && (matched < sets.length || file === 'empty.yaml'),
+        `${file}: both outcomes were tried (${matched}/${sets.length})`,
+      );
     });
   }
 
   it('the opt-out condition skips exactly the pods the webhook would not inject (annotation exactly "false")', () => {
     const selector: LabelSelector = {};
-    for (const annotations of [undefined, {}, { [OPT_OUT_ANNOTATION]: 'false' }, { [OPT_OUT_ANNOTATION]: 'true' }, { [OPT_OUT_ANNOTATION]: 'False' }, { other: 'false' }]) {
+    for (const annotations of [
+      undefined,
+      {},
+      { [OPT_OUT_ANNOTATION]: 'false' },
+      { [OPT_OUT_ANNOTATION]: 'true' },
+      { [OPT_OUT_ANNOTATION]: 'False' },
+      { other: 'false' },
+    ]) {
       const optedOut = annotations?.[OPT_OUT_ANNOTATION as keyof typeof annotations] === 'false';
       assert.equal(sent(selector, annotations === undefined ? {} : { annotations }), !optedOut, JSON.stringify(annotations));
     }
   });
 
   it('a selector that selects every pod yields only the opt-out condition', () => {
-    assert.deepEqual(podMatchConditions({}).map((c) => c.name), ['not-opted-out']);
-    assert.deepEqual(podMatchConditions({ matchLabels: {}, matchExpressions: [] }).map((c) => c.name), ['not-opted-out']);
+    assert.deepEqual(
+      podMatchConditions({}).map((c) => c.name),
+      ['not-opted-out'],
+    );
+    assert.deepEqual(
+      podMatchConditions({ matchLabels: {}, matchExpressions: [] }).map((c) => c.name),
+      ['not-opted-out'],
+    );
   });
 });

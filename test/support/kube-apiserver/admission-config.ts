@@ -59,34 +59,59 @@ export function defaultAdmissionConfig(def: ResourceDef, obj: KubeObject): void 
 
 function validatePolicy(spec: Record<string, unknown>, out: Causes): void {
   if (!isRecord(spec.matchConstraints)) out.push(cause('spec.matchConstraints', 'Required value', 'FieldValueRequired'));
-  else if (records(spec.matchConstraints.resourceRules).length === 0) out.push(cause('spec.matchConstraints.resourceRules', 'Required value', 'FieldValueRequired'));
+  else if (records(spec.matchConstraints.resourceRules).length === 0)
+    out.push(cause('spec.matchConstraints.resourceRules', 'Required value', 'FieldValueRequired'));
   if (!['Fail', 'Ignore'].includes(String(spec.failurePolicy))) {
-    out.push(cause('spec.failurePolicy', `Unsupported value: ${JSON.stringify(spec.failurePolicy)}: supported values: "Fail", "Ignore"`, 'FieldValueNotSupported'));
+    out.push(
+      cause(
+        'spec.failurePolicy',
+        `Unsupported value: ${JSON.stringify(spec.failurePolicy)}: supported values: "Fail", "Ignore"`,
+        'FieldValueNotSupported',
+      ),
+    );
   }
   const validations = records(spec.validations);
   if (validations.length === 0 && records(spec.auditAnnotations).length === 0) {
-    out.push(cause('spec.validations', 'Required value: validations or auditAnnotations must contain at least one item', 'FieldValueRequired'));
+    out.push(
+      cause('spec.validations', 'Required value: validations or auditAnnotations must contain at least one item', 'FieldValueRequired'),
+    );
   }
   records(spec.variables).forEach((v, i) => {
-    if (typeof v.name !== 'string' || !/^[A-Za-z_][A-Za-z0-9_]*$/.test(v.name)) out.push(cause(`spec.variables[${i}].name`, `Invalid value: ${JSON.stringify(v.name ?? '')}: name is not a valid CEL identifier`));
+    if (typeof v.name !== 'string' || !/^[A-Za-z_][A-Za-z0-9_]*$/.test(v.name))
+      out.push(cause(`spec.variables[${i}].name`, `Invalid value: ${JSON.stringify(v.name ?? '')}: name is not a valid CEL identifier`));
     expression(`spec.variables[${i}].expression`, v.expression, POLICY_VARIABLES, 'any', out);
   });
   validations.forEach((v, i) => {
     expression(`spec.validations[${i}].expression`, v.expression, POLICY_VARIABLES, 'bool', out);
-    if (v.messageExpression !== undefined) expression(`spec.validations[${i}].messageExpression`, v.messageExpression, POLICY_VARIABLES, 'string', out);
+    if (v.messageExpression !== undefined)
+      expression(`spec.validations[${i}].messageExpression`, v.messageExpression, POLICY_VARIABLES, 'string', out);
   });
   matchConditions('spec.matchConditions', spec.matchConditions, POLICY_VARIABLES, out);
 }
 
 function validateBinding(spec: Record<string, unknown>, out: Causes): void {
-  if (typeof spec.policyName !== 'string' || spec.policyName === '') out.push(cause('spec.policyName', 'Required value', 'FieldValueRequired'));
+  if (typeof spec.policyName !== 'string' || spec.policyName === '')
+    out.push(cause('spec.policyName', 'Required value', 'FieldValueRequired'));
   const actions = Array.isArray(spec.validationActions) ? spec.validationActions : [];
-  if (actions.length === 0) out.push(cause('spec.validationActions', 'Required value: at least one validation action is required', 'FieldValueRequired'));
+  if (actions.length === 0)
+    out.push(cause('spec.validationActions', 'Required value: at least one validation action is required', 'FieldValueRequired'));
   actions.forEach((a, i) => {
-    if (!['Deny', 'Warn', 'Audit'].includes(String(a))) out.push(cause(`spec.validationActions[${i}]`, `Unsupported value: ${JSON.stringify(a)}: supported values: "Audit", "Deny", "Warn"`, 'FieldValueNotSupported'));
+    if (!['Deny', 'Warn', 'Audit'].includes(String(a)))
+      out.push(
+        cause(
+          `spec.validationActions[${i}]`,
+          `Unsupported value: ${JSON.stringify(a)}: supported values: "Audit", "Deny", "Warn"`,
+          'FieldValueNotSupported',
+        ),
+      );
   });
   if (actions.includes('Deny') && actions.includes('Warn')) {
-    out.push(cause('spec.validationActions', `Invalid value: ${JSON.stringify(actions)}: must not contain both Deny and Warn (repeating the same validation failure information in the API response and headers serves no purpose)`));
+    out.push(
+      cause(
+        'spec.validationActions',
+        `Invalid value: ${JSON.stringify(actions)}: must not contain both Deny and Warn (repeating the same validation failure information in the API response and headers serves no purpose)`,
+      ),
+    );
   }
 }
 

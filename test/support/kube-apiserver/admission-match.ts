@@ -40,13 +40,26 @@ function selectorMatches(selector: unknown, labelSets: (Record<string, string> |
 export function selectorsMatch(store: Store, criteria: Record<string, unknown>, a: AdmissionAttributes): boolean {
   let nsLabels: Record<string, string> | undefined;
   if (a.def.kind === 'Namespace') nsLabels = (a.object ?? a.oldObject)?.metadata.labels ?? {};
-  else if (a.def.namespaced && a.namespace !== undefined) nsLabels = store.get(requireResource('Namespace'), undefined, a.namespace)?.metadata.labels ?? {};
+  else if (a.def.namespaced && a.namespace !== undefined)
+    nsLabels = store.get(requireResource('Namespace'), undefined, a.namespace)?.metadata.labels ?? {};
   if (nsLabels !== undefined && !selectorMatches(criteria.namespaceSelector, [nsLabels])) return false;
   return selectorMatches(criteria.objectSelector, [a.object?.metadata.labels ?? {}, a.oldObject?.metadata.labels ?? {}]);
 }
 
-const ADMISSION_CONFIGURATION = new Set(['validatingwebhookconfigurations', 'mutatingwebhookconfigurations', 'validatingadmissionpolicies', 'validatingadmissionpolicybindings', 'mutatingadmissionpolicies', 'mutatingadmissionpolicybindings']);
-const POLICY_RESOURCES = new Set(['validatingadmissionpolicies', 'validatingadmissionpolicybindings', 'mutatingadmissionpolicies', 'mutatingadmissionpolicybindings']);
+const ADMISSION_CONFIGURATION = new Set([
+  'validatingwebhookconfigurations',
+  'mutatingwebhookconfigurations',
+  'validatingadmissionpolicies',
+  'validatingadmissionpolicybindings',
+  'mutatingadmissionpolicies',
+  'mutatingadmissionpolicybindings',
+]);
+const POLICY_RESOURCES = new Set([
+  'validatingadmissionpolicies',
+  'validatingadmissionpolicybindings',
+  'mutatingadmissionpolicies',
+  'mutatingadmissionpolicybindings',
+]);
 
 /** rules.IsExemptAdmissionConfigurationResource: webhooks never see admission configuration, so a broken webhook cannot lock itself in. */
 export function exemptFromWebhooks(a: AdmissionAttributes): boolean {

@@ -103,7 +103,10 @@ function webhookUrl(deps: AdmissionDeps, hook: Hook): string {
       port: typeof cc.service.port === 'number' ? cc.service.port : 443,
     };
     base = deps.resolveService?.(svc);
-    if (base === undefined) throw new CallError(`failed to call webhook: service "${svc.namespace}/${svc.name}" is not resolvable by the test API server (pass resolveService)`);
+    if (base === undefined)
+      throw new CallError(
+        `failed to call webhook: service "${svc.namespace}/${svc.name}" is not resolvable by the test API server (pass resolveService)`,
+      );
   }
   if (base === undefined) throw new CallError('failed to call webhook: clientConfig has neither url nor service');
   const url = new URL(base);
@@ -150,10 +153,14 @@ function post(url: string, caPem: string | undefined, body: string, timeoutMs: n
         const chunks: Buffer[] = [];
         res.on('data', (c: Buffer) => chunks.push(c));
         res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }));
-        res.on('error', (err) => reject(new CallError(`failed to call webhook: Post "${url}": ${goNetError(err, target, signal.aborted)}`)));
+        res.on('error', (err) =>
+          reject(new CallError(`failed to call webhook: Post "${url}": ${goNetError(err, target, signal.aborted)}`)),
+        );
       },
     );
-    req.on('error', (err: NodeJS.ErrnoException) => reject(new CallError(`failed to call webhook: Post "${url}": ${goNetError(err, target, signal.aborted)}`)));
+    req.on('error', (err: NodeJS.ErrnoException) =>
+      reject(new CallError(`failed to call webhook: Post "${url}": ${goNetError(err, target, signal.aborted)}`)),
+    );
     req.end(body);
   });
 }
@@ -165,7 +172,13 @@ interface HookResult {
   warnings: string[];
 }
 
-async function call(deps: AdmissionDeps, hook: Hook, a: AdmissionAttributes, object: KubeObject | undefined, mutating: boolean): Promise<HookResult> {
+async function call(
+  deps: AdmissionDeps,
+  hook: Hook,
+  a: AdmissionAttributes,
+  object: KubeObject | undefined,
+  mutating: boolean,
+): Promise<HookResult> {
   const url = webhookUrl(deps, hook);
   const uid = randomUUID();
   const d = a.def;
@@ -192,7 +205,12 @@ async function call(deps: AdmissionDeps, hook: Hook, a: AdmissionAttributes, obj
   });
   const cc = isRecord(hook.raw.clientConfig) ? hook.raw.clientConfig : {};
   const caPem = typeof cc.caBundle === 'string' && cc.caBundle !== '' ? Buffer.from(cc.caBundle, 'base64').toString('utf8') : undefined;
-  const reply = await post(url, caPem, JSON.stringify({ kind: 'AdmissionReview', apiVersion: 'admission.k8s.io/v1', request }), hook.timeoutSeconds * 1000);
+  const reply = await post(
+    url,
+    caPem,
+    JSON.stringify({ kind: 'AdmissionReview', apiVersion: 'admission.k8s.io/v1', request }),
+    hook.timeoutSeconds * 1000,
+  );
   let review: unknown;
   try {
     review = JSON.parse(reply.body);
@@ -200,7 +218,10 @@ async function call(deps: AdmissionDeps, hook: Hook, a: AdmissionAttributes, obj
     review = undefined;
   }
   if (reply.status < 200 || reply.status > 299) {
-    const message = isRecord(review) && review.kind === 'Status' && typeof review.message === 'string' ? review.message : `the server responded with the status code ${reply.status} but did not return more information`;
+    const message =
+      isRecord(review) && review.kind === 'Status' && typeof review.message === 'string'
+        ? review.message
+        : `the server responded with the status code ${reply.status} but did not return more information`;
     throw new CallError(`failed to call webhook: ${message}`);
   }
   const invalidResponse = (why: string): CallError => new CallError(`received invalid webhook response: ${why}`);
@@ -210,7 +231,9 @@ async function call(deps: AdmissionDeps, hook: Hook, a: AdmissionAttributes, obj
   if (response.uid !== uid) throw invalidResponse(`expected response.uid="${uid}", got "${String(response.uid ?? '')}"`);
   if (review.apiVersion !== 'admission.k8s.io/v1' || review.kind !== 'AdmissionReview') {
     const gv = String(review.apiVersion ?? '');
-    throw invalidResponse(`expected webhook response of admission.k8s.io/v1, Kind=AdmissionReview, got ${gv}, Kind=${String(review.kind ?? '')}`);
+    throw invalidResponse(
+      `expected webhook response of admission.k8s.io/v1, Kind=AdmissionReview, got ${gv}, Kind=${String(review.kind ?? '')}`,
+    );
   }
   const hasPatch = typeof response.patch === 'string' && response.patch !== '';
   const patchType = typeof response.patchType === 'string' ? response.patchType : '';
@@ -247,7 +270,13 @@ function denial(hookName: string, result: Record<string, unknown> | undefined): 
   return new ApiError(status);
 }
 
-async function invoke(deps: AdmissionDeps, hook: Hook, a: AdmissionAttributes, object: KubeObject | undefined, mutating: boolean): Promise<HookResult | undefined> {
+async function invoke(
+  deps: AdmissionDeps,
+  hook: Hook,
+  a: AdmissionAttributes,
+  object: KubeObject | undefined,
+  mutating: boolean,
+): Promise<HookResult | undefined> {
   if (a.dryRun && !['None', 'NoneOnDryRun'].includes(String(hook.raw.sideEffects))) {
     throw badRequest(`admission webhook "${hook.name}" does not support dry run`);
   }

@@ -23,12 +23,19 @@ export class Users {
   private readonly byName = new Map<string, UserEntry>();
   // The default ClusterRoleBinding system:basic-user: anyone authenticated may ask what they may do
   // (kubectl auth can-i).
-  private readonly rules = new Map<string, Rule[]>([['system:authenticated', [{ verbs: ['create'], apiGroups: ['authorization.k8s.io'], resources: ['selfsubjectaccessreviews'] }]]]);
+  private readonly rules = new Map<string, Rule[]>([
+    ['system:authenticated', [{ verbs: ['create'], apiGroups: ['authorization.k8s.io'], resources: ['selfsubjectaccessreviews'] }]],
+  ]);
 
   add(name: string, opts: { token: string; groups?: string[] }): UserInfo {
     const previous = this.byName.get(name);
     if (previous !== undefined) this.byToken.delete(previous.token);
-    const entry: UserEntry = { username: name, uid: randomUUID(), groups: [...(opts.groups ?? []), 'system:authenticated'], token: opts.token };
+    const entry: UserEntry = {
+      username: name,
+      uid: randomUUID(),
+      groups: [...(opts.groups ?? []), 'system:authenticated'],
+      token: opts.token,
+    };
     this.byToken.set(opts.token, entry);
     this.byName.set(name, entry);
     return { username: entry.username, uid: entry.uid, groups: entry.groups };

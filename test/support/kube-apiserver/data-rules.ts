@@ -13,19 +13,25 @@ export type Cause = Required<{ reason: string; message: string; field: string }>
 
 /** Total bytes as the server counts them: string values in UTF-8, binary values decoded. */
 function decodedBytes(value: unknown): number {
-  return isRecord(value) ? Object.values(value).reduce<number>((n, v) => n + (typeof v === 'string' ? Buffer.from(v, 'base64').length : 0), 0) : 0;
+  return isRecord(value)
+    ? Object.values(value).reduce<number>((n, v) => n + (typeof v === 'string' ? Buffer.from(v, 'base64').length : 0), 0)
+    : 0;
 }
 
 function textBytes(value: unknown): number {
-  return isRecord(value) ? Object.values(value).reduce<number>((n, v) => n + (typeof v === 'string' ? Buffer.byteLength(v, 'utf8') : 0), 0) : 0;
+  return isRecord(value)
+    ? Object.values(value).reduce<number>((n, v) => n + (typeof v === 'string' ? Buffer.byteLength(v, 'utf8') : 0), 0)
+    : 0;
 }
 
 /** ValidateConfigMap / ValidateSecret: the size limit (Secrets arrive here with stringData merged). */
 export function sizeCauses(def: ResourceDef, obj: KubeObject): Cause[] {
   const tooLong = `Too long: may not be more than ${MAX_DATA_BYTES} bytes`;
   // The ConfigMap error names the whole object (field.NewPath(""), printed as "[]").
-  if (def.kind === 'ConfigMap' && textBytes(obj.data) + decodedBytes(obj.binaryData) > MAX_DATA_BYTES) return [{ reason: 'FieldValueTooLong', message: tooLong, field: '[]' }];
-  if (def.kind === 'Secret' && decodedBytes(obj.data) > MAX_DATA_BYTES) return [{ reason: 'FieldValueTooLong', message: tooLong, field: 'data' }];
+  if (def.kind === 'ConfigMap' && textBytes(obj.data) + decodedBytes(obj.binaryData) > MAX_DATA_BYTES)
+    return [{ reason: 'FieldValueTooLong', message: tooLong, field: '[]' }];
+  if (def.kind === 'Secret' && decodedBytes(obj.data) > MAX_DATA_BYTES)
+    return [{ reason: 'FieldValueTooLong', message: tooLong, field: 'data' }];
   return [];
 }
 
@@ -34,7 +40,11 @@ export function updateCauses(def: ResourceDef, old: KubeObject, obj: KubeObject)
   if (def.kind !== 'ConfigMap' && def.kind !== 'Secret') return [];
   const out: Cause[] = [];
   if (def.kind === 'Secret' && (obj.type ?? '') !== (old.type ?? '')) {
-    out.push({ reason: 'FieldValueInvalid', message: `Invalid value: ${JSON.stringify(obj.type ?? '')}: field is immutable`, field: 'type' });
+    out.push({
+      reason: 'FieldValueInvalid',
+      message: `Invalid value: ${JSON.stringify(obj.type ?? '')}: field is immutable`,
+      field: 'type',
+    });
   }
   if (old.immutable !== true) return out;
   const forbidden = (field: string): Cause => ({ reason: 'FieldValueForbidden', message: `Forbidden: ${FROZEN}`, field });
@@ -46,6 +56,7 @@ export function updateCauses(def: ResourceDef, old: KubeObject, obj: KubeObject)
 
 // An absent map and an empty one are the same once stored (protobuf keeps no empty maps).
 function sameMap(a: unknown, b: unknown): boolean {
-  const entries = (m: unknown): string => JSON.stringify(Object.entries(isRecord(m) ? m : {}).sort(([x], [y]) => (x < y ? -1 : x > y ? 1 : 0)));
+  const entries = (m: unknown): string =>
+    JSON.stringify(Object.entries(isRecord(m) ? m : {}).sort(([x], [y]) => (x < y ? -1 : x > y ? 1 : 0)));
   return entries(a) === entries(b);
 }

@@ -42,7 +42,13 @@ export function apiGroupDoc(group: string): Record<string, unknown> | undefined 
 }
 
 function resourceEntry(r: ResourceDef): Record<string, unknown> {
-  const entry: Record<string, unknown> = { name: r.plural, singularName: r.singular, namespaced: r.namespaced, kind: r.kind, verbs: r.verbs };
+  const entry: Record<string, unknown> = {
+    name: r.plural,
+    singularName: r.singular,
+    namespaced: r.namespaced,
+    kind: r.kind,
+    verbs: r.verbs,
+  };
   if (r.shortNames.length > 0) entry.shortNames = r.shortNames;
   if (r.categories.length > 0) entry.categories = r.categories;
   if (!r.virtual) entry.storageVersionHash = storageVersionHash(r);
@@ -52,9 +58,18 @@ function resourceEntry(r: ResourceDef): Record<string, unknown> {
 function subresourceEntries(r: ResourceDef): Record<string, unknown>[] {
   return r.subresources.map((sub) => {
     if (sub === 'token') {
-      return { name: `${r.plural}/token`, singularName: '', namespaced: true, group: 'authentication.k8s.io', version: 'v1', kind: 'TokenRequest', verbs: ['create'] };
+      return {
+        name: `${r.plural}/token`,
+        singularName: '',
+        namespaced: true,
+        group: 'authentication.k8s.io',
+        version: 'v1',
+        kind: 'TokenRequest',
+        verbs: ['create'],
+      };
     }
-    if (sub === 'finalize') return { name: `${r.plural}/finalize`, singularName: '', namespaced: r.namespaced, kind: r.kind, verbs: ['update'] };
+    if (sub === 'finalize')
+      return { name: `${r.plural}/finalize`, singularName: '', namespaced: r.namespaced, kind: r.kind, verbs: ['update'] };
     return { name: `${r.plural}/${sub}`, singularName: '', namespaced: r.namespaced, kind: r.kind, verbs: ['get', 'patch', 'update'] };
   });
 }
@@ -79,7 +94,9 @@ export function openapiV3Root(): Record<string, unknown> {
   const paths: Record<string, unknown> = {};
   for (const gv of groupVersions()) {
     const key = openapiKey(gv);
-    paths[key] = { serverRelativeURL: `/openapi/v3/${key}?hash=${createHash('sha256').update(key).digest('hex').slice(0, 16).toUpperCase()}` };
+    paths[key] = {
+      serverRelativeURL: `/openapi/v3/${key}?hash=${createHash('sha256').update(key).digest('hex').slice(0, 16).toUpperCase()}`,
+    };
   }
   return { paths };
 }
@@ -94,15 +111,28 @@ export function openapiV3Doc(key: string): Record<string, unknown> | undefined {
   const gv = groupVersions().find((g) => openapiKey(g) === key);
   if (gv === undefined) return undefined;
   const paths: Record<string, unknown> = {};
-  const param = (name: string, where: string): Record<string, unknown> => ({ name, in: where, schema: { type: 'string', uniqueItems: true } });
+  const param = (name: string, where: string): Record<string, unknown> => ({
+    name,
+    in: where,
+    schema: { type: 'string', uniqueItems: true },
+  });
   for (const r of RESOURCES.filter((x) => x.group === gv.group && x.version === gv.version && !x.virtual)) {
     const gvk = { group: r.group, version: r.version, kind: r.kind };
     const prefix = `/${key}${r.namespaced ? '/namespaces/{namespace}' : ''}/${r.plural}`;
-    const bodyTypes = Object.fromEntries(patchTypesFor(r).filter((t) => !t.includes('strategic')).map((t) => [t, { schema: { type: 'object' } }]));
+    const bodyTypes = Object.fromEntries(
+      patchTypesFor(r)
+        .filter((t) => !t.includes('strategic'))
+        .map((t) => [t, { schema: { type: 'object' } }]),
+    );
     paths[`${prefix}/{name}`] = {
       parameters: [param('name', 'path'), ...(r.namespaced ? [param('namespace', 'path')] : []), param('pretty', 'query')],
       get: { operationId: `read${r.kind}`, 'x-kubernetes-action': 'get', 'x-kubernetes-group-version-kind': gvk },
-      put: { operationId: `replace${r.kind}`, 'x-kubernetes-action': 'put', 'x-kubernetes-group-version-kind': gvk, parameters: [param('dryRun', 'query'), param('fieldManager', 'query'), param('fieldValidation', 'query')] },
+      put: {
+        operationId: `replace${r.kind}`,
+        'x-kubernetes-action': 'put',
+        'x-kubernetes-group-version-kind': gvk,
+        parameters: [param('dryRun', 'query'), param('fieldManager', 'query'), param('fieldValidation', 'query')],
+      },
       patch: {
         operationId: `patch${r.kind}`,
         'x-kubernetes-action': 'patch',

@@ -25,7 +25,20 @@ import type { RequestInfo } from './request-info.ts';
 import { RESOURCES, groupVersion, requireResource } from './resources.ts';
 import type { ResourceDef } from './resources.ts';
 import { matchesFields, matchesLabels, parseFieldSelector, parseLabelSelector } from './selectors.ts';
-import { ApiError, MODIFIED, alreadyExists, badRequest, conflict, expired, forbidden, invalid, methodNotAllowed, notFound, pathNotFound, statusOf } from './status.ts';
+import {
+  ApiError,
+  MODIFIED,
+  alreadyExists,
+  badRequest,
+  conflict,
+  expired,
+  forbidden,
+  invalid,
+  methodNotAllowed,
+  notFound,
+  pathNotFound,
+  statusOf,
+} from './status.ts';
 import { keyOf } from './store.ts';
 import type { Store } from './store.ts';
 import { toTable } from './tables.ts';
@@ -117,7 +130,8 @@ function encodeContinue(rv: number, start: string): string {
 function decodeContinue(token: string): ContinueToken {
   try {
     const parsed: unknown = JSON.parse(Buffer.from(token, 'base64url').toString('utf8'));
-    if (isRecord(parsed) && parsed.v === 'meta.k8s.io/v1' && typeof parsed.rv === 'number' && typeof parsed.start === 'string') return { rv: parsed.rv, start: parsed.start };
+    if (isRecord(parsed) && parsed.v === 'meta.k8s.io/v1' && typeof parsed.rv === 'number' && typeof parsed.start === 'string')
+      return { rv: parsed.rv, start: parsed.start };
   } catch {
     // fall through
   }
@@ -156,7 +170,9 @@ export function listObjects(ctx: ServerContext, req: ApiRequest): ApiResult {
     const token = decodeContinue(cont);
     const snap = ctx.store.snapshot(def, token.rv);
     if (snap === undefined) {
-      throw expired('The provided continue parameter is too old to display a consistent list result. You can start a new list without the continue parameter.');
+      throw expired(
+        'The provided continue parameter is too old to display a consistent list result. You can start a new list without the continue parameter.',
+      );
     }
     items = snap;
     rv = token.rv;
@@ -200,10 +216,21 @@ export function listObjects(ctx: ServerContext, req: ApiRequest): ApiResult {
   const now = ctx.now();
   if (rendering.as === 'table') return { code: 200, body: toTable(def, page, metadata, includeObject(query), rendering.version, now) };
   if (rendering.as === 'metadata') {
-    return { code: 200, body: { kind: 'PartialObjectMetadataList', apiVersion: `meta.k8s.io/${rendering.version}`, metadata, items: page.map((o) => partialMetadata(o, rendering.version)) } };
+    return {
+      code: 200,
+      body: {
+        kind: 'PartialObjectMetadataList',
+        apiVersion: `meta.k8s.io/${rendering.version}`,
+        metadata,
+        items: page.map((o) => partialMetadata(o, rendering.version)),
+      },
+    };
   }
   // Custom resources are served as unstructured and keep kind/apiVersion on items.
-  return { code: 200, body: { kind: def.listKind, apiVersion: groupVersion(def), metadata, items: def.custom ? page : page.map(listItem) } };
+  return {
+    code: 200,
+    body: { kind: def.listKind, apiVersion: groupVersion(def), metadata, items: def.custom ? page : page.map(listItem) },
+  };
 }
 
 export function watchObjects(ctx: ServerContext, req: ApiRequest, res: ServerResponse): ApiResult {
@@ -248,7 +275,11 @@ function serviceAccountCheck(ctx: ServerContext, pod: KubeObject): void {
   pod.spec = spec;
   const ns = pod.metadata.namespace ?? '';
   if (ctx.store.get(requireResource('ServiceAccount'), ns, saName) === undefined) {
-    throw forbidden({ group: '', resource: 'pods' }, pod.metadata.name, `error looking up service account ${ns}/${saName}: serviceaccount "${saName}" not found`);
+    throw forbidden(
+      { group: '', resource: 'pods' },
+      pod.metadata.name,
+      `error looking up service account ${ns}/${saName}: serviceaccount "${saName}" not found`,
+    );
   }
 }
 
@@ -287,7 +318,8 @@ export async function createObject(ctx: ServerContext, req: ApiRequest): Promise
   const validated = { ...attrs, name: final.metadata.name ?? '', object: final };
   const warnings = [...mutated.warnings, ...runPolicies(ctx.store, validated), ...(await runValidating(ctx.admission, validated))];
   if (dryRun) {
-    if (ctx.store.get(def, final.metadata.namespace, final.metadata.name ?? '') !== undefined) throw alreadyExists(gr(def), final.metadata.name ?? '');
+    if (ctx.store.get(def, final.metadata.namespace, final.metadata.name ?? '') !== undefined)
+      throw alreadyExists(gr(def), final.metadata.name ?? '');
     return { code: 201, body: final, warnings };
   }
   if (def.namespaced) requireNamespace(ctx, info.namespace);
@@ -307,7 +339,9 @@ export function createDefaultServiceAccount(ctx: ServerContext, namespace: strin
 function canonical(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
   if (isRecord(value)) {
-    const keys = Object.keys(value).filter((k) => value[k] !== undefined).sort();
+    const keys = Object.keys(value)
+      .filter((k) => value[k] !== undefined)
+      .sort();
     return `{${keys.map((k) => `${JSON.stringify(k)}:${canonical(value[k])}`).join(',')}}`;
   }
   return JSON.stringify(value);
@@ -320,7 +354,13 @@ function sameContent(a: KubeObject, b: KubeObject): boolean {
 }
 
 /** Shared tail of PUT and PATCH: admission, strategy, validation, compare-and-swap. */
-async function updateWith(ctx: ServerContext, req: ApiRequest, old: KubeObject, obj: KubeObject, expectedRv: string | undefined): Promise<ApiResult> {
+async function updateWith(
+  ctx: ServerContext,
+  req: ApiRequest,
+  old: KubeObject,
+  obj: KubeObject,
+  expectedRv: string | undefined,
+): Promise<ApiResult> {
   const { def, info, query } = req;
   const dryRun = isDryRun(query);
   const attrs = {
@@ -362,7 +402,8 @@ function existing(ctx: ServerContext, req: ApiRequest): KubeObject {
 function checkIdentity(req: ApiRequest, obj: KubeObject): void {
   const name = req.info.name ?? '';
   if (obj.metadata.name === undefined || obj.metadata.name === '') obj.metadata.name = name;
-  if (obj.metadata.name !== name) throw badRequest(`the name of the object (${obj.metadata.name}) does not match the name on the URL (${name})`);
+  if (obj.metadata.name !== name)
+    throw badRequest(`the name of the object (${obj.metadata.name}) does not match the name on the URL (${name})`);
   if (req.def.namespaced) {
     if (obj.metadata.namespace !== undefined && obj.metadata.namespace !== '' && obj.metadata.namespace !== req.info.namespace) {
       throw badRequest('the namespace of the provided object does not match the namespace sent on the request');
@@ -406,7 +447,9 @@ async function patchOnce(ctx: ServerContext, req: ApiRequest): Promise<ApiResult
   // A patch carries no uid precondition: a changed uid fails the common metadata validation.
   const uid = obj.metadata.uid;
   if (uid !== undefined && uid !== '' && uid !== old.metadata.uid) {
-    throw invalid(req.def.group, req.def.kind, req.info.name ?? '', [{ reason: 'FieldValueInvalid', message: `Invalid value: ${JSON.stringify(uid)}: field is immutable`, field: 'metadata.uid' }]);
+    throw invalid(req.def.group, req.def.kind, req.info.name ?? '', [
+      { reason: 'FieldValueInvalid', message: `Invalid value: ${JSON.stringify(uid)}: field is immutable`, field: 'metadata.uid' },
+    ]);
   }
   const rv = obj.metadata.resourceVersion;
   // A patch only acts as a precondition when it sets metadata.resourceVersion itself.
@@ -436,7 +479,10 @@ export async function deleteObject(ctx: ServerContext, req: ApiRequest, target?:
   const opts = deleteOptions(target === undefined ? req.body : '');
   const name = old.metadata.name ?? '';
   const pre = isRecord(opts.preconditions) ? opts.preconditions : {};
-  checkPreconditions(def, old, { uid: typeof pre.uid === 'string' ? pre.uid : undefined, resourceVersion: typeof pre.resourceVersion === 'string' ? pre.resourceVersion : undefined });
+  checkPreconditions(def, old, {
+    uid: typeof pre.uid === 'string' ? pre.uid : undefined,
+    resourceVersion: typeof pre.resourceVersion === 'string' ? pre.resourceVersion : undefined,
+  });
   const dryRun = isDryRun(query, opts);
   const attrs = {
     def,
@@ -450,8 +496,15 @@ export async function deleteObject(ctx: ServerContext, req: ApiRequest, target?:
     dryRun,
     options: { ...options('DeleteOptions', query, dryRun), ...opts, kind: 'DeleteOptions', apiVersion: 'meta.k8s.io/v1' },
   };
-  const warnings = [...(await runMutating(ctx.admission, attrs)).warnings, ...runPolicies(ctx.store, attrs), ...(await runValidating(ctx.admission, attrs))];
-  const deleting: KubeObject = { ...old, metadata: { ...old.metadata, deletionTimestamp: old.metadata.deletionTimestamp ?? timestamp(ctx.now()), deletionGracePeriodSeconds: 0 } };
+  const warnings = [
+    ...(await runMutating(ctx.admission, attrs)).warnings,
+    ...runPolicies(ctx.store, attrs),
+    ...(await runValidating(ctx.admission, attrs)),
+  ];
+  const deleting: KubeObject = {
+    ...old,
+    metadata: { ...old.metadata, deletionTimestamp: old.metadata.deletionTimestamp ?? timestamp(ctx.now()), deletionGracePeriodSeconds: 0 },
+  };
   if (def.kind === 'Namespace') deleting.status = { phase: 'Terminating' };
   if (dryRun) return { code: 200, body: def.deleteReturnsObject ? deleting : successStatus(def, old), warnings };
   if (def.kind === 'Namespace') return { code: 200, body: deleteNamespace(ctx, deleting), warnings };
@@ -468,7 +521,8 @@ export async function deleteObject(ctx: ServerContext, req: ApiRequest, target?:
 export function deleteNamespace(ctx: ServerContext, terminating: KubeObject): KubeObject {
   const ns = terminating.metadata.name ?? '';
   const nsDef = NAMESPACE();
-  const marked = ctx.store.get(nsDef, undefined, ns)?.metadata.deletionTimestamp === undefined ? ctx.store.update(nsDef, terminating) : terminating;
+  const marked =
+    ctx.store.get(nsDef, undefined, ns)?.metadata.deletionTimestamp === undefined ? ctx.store.update(nsDef, terminating) : terminating;
   for (const def of RESOURCES) {
     if (!def.namespaced || def.virtual) continue;
     for (const obj of ctx.store.list(def, ns)) ctx.store.delete(def, ns, obj.metadata.name ?? '');
@@ -478,7 +532,11 @@ export function deleteNamespace(ctx: ServerContext, terminating: KubeObject): Ku
 }
 
 export async function deleteCollection(ctx: ServerContext, req: ApiRequest): Promise<ApiResult> {
-  const listed = listObjects(ctx, { ...req, accept: undefined, query: new URLSearchParams([...req.query].filter(([k]) => k !== 'limit' && k !== 'continue')) });
+  const listed = listObjects(ctx, {
+    ...req,
+    accept: undefined,
+    query: new URLSearchParams([...req.query].filter(([k]) => k !== 'limit' && k !== 'continue')),
+  });
   if (listed === 'streamed' || !isRecord(listed.body) || !Array.isArray(listed.body.items)) throw pathNotFound();
   const items = listed.body.items as KubeObject[];
   const deleted: KubeObject[] = [];
@@ -486,11 +544,24 @@ export async function deleteCollection(ctx: ServerContext, req: ApiRequest): Pro
   for (const item of items) {
     const target = ctx.store.get(req.def, item.metadata.namespace, item.metadata.name ?? '');
     if (target === undefined) continue;
-    const result = await deleteObject(ctx, { ...req, info: { ...req.info, name: target.metadata.name, namespace: target.metadata.namespace } }, target);
+    const result = await deleteObject(
+      ctx,
+      { ...req, info: { ...req.info, name: target.metadata.name, namespace: target.metadata.namespace } },
+      target,
+    );
     if (result !== 'streamed') warnings.push(...(result.warnings ?? []));
     deleted.push(listItem(target));
   }
-  return { code: 200, body: { kind: req.def.listKind, apiVersion: groupVersion(req.def), metadata: { resourceVersion: String(ctx.store.currentRv()) }, items: deleted }, warnings };
+  return {
+    code: 200,
+    body: {
+      kind: req.def.listKind,
+      apiVersion: groupVersion(req.def),
+      metadata: { resourceVersion: String(ctx.store.currentRv()) },
+      items: deleted,
+    },
+    warnings,
+  };
 }
 
 const MAX_TOKEN_SECONDS = 2 ** 32;
@@ -505,10 +576,17 @@ export async function createToken(ctx: ServerContext, req: ApiRequest): Promise<
   const seconds = typeof spec.expirationSeconds === 'number' ? spec.expirationSeconds : 3600;
   if (seconds < 600 || seconds > MAX_TOKEN_SECONDS) {
     const why = seconds < 600 ? 'may not specify a duration less than 10 minutes' : 'may not specify a duration larger than 2^32 seconds';
-    throw invalid('authentication.k8s.io', 'TokenRequest', info.name ?? '', [{ reason: 'FieldValueInvalid', field: 'spec.expirationSeconds', message: `Invalid value: ${seconds}: ${why}` }]);
+    throw invalid('authentication.k8s.io', 'TokenRequest', info.name ?? '', [
+      { reason: 'FieldValueInvalid', field: 'spec.expirationSeconds', message: `Invalid value: ${seconds}: ${why}` },
+    ]);
   }
   const now = ctx.now();
-  const issued = await ctx.tokens.issue({ namespace: info.namespace ?? '', name: info.name ?? '', uid: sa.metadata.uid ?? '' }, audiences, seconds, now);
+  const issued = await ctx.tokens.issue(
+    { namespace: info.namespace ?? '', name: info.name ?? '', uid: sa.metadata.uid ?? '' },
+    audiences,
+    seconds,
+    now,
+  );
   return {
     code: 201,
     body: {
@@ -539,6 +617,12 @@ export function selfSubjectAccessReview(ctx: ServerContext, req: ApiRequest): Ap
       : true;
   return {
     code: 201,
-    body: { kind: 'SelfSubjectAccessReview', apiVersion: 'authorization.k8s.io/v1', metadata: { creationTimestamp: null }, spec, status: { allowed } },
+    body: {
+      kind: 'SelfSubjectAccessReview',
+      apiVersion: 'authorization.k8s.io/v1',
+      metadata: { creationTimestamp: null },
+      spec,
+      status: { allowed },
+    },
   };
 }

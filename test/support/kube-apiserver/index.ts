@@ -87,7 +87,14 @@ export interface KubeApiServer {
 export async function startKubeApiServer(opts: KubeApiServerOptions = {}): Promise<KubeApiServer> {
   const now = opts.now ?? ((): Date => new Date());
   const ca = await generateCA({ commonName: 'kube-apiserver test CA', validityDays: 2, now: now() });
-  const serving = await issueServingCert({ ca, commonName: 'kube-apiserver', dnsNames: ['localhost', 'kubernetes', 'kubernetes.default.svc'], ipAddresses: ['127.0.0.1'], validityDays: 1, now: now() });
+  const serving = await issueServingCert({
+    ca,
+    commonName: 'kube-apiserver',
+    dnsNames: ['localhost', 'kubernetes', 'kubernetes.default.svc'],
+    ipAddresses: ['127.0.0.1'],
+    validityDays: 1,
+    now: now(),
+  });
 
   const store = new Store(opts.historyLimit ?? 10_000);
   const users = new Users();
@@ -121,7 +128,8 @@ export async function startKubeApiServer(opts: KubeApiServerOptions = {}): Promi
     if (def.namespaced) {
       const ns = obj.metadata.namespace ?? 'default';
       obj.metadata.namespace = ns;
-      if (store.get(requireResource('Namespace'), undefined, ns) === undefined) seedOne({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } });
+      if (store.get(requireResource('Namespace'), undefined, ns) === undefined)
+        seedOne({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } });
     }
     prepareForCreate(def, obj, now());
     validateObject(def, obj);
@@ -138,7 +146,8 @@ export async function startKubeApiServer(opts: KubeApiServerOptions = {}): Promi
         throw new Error(`kube-apiserver seed of ${what}: ${err instanceof ApiError ? err.status.message : String(err)}`);
       }
     });
-  for (const name of ['default', 'kube-system', 'kube-public', 'kube-node-lease']) seed([{ apiVersion: 'v1', kind: 'Namespace', metadata: { name } }]);
+  for (const name of ['default', 'kube-system', 'kube-public', 'kube-node-lease'])
+    seed([{ apiVersion: 'v1', kind: 'Namespace', metadata: { name } }]);
 
   let closed: Promise<void> | undefined;
   const close = (): Promise<void> => {
@@ -186,7 +195,10 @@ export async function startKubeApiServer(opts: KubeApiServerOptions = {}): Promi
         const obj = decodeObject(def, structuredClone(config));
         applyDefaults(def, obj);
         validateObject(def, obj);
-        return store.update(def, { ...obj, metadata: { ...obj.metadata, uid: existing.metadata.uid, creationTimestamp: existing.metadata.creationTimestamp } });
+        return store.update(def, {
+          ...obj,
+          metadata: { ...obj.metadata, uid: existing.metadata.uid, creationTimestamp: existing.metadata.creationTimestamp },
+        });
       } catch (err) {
         throw new Error(`kube-apiserver registerWebhook: ${err instanceof ApiError ? err.status.message : String(err)}`);
       }

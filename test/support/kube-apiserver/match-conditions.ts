@@ -23,7 +23,12 @@ export function aggregate(messages: string[]): string {
   return unique.length === 1 ? (unique[0] ?? '') : `[${unique.join(', ')}]`;
 }
 
-export function evaluateConditions(conditions: Condition[], variables: readonly string[], activation: Record<string, unknown>, failurePolicy: string): MatchResult {
+export function evaluateConditions(
+  conditions: Condition[],
+  variables: readonly string[],
+  activation: Record<string, unknown>,
+  failurePolicy: string,
+): MatchResult {
   const errors: string[] = [];
   for (const c of conditions) {
     const program = compile(c.expression, variables, 'bool');

@@ -51,7 +51,8 @@ export function base64ErrorIndex(value: string): number {
 
 function stringMap(def: ResourceDef, value: unknown, goField: string): Record<string, string> | undefined {
   if (value === undefined || value === null) return undefined;
-  if (!isRecord(value)) throw decodeError(def, `json: cannot unmarshal ${goType(value)} into Go struct field ${goField} of type map[string]string`);
+  if (!isRecord(value))
+    throw decodeError(def, `json: cannot unmarshal ${goType(value)} into Go struct field ${goField} of type map[string]string`);
   for (const v of Object.values(value)) {
     if (typeof v !== 'string') throw decodeError(def, `json: cannot unmarshal ${goType(v)} into Go struct field ${goField} of type string`);
   }
@@ -60,10 +61,12 @@ function stringMap(def: ResourceDef, value: unknown, goField: string): Record<st
 
 function base64Map(def: ResourceDef, value: unknown, goField: string): void {
   if (value === undefined || value === null) return;
-  if (!isRecord(value)) throw decodeError(def, `json: cannot unmarshal ${goType(value)} into Go struct field ${goField} of type map[string][]uint8`);
+  if (!isRecord(value))
+    throw decodeError(def, `json: cannot unmarshal ${goType(value)} into Go struct field ${goField} of type map[string][]uint8`);
   for (const v of Object.values(value)) {
     if (v === null) continue;
-    if (typeof v !== 'string') throw decodeError(def, `json: cannot unmarshal ${goType(v)} into Go struct field ${goField} of type []uint8`);
+    if (typeof v !== 'string')
+      throw decodeError(def, `json: cannot unmarshal ${goType(v)} into Go struct field ${goField} of type []uint8`);
     const at = base64ErrorIndex(v);
     if (at >= 0) throw decodeError(def, `illegal base64 data at input byte ${at}`);
   }
@@ -71,21 +74,28 @@ function base64Map(def: ResourceDef, value: unknown, goField: string): void {
 
 /** JSON body → object of this resource, with 400s worded like the real decoder's. */
 export function decodeObject(def: ResourceDef, body: unknown): KubeObject {
-  if (!isRecord(body)) throw badRequest(`couldn't get version/kind; json parse error: json: cannot unmarshal ${goType(body)} into Go value of type struct { APIVersion string "json:\\"apiVersion,omitempty\\""; Kind string "json:\\"kind,omitempty\\"" }`);
+  if (!isRecord(body))
+    throw badRequest(
+      `couldn't get version/kind; json parse error: json: cannot unmarshal ${goType(body)} into Go value of type struct { APIVersion string "json:\\"apiVersion,omitempty\\""; Kind string "json:\\"kind,omitempty\\"" }`,
+    );
   const gv = groupVersion(def);
   if (body.apiVersion !== undefined && body.apiVersion !== gv) {
     throw badRequest(`the API version in the data (${String(body.apiVersion)}) does not match the expected API version (${gv})`);
   }
   if (body.kind !== undefined && body.kind !== def.kind) {
-    throw badRequest(`${String(body.kind)} in version "${def.version}" cannot be handled as a ${def.kind}: the kind in the data does not match the expected kind`);
+    throw badRequest(
+      `${String(body.kind)} in version "${def.version}" cannot be handled as a ${def.kind}: the kind in the data does not match the expected kind`,
+    );
   }
   const metadata = body.metadata ?? {};
-  if (!isRecord(metadata)) throw decodeError(def, `json: cannot unmarshal ${goType(metadata)} into Go struct field ${def.kind}.metadata of type v1.ObjectMeta`);
+  if (!isRecord(metadata))
+    throw decodeError(def, `json: cannot unmarshal ${goType(metadata)} into Go struct field ${def.kind}.metadata of type v1.ObjectMeta`);
   stringMap(def, metadata.labels, 'ObjectMeta.metadata.labels');
   stringMap(def, metadata.annotations, 'ObjectMeta.metadata.annotations');
   for (const field of ['name', 'generateName', 'namespace', 'resourceVersion', 'uid'] as const) {
     const v = metadata[field];
-    if (v !== undefined && v !== null && typeof v !== 'string') throw decodeError(def, `json: cannot unmarshal ${goType(v)} into Go struct field ObjectMeta.metadata.${field} of type string`);
+    if (v !== undefined && v !== null && typeof v !== 'string')
+      throw decodeError(def, `json: cannot unmarshal ${goType(v)} into Go struct field ObjectMeta.metadata.${field} of type string`);
   }
   if (def.kind === 'ConfigMap') {
     stringMap(def, body.data, 'ConfigMap.data');
@@ -124,7 +134,8 @@ export function applyDefaults(def: ResourceDef, obj: KubeObject): void {
       if (!isRecord(c)) continue;
       c.terminationMessagePath ??= '/dev/termination-log';
       c.terminationMessagePolicy ??= 'File';
-      c.imagePullPolicy ??= typeof c.image === 'string' && (c.image.endsWith(':latest') || !c.image.includes(':')) ? 'Always' : 'IfNotPresent';
+      c.imagePullPolicy ??=
+        typeof c.image === 'string' && (c.image.endsWith(':latest') || !c.image.includes(':')) ? 'Always' : 'IfNotPresent';
       c.resources ??= {};
     }
   }
@@ -272,7 +283,8 @@ function validateName(def: ResourceDef, name: string | undefined, out: Required<
     out.push(cause('metadata.name', 'Required value: name or generateName is required', 'FieldValueRequired'));
     return;
   }
-  const [re, msg] = def.kind === 'Namespace' ? [LABEL, LABEL_MSG] : def.kind === 'Service' ? [DNS1035, DNS1035_MSG] : [SUBDOMAIN, SUBDOMAIN_MSG];
+  const [re, msg] =
+    def.kind === 'Namespace' ? [LABEL, LABEL_MSG] : def.kind === 'Service' ? [DNS1035, DNS1035_MSG] : [SUBDOMAIN, SUBDOMAIN_MSG];
   const limit = re === SUBDOMAIN ? 253 : 63;
   if (name.length > limit) out.push(cause('metadata.name', `Invalid value: "${name}": must be no more than ${limit} characters`));
   else if (!re.test(name)) out.push(cause('metadata.name', `Invalid value: "${name}": ${msg}`));
@@ -284,10 +296,20 @@ function validateLabels(labels: Record<string, string> | undefined, out: Require
     const prefix = slash >= 0 ? key.slice(0, slash) : undefined;
     const name = slash >= 0 ? key.slice(slash + 1) : key;
     if ((prefix !== undefined && (!SUBDOMAIN.test(prefix) || prefix.length > 253)) || !QUALIFIED_NAME.test(name) || name.length > 63) {
-      out.push(cause('metadata.labels', `Invalid value: "${key}": name part must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyName',  or 'my.name',  or '123-abc', regex used for validation is '([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]')`));
+      out.push(
+        cause(
+          'metadata.labels',
+          `Invalid value: "${key}": name part must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyName',  or 'my.name',  or '123-abc', regex used for validation is '([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]')`,
+        ),
+      );
     }
     if (value.length > 63 || !LABEL_VALUE.test(value)) {
-      out.push(cause('metadata.labels', `Invalid value: "${value}": a valid label must be an empty string or consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyValue',  or 'my_value',  or '12345', regex used for validation is '(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?')`));
+      out.push(
+        cause(
+          'metadata.labels',
+          `Invalid value: "${value}": a valid label must be an empty string or consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyValue',  or 'my_value',  or '12345', regex used for validation is '(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?')`,
+        ),
+      );
     }
   }
 }
@@ -296,7 +318,12 @@ function validateKeys(field: string, value: unknown, out: Required<StatusCause>[
   if (!isRecord(value)) return;
   for (const key of Object.keys(value)) {
     if (!CONFIG_KEY.test(key) || key === '.' || key === '..') {
-      out.push(cause(`${field}[${key}]`, `Invalid value: "${key}": a valid config key must consist of alphanumeric characters, '-', '_' or '.' (e.g. 'key.name',  or 'KEY_NAME',  or 'key-name', regex used for validation is '[-._a-zA-Z0-9]+')`));
+      out.push(
+        cause(
+          `${field}[${key}]`,
+          `Invalid value: "${key}": a valid config key must consist of alphanumeric characters, '-', '_' or '.' (e.g. 'key.name',  or 'KEY_NAME',  or 'key-name', regex used for validation is '[-._a-zA-Z0-9]+')`,
+        ),
+      );
     }
   }
 }
@@ -317,8 +344,10 @@ export function validateObject(def: ResourceDef, obj: KubeObject, old?: KubeObje
     const containers = Array.isArray(spec.containers) ? spec.containers : [];
     if (containers.length === 0) out.push(cause('spec.containers', 'Required value', 'FieldValueRequired'));
     containers.forEach((c, i) => {
-      if (!isRecord(c) || typeof c.name !== 'string' || c.name === '') out.push(cause(`spec.containers[${i}].name`, 'Required value', 'FieldValueRequired'));
-      if (!isRecord(c) || typeof c.image !== 'string' || c.image === '') out.push(cause(`spec.containers[${i}].image`, 'Required value', 'FieldValueRequired'));
+      if (!isRecord(c) || typeof c.name !== 'string' || c.name === '')
+        out.push(cause(`spec.containers[${i}].name`, 'Required value', 'FieldValueRequired'));
+      if (!isRecord(c) || typeof c.image !== 'string' || c.image === '')
+        out.push(cause(`spec.containers[${i}].image`, 'Required value', 'FieldValueRequired'));
     });
   }
   if (def.kind === 'Deployment') {
@@ -326,16 +355,28 @@ export function validateObject(def: ResourceDef, obj: KubeObject, old?: KubeObje
     if (!isRecord(spec.selector)) out.push(cause('spec.selector', 'Required value', 'FieldValueRequired'));
     const template = isRecord(spec.template) ? spec.template : {};
     const tSpec = isRecord(template.spec) ? template.spec : {};
-    if (!Array.isArray(tSpec.containers) || tSpec.containers.length === 0) out.push(cause('spec.template.spec.containers', 'Required value', 'FieldValueRequired'));
+    if (!Array.isArray(tSpec.containers) || tSpec.containers.length === 0)
+      out.push(cause('spec.template.spec.containers', 'Required value', 'FieldValueRequired'));
   }
   if (def.kind === 'MutatingWebhookConfiguration' || def.kind === 'ValidatingWebhookConfiguration') {
     const webhooks = Array.isArray(obj.webhooks) ? obj.webhooks : [];
     webhooks.forEach((w, i) => {
       if (!isRecord(w) || typeof w.name !== 'string' || w.name.split('.').length < 3) {
-        out.push(cause(`webhooks[${i}].name`, `Invalid value: "${isRecord(w) ? String(w.name) : ''}": should be a domain with at least three segments separated by dots`));
+        out.push(
+          cause(
+            `webhooks[${i}].name`,
+            `Invalid value: "${isRecord(w) ? String(w.name) : ''}": should be a domain with at least three segments separated by dots`,
+          ),
+        );
       }
       if (isRecord(w) && !['None', 'NoneOnDryRun'].includes(String(w.sideEffects))) {
-        out.push(cause(`webhooks[${i}].sideEffects`, `Unsupported value: "${String(w.sideEffects ?? '')}": supported values: "None", "NoneOnDryRun"`, 'FieldValueNotSupported'));
+        out.push(
+          cause(
+            `webhooks[${i}].sideEffects`,
+            `Unsupported value: "${String(w.sideEffects ?? '')}": supported values: "None", "NoneOnDryRun"`,
+            'FieldValueNotSupported',
+          ),
+        );
       }
       if (isRecord(w) && (!Array.isArray(w.admissionReviewVersions) || !w.admissionReviewVersions.includes('v1'))) {
         out.push(cause(`webhooks[${i}].admissionReviewVersions`, 'Required value: must specify one of v1, v1beta1', 'FieldValueRequired'));

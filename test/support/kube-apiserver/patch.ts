@@ -87,6 +87,7 @@ export function applyPatch(def: ResourceDef, contentType: string, current: Recor
       throw new ApiError(statusOf(422, 'Invalid', (err as Error).message.split('\n')[0] ?? 'invalid JSON patch'));
     }
   }
-  if (!isRecord(body)) throw badRequest(`json: cannot unmarshal ${Array.isArray(body) ? 'array' : typeof body} into Go value of type map[string]interface {}`);
+  if (!isRecord(body))
+    throw badRequest(`json: cannot unmarshal ${Array.isArray(body) ? 'array' : typeof body} into Go value of type map[string]interface {}`);
   return type === MERGE_PATCH ? mergePatch(current, body) : strategicPatch(current, body);
 }

@@ -61,7 +61,10 @@ function lazyVariables(definitions: Record<string, unknown>[], activation: Recor
       get: () => {
         if (outcome === undefined) {
           const program = compile(String(v.expression ?? ''), POLICY_VARIABLES, 'any');
-          outcome = 'error' in program ? { ok: false, error: `composited variable "${name}" fails to compile: ${program.error}` } : program.run(activation);
+          outcome =
+            'error' in program
+              ? { ok: false, error: `composited variable "${name}" fails to compile: ${program.error}` }
+              : program.run(activation);
         }
         if (!outcome.ok) throw new Error(outcome.error);
         return outcome.value;
@@ -106,7 +109,12 @@ function validate(store: Store, policySpec: Record<string, unknown>, a: Admissio
     namespaceObject: namespaceObject(store, a),
   };
   activation.variables = lazyVariables(records(policySpec.variables), activation);
-  const matched = evaluateConditions(conditionsOf(policySpec.matchConditions), POLICY_VARIABLES, activation, policySpec.failurePolicy === 'Ignore' ? 'Ignore' : 'Fail');
+  const matched = evaluateConditions(
+    conditionsOf(policySpec.matchConditions),
+    POLICY_VARIABLES,
+    activation,
+    policySpec.failurePolicy === 'Ignore' ? 'Ignore' : 'Fail',
+  );
   if (matched.kind === 'error') return [{ deny: true, message: matched.message, reason: undefined }];
   if (matched.kind === 'skip') return [];
   return records(policySpec.validations).map((v): Decision => {
@@ -129,7 +137,10 @@ function codeOf(reason: string): number {
 
 /** admission.NewForbidden with the policy's reason and code, the message repeated as a cause. */
 function refusal(d: Denial, a: AdmissionAttributes): ApiError {
-  const text = d.binding !== undefined ? `ValidatingAdmissionPolicy '${d.policy}' with binding '${d.binding}' denied request: ${d.message}` : `ValidatingAdmissionPolicy '${d.policy}' denied request: ${d.message}`;
+  const text =
+    d.binding !== undefined
+      ? `ValidatingAdmissionPolicy '${d.policy}' with binding '${d.binding}' denied request: ${d.message}`
+      : `ValidatingAdmissionPolicy '${d.policy}' denied request: ${d.message}`;
   const name = a.name !== '' ? a.name : a.object?.metadata.name || a.object?.metadata.generateName || 'Unknown';
   const base = forbidden({ group: a.def.group, resource: a.def.plural }, name, text).status;
   const reason = d.reason ?? 'Invalid';
@@ -147,7 +158,12 @@ export function runPolicies(store: Store, a: AdmissionAttributes): string[] {
     const ps = spec(policy);
     const configError = (binding: string | undefined, why: string): void => {
       if (ps.failurePolicy === 'Ignore') return;
-      denials.push({ policy: name, binding, message: `failed to configure ${binding === undefined ? 'policy' : 'binding'}: ${why}`, reason: undefined });
+      denials.push({
+        policy: name,
+        binding,
+        message: `failed to configure ${binding === undefined ? 'policy' : 'binding'}: ${why}`,
+        reason: undefined,
+      });
     };
     try {
       if (!resourcesMatch(store, isRecord(ps.matchConstraints) ? ps.matchConstraints : {}, a)) continue;
@@ -174,7 +190,8 @@ export function runPolicies(store: Store, a: AdmissionAttributes): string[] {
       for (const d of validate(store, ps, a)) {
         if (!d.deny) continue;
         if (actions.includes('Deny')) denials.push({ policy: name, binding: bindingName, message: d.message, reason: d.reason });
-        if (actions.includes('Warn')) warnings.push(`Validation failed for ValidatingAdmissionPolicy '${name}' with binding '${bindingName}': ${d.message}`);
+        if (actions.includes('Warn'))
+          warnings.push(`Validation failed for ValidatingAdmissionPolicy '${name}' with binding '${bindingName}': ${d.message}`);
       }
     }
   }

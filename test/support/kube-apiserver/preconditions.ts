@@ -12,12 +12,23 @@ export function storageKey(def: ResourceDef, obj: KubeObject): string {
   return `/registry/${resource}/${ns}${obj.metadata.name ?? ''}`;
 }
 
-export function checkPreconditions(def: ResourceDef, current: KubeObject, pre: { uid?: string | undefined; resourceVersion?: string | undefined }): void {
+export function checkPreconditions(
+  def: ResourceDef,
+  current: KubeObject,
+  pre: { uid?: string | undefined; resourceVersion?: string | undefined },
+): void {
   const failed = (what: string): never => {
-    throw conflict({ group: def.group, resource: def.plural }, current.metadata.name ?? '', `StorageError: invalid object, Code: 4, Key: ${storageKey(def, current)}, ResourceVersion: 0, AdditionalErrorMsg: Precondition failed: ${what}`);
+    throw conflict(
+      { group: def.group, resource: def.plural },
+      current.metadata.name ?? '',
+      `StorageError: invalid object, Code: 4, Key: ${storageKey(def, current)}, ResourceVersion: 0, AdditionalErrorMsg: Precondition failed: ${what}`,
+    );
   };
-  if (pre.uid !== undefined && pre.uid !== current.metadata.uid) failed(`UID in precondition: ${pre.uid}, UID in object meta: ${current.metadata.uid ?? ''}`);
+  if (pre.uid !== undefined && pre.uid !== current.metadata.uid)
+    failed(`UID in precondition: ${pre.uid}, UID in object meta: ${current.metadata.uid ?? ''}`);
   if (pre.resourceVersion !== undefined && pre.resourceVersion !== current.metadata.resourceVersion) {
-    failed(`ResourceVersion in precondition: ${pre.resourceVersion}, ResourceVersion in object meta: ${current.metadata.resourceVersion ?? ''}`);
+    failed(
+      `ResourceVersion in precondition: ${pre.resourceVersion}, ResourceVersion in object meta: ${current.metadata.resourceVersion ?? ''}`,
+    );
   }
 }

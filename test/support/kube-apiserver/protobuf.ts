@@ -36,10 +36,18 @@ const OBJECT_META: Schema = {
   14: { name: 'finalizers', type: 'string', repeated: true },
 };
 const LOCAL_REF: Schema = { 1: { name: 'name', type: 'string' } };
-const OBJECT_REF: Schema = { 1: { name: 'kind', type: 'string' }, 2: { name: 'namespace', type: 'string' }, 3: { name: 'name', type: 'string' }, 4: { name: 'uid', type: 'string' } };
+const OBJECT_REF: Schema = {
+  1: { name: 'kind', type: 'string' },
+  2: { name: 'namespace', type: 'string' },
+  3: { name: 'name', type: 'string' },
+  4: { name: 'uid', type: 'string' },
+};
 
 const SCHEMAS: Record<string, Schema> = {
-  Namespace: { 1: { name: 'metadata', type: OBJECT_META }, 2: { name: 'spec', type: { 1: { name: 'finalizers', type: 'string', repeated: true } } } },
+  Namespace: {
+    1: { name: 'metadata', type: OBJECT_META },
+    2: { name: 'spec', type: { 1: { name: 'finalizers', type: 'string', repeated: true } } },
+  },
   ConfigMap: {
     1: { name: 'metadata', type: OBJECT_META },
     2: { name: 'data', type: { map: 'string' } },
@@ -65,7 +73,15 @@ const SCHEMAS: Record<string, Schema> = {
       name: 'spec',
       type: {
         1: { name: 'audiences', type: 'string', repeated: true },
-        3: { name: 'boundObjectRef', type: { 1: { name: 'kind', type: 'string' }, 2: { name: 'apiVersion', type: 'string' }, 3: { name: 'name', type: 'string' }, 4: { name: 'uid', type: 'string' } } },
+        3: {
+          name: 'boundObjectRef',
+          type: {
+            1: { name: 'kind', type: 'string' },
+            2: { name: 'apiVersion', type: 'string' },
+            3: { name: 'name', type: 'string' },
+            4: { name: 'uid', type: 'string' },
+          },
+        },
         4: { name: 'expirationSeconds', type: 'int64' },
       },
     },

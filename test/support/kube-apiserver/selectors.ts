@@ -59,10 +59,16 @@ export function parseLabelSelector(input: string): LabelSelector {
   };
   const describe = (t: Token): string => (t.kind === 'end' ? '' : t.text);
   const checkKey = (key: string): void => {
-    if (!KEY.test(key)) fail(`<nil>: Invalid value: "${key}": name part must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character`);
+    if (!KEY.test(key))
+      fail(
+        `<nil>: Invalid value: "${key}": name part must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character`,
+      );
   };
   const checkValue = (value: string): void => {
-    if (!VALUE.test(value)) fail(`values[0][${value}]: Invalid value: "${value}": a valid label must be an empty string or consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character`);
+    if (!VALUE.test(value))
+      fail(
+        `values[0][${value}]: Invalid value: "${value}": a valid label must be an empty string or consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character`,
+      );
   };
   const reqs: Requirement[] = [];
   if (peek().kind === 'end') return reqs;

@@ -126,7 +126,8 @@ export class ApiServerCore {
       this.send(res, result.code, result.body, result.warnings);
     } catch (err) {
       const apiErr = err instanceof ApiError ? err : internalError(err instanceof Error ? err.message : String(err));
-      if (apiErr.status.details?.retryAfterSeconds !== undefined) res.setHeader('retry-after', String(apiErr.status.details.retryAfterSeconds));
+      if (apiErr.status.details?.retryAfterSeconds !== undefined)
+        res.setHeader('retry-after', String(apiErr.status.details.retryAfterSeconds));
       this.sendStatus(res, apiErr.status);
     }
   }
@@ -139,17 +140,16 @@ export class ApiServerCore {
     const saDef = findResource('', 'v1', 'serviceaccounts');
     return (
       this.ctx.users.lookup(token) ??
-      (await this.ctx.tokens.authenticate(token, (ns, name) => (saDef === undefined ? undefined : this.ctx.store.get(saDef, ns, name)?.metadata.uid)))
+      (await this.ctx.tokens.authenticate(token, (ns, name) =>
+        saDef === undefined ? undefined : this.ctx.store.get(saDef, ns, name)?.metadata.uid,
+      ))
     );
   }
 
   private takeFault(record: RecordedRequest): ApiError | undefined {
     for (const active of this.faults) {
       const m = active.matcher;
-      const hit =
-        typeof m === 'function'
-          ? m(record)
-          : (Object.keys(m) as (keyof typeof m)[]).every((k) => m[k] === record[k]);
+      const hit = typeof m === 'function' ? m(record) : (Object.keys(m) as (keyof typeof m)[]).every((k) => m[k] === record[k]);
       if (!hit) continue;
       active.hits += 1;
       if (active.hits >= (active.fault.times ?? Infinity)) this.faults.splice(this.faults.indexOf(active), 1);
@@ -166,9 +166,13 @@ export class ApiServerCore {
       res.end('ok');
       return;
     }
-    if (p === '/.well-known/openid-configuration') return this.send(res, 200, this.ctx.tokens.openidConfiguration(), undefined, { 'cache-control': 'public, max-age=3600' });
+    if (p === '/.well-known/openid-configuration')
+      return this.send(res, 200, this.ctx.tokens.openidConfiguration(), undefined, { 'cache-control': 'public, max-age=3600' });
     if (p === '/openid/v1/jwks') {
-      return this.send(res, 200, this.ctx.tokens.jwks(), undefined, { 'content-type': 'application/jwk-set+json', 'cache-control': 'public, max-age=3600' });
+      return this.send(res, 200, this.ctx.tokens.jwks(), undefined, {
+        'content-type': 'application/jwk-set+json',
+        'cache-control': 'public, max-age=3600',
+      });
     }
     let doc: unknown;
     const parts = p.split('/').filter((x) => x !== '');
@@ -189,7 +193,14 @@ export class ApiServerCore {
     this.send(res, 200, doc);
   }
 
-  private async resource(res: ServerResponse, info: RequestInfo, query: URLSearchParams, req: IncomingMessage, body: string, user: UserInfo): Promise<ApiResult> {
+  private async resource(
+    res: ServerResponse,
+    info: RequestInfo,
+    query: URLSearchParams,
+    req: IncomingMessage,
+    body: string,
+    user: UserInfo,
+  ): Promise<ApiResult> {
     const def = info.resource === undefined ? undefined : findResource(info.apiGroup, info.apiVersion, info.resource);
     if (def === undefined) throw pathNotFound();
     if (info.subresource !== undefined && !def.subresources.includes(info.subresource)) throw pathNotFound();
@@ -252,10 +263,18 @@ export class ApiServerCore {
   private send(res: ServerResponse, code: number, body: unknown, warnings?: string[], headers: Record<string, string> = {}): void {
     if (warnings !== undefined && warnings.length > 0) {
       // RFC 7234 warn-text, which kubectl prints as "Warning: <text>".
-      res.setHeader('warning', warnings.map((w) => `299 - "${w.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`));
+      res.setHeader(
+        'warning',
+        warnings.map((w) => `299 - "${w.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`),
+      );
     }
     const text = JSON.stringify(body);
-    res.writeHead(code, { 'content-type': 'application/json', 'cache-control': 'no-cache, private', 'content-length': Buffer.byteLength(text), ...headers });
+    res.writeHead(code, {
+      'content-type': 'application/json',
+      'cache-control': 'no-cache, private',
+      'content-length': Buffer.byteLength(text),
+      ...headers,
+    });
     res.end(text);
   }
 

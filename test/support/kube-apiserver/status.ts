@@ -97,12 +97,23 @@ export function methodNotAllowed(): ApiError {
 
 export function notAcceptable(): ApiError {
   return new ApiError(
-    statusOf(406, 'NotAcceptable', 'only the following media types are accepted: application/json, application/json;as=Table;v=v1;g=meta.k8s.io, application/json;as=PartialObjectMetadata;v=v1;g=meta.k8s.io'),
+    statusOf(
+      406,
+      'NotAcceptable',
+      'only the following media types are accepted: application/json, application/json;as=Table;v=v1;g=meta.k8s.io, application/json;as=PartialObjectMetadata;v=v1;g=meta.k8s.io',
+    ),
   );
 }
 
 export function unsupportedMediaType(accepted: string[]): ApiError {
-  return new ApiError(statusOf(415, 'UnsupportedMediaType', `the body of the request was in an unknown format - accepted media types include: ${accepted.join(', ')}`, {}));
+  return new ApiError(
+    statusOf(
+      415,
+      'UnsupportedMediaType',
+      `the body of the request was in an unknown format - accepted media types include: ${accepted.join(', ')}`,
+      {},
+    ),
+  );
 }
 
 const REASONS: Record<number, string> = {

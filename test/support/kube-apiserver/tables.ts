@@ -43,11 +43,20 @@ function str(value: unknown, fallback = '<none>'): string {
 const COLUMNS: Record<string, Column[]> = {
   Namespace: [NAME, { name: 'Status', type: 'string', cell: (o) => str(get(o, 'status', 'phase'), '') }, AGE],
   ConfigMap: [NAME, { name: 'Data', type: 'integer', cell: (o) => count(o.data) + count(o.binaryData) }, AGE],
-  Secret: [NAME, { name: 'Type', type: 'string', cell: (o) => str(o.type, '') }, { name: 'Data', type: 'integer', cell: (o) => count(o.data) }, AGE],
+  Secret: [
+    NAME,
+    { name: 'Type', type: 'string', cell: (o) => str(o.type, '') },
+    { name: 'Data', type: 'integer', cell: (o) => count(o.data) },
+    AGE,
+  ],
   ServiceAccount: [NAME, { name: 'Secrets', type: 'string', cell: (o) => (Array.isArray(o.secrets) ? o.secrets.length : 0) }, AGE],
   Pod: [
     NAME,
-    { name: 'Ready', type: 'string', cell: (o) => `0/${Array.isArray(get(o, 'spec', 'containers')) ? (get(o, 'spec', 'containers') as unknown[]).length : 0}` },
+    {
+      name: 'Ready',
+      type: 'string',
+      cell: (o) => `0/${Array.isArray(get(o, 'spec', 'containers')) ? (get(o, 'spec', 'containers') as unknown[]).length : 0}`,
+    },
     { name: 'Status', type: 'string', cell: (o) => str(get(o, 'status', 'phase'), 'Unknown') },
     { name: 'Restarts', type: 'string', cell: () => '0' },
     AGE,
@@ -72,16 +81,31 @@ const COLUMNS: Record<string, Column[]> = {
   ],
   Deployment: [
     NAME,
-    { name: 'Ready', type: 'string', cell: (o) => `${Number(get(o, 'status', 'readyReplicas') ?? 0)}/${Number(get(o, 'spec', 'replicas') ?? 0)}` },
+    {
+      name: 'Ready',
+      type: 'string',
+      cell: (o) => `${Number(get(o, 'status', 'readyReplicas') ?? 0)}/${Number(get(o, 'spec', 'replicas') ?? 0)}`,
+    },
     { name: 'Up-to-date', type: 'integer', cell: (o) => Number(get(o, 'status', 'updatedReplicas') ?? 0) },
     { name: 'Available', type: 'integer', cell: (o) => Number(get(o, 'status', 'availableReplicas') ?? 0) },
     AGE,
   ],
   Workflow: [NAME, { name: 'Status', type: 'string', cell: (o) => str(get(o, 'status', 'phase'), '') }, AGE],
-  MutatingWebhookConfiguration: [NAME, { name: 'Webhooks', type: 'integer', cell: (o) => (Array.isArray(o.webhooks) ? o.webhooks.length : 0) }, AGE],
+  MutatingWebhookConfiguration: [
+    NAME,
+    { name: 'Webhooks', type: 'integer', cell: (o) => (Array.isArray(o.webhooks) ? o.webhooks.length : 0) },
+    AGE,
+  ],
   ValidatingAdmissionPolicy: [
     NAME,
-    { name: 'Validations', type: 'integer', cell: (o) => { const v = get(o, 'spec', 'validations'); return Array.isArray(v) ? v.length : 0; } },
+    {
+      name: 'Validations',
+      type: 'integer',
+      cell: (o) => {
+        const v = get(o, 'spec', 'validations');
+        return Array.isArray(v) ? v.length : 0;
+      },
+    },
     { name: 'ParamKind', type: 'string', cell: (o) => paramKind(get(o, 'spec', 'paramKind')) },
     AGE,
   ],
@@ -91,7 +115,11 @@ const COLUMNS: Record<string, Column[]> = {
     { name: 'ParamRef', type: 'string', cell: (o) => paramRef(get(o, 'spec', 'paramRef')) },
     AGE,
   ],
-  ValidatingWebhookConfiguration: [NAME, { name: 'Webhooks', type: 'integer', cell: (o) => (Array.isArray(o.webhooks) ? o.webhooks.length : 0) }, AGE],
+  ValidatingWebhookConfiguration: [
+    NAME,
+    { name: 'Webhooks', type: 'integer', cell: (o) => (Array.isArray(o.webhooks) ? o.webhooks.length : 0) },
+    AGE,
+  ],
 };
 
 /** Go's duration.HumanDuration, as used for the AGE column. */

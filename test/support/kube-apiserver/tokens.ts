@@ -66,7 +66,11 @@ export class TokenIssuer {
   async authenticate(token: string, saUid: (ns: string, name: string) => string | undefined): Promise<UserInfo | undefined> {
     if (token.split('.').length !== 3) return undefined;
     try {
-      const { payload } = await jwtVerify(token, this.publicKey, { issuer: this.issuer, audience: this.apiAudiences, algorithms: ['RS256'] });
+      const { payload } = await jwtVerify(token, this.publicKey, {
+        issuer: this.issuer,
+        audience: this.apiAudiences,
+        algorithms: ['RS256'],
+      });
       const k8s = payload['kubernetes.io'] as { namespace?: string; serviceaccount?: { name?: string; uid?: string } } | undefined;
       const ns = k8s?.namespace;
       const name = k8s?.serviceaccount?.name;

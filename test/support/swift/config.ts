@@ -31,7 +31,8 @@ export function validateAccounts(accounts: SwiftAccount[]): void {
       throw new Error(`swift account and user must match ${NAME}: ${JSON.stringify(`${a.account}:${a.user}`)}`);
     }
     // The value is split on whitespace and `%` is ConfigParser interpolation.
-    if (a.secret === '' || /[\s%]/.test(a.secret)) throw new Error(`secret for ${a.account}:${a.user} must be non-empty without spaces or %`);
+    if (a.secret === '' || /[\s%]/.test(a.secret))
+      throw new Error(`secret for ${a.account}:${a.user} must be non-empty without spaces or %`);
     const id = `${a.account}:${a.user}`;
     if (seen.has(id)) throw new Error(`duplicate swift user ${id}`);
     seen.add(id);

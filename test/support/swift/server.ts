@@ -91,7 +91,8 @@ function startProcess(bin: string, conf: string, log: string): ChildProcess {
 // Kills the groups listed in `pgids` and removes the dir once this process is gone, even after
 // SIGKILL. Started before any server, so a crash during start-up leaks nothing either.
 function startWatchdog(dir: string): ChildProcess {
-  const script = 'p=$1; d=$2; while kill -0 "$p" 2>/dev/null; do sleep 1; done; for g in $(cat "$d/pgids" 2>/dev/null); do kill -9 -"$g" 2>/dev/null; done; rm -rf "$d"';
+  const script =
+    'p=$1; d=$2; while kill -0 "$p" 2>/dev/null; do sleep 1; done; for g in $(cat "$d/pgids" 2>/dev/null); do kill -9 -"$g" 2>/dev/null; done; rm -rf "$d"';
   const child = spawn('sh', ['-c', script, 'kfstore-swift-watchdog', String(process.pid), dir], { detached: true, stdio: 'ignore' });
   child.unref();
   return child;
@@ -113,7 +114,10 @@ function logTail(dir: string): string {
   return ['proxy', ...BACKENDS]
     .map((n) => {
       try {
-        return `--- ${n}.log\n${readFileSync(join(dir, 'log', `${n}.log`), 'utf8').split('\n').slice(-15).join('\n')}`;
+        return `--- ${n}.log\n${readFileSync(join(dir, 'log', `${n}.log`), 'utf8')
+          .split('\n')
+          .slice(-15)
+          .join('\n')}`;
       } catch {
         return `--- ${n}.log missing`;
       }
@@ -160,7 +164,8 @@ export async function startSwift(opts: { accounts: SwiftAccount[]; timeoutMs?: n
       writeFileSync(join(dir, 'pgids'), entry.pgids.join('\n'));
     };
     // Backends read no ring at start-up, so they boot while the rings are built; the proxy needs them.
-    for (const n of BACKENDS) started(startProcess(`swift-${n}-server`, join(dir, 'etc', `${n}-server.conf`), join(dir, 'log', `${n}.log`)));
+    for (const n of BACKENDS)
+      started(startProcess(`swift-${n}-server`, join(dir, 'etc', `${n}-server.conf`), join(dir, 'log', `${n}.log`)));
     await buildRings(join(dir, 'etc'), ports, which('swift-ring-builder') ?? 'swift-ring-builder');
     started(startProcess('swift-proxy-server', join(dir, 'etc', 'proxy-server.conf'), join(dir, 'log', 'proxy.log')));
 

@@ -22,7 +22,13 @@ const bytes = (v: unknown): Uint8Array => new TextEncoder().encode(typeof v === 
 
 describe('validation pool', () => {
   it('a worker thread decides exactly as the same decision in-process', async () => {
-    const body = review('ConfigMap', 'team-a', loadYaml('kfp-launcher', 'invalid-08-default-secretref-missing-panics.yaml'), 'CREATE', 'kfp-launcher');
+    const body = review(
+      'ConfigMap',
+      'team-a',
+      loadYaml('kfp-launcher', 'invalid-08-default-secretref-missing-panics.yaml'),
+      'CREATE',
+      'kfp-launcher',
+    );
     const inWorker = await pool({ script: REAL }).validate('validate_kfp_launcher', bytes(body));
     const inline = await inlineValidator(policy).validate('validate_kfp_launcher', bytes(body));
     assert.equal(inWorker.kind, 'review');
@@ -79,7 +85,10 @@ describe('validation pool', () => {
     const huge = `[${Array.from({ length: 600_000 }, () => '{"a":[1]}').join(',')}]`;
     const r = await p.validate('validate_kfp_launcher', bytes(huge));
     assert.ok(r.kind === 'limit' && (r.limit === 'worker' || r.limit === 'deadline'), JSON.stringify(r).slice(0, 200));
-    const ok = await p.validate('validate_kfp_launcher', bytes(review('ConfigMap', 'team-a', { metadata: { name: 'other' } }, 'CREATE', 'other')));
+    const ok = await p.validate(
+      'validate_kfp_launcher',
+      bytes(review('ConfigMap', 'team-a', { metadata: { name: 'other' } }, 'CREATE', 'other')),
+    );
     assert.equal(ok.kind, 'review');
   });
 });

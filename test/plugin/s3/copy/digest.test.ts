@@ -22,7 +22,10 @@ describe('Digest', () => {
     const d = new Digest({ size: body.length, sha256: hex('sha256', body), md5: hex('md5', body) }, { onBytes: (n) => seen.push(n) });
     assert.deepEqual(Buffer.concat(await drain(body, d)), body);
     assert.deepEqual([d.bytes, d.sha256], [body.length, hex('sha256', body)]);
-    assert.equal(seen.reduce((a, b) => a + b, 0), body.length);
+    assert.equal(
+      seen.reduce((a, b) => a + b, 0),
+      body.length,
+    );
   });
 
   it('fails at the end on a size, SHA-256 or MD5 mismatch (so an upload is never completed)', async () => {

@@ -10,7 +10,8 @@ async function* listing(prefix: string, keys: string[]): AsyncGenerator<ListedOb
 
 async function collect(source: string[], target: string[]): Promise<[string, string | undefined][]> {
   const out: [string, string | undefined][] = [];
-  for await (const p of pairListings(listing('src/', source), 'src/', listing('dst/p/', target), 'dst/p/')) out.push([p.relative, p.target?.key]);
+  for await (const p of pairListings(listing('src/', source), 'src/', listing('dst/p/', target), 'dst/p/'))
+    out.push([p.relative, p.target?.key]);
   return out;
 }
 
@@ -28,7 +29,10 @@ describe('pairListings', () => {
     // In UTF-8 '～' (U+FF5E: ef bd 9e) sorts before '😀' (f0 9f 98 80); in UTF-16 the surrogate
     // pair (d83d) sorts first, so a JS string comparison would walk past '😀' and lose the match.
     const keys = ['Z', 'a', 'é', '\uff5e', '😀'];
-    assert.deepEqual(await collect(keys, keys), keys.map((k) => [k, `dst/p/${k}`]));
+    assert.deepEqual(
+      await collect(keys, keys),
+      keys.map((k) => [k, `dst/p/${k}`]),
+    );
     assert.deepEqual(await collect(['\uff5e', '😀'], ['😀']), [
       ['\uff5e', undefined],
       ['😀', 'dst/p/😀'],
@@ -54,6 +58,9 @@ describe('pairListings', () => {
       throw new Error('NoSuchBucket');
     }
     const it = pairListings(listing('src/', ['a']), 'src/', broken(), 'dst/');
-    await assert.rejects(it.next(), (e: unknown) => e instanceof TargetListingError && e.cause instanceof Error && e.cause.message === 'NoSuchBucket');
+    await assert.rejects(
+      it.next(),
+      (e: unknown) => e instanceof TargetListingError && e.cause instanceof Error && e.cause.message === 'NoSuchBucket',
+    );
   });
 });

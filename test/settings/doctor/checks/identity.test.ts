@@ -21,14 +21,31 @@ function policyFile(name: string): StorePolicy {
 }
 const policy = policyFile('web-identity.yaml');
 
-type PodFixture = { metadata: { name: string; labels?: Record<string, string>; annotations?: Record<string, string> }; spec: { containers: { name: string; env?: { name: string }[]; envFrom?: { secretRef?: unknown }[] }[] } };
+type PodFixture = {
+  metadata: { name: string; labels?: Record<string, string>; annotations?: Record<string, string> };
+  spec: { containers: { name: string; env?: { name: string }[]; envFrom?: { secretRef?: unknown }[] }[] };
+};
 
 function admitted(path: string): { metadata: { name: string; namespace: string; annotations: Record<string, string> } } {
   const pod = loadYaml<PodFixture>(...path.split('/'));
-  const view: PodView = { labels: pod.metadata.labels ?? {}, annotations: pod.metadata.annotations ?? {}, containers: pod.spec.containers.map((c) => ({ name: c.name, env: c.env ?? [], envFromSecret: (c.envFrom ?? []).some((e) => e.secretRef !== undefined) })) };
+  const view: PodView = {
+    labels: pod.metadata.labels ?? {},
+    annotations: pod.metadata.annotations ?? {},
+    containers: pod.spec.containers.map((c) => ({
+      name: c.name,
+      env: c.env ?? [],
+      envFromSecret: (c.envFrom ?? []).some((e) => e.secretRef !== undefined),
+    })),
+  };
   const decision = planPod(view, resolveProfile(policy, 'team-a'), policy.inject);
   assert.ok(decision.inject && decision.plan.skipped !== undefined, 'the webhook skips the role on this pod');
-  return { metadata: { name: pod.metadata.name, namespace: 'team-a', annotations: { ...pod.metadata.annotations, [SKIPPED_ANNOTATION]: decision.plan.skipped } } };
+  return {
+    metadata: {
+      name: pod.metadata.name,
+      namespace: 'team-a',
+      annotations: { ...pod.metadata.annotations, [SKIPPED_ANNOTATION]: decision.plan.skipped },
+    },
+  };
 }
 
 describe('identity under a StorePolicy, one fixture each', () => {
@@ -38,7 +55,10 @@ describe('identity under a StorePolicy, one fixture each', () => {
       const set = loadManifests([fixturePath(DIR, file)], 'default');
       const pod = headerValue(text, 'admit-pod');
       if (pod !== undefined) set.snapshot.pods = [admitted(pod)];
-      const report = runDoctor(set.snapshot, { namespaces: ['team-a'], policy: policyFile(headerValue(text, 'policy') ?? 'web-identity.yaml') });
+      const report = runDoctor(set.snapshot, {
+        namespaces: ['team-a'],
+        policy: policyFile(headerValue(text, 'policy') ?? 'web-identity.yaml'),
+      });
       const listing = report.findings.map((f) => `${f.id} ${f.level} ${f.message}`).join('\n');
       const [id, level, ...rest] = (headerValue(text, 'expect') ?? '').split(' ');
       const found = report.findings.filter((f) => f.id === id && f.level === level && f.message.includes(rest.join(' ')));

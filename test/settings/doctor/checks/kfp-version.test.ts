@@ -12,16 +12,25 @@ import { policyFixture } from '../../../support/admission.ts';
 
 function kfs001(flag: string | undefined, policy?: string): DoctorFinding[] {
   const set = loadManifests([fixturePath('kfp-versions', 'stock-2.15')], 'default');
-  const r = detectKfpVersion({ ...(flag !== undefined ? { flag } : {}), deployments: [loadYaml<DeploymentObject>('kfp-versions', 'stock-2.15', 'kubeflow-ml-pipeline.yaml')] });
+  const r = detectKfpVersion({
+    ...(flag !== undefined ? { flag } : {}),
+    deployments: [loadYaml<DeploymentObject>('kfp-versions', 'stock-2.15', 'kubeflow-ml-pipeline.yaml')],
+  });
   assert.ok(r.ok);
   set.snapshot.kfp = r.info;
-  return runDoctor(set.snapshot, { namespaces: ['team-a'], ...(policy !== undefined ? { policy: policyFixture(policy) } : {}) }).findings.filter((f) => f.id === 'KFS001');
+  return runDoctor(set.snapshot, {
+    namespaces: ['team-a'],
+    ...(policy !== undefined ? { policy: policyFixture(policy) } : {}),
+  }).findings.filter((f) => f.id === 'KFS001');
 }
 
 describe('KFS001', () => {
   it('names the release, its source and the stock storage of that release', () => {
     const cases: [string | undefined, RegExp][] = [
-      ['2.14', /^KFP 2\.14\.0 \(from --kfp-version\); stock storage: MinIO at minio-service\.kubeflow:9000, one key pair for every profile/],
+      [
+        '2.14',
+        /^KFP 2\.14\.0 \(from --kfp-version\); stock storage: MinIO at minio-service\.kubeflow:9000, one key pair for every profile/,
+      ],
       [undefined, /^KFP 2\.15\.0 \(from image .*\); stock storage: SeaweedFS at minio-service\.kubeflow:9000, a key pair per profile/],
       ['2.16', /stock storage: SeaweedFS at seaweedfs\.kubeflow:9000, a key pair per profile from the profile controller$/],
       ['2.17', /stock storage: SeaweedFS at seaweedfs\.kubeflow:9000, a key pair per profile, listing confined by bucket policy$/],
@@ -39,6 +48,9 @@ describe('KFS001', () => {
     assert.equal(mismatch.length, 1);
     assert.match(mismatch[0]?.message ?? '', /kfpVersion is 2\.14\.0 but the checks run for KFP 2\.15\.0/);
     assert.match(mismatch[0]?.fix ?? '', /kfpVersion: "2\.15\.0"/);
-    assert.deepEqual(kfs001(undefined, 'kfp-2.15.yaml').filter((f) => f.level === 'warn'), []);
+    assert.deepEqual(
+      kfs001(undefined, 'kfp-2.15.yaml').filter((f) => f.level === 'warn'),
+      [],
+    );
   });
 });
