@@ -1,6 +1,8 @@
 // Where objects read from manifests are defined, and findings placed there: a finding about an
 // object points at its definition (the last one, which kubectl apply keeps); a finding about
-// something missing points at its namespace (the Namespace manifest, or the first object in it).
+// something missing points at its namespace (the Namespace manifest, or the first object in it);
+// a cluster-wide finding (no namespace, e.g. the KFP release assumed) at the first object read, so
+// that every finding has a place (GitHub code scanning drops results without one).
 import { readFileSync } from 'node:fs';
 import { relative, resolve } from 'node:path';
 import { LineCounter, parseAllDocuments, parse } from 'yaml';
@@ -24,7 +26,9 @@ export function displayPath(file: string): string {
 /** Each finding with the file and line it is about, when the manifests tell. */
 export function locateFindings(findings: DoctorFinding[], locations: Map<string, SourceLocation[]>): DoctorFinding[] {
   const firstIn = new Map<string, SourceLocation>();
+  let firstRead: SourceLocation | undefined;
   for (const [key, places] of locations) {
+    firstRead ??= places[0];
     const [kind, ns] = key.split(SEP);
     const namespace = kind === 'Namespace' ? key.split(SEP)[2] : ns;
     const first = places[0];
@@ -33,7 +37,7 @@ export function locateFindings(findings: DoctorFinding[], locations: Map<string,
   }
   return findings.map((f) => {
     const own = f.object !== undefined ? locations.get(locationKey(f.object.kind, f.namespace, f.object.name))?.at(-1) : undefined;
-    const location = own ?? (f.namespace !== undefined ? firstIn.get(f.namespace) : undefined);
+    const location = own ?? (f.namespace !== undefined ? firstIn.get(f.namespace) : firstRead);
     return location === undefined ? f : { ...f, location: { ...location } };
   });
 }

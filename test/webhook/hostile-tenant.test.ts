@@ -26,8 +26,13 @@ import type { WebhookProcess } from '../support/webhook-process.ts';
 const POLICY = fixturePath('policies', 'example.yaml');
 /** Generous: an answer well inside kube-apiserver's 5 s timeout. */
 const ANSWER_BUDGET_MS = 3000;
-/** A pod mutation sent while an attack runs. Alone it takes about a millisecond. */
-const POD_BUDGET_MS = 250;
+/**
+ * A pod mutation (and /healthz) sent while an attack runs. Alone it takes about a millisecond; the
+ * attacks this suite guards against held the event loop for 15-60 s. The budget tells a blocked
+ * loop from a busy machine (test files run two at a time on two CPUs); latency itself is measured
+ * by the attack benchmark (`BENCH_ONLY=attack npm run bench`), not here.
+ */
+const POD_BUDGET_MS = 1000;
 
 let dir: string;
 let ca: string;

@@ -2,7 +2,7 @@
 // layout KFP's stock manifests give that release (the registry's kfpVersion: <= 2.14 shared MinIO keys;
 // 2.15-2.16 SeaweedFS with per-profile keys; 2.17 adds bucket-policy list isolation).
 import type { SnapshotIndex } from '../../cluster/snapshot.ts';
-import { describeKfp, rulesOf } from '../../kfp/version-source.ts';
+import { KFP_API_DEPLOYMENT, KFP_NAMESPACE, describeKfp, rulesOf } from '../../kfp/version-source.ts';
 import type { KfpVersionInfo } from '../../kfp/version-source.ts';
 import { compareVersions, formatVersion, parseKfpVersion } from '../../kfp/versions.ts';
 import type { KfpVersion } from '../../kfp/versions.ts';
@@ -17,8 +17,18 @@ export function kfpVersionChecks(index: SnapshotIndex, policy?: StorePolicy): Do
   const message = `${describeKfp(info)}; stock storage: ${generation(rules.version, rules.defaultMinioEndpoint)}`;
   // On a live cluster an assumed release means KFP was not found where it normally is.
   const level = info.source === 'assumed' && index.snapshot.source === 'cluster' ? 'warn' : 'info';
+  // Read from the ml-pipeline Deployment: the finding is about it (and -f places it at its file).
+  const fromDeployment = info.source === 'image' || info.source === 'label';
   const out = [
-    doctorFinding('kfpVersion', level, undefined, undefined, message, fixFor(info), { kfpVersion: info.version, source: info.source }),
+    doctorFinding(
+      'kfpVersion',
+      level,
+      fromDeployment ? KFP_NAMESPACE : undefined,
+      fromDeployment ? { kind: 'Deployment', name: KFP_API_DEPLOYMENT } : undefined,
+      message,
+      fixFor(info),
+      { kfpVersion: info.version, source: info.source },
+    ),
   ];
   // The webhook judges kfp-launcher by the policy's release: it must be the cluster's.
   const configured = policy?.kfpVersion === undefined ? undefined : parseKfpVersion(policy.kfpVersion);
