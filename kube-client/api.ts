@@ -168,8 +168,7 @@ export async function connect(sel: KubeconfigSelection, timeoutMs = 30_000): Pro
           res.setEncoding('utf8');
           res.on('data', (chunk: string) => {
             buffer += chunk;
-            let nl: number;
-            while ((nl = buffer.indexOf('\n')) >= 0) {
+            for (let nl = buffer.indexOf('\n'); nl >= 0; nl = buffer.indexOf('\n')) {
               const line = buffer.slice(0, nl).trim();
               buffer = buffer.slice(nl + 1);
               if (line === '') continue;

@@ -136,7 +136,7 @@ try {
   );
   const manifestLine =
     baseUrl === undefined
-      ? '  no krew manifest: set KFSTORE_RELEASE_BASE_URL to where the archives will be uploaded ({{tag}} becomes ' + tag + ')\n'
+      ? `  no krew manifest: set KFSTORE_RELEASE_BASE_URL to where the archives will be uploaded ({{tag}} becomes ${tag})\n`
       : `  krew manifest  ${shown(manifestPath)}  (valid; upload the archives to ${baseUrl}/)\n`;
   process.stdout.write(
     `kubectl-kfstore ${tag} release in ${OUT}\n${summary.map((l) => `  ${l}\n`).join('')}${manifestLine}${skipped.join('')}`,

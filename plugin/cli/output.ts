@@ -110,7 +110,7 @@ function share(start: number[], natural: number[], cols: readonly number[], room
       open.shift();
       continue;
     }
-    open.forEach((c, k) => (widths[c] = Math.max(floor(c), even + (k < left - even * open.length ? 1 : 0))));
+    for (const [k, c] of open.entries()) widths[c] = Math.max(floor(c), even + (k < left - even * open.length ? 1 : 0));
     break;
   }
   return widths;

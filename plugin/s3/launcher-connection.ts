@@ -26,7 +26,7 @@ const SDK_DEFAULT_ATTEMPTS = 3;
 export function targetFromSession(params: Record<string, string>, credentials: S3Credentials | undefined): S3Target {
   const disableSSL = parseBool(params, 'disableSSL', false);
   const forcePathStyle = parseBool(params, 'forcePathStyle', true);
-  const retries = parseInt(params, 'maxRetries');
+  const retries = parseIntParam(params, 'maxRetries');
   const target: S3Target = {
     region: params.region ?? '',
     forcePathStyle,
@@ -57,7 +57,7 @@ function parseBool(params: Record<string, string>, name: string, absent: boolean
   throw new Error(`${name}: strconv.ParseBool: parsing ${JSON.stringify(v)}: invalid syntax`);
 }
 
-function parseInt(params: Record<string, string>, name: string): number {
+function parseIntParam(params: Record<string, string>, name: string): number {
   const v = params[name];
   if (v === undefined) return 0;
   if (!/^[+-]?\d+$/.test(v)) throw new Error(`${name}: strconv.ParseInt: parsing ${JSON.stringify(v)}: invalid syntax`);

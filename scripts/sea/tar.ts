@@ -12,7 +12,7 @@ const BLOCK = 512;
 
 function octal(value: number, width: number): string {
   // width includes the trailing NUL
-  return value.toString(8).padStart(width - 1, '0') + '\0';
+  return `${value.toString(8).padStart(width - 1, '0')}\0`;
 }
 
 function header(entry: TarEntry, mtime: number): Buffer {

@@ -50,7 +50,7 @@ export function composeFirstDocument(text: string): ComposeResult {
     return { ok: false, error: { code: problem.code, message: problem.message, line: lines.linePos(problem.pos[0]).line } };
   }
   const pieceAt = new Map<number, YamlNode | null>();
-  pieces.forEach((piece, i) => pieceAt.set(piece.offset, (composed[i]?.contents as YamlNode | null | undefined) ?? null));
+  for (const [i, piece] of pieces.entries()) pieceAt.set(piece.offset, (composed[i]?.contents as YamlNode | null | undefined) ?? null);
   return { ok: true, value: { root: (doc?.contents as YamlNode | null | undefined) ?? null, pieceAt, lines } };
 }
 

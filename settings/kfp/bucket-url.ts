@@ -14,15 +14,15 @@ export function gocloudPrefix(root: PipelineRoot): GocloudPrefix {
   const appended = root.prefix === '' ? query : `${query}&prefix=${root.prefix}`;
   const hash = appended.indexOf('#');
   const rawQuery = hash < 0 ? appended : appended.slice(0, hash);
-  if (hash >= 0 && unescape(appended.slice(hash + 1), false) === undefined) {
+  if (hash >= 0 && urlUnescape(appended.slice(hash + 1), false) === undefined) {
     return { ok: false, error: `invalid URL escape in the fragment after '#'` };
   }
   for (const part of rawQuery.split('&')) {
     // Go >= 1.17 drops (with an error Query() ignores) any pair holding a semicolon.
     if (part === '' || part.includes(';')) continue;
     const eq = part.indexOf('=');
-    const key = unescape(eq < 0 ? part : part.slice(0, eq), true);
-    const value = unescape(eq < 0 ? '' : part.slice(eq + 1), true);
+    const key = urlUnescape(eq < 0 ? part : part.slice(0, eq), true);
+    const value = urlUnescape(eq < 0 ? '' : part.slice(eq + 1), true);
     if (key === 'prefix' && value !== undefined) return { ok: true, prefix: value };
   }
   return { ok: true, prefix: '' };
@@ -41,7 +41,7 @@ export function prefixDivergence(root: PipelineRoot): string {
 }
 
 // net/url unescape: %XX sequences (and '+' as a space in a query component); undefined when invalid.
-function unescape(s: string, query: boolean): string | undefined {
+function urlUnescape(s: string, query: boolean): string | undefined {
   if (!s.includes('%') && !(query && s.includes('+'))) return s;
   if (/%(?![0-9a-fA-F]{2})/.test(s)) return undefined;
   const encoder = new TextEncoder();

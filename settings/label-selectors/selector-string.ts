@@ -19,20 +19,23 @@ export function parseSelector(text: string): SelectorResult {
   }
   parts.push(cur);
   for (const raw of parts.map((p) => p.trim()).filter(Boolean)) {
-    let m: RegExpExecArray | null;
-    if ((m = /^([\w./-]+)\s+(in|notin)\s+\(([^)]*)\)$/.exec(raw))) {
-      const values = (m[3] ?? '')
+    const setBased = /^([\w./-]+)\s+(in|notin)\s+\(([^)]*)\)$/.exec(raw);
+    const equality = /^([\w./-]+)\s*(==|=|!=)\s*([\w.-]*)$/.exec(raw);
+    const absent = /^!([\w./-]+)$/.exec(raw);
+    const present = /^([\w./-]+)$/.exec(raw);
+    if (setBased) {
+      const values = (setBased[3] ?? '')
         .split(',')
         .map((v) => v.trim())
         .filter(Boolean);
-      selector.matchExpressions.push({ key: m[1] ?? '', operator: m[2] === 'in' ? 'In' : 'NotIn', values });
-    } else if ((m = /^([\w./-]+)\s*(==|=|!=)\s*([\w.-]*)$/.exec(raw))) {
-      if (m[2] === '!=') selector.matchExpressions.push({ key: m[1] ?? '', operator: 'NotIn', values: [m[3] ?? ''] });
-      else selector.matchLabels[m[1] ?? ''] = m[3] ?? '';
-    } else if ((m = /^!([\w./-]+)$/.exec(raw))) {
-      selector.matchExpressions.push({ key: m[1] ?? '', operator: 'DoesNotExist' });
-    } else if ((m = /^([\w./-]+)$/.exec(raw))) {
-      selector.matchExpressions.push({ key: m[1] ?? '', operator: 'Exists' });
+      selector.matchExpressions.push({ key: setBased[1] ?? '', operator: setBased[2] === 'in' ? 'In' : 'NotIn', values });
+    } else if (equality) {
+      if (equality[2] === '!=') selector.matchExpressions.push({ key: equality[1] ?? '', operator: 'NotIn', values: [equality[3] ?? ''] });
+      else selector.matchLabels[equality[1] ?? ''] = equality[3] ?? '';
+    } else if (absent) {
+      selector.matchExpressions.push({ key: absent[1] ?? '', operator: 'DoesNotExist' });
+    } else if (present) {
+      selector.matchExpressions.push({ key: present[1] ?? '', operator: 'Exists' });
     } else {
       return { ok: false, error: `cannot parse label selector '${text}' near '${raw}'` };
     }

@@ -188,8 +188,9 @@ function controlCharFindings(providers: BucketProviders | undefined): Finding[] 
             `data.providers: ${path}`,
           ),
         );
-    } else if (Array.isArray(value)) value.forEach((v, i) => walk(v, `${path}[${i}]`));
-    else if (typeof value === 'object' && value !== null)
+    } else if (Array.isArray(value)) {
+      for (const [i, v] of value.entries()) walk(v, `${path}[${i}]`);
+    } else if (typeof value === 'object' && value !== null)
       for (const [k, v] of Object.entries(value)) walk(v, path === '' ? k : `${path}.${k === 'Overrides' ? 'overrides' : k}`);
   };
   walk(providers, '');

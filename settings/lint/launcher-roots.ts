@@ -29,7 +29,7 @@ export function overrideSites(providers: BucketProviders | undefined): OverrideS
   ];
   for (const [scheme, overrides] of groups) {
     const first = firstMatchIndex(overrides ?? []);
-    (overrides ?? []).forEach((o, index) => sites.push(siteFor(scheme, first, index, o)));
+    for (const [index, o] of (overrides ?? []).entries()) sites.push(siteFor(scheme, first, index, o));
   }
   return sites;
 }

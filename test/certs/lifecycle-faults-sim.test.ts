@@ -110,9 +110,9 @@ test(`${RUNS} daily runs with faults at random (seed ${SEED}): never a moment of
       switch (fault) {
         case 'ca.key of another CA':
           if (hasSecret)
-            await w.editSecret(
-              async (d) => void (d['ca.key'] = (await generateCA({ commonName: 'stray', validityDays: 10, now: w.date })).keyPem),
-            );
+            await w.editSecret(async (d) => {
+              d['ca.key'] = (await generateCA({ commonName: 'stray', validityDays: 10, now: w.date })).keyPem;
+            });
           break;
         case 'ca.key removed':
           if (hasSecret) await w.editSecret((d) => void delete d['ca.key']);
@@ -121,7 +121,10 @@ test(`${RUNS} daily runs with faults at random (seed ${SEED}): never a moment of
           if (hasSecret) await w.editSecret((d) => void delete d['ca.crt']);
           break;
         case 'ca.crt unparsable':
-          if (hasSecret) await w.editSecret((d) => void (d['ca.crt'] = 'restored from a damaged backup'));
+          if (hasSecret)
+            await w.editSecret((d) => {
+              d['ca.crt'] = 'restored from a damaged backup';
+            });
           break;
         case 'CA replaced by an RSA CA': {
           const rsa = await foreignCA('RSA', w.date, w.lifecycle.dnsNames);
@@ -134,10 +137,16 @@ test(`${RUNS} daily runs with faults at random (seed ${SEED}): never a moment of
           break;
         }
         case 'tls.crt unparsable':
-          if (hasSecret) await w.editSecret((d) => void (d['tls.crt'] = 'garbage'));
+          if (hasSecret)
+            await w.editSecret((d) => {
+              d['tls.crt'] = 'garbage';
+            });
           break;
         case 'tls.key emptied':
-          if (hasSecret) await w.editSecret((d) => void (d['tls.key'] = ''));
+          if (hasSecret)
+            await w.editSecret((d) => {
+              d['tls.key'] = '';
+            });
           break;
         case 'Secret deleted':
           if (hasSecret) await w.deleteSecret();

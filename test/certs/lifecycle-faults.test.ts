@@ -88,12 +88,20 @@ const otherKey = async (): Promise<string> => (await generateCA({ commonName: 's
 
 describe('a CA that cannot sign is replaced through the overlap, not swapped', () => {
   const faults: [string, (data: Record<string, string>) => Promise<void> | void, RegExp][] = [
-    ['ca.key of another CA', async (d) => void (d['ca.key'] = await otherKey()), /CA key does not match CA certificate/],
+    [
+      'ca.key of another CA',
+      async (d) => {
+        d['ca.key'] = await otherKey();
+      },
+      /CA key does not match CA certificate/,
+    ],
     ['ca.key missing', (d) => void delete d['ca.key'], /no CA key/],
     ['ca.crt missing (its CA is only in caBundle)', (d) => void delete d['ca.crt'], /no CA certificate/],
     [
       'ca.crt unparsable',
-      (d) => void (d['ca.crt'] = '-----BEGIN CERTIFICATE-----\nbm90IGEgY2VydGlmaWNhdGU=\n-----END CERTIFICATE-----\n'),
+      (d) => {
+        d['ca.crt'] = '-----BEGIN CERTIFICATE-----\nbm90IGEgY2VydGlmaWNhdGU=\n-----END CERTIFICATE-----\n';
+      },
       /the CA certificate does not parse/,
     ],
   ];
@@ -134,10 +142,14 @@ describe('a CA that cannot sign is replaced through the overlap, not swapped', (
     // Found by the simulation (seed 12): the broken leaf hid that pods still served the old CA's certificate.
     const w = await installed();
     const oldCA = w.caSerial();
-    await w.editSecret(async (d) => void (d['ca.key'] = await otherKey()));
+    await w.editSecret(async (d) => {
+      d['ca.key'] = await otherKey();
+    });
     assert.match(ok(await w.ensure()).join('\n'), /a new CA takes over/);
     w.advance(DAY);
-    await w.editSecret((d) => void (d['tls.key'] = ''));
+    await w.editSecret((d) => {
+      d['tls.key'] = '';
+    });
     const lines = ok(await w.ensure()).join('\n');
     assert.match(
       lines,
@@ -156,7 +168,9 @@ describe('a CA that cannot sign is replaced through the overlap, not swapped', (
     await daily(w, 180);
     assert.notEqual(w.caSerial('ca-next.crt'), '', 'in rollover phase 1');
     const next = w.caSerial('ca-next.crt');
-    await w.editSecret(async (d) => void (d['ca.key'] = await otherKey()));
+    await w.editSecret(async (d) => {
+      d['ca.key'] = await otherKey();
+    });
     const lines = ok(await w.ensure()).join('\n');
     assert.match(lines, /cannot sign \(CA key does not match CA certificate\)/);
     assert.doesNotMatch(lines, /generated CA/, 'no third CA');
@@ -338,7 +352,10 @@ describe('configurations and writes that fail', () => {
   for (const phase of ['phase 1', 'phase 2', 'a CA takeover'] as const) {
     test(`a caBundle patch that fails after the Secret write, at ${phase}`, async () => {
       const w = await installed({ lifecycle: { caDays: 300, caRenewBeforeDays: 120 } });
-      if (phase === 'a CA takeover') await w.editSecret(async (d) => void (d['ca.key'] = await otherKey()));
+      if (phase === 'a CA takeover')
+        await w.editSecret(async (d) => {
+          d['ca.key'] = await otherKey();
+        });
       else await daily(w, phase === 'phase 1' ? 179 : 180);
       const fault = w.fail('ValidatingWebhookConfiguration', 'PATCH');
       const r = await w.ensure();
@@ -371,7 +388,9 @@ describe('configurations and writes that fail', () => {
   test('a corrupted tls.crt: a new certificate from the same CA, pods keep the valid one meanwhile', async () => {
     const w = await installed();
     const ca = w.caSerial();
-    await w.editSecret((d) => void (d['tls.crt'] = 'garbage'));
+    await w.editSecret((d) => {
+      d['tls.crt'] = 'garbage';
+    });
     w.advance(HOUR);
     assert.match(ok(await w.ensure()).join('\n'), /issued serving certificate .* \(none usable in the Secret\)/);
     assert.equal(w.caSerial(), ca);

@@ -88,7 +88,8 @@ function checkArray(value: unknown[], schema: Schema, path: string): string[] {
   const errors: string[] = [];
   if (schema.minItems !== undefined && value.length < schema.minItems) errors.push(`${at}: fewer than ${schema.minItems} items`);
   if (schema.maxItems !== undefined && value.length > schema.maxItems) errors.push(`${at}: more than ${schema.maxItems} items`);
-  if (schema.items !== undefined) value.forEach((item, i) => errors.push(...validate(item, schema.items as Schema, `${path}[${i}]`)));
+  if (schema.items !== undefined)
+    for (const [i, item] of value.entries()) errors.push(...validate(item, schema.items as Schema, `${path}[${i}]`));
   const listType = schema['x-kubernetes-list-type'];
   if (listType === 'map' || listType === 'set') {
     const keys = value.map((item) =>

@@ -49,12 +49,10 @@ const TARGETS = {
 type Target = keyof typeof TARGETS;
 const rendered = new Map<Target, KubeObject[]>();
 function objects(target: Target): KubeObject[] {
-  let objs = rendered.get(target);
-  if (objs === undefined)
-    rendered.set(
-      target,
-      (objs = target === 'secret-warnings' ? renderWithComponents('self-managed', [SECRET_WARNINGS]) : render(TARGETS[target])),
-    );
+  const objs =
+    rendered.get(target) ??
+    (target === 'secret-warnings' ? renderWithComponents('self-managed', [SECRET_WARNINGS]) : render(TARGETS[target]));
+  rendered.set(target, objs);
   return objs;
 }
 

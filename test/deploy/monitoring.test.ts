@@ -70,7 +70,7 @@ function exprProblems(expr: string, series: Map<string, string[]>, service: { na
       problems.push(`${metric} is not exported by the webhook`);
       continue;
     }
-    labels.forEach((l) => labelsInExpr.add(l));
+    for (const l of labels) labelsInExpr.add(l);
     for (const m of matchers) {
       if (!labels.includes(m.label)) problems.push(`${metric} has no label ${m.label}`);
       else if (isUp && m.label === 'job' && m.value !== service.name)

@@ -64,7 +64,7 @@ export function extractBlocks(file: string, text: string): Block[] {
     const shell = SHELL.has(open[2] ?? '');
     if (markers.length > 0 && !shell)
       throw new Error(`${file}:${markers[0]?.line ?? 0}: marker before a ${open[2] || 'plain'} block; markers are for sh blocks`);
-    if (shell) blocks.push(block(file, i + 1, body.join('\n') + '\n', markers));
+    if (shell) blocks.push(block(file, i + 1, `${body.join('\n')}\n`, markers));
     markers = [];
     i = j;
   }

@@ -82,7 +82,7 @@ describe('migrate within the API server rules', () => {
     assert.ok(backups.length >= 2, `expected the backup split over several Secrets: ${backups.map((b) => b.metadata.name).join(', ')}`);
     for (const b of backups) assert.ok(decodedSize(b) < MiB, `${b.metadata.name} holds ${decodedSize(b)} bytes`);
     assert.equal(
-      (api.get('ConfigMap', 'team-a', 'kfp-launcher')?.data as Record<string, string>).defaultPipelineRoot,
+      (api.get('ConfigMap', 'team-a', 'kfp-launcher')?.data as Record<string, string> | undefined)?.defaultPipelineRoot,
       's3://kfp-art/v2/artifacts/team-a',
     );
 

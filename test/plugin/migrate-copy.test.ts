@@ -272,7 +272,7 @@ describe('migrate --copy-artifacts against Swift', () => {
     assert.match(staged.stdout, /stage only: the target credentials of 1 namespaces are not known yet/);
     assert.match(staged.stdout, /team-a: staged: wrote 1 changes/);
     assert.equal(
-      (api.get('ConfigMap', 'team-a', 'kfp-launcher')?.data as Record<string, string>).defaultPipelineRoot,
+      (api.get('ConfigMap', 'team-a', 'kfp-launcher')?.data as Record<string, string> | undefined)?.defaultPipelineRoot,
       's3://src-bucket/v2/artifacts/team-a',
     );
     assert.deepEqual(await listKeys(dst, 'dst-bucket'), []);
@@ -304,7 +304,7 @@ describe('migrate --copy-artifacts against Swift', () => {
     assert.match(switched.stdout, /team-a: artifacts: 6 copied, 0 skipped/);
     assert.match(switched.stdout, /team-a: verified: all 6 objects are at s3:\/\/dst-bucket\/v2\/artifacts\/team-a\//);
     assert.equal(
-      (api.get('ConfigMap', 'team-a', 'kfp-launcher')?.data as Record<string, string>).defaultPipelineRoot,
+      (api.get('ConfigMap', 'team-a', 'kfp-launcher')?.data as Record<string, string> | undefined)?.defaultPipelineRoot,
       's3://dst-bucket/v2/artifacts/team-a',
     );
     noCanaries(left.stdout, left.stderr, staged.stdout, staged.stderr, refused.stdout, refused.stderr, switched.stdout, switched.stderr);
@@ -338,7 +338,7 @@ describe('migrate --copy-artifacts against Swift', () => {
         assert.match(r.stdout, /team-a: artifacts: 6 copied, 0 skipped/);
         assert.match(r.stdout, /team-a: verified: all 6 objects are at s3:\/\/ml-shared\/v2\/artifacts\/team-a\//);
         assert.equal(
-          (api.get('ConfigMap', 'team-a', 'kfp-launcher')?.data as Record<string, string>).defaultPipelineRoot,
+          (api.get('ConfigMap', 'team-a', 'kfp-launcher')?.data as Record<string, string> | undefined)?.defaultPipelineRoot,
           's3://ml-shared/v2/artifacts/team-a',
         );
         // The target account has every object, and nothing else (the identity marker is gone).
@@ -367,7 +367,7 @@ describe('migrate --copy-artifacts against Swift', () => {
         );
         assert.match(r.stdout, /team-a: verified: all 6 objects/);
         assert.equal(
-          (api.get('ConfigMap', 'team-a', 'kfp-launcher')?.data as Record<string, string>).defaultPipelineRoot,
+          (api.get('ConfigMap', 'team-a', 'kfp-launcher')?.data as Record<string, string> | undefined)?.defaultPipelineRoot,
           's3://ml-shared/v2/artifacts/team-a',
         );
         assert.deepEqual(await sizes(src, 'ml-shared'), before, 'the source changed (or a marker was left)');

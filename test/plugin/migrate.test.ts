@@ -145,7 +145,7 @@ describe('migrate --to s3 on a live cluster', () => {
     );
     assert.deepEqual(state(api, 'team-a'), before);
     assert.equal(
-      (api.get('ConfigMap', 'team-b', 'kfp-launcher')?.data as Record<string, string>).defaultPipelineRoot,
+      (api.get('ConfigMap', 'team-b', 'kfp-launcher')?.data as Record<string, string> | undefined)?.defaultPipelineRoot,
       's3://kfp-art/v2/artifacts/team-b',
     );
   });
@@ -178,8 +178,11 @@ describe('migrate --to s3 on a live cluster', () => {
       r.stderr.includes(`kfp-launcher in team-a changed since the plan (resourceVersion ${planned} → ${now?.metadata.resourceVersion})`),
       r.stderr,
     );
-    assert.equal((now?.data as Record<string, string>).extra, 'edited');
-    assert.equal((now?.data as Record<string, string>).defaultPipelineRoot, 'minio://mlpipeline/private-artifacts/team-a/v2/artifacts');
+    assert.equal((now?.data as Record<string, string> | undefined)?.extra, 'edited');
+    assert.equal(
+      (now?.data as Record<string, string> | undefined)?.defaultPipelineRoot,
+      'minio://mlpipeline/private-artifacts/team-a/v2/artifacts',
+    );
     assert.deepEqual(
       writes(api).filter((w) => w.includes('/namespaces/team-a/')),
       [],
@@ -261,7 +264,7 @@ describe('migrate --to s3 on a live cluster', () => {
     assert.match(switched.stdout, /not switched \(--switch\): the target credentials of 1 namespaces are not known yet:\n {2}team-b: /);
     assert.match(switched.stdout, /team-a: applied 2 changes/);
     assert.equal(
-      (api.get('ConfigMap', 'team-a', 'kfp-launcher')?.data as Record<string, string>).defaultPipelineRoot,
+      (api.get('ConfigMap', 'team-a', 'kfp-launcher')?.data as Record<string, string> | undefined)?.defaultPipelineRoot,
       's3://kfp-art/v2/artifacts/team-a',
     );
     assert.equal(state(api, 'team-b').launcher, before.b.launcher);

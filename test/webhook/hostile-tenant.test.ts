@@ -290,7 +290,12 @@ describe('hostile tenant: connections', () => {
           // Another loopback address, as another pod would be.
           const s = tcpConnect({ port: w.port, host: '127.0.0.1', localAddress: '127.0.0.2' });
           s.on('error', () => {});
-          opened.push(new Promise((resolve) => (s.once('connect', () => resolve()), s.once('close', () => resolve()))));
+          opened.push(
+            new Promise((resolve) => {
+              s.once('connect', () => resolve());
+              s.once('close', () => resolve());
+            }),
+          );
           closed.push(new Promise((resolve) => s.once('close', () => resolve())));
           sockets.push(s);
         }

@@ -118,7 +118,15 @@ describe('a cache that cannot sync', () => {
     const file = join(mkdtempSync(join(tmpdir(), 'kfstore-cache-403-')), 'kubeconfig');
     await server.writeKubeconfig(file, 'no-secrets');
     const lines: string[] = [];
-    const logger = createLogger('info', new Writable({ write: (c: Buffer, _e, done) => (lines.push(c.toString()), done()) }));
+    const logger = createLogger(
+      'info',
+      new Writable({
+        write: (c: Buffer, _e, done) => {
+          lines.push(c.toString());
+          done();
+        },
+      }),
+    );
     const denied = startSecretCache(await connect(loadKubeconfig({ kubeconfig: file, env: {}, home: '/' })), logger, { backoffMs: 50 });
     try {
       await eventually(() => lines.some((l) => l.includes('secret cache cannot read Secrets')), 'a warning before the first sync');
@@ -194,7 +202,15 @@ describe('a watch that goes silent', () => {
     const file = join(mkdtempSync(join(tmpdir(), 'kfstore-cache-silent-')), 'kubeconfig');
     await quietServer.writeKubeconfig(file, 'admin');
     const lines: string[] = [];
-    const logger = createLogger('info', new Writable({ write: (c: Buffer, _e, done) => (lines.push(c.toString()), done()) }));
+    const logger = createLogger(
+      'info',
+      new Writable({
+        write: (c: Buffer, _e, done) => {
+          lines.push(c.toString());
+          done();
+        },
+      }),
+    );
     const silentCache = startSecretCache(await connect(loadKubeconfig({ kubeconfig: file, env: {}, home: '/' })), logger, {
       backoffMs: 50,
       bookmarkIntervalMs: interval,

@@ -111,7 +111,13 @@ function reloadEvents() {
       if (seen) return Promise.resolve(seen);
       return new Promise((resolve, reject) => {
         const timer = setTimeout(() => reject(new Error(`no matching reload event; got ${JSON.stringify(events)}`)), timeoutMs);
-        waiters.push({ match, resolve: (e) => (clearTimeout(timer), resolve(e)) });
+        waiters.push({
+          match,
+          resolve: (e) => {
+            clearTimeout(timer);
+            resolve(e);
+          },
+        });
       });
     },
   };
@@ -164,7 +170,10 @@ describe('startHttpsServer', () => {
           maxVersion: 'TLSv1.1',
           ciphers: 'DEFAULT@SECLEVEL=0',
         });
-        socket.on('secureConnect', () => (socket.destroy(), resolve(socket.getProtocol())));
+        socket.on('secureConnect', () => {
+          socket.destroy();
+          resolve(socket.getProtocol());
+        });
         socket.on('error', reject);
       }),
       { code: 'ERR_SSL_TLSV1_ALERT_PROTOCOL_VERSION' },
@@ -414,7 +423,9 @@ describe('startHttpsServer', () => {
       ...Array.from({ length: 2 }, () => newAgent({ keepAlive: false })),
       ...Array.from({ length: 2 }, () => newAgent({ keepAlive: false, maxCachedSessions: 0 })),
     ];
-    t.after(() => agents.forEach((a) => a.destroy()));
+    t.after(() => {
+      for (const a of agents) a.destroy();
+    });
 
     const expected = [serialOf(initial)];
     const seen = new Map<string, number>();

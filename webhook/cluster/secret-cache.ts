@@ -55,8 +55,8 @@ export function startSecretCache(api: KubeApi, logger: Logger, opts: SecretCache
   const add = (o: Meta): void => {
     const k = key(o);
     if (k === undefined) return;
-    let set = names.get(k[0]);
-    if (set === undefined) names.set(k[0], (set = new Set()));
+    const set = names.get(k[0]) ?? new Set();
+    names.set(k[0], set);
     set.add(k[1]);
   };
   const remove = (o: Meta): void => {

@@ -106,7 +106,7 @@ export function validationPool(opts: PoolOptions): Validator {
 
   const pump = (): void => {
     while (!closed && queue.length > 0) {
-      const index = slots.findIndex((s) => s !== undefined && s.warm && s.running === undefined);
+      const index = slots.findIndex((s) => s?.warm && s.running === undefined);
       if (index < 0) return;
       const p = queue.shift() as Pending;
       queuedBytes -= p.job.body.byteLength;

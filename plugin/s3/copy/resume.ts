@@ -7,6 +7,7 @@
 //      or one streaming read of the source).
 // `trustSize` skips on equal size alone: cheaper, but cannot see same-size corruption.
 import { HeadObjectCommand } from '@aws-sdk/client-s3';
+import type { HeadObjectCommandOutput } from '@aws-sdk/client-s3';
 import { errorFields } from '../errors.ts';
 import { hashObject } from './copy-object.ts';
 import type { ObjectRef } from './copy-object.ts';
@@ -31,7 +32,7 @@ export async function alreadyCopied(
   if (md5 !== undefined && md5 === targetMd5) return { skip: true };
   // Both ETags are MD5s and they differ: the bytes differ, whatever the metadata claims.
   if (md5 !== undefined && targetMd5 !== undefined) return { skip: false, reason: 'checksum' };
-  let head;
+  let head: HeadObjectCommandOutput;
   try {
     head = await dst.client.send(new HeadObjectCommand({ Bucket: dst.bucket, Key: dst.key }), { abortSignal: opts.signal });
   } catch (e) {

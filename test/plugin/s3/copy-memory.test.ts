@@ -9,6 +9,7 @@ import { runInNewContext } from 'node:vm';
 import { HeadObjectCommand } from '@aws-sdk/client-s3';
 import type { S3Client } from '@aws-sdk/client-s3';
 import { copyPrefix } from '../../../plugin/s3/copy/run.ts';
+import type { CopySummary } from '../../../plugin/s3/copy/run.ts';
 import { targetFromSession } from '../../../plugin/s3/launcher-connection.ts';
 import type { S3Target } from '../../../plugin/s3/launcher-connection.ts';
 import { adminClient, seedBucket } from '../../support/swift/seed.ts';
@@ -88,7 +89,7 @@ describe('copyPrefix memory', { timeout: 180_000 }, () => {
     };
     // An interval, not onProgress: it covers the hashing pass too, which reports no progress.
     const timer = setInterval(sample, 25);
-    let summary;
+    let summary: CopySummary;
     try {
       summary = await copyPrefix({
         source: { target: targetFor(swift, 'teama', 'alice'), bucket: 'src', prefix: 'big/' },

@@ -117,7 +117,8 @@ function validateBinding(spec: Record<string, unknown>, out: Causes): void {
 
 export function validateAdmissionConfig(def: ResourceDef, obj: KubeObject, out: Causes): void {
   if (def.kind === 'MutatingWebhookConfiguration' || def.kind === 'ValidatingWebhookConfiguration') {
-    records(obj.webhooks).forEach((w, i) => matchConditions(`webhooks[${i}].matchConditions`, w.matchConditions, WEBHOOK_VARIABLES, out));
+    for (const [i, w] of records(obj.webhooks).entries())
+      matchConditions(`webhooks[${i}].matchConditions`, w.matchConditions, WEBHOOK_VARIABLES, out);
   }
   if (def.kind !== 'ValidatingAdmissionPolicy' && def.kind !== 'ValidatingAdmissionPolicyBinding') return;
   if (!isRecord(obj.spec)) {

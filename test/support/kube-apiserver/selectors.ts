@@ -202,7 +202,7 @@ export function parseFieldSelector(def: ResourceDef, input: string): FieldRequir
     const field = m[1] ?? '';
     const probe: KubeObject = { metadata: {} };
     if (fieldValue(def, probe, field) === undefined) throw badRequest(`field label not supported: ${field}`);
-    reqs.push({ field, value: unescape(m[3] ?? ''), negate: m[2] === '!=' });
+    reqs.push({ field, value: unescapeValue(m[3] ?? ''), negate: m[2] === '!=' });
   }
   return reqs;
 }
@@ -236,6 +236,6 @@ function splitUnescaped(input: string, sep: string): string[] {
   return out;
 }
 
-function unescape(value: string): string {
+function unescapeValue(value: string): string {
   return value.replace(/\\(.)/g, '$1');
 }

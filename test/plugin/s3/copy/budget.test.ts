@@ -29,8 +29,14 @@ describe('ByteBudget', () => {
     const budget = new ByteBudget(100);
     const order: string[] = [];
     const first = await budget.reserve(60);
-    const big = budget.reserve(80).then((r) => (order.push('big'), r));
-    const small = budget.reserve(10).then((r) => (order.push('small'), r));
+    const big = budget.reserve(80).then((r) => {
+      order.push('big');
+      return r;
+    });
+    const small = budget.reserve(10).then((r) => {
+      order.push('small');
+      return r;
+    });
     await tick();
     assert.deepEqual(order, []);
     first();
@@ -43,7 +49,10 @@ describe('ByteBudget', () => {
     const budget = new ByteBudget(10);
     const huge = await budget.reserve(50);
     let other = false;
-    const next = budget.reserve(1).then((r) => ((other = true), r));
+    const next = budget.reserve(1).then((r) => {
+      other = true;
+      return r;
+    });
     await tick();
     assert.equal(other, false);
     huge();
