@@ -1,0 +1,48 @@
+// doctor --installation: reads the KFP installation's storage objects (live: two LISTs in one
+// namespace; offline: the -f/-k manifests) and runs settings/installation's checks on them.
+import type { ClusterSnapshot, ConfigMapObject, DeploymentObject } from '../../settings/cluster/snapshot.ts';
+import { emptySnapshot, indexSnapshot } from '../../settings/cluster/snapshot.ts';
+import { kfpVersionChecks } from '../../settings/doctor/checks/kfp-version.ts';
+import type { DoctorReport } from '../../settings/doctor/run.ts';
+import { summarize } from '../../settings/doctor/run.ts';
+import { installationChecks } from '../../settings/installation/checks.ts';
+import { installationSettings } from '../../settings/installation/settings.ts';
+import { KFP_NAMESPACE } from '../../settings/kfp/version-source.ts';
+import { escapeControlChars } from '../../settings/text/control-chars.ts';
+import type { DoctorFlags } from '../cli/args.ts';
+import { PluginError } from '../cli/errors.ts';
+import { clusterKfpVersion, manifestKfpVersion } from '../cluster-read/kfp-version.ts';
+import { connectCluster, readManifests } from '../source/source.ts';
+
+export async function installationReport(flags: DoctorFlags): Promise<DoctorReport> {
+  if (flags.allNamespaces) throw new PluginError('--installation checks one namespace (kubeflow, or -n NAMESPACE): drop -A');
+  if (flags.selector !== undefined) throw new PluginError('--installation checks one namespace (kubeflow, or -n NAMESPACE): drop -l');
+  if (flags.probe) throw new PluginError('--installation does not probe the store yet: drop --probe');
+  const namespace = flags.namespace ?? KFP_NAMESPACE;
+  const offline = flags.filenames.length > 0 || flags.kustomize !== undefined;
+  const snapshot = offline ? await fromManifests(flags, namespace) : await fromCluster(flags, namespace);
+  const settings = installationSettings(snapshot, namespace);
+  if (settings.found.length === 0)
+    throw new PluginError(
+      `no KFP installation in namespace ${namespace}: none of Deployment ml-pipeline, ml-pipeline-ui, ConfigMap pipeline-install-config, ` +
+        'workflow-controller-configmap or kfp-launcher found (KFP in another namespace: pass -n NAMESPACE)',
+    );
+  return summarize(snapshot, [namespace], [...installationChecks(settings), ...kfpVersionChecks(indexSnapshot(snapshot))], flags);
+}
+
+async function fromManifests(flags: DoctorFlags, namespace: string): Promise<ClusterSnapshot> {
+  const set = await readManifests({ ...flags, namespace });
+  for (const note of set.notes) process.stderr.write(`note: ${escapeControlChars(note)}\n`);
+  set.snapshot.kfp = manifestKfpVersion(set.snapshot, flags.kfpVersion);
+  return set.snapshot;
+}
+
+async function fromCluster(flags: DoctorFlags, namespace: string): Promise<ClusterSnapshot> {
+  const { api } = await connectCluster(flags);
+  const snapshot = emptySnapshot('cluster');
+  snapshot.kfp = await clusterKfpVersion(api, flags.kfpVersion);
+  const ns = encodeURIComponent(namespace);
+  snapshot.deployments = await api.list<DeploymentObject>(`/apis/apps/v1/namespaces/${ns}/deployments`);
+  snapshot.configMaps = await api.list<ConfigMapObject>(`/api/v1/namespaces/${ns}/configmaps`);
+  return snapshot;
+}
