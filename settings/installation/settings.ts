@@ -110,7 +110,8 @@ export function installationSettings(snapshot: ClusterSnapshot, namespace: strin
   const launcher = cm(LAUNCHER_CONFIGMAP);
   if (launcher !== undefined) {
     scanConfigMap(launcher, out);
-    const declared = launcher.data?.defaultPipelineRoot;
+    // Empty is unset: KFP uses its default root (settings/kfp/launcher-config.ts).
+    const declared = launcher.data?.defaultPipelineRoot || undefined;
     const root = parsePipelineRoot(declared ?? KFP_DEFAULT_PIPELINE_ROOT);
     if (root.ok && (root.value.scheme === 'minio' || root.value.scheme === 's3'))
       out.stores.push({
