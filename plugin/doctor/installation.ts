@@ -8,10 +8,12 @@ import { summarize } from '../../settings/doctor/run.ts';
 import { installationChecks } from '../../settings/installation/checks.ts';
 import { installationSettings } from '../../settings/installation/settings.ts';
 import { KFP_NAMESPACE } from '../../settings/kfp/version-source.ts';
+import type { SourceLocation } from '../../settings/findings.ts';
 import { escapeControlChars } from '../../settings/text/control-chars.ts';
 import type { DoctorFlags } from '../cli/args.ts';
 import { PluginError } from '../cli/errors.ts';
 import { clusterKfpVersion, manifestKfpVersion } from '../cluster-read/kfp-version.ts';
+import { locateFindings } from '../manifests/locations.ts';
 import { connectCluster, readManifests } from '../source/source.ts';
 
 export async function installationReport(flags: DoctorFlags): Promise<DoctorReport> {
@@ -20,21 +22,25 @@ export async function installationReport(flags: DoctorFlags): Promise<DoctorRepo
   if (flags.probe) throw new PluginError('--installation does not probe the store yet: drop --probe');
   const namespace = flags.namespace ?? KFP_NAMESPACE;
   const offline = flags.filenames.length > 0 || flags.kustomize !== undefined;
-  const snapshot = offline ? await fromManifests(flags, namespace) : await fromCluster(flags, namespace);
+  const { snapshot, locations } = offline ? await fromManifests(flags, namespace) : { snapshot: await fromCluster(flags, namespace) };
   const settings = installationSettings(snapshot, namespace);
   if (settings.found.length === 0)
     throw new PluginError(
       `no KFP installation in namespace ${namespace}: none of Deployment ml-pipeline, ml-pipeline-ui, ConfigMap pipeline-install-config, ` +
         'workflow-controller-configmap or kfp-launcher found (KFP in another namespace: pass -n NAMESPACE)',
     );
-  return summarize(snapshot, [namespace], [...installationChecks(settings), ...kfpVersionChecks(indexSnapshot(snapshot))], flags);
+  const report = summarize(snapshot, [namespace], [...installationChecks(settings), ...kfpVersionChecks(indexSnapshot(snapshot))], flags);
+  return locations === undefined ? report : { ...report, findings: locateFindings(report.findings, locations) };
 }
 
-async function fromManifests(flags: DoctorFlags, namespace: string): Promise<ClusterSnapshot> {
+async function fromManifests(
+  flags: DoctorFlags,
+  namespace: string,
+): Promise<{ snapshot: ClusterSnapshot; locations: Map<string, SourceLocation[]> }> {
   const set = await readManifests({ ...flags, namespace });
   for (const note of set.notes) process.stderr.write(`note: ${escapeControlChars(note)}\n`);
   set.snapshot.kfp = manifestKfpVersion(set.snapshot, flags.kfpVersion);
-  return set.snapshot;
+  return { snapshot: set.snapshot, locations: set.locations };
 }
 
 async function fromCluster(flags: DoctorFlags, namespace: string): Promise<ClusterSnapshot> {
