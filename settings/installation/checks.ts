@@ -1,5 +1,6 @@
 // doctor --installation: what breaks or splits a KFP installation's storage, from its settings
 // (settings.ts). Pure; the edge reads the objects.
+import { checkId } from '../checks/registry.ts';
 import { doctorFinding } from '../doctor/finding.ts';
 import type { DoctorFinding } from '../doctor/finding.ts';
 import type { ComponentStore, InstallationSettings, Setting } from './settings.ts';
@@ -71,7 +72,7 @@ function mismatches(s: InstallationSettings): DoctorFinding[] {
         s.namespace,
         others[0]?.object,
         `the installation's components name different ${field}s: ${stated.map(describe).join('; ')}`,
-        `point every component at the same ${field} (${first.component}: ${first[field]?.value}), or confirm the split is deliberate and skip KFS006 with kfstore.dev/skip`,
+        `point every component at the same ${field} (${first.component}: ${first[field]?.value}), or confirm the split is deliberate and skip ${checkId('storeMismatch')} with --skip`,
         Object.fromEntries(stated.map((c) => [c.component, c[field]?.value ?? ''])),
       ),
     );

@@ -47,6 +47,15 @@ for (const version of ['2.5.0', '2.15.0']) {
         ['KFS001'],
       );
       assert.deepEqual(writeRequests(api), []);
+      // The release (ml-pipeline, field-selected), then the namespace's Deployments and ConfigMaps.
+      assert.deepEqual(
+        api.requests.map((q) => `${q.verb} ${q.path}`),
+        [
+          'list /apis/apps/v1/namespaces/kubeflow/deployments',
+          'list /apis/apps/v1/namespaces/kubeflow/deployments',
+          'list /api/v1/namespaces/kubeflow/configmaps',
+        ],
+      );
       assertNoSecrets(STOCK_SECRETS, r.stdout, r.stderr);
     });
 
