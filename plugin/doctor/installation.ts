@@ -1,5 +1,5 @@
 // doctor --installation: reads the KFP installation's storage objects (live: two LISTs in one
-// namespace; offline: the -f/-k manifests) and runs settings/installation's checks on them.
+// namespace, Deployments and ConfigMaps; offline: the -f/-k manifests) and runs settings/installation's checks on them.
 import type { ClusterSnapshot, ConfigMapObject, DeploymentObject } from '../../settings/cluster/snapshot.ts';
 import { emptySnapshot, indexSnapshot } from '../../settings/cluster/snapshot.ts';
 import { kfpVersionChecks } from '../../settings/doctor/checks/kfp-version.ts';
@@ -12,7 +12,9 @@ import type { SourceLocation } from '../../settings/findings.ts';
 import { escapeControlChars } from '../../settings/text/control-chars.ts';
 import type { DoctorFlags } from '../cli/args.ts';
 import { PluginError } from '../cli/errors.ts';
-import { clusterKfpVersion, manifestKfpVersion } from '../cluster-read/kfp-version.ts';
+import type { KubeApi } from '../../kube-client/api.ts';
+import { manifestKfpVersion } from '../cluster-read/kfp-version.ts';
+import { refusal } from '../cluster-read/scoped-read.ts';
 import { locateFindings } from '../manifests/locations.ts';
 import { connectCluster, readManifests } from '../source/source.ts';
 
@@ -46,9 +48,32 @@ async function fromManifests(
 async function fromCluster(flags: DoctorFlags, namespace: string): Promise<ClusterSnapshot> {
   const { api } = await connectCluster(flags);
   const snapshot = emptySnapshot('cluster');
-  snapshot.kfp = await clusterKfpVersion(api, flags.kfpVersion);
-  const ns = encodeURIComponent(namespace);
-  snapshot.deployments = await api.list<DeploymentObject>(`/apis/apps/v1/namespaces/${ns}/deployments`);
-  snapshot.configMaps = await api.list<ConfigMapObject>(`/api/v1/namespaces/${ns}/configmaps`);
+  snapshot.deployments = await listIn<DeploymentObject>(
+    api,
+    `/apis/apps/v1/namespaces/${encodeURIComponent(namespace)}/deployments`,
+    'deployments.apps',
+    namespace,
+  );
+  snapshot.configMaps = await listIn<ConfigMapObject>(
+    api,
+    `/api/v1/namespaces/${encodeURIComponent(namespace)}/configmaps`,
+    'configmaps',
+    namespace,
+  );
+  // The release from the ml-pipeline just listed (or --kfp-version): no separate request.
+  snapshot.kfp = manifestKfpVersion(snapshot, flags.kfpVersion);
   return snapshot;
+}
+
+/** One LIST; a refusal is a clear error naming the permission, not a partial report. */
+async function listIn<T>(api: KubeApi, path: string, resource: string, namespace: string): Promise<T[]> {
+  try {
+    return await api.list<T>(path);
+  } catch (e) {
+    const why = refusal(e);
+    if (why === undefined) throw e;
+    throw new PluginError(
+      `cannot list ${resource} in namespace ${namespace}: ${why} (kubectl auth can-i list ${resource} --namespace ${namespace})`,
+    );
+  }
 }

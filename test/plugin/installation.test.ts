@@ -2,6 +2,9 @@
 // seeded with a stock KFP install's objects (KFP's manifests, rendered) for two releases, and
 // offline (-f) on the same files and on the per-finding fixtures.
 import assert from 'node:assert/strict';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { parseAllDocuments } from 'yaml';
 import type { KubeApiServer, KubeObject } from '../support/kube-apiserver/index.ts';
@@ -47,14 +50,10 @@ for (const version of ['2.5.0', '2.15.0']) {
         ['KFS001'],
       );
       assert.deepEqual(writeRequests(api), []);
-      // The release (ml-pipeline, field-selected), then the namespace's Deployments and ConfigMaps.
+      // The namespace's Deployments (the release is read from ml-pipeline among them) and ConfigMaps.
       assert.deepEqual(
         api.requests.map((q) => `${q.verb} ${q.path}`),
-        [
-          'list /apis/apps/v1/namespaces/kubeflow/deployments',
-          'list /apis/apps/v1/namespaces/kubeflow/deployments',
-          'list /api/v1/namespaces/kubeflow/configmaps',
-        ],
+        ['list /apis/apps/v1/namespaces/kubeflow/deployments', 'list /api/v1/namespaces/kubeflow/configmaps'],
       );
       assertNoSecrets(STOCK_SECRETS, r.stdout, r.stderr);
     });
@@ -71,6 +70,16 @@ for (const version of ['2.5.0', '2.15.0']) {
         r.stdout,
         /ERROR\s+KFS005\s+kubeflow\s+Deployment\/ml-pipeline\s+env OBJECTSTORECONFIG_REGION holds the unrendered placeholder \$\(kfp-artifact-storage-region\)/,
       );
+    });
+
+    it('a reader who may list Deployments but not ConfigMaps: exit 2 naming the permission', async () => {
+      api.addUser('deploy-reader', { token: 'deploy-reader-token' });
+      api.allow('deploy-reader', { verbs: ['list'], resources: ['deployments'], apiGroups: ['apps'], namespaces: ['kubeflow'] });
+      const kubeconfig = join(mkdtempSync(join(tmpdir(), 'kfstore-install-')), 'reader.yaml');
+      await api.writeKubeconfig(kubeconfig, 'deploy-reader', { context: 'deploy-reader', namespace: 'default' });
+      const r = await kfstore(['doctor', '--installation'], { KUBECONFIG: kubeconfig });
+      assert.equal(r.code, 2, r.stdout);
+      assert.match(r.stderr, /cannot list configmaps in namespace kubeflow: .*kubectl auth can-i list configmaps --namespace kubeflow/);
     });
   });
 }
