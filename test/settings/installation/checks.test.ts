@@ -58,6 +58,10 @@ describe('one fixture per finding', () => {
       for (const f of findings) assert.equal(f.namespace, 'kubeflow');
     });
   }
+  it('the same objects as 2.15 (host required, no fallback): nothing to compare, no finding', () => {
+    const s = installationSettings(snapshotOf(fixturePath('installation', 'findings', 'service-links-2.5.yaml'), '2.15'), 'kubeflow');
+    assert.deepEqual(installationChecks(s), []);
+  });
   it('placeholders name the object and the setting', () => {
     const findings = installationChecks(
       installationSettings(snapshotOf(fixturePath('installation', 'findings', 'placeholder.yaml')), 'kubeflow'),
