@@ -6,8 +6,8 @@
 //   the Service links of Service minio-service; from 2.15 the host is required. BucketName defaults to
 //   config.json's "mlpipeline".
 // - UI (Deployment ml-pipeline-ui): minio:// artifacts from MINIO_HOST.MINIO_NAMESPACE:MINIO_PORT
-//   (defaults minio-service, kubeflow, 9000), s3:// from AWS_S3_ENDPOINT and AWS_REGION (defaults
-//   s3.amazonaws.com, us-east-1): frontend/server/configs.ts, the same at 2.5.0 and 2.15.0.
+//   (defaults minio-service up to 2.15 and seaweedfs from 2.16, kubeflow, 9000), s3:// from AWS_S3_ENDPOINT and AWS_REGION (defaults
+//   s3.amazonaws.com, us-east-1): frontend/server/configs.ts at 2.2.0-2.17.0.
 // - Argo (ConfigMap workflow-controller-configmap, key artifactRepository): s3.endpoint/bucket/region.
 // - A standalone install's kfp-launcher in kubeflow: the bucket of defaultPipelineRoot.
 import { parse } from 'yaml';
@@ -131,7 +131,7 @@ export function installationSettings(snapshot: ClusterSnapshot, namespace: strin
     const object = { kind: 'Deployment', name: UI };
     const or = (name: string, fallback: string): Setting =>
       firstValue(env, [name]) ?? { value: fallback, from: `${name} unset (UI default)` };
-    const host = or('MINIO_HOST', 'minio-service');
+    const host = or('MINIO_HOST', uiDefaultMinioHost(snapshot.kfp?.version));
     const ns = or('MINIO_NAMESPACE', 'kubeflow');
     const port = or('MINIO_PORT', '9000');
     const minioHost = ns.value === '' ? host.value : `${host.value}.${ns.value}`;
@@ -164,6 +164,12 @@ export function installationSettings(snapshot: ClusterSnapshot, namespace: strin
     }
     return env;
   }
+}
+
+/** The UI's MINIO_HOST default (frontend/server/configs.ts): seaweedfs from 2.16, minio-service before; unknown is the newest. */
+function uiDefaultMinioHost(version: string | undefined): string {
+  const v = version === undefined ? undefined : parseKfpVersion(version);
+  return v !== undefined && compareVersions(v, { major: 2, minor: 16, patch: 0 }) < 0 ? 'minio-service' : 'seaweedfs';
 }
 
 /** Up to 2.14 the API server falls back to minio-service's Service links; an unknown version is treated as the newest. */

@@ -1,5 +1,5 @@
 // kubectl kfstore doctor --installation: real kubectl runs the plugin against the test API server
-// seeded with a stock KFP install's objects (KFP's manifests, rendered) for two releases, and
+// seeded with a stock KFP install's objects (KFP's manifests, rendered) for three releases, and
 // offline (-f) on the same files and on the per-finding fixtures.
 import assert from 'node:assert/strict';
 import { mkdtempSync } from 'node:fs';
@@ -27,7 +27,7 @@ function objects(...parts: string[]): KubeObject[] {
   return parseAllDocuments(readFixture(...parts)).map((d) => d.toJS() as KubeObject);
 }
 
-for (const version of ['2.5.0', '2.15.0']) {
+for (const version of ['2.5.0', '2.15.0', '2.17.0']) {
   describe(`doctor --installation on a live stock KFP ${version}`, () => {
     let api: KubeApiServer;
     let env: Record<string, string>;
@@ -85,8 +85,8 @@ for (const version of ['2.5.0', '2.15.0']) {
 }
 
 describe('doctor --installation offline (-f)', () => {
-  it('the stock renders of both releases: exit 0', async () => {
-    for (const version of ['2.5.0', '2.15.0']) {
+  it('the stock renders of three releases: exit 0', async () => {
+    for (const version of ['2.5.0', '2.15.0', '2.17.0']) {
       const r = await kfstore(['doctor', '--installation', '-f', fixturePath('installation', version), '-o', 'json']);
       assert.equal(r.code, 0, r.stderr);
       const report = JSON.parse(r.stdout) as Report;

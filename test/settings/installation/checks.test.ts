@@ -18,22 +18,38 @@ function snapshotOf(path: string, flag?: string): ClusterSnapshot {
   return snapshot;
 }
 
+/** What each component of a stock install names, by release (KFP's manifests at the tag). */
+const STOCK: Record<string, { api: string; argo: string; ui: string }> = {
+  '2.5.0': { api: 'minio-service.kubeflow:9000', argo: 'minio-service.kubeflow:9000', ui: 'minio-service.kubeflow:9000' },
+  '2.15.0': { api: 'minio-service.kubeflow:9000', argo: 'minio-service.kubeflow:9000', ui: 'minio-service.kubeflow:9000' },
+  // From 2.16 the UI's MINIO_HOST default is seaweedfs (frontend/server/configs.ts).
+  '2.17.0': { api: 'seaweedfs.kubeflow:9000', argo: 'seaweedfs.kubeflow.svc:9000', ui: 'seaweedfs.kubeflow:9000' },
+};
+
 describe('a stock KFP installation (KFP manifests, rendered)', () => {
-  for (const version of ['2.5.0', '2.15.0']) {
-    it(`${version}: every component on minio-service.kubeflow:9000, bucket mlpipeline, no finding`, () => {
+  for (const [version, expected] of Object.entries(STOCK)) {
+    it(`${version}: every component on one store, bucket mlpipeline, no finding`, () => {
       const s = installationSettings(snapshotOf(fixturePath('installation', version, 'stock.yaml')), 'kubeflow');
       assert.deepEqual(
         s.stores.map((c) => [c.component, c.endpoint?.value, c.bucket?.value]),
         [
-          ['API server', 'minio-service.kubeflow:9000', 'mlpipeline'],
-          ['Argo', 'minio-service.kubeflow:9000', 'mlpipeline'],
+          ['API server', expected.api, 'mlpipeline'],
+          ['Argo', expected.argo, 'mlpipeline'],
           ['kfp-launcher', undefined, 'mlpipeline'],
         ],
       );
-      assert.equal(s.ui?.minio.endpoint?.value, 'minio-service.kubeflow:9000');
+      assert.equal(s.ui?.minio.endpoint?.value, expected.ui);
       assert.deepEqual(installationChecks(s), []);
     });
   }
+  it('2.17.0 objects judged as 2.15: the UI would default to minio-service, not the API server (KFS053)', () => {
+    const s = installationSettings(snapshotOf(fixturePath('installation', '2.17.0', 'stock.yaml'), '2.15'), 'kubeflow');
+    assert.equal(s.ui?.minio.endpoint?.value, 'minio-service.kubeflow:9000');
+    assert.deepEqual(
+      installationChecks(s).map((f) => f.id),
+      ['KFS053'],
+    );
+  });
   it('2.5.0 has no OBJECTSTORECONFIG_HOST: the API server uses the Service links of minio-service (KFP <= 2.14)', () => {
     const s = installationSettings(snapshotOf(fixturePath('installation', '2.5.0', 'stock.yaml')), 'kubeflow');
     assert.match(s.stores[0]?.endpoint?.from ?? '', /Service links of Service minio-service/);
