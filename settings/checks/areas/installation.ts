@@ -99,8 +99,9 @@ export const INSTALLATION = {
       "ml-pipeline-ui reads minio:// artifacts from MINIO_HOST.MINIO_NAMESPACE:MINIO_PORT, which is not the API server's endpoint, or the installation's root is s3:// " +
       'and ml-pipeline-ui has neither AWS_S3_ENDPOINT nor AWS_REGION.',
     doc:
-      "The UI's own settings (frontend/server/configs.ts, defaults minio-service.kubeflow:9000 and s3.amazonaws.com/us-east-1) decide where previews and downloads are read " +
+      "The UI's own settings (frontend/server/configs.ts; defaults MINIO_HOST minio-service up to 2.15, seaweedfs from 2.16, and s3.amazonaws.com/us-east-1) decide where previews and downloads are read " +
       'when no artifact proxy serves the namespace; a store moved for the API server but not the UI shows NoSuchBucket or connection errors in the UI. Read by doctor --installation.',
     reporters: ['doctor'],
+    kfp: "the UI's MINIO_HOST default: seaweedfs from 2.16, minio-service before",
   },
 } as const satisfies Record<string, CheckSpec>;
