@@ -9,7 +9,11 @@ import type { ComponentStore, InstallationSettings, Setting } from './settings.t
 const PLACEHOLDER = /\$\(([A-Za-z0-9_.-]+)\)/g;
 
 export function installationChecks(s: InstallationSettings): DoctorFinding[] {
-  return [...placeholders(s), ...mismatches(s), ...regions(s), ...uiChecks(s)];
+  return [...blocking(s), ...placeholders(s), ...mismatches(s), ...regions(s), ...uiChecks(s)];
+}
+
+function blocking(s: InstallationSettings): DoctorFinding[] {
+  return s.blocking.map((b) => doctorFinding('installationBlocked', 'error', s.namespace, b.object, `${b.from} ${b.why}`, b.fix));
 }
 
 function placeholders(s: InstallationSettings): DoctorFinding[] {

@@ -6,11 +6,11 @@ import type { ConfigMapObject, ContainerSpec, DeploymentObject } from '../cluste
 export type EnvValue =
   | { kind: 'value'; value: string; from: string }
   | { kind: 'secret'; from: string }
-  /** valueFrom that could not be resolved from what was read (a missing ConfigMap, an unknown field). */
-  | { kind: 'unresolved'; from: string };
+  /** valueFrom that could not be resolved from what was read: why, when it is a ConfigMap reference. */
+  | { kind: 'unresolved'; from: string; missing?: 'configmap' | 'key'; optional?: boolean; ref?: { name: string; key: string } };
 
 interface ValueFrom {
-  configMapKeyRef?: { name?: string; key?: string };
+  configMapKeyRef?: { name?: string; key?: string; optional?: boolean };
   secretKeyRef?: { name?: string; key?: string };
   fieldRef?: { fieldPath?: string };
 }
@@ -31,10 +31,16 @@ export function containerEnv(
     if (from.secretKeyRef !== undefined) {
       out.set(e.name, { kind: 'secret', from: `env ${e.name} (Secret ${from.secretKeyRef.name ?? '?'})` });
     } else if (from.configMapKeyRef !== undefined) {
-      const { name = '', key = '' } = from.configMapKeyRef;
-      const value = configMap(name)?.data?.[key];
+      const { name = '', key = '', optional = false } = from.configMapKeyRef;
+      const cm = configMap(name);
+      const value = cm?.data?.[key];
       const where = `env ${e.name} (ConfigMap ${name} key ${key})`;
-      out.set(e.name, value === undefined ? { kind: 'unresolved', from: where } : { kind: 'value', value, from: where });
+      out.set(
+        e.name,
+        value !== undefined
+          ? { kind: 'value', value, from: where }
+          : { kind: 'unresolved', from: where, missing: cm === undefined ? 'configmap' : 'key', optional, ref: { name, key } },
+      );
     } else if (from.fieldRef?.fieldPath === 'metadata.namespace') {
       out.set(e.name, { kind: 'value', value: namespace, from: `env ${e.name} (the pod's namespace)` });
     } else {

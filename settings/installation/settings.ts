@@ -61,6 +61,8 @@ export interface InstallationSettings {
   scanned: ScannedValue[];
   /** Storage objects found, by kind/name, for the summary. */
   found: ObjectRef[];
+  /** Settings that keep a component from starting, with why. */
+  blocking: { object: ObjectRef; from: string; why: string; fix: string }[];
 }
 
 export function installationSettings(snapshot: ClusterSnapshot, namespace: string): InstallationSettings {
@@ -68,7 +70,7 @@ export function installationSettings(snapshot: ClusterSnapshot, namespace: strin
     snapshot.configMaps.find((c) => c.metadata.name === name && (c.metadata.namespace ?? namespace) === namespace);
   const dep = (name: string): DeploymentObject | undefined =>
     snapshot.deployments.find((d) => d.metadata.name === name && (d.metadata.namespace ?? namespace) === namespace);
-  const out: InstallationSettings = { namespace, stores: [], scanned: [], found: [] };
+  const out: InstallationSettings = { namespace, stores: [], scanned: [], found: [], blocking: [] };
   const serviceLinks = apiServerServiceLinks(snapshot.kfp?.version);
 
   const api = dep(API_SERVER);
@@ -85,6 +87,13 @@ export function installationSettings(snapshot: ClusterSnapshot, namespace: strin
       pick(serviceLinks ? ['OBJECTSTORECONFIG_PORT', 'MINIO_SERVICE_SERVICE_PORT'] : ['OBJECTSTORECONFIG_PORT']) ??
       (serviceLinks ? { value: '9000', from: 'the Service links of Service minio-service (KFP <= 2.14)' } : undefined);
     const store: ComponentStore = { component: 'API server', object };
+    if (!serviceLinks && !env.has('OBJECTSTORECONFIG_HOST'))
+      out.blocking.push({
+        object,
+        from: 'env OBJECTSTORECONFIG_HOST',
+        why: `is not set: from KFP 2.15 the API server exits with "ObjectStoreConfig.Host is required" (release ${snapshot.kfp?.version ?? 'assumed newest'})`,
+        fix: 'set env OBJECTSTORECONFIG_HOST and OBJECTSTORECONFIG_PORT on Deployment ml-pipeline to the object store (KFP 2.15 manifests: minio-service.kubeflow, 9000)',
+      });
     if (host !== undefined)
       store.endpoint = port === undefined ? host : { value: `${host.value}:${port.value}`, from: `${host.from}, ${port.from}` };
     store.bucket = pick(['OBJECTSTORECONFIG_BUCKETNAME']) ?? { value: 'mlpipeline', from: "the API server's config.json default" };
@@ -158,6 +167,16 @@ export function installationSettings(snapshot: ClusterSnapshot, namespace: strin
     const env = containerEnv(d, container, lookup);
     const before: string[] = [];
     for (const [name, v] of env) {
+      if (v.kind === 'unresolved' && v.optional !== true && v.missing !== undefined) {
+        // Offline, a tree may simply not hold the ConfigMap; a missing key of one it holds is certain.
+        if (v.missing === 'key' || snapshot.source === 'cluster')
+          into.blocking.push({
+            object: { kind: 'Deployment', name: d.metadata.name },
+            from: v.from,
+            why: `names a ${v.missing === 'key' ? 'key the ConfigMap does not have' : 'ConfigMap that does not exist'}: the pod cannot start (CreateContainerConfigError)`,
+            fix: `add key ${v.ref?.key ?? ''} to ConfigMap ${v.ref?.name ?? ''}${v.missing === 'configmap' ? ' (create it)' : ''}, or mark the reference optional`,
+          });
+      }
       if (v.kind === 'value')
         into.scanned.push({ object: { kind: 'Deployment', name: d.metadata.name }, from: v.from, value: v.value, envBefore: [...before] });
       before.push(name);

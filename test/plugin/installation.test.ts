@@ -72,6 +72,23 @@ for (const version of ['2.5.0', '2.15.0', '2.17.0']) {
       );
     });
 
+    it('pipeline-install-config deleted with kubectl: ml-pipeline cannot start (KFS008)', async () => {
+      const del = await kubectl(['delete', 'configmap', 'pipeline-install-config', '-n', 'kubeflow'], env);
+      assert.equal(del.code, 0, del.stderr);
+      const r = await kfstore(['doctor', '--installation', '-o', 'json'], env);
+      assert.equal(r.code, 1, r.stderr);
+      const report = JSON.parse(r.stdout) as Report;
+      assert.ok(
+        report.findings.some(
+          (f) =>
+            f.id === 'KFS008' &&
+            f.object?.name === 'ml-pipeline' &&
+            f.message.includes('ConfigMap pipeline-install-config key bucketName) names a ConfigMap that does not exist'),
+        ),
+        r.stdout,
+      );
+    });
+
     it('a reader who may list Deployments but not ConfigMaps: exit 2 naming the permission', async () => {
       api.addUser('deploy-reader', { token: 'deploy-reader-token' });
       api.allow('deploy-reader', { verbs: ['list'], resources: ['deployments'], apiGroups: ['apps'], namespaces: ['kubeflow'] });

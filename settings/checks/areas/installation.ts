@@ -90,6 +90,20 @@ export const INSTALLATION = {
       '(frontend/server/configs.ts), which S3 rejects for buckets elsewhere. Set OBJECTSTORECONFIG_REGION, s3.region or AWS_REGION.',
     reporters: ['doctor'],
   },
+  installationBlocked: {
+    id: 'KFS008',
+    title: 'Installation component that cannot start with its storage settings',
+    area: 'installation',
+    levels: ['error'],
+    detects:
+      'ml-pipeline or ml-pipeline-ui has an env var from a ConfigMap key that does not exist (not optional; offline only when the ConfigMap is among the manifests), ' +
+      'or, from KFP 2.15, ml-pipeline has no OBJECTSTORECONFIG_HOST.',
+    doc:
+      'The kubelet refuses to start a container whose env names a missing ConfigMap or key (CreateContainerConfigError), e.g. pipeline-install-config without bucketName. ' +
+      'From 2.15 the API server no longer falls back to the Service links of minio-service and exits with "ObjectStoreConfig.Host is required" (client_manager.go). Read by doctor --installation.',
+    reporters: ['doctor'],
+    kfp: 'OBJECTSTORECONFIG_HOST required from 2.15',
+  },
   uiStoreSettings: {
     id: 'KFS053',
     title: 'UI reachable store settings',

@@ -74,9 +74,29 @@ describe('one fixture per finding', () => {
       for (const f of findings) assert.equal(f.namespace, 'kubeflow');
     });
   }
-  it('the same objects as 2.15 (host required, no fallback): nothing to compare, no finding', () => {
+  it('the same objects as 2.15: no Service-link fallback, the API server would exit (KFS008), nothing to compare', () => {
     const s = installationSettings(snapshotOf(fixturePath('installation', 'findings', 'service-links-2.5.yaml'), '2.15'), 'kubeflow');
-    assert.deepEqual(installationChecks(s), []);
+    const findings = installationChecks(s);
+    assert.deepEqual(
+      findings.map((f) => f.id),
+      ['KFS008'],
+    );
+    assert.match(findings[0]?.message ?? '', /ObjectStoreConfig\.Host is required/);
+  });
+  it('offline, a ConfigMap the tree does not hold is not reported; live, it is (KFS008)', () => {
+    const snapshot = snapshotOf(fixturePath('installation', 'findings', 'missing-configmap-key.yaml'));
+    snapshot.configMaps = [];
+    assert.deepEqual(installationChecks(installationSettings(snapshot, 'kubeflow')), []);
+    const live = installationChecks(installationSettings({ ...snapshot, source: 'cluster' }, 'kubeflow'));
+    assert.deepEqual(
+      live.map((f) => [f.id, f.message]),
+      [
+        [
+          'KFS008',
+          'env OBJECTSTORECONFIG_BUCKETNAME (ConfigMap pipeline-install-config key bucketName) names a ConfigMap that does not exist: the pod cannot start (CreateContainerConfigError)',
+        ],
+      ],
+    );
   });
   it('placeholders name the object and the setting', () => {
     const findings = installationChecks(
