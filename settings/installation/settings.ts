@@ -87,11 +87,12 @@ export function installationSettings(snapshot: ClusterSnapshot, namespace: strin
       pick(serviceLinks ? ['OBJECTSTORECONFIG_PORT', 'MINIO_SERVICE_SERVICE_PORT'] : ['OBJECTSTORECONFIG_PORT']) ??
       (serviceLinks ? { value: '9000', from: 'the Service links of Service minio-service (KFP <= 2.14)' } : undefined);
     const store: ComponentStore = { component: 'API server', object };
-    if (!serviceLinks && !env.has('OBJECTSTORECONFIG_HOST'))
+    // Only for a known release: an assumed one (a custom image tag) may well be <= 2.14.
+    if (!serviceLinks && snapshot.kfp !== undefined && snapshot.kfp.source !== 'assumed' && !env.has('OBJECTSTORECONFIG_HOST'))
       out.blocking.push({
         object,
         from: 'env OBJECTSTORECONFIG_HOST',
-        why: `is not set: from KFP 2.15 the API server exits with "ObjectStoreConfig.Host is required" (release ${snapshot.kfp?.version ?? 'assumed newest'})`,
+        why: `is not set: from KFP 2.15 the API server exits with "ObjectStoreConfig.Host is required" (release ${snapshot.kfp.version})`,
         fix: 'set env OBJECTSTORECONFIG_HOST and OBJECTSTORECONFIG_PORT on Deployment ml-pipeline to the object store (KFP 2.15 manifests: minio-service.kubeflow, 9000)',
       });
     if (host !== undefined)

@@ -97,7 +97,7 @@ export const INSTALLATION = {
     levels: ['error'],
     detects:
       'ml-pipeline or ml-pipeline-ui has an env var from a ConfigMap key that does not exist (not optional; offline only when the ConfigMap is among the manifests), ' +
-      'or, from KFP 2.15, ml-pipeline has no OBJECTSTORECONFIG_HOST.',
+      'or, from KFP 2.15 (a release read or given, not assumed), ml-pipeline has no OBJECTSTORECONFIG_HOST.',
     doc:
       'The kubelet refuses to start a container whose env names a missing ConfigMap or key (CreateContainerConfigError), e.g. pipeline-install-config without bucketName. ' +
       'From 2.15 the API server no longer falls back to the Service links of minio-service and exits with "ObjectStoreConfig.Host is required" (client_manager.go). Read by doctor --installation.',
