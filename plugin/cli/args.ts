@@ -47,6 +47,8 @@ export interface DoctorFlags extends CommonFlags {
   only: string[];
   probe: boolean;
   probeWrite: boolean;
+  /** Check the KFP installation's own storage settings (namespace kubeflow, or -n) instead of profiles. */
+  installation: boolean;
   serviceAccount: string;
   s3CaBundle?: string;
 }
@@ -78,6 +80,7 @@ export const DOCTOR_OPTIONS = {
   only: { type: 'string', multiple: true },
   probe: { type: 'boolean' },
   'probe-write': { type: 'boolean' },
+  installation: { type: 'boolean' },
   'service-account': { type: 'string' },
   's3-ca-bundle': { type: 'string' },
 } as const satisfies FlagSpecs;
@@ -213,6 +216,7 @@ export function parseDoctor(argv: string[]): { flags: DoctorFlags; help: boolean
     only: ids(values.only),
     probe: values.probe === true || values['probe-write'] === true,
     probeWrite: values['probe-write'] === true,
+    installation: values.installation === true,
     serviceAccount: str(values['service-account']) ?? 'default-editor',
   };
   const ca = str(values['s3-ca-bundle']);

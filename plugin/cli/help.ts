@@ -90,6 +90,9 @@ Examples:
   # Prove each namespace's credentials against the object store
   kubectl kfstore doctor -n team-a --probe --probe-write
 
+  # The installation itself: placeholders, split endpoints, missing regions
+  kubectl kfstore doctor --installation
+
   # Only some checks (ids from kubectl kfstore checks), machine-readable
   kubectl kfstore doctor -A --only ID,ID -o json
 
@@ -102,6 +105,8 @@ Doctor:
       --skip IDS               skip these checks (comma-separated, repeatable); also the annotation
                                kfstore.dev/skip: "<id>,..." on a Namespace or ConfigMap
       --only IDS               run only these checks (kubectl kfstore checks lists the ids)
+      --installation           check the KFP installation's storage settings (API server, UI, Argo's
+                               workflow-controller-configmap, kfp-launcher) in namespace kubeflow, or -n
       --probe                  also check the object store with each namespace's own credentials
                                (bucket reachable, cross-tenant access denied, stale multipart uploads)
       --probe-write            also write, read and delete a probe object under each namespace's root

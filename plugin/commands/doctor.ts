@@ -27,6 +27,10 @@ export async function doctor(argv: string[]): Promise<number> {
     process.stdout.write(DOCTOR_HELP);
     return 0;
   }
+  if (flags.installation) {
+    const { installationReport } = await import('../doctor/installation.ts');
+    return output(await installationReport(flags), flags);
+  }
   const policy = readPolicyFile(flags.policy);
   const needsTokens =
     policy !== undefined &&
@@ -66,17 +70,23 @@ export async function doctor(argv: string[]): Promise<number> {
     extra,
   });
   const report = source.locations !== undefined ? { ...checked, findings: locateFindings(checked.findings, source.locations) } : checked;
-  process.stdout.write(
-    isReportFormat(flags.output)
-      ? renderReport(flags.output, report, flags.failOn)
-      : render(flags.output, report, () => table(report, tableStyle(flags))),
-  );
+  const code = output(report, flags);
   if (source.api !== undefined && flags.verbosity >= 1)
     process.stderr.write(
       `doctor: ${source.namespaces.length} namespaces, ${Object.entries(source.api.counts)
         .map(([v, n]) => `${n} ${v}`)
         .join(', ')} API requests\n`,
     );
+  return code;
+}
+
+/** Writes the report in the chosen format; the exit code per --fail-on and --exit-zero. */
+function output(report: DoctorReport, flags: DoctorFlags): number {
+  process.stdout.write(
+    isReportFormat(flags.output)
+      ? renderReport(flags.output, report, flags.failOn)
+      : render(flags.output, report, () => table(report, tableStyle(flags))),
+  );
   if (flags.exitZero) return EXIT_OK;
   return failsAt(report, flags.failOn) ? EXIT_FINDINGS : EXIT_OK;
 }

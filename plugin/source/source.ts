@@ -46,13 +46,7 @@ export async function openSource(flags: CommonFlags, needs: SourceNeeds = {}): P
   // Refused before anything is read, in the same words live and with -f.
   if (flags.selector !== undefined) parsedSelector(flags.selector);
   if (flags.filenames.length > 0 || flags.kustomize !== undefined) return fromManifests(flags, needs);
-  const sel = loadKubeconfig({
-    ...(flags.kubeconfig !== undefined ? { kubeconfig: flags.kubeconfig } : {}),
-    ...(flags.context !== undefined ? { context: flags.context } : {}),
-    env: process.env,
-    home: homedir(),
-  });
-  const api = await connect(sel, flags.requestTimeoutSeconds * 1000);
+  const { sel, api } = await connectCluster(flags);
   const namespace = flags.allNamespaces ? undefined : (flags.namespace ?? sel.namespace);
   const selector = flags.allNamespaces ? (flags.selector ?? DEFAULT_PROFILE_SELECTOR) : undefined;
   // First: the release decides which Secrets the sessions read.
@@ -78,6 +72,28 @@ export async function openSource(flags: CommonFlags, needs: SourceNeeds = {}): P
   return { snapshot: live.snapshot, rawSecrets: live.rawSecrets, namespaces, api, invocation };
 }
 
+/** The API server of the kubeconfig's context, chosen by kubectl's rules. */
+export async function connectCluster(flags: CommonFlags): Promise<{ sel: ReturnType<typeof loadKubeconfig>; api: KubeApi }> {
+  const sel = loadKubeconfig({
+    ...(flags.kubeconfig !== undefined ? { kubeconfig: flags.kubeconfig } : {}),
+    ...(flags.context !== undefined ? { context: flags.context } : {}),
+    env: process.env,
+    home: homedir(),
+  });
+  return { sel, api: await connect(sel, flags.requestTimeoutSeconds * 1000) };
+}
+
+/** -f paths (and stdin) and a -k rendering, read as one set. */
+export async function readManifests(flags: CommonFlags): Promise<ManifestSet> {
+  const defaultNamespace = flags.namespace ?? 'default';
+  if (flags.kustomize === undefined) return loadManifests(flags.filenames, defaultNamespace, { exclude: flags.exclude });
+  const { renderKustomization } = await import('../manifests/kustomize.ts');
+  const rendered = await renderKustomization(flags.kustomize);
+  if (flags.filenames.length === 0) return loadInputs([rendered], defaultNamespace);
+  const files = readInputs(flags.filenames, { exclude: flags.exclude });
+  return loadInputs([...files.inputs, rendered], defaultNamespace, files.notes);
+}
+
 async function fromManifests(flags: CommonFlags, needs: SourceNeeds): Promise<Source> {
   const set = await readManifests(flags);
   set.snapshot.kfp = manifestKfpVersion(set.snapshot, flags.kfpVersion);
@@ -92,17 +108,6 @@ async function fromManifests(flags: CommonFlags, needs: SourceNeeds): Promise<So
   const { namespaces, chosen } = manifestNamespaces(set.snapshot, namespace, flags.selector);
   if (needs.profileScope === true) requireScope(set.snapshot, namespaces, chosen);
   return { snapshot: set.snapshot, rawSecrets: set.rawSecrets, namespaces, locations: set.locations };
-}
-
-/** -f paths (and stdin) and a -k rendering, read as one set. */
-async function readManifests(flags: CommonFlags): Promise<ManifestSet> {
-  const defaultNamespace = flags.namespace ?? 'default';
-  if (flags.kustomize === undefined) return loadManifests(flags.filenames, defaultNamespace, { exclude: flags.exclude });
-  const { renderKustomization } = await import('../manifests/kustomize.ts');
-  const rendered = await renderKustomization(flags.kustomize);
-  if (flags.filenames.length === 0) return loadInputs([rendered], defaultNamespace);
-  const files = readInputs(flags.filenames, { exclude: flags.exclude });
-  return loadInputs([...files.inputs, rendered], defaultNamespace, files.notes);
 }
 
 // Every kubectl-kfstore on PATH, in order: kubectl runs the first, the rest are shadowed.

@@ -8,7 +8,7 @@ export const ARTIFACT_REPOSITORIES = 'artifact-repositories';
 export const DEFAULT_REPOSITORY_ANNOTATION = 'workflows.argoproj.io/default-artifact-repository';
 
 const secretKeySelector = z.object({ name: z.string(), key: z.string() });
-const repositorySchema = z.looseObject({
+export const repositorySchema = z.looseObject({
   archiveLogs: z.boolean().optional(),
   s3: z
     .looseObject({

@@ -81,6 +81,17 @@ export function runDoctor(snapshot: ClusterSnapshot, opts: DoctorOptions): Docto
   if (opts.invocation !== undefined) all.push(...invocationChecks(opts.invocation));
   all.push(...(opts.extra ?? []));
   all.push(...accessChecks(index, opts.namespaces));
+  return summarize(snapshot, opts.namespaces, all, opts, index);
+}
+
+/** The report of some findings: --skip/--only and skip annotations applied, sorted and counted. */
+export function summarize(
+  snapshot: ClusterSnapshot,
+  namespaces: string[],
+  all: DoctorFinding[],
+  opts: Pick<DoctorOptions, 'skip' | 'only'>,
+  index: SnapshotIndex = indexSnapshot(snapshot),
+): DoctorReport {
   const skipped = all.filter((f) => isSkipped(f, index, opts));
   const findings = all.filter((f) => !skipped.includes(f)).sort(order);
   const summary: DoctorSummary = { error: 0, warn: 0, info: 0, ok: 0, skipped: skipped.length };
@@ -91,13 +102,13 @@ export function runDoctor(snapshot: ClusterSnapshot, opts: DoctorOptions): Docto
     kind: 'DoctorReport',
     source: snapshot.source,
     ...kfp,
-    namespaces: opts.namespaces,
+    namespaces,
     summary,
     findings,
   };
 }
 
-function isSkipped(f: DoctorFinding, index: SnapshotIndex, opts: DoctorOptions): boolean {
+function isSkipped(f: DoctorFinding, index: SnapshotIndex, opts: Pick<DoctorOptions, 'skip' | 'only'>): boolean {
   if (opts.only !== undefined && opts.only.length > 0 && !opts.only.includes(f.id)) return true;
   if (opts.skip?.includes(f.id)) return true;
   if (f.namespace === undefined) return false;
