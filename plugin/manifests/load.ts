@@ -9,10 +9,12 @@ import type { ClusterSnapshot, ConfigMapObject, KubeObject } from '../../setting
 import { emptySnapshot } from '../../settings/cluster/snapshot.ts';
 import { workflowSummary } from '../../settings/cluster/workflow-summary.ts';
 import type { SourceLocation } from '../../settings/findings.ts';
+import type { RbacBinding, RbacRole } from '../../settings/rbac/authorize.ts';
 import { PluginError } from '../cli/errors.ts';
 import { secretInfo } from '../secrets/facts.ts';
 import { GENERATOR_KINDS, generatedSecret } from './generated-secrets.ts';
 import { looksTemplated, readInputs, STDIN } from './inputs.ts';
+import { RBAC_KINDS, rbacObject } from './rbac.ts';
 import type { InputOptions, ManifestInput } from './inputs.ts';
 import { displayPath, locationKey, originOf } from './locations.ts';
 
@@ -39,6 +41,7 @@ const KINDS = new Set([
   'Service',
   'Workflow',
   'ScheduledWorkflow',
+  ...RBAC_KINDS,
   ...GENERATOR_KINDS,
 ]);
 
@@ -167,6 +170,12 @@ interface Placement {
   location: SourceLocation;
 }
 
+function addRbac(snap: ClusterSnapshot, o: RbacRole | RbacBinding): void {
+  const rbac = (snap.rbac ??= { roles: [], bindings: [] });
+  if ('rules' in o) rbac.roles.push(o);
+  else rbac.bindings.push(o);
+}
+
 function add(
   set: ManifestSet,
   namespaces: Map<string, KubeObject>,
@@ -179,6 +188,10 @@ function add(
   if (kind === 'Namespace') {
     namespaces.set(metadata.name, { metadata });
     record(set, kind, undefined, metadata.name, at.location);
+    return;
+  }
+  if (kind === 'ClusterRole' || kind === 'ClusterRoleBinding') {
+    addRbac(snap, rbacObject(kind, item, metadata, at.where));
     return;
   }
   metadata.namespace =
@@ -215,6 +228,10 @@ function add(
     }
     case 'ServiceAccount':
       snap.serviceAccounts.push({ metadata });
+      return;
+    case 'Role':
+    case 'RoleBinding':
+      addRbac(snap, rbacObject(kind, item, metadata, at.where));
       return;
     case 'Deployment':
       snap.deployments.push({ metadata, ...(isObject(item.spec) ? { spec: item.spec } : {}) });
