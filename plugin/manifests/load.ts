@@ -14,6 +14,7 @@ import { PluginError } from '../cli/errors.ts';
 import { secretInfo } from '../secrets/facts.ts';
 import { GENERATOR_KINDS, generatedSecret } from './generated-secrets.ts';
 import { looksTemplated, readInputs, STDIN } from './inputs.ts';
+import { networkPolicy } from './network-policy.ts';
 import { RBAC_KINDS, rbacObject } from './rbac.ts';
 import type { InputOptions, ManifestInput } from './inputs.ts';
 import { displayPath, locationKey, originOf } from './locations.ts';
@@ -41,6 +42,7 @@ const KINDS = new Set([
   'Service',
   'Workflow',
   'ScheduledWorkflow',
+  'NetworkPolicy',
   ...RBAC_KINDS,
   ...GENERATOR_KINDS,
 ]);
@@ -171,7 +173,8 @@ interface Placement {
 }
 
 function addRbac(snap: ClusterSnapshot, o: RbacRole | RbacBinding): void {
-  const rbac = (snap.rbac ??= { roles: [], bindings: [] });
+  const rbac = snap.rbac ?? { roles: [], bindings: [] };
+  snap.rbac = rbac;
   if ('rules' in o) rbac.roles.push(o);
   else rbac.bindings.push(o);
 }
@@ -228,6 +231,9 @@ function add(
     }
     case 'ServiceAccount':
       snap.serviceAccounts.push({ metadata });
+      return;
+    case 'NetworkPolicy':
+      snap.networkPolicies = [...(snap.networkPolicies ?? []), networkPolicy(item, metadata, at.where)];
       return;
     case 'Role':
     case 'RoleBinding':

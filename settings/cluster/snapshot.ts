@@ -2,6 +2,7 @@
 // once by the edge. Secret values never enter the domain: the edge reduces each value to a
 // fingerprint plus a few facts (empty, a well-known default), enough to spot shared or default keys.
 import type { KfpVersionInfo } from '../kfp/version-source.ts';
+import type { NetworkPolicyObject } from '../network/egress.ts';
 import type { RbacObjects } from '../rbac/authorize.ts';
 
 export interface ObjectMeta {
@@ -112,6 +113,8 @@ export interface ClusterSnapshot {
   scheduledWorkflows: WorkflowObject[];
   /** Pipeline pods, metadata only (what the webhook recorded on them); read when a check needs them. */
   pods?: KubeObject[];
+  /** NetworkPolicies of the namespaces in scope; undefined when they were not read (live without --probe). */
+  networkPolicies?: NetworkPolicyObject[];
   /** Manifests only: the Roles, ClusterRoles and their bindings the files hold (doctor -f evaluates them). */
   rbac?: RbacObjects;
   /** What could not be read in some namespaces (RBAC), after falling back to per-namespace reads. */
