@@ -34,7 +34,8 @@ export interface NetworkPolicyObject {
 export type Destination =
   | { kind: 'ip'; ip: string; port: number }
   | { kind: 'service'; name: string; namespace: string; namespaceLabels?: Record<string, string>; port: number }
-  | { kind: 'dns'; host: string; port: number };
+  /** maybeService: name.namespace of a namespace not known here (with -n, other namespaces are not read). */
+  | { kind: 'dns'; host: string; port: number; maybeService?: true };
 
 export type EgressVerdict =
   /** No policy restricts the pods' egress. */
@@ -90,9 +91,10 @@ function peerAllows(peer: NetworkPolicyPeer, dest: Destination): Match {
     if (!inCidr(dest.ip, peer.ipBlock.cidr)) return false;
     return !(peer.ipBlock.except ?? []).some((c) => inCidr(dest.ip, c));
   }
-  // Namespace and pod selectors match pods only: an IP outside the cluster never, a DNS name outside it never.
-  if (dest.kind !== 'service')
-    return dest.kind === 'ip' ? `a pod or namespace selector matches ${dest.ip} only if it is a pod's IP` : false;
+  // Namespace and pod selectors match pods only: an IP only if it is a pod's, a DNS name outside the cluster never.
+  if (dest.kind === 'ip') return `a pod or namespace selector matches ${dest.ip} only if it is a pod's IP`;
+  if (dest.kind === 'dns')
+    return dest.maybeService === true ? `${dest.host} may be a Service in a namespace whose labels are not known` : false;
   if (peer.namespaceSelector !== undefined) {
     if (dest.namespaceLabels === undefined) return `the labels of namespace ${dest.namespace} are not known`;
     if (!matchesSelector(peer.namespaceSelector, dest.namespaceLabels)) return false;

@@ -69,7 +69,7 @@ export function destinationOf(index: SnapshotIndex, namespace: string, provider:
       : svc || (labels.length === 2 && index.namespace(labels[1] ?? '') !== undefined)
         ? labels[1]
         : undefined;
-  if (serviceNs === undefined) return { kind: 'dns', host, port };
+  if (serviceNs === undefined) return labels.length === 2 ? { kind: 'dns', host, port, maybeService: true } : { kind: 'dns', host, port };
   const nsLabels = index.namespace(serviceNs)?.metadata.labels;
   return {
     kind: 'service',
