@@ -104,7 +104,8 @@ Doctor:
       --only IDS               run only these checks (kubectl kfstore checks lists the ids)
       --probe                  also check the object store with each namespace's own credentials
                                (bucket reachable, cross-tenant access denied, stale multipart uploads),
-                               and ask the API server whether the run's service account may read them
+                               and ask the API server whether the run's service account may read them,
+                               and whether NetworkPolicies let pipeline pods reach the store
       --probe-write            also write, read and delete a probe object under each namespace's root
       --s3-ca-bundle FILE      trust this CA for S3 endpoints (probes)
       --service-account NAME   the pipeline runner service account for token and access checks (default default-editor)

@@ -41,6 +41,8 @@ export async function doctor(argv: string[]): Promise<number> {
     serviceAccounts: gkeIdentity,
     pods: needsTokens,
     secretValues: flags.probe,
+    // Live, NetworkPolicies are read with --probe only (one more LIST per run; -f reads whatever the files hold).
+    networkPolicies: flags.probe,
     profileScope: true,
   });
   const extra: DoctorFinding[] = [];

@@ -69,7 +69,8 @@ export type Kind =
   | 'Service'
   | 'Workflow'
   | 'ScheduledWorkflow'
-  | 'Pod';
+  | 'Pod'
+  | 'NetworkPolicy';
 
 /** The resource each kind is read as (what `kubectl auth can-i` takes). */
 export const RESOURCE_OF: Record<Kind, string> = {
@@ -82,6 +83,7 @@ export const RESOURCE_OF: Record<Kind, string> = {
   Workflow: 'workflows.argoproj.io',
   ScheduledWorkflow: 'scheduledworkflows.kubeflow.org',
   Pod: 'pods',
+  NetworkPolicy: 'networkpolicies.networking.k8s.io',
 };
 
 /** A kind that could not be listed in one namespace (RBAC); names read one by one instead are known. */

@@ -13,8 +13,9 @@ export const PIPELINE_POD_LABELS: Readonly<Record<string, string>> = { 'pipeline
 
 export function networkChecks(index: SnapshotIndex, view: NamespaceView): DoctorFinding[] {
   const policies = index.snapshot.networkPolicies;
-  if (policies === undefined || !view.session.ok) return [];
   const ns = view.namespace;
+  // Some of the namespace's policies unread: what is read proves nothing (the others may restrict egress).
+  if (policies === undefined || !view.session.ok || index.unknown('NetworkPolicy', ns) !== undefined) return [];
   const own = policies.filter((p) => (p.metadata.namespace ?? '') === ns);
   const dest = destinationOf(index, ns, view.session.value.provider, view.session.value.params);
   const verdict = evaluateEgress(own, { ...PIPELINE_POD_LABELS }, dest);
