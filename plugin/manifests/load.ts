@@ -172,6 +172,19 @@ interface Placement {
   location: SourceLocation;
 }
 
+// A Service's ports: each port and the target port its pods listen on (the same number when unset).
+function serviceSpec(item: Record<string, unknown>): { ports?: { port: number; targetPort?: number | string }[] } {
+  const spec = isObject(item.spec) ? item.spec : {};
+  if (!Array.isArray(spec.ports)) return {};
+  const ports = spec.ports
+    .filter((p): p is Record<string, unknown> => isObject(p) && typeof p.port === 'number')
+    .map((p) => ({
+      port: p.port as number,
+      ...(typeof p.targetPort === 'number' || typeof p.targetPort === 'string' ? { targetPort: p.targetPort } : {}),
+    }));
+  return { ports };
+}
+
 function addRbac(snap: ClusterSnapshot, o: RbacRole | RbacBinding): void {
   const rbac = snap.rbac ?? { roles: [], bindings: [] };
   snap.rbac = rbac;
@@ -243,7 +256,7 @@ function add(
       snap.deployments.push({ metadata, ...(isObject(item.spec) ? { spec: item.spec } : {}) });
       return;
     case 'Service':
-      snap.services.push({ metadata });
+      snap.services.push({ metadata, ...serviceSpec(item) });
       return;
     case 'Workflow':
       snap.workflows.push(workflowSummary({ ...item, metadata }, metadata));

@@ -52,6 +52,11 @@ export interface DeploymentObject extends KubeObject {
   status?: { availableReplicas?: number };
 }
 
+export interface ServiceObject extends KubeObject {
+  /** Its ports (manifests): NetworkPolicies see the target port, not the Service port. */
+  ports?: { port: number; targetPort?: number | string }[];
+}
+
 export interface WorkflowObject extends KubeObject {
   status?: { phase?: string };
   /** The pipeline roots it pins (kfp/run-settings.ts), extracted at load so the spec need not be kept. */
@@ -109,7 +114,7 @@ export interface ClusterSnapshot {
   secrets: SecretInfo[];
   serviceAccounts: KubeObject[];
   deployments: DeploymentObject[];
-  services: KubeObject[];
+  services: ServiceObject[];
   workflows: WorkflowObject[];
   /** KFP recurring runs (kubeflow.org ScheduledWorkflow), as metadata plus pinned roots. */
   scheduledWorkflows: WorkflowObject[];

@@ -33,7 +33,15 @@ export interface NetworkPolicyObject {
 /** Where the traffic goes: an IP address, a cluster Service (with its namespace's labels when known), or another DNS name. */
 export type Destination =
   | { kind: 'ip'; ip: string; port: number }
-  | { kind: 'service'; name: string; namespace: string; namespaceLabels?: Record<string, string>; port: number }
+  | {
+      kind: 'service';
+      name: string;
+      namespace: string;
+      namespaceLabels?: Record<string, string>;
+      port: number;
+      /** The port its pods listen on, when the Service is known: what the policy sees after DNAT. */
+      targetPort?: number;
+    }
   /** maybeService: name.namespace of a namespace not known here (with -n, other namespaces are not read). */
   | { kind: 'dns'; host: string; port: number; maybeService?: true };
 
@@ -118,9 +126,10 @@ function portsAllow(ports: NetworkPolicyPort[], dest: Destination): Match {
     if (p.port === undefined) return true;
     if (typeof p.port === 'string') return `named port ${p.port}: the destination's port names are not known`;
     // For a Service the policy sees the target port, which may differ from the Service port.
-    if (dest.kind === 'service')
-      return `port ${p.port}${p.endPort !== undefined ? `-${p.endPort}` : ''}: Service ${dest.name}.${dest.namespace}'s target port for ${dest.port} is not known`;
-    return p.endPort !== undefined ? dest.port >= p.port && dest.port <= p.endPort : dest.port === p.port;
+    const seen = dest.kind === 'service' ? dest.targetPort : dest.port;
+    if (seen === undefined)
+      return `port ${p.port}${p.endPort !== undefined ? `-${p.endPort}` : ''}: the Service's target port for ${dest.port} is not known`;
+    return p.endPort !== undefined ? seen >= p.port && seen <= p.endPort : seen === p.port;
   });
   if (results.includes(true)) return true;
   return results.find((r): r is string => typeof r === 'string') ?? false;

@@ -71,14 +71,25 @@ export function destinationOf(index: SnapshotIndex, namespace: string, provider:
         ? labels[1]
         : undefined;
   if (serviceNs === undefined) return labels.length === 2 ? { kind: 'dns', host, port, maybeService: true } : { kind: 'dns', host, port };
+  const name = labels[0] ?? '';
   const nsLabels = index.namespace(serviceNs)?.metadata.labels;
+  const target = targetPortOf(index, serviceNs, name, port);
   return {
     kind: 'service',
-    name: labels[0] ?? '',
+    name,
     namespace: serviceNs,
     port,
     ...(nsLabels !== undefined ? { namespaceLabels: nsLabels } : {}),
+    ...(target !== undefined ? { targetPort: target } : {}),
   };
+}
+
+/** The Service's target port for `port` when the Service is known and gives a number (a name is the pods' to resolve). */
+function targetPortOf(index: SnapshotIndex, namespace: string, name: string, port: number): number | undefined {
+  const svc = index.snapshot.services.find((s) => s.metadata.name === name && s.metadata.namespace === namespace);
+  const entry = svc?.ports?.find((p) => p.port === port);
+  if (entry === undefined) return undefined;
+  return entry.targetPort === undefined ? port : typeof entry.targetPort === 'number' ? entry.targetPort : undefined;
 }
 
 function hostPort(d: Destination): string {
@@ -86,5 +97,6 @@ function hostPort(d: Destination): string {
 }
 
 function describe(d: Destination): string {
-  return d.kind === 'service' ? `${hostPort(d)} (Service ${d.name} in ${d.namespace})` : hostPort(d);
+  if (d.kind !== 'service') return hostPort(d);
+  return `${hostPort(d)} (Service ${d.name} in ${d.namespace}${d.targetPort !== undefined && d.targetPort !== d.port ? `, target port ${d.targetPort}` : ''})`;
 }
