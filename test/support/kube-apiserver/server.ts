@@ -167,13 +167,16 @@ export class ApiServerCore {
       res.end('ok');
       return;
     }
-    if (p === '/.well-known/openid-configuration')
-      return this.send(res, 200, this.ctx.tokens.openidConfiguration(), undefined, { 'cache-control': 'public, max-age=3600' });
+    if (p === '/.well-known/openid-configuration') {
+      this.send(res, 200, this.ctx.tokens.openidConfiguration(), undefined, { 'cache-control': 'public, max-age=3600' });
+      return;
+    }
     if (p === '/openid/v1/jwks') {
-      return this.send(res, 200, this.ctx.tokens.jwks(), undefined, {
+      this.send(res, 200, this.ctx.tokens.jwks(), undefined, {
         'content-type': 'application/jwk-set+json',
         'cache-control': 'public, max-age=3600',
       });
+      return;
     }
     let doc: unknown;
     const parts = p.split('/').filter((x) => x !== '');
