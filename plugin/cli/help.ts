@@ -108,10 +108,12 @@ Doctor:
       --installation           check the KFP installation's storage settings (API server, UI, Argo's
                                workflow-controller-configmap, kfp-launcher) in namespace kubeflow, or -n
       --probe                  also check the object store with each namespace's own credentials
-                               (bucket reachable, cross-tenant access denied, stale multipart uploads)
+                               (bucket reachable, cross-tenant access denied, stale multipart uploads),
+                               and ask the API server whether the run's service account may read them,
+                               and whether NetworkPolicies let pipeline pods reach the store
       --probe-write            also write, read and delete a probe object under each namespace's root
       --s3-ca-bundle FILE      trust this CA for S3 endpoints (probes)
-      --service-account NAME   the pipeline runner service account for token checks (default default-editor)
+      --service-account NAME   the pipeline runner service account for token and access checks (default default-editor)
 `;
 
 export const CHECKS_HELP = `List every check kfstore reports: id, level, area and what it detects (docs/checks.md

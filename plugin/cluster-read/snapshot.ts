@@ -10,6 +10,7 @@ import { overlappingOthers } from '../../settings/doctor/checks/tenancy.ts';
 import { namespaceView } from '../../settings/inspect/namespace-view.ts';
 import { LAUNCHER_CONFIGMAP } from '../../settings/kfp/launcher-config.ts';
 import type { KfpVersionInfo } from '../../settings/kfp/version-source.ts';
+import { networkPolicy } from '../manifests/network-policy.ts';
 import { secretInfo } from '../secrets/facts.ts';
 import { ApiError } from '../../kube-client/api.ts';
 import type { KubeApi } from '../../kube-client/api.ts';
@@ -33,6 +34,8 @@ export interface SnapshotScope {
   secretValues?: boolean;
   /** The KFP release whose rules apply (plugin/cluster-read/kfp-version.ts). */
   kfp?: KfpVersionInfo;
+  /** NetworkPolicies of the namespaces in scope (storeUnreachable). */
+  networkPolicies?: boolean;
   /** Pipeline pods (label pipelines.kubeflow.org/v2_component=true), metadata only. */
   pods?: boolean;
 }
@@ -119,6 +122,18 @@ export async function readCluster(api: KubeApi, scope: SnapshotScope): Promise<L
         ...(p.metadata.annotations !== undefined ? { annotations: p.metadata.annotations } : {}),
       },
     }));
+    snap.partial.push(...r.partial);
+  }
+  if (scope.networkPolicies) {
+    const r = await readScoped<KubeObject & { spec?: unknown }>(api, {
+      ...core,
+      kind: 'NetworkPolicy',
+      base: '/apis/networking.k8s.io/v1',
+      plural: 'networkpolicies',
+    });
+    snap.networkPolicies = r.items
+      .filter((p) => inScope.has(p.metadata.namespace ?? ''))
+      .map((p) => networkPolicy({ spec: p.spec }, p.metadata, `NetworkPolicy ${p.metadata.namespace ?? ''}/${p.metadata.name}`));
     snap.partial.push(...r.partial);
   }
   if (scope.workflows) {

@@ -45,6 +45,8 @@ export async function doctor(argv: string[]): Promise<number> {
     serviceAccounts: gkeIdentity,
     pods: needsTokens,
     secretValues: flags.probe,
+    // Live, NetworkPolicies are read with --probe only (one more LIST per run; -f reads whatever the files hold).
+    networkPolicies: flags.probe,
     profileScope: true,
   });
   const extra: DoctorFinding[] = [];
@@ -59,6 +61,12 @@ export async function doctor(argv: string[]): Promise<number> {
         ...(flags.s3CaBundle !== undefined ? { caBundleFile: flags.s3CaBundle } : {}),
       })),
     );
+    // Asking (not reading) whether the run's service account may read its config: with --probe, like the store probes.
+    if (source.api !== undefined) {
+      const { runAccessReviews } = await import('../doctor/run-access-review.ts');
+      const existing = views.filter((v) => index.namespace(v.namespace) !== undefined);
+      extra.push(...(await runAccessReviews(source.api, existing, flags.serviceAccount)));
+    }
   }
   const checked = runDoctor(source.snapshot, {
     namespaces: source.namespaces,

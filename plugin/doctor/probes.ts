@@ -1,4 +1,4 @@
-// --probe: bucketReachable, roundTrip, isolation and incompleteUploads against the object store, each namespace with its own credentials and
+// --probe: bucketReachable, roundTrip, isolation, incompleteUploads and lifecycle against the object store, each namespace with its own credentials and
 // exactly the session KFP's launcher would use (endpoint, region, path style, TLS).
 import { readFileSync } from 'node:fs';
 import { finding } from '../../settings/checks/finding.ts';
@@ -6,7 +6,7 @@ import type { DoctorFinding } from '../../settings/doctor/finding.ts';
 import type { NamespaceView } from '../../settings/inspect/namespace-view.ts';
 import { PluginError } from '../cli/errors.ts';
 import type { Source } from '../source/source.ts';
-import { probeBucket, probeIsolation, probeRoundTrip, probeUploads } from '../s3/probes.ts';
+import { probeBucket, probeIsolation, probeLifecycle, probeRoundTrip, probeUploads } from '../s3/probes.ts';
 import type { ProbeFinding, ProbeTenant } from '../s3/probes.ts';
 import { namespaceStore } from '../s3/namespace-store.ts';
 
@@ -42,8 +42,8 @@ export async function runProbes(source: Source, views: NamespaceView[], opts: Pr
     const bucket = await probeBucket(t, client);
     out.push(located(bucket, t));
     if (opts.write) out.push(located(await probeRoundTrip(t, client), t));
-    // Listing uploads needs a bucket that answers.
-    if (bucket.level === 'ok') out.push(located(await probeUploads(t, client), t));
+    // Listing uploads and reading the lifecycle need a bucket that answers.
+    if (bucket.level === 'ok') out.push(located(await probeUploads(t, client), t), located(await probeLifecycle(t, client), t));
   }
   for (let i = 0; i < tenants.length; i++) {
     for (let k = 1; k <= Math.min(ISOLATION_PEERS, tenants.length - 1); k++) {

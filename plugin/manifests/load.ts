@@ -9,10 +9,13 @@ import type { ClusterSnapshot, ConfigMapObject, KubeObject } from '../../setting
 import { emptySnapshot } from '../../settings/cluster/snapshot.ts';
 import { workflowSummary } from '../../settings/cluster/workflow-summary.ts';
 import type { SourceLocation } from '../../settings/findings.ts';
+import type { RbacBinding, RbacRole } from '../../settings/rbac/authorize.ts';
 import { PluginError } from '../cli/errors.ts';
 import { secretInfo } from '../secrets/facts.ts';
 import { GENERATOR_KINDS, generatedSecret } from './generated-secrets.ts';
 import { looksTemplated, readInputs, STDIN } from './inputs.ts';
+import { networkPolicy } from './network-policy.ts';
+import { RBAC_KINDS, rbacObject } from './rbac.ts';
 import type { InputOptions, ManifestInput } from './inputs.ts';
 import { displayPath, locationKey, originOf } from './locations.ts';
 
@@ -39,6 +42,8 @@ const KINDS = new Set([
   'Service',
   'Workflow',
   'ScheduledWorkflow',
+  'NetworkPolicy',
+  ...RBAC_KINDS,
   ...GENERATOR_KINDS,
 ]);
 
@@ -167,6 +172,26 @@ interface Placement {
   location: SourceLocation;
 }
 
+// A Service's ports: each port and the target port its pods listen on (the same number when unset).
+function serviceSpec(item: Record<string, unknown>): { ports?: { port: number; targetPort?: number | string }[] } {
+  const spec = isObject(item.spec) ? item.spec : {};
+  if (!Array.isArray(spec.ports)) return {};
+  const ports = spec.ports
+    .filter((p): p is Record<string, unknown> => isObject(p) && typeof p.port === 'number')
+    .map((p) => ({
+      port: p.port as number,
+      ...(typeof p.targetPort === 'number' || typeof p.targetPort === 'string' ? { targetPort: p.targetPort } : {}),
+    }));
+  return { ports };
+}
+
+function addRbac(snap: ClusterSnapshot, o: RbacRole | RbacBinding): void {
+  const rbac = snap.rbac ?? { roles: [], bindings: [] };
+  snap.rbac = rbac;
+  if ('rules' in o) rbac.roles.push(o);
+  else rbac.bindings.push(o);
+}
+
 function add(
   set: ManifestSet,
   namespaces: Map<string, KubeObject>,
@@ -179,6 +204,10 @@ function add(
   if (kind === 'Namespace') {
     namespaces.set(metadata.name, { metadata });
     record(set, kind, undefined, metadata.name, at.location);
+    return;
+  }
+  if (kind === 'ClusterRole' || kind === 'ClusterRoleBinding') {
+    addRbac(snap, rbacObject(kind, item, metadata, at.where));
     return;
   }
   metadata.namespace =
@@ -216,11 +245,18 @@ function add(
     case 'ServiceAccount':
       snap.serviceAccounts.push({ metadata });
       return;
+    case 'NetworkPolicy':
+      snap.networkPolicies = [...(snap.networkPolicies ?? []), networkPolicy(item, metadata, at.where)];
+      return;
+    case 'Role':
+    case 'RoleBinding':
+      addRbac(snap, rbacObject(kind, item, metadata, at.where));
+      return;
     case 'Deployment':
       snap.deployments.push({ metadata, ...(isObject(item.spec) ? { spec: item.spec } : {}) });
       return;
     case 'Service':
-      snap.services.push({ metadata });
+      snap.services.push({ metadata, ...serviceSpec(item) });
       return;
     case 'Workflow':
       snap.workflows.push(workflowSummary({ ...item, metadata }, metadata));

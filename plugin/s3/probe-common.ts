@@ -56,7 +56,7 @@ export async function withClient<T>(t: ProbeTenant, opts: S3ClientOptions, fn: (
 }
 
 /** Runs a probe so that it reports instead of throwing (e.g. an endpoint the SDK cannot parse). */
-export type ProbeCheck = Extract<CheckName, 'bucketReachable' | 'roundTrip' | 'isolation' | 'incompleteUploads'>;
+export type ProbeCheck = Extract<CheckName, 'bucketReachable' | 'roundTrip' | 'isolation' | 'incompleteUploads' | 'lifecycle'>;
 
 export async function guarded(check: ProbeCheck, t: ProbeTenant, probe: () => Promise<ProbeFinding>): Promise<ProbeFinding> {
   try {

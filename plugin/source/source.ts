@@ -38,6 +38,7 @@ export interface SourceNeeds {
   workflows?: boolean;
   secretValues?: boolean;
   pods?: boolean;
+  networkPolicies?: boolean;
   /** Exit 2 when nothing in scope is a KFP profile (or KFP's own namespace): doctor's checks would mean nothing. */
   profileScope?: boolean;
 }

@@ -9,6 +9,7 @@ const AREAS: Record<Area, string> = {
   launcher: 'kfp-launcher ConfigMap and pipeline roots',
   credentials: 'Credentials',
   argo: 'Argo artifact repository',
+  network: 'Network',
   probe: 'Object-store probes (doctor --probe)',
   migrate: 'Migration pre-flight (migrate --to s3)',
   self: 'The plugin itself',

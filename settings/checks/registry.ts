@@ -7,11 +7,12 @@ import { CREDENTIALS } from './areas/credentials.ts';
 import { INSTALLATION } from './areas/installation.ts';
 import { LAUNCHER } from './areas/launcher.ts';
 import { MIGRATE } from './areas/migrate.ts';
+import { NETWORK } from './areas/network.ts';
 import { PROBE } from './areas/probe.ts';
 import { SELF } from './areas/self.ts';
 import type { CheckSpec, SeverityContext } from './spec.ts';
 
-export const CHECKS = { ...INSTALLATION, ...LAUNCHER, ...CREDENTIALS, ...ARGO, ...PROBE, ...MIGRATE, ...SELF } as const;
+export const CHECKS = { ...INSTALLATION, ...LAUNCHER, ...CREDENTIALS, ...ARGO, ...NETWORK, ...PROBE, ...MIGRATE, ...SELF } as const;
 
 export type CheckName = keyof typeof CHECKS;
 export type CheckId = (typeof CHECKS)[CheckName]['id'];

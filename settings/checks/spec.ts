@@ -2,7 +2,7 @@
 // change, its id and meaning never do (popeye codes, kube-score checks).
 import type { Level } from '../findings.ts';
 
-export type Area = 'installation' | 'launcher' | 'credentials' | 'argo' | 'probe' | 'migrate' | 'self';
+export type Area = 'installation' | 'launcher' | 'credentials' | 'argo' | 'network' | 'probe' | 'migrate' | 'self';
 
 /**
  * Where a finding is decided. The same problem can matter differently: a Secret missing when a

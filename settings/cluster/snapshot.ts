@@ -2,6 +2,8 @@
 // once by the edge. Secret values never enter the domain: the edge reduces each value to a
 // fingerprint plus a few facts (empty, a well-known default), enough to spot shared or default keys.
 import type { KfpVersionInfo } from '../kfp/version-source.ts';
+import type { NetworkPolicyObject } from '../network/egress.ts';
+import type { RbacObjects } from '../rbac/authorize.ts';
 
 export interface ObjectMeta {
   name: string;
@@ -50,6 +52,11 @@ export interface DeploymentObject extends KubeObject {
   status?: { availableReplicas?: number };
 }
 
+export interface ServiceObject extends KubeObject {
+  /** Its ports (manifests): NetworkPolicies see the target port, not the Service port. */
+  ports?: { port: number; targetPort?: number | string }[];
+}
+
 export interface WorkflowObject extends KubeObject {
   status?: { phase?: string };
   /** The pipeline roots it pins (kfp/run-settings.ts), extracted at load so the spec need not be kept. */
@@ -67,7 +74,8 @@ export type Kind =
   | 'Service'
   | 'Workflow'
   | 'ScheduledWorkflow'
-  | 'Pod';
+  | 'Pod'
+  | 'NetworkPolicy';
 
 /** The resource each kind is read as (what `kubectl auth can-i` takes). */
 export const RESOURCE_OF: Record<Kind, string> = {
@@ -80,6 +88,7 @@ export const RESOURCE_OF: Record<Kind, string> = {
   Workflow: 'workflows.argoproj.io',
   ScheduledWorkflow: 'scheduledworkflows.kubeflow.org',
   Pod: 'pods',
+  NetworkPolicy: 'networkpolicies.networking.k8s.io',
 };
 
 /** A kind that could not be listed in one namespace (RBAC); names read one by one instead are known. */
@@ -105,12 +114,16 @@ export interface ClusterSnapshot {
   secrets: SecretInfo[];
   serviceAccounts: KubeObject[];
   deployments: DeploymentObject[];
-  services: KubeObject[];
+  services: ServiceObject[];
   workflows: WorkflowObject[];
   /** KFP recurring runs (kubeflow.org ScheduledWorkflow), as metadata plus pinned roots. */
   scheduledWorkflows: WorkflowObject[];
   /** Pipeline pods, metadata only (what the webhook recorded on them); read when a check needs them. */
   pods?: KubeObject[];
+  /** NetworkPolicies of the namespaces in scope; undefined when they were not read (live without --probe). */
+  networkPolicies?: NetworkPolicyObject[];
+  /** Manifests only: the Roles, ClusterRoles and their bindings the files hold (doctor -f evaluates them). */
+  rbac?: RbacObjects;
   /** What could not be read in some namespaces (RBAC), after falling back to per-namespace reads. */
   partial: PartialRead[];
   /** With -n: other namespaces' kfp-launchers (for overlapping roots) could not be listed. */

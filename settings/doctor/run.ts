@@ -17,6 +17,8 @@ import type { InvocationFacts } from './checks/invocation.ts';
 import { kfpVersionChecks } from './checks/kfp-version.ts';
 import { launcherChecks } from './checks/launcher.ts';
 import { profileChecks } from './checks/profile.ts';
+import { networkChecks } from './checks/network.ts';
+import { manifestRunAccessChecks } from './checks/run-access.ts';
 import { tenancyChecks } from './checks/tenancy.ts';
 import type { DoctorFinding } from './finding.ts';
 
@@ -73,8 +75,10 @@ export function runDoctor(snapshot: ClusterSnapshot, opts: DoctorOptions): Docto
       ...launcherChecks(index, view, opts.policy, config),
       ...argoChecks(view),
       ...identityChecks(index, view, opts.policy),
+      ...networkChecks(index, view),
     );
-    all.push(...workloadIdentityChecks(index, view, opts.policy, opts.serviceAccount ?? DEFAULT_RUN_SERVICE_ACCOUNT));
+    const runner = opts.serviceAccount ?? DEFAULT_RUN_SERVICE_ACCOUNT;
+    all.push(...workloadIdentityChecks(index, view, opts.policy, runner), ...manifestRunAccessChecks(index, view, runner));
   }
   all.push(...tenancyChecks(index, views));
   all.push(...kfpVersionChecks(index, opts.policy));

@@ -98,6 +98,17 @@ describe('doctor --probe-write against Swift', () => {
     assert.ok(!findings.some((f) => f.id === 'KFS062'), 'no writes without --probe-write');
   });
 
+  it("reads the bucket's lifecycle: Swift's S3 API cannot say, and the finding says so (KFS065)", async () => {
+    const r = await kfstore(['doctor', '-n', 'team-a', '--probe', '-o', 'json', '--exit-zero'], { KUBECONFIG: kubeconfig });
+    const lifecycle = (JSON.parse(r.stdout) as { findings: Finding[] }).findings.filter((f) => f.id === 'KFS065');
+    assert.deepEqual(
+      lifecycle.map((f) => `${f.level} ${f.namespace}`),
+      ['info team-a'],
+      r.stdout,
+    );
+    assert.match(lifecycle[0]?.message ?? '', /the store does not support reading s3:\/\/kfp's lifecycle configuration/);
+  });
+
   it('an endpoint that refuses connections is named, exit 1, no stack trace', async () => {
     api.seed([
       {

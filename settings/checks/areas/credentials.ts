@@ -26,6 +26,20 @@ export const CREDENTIALS = {
     doc: 'The launcher fails with "bucket credential secret has no value for: secret key" (object_store.go getS3BucketCredential). The webhook cannot see keys (metadata only): doctor reports this.',
     reporters: ['doctor'],
   },
+  runAccountAccess: {
+    id: 'KFS032',
+    title: 'Run service account cannot read config or Secret',
+    area: 'credentials',
+    levels: ['error', 'info', 'ok'],
+    detects:
+      'The service account pipeline runs use (--service-account, default default-editor) may not get ConfigMap kfp-launcher or the credentials Secret kfp-launcher names (ERROR); INFO when the manifests bind it to a role they do not hold, so the answer is unknown.',
+    doc:
+      "KFP's driver and launcher read both through the Kubernetes API in the run's namespace with the run's token (config.go FetchLauncherConfigMap, object_store.go getS3BucketCredential; kubeflow/pipelines#14180); " +
+      'multi-user manifests run pipelines as default-editor (params.env DEFAULTPIPELINERUNNERSERVICEACCOUNT). Live (with --probe): one SubjectAccessReview per object for system:serviceaccount:<ns>:<sa>; ' +
+      'when doctor may not create SubjectAccessReviews, KFS091 says so. Offline (-f): the Roles, ClusterRoles (with aggregation by matchLabels) and bindings in the files, evaluated as the RBAC authorizer does; ' +
+      "not decided when the files hold no RoleBinding in the namespace (the profile controller creates default-editor's).",
+    reporters: ['doctor'],
+  },
   sharedCredentials: {
     id: 'KFS033',
     title: 'Default, shared or admin credentials',

@@ -34,6 +34,19 @@ export const PROBE = {
     reporters: ['probe'],
     kfp: '2.17 bucket-policy list isolation needs SeaweedFS >= 4.32',
   },
+  lifecycle: {
+    id: 'KFS065',
+    title: 'Retention and lifecycle',
+    area: 'probe',
+    levels: ['info', 'ok'],
+    detects:
+      "No enabled lifecycle rule of the namespace's bucket covering its prefix has AbortIncompleteMultipartUpload (GetBucketLifecycleConfiguration with the namespace's credentials), the bucket has no lifecycle configuration, " +
+      'or it cannot be read: the store does not support it (501, or an answer without rules, as OpenStack Swift gives) or the credentials may not.',
+    doc:
+      "KFP's SeaweedFS profile controller (sync.py upsert_lifecycle_policy, prefix private-artifacts) expires artifacts after ARTIFACT_RETENTION_DAYS; an external bucket has only the rules its owner wrote. " +
+      "Rules filtering on tags or object size do not count (they do not cover every upload). The profile controller's ARTIFACT_RETENTION_DAYS is not read yet.",
+    reporters: ['probe'],
+  },
   incompleteUploads: {
     id: 'KFS066',
     title: 'Incomplete multipart uploads',

@@ -15,6 +15,7 @@ const LIMITS: Partial<Record<Kind, string>> = {
   Secret: `Secret checks (${ids('provisioned', 'secretMissing', 'secretKeyMissing', 'sharedCredentials', 'argoRepository')}) were not run for the Secrets it could not read`,
   Workflow: 'runs in progress and pinned roots are unknown',
   ScheduledWorkflow: 'recurring runs and their pinned roots are unknown',
+  NetworkPolicy: `whether pipeline pods may reach the store (${ids('storeUnreachable')}) was not checked`,
 };
 
 export function accessChecks(index: SnapshotIndex, namespaces: string[]): DoctorFinding[] {

@@ -14,7 +14,7 @@ import type { S3Client } from '@aws-sdk/client-s3';
 import { makeS3Client } from '../../../plugin/s3/client.ts';
 import { describeS3Error } from '../../../plugin/s3/errors.ts';
 import { UPLOADS_DIR } from '../../../plugin/s3/copy/upload-journal.ts';
-import { PROBE_DIR, probeBucket, probeIsolation, probeRoundTrip, probeUploads } from '../../../plugin/s3/probes.ts';
+import { PROBE_DIR, probeBucket, probeIsolation, probeLifecycle, probeRoundTrip, probeUploads } from '../../../plugin/s3/probes.ts';
 import type { ProbeFinding, ProbeTenant } from '../../../plugin/s3/probes.ts';
 import { targetFromSession } from '../../../plugin/s3/launcher-connection.ts';
 import { adminClient, listKeys, seedBucket } from '../../support/swift/seed.ts';
@@ -308,5 +308,21 @@ describe('object-store probes against Swift', { timeout: 120_000 }, () => {
     } finally {
       c.destroy();
     }
+  });
+  describe('KFS065 probeLifecycle', () => {
+    it("Swift's S3 API does not implement lifecycle: the finding says the store cannot tell, not that the bucket has no rule", async () => {
+      const f = await probeLifecycle(tenant('team-a', alice, 'team-a-bucket', 'v2/artifacts/'));
+      assert.deepEqual([f.id, f.level, f.namespace], ['KFS065', 'info', 'team-a']);
+      assert.match(
+        f.message,
+        /the store does not support reading s3:\/\/team-a-bucket's lifecycle configuration \(it answered without a lifecycle configuration\)/,
+      );
+      assert.doesNotMatch(f.message, /has no lifecycle configuration/);
+    });
+    it('a non-admin user of the account: still only INFO, and no secret is printed', async () => {
+      const f = await probeLifecycle(tenant('team-a', reader, 'team-a-bucket', 'v2/artifacts/'));
+      assert.equal(f.level, 'info', f.message);
+      assert.ok(!JSON.stringify(f).includes('reader-secret'));
+    });
   });
 });

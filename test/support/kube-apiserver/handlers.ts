@@ -22,6 +22,7 @@ import {
 import { applyPatch } from './patch.ts';
 import { checkPreconditions } from './preconditions.ts';
 import type { RequestInfo } from './request-info.ts';
+import { reviewAllows } from './rbac.ts';
 import { RESOURCES, groupVersion, requireResource } from './resources.ts';
 import type { ResourceDef } from './resources.ts';
 import { matchesFields, matchesLabels, parseFieldSelector, parseLabelSelector } from './selectors.ts';
@@ -595,6 +596,54 @@ export async function createToken(ctx: ServerContext, req: ApiRequest): Promise<
       metadata: { name: info.name, namespace: info.namespace, creationTimestamp: timestamp(now) },
       spec: { audiences, expirationSeconds: seconds, boundObjectRef: isRecord(spec.boundObjectRef) ? spec.boundObjectRef : null },
       status: { token: issued.token, expirationTimestamp: timestamp(issued.expirationTimestamp) },
+    },
+  };
+}
+
+/** SubjectAccessReview: may spec.user (with spec.groups) do spec.resourceAttributes? Answered from the stored RBAC objects. */
+export function subjectAccessReview(ctx: ServerContext, req: ApiRequest): ApiResult {
+  const body = parseJson(req.body);
+  const spec = isRecord(body) && isRecord(body.spec) ? body.spec : {};
+  const str = (v: unknown): string => (typeof v === 'string' ? v : '');
+  const user = str(spec.user);
+  const groups = Array.isArray(spec.groups) ? spec.groups.filter((g): g is string => typeof g === 'string') : [];
+  const ra = isRecord(spec.resourceAttributes) ? spec.resourceAttributes : undefined;
+  // The real validation (pkg/apis/authorization/validation): a subject, and exactly one kind of attributes.
+  if (user === '' && groups.length === 0)
+    throw invalid('authorization.k8s.io', 'SubjectAccessReview', '', [
+      { reason: 'FieldValueInvalid', field: 'spec.user', message: 'Invalid value: "": at least one of user or group must be specified' },
+    ]);
+  if (ra === undefined && !isRecord(spec.nonResourceAttributes))
+    throw invalid('authorization.k8s.io', 'SubjectAccessReview', '', [
+      {
+        reason: 'FieldValueRequired',
+        field: 'spec.resourceAttributes',
+        message: 'Required value: exactly one of nonResourceAttributes or resourceAttributes must be specified',
+      },
+    ]);
+  const answer =
+    ra === undefined
+      ? { allowed: false, reason: '' }
+      : reviewAllows(
+          ctx.store,
+          { user, groups },
+          {
+            verb: str(ra.verb),
+            group: str(ra.group),
+            resource: str(ra.resource),
+            subresource: str(ra.subresource),
+            name: str(ra.name),
+            namespace: str(ra.namespace),
+          },
+        );
+  return {
+    code: 201,
+    body: {
+      kind: 'SubjectAccessReview',
+      apiVersion: 'authorization.k8s.io/v1',
+      metadata: { creationTimestamp: null },
+      spec,
+      status: answer.reason === '' ? { allowed: answer.allowed } : answer,
     },
   };
 }

@@ -12,6 +12,7 @@ import {
   listObjects,
   patchObject,
   selfSubjectAccessReview,
+  subjectAccessReview,
   updateObject,
   watchObjects,
 } from './handlers.ts';
@@ -233,7 +234,7 @@ export class ApiServerCore {
     };
     if (def.virtual) {
       if (info.verb !== 'create') throw methodNotAllowed();
-      return selfSubjectAccessReview(this.ctx, api);
+      return def.plural === 'subjectaccessreviews' ? subjectAccessReview(this.ctx, api) : selfSubjectAccessReview(this.ctx, api);
     }
     if (info.subresource === 'token') {
       if (info.verb !== 'create') throw methodNotAllowed();
