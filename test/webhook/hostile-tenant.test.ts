@@ -24,8 +24,8 @@ import { httpsRequest, startWebhook } from '../support/webhook-process.ts';
 import type { WebhookProcess } from '../support/webhook-process.ts';
 
 const POLICY = fixturePath('policies', 'example.yaml');
-/** Generous: an answer well inside kube-apiserver's 5 s timeout. */
-const ANSWER_BUDGET_MS = 3000;
+/** An answer inside kube-apiserver's 5 s timeout. */
+const ANSWER_BUDGET_MS = 4500;
 /**
  * A pod mutation (and /healthz) sent while an attack runs. Alone it takes about a millisecond; the
  * attacks this suite guards against held the event loop for 15-60 s. The budget tells a blocked
@@ -76,7 +76,10 @@ before(async () => {
     now: new Date(),
   });
   ({ certFile, keyFile } = await writePairAtomically(dir, leaf));
-  w = await start(['--connection-idle-timeout', '2']);
+  // The suite asserts what the worst inputs are decided as; the 1 s default deadline is a budget of
+  // CPU that niced workers miss when another test file shares the CPUs, so these reviews get the
+  // largest deadline the flag allows. The deadline itself has its own test (a 50 ms webhook).
+  w = await start(['--connection-idle-timeout', '2', '--validation-deadline', '4']);
 });
 after(async () => {
   podAgent.destroy();
