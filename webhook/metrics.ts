@@ -82,11 +82,26 @@ export function createMetrics(): Metrics {
   for (const endpoint of ['mutate_pods', 'validate_kfp_launcher', 'validate_workflows']) duration.zero({ endpoint });
   for (const limit of ['deadline', 'queue'])
     for (const endpoint of ['validate_kfp_launcher', 'validate_workflows']) limits.labels({ endpoint, limit });
+  // Labelled children resolved once per label set: prom-client hashes the label object on every
+  // labelled call, and every admission makes two.
+  const timers = new Map<Endpoint, Histogram.Internal<string>>();
+  const counts = new Map<string, Counter.Internal>();
   return {
     registry,
     observe(endpoint, outcome, seconds) {
-      duration.observe({ endpoint }, seconds);
-      requests.inc({ endpoint, outcome });
+      let timer = timers.get(endpoint);
+      if (timer === undefined) {
+        timer = duration.labels({ endpoint });
+        timers.set(endpoint, timer);
+      }
+      timer.observe(seconds);
+      const key = endpoint + outcome;
+      let count = counts.get(key);
+      if (count === undefined) {
+        count = requests.labels({ endpoint, outcome });
+        counts.set(key, count);
+      }
+      count.inc();
       if (outcome === 'mutated') mutations.inc();
       if (outcome === 'denied' && endpoint === 'validate_kfp_launcher') denials.inc();
       if (outcome === 'denied' && endpoint === 'validate_workflows') runDenials.inc();

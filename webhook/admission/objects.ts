@@ -2,6 +2,7 @@
 // not name: the result is a small view (copying every env entry's fields would cost more than the
 // whole mutation decision), and patches address the original object by index.
 import { z } from 'zod';
+import { checkedSchema } from './checked-schema.ts';
 
 const named = z.object({ name: z.string().min(1) });
 
@@ -39,3 +40,8 @@ export const runObjectSchema = z.looseObject({
     .optional(),
   spec: z.unknown().optional(),
 });
+
+/** The schemas above, checked in place (checked-schema.ts): what the admission paths call. */
+export const checkPod = checkedSchema(podSchema);
+export const checkConfigMap = checkedSchema(configMapSchema);
+export const checkRunObject = checkedSchema(runObjectSchema);

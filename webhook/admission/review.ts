@@ -1,6 +1,7 @@
 // admission.k8s.io/v1 AdmissionReview in and out. The envelope is checked here; the object inside
 // is checked by each endpoint, so a bad object becomes a denial that names the field.
 import { z } from 'zod';
+import { checkedSchema } from './checked-schema.ts';
 
 export const ADMISSION_API_VERSION = 'admission.k8s.io/v1';
 
@@ -25,6 +26,9 @@ export const admissionReviewSchema = z.looseObject({
 });
 
 export type AdmissionRequest = z.output<typeof admissionRequestSchema>;
+
+/** The envelope, checked in place (checked-schema.ts). */
+export const checkAdmissionReview = checkedSchema(admissionReviewSchema);
 
 export interface AdmissionResponse {
   uid: string;

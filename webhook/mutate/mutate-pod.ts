@@ -2,7 +2,7 @@
 import { planPod } from '../../settings/injection/plan.ts';
 import type { ProfileStore } from '../../settings/policy/resolve.ts';
 import type { StorePolicy } from '../../settings/policy/schema.ts';
-import { podSchema } from '../admission/objects.ts';
+import { checkPod } from '../admission/objects.ts';
 import { allow, deny, describeIssues, patched } from '../admission/review.ts';
 import type { AdmissionRequest, AdmissionResponse } from '../admission/review.ts';
 import { podPatch } from './pod-patch.ts';
@@ -52,7 +52,7 @@ export function mutatePod(req: AdmissionRequest, policy: StorePolicy, profile: (
       };
     seen.add(name);
   }
-  const parsed = podSchema.safeParse(req.object);
+  const parsed = checkPod(req.object);
   if (!parsed.success) {
     const message = `kfstore cannot read the Pod: ${describeIssues('object', parsed.error.issues)}`;
     return { response: deny(uid, message, 400), outcome: 'denied', detail: message };

@@ -3,7 +3,7 @@
 // what a tenant wrote never holds up pod mutation on the main thread; pod reviews run inline when
 // small (every real pod) and in a worker when large. The result is plain data either way.
 import type { StorePolicy } from '../../settings/policy/schema.ts';
-import { admissionReviewSchema, describeIssues } from '../admission/review.ts';
+import { checkAdmissionReview, describeIssues } from '../admission/review.ts';
 import type { AdmissionResponse } from '../admission/review.ts';
 import type { Outcome } from '../metrics.ts';
 import { mutatePod } from '../mutate/mutate-pod.ts';
@@ -42,7 +42,7 @@ export function decider(policy: StorePolicy): Decider {
     } catch {
       return { kind: 'rejected', code: 400, reason: 'BadRequest', message: 'request body is not valid JSON' };
     }
-    const review = admissionReviewSchema.safeParse(parsed);
+    const review = checkAdmissionReview(parsed);
     if (!review.success)
       return {
         kind: 'rejected',

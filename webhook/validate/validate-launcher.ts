@@ -10,7 +10,7 @@ import { finding } from '../../settings/checks/finding.ts';
 import type { Finding } from '../../settings/findings.ts';
 import type { ProfileStore } from '../../settings/policy/resolve.ts';
 import type { StorePolicy } from '../../settings/policy/schema.ts';
-import { configMapSchema } from '../admission/objects.ts';
+import { checkConfigMap } from '../admission/objects.ts';
 import { allow, deny, describeIssues } from '../admission/review.ts';
 import type { AdmissionRequest, AdmissionResponse } from '../admission/review.ts';
 import type { LintFn } from './lint-cache.ts';
@@ -72,7 +72,7 @@ export function validateLauncher(
     };
     return { ...answerFindings(uid, `kfp-launcher in ${namespace} rejected by kfstore:`, [bound]), findings: [bound] };
   }
-  const parsed = configMapSchema.safeParse(req.object);
+  const parsed = checkConfigMap(req.object);
   if (!parsed.success) {
     return {
       response: deny(uid, `kfp-launcher rejected: ${describeIssues('object', parsed.error.issues)}`, 400),
@@ -128,7 +128,7 @@ function deletion(
 }
 
 function sameData(oldObject: unknown, data: Record<string, string>): boolean {
-  const old = configMapSchema.safeParse(oldObject);
+  const old = checkConfigMap(oldObject);
   if (!old.success) return false;
   const before = old.data.data ?? {};
   const keys = Object.keys(data);

@@ -9,7 +9,7 @@ import { unusableRoot } from '../../settings/lint/launcher-lint.ts';
 import { tenantRootFindings } from '../../settings/lint/tenant-rule.ts';
 import type { ProfileStore } from '../../settings/policy/resolve.ts';
 import type { StorePolicy } from '../../settings/policy/schema.ts';
-import { runObjectSchema } from '../admission/objects.ts';
+import { checkRunObject } from '../admission/objects.ts';
 import { allow, deny, describeIssues } from '../admission/review.ts';
 import type { AdmissionRequest } from '../admission/review.ts';
 import { answerFindings } from './respond.ts';
@@ -32,7 +32,7 @@ export function validateRun(req: AdmissionRequest, policy: StorePolicy, profile:
   }
   if (req.operation !== 'CREATE' && req.operation !== 'UPDATE') return pass(`operation ${req.operation}`);
   if (!policy.validate.requireProfilePrefix) return pass('tenant rule off');
-  const parsed = runObjectSchema.safeParse(req.object);
+  const parsed = checkRunObject(req.object);
   if (!parsed.success)
     return {
       response: deny(uid, `kfstore cannot read the ${req.kind.kind}: ${describeIssues('object', parsed.error.issues)}`, 400),
@@ -43,7 +43,7 @@ export function validateRun(req: AdmissionRequest, policy: StorePolicy, profile:
   const roots = runSettings(parsed.data.spec, { exhaustive: true }).pinnedRoots;
   if (roots.length === 0) return pass('no pinned root');
   if (req.operation === 'UPDATE') {
-    const old = runObjectSchema.safeParse(req.oldObject);
+    const old = checkRunObject(req.oldObject);
     const before = old.success ? runSettings(old.data.spec, { exhaustive: true }).pinnedRoots : undefined;
     if (before !== undefined && before.join('\u0000') === roots.join('\u0000')) return pass('pinned roots unchanged');
   }
