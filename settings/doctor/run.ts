@@ -20,6 +20,7 @@ import { profileChecks } from './checks/profile.ts';
 import { networkChecks } from './checks/network.ts';
 import { manifestRunAccessChecks } from './checks/run-access.ts';
 import { tenancyChecks } from './checks/tenancy.ts';
+import { suggestionPrefix, uiKeyLayoutChecks, uiOwnership } from './checks/ui-ownership.ts';
 import type { DoctorFinding } from './finding.ts';
 
 export const SKIP_ANNOTATION = 'kfstore.dev/skip';
@@ -61,6 +62,7 @@ export function runDoctor(snapshot: ClusterSnapshot, opts: DoctorOptions): Docto
   const index = indexSnapshot(snapshot);
   const views: NamespaceView[] = [];
   const all: DoctorFinding[] = [];
+  const ui = uiOwnership(index);
   for (const ns of opts.namespaces) {
     if (namespaceRole(index, ns) === 'missing' && snapshot.source === 'cluster') {
       // The profile check says it does not exist; every other check would only repeat that.
@@ -76,11 +78,12 @@ export function runDoctor(snapshot: ClusterSnapshot, opts: DoctorOptions): Docto
       ...argoChecks(view),
       ...identityChecks(index, view, opts.policy),
       ...networkChecks(index, view),
+      ...uiKeyLayoutChecks(index, view, ui),
     );
     const runner = opts.serviceAccount ?? DEFAULT_RUN_SERVICE_ACCOUNT;
     all.push(...workloadIdentityChecks(index, view, opts.policy, runner), ...manifestRunAccessChecks(index, view, runner));
   }
-  all.push(...tenancyChecks(index, views));
+  all.push(...tenancyChecks(index, views, suggestionPrefix(index, ui)));
   all.push(...kfpVersionChecks(index, opts.policy));
   if (opts.invocation !== undefined) all.push(...invocationChecks(opts.invocation));
   all.push(...(opts.extra ?? []));

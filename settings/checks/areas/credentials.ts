@@ -79,6 +79,35 @@ export const CREDENTIALS = {
       'Kubernetes service account and its annotation; the GCP-side roles/iam.workloadIdentityUser binding is not visible from the cluster. kfstore-specific (not in the upstream catalogue).',
     reporters: ['doctor'],
   },
+  usernameWithRole: {
+    id: 'KFS035',
+    title: `Role-based identity with \${aws:username} policies`,
+    area: 'credentials',
+    levels: ['warn', 'info'],
+    detects:
+      `A profile gets an IAM role (StorePolicy webIdentity) while a policy document kfstore sees (an --iam-policy-dir file, or one migrate writes) scopes S3 resources or s3:prefix with \${aws:username}: ` +
+      'WARN when the profile is the principal that document is for, INFO for a document no profile with a role is named in.',
+    doc:
+      `\${aws:username} is defined only for IAM users: for an assumed role (IRSA, EKS Pod Identity, any web identity) the key is absent, so a statement that needs it never matches ` +
+      '(Allow grants nothing; AWS IAM User Guide, "IAM policy elements: Variables and tags", "Request information that you can use for policy variables"). Scope prefixes with the literal namespace, ' +
+      `or \${aws:PrincipalTag/kubernetes-namespace} with EKS Pod Identity session tags. What kfstore cannot see: the policies attached in IAM (it does not call AWS: no iam:GetRolePolicy), ` +
+      `and a key pair that belongs to an IAM user is not a role, so KFP's stock SeaweedFS policy (sync.py, 2.17: private-artifacts/\${aws:username}/*, the SeaweedFS identity name) is not reported. Advisory.`,
+    reporters: ['doctor'],
+  },
+  credentialDrift: {
+    id: 'KFS036',
+    title: 'Credential drift after rotation',
+    area: 'credentials',
+    levels: ['error', 'warn', 'ok'],
+    detects:
+      "With --probe: the store rejects the namespace's access key or signature (InvalidAccessKeyId, SignatureDoesNotMatch) (ERROR); pods that carry the keys in their environment " +
+      '(ml-pipeline-ui-artifact in the namespace) started before the credentials Secret last changed (WARN).',
+    doc:
+      'A rotated key reaches a namespace only through its own Secret: a stale copy fails every upload (canonical/bundle-kubeflow#538, awslabs/kubeflow-manifests#704), and a pod reads env keys once, at start, ' +
+      "so it keeps the old key until restarted. The Secret's last change is the newest managedFields time (creationTimestamp when it has none); a pod's start is status.startTime. " +
+      'Reported besides KFS061, whose meaning is unchanged (the bucket is not reachable with these credentials). The key id is shown redacted to its first 4 characters.',
+    reporters: ['probe'],
+  },
   secretNotBase64: {
     id: 'KFS038',
     title: 'Secret data not valid base64',
