@@ -114,6 +114,8 @@ export interface ClusterSnapshot {
   secrets: SecretInfo[];
   serviceAccounts: KubeObject[];
   deployments: DeploymentObject[];
+  /** StatefulSets (KFP's seaweedfs may run as one): from manifests, or live where a check needs them. */
+  statefulSets?: DeploymentObject[];
   services: ServiceObject[];
   workflows: WorkflowObject[];
   /** KFP recurring runs (kubeflow.org ScheduledWorkflow), as metadata plus pinned roots. */

@@ -19,6 +19,7 @@ import { launcherChecks } from './checks/launcher.ts';
 import { profileChecks } from './checks/profile.ts';
 import { networkChecks } from './checks/network.ts';
 import { manifestRunAccessChecks } from './checks/run-access.ts';
+import { seaweedfsChecks } from './checks/seaweedfs.ts';
 import { tenancyChecks } from './checks/tenancy.ts';
 import { suggestionPrefix, uiKeyLayoutChecks, uiOwnership } from './checks/ui-ownership.ts';
 import type { DoctorFinding } from './finding.ts';
@@ -84,7 +85,7 @@ export function runDoctor(snapshot: ClusterSnapshot, opts: DoctorOptions): Docto
     all.push(...workloadIdentityChecks(index, view, opts.policy, runner), ...manifestRunAccessChecks(index, view, runner));
   }
   all.push(...tenancyChecks(index, views, suggestionPrefix(index, ui)));
-  all.push(...kfpVersionChecks(index, opts.policy));
+  all.push(...kfpVersionChecks(index, opts.policy), ...seaweedfsChecks(index));
   if (opts.invocation !== undefined) all.push(...invocationChecks(opts.invocation));
   all.push(...(opts.extra ?? []));
   all.push(...accessChecks(index, opts.namespaces));

@@ -125,10 +125,10 @@ export const LAUNCHER = {
     id: 'KFS020',
     title: 'Key layout the 2.17 UI cannot attribute to the namespace',
     area: 'launcher',
-    levels: ['warn', 'ok'],
+    levels: ['warn', 'info', 'ok'],
     detects:
       "KFP >= 2.17: in a profile namespace, the key of defaultPipelineRoot or of the Argo repository's keyFormat does not start with <prefix>/<namespace>/, " +
-      "where <prefix> is ml-pipeline-ui's ARTIFACT_NAMESPACE_KEY_PREFIX (default private-artifacts).",
+      "where <prefix> is ml-pipeline-ui's ARTIFACT_NAMESPACE_KEY_PREFIX (default private-artifacts). INFO instead of WARN when the release was assumed, not read.",
     doc:
       "The 2.17 UI serves an artifact only when the metadata store records it for the namespace or, failing that, when the object key's first segment is the prefix and the second the " +
       'namespace (frontend/server/helpers/mlmd-validator.ts namespaceFromArtifactUri, mode mlmd-then-prefix; kubeflow/pipelines#13433, #13683). Pod logs and Argo (v1) artifacts are not in the metadata store, ' +

@@ -33,7 +33,7 @@ export function uiOwnership(index: SnapshotIndex): UiOwnership {
   );
   const container = ui === undefined ? undefined : mainContainer(ui, [UI_DEPLOYMENT]);
   if (ui === undefined || container === undefined)
-    return { prefix: DEFAULT_KEY_PREFIX, from: `default prefix: Deployment ${KFP_NAMESPACE}/${UI_DEPLOYMENT} not read`, mlmdOnly: false };
+    return { prefix: DEFAULT_KEY_PREFIX, from: `default prefix, ${KFP_NAMESPACE}/${UI_DEPLOYMENT} not read`, mlmdOnly: false };
   const env = containerEnv(ui, container, (name) => index.configMap(KFP_NAMESPACE, name));
   const value = (name: string): { value: string; from: string } | undefined => {
     const e = env.get(name);
@@ -43,7 +43,7 @@ export function uiOwnership(index: SnapshotIndex): UiOwnership {
   const prefix = value(PREFIX_ENV);
   return {
     prefix: (prefix?.value ?? DEFAULT_KEY_PREFIX).trim().replace(/^\/+|\/+$/g, ''),
-    from: prefix === undefined ? `default prefix: ${UI_DEPLOYMENT} sets no ${PREFIX_ENV}` : `prefix from ${UI_DEPLOYMENT} ${prefix.from}`,
+    from: prefix === undefined ? `default prefix, ${UI_DEPLOYMENT} sets no ${PREFIX_ENV}` : `prefix from ${UI_DEPLOYMENT} ${prefix.from}`,
     mlmdOnly: mode?.value.trim().toLowerCase() === 'mlmd-only',
   };
 }
@@ -95,7 +95,7 @@ export function uiKeyLayoutChecks(index: SnapshotIndex, view: NamespaceView, ui:
   if (!rootAttributed(view.pipelineRoot.value, ui.prefix, ns)) wrong.push(`root ${view.pipelineRoot.value}`);
   const keyFormat = view.argo.keyFormat;
   const keyFormatWrong = keyFormat !== undefined && !attributed(keyFormat, ui.prefix, ns);
-  if (keyFormatWrong) wrong.push(`Argo keyFormat ${keyFormat} (pod logs)`);
+  if (keyFormatWrong) wrong.push(`Argo keyFormat ${keyFormat}`);
   const object = { kind: 'ConfigMap', name: wrong.length === 1 && keyFormatWrong ? ARTIFACT_REPOSITORIES : LAUNCHER_CONFIGMAP };
   const evidence = { keyPrefix: ui.prefix, prefixFrom: ui.from };
   if (wrong.length === 0)
@@ -114,16 +114,19 @@ export function uiKeyLayoutChecks(index: SnapshotIndex, view: NamespaceView, ui:
           [`change the StorePolicy's root for ${ns} (${suggestion}) to one under ${lead}/${ns}/`]),
     ...(keyFormatWrong ? [`use keyFormat ${lead}/${ns}/{{workflow.name}}/{{pod.name}}`] : []),
   ].join(' and ');
+  // One prefix serves the whole UI: suggest it only when root and keyFormat share the layout.
   const fitting = prefixFitting(root.value.prefix, ns);
-  const env = fitting !== undefined ? `${PREFIX_ENV}=${fitting}` : `${PREFIX_ENV} to the leading segment of your layout`;
+  const sameLayout = keyFormat === undefined || prefixFitting(keyFormat.replaceAll('{{workflow.namespace}}', ns), ns) === fitting;
+  const env = fitting !== undefined && sameLayout ? `${PREFIX_ENV}=${fitting}` : `${PREFIX_ENV} to the leading segment of your layout`;
   return [
     doctorFinding(
       'uiKeyLayout',
-      'warn',
+      // An assumed release may not be 2.17: say it, without claiming the UI denies anything.
+      index.snapshot.kfp?.source === 'assumed' ? 'info' : 'warn',
       ns,
       object,
-      `${wrong.join(' and ')}: keys do not start with ${expected} (${ui.from}), ` +
-        'so the KFP 2.17 UI denies what the metadata store does not record, such as pod logs',
+      `${wrong.join(' and ')} not under ${expected}: the KFP 2.17 UI denies objects the metadata store does not record, such as pod logs ` +
+        `(${ui.from}${index.snapshot.kfp?.source === 'assumed' ? '; the release was assumed' : ''})`,
       `${layout}; or, when every profile has this layout, set ${env} on ${UI_DEPLOYMENT} (pipeline-install-config)`,
       evidence,
     ),
