@@ -47,6 +47,8 @@ export async function doctor(argv: string[]): Promise<number> {
     secretValues: flags.probe,
     // Live, NetworkPolicies are read with --probe only (one more LIST per run; -f reads whatever the files hold).
     networkPolicies: flags.probe,
+    // Recurring runs' own service accounts get the same access review as the default runner (--probe).
+    scheduledWorkflows: flags.probe,
     profileScope: true,
   });
   const extra: DoctorFinding[] = [];
@@ -65,7 +67,8 @@ export async function doctor(argv: string[]): Promise<number> {
     if (source.api !== undefined) {
       const { runAccessReviews } = await import('../doctor/run-access-review.ts');
       const existing = views.filter((v) => index.namespace(v.namespace) !== undefined);
-      extra.push(...(await runAccessReviews(source.api, existing, flags.serviceAccount)));
+      const { runAccounts } = await import('../../settings/doctor/checks/run-access.ts');
+      extra.push(...(await runAccessReviews(source.api, existing, (ns) => runAccounts(index, ns, flags.serviceAccount))));
     }
   }
   const checked = runDoctor(source.snapshot, {

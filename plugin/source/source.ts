@@ -37,6 +37,8 @@ export interface Source {
 export interface SourceNeeds {
   serviceAccounts?: boolean;
   workflows?: boolean;
+  /** KFP recurring runs only (without Workflows). */
+  scheduledWorkflows?: boolean;
   secretValues?: boolean;
   pods?: boolean;
   networkPolicies?: boolean;

@@ -63,6 +63,8 @@ export interface WorkflowObject extends KubeObject {
   pinnedRoots?: string[];
   /** Some task uses KFP's cache. */
   cacheEnabled?: true;
+  /** The service account its runs use, when it names its own (recurring runs, Workflows). */
+  serviceAccount?: string;
 }
 
 export type Kind =

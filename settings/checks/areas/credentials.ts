@@ -32,7 +32,9 @@ export const CREDENTIALS = {
     area: 'credentials',
     levels: ['error', 'info', 'ok'],
     detects:
-      'The service account pipeline runs use (--service-account, default default-editor) may not get ConfigMap kfp-launcher or the credentials Secret kfp-launcher names (ERROR); INFO when the manifests bind it to a role they do not hold, so the answer is unknown.',
+      'The service account pipeline runs use (--service-account, default default-editor), or one a recurring run names for its runs (ScheduledWorkflow spec.serviceAccount, ' +
+      "or spec.workflow.spec.serviceAccountName; a Workflow's spec.serviceAccountName among -f manifests), may not get ConfigMap kfp-launcher or the credentials Secret kfp-launcher names (ERROR); " +
+      'INFO when the manifests bind it to a role they do not hold, so the answer is unknown.',
     doc:
       "KFP's driver and launcher read both through the Kubernetes API in the run's namespace with the run's token (config.go FetchLauncherConfigMap, object_store.go getS3BucketCredential; kubeflow/pipelines#14180); " +
       'multi-user manifests run pipelines as default-editor (params.env DEFAULTPIPELINERUNNERSERVICEACCOUNT). Live (with --probe): one SubjectAccessReview per object for system:serviceaccount:<ns>:<sa>; ' +
