@@ -59,7 +59,7 @@ export function suggestedProfileRoot(
 }
 
 /** Whether a key (root prefix or keyFormat) starts with <prefix>/<namespace>/, as the UI's anchored match asks. */
-function attributed(key: string, prefix: string, namespace: string): boolean {
+export function attributed(key: string, prefix: string, namespace: string): boolean {
   if (prefix === '') return false;
   const segments = key.replaceAll('{{workflow.namespace}}', namespace).replace(/^\/+/, '').split('/');
   const lead = prefix.split('/');
@@ -72,7 +72,7 @@ export function suggestionPrefix(index: SnapshotIndex, ui: UiOwnership): string 
 }
 
 /** A root's artifacts get /<run>/... appended: its own key prefix must hold both segments. */
-function rootAttributed(root: string, prefix: string, namespace: string): boolean {
+export function rootAttributed(root: string, prefix: string, namespace: string): boolean {
   const parsed = parsePipelineRoot(root);
   return parsed.ok && attributed(`${parsed.value.prefix}/x`, prefix, namespace);
 }
