@@ -57,12 +57,13 @@ export async function doctor(argv: string[]): Promise<number> {
     const { runProbes } = await import('../doctor/probes.ts');
     const index = indexSnapshot(source.snapshot);
     const views = source.namespaces.map((ns) => namespaceView(index, ns, policy));
-    extra.push(
-      ...(await runProbes(source, views, {
-        write: flags.probeWrite,
-        ...(flags.s3CaBundle !== undefined ? { caBundleFile: flags.s3CaBundle } : {}),
-      })),
-    );
+    const probed = await runProbes(source, views, {
+      write: flags.probeWrite,
+      ...(flags.s3CaBundle !== undefined ? { caBundleFile: flags.s3CaBundle } : {}),
+    });
+    // The bucket probe authenticated with each namespace's Secret: rejected keys and pods older than the Secret are drift.
+    const { credentialDrift } = await import('../doctor/credential-drift.ts');
+    extra.push(...probed, ...(await credentialDrift(source, views, probed)));
     // Asking (not reading) whether the run's service account may read its config: with --probe, like the store probes.
     if (source.api !== undefined) {
       const { runAccessReviews } = await import('../doctor/run-access-review.ts');

@@ -8,7 +8,7 @@ export interface CheckChange {
 
 export const CHANGES: readonly CheckChange[] = [
   {
-    ids: ['KFS020', 'KFS032', 'KFS064'],
+    ids: ['KFS020', 'KFS032', 'KFS036', 'KFS064'],
     version: 'after 0.1.0',
     text:
       'New: KFS020 (key layout vs the KFP 2.17 UI ownership check) and KFS064 (SeaweedFS version vs the 2.17 bucket-policy model), both only for KFP >= 2.17 and at INFO while the release is assumed. ' +

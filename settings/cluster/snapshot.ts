@@ -12,7 +12,9 @@ export interface ObjectMeta {
   resourceVersion?: string;
   labels?: Record<string, string>;
   annotations?: Record<string, string>;
-  managedFields?: { manager?: string }[];
+  creationTimestamp?: string;
+  /** Who last wrote which fields, and when (`time`, RFC 3339). */
+  managedFields?: { manager?: string; time?: string }[];
 }
 
 export interface KubeObject {

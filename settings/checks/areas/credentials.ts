@@ -107,7 +107,8 @@ export const CREDENTIALS = {
     doc:
       'A rotated key reaches a namespace only through its own Secret: a stale copy fails every upload (canonical/bundle-kubeflow#538, awslabs/kubeflow-manifests#704), and a pod reads env keys once, at start, ' +
       "so it keeps the old key until restarted. The Secret's last change is the newest managedFields time (creationTimestamp when it has none); a pod's start is status.startTime. " +
-      'Reported besides KFS061, whose meaning is unchanged (the bucket is not reachable with these credentials). The key id is shown redacted to its first 4 characters.',
+      'Reported besides KFS061, whose meaning is unchanged (the bucket is not reachable with these credentials). Live only: pods are read with one LIST (label app=ml-pipeline-ui-artifact). ' +
+      'Some stores (Swift) answer an unknown access key with SignatureDoesNotMatch, AWS with InvalidAccessKeyId.',
     reporters: ['probe'],
   },
   secretNotBase64: {
