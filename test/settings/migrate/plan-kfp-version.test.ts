@@ -39,8 +39,8 @@ const ids = (plan: NamespacePlan): string[] => plan.launcherFindings.map((f) => 
 
 describe('migrate plans with the cluster release', () => {
   it('forcePathStyle only where KFP reads it (2.4 on); before, path style is always on and the key would be unknown', () => {
-    const old = parse(launcherData(planAt('seaweedfs-profile.yaml', '2.3'))['providers'] ?? '') as { s3: { default: object } };
-    const current = parse(launcherData(planAt('seaweedfs-profile.yaml', '2.15'))['providers'] ?? '') as { s3: { default: object } };
+    const old = parse(launcherData(planAt('seaweedfs-profile.yaml', '2.3')).providers ?? '') as { s3: { default: object } };
+    const current = parse(launcherData(planAt('seaweedfs-profile.yaml', '2.15')).providers ?? '') as { s3: { default: object } };
     assert.ok(!('forcePathStyle' in old.s3.default), JSON.stringify(old));
     assert.equal((current.s3.default as { forcePathStyle?: boolean }).forcePathStyle, true);
     for (const version of ['2.2', '2.3', '2.4', '2.15', '2.16', '2.17']) {
@@ -88,7 +88,7 @@ describe('migrate plans with the cluster release', () => {
       ]);
       assert.equal(r.code, 0, r.stderr);
       const plan = JSON.parse(r.stdout) as { namespaces: NamespacePlan[] };
-      return launcherData(plan.namespaces[0] as NamespacePlan)['providers'] ?? '';
+      return launcherData(plan.namespaces[0] as NamespacePlan).providers ?? '';
     };
     assert.doesNotMatch(await providers('2.3'), /forcePathStyle/);
     assert.match(await providers('2.4'), /forcePathStyle: true/);
