@@ -72,7 +72,12 @@ export async function doctor(argv: string[]): Promise<number> {
       extra.push(...(await runAccessReviews(source.api, existing, (ns) => runAccounts(index, ns, flags.serviceAccount))));
     }
   }
+  const iamPolicies =
+    flags.iamPolicyDir === undefined
+      ? undefined
+      : (await import('../doctor/iam-policies.ts')).readIamPolicies(flags.iamPolicyDir, source.namespaces);
   const checked = runDoctor(source.snapshot, {
+    ...(iamPolicies !== undefined ? { iamPolicies } : {}),
     namespaces: source.namespaces,
     ...(policy !== undefined ? { policy } : {}),
     skip: flags.skip,

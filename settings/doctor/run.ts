@@ -21,6 +21,8 @@ import { networkChecks } from './checks/network.ts';
 import { manifestRunAccessChecks } from './checks/run-access.ts';
 import { seaweedfsChecks } from './checks/seaweedfs.ts';
 import { tenancyChecks } from './checks/tenancy.ts';
+import { usernameWithRoleChecks } from './checks/username-variable.ts';
+import type { IamDocument } from './checks/username-variable.ts';
 import { suggestionPrefix, uiKeyLayoutChecks, uiOwnership } from './checks/ui-ownership.ts';
 import type { DoctorFinding } from './finding.ts';
 
@@ -38,6 +40,8 @@ export interface DoctorOptions {
   serviceAccount?: string;
   /** Findings from checks that need I/O (probes, service-account tokens). */
   extra?: DoctorFinding[];
+  /** IAM policy documents given to doctor (--iam-policy-dir). */
+  iamPolicies?: IamDocument[];
 }
 
 export interface DoctorSummary {
@@ -86,6 +90,7 @@ export function runDoctor(snapshot: ClusterSnapshot, opts: DoctorOptions): Docto
   }
   all.push(...tenancyChecks(index, views, suggestionPrefix(index, ui)));
   all.push(...kfpVersionChecks(index, opts.policy), ...seaweedfsChecks(index));
+  if (opts.iamPolicies !== undefined) all.push(...usernameWithRoleChecks(opts.namespaces, opts.policy, opts.iamPolicies));
   if (opts.invocation !== undefined) all.push(...invocationChecks(opts.invocation));
   all.push(...(opts.extra ?? []));
   all.push(...accessChecks(index, opts.namespaces));
