@@ -4,7 +4,7 @@
 // StatefulSet seaweedfs in kubeflow (4.00 in KFP 2.15-2.16's manifests, 4.34 in 2.17's).
 import type { DeploymentObject, SnapshotIndex } from '../../cluster/snapshot.ts';
 import { mainContainer } from '../../installation/env.ts';
-import { KFP_NAMESPACE, rulesOf } from '../../kfp/version-source.ts';
+import { KFP_NAMESPACE, releaseDependentLevel, rulesOf } from '../../kfp/version-source.ts';
 import { doctorFinding } from '../finding.ts';
 import type { DoctorFinding } from '../finding.ts';
 
@@ -64,8 +64,7 @@ export function seaweedfsChecks(index: SnapshotIndex): DoctorFinding[] {
   return [
     doctorFinding(
       'seaweedfsPolicyModel',
-      // An assumed release may not be 2.17, whose bucket policy this is about.
-      index.snapshot.kfp?.source === 'assumed' ? 'info' : 'warn',
+      releaseDependentLevel(index.snapshot.kfp),
       KFP_NAMESPACE,
       object,
       `SeaweedFS ${version.text} with ${kfp}'s profile controller: its bucket policy confines listing with s3:prefix conditions, ` +

@@ -8,7 +8,7 @@ import { containerEnv, mainContainer } from '../../installation/env.ts';
 import { ARTIFACT_REPOSITORIES } from '../../argo/artifact-repository.ts';
 import { LAUNCHER_CONFIGMAP } from '../../kfp/launcher-config.ts';
 import { parsePipelineRoot } from '../../kfp/pipeline-root.ts';
-import { KFP_NAMESPACE, rulesOf } from '../../kfp/version-source.ts';
+import { KFP_NAMESPACE, releaseDependentLevel, rulesOf } from '../../kfp/version-source.ts';
 import { doctorFinding } from '../finding.ts';
 import type { DoctorFinding } from '../finding.ts';
 
@@ -121,8 +121,7 @@ export function uiKeyLayoutChecks(index: SnapshotIndex, view: NamespaceView, ui:
   return [
     doctorFinding(
       'uiKeyLayout',
-      // An assumed release may not be 2.17: say it, without claiming the UI denies anything.
-      index.snapshot.kfp?.source === 'assumed' ? 'info' : 'warn',
+      releaseDependentLevel(index.snapshot.kfp),
       ns,
       object,
       `${wrong.join(' and ')} not under ${expected}: the KFP 2.17 UI denies objects the metadata store does not record, such as pod logs ` +

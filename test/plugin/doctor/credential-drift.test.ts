@@ -12,6 +12,7 @@ import { kfstore, kubectl } from '../../support/plugin.ts';
 import { requireSwift, startSwift } from '../../support/swift/server.ts';
 import type { SwiftServer } from '../../support/swift/server.ts';
 import { adminClient, seedBucket } from '../../support/swift/seed.ts';
+import { swiftProfile } from '../../support/swift/profile.ts';
 
 type Finding = { id: string; level: string; namespace?: string; object?: { kind: string; name: string }; message: string; fix: string };
 
@@ -24,26 +25,10 @@ let kubeconfig = '';
 const POD = 'ml-pipeline-ui-artifact-7d9f-x2k4p';
 
 function profile(ns: string, accessKeyId: string, secretAccessKey: string, withPod = false): KubeObject[] {
-  const objects: KubeObject[] = [
-    { apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns, labels: { 'pipelines.kubeflow.org/enabled': 'true' } } },
-    {
-      apiVersion: 'v1',
-      kind: 'ConfigMap',
-      metadata: { name: 'kfp-launcher', namespace: ns },
-      data: {
-        defaultPipelineRoot: `s3://kfp/private-artifacts/${ns}/v2/artifacts`,
-        providers:
-          `s3:\n  default:\n    endpoint: ${swift.endpoint.replace('http://', '')}\n    region: us-east-1\n    disableSSL: true\n` +
-          '    credentials:\n      secretRef: {secretName: mlpipeline-minio-artifact, accessKeyKey: accesskey, secretKeyKey: secretkey}\n',
-      },
-    },
-    {
-      apiVersion: 'v1',
-      kind: 'Secret',
-      metadata: { name: 'mlpipeline-minio-artifact', namespace: ns },
-      stringData: { accesskey: accessKeyId, secretkey: secretAccessKey },
-    },
-  ];
+  const objects = swiftProfile(swift, ns, accessKeyId, secretAccessKey, {
+    rootPrefix: `private-artifacts/${ns}/v2/artifacts`,
+    secret: { name: 'mlpipeline-minio-artifact', accessKeyKey: 'accesskey', secretKeyKey: 'secretkey' },
+  });
   if (withPod)
     objects.push({
       apiVersion: 'v1',
