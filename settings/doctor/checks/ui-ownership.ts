@@ -112,7 +112,7 @@ export function uiKeyLayoutChecks(index: SnapshotIndex, view: NamespaceView, ui:
         ? [`use root ${suggestion}`]
         : // The policy's own root has the other layout: changing only kfp-launcher would break the tenant rule (outsideProfileRoot).
           [`change the StorePolicy's root for ${ns} (${suggestion}) to one under ${lead}/${ns}/`]),
-    ...(keyFormatWrong ? [`use keyFormat ${lead}/${ns}/{{workflow.name}}/{{pod.name}}`] : []),
+    ...(keyFormatWrong ? [`${rootWrong ? '' : 'use '}keyFormat ${lead}/${ns}/{{workflow.name}}/{{pod.name}}`] : []),
   ].join(' and ');
   // One prefix serves the whole UI: suggest it only when root and keyFormat share the layout.
   const fitting = prefixFitting(root.value.prefix, ns);
