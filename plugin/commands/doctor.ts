@@ -42,7 +42,8 @@ export async function doctor(argv: string[]): Promise<number> {
   // account exists; with web identity the pods the webhook left without a role are read. Workload
   // Identity (gs://) reads the service accounts' iam.gke.io annotation.
   const source = await openSource(flags, {
-    serviceAccounts: gkeIdentity,
+    // Workload Identity and IRSA (--iam-policy-dir) are annotations on service accounts.
+    serviceAccounts: gkeIdentity || flags.iamPolicyDir !== undefined,
     pods: needsTokens,
     secretValues: flags.probe,
     // Live, NetworkPolicies are read with --probe only (one more LIST per run; -f reads whatever the files hold).

@@ -90,7 +90,10 @@ export function runDoctor(snapshot: ClusterSnapshot, opts: DoctorOptions): Docto
   }
   all.push(...tenancyChecks(index, views, suggestionPrefix(index, ui)));
   all.push(...kfpVersionChecks(index, opts.policy), ...seaweedfsChecks(index));
-  if (opts.iamPolicies !== undefined) all.push(...usernameWithRoleChecks(opts.namespaces, opts.policy, opts.iamPolicies));
+  if (opts.iamPolicies !== undefined)
+    all.push(
+      ...usernameWithRoleChecks(index, opts.namespaces, opts.policy, opts.serviceAccount ?? DEFAULT_RUN_SERVICE_ACCOUNT, opts.iamPolicies),
+    );
   if (opts.invocation !== undefined) all.push(...invocationChecks(opts.invocation));
   all.push(...(opts.extra ?? []));
   all.push(...accessChecks(index, opts.namespaces));

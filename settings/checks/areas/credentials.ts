@@ -87,13 +87,14 @@ export const CREDENTIALS = {
     area: 'credentials',
     levels: ['warn', 'info'],
     detects:
-      `A profile gets an IAM role (StorePolicy webIdentity) while a policy document given to doctor --iam-policy-dir (<namespace>.json, or a shared *.json) uses \${aws:username}: ` +
+      `A profile's runs act as an IAM role (StorePolicy webIdentity, or eks.amazonaws.com/role-arn on the run's service account) while a policy document given to doctor --iam-policy-dir ` +
+      `(<namespace>.json, or a shared *.json) uses \${aws:username}: ` +
       'WARN for each profile with a role the document applies to; INFO for a document that applies to no such profile (right for IAM users, wrong if attached to a role).',
     doc:
       `\${aws:username} is defined only for IAM users: for an assumed role (IRSA, EKS Pod Identity, any web identity) the key is absent, so a statement that needs it never matches ` +
       '(Allow grants nothing; AWS IAM User Guide, "IAM policy elements: Variables and tags", "Request information that you can use for policy variables"). Scope prefixes with the literal namespace, ' +
       `or \${aws:PrincipalTag/kubernetes-namespace} with EKS Pod Identity session tags. What kfstore cannot see: the policies attached in IAM (it does not call AWS: no iam:GetRolePolicy), ` +
-      'which roles a shared document is attached to, and roles given outside the StorePolicy (an IRSA annotation the webhook does not manage); ' +
+      'which roles a shared document is attached to, and EKS Pod Identity associations (they live in AWS, not in the cluster); ' +
       `a key pair that belongs to an IAM user is not a role, so KFP's stock SeaweedFS policy (sync.py, 2.17: private-artifacts/\${aws:username}/*, the SeaweedFS identity name) is not reported. Advisory.`,
     reporters: ['doctor'],
   },
