@@ -17,7 +17,7 @@ function headers(text: string, name: string): string[] {
 }
 
 /** doctor -f on one fixture, as the plugin runs it. */
-export function doctorOnFixture(file: string): DoctorFinding[] {
+function doctorOnFixture(file: string): DoctorFinding[] {
   const text = readFixture(DIR, file);
   const set = loadManifests([fixturePath(DIR, file)], 'default');
   set.snapshot.kfp = manifestKfpVersion(set.snapshot, headerValue(text, 'kfp-version'));
