@@ -51,6 +51,8 @@ export interface DoctorFlags extends CommonFlags {
   installation: boolean;
   serviceAccount: string;
   s3CaBundle?: string;
+  /** IAM policy documents (JSON) to check against the profiles' identities (usernameWithRole). */
+  iamPolicyDir?: string;
 }
 
 export const COMMON_OPTIONS = {
@@ -83,6 +85,7 @@ export const DOCTOR_OPTIONS = {
   installation: { type: 'boolean' },
   'service-account': { type: 'string' },
   's3-ca-bundle': { type: 'string' },
+  'iam-policy-dir': { type: 'string' },
 } as const satisfies FlagSpecs;
 
 export interface MigrateFlags extends CommonFlags {
@@ -221,6 +224,8 @@ export function parseDoctor(argv: string[]): { flags: DoctorFlags; help: boolean
   };
   const ca = str(values['s3-ca-bundle']);
   if (ca !== undefined) flags.s3CaBundle = ca;
+  const iam = str(values['iam-policy-dir']);
+  if (iam !== undefined) flags.iamPolicyDir = iam;
   return { flags, help };
 }
 

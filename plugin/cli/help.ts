@@ -114,6 +114,8 @@ Doctor:
       --probe-write            also write, read and delete a probe object under each namespace's root
       --s3-ca-bundle FILE      trust this CA for S3 endpoints (probes)
       --service-account NAME   the pipeline runner service account for token and access checks (default default-editor)
+      --iam-policy-dir DIR     IAM policies (<namespace>.json, or shared *.json; migrate --iam-policy-dir writes
+                               them) to check against the profiles' identities: \${aws:username} with a role
 `;
 
 export const CHECKS_HELP = `List every check kfstore reports: id, level, area and what it detects (docs/checks.md

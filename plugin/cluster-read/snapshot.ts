@@ -30,6 +30,8 @@ export interface SnapshotScope {
   selector?: string;
   serviceAccounts?: boolean;
   workflows?: boolean;
+  /** KFP recurring runs only (their service accounts), without Workflows. */
+  scheduledWorkflows?: boolean;
   /** Keep decoded Secret values (probes authenticate with them); otherwise only fingerprints. */
   secretValues?: boolean;
   /** The KFP release whose rules apply (plugin/cluster-read/kfp-version.ts). */
@@ -136,7 +138,7 @@ export async function readCluster(api: KubeApi, scope: SnapshotScope): Promise<L
       .map((p) => networkPolicy({ spec: p.spec }, p.metadata, `NetworkPolicy ${p.metadata.namespace ?? ''}/${p.metadata.name}`));
     snap.partial.push(...r.partial);
   }
-  if (scope.workflows) {
+  if (scope.workflows || scope.scheduledWorkflows) {
     // 404: the CRD is not installed (no Argo, or no KFP).
     const custom = async (kind: 'Workflow' | 'ScheduledWorkflow', base: string, plural: string): Promise<KubeObject[]> => {
       try {
@@ -148,7 +150,8 @@ export async function readCluster(api: KubeApi, scope: SnapshotScope): Promise<L
         throw e;
       }
     };
-    snap.workflows = (await custom('Workflow', '/apis/argoproj.io/v1alpha1', 'workflows')).map((w) => workflowSummary(w));
+    if (scope.workflows)
+      snap.workflows = (await custom('Workflow', '/apis/argoproj.io/v1alpha1', 'workflows')).map((w) => workflowSummary(w));
     snap.scheduledWorkflows = (await custom('ScheduledWorkflow', '/apis/kubeflow.org/v1beta1', 'scheduledworkflows')).map((w) =>
       workflowSummary(w),
     );

@@ -42,11 +42,14 @@ export async function doctor(argv: string[]): Promise<number> {
   // account exists; with web identity the pods the webhook left without a role are read. Workload
   // Identity (gs://) reads the service accounts' iam.gke.io annotation.
   const source = await openSource(flags, {
-    serviceAccounts: gkeIdentity,
+    // Workload Identity and IRSA (--iam-policy-dir) are annotations on service accounts.
+    serviceAccounts: gkeIdentity || flags.iamPolicyDir !== undefined,
     pods: needsTokens,
     secretValues: flags.probe,
     // Live, NetworkPolicies are read with --probe only (one more LIST per run; -f reads whatever the files hold).
     networkPolicies: flags.probe,
+    // Recurring runs' own service accounts get the same access review as the default runner (--probe).
+    scheduledWorkflows: flags.probe,
     profileScope: true,
   });
   const extra: DoctorFinding[] = [];
@@ -55,20 +58,27 @@ export async function doctor(argv: string[]): Promise<number> {
     const { runProbes } = await import('../doctor/probes.ts');
     const index = indexSnapshot(source.snapshot);
     const views = source.namespaces.map((ns) => namespaceView(index, ns, policy));
-    extra.push(
-      ...(await runProbes(source, views, {
-        write: flags.probeWrite,
-        ...(flags.s3CaBundle !== undefined ? { caBundleFile: flags.s3CaBundle } : {}),
-      })),
-    );
+    const probed = await runProbes(source, views, {
+      write: flags.probeWrite,
+      ...(flags.s3CaBundle !== undefined ? { caBundleFile: flags.s3CaBundle } : {}),
+    });
+    // The bucket probe authenticated with each namespace's Secret: rejected keys and pods older than the Secret are drift.
+    const { credentialDrift } = await import('../doctor/credential-drift.ts');
+    extra.push(...probed, ...(await credentialDrift(source, views, probed)));
     // Asking (not reading) whether the run's service account may read its config: with --probe, like the store probes.
     if (source.api !== undefined) {
       const { runAccessReviews } = await import('../doctor/run-access-review.ts');
       const existing = views.filter((v) => index.namespace(v.namespace) !== undefined);
-      extra.push(...(await runAccessReviews(source.api, existing, flags.serviceAccount)));
+      const { runAccounts } = await import('../../settings/doctor/checks/run-access.ts');
+      extra.push(...(await runAccessReviews(source.api, existing, (ns) => runAccounts(index, ns, flags.serviceAccount))));
     }
   }
+  const iamPolicies =
+    flags.iamPolicyDir === undefined
+      ? undefined
+      : (await import('../doctor/iam-policies.ts')).readIamPolicies(flags.iamPolicyDir, source.namespaces);
   const checked = runDoctor(source.snapshot, {
+    ...(iamPolicies !== undefined ? { iamPolicies } : {}),
     namespaces: source.namespaces,
     ...(policy !== undefined ? { policy } : {}),
     skip: flags.skip,

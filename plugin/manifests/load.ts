@@ -39,6 +39,7 @@ const KINDS = new Set([
   'Secret',
   'ServiceAccount',
   'Deployment',
+  'StatefulSet',
   'Service',
   'Workflow',
   'ScheduledWorkflow',
@@ -254,6 +255,9 @@ function add(
       return;
     case 'Deployment':
       snap.deployments.push({ metadata, ...(isObject(item.spec) ? { spec: item.spec } : {}) });
+      return;
+    case 'StatefulSet':
+      snap.statefulSets = [...(snap.statefulSets ?? []), { metadata, ...(isObject(item.spec) ? { spec: item.spec } : {}) }];
       return;
     case 'Service':
       snap.services.push({ metadata, ...serviceSpec(item) });

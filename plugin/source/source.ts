@@ -11,7 +11,8 @@ import { PluginError } from '../cli/errors.ts';
 import { connect } from '../../kube-client/api.ts';
 import type { KubeApi } from '../../kube-client/api.ts';
 import { loadKubeconfig } from '../../kube-client/kubeconfig.ts';
-import { clusterKfpVersion, manifestKfpVersion } from '../cluster-read/kfp-version.ts';
+import { manifestKfpVersion } from '../cluster-read/kfp-version.ts';
+import { readKfpWorkloads } from '../cluster-read/kfp-workloads.ts';
 import { readCluster } from '../cluster-read/snapshot.ts';
 import { displayPath, loadInputs, loadManifests } from '../manifests/load.ts';
 import type { ManifestSet } from '../manifests/load.ts';
@@ -36,6 +37,8 @@ export interface Source {
 export interface SourceNeeds {
   serviceAccounts?: boolean;
   workflows?: boolean;
+  /** KFP recurring runs only (without Workflows). */
+  scheduledWorkflows?: boolean;
   secretValues?: boolean;
   pods?: boolean;
   networkPolicies?: boolean;
@@ -51,13 +54,17 @@ export async function openSource(flags: CommonFlags, needs: SourceNeeds = {}): P
   const namespace = flags.allNamespaces ? undefined : (flags.namespace ?? sel.namespace);
   const selector = flags.allNamespaces ? (flags.selector ?? DEFAULT_PROFILE_SELECTOR) : undefined;
   // First: the release decides which Secrets the sessions read.
-  const kfp = await clusterKfpVersion(api, flags.kfpVersion);
+  const { kfp, deployments, statefulSets, configMaps } = await readKfpWorkloads(api, flags.kfpVersion);
   const live = await readCluster(api, {
     ...(namespace !== undefined ? { namespace } : {}),
     ...(selector !== undefined ? { selector } : {}),
     ...needs,
     kfp,
   });
+  // The KFP workloads (and the UI's ConfigMap) the release-dependent checks read; kubeflow's own objects only.
+  live.snapshot.deployments.push(...deployments);
+  live.snapshot.statefulSets = statefulSets;
+  live.snapshot.configMaps.push(...configMaps);
   const namespaces = namespace !== undefined ? [namespace] : live.snapshot.namespaces.map((n) => n.metadata.name).sort();
   if (needs.profileScope === true) {
     const chosen: Chosen =

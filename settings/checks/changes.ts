@@ -8,6 +8,16 @@ export interface CheckChange {
 
 export const CHANGES: readonly CheckChange[] = [
   {
+    ids: ['KFS020', 'KFS032', 'KFS035', 'KFS036', 'KFS064'],
+    version: 'after 0.1.0',
+    text:
+      'New: KFS020 (key layout vs the KFP 2.17 UI ownership check) and KFS064 (SeaweedFS version vs the 2.17 bucket-policy model), both only for KFP >= 2.17 and at INFO while the release is assumed. ' +
+      "KFS019's suggested root follows ml-pipeline-ui's ARTIFACT_NAMESPACE_KEY_PREFIX on 2.17, so KFS019 and KFS020 propose the same root. " +
+      'KFS032 also reviews the service accounts recurring runs name for their runs (live: ScheduledWorkflows are read with --probe). ' +
+      'New with --probe: KFS036 (credential drift), reported besides KFS061 for rejected keys; KFS061 keeps its meaning. ' +
+      'New with --iam-policy-dir: KFS035 (the username policy variable in a policy for a profile that acts as a role).',
+  },
+  {
     ids: ['KFS001', 'KFS022', 'KFS034', 'KFS037'],
     version: 'after 0.1.0',
     text:

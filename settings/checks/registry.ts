@@ -10,9 +10,20 @@ import { MIGRATE } from './areas/migrate.ts';
 import { NETWORK } from './areas/network.ts';
 import { PROBE } from './areas/probe.ts';
 import { SELF } from './areas/self.ts';
+import { STORE_SOFTWARE } from './areas/store-software.ts';
 import type { CheckSpec, SeverityContext } from './spec.ts';
 
-export const CHECKS = { ...INSTALLATION, ...LAUNCHER, ...CREDENTIALS, ...ARGO, ...NETWORK, ...PROBE, ...MIGRATE, ...SELF } as const;
+export const CHECKS = {
+  ...INSTALLATION,
+  ...STORE_SOFTWARE,
+  ...LAUNCHER,
+  ...CREDENTIALS,
+  ...ARGO,
+  ...NETWORK,
+  ...PROBE,
+  ...MIGRATE,
+  ...SELF,
+} as const;
 
 export type CheckName = keyof typeof CHECKS;
 export type CheckId = (typeof CHECKS)[CheckName]['id'];

@@ -12,7 +12,9 @@ export interface ObjectMeta {
   resourceVersion?: string;
   labels?: Record<string, string>;
   annotations?: Record<string, string>;
-  managedFields?: { manager?: string }[];
+  creationTimestamp?: string;
+  /** Who last wrote which fields, and when (`time`, RFC 3339). */
+  managedFields?: { manager?: string; time?: string }[];
 }
 
 export interface KubeObject {
@@ -63,6 +65,8 @@ export interface WorkflowObject extends KubeObject {
   pinnedRoots?: string[];
   /** Some task uses KFP's cache. */
   cacheEnabled?: true;
+  /** The service account its runs use, when it names its own (recurring runs, Workflows). */
+  serviceAccount?: string;
 }
 
 export type Kind =
@@ -114,6 +118,8 @@ export interface ClusterSnapshot {
   secrets: SecretInfo[];
   serviceAccounts: KubeObject[];
   deployments: DeploymentObject[];
+  /** StatefulSets (KFP's seaweedfs may run as one): from manifests, or live where a check needs them. */
+  statefulSets?: DeploymentObject[];
   services: ServiceObject[];
   workflows: WorkflowObject[];
   /** KFP recurring runs (kubeflow.org ScheduledWorkflow), as metadata plus pinned roots. */

@@ -19,7 +19,11 @@ import { launcherChecks } from './checks/launcher.ts';
 import { profileChecks } from './checks/profile.ts';
 import { networkChecks } from './checks/network.ts';
 import { manifestRunAccessChecks } from './checks/run-access.ts';
+import { seaweedfsChecks } from './checks/seaweedfs.ts';
 import { tenancyChecks } from './checks/tenancy.ts';
+import { usernameWithRoleChecks } from './checks/username-variable.ts';
+import type { IamDocument } from './checks/username-variable.ts';
+import { suggestionPrefix, uiKeyLayoutChecks, uiOwnership } from './checks/ui-ownership.ts';
 import type { DoctorFinding } from './finding.ts';
 
 export const SKIP_ANNOTATION = 'kfstore.dev/skip';
@@ -36,6 +40,8 @@ export interface DoctorOptions {
   serviceAccount?: string;
   /** Findings from checks that need I/O (probes, service-account tokens). */
   extra?: DoctorFinding[];
+  /** IAM policy documents given to doctor (--iam-policy-dir). */
+  iamPolicies?: IamDocument[];
 }
 
 export interface DoctorSummary {
@@ -61,6 +67,7 @@ export function runDoctor(snapshot: ClusterSnapshot, opts: DoctorOptions): Docto
   const index = indexSnapshot(snapshot);
   const views: NamespaceView[] = [];
   const all: DoctorFinding[] = [];
+  const ui = uiOwnership(index);
   for (const ns of opts.namespaces) {
     if (namespaceRole(index, ns) === 'missing' && snapshot.source === 'cluster') {
       // The profile check says it does not exist; every other check would only repeat that.
@@ -76,12 +83,17 @@ export function runDoctor(snapshot: ClusterSnapshot, opts: DoctorOptions): Docto
       ...argoChecks(view),
       ...identityChecks(index, view, opts.policy),
       ...networkChecks(index, view),
+      ...uiKeyLayoutChecks(index, view, ui),
     );
     const runner = opts.serviceAccount ?? DEFAULT_RUN_SERVICE_ACCOUNT;
     all.push(...workloadIdentityChecks(index, view, opts.policy, runner), ...manifestRunAccessChecks(index, view, runner));
   }
-  all.push(...tenancyChecks(index, views));
-  all.push(...kfpVersionChecks(index, opts.policy));
+  all.push(...tenancyChecks(index, views, suggestionPrefix(index, ui)));
+  all.push(...kfpVersionChecks(index, opts.policy), ...seaweedfsChecks(index));
+  if (opts.iamPolicies !== undefined)
+    all.push(
+      ...usernameWithRoleChecks(index, opts.namespaces, opts.policy, opts.serviceAccount ?? DEFAULT_RUN_SERVICE_ACCOUNT, opts.iamPolicies),
+    );
   if (opts.invocation !== undefined) all.push(...invocationChecks(opts.invocation));
   all.push(...(opts.extra ?? []));
   all.push(...accessChecks(index, opts.namespaces));

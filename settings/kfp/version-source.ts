@@ -99,6 +99,14 @@ export function rulesForVersion(text: string | undefined): KfpRules {
   return kfpRules((text === undefined ? undefined : parseKfpVersion(text)) ?? NEWEST_SUPPORTED);
 }
 
+/**
+ * The level of a finding that holds only from some release on: WARN for a release read or given, INFO when it
+ * was assumed (the cluster may run an older one, where the problem does not exist).
+ */
+export function releaseDependentLevel(info: KfpVersionInfo | undefined): 'warn' | 'info' {
+  return info?.source === 'assumed' ? 'info' : 'warn';
+}
+
 /** One line for reports: `KFP 2.15.0 (image ... of Deployment kubeflow/ml-pipeline)`. */
 export function describeKfp(info: KfpVersionInfo): string {
   const how = info.source === 'assumed' ? `assumed: ${info.detail}` : `from ${info.detail}`;

@@ -52,6 +52,17 @@ export interface KfpRules {
    * roots accept only SDK v2 parameters unless `awssdk=v1`.
    */
   gocloudSdkV2Query: boolean;
+  /**
+   * The UI serves an artifact the metadata store does not record (pod logs, Argo artifacts) only when its
+   * key starts with ARTIFACT_NAMESPACE_KEY_PREFIX/<namespace>/ (2.17.0: frontend/server/helpers/mlmd-validator.ts,
+   * mode mlmd-then-prefix). Before, the UI checks no ownership.
+   */
+  uiOwnershipByKeyPrefix: boolean;
+  /**
+   * The SeaweedFS profile controller confines listing by bucket policy with s3:prefix conditions
+   * (2.17.0: pipelines-profile-controller/sync.py AllowOwnDeepList/DenyOtherDeepList), which needs SeaweedFS >= 4.32.
+   */
+  bucketPolicyListIsolation: boolean;
 }
 
 const v = (major: number, minor: number, patch = 0): KfpVersion => ({ major, minor, patch });
@@ -73,6 +84,8 @@ export function kfpRules(version: KfpVersion): KfpRules {
     defaultMinioEndpoint: since(version, v(2, 16)) ? 'seaweedfs.kubeflow:9000' : 'minio-service.kubeflow:9000',
     queryRootsKeepPath: since(version, v(2, 1)),
     gocloudSdkV2Query: since(version, v(2, 5)),
+    uiOwnershipByKeyPrefix: since(version, v(2, 17)),
+    bucketPolicyListIsolation: since(version, v(2, 17)),
   };
 }
 

@@ -1,13 +1,21 @@
 // What `migrate --to s3` changes in one namespace: kfp-launcher, Argo's artifact-repositories and
 // the credentials Secret, each as before/after with the resourceVersion planned against. Only the
 // managed keys change; other data keys, labels and annotations stay. Planning the migrated state
-// again yields `unchanged` everywhere, so a re-run is a no-op.
+// again yields `unchanged` everywhere, so a re-run is a no-op. The plan follows the cluster's KFP
+// release (the snapshot's, as doctor judges by): providers keys that release does not read are not
+// written (forcePathStyle before 2.4), and the planned kfp-launcher is linted with its rules (KFP 2.0/2.1
+// read no providers at all, which the lint says).
 import { stringify } from 'yaml';
 import { ARTIFACT_REPOSITORIES, DEFAULT_REPOSITORY_ANNOTATION, readArtifactRepository } from '../argo/artifact-repository.ts';
 import type { ArtifactRepository } from '../argo/artifact-repository.ts';
 import type { ConfigMapObject, ObjectMeta, SnapshotIndex } from '../cluster/snapshot.ts';
 import type { Finding } from '../findings.ts';
 import { LAUNCHER_CONFIGMAP } from '../kfp/launcher-config.ts';
+import { rulesOf } from '../kfp/version-source.ts';
+import { NEWEST_RULES } from '../kfp/versions.ts';
+import type { KfpRules } from '../kfp/versions.ts';
+import { attributed, rootAttributed, uiOwnership } from '../doctor/checks/ui-ownership.ts';
+import { finding } from '../checks/finding.ts';
 import { lintLauncher } from '../lint/launcher-lint.ts';
 import { jsonEqual } from './json-equal.ts';
 import { namespaceLayout } from './layout.ts';
@@ -66,11 +74,19 @@ export function isWrite(c: ObjectChange): boolean {
   return c.action === 'create' || c.action === 'update';
 }
 
-export function planNamespace(index: SnapshotIndex, namespace: string, target: MigrationTarget): NamespacePlan {
+export function planNamespace(
+  index: SnapshotIndex,
+  namespace: string,
+  target: MigrationTarget,
+  rules: KfpRules = rulesOf(index.snapshot.kfp),
+): NamespacePlan {
   const layout = namespaceLayout(target, namespace);
   const secretName = secretNameFor(target, namespace);
-  const launcher = planLauncher(index.configMap(namespace, LAUNCHER_CONFIGMAP), namespace, target, layout, secretName);
-  const launcherFindings = lintLauncher(launcher.after.data, { namespace, profileRoot: layout.root }).findings;
+  const launcher = planLauncher(index.configMap(namespace, LAUNCHER_CONFIGMAP), namespace, target, layout, secretName, rules);
+  const launcherFindings = [
+    ...lintLauncher(launcher.after.data, { namespace, profileRoot: layout.root, rules }).findings,
+    ...uiLayoutFindings(index, namespace, layout, rules),
+  ];
   return {
     namespace,
     layout,
@@ -84,15 +100,38 @@ export function planNamespace(index: SnapshotIndex, namespace: string, target: M
   };
 }
 
-/** The `providers` text: an explicit s3 default, so nothing depends on KFP's defaults. */
-export function providersText(target: MigrationTarget, secretName: string): string {
+/** KFP >= 2.17: a planned layout whose keys the UI cannot attribute to the namespace (pod logs denied). */
+function uiLayoutFindings(index: SnapshotIndex, namespace: string, layout: NamespaceLayout, rules: KfpRules): Finding[] {
+  // Only for a release read or given: an assumed 2.17 is no reason to warn about the layout.
+  const kfp = index.snapshot.kfp;
+  const ui = uiOwnership(index);
+  if (kfp === undefined || kfp.source === 'assumed' || !rules.uiOwnershipByKeyPrefix || ui.mlmdOnly) return [];
+  const keyFormat = layout.keyFormat.replaceAll('{{workflow.namespace}}', namespace);
+  if (rootAttributed(layout.root, ui.prefix, namespace) && attributed(keyFormat, ui.prefix, namespace)) return [];
+  const lead = ui.prefix === '' ? 'private-artifacts' : ui.prefix;
+  return [
+    finding(
+      'uiKeyLayout',
+      'warn',
+      `planned root ${layout.root} and keyFormat ${layout.keyFormat} are not under ${lead}/${namespace}/: ` +
+        `the KFP 2.17 UI would deny pod logs (${ui.from})`,
+      `plan with --root-template s3://{bucket}/${lead}/{profile}/v2/artifacts`,
+    ),
+  ];
+}
+
+/**
+ * The `providers` text: an explicit s3 default, so nothing depends on KFP's defaults; only the keys the
+ * release reads (before 2.4 path style is always on and forcePathStyle an unknown key).
+ */
+export function providersText(target: MigrationTarget, secretName: string, rules: KfpRules = NEWEST_RULES): string {
   return stringify({
     s3: {
       default: {
         endpoint: target.endpoint,
         region: target.region,
         disableSSL: target.disableSSL,
-        forcePathStyle: target.forcePathStyle,
+        ...(rules.forcePathStyle ? { forcePathStyle: target.forcePathStyle } : {}),
         credentials: {
           fromEnv: false,
           secretRef: { secretName, accessKeyKey: target.secret.accessKeyKey, secretKeyKey: target.secret.secretKeyKey },
@@ -108,8 +147,9 @@ function planLauncher(
   target: MigrationTarget,
   layout: NamespaceLayout,
   secretName: string,
+  rules: KfpRules,
 ): ObjectChange {
-  const managed = { defaultPipelineRoot: layout.root, providers: providersText(target, secretName) };
+  const managed = { defaultPipelineRoot: layout.root, providers: providersText(target, secretName, rules) };
   const before = current === undefined ? undefined : configMap(current.metadata, namespace, current.data ?? {});
   const after = configMap(current?.metadata, namespace, { ...current?.data, ...managed }, LAUNCHER_CONFIGMAP);
   const same =

@@ -11,6 +11,7 @@ import { kfstore } from '../support/plugin.ts';
 import { requireSwift, startSwift } from '../support/swift/server.ts';
 import type { SwiftServer } from '../support/swift/server.ts';
 import { adminClient, listKeys, seedBucket } from '../support/swift/seed.ts';
+import { swiftProfile } from '../support/swift/profile.ts';
 
 type Finding = { id: string; level: string; namespace?: string; message: string; evidence?: Record<string, string> };
 
@@ -19,26 +20,8 @@ let swift: SwiftServer;
 let api: KubeApiServer;
 let kubeconfig = '';
 
-function profile(ns: string, accessKeyId: string, secretAccessKey: string): KubeObject[] {
-  return [
-    { apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns, labels: { 'pipelines.kubeflow.org/enabled': 'true' } } },
-    {
-      apiVersion: 'v1',
-      kind: 'ConfigMap',
-      metadata: { name: 'kfp-launcher', namespace: ns },
-      data: {
-        defaultPipelineRoot: `s3://kfp/v2/artifacts/${ns}`,
-        providers: `s3:\n  default:\n    endpoint: ${swift.endpoint.replace('http://', '')}\n    region: us-east-1\n    disableSSL: true\n    credentials:\n      secretRef: {secretName: store, accessKeyKey: AWS_ACCESS_KEY_ID, secretKeyKey: AWS_SECRET_ACCESS_KEY}\n`,
-      },
-    },
-    {
-      apiVersion: 'v1',
-      kind: 'Secret',
-      metadata: { name: 'store', namespace: ns },
-      stringData: { AWS_ACCESS_KEY_ID: accessKeyId, AWS_SECRET_ACCESS_KEY: secretAccessKey },
-    },
-  ];
-}
+const profile = (ns: string, accessKeyId: string, secretAccessKey: string): KubeObject[] =>
+  swiftProfile(swift, ns, accessKeyId, secretAccessKey);
 
 before(async () => {
   requireSwift();

@@ -19,8 +19,9 @@ describe('docs/checks.md', () => {
   it('documents every registered id, and records what changed', () => {
     const page = checksMarkdown();
     for (const c of CHECK_LIST) assert.ok(page.includes(`### ${c.id}\n`), c.id);
-    // Newest first: the version-aware rules, then the id splits.
-    assert.match(page, /## Changes\n\n- \*\*KFS001, KFS022, KFS034, KFS037\*\*/);
+    // Newest first: the 2.17 checks, the version-aware rules, then the id splits.
+    assert.match(page, /## Changes\n\n- \*\*KFS020, KFS032, KFS035, KFS036, KFS064\*\*/);
+    assert.match(page.slice(page.indexOf('## Changes')), /\n- \*\*KFS001, KFS022, KFS034, KFS037\*\*/);
     assert.match(page.slice(page.indexOf('## Changes')), /\n- \*\*KFS019, KFS024, KFS025\*\*/);
   });
 });

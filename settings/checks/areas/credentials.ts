@@ -32,7 +32,9 @@ export const CREDENTIALS = {
     area: 'credentials',
     levels: ['error', 'info', 'ok'],
     detects:
-      'The service account pipeline runs use (--service-account, default default-editor) may not get ConfigMap kfp-launcher or the credentials Secret kfp-launcher names (ERROR); INFO when the manifests bind it to a role they do not hold, so the answer is unknown.',
+      'The service account pipeline runs use (--service-account, default default-editor), or one a recurring run names for its runs (ScheduledWorkflow spec.serviceAccount, ' +
+      "or spec.workflow.spec.serviceAccountName; a Workflow's spec.serviceAccountName among -f manifests), may not get ConfigMap kfp-launcher or the credentials Secret kfp-launcher names (ERROR); " +
+      'INFO when the manifests bind it to a role they do not hold, so the answer is unknown.',
     doc:
       "KFP's driver and launcher read both through the Kubernetes API in the run's namespace with the run's token (config.go FetchLauncherConfigMap, object_store.go getS3BucketCredential; kubeflow/pipelines#14180); " +
       'multi-user manifests run pipelines as default-editor (params.env DEFAULTPIPELINERUNNERSERVICEACCOUNT). Live (with --probe): one SubjectAccessReview per object for system:serviceaccount:<ns>:<sa>; ' +
@@ -78,6 +80,38 @@ export const CREDENTIALS = {
       "AWS: what STS checks before AssumeRoleWithWebIdentity. GKE: KFP's gs:// path with fromEnv (or no gs provider) uses Application Default Credentials, which Workload Identity derives from the pod's " +
       'Kubernetes service account and its annotation; the GCP-side roles/iam.workloadIdentityUser binding is not visible from the cluster. kfstore-specific (not in the upstream catalogue).',
     reporters: ['doctor'],
+  },
+  usernameWithRole: {
+    id: 'KFS035',
+    title: `Role-based identity with \${aws:username} policies`,
+    area: 'credentials',
+    levels: ['warn', 'info'],
+    detects:
+      `A profile's runs act as an IAM role (StorePolicy webIdentity, or eks.amazonaws.com/role-arn on the run's service account) while a policy document given to doctor --iam-policy-dir ` +
+      `(<namespace>.json, or a shared *.json) uses \${aws:username}: ` +
+      'WARN for each profile with a role the document applies to; INFO for a document that applies to no such profile (right for IAM users, wrong if attached to a role).',
+    doc:
+      `\${aws:username} is defined only for IAM users: for an assumed role (IRSA, EKS Pod Identity, any web identity) the key is absent, so a statement that needs it never matches ` +
+      '(Allow grants nothing; AWS IAM User Guide, "IAM policy elements: Variables and tags", "Request information that you can use for policy variables"). Scope prefixes with the literal namespace, ' +
+      `or \${aws:PrincipalTag/kubernetes-namespace} with EKS Pod Identity session tags. What kfstore cannot see: the policies attached in IAM (it does not call AWS: no iam:GetRolePolicy), ` +
+      'which roles a shared document is attached to, and EKS Pod Identity associations (they live in AWS, not in the cluster); ' +
+      `a key pair that belongs to an IAM user is not a role, so KFP's stock SeaweedFS policy (sync.py, 2.17: private-artifacts/\${aws:username}/*, the SeaweedFS identity name) is not reported. Advisory.`,
+    reporters: ['doctor'],
+  },
+  credentialDrift: {
+    id: 'KFS036',
+    title: 'Credential drift after rotation',
+    area: 'credentials',
+    levels: ['error', 'warn', 'ok'],
+    detects:
+      "With --probe: the store rejects the namespace's access key or signature (InvalidAccessKeyId, SignatureDoesNotMatch) (ERROR); pods that carry the keys in their environment " +
+      '(ml-pipeline-ui-artifact in the namespace) started before the credentials Secret last changed (WARN).',
+    doc:
+      'A rotated key reaches a namespace only through its own Secret: a stale copy fails every upload (canonical/bundle-kubeflow#538, awslabs/kubeflow-manifests#704), and a pod reads env keys once, at start, ' +
+      "so it keeps the old key until restarted. The Secret's last change is the newest managedFields time (creationTimestamp when it has none); a pod's start is status.startTime. " +
+      'Reported besides KFS061, whose meaning is unchanged (the bucket is not reachable with these credentials). Live only: pods are read with one LIST (label app=ml-pipeline-ui-artifact). ' +
+      'Some stores (Swift) answer an unknown access key with SignatureDoesNotMatch, AWS with InvalidAccessKeyId.',
+    reporters: ['probe'],
   },
   secretNotBase64: {
     id: 'KFS038',

@@ -121,6 +121,23 @@ export const LAUNCHER = {
       "kubeflow/pipelines#4649, #8406). The fix suggests the profile's root from --policy when one is given, so it never proposes a root the tenant rule (KFS024) rejects.",
     reporters: ['doctor'],
   },
+  uiKeyLayout: {
+    id: 'KFS020',
+    title: 'Key layout the 2.17 UI cannot attribute to the namespace',
+    area: 'launcher',
+    levels: ['warn', 'info', 'ok'],
+    detects:
+      "KFP >= 2.17: in a profile namespace, the key of defaultPipelineRoot or of the Argo repository's keyFormat does not start with <prefix>/<namespace>/, " +
+      "where <prefix> is ml-pipeline-ui's ARTIFACT_NAMESPACE_KEY_PREFIX (default private-artifacts). INFO instead of WARN when the release was assumed, not read.",
+    doc:
+      "The 2.17 UI serves an artifact only when the metadata store records it for the namespace or, failing that, when the object key's first segment is the prefix and the second the " +
+      'namespace (frontend/server/helpers/mlmd-validator.ts namespaceFromArtifactUri, mode mlmd-then-prefix; kubeflow/pipelines#13433, #13683). Pod logs and Argo (v1) artifacts are not in the metadata store, ' +
+      "so under any other layout the UI denies them. Not reported when ml-pipeline-ui sets ARTIFACT_NAMESPACE_OWNERSHIP_MODE=mlmd-only (the prefix is never consulted). The prefix is read from ml-pipeline-ui's env " +
+      '(and pipeline-install-config) when doctor can read them (live: kubeflow; -f: the manifests), else the default is assumed and said. ' +
+      "The fix suggests the policy's profile root when one is given (so KFS024 never rejects it), else <prefix>/<namespace>/v2/artifacts, which also satisfies KFS019.",
+    reporters: ['doctor'],
+    kfp: '>= 2.17 (the UI ownership check); not reported for earlier releases',
+  },
   otherSchemeFails: {
     id: 'KFS021',
     title: 'Provider unusable for runs with another scheme',

@@ -28,8 +28,39 @@ export function runReadTargets(view: NamespaceView): RunReadTarget[] {
   return out;
 }
 
-export function runAccessFindings(namespace: string, serviceAccount: string, answers: RunReadAnswer[]): DoctorFinding[] {
+/** A service account runs in a namespace use, and which runs name it (undefined: the default runner). */
+export interface RunAccount {
+  serviceAccount: string;
+  usedBy?: string;
+}
+
+/**
+ * The accounts whose access is reviewed: the default runner (--service-account) and every other account a
+ * recurring run (ScheduledWorkflow) or a Workflow in the snapshot names: KFP runs it as that account.
+ */
+export function runAccounts(index: SnapshotIndex, namespace: string, runner: string): RunAccount[] {
+  const by = new Map<string, string[]>();
+  const add = (kind: string, list: { metadata: { name: string }; serviceAccount?: string }[]): void => {
+    for (const w of list) {
+      if (w.serviceAccount === undefined || w.serviceAccount === runner) continue;
+      by.set(w.serviceAccount, [...(by.get(w.serviceAccount) ?? []), `${kind} ${w.metadata.name}`]);
+    }
+  };
+  add('recurring run', index.scheduledWorkflows(namespace));
+  add('Workflow', index.workflows(namespace));
+  const named = [...by.entries()]
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([serviceAccount, users]) => ({
+      serviceAccount,
+      usedBy: users.length > 3 ? `${users.slice(0, 3).join(', ')} and ${users.length - 3} more` : users.join(', '),
+    }));
+  return [{ serviceAccount: runner }, ...named];
+}
+
+export function runAccessFindings(namespace: string, account: RunAccount, answers: RunReadAnswer[]): DoctorFinding[] {
   const out: DoctorFinding[] = [];
+  const serviceAccount = account.serviceAccount;
+  const runs = account.usedBy === undefined ? '' : ` (used by ${account.usedBy})`;
   for (const { target, answer } of answers) {
     const obj = { kind: target.kind, name: target.name };
     const what = `${target.kind === 'ConfigMap' ? 'configmap' : 'secret'} ${target.name}`;
@@ -41,7 +72,7 @@ export function runAccessFindings(namespace: string, serviceAccount: string, ans
           'info',
           namespace,
           obj,
-          `${serviceAccount} in ${namespace}: whether it may get ${what} is unknown: ${answer.undecided} names a role the manifests do not hold`,
+          `${serviceAccount} in ${namespace}${runs}: whether it may get ${what} is unknown: ${answer.undecided} names a role the manifests do not hold`,
           'add the role to the manifests, or check on the cluster with doctor --probe',
         ),
       );
@@ -52,7 +83,7 @@ export function runAccessFindings(namespace: string, serviceAccount: string, ans
           'error',
           namespace,
           obj,
-          `${serviceAccount} in ${namespace} cannot get ${what}; KFP's driver and launcher read it through the Kubernetes API with the run's token`,
+          `${serviceAccount} in ${namespace}${runs} cannot get ${what}; KFP's driver and launcher read it through the Kubernetes API with the run's token`,
           `grant get on ${target.resource}/${target.name} to system:serviceaccount:${namespace}:${serviceAccount} (the profile's default-editor RoleBinding to kubeflow-edit does)`,
         ),
       );
@@ -64,7 +95,7 @@ export function runAccessFindings(namespace: string, serviceAccount: string, ans
         'ok',
         namespace,
         { kind: 'ServiceAccount', name: serviceAccount },
-        `${serviceAccount} may get ${answers.map((a) => `${a.target.resource}/${a.target.name}`).join(' and ')}`,
+        `${serviceAccount}${runs} may get ${answers.map((a) => `${a.target.resource}/${a.target.name}`).join(' and ')}`,
         '',
       ),
     );
@@ -76,20 +107,23 @@ export function runAccessFindings(namespace: string, serviceAccount: string, ans
  * a ClusterRoleBinding naming it); otherwise the profile controller's default-editor binding, which GitOps
  * trees do not carry, is what counts.
  */
-export function manifestRunAccessChecks(index: SnapshotIndex, view: NamespaceView, serviceAccount: string): DoctorFinding[] {
+export function manifestRunAccessChecks(index: SnapshotIndex, view: NamespaceView, runner: string): DoctorFinding[] {
   const rbac = index.snapshot.rbac;
   if (rbac === undefined) return [];
   const ns = view.namespace;
-  const who = serviceAccountUser(ns, serviceAccount);
-  const bound = rbac.bindings.some(
-    (b) =>
-      (b.kind === 'ClusterRoleBinding' || b.namespace === ns) &&
-      b.subjects.some((s) => s.kind === 'ServiceAccount' && s.name === serviceAccount && (s.namespace ?? b.namespace) === ns),
-  );
-  if (!bound) return [];
-  const answers = runReadTargets(view).map((target) => ({
-    target,
-    answer: authorize(rbac, who, { verb: 'get', apiGroup: '', resource: target.resource, namespace: ns, name: target.name }),
-  }));
-  return runAccessFindings(ns, serviceAccount, answers);
+  return runAccounts(index, ns, runner).flatMap((account) => {
+    const serviceAccount = account.serviceAccount;
+    const who = serviceAccountUser(ns, serviceAccount);
+    const bound = rbac.bindings.some(
+      (b) =>
+        (b.kind === 'ClusterRoleBinding' || b.namespace === ns) &&
+        b.subjects.some((s) => s.kind === 'ServiceAccount' && s.name === serviceAccount && (s.namespace ?? b.namespace) === ns),
+    );
+    if (!bound) return [];
+    const answers = runReadTargets(view).map((target) => ({
+      target,
+      answer: authorize(rbac, who, { verb: 'get', apiGroup: '', resource: target.resource, namespace: ns, name: target.name }),
+    }));
+    return runAccessFindings(ns, account, answers);
+  });
 }

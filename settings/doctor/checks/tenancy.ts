@@ -10,6 +10,7 @@ import type { NamespaceView } from '../../inspect/namespace-view.ts';
 import { LAUNCHER_CONFIGMAP } from '../../kfp/launcher-config.ts';
 import { parsePipelineRoot, rootContains } from '../../kfp/pipeline-root.ts';
 import { doctorFinding } from '../finding.ts';
+import { suggestedProfileRoot } from './ui-ownership.ts';
 import type { DoctorFinding } from '../finding.ts';
 
 /** Where KFP's own (admin) object-store Secret lives. */
@@ -74,7 +75,7 @@ export function overlappingOthers(index: SnapshotIndex, namespace: string): stri
     .map((t) => t.namespace);
 }
 
-export function tenancyChecks(index: SnapshotIndex, views: NamespaceView[]): DoctorFinding[] {
+export function tenancyChecks(index: SnapshotIndex, views: NamespaceView[], keyPrefix = 'private-artifacts'): DoctorFinding[] {
   const out: DoctorFinding[] = [];
   const tenants: Tenant[] = [];
   for (const v of views) {
@@ -89,7 +90,7 @@ export function tenancyChecks(index: SnapshotIndex, views: NamespaceView[]): Doc
           v.namespace,
           { kind: 'ConfigMap', name: LAUNCHER_CONFIGMAP },
           `root ${v.pipelineRoot.value} has no ${v.namespace} segment: artifacts are not namespace-scoped`,
-          `use a root such as ${suggestedRoot(v, t)}`,
+          `use a root such as ${suggestedRoot(v, t, keyPrefix)}`,
         ),
       );
     }
@@ -118,6 +119,7 @@ export function tenancyChecks(index: SnapshotIndex, views: NamespaceView[]): Doc
             suggestedRoot(
               views.find((v) => v.namespace === inner.namespace),
               inner,
+              keyPrefix,
             ),
           ),
         );
@@ -142,8 +144,9 @@ export function tenancyChecks(index: SnapshotIndex, views: NamespaceView[]): Doc
 }
 
 /** A root to suggest: the policy's profile root when there is one, else the usual layout. */
-function suggestedRoot(v: NamespaceView | undefined, t: Tenant): string {
-  return v?.policy?.pipelineRoot ?? `${t.scheme}://${t.bucket}/private-artifacts/${t.namespace}/v2/artifacts`;
+// The same root uiKeyLayout suggests (KFP 2.17's UI prefix), so the two fixes agree.
+function suggestedRoot(v: NamespaceView | undefined, t: Tenant, keyPrefix: string): string {
+  return suggestedProfileRoot(v, t, keyPrefix);
 }
 
 // The policy gives each profile its root: a root inside it is scoped as the administrator chose

@@ -84,7 +84,7 @@ describe('KFP release on a live cluster', () => {
     await api.close();
   });
 
-  it('reads the ml-pipeline Deployment with one field-selected LIST and judges by 2.15', async () => {
+  it("reads the ml-pipeline Deployment with one LIST of kubeflow's Deployments and judges by 2.15", async () => {
     const r = await kfstore(['doctor', '-A', '-o', 'json'], env);
     assert.equal(r.code, 0, r.stderr + r.stdout);
     const report = JSON.parse(r.stdout) as DoctorReport;

@@ -83,6 +83,17 @@ describe('doctor --probe: may the run read its config (SubjectAccessReview)', ()
     );
   });
 
+  it("a recurring run's own service account gets the same review: its runs cannot read the Secret", async () => {
+    const { api, kubeconfig } = await clusterOf('kfs032-recurring-run-account.yaml');
+    const found = await runAccess(kubeconfig);
+    assert.deepEqual(found.map((f) => `${f.id} ${f.level} ${f.message.split(';')[0]}`).sort(), [
+      'KFS032 error pipeline-runner-nightly in team-a (used by recurring run nightly-train) cannot get secret kfp-object-store',
+      'KFS032 ok default-editor may get configmaps/kfp-launcher and secrets/kfp-object-store',
+    ]);
+    const reviews = api.requests.filter((q) => q.resource === 'subjectaccessreviews');
+    assert.equal(reviews.length, 4, 'two accounts, two objects each');
+  });
+
   it('without permission to create SubjectAccessReviews: KFS091 says the check was not run, nothing is decided', async () => {
     const { api } = await clusterOf('kfs032-secret-not-granted.yaml');
     api.addUser('auditor', { token: 'auditor-token' });

@@ -152,7 +152,8 @@ describe('doctor -o github', () => {
     assert.equal(r.code, 1, r.stderr);
     const lines = r.stdout.trimEnd().split('\n');
     const summary = lines.pop();
-    assert.match(summary ?? '', /^kfstore doctor: 2 error, 4 warn, 1 info, \d+ ok in 3 namespaces$/);
+    // 4 info: KFS001 (release assumed) and KFS020 for each profile's v2/artifacts/<ns> layout (at INFO while the release is assumed).
+    assert.match(summary ?? '', /^kfstore doctor: 2 error, 4 warn, 4 info, \d+ ok in 3 namespaces$/);
     const commands = { error: 'error', warn: 'warning', info: 'notice' } as Record<string, string>;
     assert.deepEqual(
       lines.map((l) => /^::(\w+) file=[^,:]+,line=\d+,title=(KFS\d{3})::/.exec(l)?.slice(1, 3).join(' ')).sort(),

@@ -125,6 +125,17 @@ export const RESOURCES: readonly ResourceDef[] = [
     tracksGeneration: true,
   }),
   def({
+    group: 'apps',
+    version: 'v1',
+    plural: 'statefulsets',
+    kind: 'StatefulSet',
+    namespaced: true,
+    shortNames: ['sts'],
+    categories: ['all'],
+    subresources: ['status'],
+    tracksGeneration: true,
+  }),
+  def({
     group: 'argoproj.io',
     version: 'v1alpha1',
     plural: 'workflows',
