@@ -1,5 +1,6 @@
 // doctor --installation: reads the KFP installation's storage objects (live: two LISTs in one
-// namespace, Deployments and ConfigMaps; offline: the -f/-k manifests) and runs settings/installation's checks on them.
+// namespace, Deployments and ConfigMaps, then the profiles' objects the UI's path needs, ui-reach.ts;
+// offline: the -f/-k manifests) and runs settings/installation's checks on them.
 import type { ClusterSnapshot, ConfigMapObject, DeploymentObject } from '../../settings/cluster/snapshot.ts';
 import { emptySnapshot, indexSnapshot } from '../../settings/cluster/snapshot.ts';
 import { kfpVersionChecks } from '../../settings/doctor/checks/kfp-version.ts';
@@ -7,6 +8,8 @@ import type { DoctorReport } from '../../settings/doctor/run.ts';
 import { summarize } from '../../settings/doctor/run.ts';
 import { installationChecks } from '../../settings/installation/checks.ts';
 import { installationSettings } from '../../settings/installation/settings.ts';
+import { artifactUiChecks } from '../../settings/installation/ui-checks.ts';
+import { profileUiPaths } from '../../settings/installation/ui-paths.ts';
 import { KFP_NAMESPACE } from '../../settings/kfp/version-source.ts';
 import type { SourceLocation } from '../../settings/findings.ts';
 import { escapeControlChars } from '../../settings/text/control-chars.ts';
@@ -17,6 +20,7 @@ import { manifestKfpVersion } from '../cluster-read/kfp-version.ts';
 import { refusal } from '../cluster-read/scoped-read.ts';
 import { locateFindings } from '../manifests/locations.ts';
 import { connectCluster, readManifests } from '../source/source.ts';
+import { liveReaderAnswers, manifestReaderAnswers, readProfileUi } from './ui-reach.ts';
 
 export async function installationReport(flags: DoctorFlags): Promise<DoctorReport> {
   if (flags.allNamespaces) throw new PluginError('--installation checks one namespace (kubeflow, or -n NAMESPACE): drop -A');
@@ -24,28 +28,39 @@ export async function installationReport(flags: DoctorFlags): Promise<DoctorRepo
   if (flags.probe) throw new PluginError('--installation does not probe the store yet: drop --probe');
   const namespace = flags.namespace ?? KFP_NAMESPACE;
   const offline = flags.filenames.length > 0 || flags.kustomize !== undefined;
-  const { snapshot, locations } = offline ? await fromManifests(flags, namespace) : { snapshot: await fromCluster(flags, namespace) };
+  const { snapshot, locations, api } = offline ? await fromManifests(flags, namespace) : await fromCluster(flags, namespace);
   const settings = installationSettings(snapshot, namespace);
   if (settings.found.length === 0)
     throw new PluginError(
       `no KFP installation in namespace ${namespace}: none of Deployment ml-pipeline, ml-pipeline-ui, ConfigMap pipeline-install-config, ` +
         'workflow-controller-configmap or kfp-launcher found (KFP in another namespace: pass -n NAMESPACE)',
     );
-  const report = summarize(snapshot, [namespace], [...installationChecks(settings), ...kfpVersionChecks(indexSnapshot(snapshot))], flags);
+  const notes = api === undefined ? [] : await readProfileUi(api, snapshot, settings);
+  const index = indexSnapshot(snapshot);
+  const paths = profileUiPaths(index, settings);
+  const access = api === undefined ? { answers: manifestReaderAnswers(index, paths), notes: [] } : await liveReaderAnswers(api, paths);
+  const findings = [
+    ...installationChecks(settings),
+    ...artifactUiChecks(index, settings, access.answers),
+    ...notes,
+    ...access.notes,
+    ...kfpVersionChecks(index),
+  ];
+  const report = summarize(snapshot, [namespace], findings, flags);
   return locations === undefined ? report : { ...report, findings: locateFindings(report.findings, locations) };
 }
 
 async function fromManifests(
   flags: DoctorFlags,
   namespace: string,
-): Promise<{ snapshot: ClusterSnapshot; locations: Map<string, SourceLocation[]> }> {
+): Promise<{ snapshot: ClusterSnapshot; locations: Map<string, SourceLocation[]>; api?: undefined }> {
   const set = await readManifests({ ...flags, namespace });
   for (const note of set.notes) process.stderr.write(`note: ${escapeControlChars(note)}\n`);
   set.snapshot.kfp = manifestKfpVersion(set.snapshot, flags.kfpVersion);
   return { snapshot: set.snapshot, locations: set.locations };
 }
 
-async function fromCluster(flags: DoctorFlags, namespace: string): Promise<ClusterSnapshot> {
+async function fromCluster(flags: DoctorFlags, namespace: string): Promise<{ snapshot: ClusterSnapshot; api: KubeApi; locations?: undefined }> {
   const { api } = await connectCluster(flags);
   const snapshot = emptySnapshot('cluster');
   snapshot.deployments = await listIn<DeploymentObject>(
@@ -62,7 +77,7 @@ async function fromCluster(flags: DoctorFlags, namespace: string): Promise<Clust
   );
   // The release from the ml-pipeline just listed (or --kfp-version): no separate request.
   snapshot.kfp = manifestKfpVersion(snapshot, flags.kfpVersion);
-  return snapshot;
+  return { snapshot, api };
 }
 
 /** One LIST; a refusal is a clear error naming the permission, not a partial report. */
