@@ -1,6 +1,6 @@
-// doctor --installation: can the KFP UI show each profile namespace's artifacts? KFS050 (a store the
-// UI cannot read without a proxy), KFS051 (the proxy, Istio or RBAC in the way), KFS052 (defects of
-// the release). Pure: the edge reads the objects and answers the RBAC questions (ui-paths.ts says which).
+// doctor --installation: can the KFP UI show each profile namespace's artifacts? noArtifactProxy (a
+// store the UI cannot read without a proxy), artifactProxyBlocked (the proxy, Istio or RBAC in the
+// way), uiDefect (defects of the release). Pure: the edge reads the objects and answers the RBAC questions (ui-paths.ts says which).
 import type { SnapshotIndex } from '../cluster/snapshot.ts';
 import { doctorFinding } from '../doctor/finding.ts';
 import type { DoctorFinding } from '../doctor/finding.ts';
