@@ -21,14 +21,18 @@ import { refusal } from '../cluster-read/scoped-read.ts';
 import { locateFindings } from '../manifests/locations.ts';
 import { connectCluster, readManifests } from '../source/source.ts';
 import { liveReaderAnswers, manifestReaderAnswers, readProfileUi } from './ui-reach.ts';
+import type { SecretSource } from './ui-probe.ts';
+import { uiReads } from '../../settings/installation/ui-read.ts';
+import { ApiError } from '../../kube-client/api.ts';
+import type { ManifestSet } from '../manifests/load.ts';
+import { readFileSync } from 'node:fs';
 
 export async function installationReport(flags: DoctorFlags): Promise<DoctorReport> {
   if (flags.allNamespaces) throw new PluginError('--installation checks one namespace (kubeflow, or -n NAMESPACE): drop -A');
   if (flags.selector !== undefined) throw new PluginError('--installation checks one namespace (kubeflow, or -n NAMESPACE): drop -l');
-  if (flags.probe) throw new PluginError('--installation does not probe the store yet: drop --probe');
   const namespace = flags.namespace ?? KFP_NAMESPACE;
   const offline = flags.filenames.length > 0 || flags.kustomize !== undefined;
-  const { snapshot, locations, api } = offline ? await fromManifests(flags, namespace) : await fromCluster(flags, namespace);
+  const { snapshot, locations, api, rawSecrets } = offline ? await fromManifests(flags, namespace) : await fromCluster(flags, namespace);
   const settings = installationSettings(snapshot, namespace);
   if (settings.found.length === 0)
     throw new PluginError(
@@ -46,6 +50,12 @@ export async function installationReport(flags: DoctorFlags): Promise<DoctorRepo
     ...access.notes,
     ...kfpVersionChecks(index),
   ];
+  if (flags.probe) {
+    const { probeUiReads } = await import('./ui-probe.ts');
+    const secrets: SecretSource =
+      api === undefined ? async (ns, name) => rawSecrets?.get(`${ns}/${name}`) : liveSecret(api);
+    findings.push(...(await probeUiReads(uiReads(index, settings), secrets, caBundle(flags.s3CaBundle))));
+  }
   const report = summarize(snapshot, [namespace], findings, flags);
   return locations === undefined ? report : { ...report, findings: locateFindings(report.findings, locations) };
 }
@@ -53,14 +63,14 @@ export async function installationReport(flags: DoctorFlags): Promise<DoctorRepo
 async function fromManifests(
   flags: DoctorFlags,
   namespace: string,
-): Promise<{ snapshot: ClusterSnapshot; locations: Map<string, SourceLocation[]>; api?: undefined }> {
+): Promise<{ snapshot: ClusterSnapshot; locations: Map<string, SourceLocation[]>; api?: undefined; rawSecrets: ManifestSet['rawSecrets'] }> {
   const set = await readManifests({ ...flags, namespace });
   for (const note of set.notes) process.stderr.write(`note: ${escapeControlChars(note)}\n`);
   set.snapshot.kfp = manifestKfpVersion(set.snapshot, flags.kfpVersion);
-  return { snapshot: set.snapshot, locations: set.locations };
+  return { snapshot: set.snapshot, locations: set.locations, rawSecrets: set.rawSecrets };
 }
 
-async function fromCluster(flags: DoctorFlags, namespace: string): Promise<{ snapshot: ClusterSnapshot; api: KubeApi; locations?: undefined }> {
+async function fromCluster(flags: DoctorFlags, namespace: string): Promise<{ snapshot: ClusterSnapshot; api: KubeApi; locations?: undefined; rawSecrets?: undefined }> {
   const { api } = await connectCluster(flags);
   const snapshot = emptySnapshot('cluster');
   snapshot.deployments = await listIn<DeploymentObject>(
@@ -90,5 +100,28 @@ async function listIn<T>(api: KubeApi, path: string, resource: string, namespace
     throw new PluginError(
       `cannot list ${resource} in namespace ${namespace}: ${why} (kubectl auth can-i list ${resource} --namespace ${namespace})`,
     );
+  }
+}
+
+/** With --probe only: one GET per Secret the UI would read with; 404 is absent, a refusal says why. */
+function liveSecret(api: KubeApi): SecretSource {
+  return async (namespace, name) => {
+    try {
+      return await api.get<{ data?: Record<string, string> }>(`/api/v1/namespaces/${encodeURIComponent(namespace)}/secrets/${encodeURIComponent(name)}`);
+    } catch (e) {
+      if (e instanceof ApiError && e.status === 404) return undefined;
+      const why = refusal(e);
+      if (why === undefined) throw e;
+      return `${why}; kubectl auth can-i get secrets/${name} --namespace ${namespace}`;
+    }
+  };
+}
+
+function caBundle(file: string | undefined): { caBundle?: string } {
+  if (file === undefined) return {};
+  try {
+    return { caBundle: readFileSync(file, 'utf8') };
+  } catch (e) {
+    throw new PluginError(`--s3-ca-bundle ${file}: cannot read (${(e as NodeJS.ErrnoException).code ?? String(e)})`);
   }
 }

@@ -60,6 +60,8 @@ export interface UiAccess {
   serviceAccount: string;
   /** Multi-user (Kubeflow) mode: DEPLOYMENT=KUBEFLOW or ENABLE_AUTHZ=true, as KFP's multi-user overlay sets. */
   multiUser: boolean;
+  /** The UI container's environment (Secret values unresolved): its MINIO_* and AWS_* reader settings. */
+  env: Map<string, EnvValue>;
 }
 
 export interface InstallationSettings {
@@ -209,6 +211,7 @@ function uiAccess(ui: DeploymentObject, env: Map<string, EnvValue>): UiAccess {
     },
     serviceAccount: ui.spec?.template?.spec?.serviceAccountName ?? 'default',
     multiUser: value('DEPLOYMENT') === 'KUBEFLOW' || value('ENABLE_AUTHZ')?.toLowerCase() === 'true',
+    env,
   };
 }
 

@@ -152,6 +152,21 @@ export const INSTALLATION = {
     reporters: ['doctor'],
     kfp: 'cross-tenant reads < 2.17; proxy namespace < 2.15; proxy s3 downloads 2.16-2.17.0',
   },
+  uiArtifactRead: {
+    id: 'KFS054',
+    title: "The UI's read of an artifact (probe)",
+    area: 'installation',
+    levels: ['error', 'info', 'ok'],
+    detects:
+      'With doctor --installation --probe: listing one key under a profile namespace\'s root and reading its first bytes, with the endpoint and credentials the UI would use on this release, fails (ERROR), ' +
+      'cannot be tried (INFO: no artifact yet, credentials from the AWS default chain, a Secret doctor may not read), or works (OK).',
+    doc:
+      "The UI reads with the namespace's session (endpoint, region, disableSSL and the Secret of its providerInfo) on KFP 2.3-2.16 and through the artifact proxy, " +
+      'else with its own MINIO_HOST.MINIO_NAMESPACE:MINIO_PORT, MINIO_SSL and MINIO_ACCESS_KEY/MINIO_SECRET_KEY (minio://) or AWS_S3_ENDPOINT, AWS_REGION, AWS_SSL and AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY (s3://) ' +
+      '(frontend/server/configs.ts, handlers/artifacts.ts, minio-helper.ts). The read is path-style, as minio-js does for non-AWS hosts, and only reads: a key listed, then a ranged GetObject. kfstore-specific.',
+    reporters: ['probe'],
+    kfp: "the namespace's session 2.3-2.16 and through the proxy; the UI's own settings before 2.3 and on 2.17 without proxy",
+  },
   uiStoreSettings: {
     id: 'KFS053',
     title: 'UI reachable store settings',

@@ -23,7 +23,7 @@ function objects(...parts: string[]): KubeObject[] {
 describe('doctor --installation: the UI path to a profile store, live (KFP 2.17.0)', () => {
   let api: KubeApiServer;
   let env: Record<string, string>;
-  const doctor = async (): Promise<{ code: number; report: Report; stdout: string }> => {
+  const doctor = async (): Promise<{ code: number | null; report: Report; stdout: string }> => {
     const r = await kfstore(['doctor', '--installation', '-o', 'json'], env);
     assertNoSecrets(CANARIES, r.stdout, r.stderr);
     return { code: r.code, report: JSON.parse(r.stdout) as Report, stdout: r.stdout };
