@@ -52,8 +52,7 @@ export async function installationReport(flags: DoctorFlags): Promise<DoctorRepo
   ];
   if (flags.probe) {
     const { probeUiReads } = await import('./ui-probe.ts');
-    const secrets: SecretSource =
-      api === undefined ? async (ns, name) => rawSecrets?.get(`${ns}/${name}`) : liveSecret(api);
+    const secrets: SecretSource = api === undefined ? async (ns, name) => rawSecrets?.get(`${ns}/${name}`) : liveSecret(api);
     findings.push(...(await probeUiReads(uiReads(index, settings), secrets, caBundle(flags.s3CaBundle))));
   }
   const report = summarize(snapshot, [namespace], findings, flags);
@@ -63,14 +62,22 @@ export async function installationReport(flags: DoctorFlags): Promise<DoctorRepo
 async function fromManifests(
   flags: DoctorFlags,
   namespace: string,
-): Promise<{ snapshot: ClusterSnapshot; locations: Map<string, SourceLocation[]>; api?: undefined; rawSecrets: ManifestSet['rawSecrets'] }> {
+): Promise<{
+  snapshot: ClusterSnapshot;
+  locations: Map<string, SourceLocation[]>;
+  api?: undefined;
+  rawSecrets: ManifestSet['rawSecrets'];
+}> {
   const set = await readManifests({ ...flags, namespace });
   for (const note of set.notes) process.stderr.write(`note: ${escapeControlChars(note)}\n`);
   set.snapshot.kfp = manifestKfpVersion(set.snapshot, flags.kfpVersion);
   return { snapshot: set.snapshot, locations: set.locations, rawSecrets: set.rawSecrets };
 }
 
-async function fromCluster(flags: DoctorFlags, namespace: string): Promise<{ snapshot: ClusterSnapshot; api: KubeApi; locations?: undefined; rawSecrets?: undefined }> {
+async function fromCluster(
+  flags: DoctorFlags,
+  namespace: string,
+): Promise<{ snapshot: ClusterSnapshot; api: KubeApi; locations?: undefined; rawSecrets?: undefined }> {
   const { api } = await connectCluster(flags);
   const snapshot = emptySnapshot('cluster');
   snapshot.deployments = await listIn<DeploymentObject>(
@@ -107,7 +114,9 @@ async function listIn<T>(api: KubeApi, path: string, resource: string, namespace
 function liveSecret(api: KubeApi): SecretSource {
   return async (namespace, name) => {
     try {
-      return await api.get<{ data?: Record<string, string> }>(`/api/v1/namespaces/${encodeURIComponent(namespace)}/secrets/${encodeURIComponent(name)}`);
+      return await api.get<{ data?: Record<string, string> }>(
+        `/api/v1/namespaces/${encodeURIComponent(namespace)}/secrets/${encodeURIComponent(name)}`,
+      );
     } catch (e) {
       if (e instanceof ApiError && e.status === 404) return undefined;
       const why = refusal(e);

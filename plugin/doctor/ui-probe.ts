@@ -37,7 +37,8 @@ async function probeOne(r: UiRead, secrets: SecretSource, opts: S3ClientOptions)
   const skip = [access, secret].find((c): c is { why: string } => typeof c !== 'string');
   if (skip !== undefined) return doctorFinding('uiArtifactRead', 'info', r.namespace, LAUNCHER, `probe skipped: ${skip.why}`, '');
   const target = targetOf(r, access as string, secret as string);
-  const where = `${r.namespace}'s artifacts under s3://${r.bucket}/${r.prefix} as the UI reads them (${r.via}, ${target.endpoint ?? 'AWS S3'})`;
+  const where =
+    `${r.namespace}'s artifacts under s3://${r.bucket}/${r.prefix} ` + `as the UI reads them (${r.via}, ${target.endpoint ?? 'AWS S3'})`;
   const client = makeS3Client(target, opts);
   try {
     let key: string | undefined;
@@ -48,7 +49,14 @@ async function probeOne(r: UiRead, secrets: SecretSource, opts: S3ClientOptions)
       return failed(r, where, describeS3Error(e, { op: 'ListObjectsV2', target, bucket: r.bucket }));
     }
     if (key === undefined)
-      return doctorFinding('uiArtifactRead', 'info', r.namespace, LAUNCHER, `${where}: no artifact yet to read`, 'run a pipeline in the namespace, then probe again');
+      return doctorFinding(
+        'uiArtifactRead',
+        'info',
+        r.namespace,
+        LAUNCHER,
+        `${where}: no artifact yet to read`,
+        'run a pipeline in the namespace, then probe again',
+      );
     try {
       const got = await client.send(new GetObjectCommand({ Bucket: r.bucket, Key: key, Range: `bytes=0-${PEEK_BYTES - 1}` }));
       await got.Body?.transformToByteArray();
@@ -62,7 +70,9 @@ async function probeOne(r: UiRead, secrets: SecretSource, opts: S3ClientOptions)
 }
 
 function failed(r: UiRead, where: string, info: { message: string; fix: string; code: string }): DoctorFinding {
-  return doctorFinding('uiArtifactRead', 'error', r.namespace, LAUNCHER, `${where}: ${info.message}`, `${info.fix}; ${r.fix}`, { code: info.code });
+  return doctorFinding('uiArtifactRead', 'error', r.namespace, LAUNCHER, `${where}: ${info.message}`, `${info.fix}; ${r.fix}`, {
+    code: info.code,
+  });
 }
 
 async function resolve(ref: CredentialRef, secrets: SecretSource): Promise<string | { why: string }> {

@@ -31,18 +31,30 @@ export async function readProfileUi(api: KubeApi, snapshot: ClusterSnapshot, s: 
       const why = refusal(e);
       if (why === undefined) throw e;
       notes.push(
-        doctorFinding('unreadable', 'warn', undefined, undefined, `could not list ${what} (${why}): the UI's path to them was not checked`, `\`${canI}\` must say yes`),
+        doctorFinding(
+          'unreadable',
+          'warn',
+          undefined,
+          undefined,
+          `could not list ${what} (${why}): the UI's path to them was not checked`,
+          `\`${canI}\` must say yes`,
+        ),
       );
       return [];
     }
   };
-  const profiles = await read<KubeObject>('/api/v1/namespaces', { labelSelector: `${PROFILE_LABEL}=true` }, 'profile namespaces', 'kubectl auth can-i list namespaces');
+  const profiles = await read<KubeObject>(
+    '/api/v1/namespaces',
+    { labelSelector: `${PROFILE_LABEL}=true` },
+    'profile namespaces',
+    'kubectl auth can-i list namespaces',
+  );
   snapshot.namespaces.push(...profiles.filter((n) => n.metadata.name !== s.namespace));
   if (profiles.length === 0) return notes;
   const launchers = await read<ConfigMapObject>(
     '/api/v1/configmaps',
     { fieldSelector: `metadata.name=${LAUNCHER_CONFIGMAP}` },
-    'the profiles\' kfp-launcher ConfigMaps',
+    "the profiles' kfp-launcher ConfigMaps",
     'kubectl auth can-i list configmaps --all-namespaces',
   );
   snapshot.configMaps.push(...launchers.filter((c) => c.metadata.namespace !== s.namespace));
@@ -51,18 +63,31 @@ export async function readProfileUi(api: KubeApi, snapshot: ClusterSnapshot, s: 
   const named = { fieldSelector: `metadata.name=${proxy.serviceName}` };
   const elsewhere = <T extends KubeObject>(items: T[]): T[] => items.filter((o) => o.metadata.namespace !== s.namespace);
   snapshot.deployments.push(
-    ...elsewhere(await read<DeploymentObject>('/apis/apps/v1/deployments', named, `Deployments ${proxy.serviceName}`, 'kubectl auth can-i list deployments.apps --all-namespaces')),
+    ...elsewhere(
+      await read<DeploymentObject>(
+        '/apis/apps/v1/deployments',
+        named,
+        `Deployments ${proxy.serviceName}`,
+        'kubectl auth can-i list deployments.apps --all-namespaces',
+      ),
+    ),
   );
   snapshot.services.push(
-    ...elsewhere(await read<ServiceObject>('/api/v1/services', named, `Services ${proxy.serviceName}`, 'kubectl auth can-i list services --all-namespaces')),
+    ...elsewhere(
+      await read<ServiceObject>(
+        '/api/v1/services',
+        named,
+        `Services ${proxy.serviceName}`,
+        'kubectl auth can-i list services --all-namespaces',
+      ),
+    ),
   );
-  snapshot.authorizationPolicies = await readAuthorizationPolicies(api, read);
+  snapshot.authorizationPolicies = await readAuthorizationPolicies(read);
   return notes;
 }
 
 // Istio serves v1 from 1.22 and v1beta1 before: the first group version the server knows; none (404) is no Istio.
 async function readAuthorizationPolicies(
-  api: KubeApi,
   read: <T>(path: string, query: Record<string, string>, what: string, canI: string) => Promise<T[]>,
 ): Promise<NonNullable<ClusterSnapshot['authorizationPolicies']>> {
   for (const version of ISTIO_VERSIONS) {
@@ -73,7 +98,9 @@ async function readAuthorizationPolicies(
         'Istio AuthorizationPolicies',
         'kubectl auth can-i list authorizationpolicies.security.istio.io --all-namespaces',
       );
-      return items.map((p) => authorizationPolicy(p, p.metadata, `AuthorizationPolicy ${p.metadata.namespace ?? ''}/${p.metadata.name} (live)`));
+      return items.map((p) =>
+        authorizationPolicy(p, p.metadata, `AuthorizationPolicy ${p.metadata.namespace ?? ''}/${p.metadata.name} (live)`),
+      );
     } catch (e) {
       if (!(e instanceof ApiError) || e.status !== 404) throw e;
     }

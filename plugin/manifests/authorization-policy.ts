@@ -15,8 +15,12 @@ export function authorizationPolicy(
   if (!r.success) {
     const issue = r.error.issues[0];
     throw new PluginError(
-      `${where}: AuthorizationPolicy ${metadata.namespace ?? ''}/${metadata.name} spec.${issue?.path.join('.') ?? ''}: ${issue?.message ?? 'invalid'}`,
+      `${where}: AuthorizationPolicy ${metadata.namespace ?? ''}/${metadata.name} ` +
+        `spec.${issue?.path.join('.') ?? ''}: ${issue?.message ?? 'invalid'}`,
     );
   }
-  return { metadata: { name: metadata.name, ...(metadata.namespace !== undefined ? { namespace: metadata.namespace } : {}) }, spec: r.data };
+  return {
+    metadata: { name: metadata.name, ...(metadata.namespace !== undefined ? { namespace: metadata.namespace } : {}) },
+    spec: r.data,
+  };
 }

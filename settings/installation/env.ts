@@ -29,7 +29,12 @@ export function containerEnv(
     }
     const from = (e.valueFrom ?? {}) as ValueFrom;
     if (from.secretKeyRef !== undefined) {
-      out.set(e.name, { kind: 'secret', from: `env ${e.name} (Secret ${from.secretKeyRef.name ?? '?'})`, secret: from.secretKeyRef.name ?? '', key: from.secretKeyRef.key ?? '' });
+      out.set(e.name, {
+        kind: 'secret',
+        from: `env ${e.name} (Secret ${from.secretKeyRef.name ?? '?'})`,
+        secret: from.secretKeyRef.name ?? '',
+        key: from.secretKeyRef.key ?? '',
+      });
     } else if (from.configMapKeyRef !== undefined) {
       const { name = '', key = '', optional = false } = from.configMapKeyRef;
       const cm = configMap(name);

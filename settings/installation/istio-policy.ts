@@ -51,7 +51,8 @@ export function principalOf(namespace: string, serviceAccount: string): string {
 export function admits(policies: AuthorizationPolicyObject[], podLabels: Record<string, string>, peer: Peer): PolicyAnswer {
   const selecting = policies.filter((p) => selects(p.spec, podLabels));
   const deny = selecting.find((p) => p.spec.action === 'DENY' && (p.spec.rules ?? []).some((r) => ruleMatches(r, peer)));
-  if (deny !== undefined) return { allowed: false, why: `AuthorizationPolicy ${deny.metadata.name} (action DENY) matches it`, policy: deny.metadata.name };
+  if (deny !== undefined)
+    return { allowed: false, why: `AuthorizationPolicy ${deny.metadata.name} (action DENY) matches it`, policy: deny.metadata.name };
   const allows = selecting.filter((p) => (p.spec.action ?? 'ALLOW') === 'ALLOW');
   if (allows.length === 0) return { allowed: true };
   const by = allows.find((p) => (p.spec.rules ?? []).some((r) => ruleMatches(r, peer)));

@@ -32,8 +32,15 @@ export function artifactUiChecks(index: SnapshotIndex, s: InstallationSettings, 
 
 function withoutProxy(s: InstallationSettings, access: UiAccess, rules: UiRules, p: ProfileUiPath): DoctorFinding[] {
   if (access.proxy.enabled || p.secret === undefined || p.sameStore) return [];
-  const fix = `set ARTIFACTS_PROXY_ENABLED: "true" in ConfigMap ${s.namespace}/pipeline-install-config and let the profile controller create ${access.proxy.serviceName} in ${p.namespace}`;
-  const where = `${p.namespace}'s store (${p.storeEndpoint}, Secret ${p.secret}) is not the UI's own (${p.uiEndpoint.value}, ${p.uiEndpoint.from})`;
+  const fix =
+    `set ARTIFACTS_PROXY_ENABLED: "true" in ConfigMap ${s.namespace}/pipeline-install-config ` +
+    `and let the profile controller create ${access.proxy.serviceName} in ${p.namespace}`;
+  const where =
+    `${p.namespace}'s store (${p.storeEndpoint}, Secret ${p.secret}) ` +
+    `is not the UI's own (${p.uiEndpoint.value}, ${p.uiEndpoint.from})`;
+  const why = rules.providerInfo
+    ? 'ignores the Secret in providerInfo for user namespaces (2.17, PR #12860)'
+    : 'reads every artifact with its own settings (no providerInfo before 2.3)';
   if (!rules.providerInfo || rules.providerInfoOwnNamespaceOnly)
     return [
       doctorFinding(
@@ -41,7 +48,7 @@ function withoutProxy(s: InstallationSettings, access: UiAccess, rules: UiRules,
         'error',
         p.namespace,
         { kind: 'ConfigMap', name: 'kfp-launcher' },
-        `artifacts of ${p.namespace} will not render in the UI: ${where}, ${access.proxy.from} is not "true", and this release ${rules.providerInfo ? 'ignores the Secret in providerInfo for user namespaces (2.17, PR #12860)' : 'reads every artifact with its own settings (no providerInfo before 2.3)'}`,
+        `artifacts of ${p.namespace} will not render in the UI: ${where}, ${access.proxy.from} is not "true", and this release ${why}`,
         fix,
       ),
     ];
@@ -51,7 +58,8 @@ function withoutProxy(s: InstallationSettings, access: UiAccess, rules: UiRules,
       'warn',
       p.namespace,
       { kind: 'ConfigMap', name: 'kfp-launcher' },
-      `${where}: the UI shows ${p.namespace}'s artifacts only by reading Secret ${p.secret} in ${p.namespace} itself (KFP 2.3-2.16); KFP 2.17 stops doing so`,
+      `${where}: the UI shows ${p.namespace}'s artifacts only by reading Secret ${p.secret} in ${p.namespace} itself (KFP 2.3-2.16); ` +
+        'KFP 2.17 stops doing so',
       fix,
     ),
   ];
@@ -61,8 +69,17 @@ function proxyChecks(index: SnapshotIndex, s: InstallationSettings, access: UiAc
   const name = access.proxy.serviceName;
   const url = `http://${name}.${p.namespace}:${access.proxy.port}`;
   const blocked = (object: { kind: string; name: string }, what: string, fix: string): DoctorFinding =>
-    doctorFinding('artifactProxyBlocked', 'error', p.namespace, object, `the UI proxies ${p.namespace}'s artifact reads to ${url}, but ${what}`, fix);
-  const restore = `let the profile controller re-create it (ARTIFACTS_PROXY_ENABLED "true" in ConfigMap ${s.namespace}/pipeline-install-config; kubectl -n ${s.namespace} rollout restart deployment ml-pipeline-profile-controller)`;
+    doctorFinding(
+      'artifactProxyBlocked',
+      'error',
+      p.namespace,
+      object,
+      `the UI proxies ${p.namespace}'s artifact reads to ${url}, but ${what}`,
+      fix,
+    );
+  const restore =
+    `let the profile controller re-create it (ARTIFACTS_PROXY_ENABLED "true" in ConfigMap ${s.namespace}/pipeline-install-config; ` +
+    `kubectl -n ${s.namespace} rollout restart deployment ml-pipeline-profile-controller)`;
   const d = p.proxy?.deployment;
   const out: DoctorFinding[] = [];
   if (d === undefined) out.push(blocked({ kind: 'Deployment', name }, `there is no Deployment ${name}`, restore));
@@ -70,18 +87,32 @@ function proxyChecks(index: SnapshotIndex, s: InstallationSettings, access: UiAc
   if (d === undefined) return out;
   const obj = { kind: 'Deployment', name };
   if (index.snapshot.source === 'cluster' && (d.spec?.replicas ?? 1) > 0 && (d.status?.availableReplicas ?? 0) < 1)
-    out.push(blocked(obj, `Deployment ${name} has no available replica`, `kubectl -n ${p.namespace} describe deployment ${name} (and its pods' events)`));
+    out.push(
+      blocked(
+        obj,
+        `Deployment ${name} has no available replica`,
+        `kubectl -n ${p.namespace} describe deployment ${name} (and its pods' events)`,
+      ),
+    );
   const container = mainContainer(d, [name]);
   const env = container === undefined ? new Map() : containerEnv(d, container, (n) => index.configMap(p.namespace, n));
   const own = env.get('FRONTEND_SERVER_NAMESPACE');
   const ownNs = own?.kind === 'value' ? own.value : 'kubeflow';
   if (rules.providerInfo && p.secret !== undefined && ownNs !== p.namespace) {
-    const what = `${name}'s FRONTEND_SERVER_NAMESPACE is ${own === undefined ? 'unset (UI default kubeflow)' : ownNs}: it looks for Secret ${p.secret} in ${ownNs}, not ${p.namespace}`;
+    const value = own === undefined ? 'unset (UI default kubeflow)' : ownNs;
+    const what = `${name}'s FRONTEND_SERVER_NAMESPACE is ${value}: it looks for Secret ${p.secret} in ${ownNs}, not ${p.namespace}`;
     const fix = `set env FRONTEND_SERVER_NAMESPACE=${p.namespace} on Deployment ${p.namespace}/${name}`;
     out.push(
       rules.proxyKnowsItsNamespace
         ? blocked(obj, what, fix)
-        : doctorFinding('uiDefect', 'warn', p.namespace, obj, `known defect of KFP < 2.15 (#12374, #12041): ${what}`, `${fix}, or upgrade to KFP 2.15 (its profile controller sets it)`),
+        : doctorFinding(
+            'uiDefect',
+            'warn',
+            p.namespace,
+            obj,
+            `known defect of KFP < 2.15 (#12374, #12041): ${what}`,
+            `${fix}, or upgrade to KFP 2.15 (its profile controller sets it)`,
+          ),
     );
   }
   const key = env.get('MINIO_ACCESS_KEY');
@@ -90,7 +121,8 @@ function proxyChecks(index: SnapshotIndex, s: InstallationSettings, access: UiAc
     out.push(
       blocked(
         obj,
-        `${name} reads with ${keySecret === undefined ? 'no MINIO_ACCESS_KEY from a Secret' : `Secret ${keySecret}`} while ${p.namespace}'s store uses Secret ${p.secret} (before 2.3 the proxy reads with its own environment only)`,
+        `${name} reads with ${keySecret === undefined ? 'no MINIO_ACCESS_KEY from a Secret' : `Secret ${keySecret}`} ` +
+          `while ${p.namespace}'s store uses Secret ${p.secret} (before 2.3 the proxy reads with its own environment only)`,
         `set MINIO_ACCESS_KEY and MINIO_SECRET_KEY on Deployment ${p.namespace}/${name} from Secret ${p.secret}`,
       ),
     );
@@ -103,7 +135,8 @@ function proxyChecks(index: SnapshotIndex, s: InstallationSettings, access: UiAc
       blocked(
         { kind: 'AuthorizationPolicy', name: answer.policy },
         `Istio refuses ml-pipeline-ui there (the UI shows "RBAC: access denied"): ${answer.why}`,
-        `allow principal ${principal} in an ALLOW AuthorizationPolicy of ${p.namespace} (Kubeflow's ns-owner-access-istio lists it under rules[].from[].source.principals)`,
+        `allow principal ${principal} in an ALLOW AuthorizationPolicy of ${p.namespace} ` +
+          "(Kubeflow's ns-owner-access-istio lists it under rules[].from[].source.principals)",
       ),
     );
   if (out.length === 0 && p.session.provider === 's3' && rules.proxyS3DownloadBug)
@@ -113,7 +146,8 @@ function proxyChecks(index: SnapshotIndex, s: InstallationSettings, access: UiAc
         'warn',
         p.namespace,
         obj,
-        `known defect of KFP 2.16-2.17.0 (#13717): downloads of ${p.namespace}'s s3:// artifacts through ${name} fail with "Unable to get aws instance profile credentials: CredentialsProviderError"; previews still work`,
+        `known defect of KFP 2.16-2.17.0 (#13717): downloads of ${p.namespace}'s s3:// artifacts through ${name} fail with ` +
+          '"Unable to get aws instance profile credentials: CredentialsProviderError"; previews still work',
         'deploy a UI image with the fix of PR #13734 (after 2.17.0), or read the artifacts with the namespace credentials meanwhile',
       ),
     );
@@ -132,7 +166,8 @@ function readerChecks(namespace: string, reader: SecretReader, answer: RbacAnswe
         'info',
         namespace,
         obj,
-        `whether ${reader.role} may get secret ${reader.secret} in ${namespace} is unknown: ${answer.undecided} names a role the manifests do not hold`,
+        `whether ${reader.role} may get secret ${reader.secret} in ${namespace} is unknown: ` +
+          `${answer.undecided} names a role the manifests do not hold`,
         `add the role to the manifests, or check on the cluster: ${canI}`,
       ),
     ];
@@ -142,7 +177,8 @@ function readerChecks(namespace: string, reader: SecretReader, answer: RbacAnswe
       'error',
       namespace,
       obj,
-      `${reader.role} cannot get secret ${reader.secret} in ${namespace} (missing: get on secrets for ${who} there): the UI fails every artifact of ${namespace}`,
+      `${reader.role} cannot get secret ${reader.secret} in ${namespace} (missing: get on secrets for ${who} there): ` +
+        `the UI fails every artifact of ${namespace}`,
       `grant get on secrets/${reader.secret} in ${namespace} to ${who} (a Role and RoleBinding); check: ${canI}`,
     ),
   ];
@@ -157,8 +193,10 @@ function releaseDefects(s: InstallationSettings, access: UiAccess, rules: UiRule
       'error',
       s.namespace,
       { kind: 'Deployment', name: 'ml-pipeline-ui' },
-      'known defect of multi-user KFP before 2.17 (#12373, #9889): the UI reads any namespace\'s artifacts and Secrets it is asked for with its own cluster-wide rights, so one tenant can read another\'s artifacts',
-      'upgrade to KFP 2.17 (PR #12860, #13433), or keep tenants on separate stores and remove secrets get from ClusterRole ml-pipeline-ui with ARTIFACTS_PROXY_ENABLED "true"',
+      "known defect of multi-user KFP before 2.17 (#12373, #9889): the UI reads any namespace's artifacts and Secrets it is asked for " +
+        "with its own cluster-wide rights, so one tenant can read another's artifacts",
+      'upgrade to KFP 2.17 (PR #12860, #13433), or keep tenants on separate stores and ' +
+        'remove secrets get from ClusterRole ml-pipeline-ui with ARTIFACTS_PROXY_ENABLED "true"',
     ),
   ];
 }

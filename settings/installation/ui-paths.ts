@@ -113,6 +113,6 @@ function decideReader(path: ProfileUiPath, rules: UiRules, access: UiAccess, ins
   path.secretReader = {
     serviceAccount: { namespace: installNs, name: access.serviceAccount },
     secret: path.secret,
-    role: 'ml-pipeline-ui (KFP 2.3-2.16 reads the Secret named in each artifact\'s providerInfo)',
+    role: "ml-pipeline-ui (KFP 2.3-2.16 reads the Secret named in each artifact's providerInfo)",
   };
 }

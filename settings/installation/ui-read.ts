@@ -45,7 +45,14 @@ export function uiReads(index: SnapshotIndex, s: InstallationSettings): UiReadPl
     if (!root.ok) continue;
     const place = { namespace: p.namespace, bucket: root.value.bucket, prefix: root.value.prefix };
     if (p.readsWithSession && p.secret !== undefined) {
-      out.push({ ok: true, read: { ...place, ...withSession(p.session, p.namespace, p.secret), fix: `check Secret ${p.secret} in ${p.namespace} and kfp-launcher's endpoint` } });
+      out.push({
+        ok: true,
+        read: {
+          ...place,
+          ...withSession(p.session, p.namespace, p.secret),
+          fix: `check Secret ${p.secret} in ${p.namespace} and kfp-launcher's endpoint`,
+        },
+      });
       continue;
     }
     const own = p.session.provider === 'minio' ? ownMinio(ui.access.env, s.namespace) : ownS3(ui.access.env);
@@ -56,7 +63,9 @@ export function uiReads(index: SnapshotIndex, s: InstallationSettings): UiReadPl
         read: {
           ...place,
           ...own,
-          fix: `give ml-pipeline-ui credentials for ${p.namespace}'s store, or set ARTIFACTS_PROXY_ENABLED "true" so that the namespace's proxy reads with its own Secret`,
+          fix:
+            `give ml-pipeline-ui credentials for ${p.namespace}'s store, ` +
+            `or set ARTIFACTS_PROXY_ENABLED "true" so that the namespace's proxy reads with its own Secret`,
         },
       });
   }
@@ -83,7 +92,8 @@ function withSession(session: StoreSession, namespace: string, secret: string): 
   };
 }
 
-// configs.ts: MINIO_HOST.MINIO_NAMESPACE:MINIO_PORT, MINIO_SSL (default false), MINIO_ACCESS_KEY/MINIO_SECRET_KEY (defaults minio/minio123).
+// configs.ts: MINIO_HOST.MINIO_NAMESPACE:MINIO_PORT, MINIO_SSL (default false), MINIO_ACCESS_KEY and
+// MINIO_SECRET_KEY (defaults minio, minio123).
 function ownMinio(env: Map<string, EnvValue>, installNs: string): Connection | { why: string } {
   const value = (name: string, fallback: string): string => {
     const v = env.get(name);
@@ -112,7 +122,11 @@ function ownS3(env: Map<string, EnvValue>): Connection | { why: string } {
   const access = credential(env, 'AWS_ACCESS_KEY_ID', '', undefined);
   const secret = credential(env, 'AWS_SECRET_ACCESS_KEY', '', undefined);
   if (access.kind === 'chain' || secret.kind === 'chain')
-    return { why: "ml-pipeline-ui has no AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY: it would use the AWS SDK's default chain (instance profile, IRSA), which doctor cannot reproduce" };
+    return {
+      why:
+        'ml-pipeline-ui has no AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY: ' +
+        "it would use the AWS SDK's default chain (instance profile, IRSA), which doctor cannot reproduce",
+    };
   return {
     via: "ml-pipeline-ui's own AWS_* settings",
     host: value('AWS_S3_ENDPOINT') ?? 's3.amazonaws.com',
@@ -127,5 +141,7 @@ function credential(env: Map<string, EnvValue>, name: string, installNs: string,
   const v = env.get(name);
   if (v?.kind === 'secret') return { kind: 'secret', namespace: installNs, name: v.secret, key: v.key };
   if (v?.kind === 'value') return { kind: 'value', value: v.value, from: v.from };
-  return fallback === undefined ? { kind: 'chain', from: `${name} unset` } : { kind: 'value', value: fallback, from: `${name} unset (UI default)` };
+  return fallback === undefined
+    ? { kind: 'chain', from: `${name} unset` }
+    : { kind: 'value', value: fallback, from: `${name} unset (UI default)` };
 }

@@ -138,7 +138,14 @@ describe('doctor --installation offline (-f)', () => {
     assert.match(r.stdout, /ARTIFACTS_PROXY_ENABLED/);
   });
   it('a malformed AuthorizationPolicy: exit 2 naming the file, the object and the field', async () => {
-    const r = await kfstore(['doctor', '--installation', '-f', fixturePath('installation', 'invalid-authorization-policy.yaml'), '-f', fixturePath('installation', '2.17.0')]);
+    const r = await kfstore([
+      'doctor',
+      '--installation',
+      '-f',
+      fixturePath('installation', 'invalid-authorization-policy.yaml'),
+      '-f',
+      fixturePath('installation', '2.17.0'),
+    ]);
     assert.equal(r.code, 2);
     assert.match(r.stderr, /invalid-authorization-policy\.yaml.*AuthorizationPolicy team-a\/typo spec\.action/);
   });

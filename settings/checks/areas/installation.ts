@@ -114,7 +114,7 @@ export const INSTALLATION = {
       '(ARTIFACTS_SERVICE_PROXY_ENABLED, from pipeline-install-config ARTIFACTS_PROXY_ENABLED, is not "true"). ERROR where the UI cannot use the namespace\'s Secret ' +
       '(KFP < 2.3: no providerInfo; 2.17: providerInfo dropped for user namespaces), WARN on 2.3-2.16, where the UI reads that Secret itself.',
     doc:
-      "The UI reads an artifact with the store session the launcher recorded (providerInfo) only on KFP 2.3-2.16 (frontend/server/handlers/artifacts.ts, minio-helper.ts parseS3ProviderInfo); " +
+      'The UI reads an artifact with the store session the launcher recorded (providerInfo) only on KFP 2.3-2.16 (frontend/server/handlers/artifacts.ts, minio-helper.ts parseS3ProviderInfo); ' +
       "2.17 honours it only in its own namespace (PR #12860), so a user namespace's artifacts are read with the UI's MINIO_*/AWS_* settings, or through the namespace's ml-pipeline-ui-artifact proxy " +
       '(kubeflow/pipelines#12239, #12242). Stores compared as host:port (every amazonaws.com endpoint is AWS S3). With the proxy on, its problems are KFS051. Read by doctor --installation.',
     reporters: ['doctor'],
@@ -131,7 +131,7 @@ export const INSTALLATION = {
       "Also, whoever reads the namespace's store Secret for the UI on this release (ml-pipeline-ui on 2.3-2.16 without proxy, the proxy's service account with it) cannot get it (INFO when the manifests do not say).",
     doc:
       'With the proxy on, the UI sends every artifact request that names a namespace to http://ml-pipeline-ui-artifact.<namespace>:80 (artifacts.ts getArtifactsProxyHandler); the profile controller ' +
-      "(sync.py) creates that Deployment and Service. Istio policies are evaluated for the source principal cluster.local/ns/kubeflow/sa/ml-pipeline-ui (DENY first, then ALLOW; ports, paths and when-conditions taken as matching): " +
+      '(sync.py) creates that Deployment and Service. Istio policies are evaluated for the source principal cluster.local/ns/kubeflow/sa/ml-pipeline-ui (DENY first, then ALLOW; ports, paths and when-conditions taken as matching): ' +
       'a refusal is the UI\'s "RBAC: access denied" (kubeflow/pipelines#10757, #6839). RBAC is asked of the API server (SubjectAccessReview) live and evaluated on the RBAC objects offline; ' +
       "KFP 2.3-2.16's ClusterRole ml-pipeline-ui grants get secrets everywhere, 2.17's does not need to. Read by doctor --installation.",
     reporters: ['doctor'],
@@ -158,7 +158,7 @@ export const INSTALLATION = {
     area: 'installation',
     levels: ['error', 'info', 'ok'],
     detects:
-      'With doctor --installation --probe: listing one key under a profile namespace\'s root and reading its first bytes, with the endpoint and credentials the UI would use on this release, fails (ERROR), ' +
+      "With doctor --installation --probe: listing one key under a profile namespace's root and reading its first bytes, with the endpoint and credentials the UI would use on this release, fails (ERROR), " +
       'cannot be tried (INFO: no artifact yet, credentials from the AWS default chain, a Secret doctor may not read), or works (OK).',
     doc:
       "The UI reads with the namespace's session (endpoint, region, disableSSL and the Secret of its providerInfo) on KFP 2.3-2.16 and through the artifact proxy, " +

@@ -31,10 +31,18 @@ function profile(ns: string, endpoint: string): KubeObject[] {
       metadata: { name: 'kfp-launcher', namespace: ns },
       data: {
         defaultPipelineRoot: `minio://kfp/v2/artifacts/${ns}`,
-        providers: `minio:\n  default:\n    endpoint: ${endpoint}\n    region: us-east-1\n    disableSSL: true\n    credentials:\n      fromEnv: false\n      secretRef: {secretName: store, accessKeyKey: accesskey, secretKeyKey: secretkey}\n`,
+        providers:
+          `minio:\n  default:\n    endpoint: ${endpoint}\n    region: us-east-1\n    disableSSL: true\n` +
+          '    credentials:\n      fromEnv: false\n' +
+          '      secretRef: {secretName: store, accessKeyKey: accesskey, secretKeyKey: secretkey}\n',
       },
     },
-    { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'store', namespace: ns }, stringData: { accesskey: 'teama:alice', secretkey: SECRET } },
+    {
+      apiVersion: 'v1',
+      kind: 'Secret',
+      metadata: { name: 'store', namespace: ns },
+      stringData: { accesskey: 'teama:alice', secretkey: SECRET },
+    },
   ];
 }
 
@@ -73,7 +81,15 @@ describe('doctor --installation --probe against Swift', () => {
       ],
     };
     const set = await kubectl(
-      ['patch', 'deployment', 'ml-pipeline-ui', '-n', 'kubeflow', '-p', JSON.stringify({ spec: { template: { spec: { containers: [container] } } } })],
+      [
+        'patch',
+        'deployment',
+        'ml-pipeline-ui',
+        '-n',
+        'kubeflow',
+        '-p',
+        JSON.stringify({ spec: { template: { spec: { containers: [container] } } } }),
+      ],
       env,
     );
     assert.equal(set.code, 0, set.stderr);
@@ -89,22 +105,37 @@ describe('doctor --installation --probe against Swift', () => {
     const a = findings.find((f) => f.namespace === 'team-a');
     assert.equal(a?.level, 'error', JSON.stringify(findings));
     assert.match(a?.message ?? '', /as the UI reads them \(ml-pipeline-ui's own MINIO_\* settings/);
-    assert.match(a?.message ?? '', /ListObjectsV2 s3:\/\/kfp at http:\/\/127\.0\.0\.1:\d+: .*(InvalidAccessKeyId|SignatureDoesNotMatch|AccessDenied)/);
+    assert.match(
+      a?.message ?? '',
+      /ListObjectsV2 s3:\/\/kfp at http:\/\/127\.0\.0\.1:\d+: .*(InvalidAccessKeyId|SignatureDoesNotMatch|AccessDenied)/,
+    );
     assert.match(a?.fix ?? '', /ARTIFACTS_PROXY_ENABLED/);
   });
 
-  it("the same objects as KFP 2.15: the UI reads with team-a's own Secret (providerInfo): OK; team-b has nothing to read yet (INFO)", async () => {
+  it("as KFP 2.15: the UI reads with team-a's own Secret (providerInfo): OK; team-b has nothing to read yet (INFO)", async () => {
     const { code, findings } = await probe('--kfp-version', '2.15');
     assert.equal(code, 0, JSON.stringify(findings));
     const a = findings.find((f) => f.namespace === 'team-a');
     assert.equal(a?.level, 'ok', JSON.stringify(findings));
-    assert.match(a?.message ?? '', /team-a's store session \(Secret store\).*read the first bytes of v2\/artifacts\/team-a\/run1\/model\.bin/);
+    assert.match(
+      a?.message ?? '',
+      /team-a's store session \(Secret store\).*read the first bytes of v2\/artifacts\/team-a\/run1\/model\.bin/,
+    );
     assert.equal(findings.find((f) => f.namespace === 'team-b')?.level, 'info');
   });
 
   it("2.17 once kubeflow's mlpipeline-minio-artifact holds keys of the store: OK", async () => {
     const patch = await kubectl(
-      ['patch', 'secret', 'mlpipeline-minio-artifact', '-n', 'kubeflow', '--type=merge', '-p', JSON.stringify({ stringData: { accesskey: 'teama:alice', secretkey: SECRET } })],
+      [
+        'patch',
+        'secret',
+        'mlpipeline-minio-artifact',
+        '-n',
+        'kubeflow',
+        '--type=merge',
+        '-p',
+        JSON.stringify({ stringData: { accesskey: 'teama:alice', secretkey: SECRET } }),
+      ],
       env,
     );
     assert.equal(patch.code, 0, patch.stderr);

@@ -54,7 +54,16 @@ describe('doctor --installation: the UI path to a profile store, live (KFP 2.17.
 
   it('ARTIFACTS_PROXY_ENABLED "true" with kubectl, no proxy in team-a yet: KFS051 for the Deployment and the Service', async () => {
     const patch = await kubectl(
-      ['patch', 'configmap', 'pipeline-install-config', '-n', 'kubeflow', '--type=merge', '-p', '{"data":{"ARTIFACTS_PROXY_ENABLED":"true"}}'],
+      [
+        'patch',
+        'configmap',
+        'pipeline-install-config',
+        '-n',
+        'kubeflow',
+        '--type=merge',
+        '-p',
+        '{"data":{"ARTIFACTS_PROXY_ENABLED":"true"}}',
+      ],
       env,
     );
     assert.equal(patch.code, 0, patch.stderr);
@@ -69,14 +78,29 @@ describe('doctor --installation: the UI path to a profile store, live (KFP 2.17.
     );
   });
 
-  it('the proxy applied but not running: KFS051 no available replica; once available, only the 2.17.0 s3 download defect (KFS052, exit 0)', async () => {
+  it('proxy applied, not running: KFS051 no available replica; once available only the 2.17.0 s3 defect (KFS052, exit 0)', async () => {
     const apply = await kubectl(['apply', '-f', fixturePath('installation', 'live', 'proxy-team-a.yaml')], env);
     assert.equal(apply.code, 0, apply.stderr);
     const down = await doctor();
     assert.equal(down.code, 1);
-    assert.match(ui(down.report).map((f) => f.message).join('\n'), /Deployment ml-pipeline-ui-artifact has no available replica/);
+    assert.match(
+      ui(down.report)
+        .map((f) => f.message)
+        .join('\n'),
+      /Deployment ml-pipeline-ui-artifact has no available replica/,
+    );
     const status = await kubectl(
-      ['patch', 'deployment', 'ml-pipeline-ui-artifact', '-n', 'team-a', '--subresource=status', '--type=merge', '-p', '{"status":{"availableReplicas":1}}'],
+      [
+        'patch',
+        'deployment',
+        'ml-pipeline-ui-artifact',
+        '-n',
+        'team-a',
+        '--subresource=status',
+        '--type=merge',
+        '-p',
+        '{"status":{"availableReplicas":1}}',
+      ],
       env,
     );
     assert.equal(status.code, 0, status.stderr);
@@ -105,7 +129,7 @@ describe('doctor --installation: the UI path to a profile store, live (KFP 2.17.
     assert.equal(del.code, 0, del.stderr);
   });
 
-  it("the profile's default-editor RoleBinding deleted: the proxy cannot read team-a-store (KFS051 names the permission and the can-i)", async () => {
+  it("default-editor's RoleBinding deleted: the proxy cannot read team-a-store (KFS051 names the permission and the can-i)", async () => {
     const del = await kubectl(['delete', 'rolebinding', 'default-editor', '-n', 'team-a'], env);
     assert.equal(del.code, 0, del.stderr);
     const { code, report } = await doctor();

@@ -48,15 +48,24 @@ describe('levels and texts by release', () => {
     assert.equal(judge('store-without-proxy-2.15.yaml').findings[0]?.level, 'warn');
   });
   it('who reads the Secret: ml-pipeline-ui on 2.15 without proxy, the proxy on 2.17, nobody on 2.17 without', () => {
-    assert.deepEqual(judge('ui-cannot-read-secret-2.15.yaml').paths[0]?.secretReader?.serviceAccount, { namespace: 'kubeflow', name: 'ml-pipeline-ui' });
-    assert.deepEqual(judge('proxy-istio-allowed.yaml').paths[0]?.secretReader?.serviceAccount, { namespace: 'team-a', name: 'default-editor' });
+    assert.deepEqual(judge('ui-cannot-read-secret-2.15.yaml').paths[0]?.secretReader?.serviceAccount, {
+      namespace: 'kubeflow',
+      name: 'ml-pipeline-ui',
+    });
+    assert.deepEqual(judge('proxy-istio-allowed.yaml').paths[0]?.secretReader?.serviceAccount, {
+      namespace: 'team-a',
+      name: 'default-editor',
+    });
     assert.equal(judge('same-store-2.17.yaml').paths[0]?.secretReader, undefined);
   });
   it('the RBAC finding names the missing permission and the kubectl command to check it', () => {
     const [f] = judge('ui-cannot-read-secret-2.15.yaml').findings;
     assert.equal(f?.level, 'error');
     assert.match(f?.message ?? '', /missing: get on secrets for system:serviceaccount:kubeflow:ml-pipeline-ui/);
-    assert.match(f?.fix ?? '', /kubectl auth can-i get secrets\/mlpipeline-minio-artifact -n team-a --as=system:serviceaccount:kubeflow:ml-pipeline-ui/);
+    assert.match(
+      f?.fix ?? '',
+      /kubectl auth can-i get secrets\/mlpipeline-minio-artifact -n team-a --as=system:serviceaccount:kubeflow:ml-pipeline-ui/,
+    );
   });
   it('Istio: the refusing policy is the object, the principal is in the fix', () => {
     const [f] = judge('proxy-istio-denied.yaml').findings;
