@@ -140,3 +140,40 @@ describe('doctor --installation: the UI path to a profile store, live (KFP 2.17.
     assert.match(f?.fix ?? '', /kubectl auth can-i get secrets\/team-a-store -n team-a --as=system:serviceaccount:team-a:default-editor/);
   });
 });
+
+describe('doctor --installation: the UI reads the profile Secret itself, live (KFP 2.15.0)', () => {
+  let api: KubeApiServer;
+  let env: Record<string, string>;
+  before(async () => {
+    ({ api, env } = await seededCluster(
+      [KUBEFLOW, ...objects('installation', '2.15.0', 'stock.yaml'), ...objects('installation', 'live', 'profile-team-a.yaml')],
+      'default',
+    ));
+  });
+  after(async () => {
+    await api.close();
+  });
+
+  it("no secrets rule for ml-pipeline-ui: KFS051 for its service account and KFS050 WARN; with KFP 2.15's rule only the WARN", async () => {
+    const run = async (): Promise<Report['findings']> => {
+      const r = await kfstore(['doctor', '--installation', '-o', 'json'], env);
+      assertNoSecrets(CANARIES, r.stdout, r.stderr);
+      return (JSON.parse(r.stdout) as Report).findings.filter((f) => ['KFS050', 'KFS051', 'KFS052'].includes(f.id));
+    };
+    const before = await run();
+    assert.deepEqual(
+      before.map((f) => [f.id, f.level]),
+      [
+        ['KFS051', 'error'],
+        ['KFS050', 'warn'],
+      ],
+    );
+    assert.match(before[0]?.fix ?? '', /--as=system:serviceaccount:kubeflow:ml-pipeline-ui/);
+    const apply = await kubectl(['apply', '-f', fixturePath('installation', 'live', 'ui-rbac-2.15.yaml')], env);
+    assert.equal(apply.code, 0, apply.stderr);
+    assert.deepEqual(
+      (await run()).map((f) => [f.id, f.level]),
+      [['KFS050', 'warn']],
+    );
+  });
+});
