@@ -80,8 +80,8 @@ async function resolve(ref: CredentialRef, secrets: SecretSource): Promise<strin
   if (ref.kind === 'chain') return { why: `${ref.from}: the UI would use the AWS SDK's default chain, which doctor cannot reproduce` };
   const s = await secrets(ref.namespace, ref.name);
   if (typeof s === 'string') return { why: `Secret ${ref.namespace}/${ref.name} could not be read (${s})` };
-  const value = s === undefined ? undefined : secretValue(s, ref.key);
-  return value ?? { why: `Secret ${ref.namespace}/${ref.name} has no key ${ref.key}: the UI could not read either` };
+  if (s === undefined) return { why: `Secret ${ref.namespace}/${ref.name} does not exist (offline: is not among the files)` };
+  return secretValue(s, ref.key) ?? { why: `Secret ${ref.namespace}/${ref.name} has no key ${ref.key}: the UI could not read either` };
 }
 
 // minio-js: path-style for non-AWS hosts, port from the setting or the scheme's default.
