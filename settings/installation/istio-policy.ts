@@ -23,6 +23,9 @@ const ruleSchema = z.object({
 
 export const authorizationPolicySpecSchema = z.object({
   selector: z.object({ matchLabels: z.record(z.string(), z.string()).optional() }).optional(),
+  /** Ambient mode: the policy binds to a Gateway or Service (a waypoint), not to the proxy's sidecar. */
+  targetRef: z.unknown().optional(),
+  targetRefs: z.unknown().optional(),
   action: z.enum(['ALLOW', 'DENY', 'AUDIT', 'CUSTOM']).optional(),
   rules: z.array(ruleSchema).optional(),
 });
@@ -65,6 +68,7 @@ export function admits(policies: AuthorizationPolicyObject[], podLabels: Record<
 }
 
 function selects(spec: AuthorizationPolicySpec, labels: Record<string, string>): boolean {
+  if (spec.targetRef !== undefined || spec.targetRefs !== undefined) return false;
   return Object.entries(spec.selector?.matchLabels ?? {}).every(([k, v]) => labels[k] === v);
 }
 
