@@ -9,7 +9,7 @@ import { parsePipelineRoot } from '../kfp/pipeline-root.ts';
 import type { StoreSession } from '../kfp/session.ts';
 import type { EnvValue } from './env.ts';
 import type { InstallationSettings } from './settings.ts';
-import { profileUiPaths } from './ui-paths.ts';
+import { profileUiPaths, uiRulesOf } from './ui-paths.ts';
 
 export type CredentialRef =
   | { kind: 'secret'; namespace: string; name: string; key: string }
@@ -38,38 +38,60 @@ export type UiReadPlan = { ok: true; read: UiRead } | { ok: false; namespace: st
 export function uiReads(index: SnapshotIndex, s: InstallationSettings): UiReadPlan[] {
   const ui = s.ui;
   if (ui === undefined) return [];
-  const paths = profileUiPaths(index, s);
   const out: UiReadPlan[] = [];
-  for (const p of paths) {
-    const root = parsePipelineRoot(namespaceView(index, p.namespace).pipelineRoot.value);
-    if (!root.ok) continue;
-    const place = { namespace: p.namespace, bucket: root.value.bucket, prefix: root.value.prefix };
-    if (p.readsWithSession && p.secret !== undefined) {
-      out.push({
-        ok: true,
-        read: {
-          ...place,
-          ...withSession(p.session, p.namespace, p.secret),
-          fix: `check Secret ${p.secret} in ${p.namespace} and kfp-launcher's endpoint`,
-        },
-      });
-      continue;
+  for (const p of profileUiPaths(index, s)) {
+    const plan = readPlan(index, s, p.namespace, p.session, p.readsWithSession ? p.secret : undefined);
+    if (plan !== undefined) out.push(plan);
+  }
+  // Standalone (not multi-user): the UI asks for no namespace, so its own counts as the request's and
+  // providerInfo is honoured on every release that has it (artifacts.ts allowProviderSecrets).
+  if (!ui.access.multiUser) {
+    const view = namespaceView(index, s.namespace);
+    const session = view.session.ok ? view.session.value : undefined;
+    if (session !== undefined && session.provider !== 'gs') {
+      const secret = session.params.fromEnv === 'false' && uiRulesOf(index).providerInfo ? session.params.secretName : undefined;
+      const plan = readPlan(index, s, s.namespace, session, secret);
+      if (plan !== undefined) out.push(plan);
     }
-    const own = p.session.provider === 'minio' ? ownMinio(ui.access.env, s.namespace) : ownS3(ui.access.env);
-    if ('why' in own) out.push({ ok: false, namespace: p.namespace, why: own.why });
-    else
-      out.push({
-        ok: true,
-        read: {
-          ...place,
-          ...own,
-          fix:
-            `give ml-pipeline-ui credentials for ${p.namespace}'s store, ` +
-            `or set ARTIFACTS_PROXY_ENABLED "true" so that the namespace's proxy reads with its own Secret`,
-        },
-      });
   }
   return out;
+}
+
+/** The read for one namespace: with its session and Secret when the UI honours it, else with the UI's own settings. */
+function readPlan(
+  index: SnapshotIndex,
+  s: InstallationSettings,
+  namespace: string,
+  session: StoreSession,
+  sessionSecret: string | undefined,
+): UiReadPlan | undefined {
+  const env = s.ui?.access.env ?? new Map<string, EnvValue>();
+  const root = parsePipelineRoot(namespaceView(index, namespace).pipelineRoot.value);
+  if (!root.ok) return undefined;
+  const place = { namespace, bucket: root.value.bucket, prefix: root.value.prefix };
+  if (sessionSecret !== undefined && sessionSecret !== '')
+    return {
+      ok: true,
+      read: {
+        ...place,
+        ...withSession(session, namespace, sessionSecret),
+        fix: `check Secret ${sessionSecret} in ${namespace} and kfp-launcher's endpoint`,
+      },
+    };
+  const own = session.provider === 'minio' ? ownMinio(env, s.namespace) : ownS3(env);
+  if ('why' in own) return { ok: false, namespace, why: own.why };
+  return {
+    ok: true,
+    read: {
+      ...place,
+      ...own,
+      fix:
+        namespace === s.namespace
+          ? `point ml-pipeline-ui's ${session.provider === 'minio' ? 'MINIO_*' : 'AWS_*'} settings and credentials at the store`
+          : `give ml-pipeline-ui credentials for ${namespace}'s store, ` +
+            `or set ARTIFACTS_PROXY_ENABLED "true" so that the namespace's proxy reads with its own Secret`,
+    },
+  };
 }
 
 type Connection = Omit<UiRead, 'namespace' | 'bucket' | 'prefix' | 'fix'>;

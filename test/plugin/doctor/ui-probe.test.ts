@@ -17,6 +17,14 @@ type Finding = { id: string; level: string; namespace?: string; message: string;
 const SECRET = 'team-a-secret-CANARY';
 const KUBEFLOW = { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'kubeflow' } } as KubeObject;
 
+/** A kfp-launcher's providers for a minio:// root on Swift's account teama, with Secret `secret`'s keys. */
+function minioProviders(endpoint: string, secret: string): string {
+  return (
+    `minio:\n  default:\n    endpoint: ${endpoint}\n    region: us-east-1\n    disableSSL: true\n` +
+    `    credentials:\n      fromEnv: false\n      secretRef: {secretName: ${secret}, accessKeyKey: accesskey, secretKeyKey: secretkey}\n`
+  );
+}
+
 function objects(...parts: string[]): KubeObject[] {
   return parseAllDocuments(readFixture(...parts)).map((d) => d.toJS() as KubeObject);
 }
@@ -31,10 +39,7 @@ function profile(ns: string, endpoint: string): KubeObject[] {
       metadata: { name: 'kfp-launcher', namespace: ns },
       data: {
         defaultPipelineRoot: `minio://kfp/v2/artifacts/${ns}`,
-        providers:
-          `minio:\n  default:\n    endpoint: ${endpoint}\n    region: us-east-1\n    disableSSL: true\n` +
-          '    credentials:\n      fromEnv: false\n' +
-          '      secretRef: {secretName: store, accessKeyKey: accesskey, secretKeyKey: secretkey}\n',
+        providers: minioProviders(endpoint, 'store'),
       },
     },
     {
@@ -50,6 +55,7 @@ describe('doctor --installation --probe against Swift', () => {
   let swift: SwiftServer;
   let api: KubeApiServer;
   let env: Record<string, string>;
+  let endpoint = '';
   const probe = async (...extra: string[]): Promise<{ code: number | null; findings: Finding[] }> => {
     const r = await kfstore(['doctor', '--installation', '--probe', '-o', 'json', ...extra], env);
     assertNoSecrets([SECRET, 'minio123'], r.stdout, r.stderr);
@@ -59,7 +65,7 @@ describe('doctor --installation --probe against Swift', () => {
     requireSwift();
     swift = await startSwift({ accounts: [{ account: 'teama', user: 'alice', secret: SECRET, admin: true }] });
     await seedBucket(adminClient(swift, 'teama', 'alice'), 'kfp', { 'v2/artifacts/team-a/run1/model.bin': 'weights of team a' });
-    const endpoint = swift.endpoint.replace('http://', '');
+    endpoint = swift.endpoint.replace('http://', '');
     ({ api, env } = await seededCluster(
       [
         KUBEFLOW,
@@ -113,8 +119,8 @@ describe('doctor --installation --probe against Swift', () => {
   });
 
   it("as KFP 2.15: the UI reads with team-a's own Secret (providerInfo): OK; team-b has nothing to read yet (INFO)", async () => {
-    const { code, findings } = await probe('--kfp-version', '2.15');
-    assert.equal(code, 0, JSON.stringify(findings));
+    // (kubeflow's own root, probed too for a standalone UI, is at seaweedfs.kubeflow: not resolvable here.)
+    const { findings } = await probe('--kfp-version', '2.15');
     const a = findings.find((f) => f.namespace === 'team-a');
     assert.equal(a?.level, 'ok', JSON.stringify(findings));
     assert.match(
@@ -141,5 +147,21 @@ describe('doctor --installation --probe against Swift', () => {
     assert.equal(patch.code, 0, patch.stderr);
     const { findings } = await probe();
     assert.equal(findings.find((f) => f.namespace === 'team-a')?.level, 'ok', JSON.stringify(findings));
+  });
+
+  it("standalone (the stock UI is not multi-user): kubeflow's own root, read with its session and Secret: OK", async () => {
+    const data = {
+      defaultPipelineRoot: 'minio://kfp/v2/artifacts/team-a',
+      providers: minioProviders(endpoint, 'mlpipeline-minio-artifact'),
+    };
+    const patch = await kubectl(
+      ['patch', 'configmap', 'kfp-launcher', '-n', 'kubeflow', '--type=merge', '-p', JSON.stringify({ data })],
+      env,
+    );
+    assert.equal(patch.code, 0, patch.stderr);
+    const { findings } = await probe();
+    const own = findings.find((f) => f.namespace === 'kubeflow');
+    assert.equal(own?.level, 'ok', JSON.stringify(findings));
+    assert.match(own?.message ?? '', /kubeflow's store session \(Secret mlpipeline-minio-artifact\)/);
   });
 });

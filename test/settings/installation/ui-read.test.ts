@@ -55,3 +55,20 @@ describe('the UI read --probe reproduces', () => {
     assert.match(p?.ok === false ? p.why : '', /default chain/);
   });
 });
+
+describe('a standalone install (not multi-user): the installation namespace itself', () => {
+  it("KFP 2.17.0's stock objects: kubeflow's kfp-launcher session and its Secret (providerInfo honoured)", () => {
+    const { snapshot } = loadManifests([fixturePath('installation', '2.17.0', 'stock.yaml')], 'kubeflow');
+    const r = detectKfpVersion({ deployments: snapshot.deployments.filter((d) => d.metadata.name === 'ml-pipeline') });
+    assert.ok(r.ok);
+    snapshot.kfp = r.info;
+    const [p, more] = uiReads(indexSnapshot(snapshot), installationSettings(snapshot, 'kubeflow'));
+    assert.equal(more, undefined);
+    assert.ok(p?.ok);
+    assert.deepEqual(
+      [p.read.namespace, p.read.host, p.read.port, p.read.useSSL, p.read.bucket],
+      ['kubeflow', 'seaweedfs.kubeflow', 9000, false, 'mlpipeline'],
+    );
+    assert.deepEqual(p.read.accessKey, { kind: 'secret', namespace: 'kubeflow', name: 'mlpipeline-minio-artifact', key: 'accesskey' });
+  });
+});
