@@ -158,7 +158,7 @@ export const INSTALLATION = {
     area: 'installation',
     levels: ['error', 'info', 'ok'],
     detects:
-      "With doctor --installation --probe: listing one key under a profile namespace's root and reading its first bytes, with the endpoint and credentials the UI would use on this release, fails (ERROR), " +
+      "With doctor --installation --probe: listing one key under a profile namespace's root (standalone: the installation namespace's) and reading its first bytes, with the endpoint and credentials the UI would use on this release, fails (ERROR), " +
       'cannot be tried (INFO: no artifact yet, credentials from the AWS default chain, a Secret doctor may not read), or works (OK).',
     doc:
       "The UI reads with the namespace's session (endpoint, region, disableSSL and the Secret of its providerInfo) on KFP 2.3-2.16 and through the artifact proxy, " +
