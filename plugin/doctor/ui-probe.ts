@@ -26,7 +26,13 @@ export async function probeUiReads(plans: UiReadPlan[], secrets: SecretSource, o
       out.push(doctorFinding('uiArtifactRead', 'info', plan.namespace, LAUNCHER, `probe skipped: ${plan.why}`, ''));
       continue;
     }
-    out.push(await probeOne(plan.read, secrets, opts));
+    try {
+      out.push(await probeOne(plan.read, secrets, opts));
+    } catch (e) {
+      // e.g. settings the SDK cannot even build a client from: reported, not an internal error.
+      const why = e instanceof Error ? e.message : String(e);
+      out.push(doctorFinding('uiArtifactRead', 'error', plan.namespace, LAUNCHER, `the probe could not run: ${why}`, plan.read.fix));
+    }
   }
   return out;
 }

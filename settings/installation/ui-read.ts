@@ -69,15 +69,11 @@ function readPlan(
   const root = parsePipelineRoot(namespaceView(index, namespace).pipelineRoot.value);
   if (!root.ok) return undefined;
   const place = { namespace, bucket: root.value.bucket, prefix: root.value.prefix };
-  if (sessionSecret !== undefined && sessionSecret !== '')
-    return {
-      ok: true,
-      read: {
-        ...place,
-        ...withSession(session, namespace, sessionSecret),
-        fix: `check Secret ${sessionSecret} in ${namespace} and kfp-launcher's endpoint`,
-      },
-    };
+  if (sessionSecret !== undefined && sessionSecret !== '') {
+    const conn = withSession(session, namespace, sessionSecret);
+    if ('why' in conn) return { ok: false, namespace, why: conn.why };
+    return { ok: true, read: { ...place, ...conn, fix: `check Secret ${sessionSecret} in ${namespace} and kfp-launcher's endpoint` } };
+  }
   const own = session.provider === 'minio' ? ownMinio(env, s.namespace) : ownS3(env);
   if ('why' in own) return { ok: false, namespace, why: own.why };
   return {
@@ -98,9 +94,12 @@ type Connection = Omit<UiRead, 'namespace' | 'bucket' | 'prefix' | 'fix'>;
 
 // minio-helper.ts parseS3ProviderInfo: host and port of the endpoint (https:// assumed when it has no
 // scheme, only for parsing); useSSL from disableSSL, else minio-js's default (TLS).
-function withSession(session: StoreSession, namespace: string, secret: string): Connection {
+function withSession(session: StoreSession, namespace: string, secret: string): Connection | { why: string } {
   const p = session.params;
   const raw = p.endpoint ?? 's3.amazonaws.com';
+  // WHATWG URL, as the UI parses it: what it cannot parse, the UI cannot read from either.
+  if (!URL.canParse(raw.startsWith('http') ? raw : `https://${raw}`))
+    return { why: `the UI cannot parse ${namespace}'s endpoint ${JSON.stringify(raw)} (new URL throws): fix it in kfp-launcher` };
   const url = new URL(raw.startsWith('http') ? raw : `https://${raw}`);
   const ref = (key: string | undefined): CredentialRef => ({ kind: 'secret', namespace, name: secret, key: key ?? '' });
   return {
