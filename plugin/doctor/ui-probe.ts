@@ -31,7 +31,7 @@ export async function probeUiReads(plans: UiReadPlan[], secrets: SecretSource, o
     } catch (e) {
       // e.g. settings the SDK cannot even build a client from: reported, not an internal error.
       const why = e instanceof Error ? e.message : String(e);
-      out.push(doctorFinding('uiArtifactRead', 'error', plan.namespace, LAUNCHER, `the probe could not run: ${why}`, plan.read.fix));
+      out.push(doctorFinding('uiArtifactRead', 'error', plan.read.namespace, LAUNCHER, `the probe could not run: ${why}`, plan.read.fix));
     }
   }
   return out;
