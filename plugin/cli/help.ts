@@ -90,8 +90,9 @@ Examples:
   # Prove each namespace's credentials against the object store
   kubectl kfstore doctor -n team-a --probe --probe-write
 
-  # The installation itself: placeholders, split endpoints, missing regions
-  kubectl kfstore doctor --installation
+  # The installation itself: placeholders, split endpoints, missing regions, the UI's reach of
+  # each profile's artifacts; --probe reads one artifact per profile the way the UI does
+  kubectl kfstore doctor --installation --probe
 
   # Only some checks (ids from kubectl kfstore checks), machine-readable
   kubectl kfstore doctor -A --only ID,ID -o json
@@ -106,7 +107,8 @@ Doctor:
                                kfstore.dev/skip: "<id>,..." on a Namespace or ConfigMap
       --only IDS               run only these checks (kubectl kfstore checks lists the ids)
       --installation           check the KFP installation's storage settings (API server, UI, Argo's
-                               workflow-controller-configmap, kfp-launcher) in namespace kubeflow, or -n
+                               workflow-controller-configmap, kfp-launcher) in namespace kubeflow, or -n,
+                               and the UI's path to each profile's artifacts (artifact proxy, Istio, RBAC)
       --probe                  also check the object store with each namespace's own credentials
                                (bucket reachable, cross-tenant access denied, stale multipart uploads),
                                and ask the API server whether the run's service account may read them,

@@ -15,6 +15,7 @@ import { secretInfo } from '../secrets/facts.ts';
 import { GENERATOR_KINDS, generatedSecret } from './generated-secrets.ts';
 import { looksTemplated, readInputs, STDIN } from './inputs.ts';
 import { networkPolicy } from './network-policy.ts';
+import { AUTHORIZATION_POLICY, authorizationPolicy } from './authorization-policy.ts';
 import { RBAC_KINDS, rbacObject } from './rbac.ts';
 import type { InputOptions, ManifestInput } from './inputs.ts';
 import { displayPath, locationKey, originOf } from './locations.ts';
@@ -44,6 +45,7 @@ const KINDS = new Set([
   'Workflow',
   'ScheduledWorkflow',
   'NetworkPolicy',
+  AUTHORIZATION_POLICY,
   ...RBAC_KINDS,
   ...GENERATOR_KINDS,
 ]);
@@ -248,6 +250,9 @@ function add(
       return;
     case 'NetworkPolicy':
       snap.networkPolicies = [...(snap.networkPolicies ?? []), networkPolicy(item, metadata, at.where)];
+      return;
+    case AUTHORIZATION_POLICY:
+      snap.authorizationPolicies = [...(snap.authorizationPolicies ?? []), authorizationPolicy(item, metadata, at.where)];
       return;
     case 'Role':
     case 'RoleBinding':

@@ -3,6 +3,7 @@
 // fingerprint plus a few facts (empty, a well-known default), enough to spot shared or default keys.
 import type { KfpVersionInfo } from '../kfp/version-source.ts';
 import type { NetworkPolicyObject } from '../network/egress.ts';
+import type { AuthorizationPolicyObject } from '../installation/istio-policy.ts';
 import type { RbacObjects } from '../rbac/authorize.ts';
 
 export interface ObjectMeta {
@@ -50,7 +51,10 @@ export interface ContainerSpec {
 }
 
 export interface DeploymentObject extends KubeObject {
-  spec?: { replicas?: number; template?: { spec?: { serviceAccountName?: string; containers?: ContainerSpec[] } } };
+  spec?: {
+    replicas?: number;
+    template?: { metadata?: { labels?: Record<string, string> }; spec?: { serviceAccountName?: string; containers?: ContainerSpec[] } };
+  };
   status?: { availableReplicas?: number };
 }
 
@@ -128,6 +132,8 @@ export interface ClusterSnapshot {
   pods?: KubeObject[];
   /** NetworkPolicies of the namespaces in scope; undefined when they were not read (live without --probe). */
   networkPolicies?: NetworkPolicyObject[];
+  /** Istio AuthorizationPolicies, read by doctor --installation for the artifact proxies' namespaces. */
+  authorizationPolicies?: AuthorizationPolicyObject[];
   /** Manifests only: the Roles, ClusterRoles and their bindings the files hold (doctor -f evaluates them). */
   rbac?: RbacObjects;
   /** What could not be read in some namespaces (RBAC), after falling back to per-namespace reads. */

@@ -5,7 +5,7 @@ import type { ConfigMapObject, ContainerSpec, DeploymentObject } from '../cluste
 
 export type EnvValue =
   | { kind: 'value'; value: string; from: string }
-  | { kind: 'secret'; from: string }
+  | { kind: 'secret'; from: string; secret: string; key: string }
   /** valueFrom that could not be resolved from what was read: why, when it is a ConfigMap reference. */
   | { kind: 'unresolved'; from: string; missing?: 'configmap' | 'key'; optional?: boolean; ref?: { name: string; key: string } };
 
@@ -29,7 +29,12 @@ export function containerEnv(
     }
     const from = (e.valueFrom ?? {}) as ValueFrom;
     if (from.secretKeyRef !== undefined) {
-      out.set(e.name, { kind: 'secret', from: `env ${e.name} (Secret ${from.secretKeyRef.name ?? '?'})` });
+      out.set(e.name, {
+        kind: 'secret',
+        from: `env ${e.name} (Secret ${from.secretKeyRef.name ?? '?'})`,
+        secret: from.secretKeyRef.name ?? '',
+        key: from.secretKeyRef.key ?? '',
+      });
     } else if (from.configMapKeyRef !== undefined) {
       const { name = '', key = '', optional = false } = from.configMapKeyRef;
       const cm = configMap(name);

@@ -52,12 +52,24 @@ export interface ScannedValue {
   envBefore?: string[];
 }
 
+/** How ml-pipeline-ui serves a profile namespace's artifacts (frontend/server/configs.ts, artifacts.ts). */
+export interface UiAccess {
+  /** ARTIFACTS_SERVICE_PROXY_ENABLED is "true": requests with a namespace go to the per-namespace proxy. */
+  proxy: { enabled: boolean; from: string; serviceName: string; port: string };
+  /** The UI's own service account (Deployment serviceAccountName; KFP's manifests: ml-pipeline-ui). */
+  serviceAccount: string;
+  /** Multi-user (Kubeflow) mode: DEPLOYMENT=KUBEFLOW or ENABLE_AUTHZ=true, as KFP's multi-user overlay sets. */
+  multiUser: boolean;
+  /** The UI container's environment (Secret values unresolved): its MINIO_* and AWS_* reader settings. */
+  env: Map<string, EnvValue>;
+}
+
 export interface InstallationSettings {
   namespace: string;
   /** What the API server, Argo and the launcher store to (the UI's minio:// reader is separate). */
   stores: ComponentStore[];
-  /** The UI's reader for minio:// artifacts and for s3:// artifacts. */
-  ui?: { minio: ComponentStore; s3: ComponentStore };
+  /** The UI's reader for minio:// artifacts and for s3:// artifacts, and how it reaches profile namespaces. */
+  ui?: { minio: ComponentStore; s3: ComponentStore; access: UiAccess };
   scanned: ScannedValue[];
   /** Storage objects found, by kind/name, for the summary. */
   found: ObjectRef[];
@@ -157,6 +169,7 @@ export function installationSettings(snapshot: ClusterSnapshot, namespace: strin
         endpoint: { value: `${minioHost}:${port.value}`, from: `${host.from}, ${ns.from}, ${port.from}` },
       },
       s3,
+      access: uiAccess(ui, env),
     };
   }
   return out;
@@ -184,6 +197,22 @@ export function installationSettings(snapshot: ClusterSnapshot, namespace: strin
     }
     return env;
   }
+}
+
+function uiAccess(ui: DeploymentObject, env: Map<string, EnvValue>): UiAccess {
+  const value = (name: string): string | undefined => firstValue(env, [name])?.value;
+  const enabled = firstValue(env, ['ARTIFACTS_SERVICE_PROXY_ENABLED']);
+  return {
+    proxy: {
+      enabled: enabled?.value.toLowerCase() === 'true',
+      from: enabled?.from ?? 'ARTIFACTS_SERVICE_PROXY_ENABLED unset (UI default false)',
+      serviceName: value('ARTIFACTS_SERVICE_PROXY_NAME') ?? 'ml-pipeline-ui-artifact',
+      port: value('ARTIFACTS_SERVICE_PROXY_PORT') ?? '80',
+    },
+    serviceAccount: ui.spec?.template?.spec?.serviceAccountName ?? 'default',
+    multiUser: value('DEPLOYMENT') === 'KUBEFLOW' || value('ENABLE_AUTHZ')?.toLowerCase() === 'true',
+    env,
+  };
 }
 
 /** The UI's MINIO_HOST default (frontend/server/configs.ts): seaweedfs from 2.16, minio-service before; unknown is the newest. */

@@ -50,10 +50,11 @@ for (const version of ['2.5.0', '2.15.0', '2.17.0']) {
         ['KFS001'],
       );
       assert.deepEqual(writeRequests(api), []);
-      // The namespace's Deployments (the release is read from ml-pipeline among them) and ConfigMaps.
+      // The namespace's Deployments (the release is read from ml-pipeline among them) and ConfigMaps,
+      // then the profile namespaces (none here: nothing more is read).
       assert.deepEqual(
         api.requests.map((q) => `${q.verb} ${q.path}`),
-        ['list /apis/apps/v1/namespaces/kubeflow/deployments', 'list /api/v1/namespaces/kubeflow/configmaps'],
+        ['list /apis/apps/v1/namespaces/kubeflow/deployments', 'list /api/v1/namespaces/kubeflow/configmaps', 'list /api/v1/namespaces'],
       );
       assertNoSecrets(STOCK_SECRETS, r.stdout, r.stderr);
     });
@@ -129,6 +130,24 @@ describe('doctor --installation offline (-f)', () => {
     const r = await kfstore(['doctor', '--installation', '-f', fixturePath('installation', 'findings', 'placeholder.yaml'), '-n', 'other']);
     assert.equal(r.code, 2);
     assert.match(r.stderr, /no KFP installation in namespace other/);
+  });
+  it("a profile's store the 2.17 UI cannot read without proxy: KFS050 ERROR with the fix, exit 1", async () => {
+    const r = await kfstore(['doctor', '--installation', '-f', fixturePath('installation', 'ui', 'store-without-proxy-2.17.yaml')]);
+    assert.equal(r.code, 1, r.stderr);
+    assert.match(r.stdout, /ERROR\s+KFS050\s+team-a\s+ConfigMap\/kfp-launcher\s+artifacts of team-a will not render in the UI/);
+    assert.match(r.stdout, /ARTIFACTS_PROXY_ENABLED/);
+  });
+  it('a malformed AuthorizationPolicy: exit 2 naming the file, the object and the field', async () => {
+    const r = await kfstore([
+      'doctor',
+      '--installation',
+      '-f',
+      fixturePath('installation', 'invalid-authorization-policy.yaml'),
+      '-f',
+      fixturePath('installation', '2.17.0'),
+    ]);
+    assert.equal(r.code, 2);
+    assert.match(r.stderr, /invalid-authorization-policy\.yaml.*AuthorizationPolicy team-a\/typo spec\.action/);
   });
   it('-A makes no sense with one installation: exit 2', async () => {
     const r = await kfstore(['doctor', '--installation', '-A', '-f', fixturePath('installation', '2.15.0')]);

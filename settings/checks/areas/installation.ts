@@ -104,6 +104,69 @@ export const INSTALLATION = {
     reporters: ['doctor'],
     kfp: 'OBJECTSTORECONFIG_HOST required from 2.15',
   },
+  noArtifactProxy: {
+    id: 'KFS050',
+    title: 'Per-namespace store without artifact proxy',
+    area: 'installation',
+    levels: ['error', 'warn'],
+    detects:
+      "A profile namespace's kfp-launcher session is Secret-backed and at another endpoint than ml-pipeline-ui's own settings for that scheme, while the UI does not proxy " +
+      '(ARTIFACTS_SERVICE_PROXY_ENABLED, from pipeline-install-config ARTIFACTS_PROXY_ENABLED, is not "true"). ERROR where the UI cannot use the namespace\'s Secret ' +
+      '(KFP < 2.3: no providerInfo; 2.17: providerInfo dropped for user namespaces), WARN on 2.3-2.16, where the UI reads that Secret itself.',
+    doc:
+      'The UI reads an artifact with the store session the launcher recorded (providerInfo) only on KFP 2.3-2.16 (frontend/server/handlers/artifacts.ts, minio-helper.ts parseS3ProviderInfo); ' +
+      "2.17 honours it only in its own namespace (PR #12860), so a user namespace's artifacts are read with the UI's MINIO_*/AWS_* settings, or through the namespace's ml-pipeline-ui-artifact proxy " +
+      '(kubeflow/pipelines#12239, #12242). Stores compared as host:port (every amazonaws.com endpoint is AWS S3). With the proxy on, its problems are KFS051. Read by doctor --installation.',
+    reporters: ['doctor'],
+    kfp: 'ERROR before 2.3 and from 2.17, WARN 2.3-2.16',
+  },
+  artifactProxyBlocked: {
+    id: 'KFS051',
+    title: 'Artifact proxy unhealthy or blocked',
+    area: 'installation',
+    levels: ['error', 'info'],
+    detects:
+      'With ARTIFACTS_SERVICE_PROXY_ENABLED "true": a profile namespace lacks Deployment or Service ml-pipeline-ui-artifact, the Deployment has no available replica (live), its FRONTEND_SERVER_NAMESPACE ' +
+      "is not the namespace (2.15+), its MINIO_* keys come from another Secret than the namespace's session (< 2.3), or an Istio AuthorizationPolicy there refuses ml-pipeline-ui's principal. " +
+      "Also, whoever reads the namespace's store Secret for the UI on this release (ml-pipeline-ui on 2.3-2.16 without proxy, the proxy's service account with it) cannot get it (INFO when the manifests do not say).",
+    doc:
+      'With the proxy on, the UI sends every artifact request that names a namespace to http://ml-pipeline-ui-artifact.<namespace>:80 (artifacts.ts getArtifactsProxyHandler); the profile controller ' +
+      '(sync.py) creates that Deployment and Service. Istio policies are evaluated for the source principal cluster.local/ns/kubeflow/sa/ml-pipeline-ui (DENY first, then ALLOW; ports, paths and when-conditions taken as matching): ' +
+      'a refusal is the UI\'s "RBAC: access denied" (kubeflow/pipelines#10757, #6839). RBAC is asked of the API server (SubjectAccessReview) live and evaluated on the RBAC objects offline; ' +
+      "KFP 2.3-2.16's ClusterRole ml-pipeline-ui grants get secrets everywhere, 2.17's does not need to. Read by doctor --installation.",
+    reporters: ['doctor'],
+    kfp: 'FRONTEND_SERVER_NAMESPACE from 2.15 (before: KFS052); the reader of the Secret: ml-pipeline-ui 2.3-2.16, the proxy 2.3+',
+  },
+  uiDefect: {
+    id: 'KFS052',
+    title: 'Known UI defects for this version/config',
+    area: 'installation',
+    levels: ['warn', 'error'],
+    detects:
+      'A multi-user UI (DEPLOYMENT=KUBEFLOW or ENABLE_AUTHZ=true) before 2.17 (ERROR: cross-tenant artifact reads); an artifact proxy without FRONTEND_SERVER_NAMESPACE before 2.15 (WARN); ' +
+      's3:// sessions through the proxy on 2.16-2.17.0 (WARN: downloads fail).',
+    doc:
+      "Before 2.17 the UI's artifact endpoints do not check that the artifact belongs to the namespace asked for, and read any namespace's Secret with ClusterRole ml-pipeline-ui (kubeflow/pipelines#12373, #9889; " +
+      'fixed by PR #12860 and #13433 in 2.17). Before 2.15 the profile controller starts ml-pipeline-ui-artifact without FRONTEND_SERVER_NAMESPACE, so it looks for Secrets in kubeflow (#12374, #12041). ' +
+      'On 2.16-2.17.0 downloads of s3:// artifacts through the proxy fail with "Unable to get aws instance profile credentials: CredentialsProviderError" (#13717; fixed by PR #13734 after 2.17.0). Read by doctor --installation.',
+    reporters: ['doctor'],
+    kfp: 'cross-tenant reads < 2.17; proxy namespace < 2.15; proxy s3 downloads 2.16-2.17.0',
+  },
+  uiArtifactRead: {
+    id: 'KFS054',
+    title: "The UI's read of an artifact (probe)",
+    area: 'installation',
+    levels: ['error', 'info', 'ok'],
+    detects:
+      "With doctor --installation --probe: listing one key under a profile namespace's root (standalone: the installation namespace's) and reading its first bytes, with the endpoint and credentials the UI would use on this release, fails (ERROR), " +
+      'cannot be tried (INFO: no artifact yet, credentials from the AWS default chain, a Secret doctor may not read), or works (OK).',
+    doc:
+      "The UI reads with the namespace's session (endpoint, region, disableSSL and the Secret of its providerInfo) on KFP 2.3-2.16 and through the artifact proxy, " +
+      'else with its own MINIO_HOST.MINIO_NAMESPACE:MINIO_PORT, MINIO_SSL and MINIO_ACCESS_KEY/MINIO_SECRET_KEY (minio://) or AWS_S3_ENDPOINT, AWS_REGION, AWS_SSL and AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY (s3://) ' +
+      '(frontend/server/configs.ts, handlers/artifacts.ts, minio-helper.ts). The read is path-style, as minio-js does for non-AWS hosts, and only reads: a key listed, then a ranged GetObject. kfstore-specific.',
+    reporters: ['probe'],
+    kfp: "the namespace's session 2.3-2.16 and through the proxy; the UI's own settings before 2.3 and on 2.17 without proxy",
+  },
   uiStoreSettings: {
     id: 'KFS053',
     title: 'UI reachable store settings',

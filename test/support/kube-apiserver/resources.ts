@@ -202,6 +202,17 @@ export const RESOURCES: readonly ResourceDef[] = [
     namespaced: true,
     shortNames: ['netpol'],
   }),
+  // Istio's AuthorizationPolicy CRD, served (like Istio) in v1 and v1beta1 from one storage.
+  ...['v1', 'v1beta1'].map((version) =>
+    def({
+      group: 'security.istio.io',
+      version,
+      plural: 'authorizationpolicies',
+      kind: 'AuthorizationPolicy',
+      namespaced: true,
+      custom: true,
+    }),
+  ),
   def({ group: 'rbac.authorization.k8s.io', version: 'v1', plural: 'roles', kind: 'Role', namespaced: true }),
   def({ group: 'rbac.authorization.k8s.io', version: 'v1', plural: 'rolebindings', kind: 'RoleBinding', namespaced: true }),
   def({ group: 'rbac.authorization.k8s.io', version: 'v1', plural: 'clusterroles', kind: 'ClusterRole', namespaced: false }),
