@@ -105,6 +105,8 @@ export interface MigrateFlags extends CommonFlags {
   skipTargetCheck: boolean;
   iamPolicyDir?: string;
   outDir?: string;
+  /** Migrate the KFP installation's own storage settings (namespace kubeflow, or -n), not profiles. */
+  installation: boolean;
 }
 
 export const MIGRATE_OPTIONS = {
@@ -127,6 +129,7 @@ export const MIGRATE_OPTIONS = {
   'skip-target-check': { type: 'boolean' },
   'iam-policy-dir': { type: 'string' },
   'out-dir': { type: 'string' },
+  installation: { type: 'boolean' },
 } as const satisfies FlagSpecs;
 
 type Values = FlagValues;
@@ -241,6 +244,7 @@ export function parseMigrate(argv: string[]): { flags: MigrateFlags; help: boole
     copyArtifacts: values['copy-artifacts'] === true,
     switchOnly: values.switch === true,
     skipTargetCheck: values['skip-target-check'] === true,
+    installation: values.installation === true,
   };
   const pathStyle = str(values['path-style']);
   if (pathStyle !== undefined) {
