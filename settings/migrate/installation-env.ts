@@ -27,11 +27,18 @@ interface RawEnv {
 /** Names whose literal value would be a credential: the diff says a value is there, not which. */
 const CREDENTIAL = /SECRET|ACCESS_?KEY|PASSWORD|TOKEN/i;
 
-export function literal(name: string, value: string, reads: string): { after: EnvVar; reads: string } {
-  return { after: { name, value }, reads };
+/** An entry migrate wants; `unset`: what the component uses while the variable is absent. */
+export interface WantedEnv {
+  after: EnvVar;
+  reads: string;
+  unset?: string;
 }
 
-export function secretRef(name: string, secret: string, key: string, reads: string): { after: EnvVar; reads: string } {
+export function literal(name: string, value: string, reads: string, unset?: string): WantedEnv {
+  return { after: { name, value }, reads, ...(unset === undefined ? {} : { unset: `(unset: ${unset})` }) };
+}
+
+export function secretRef(name: string, secret: string, key: string, reads: string): WantedEnv {
   return { after: { name, valueFrom: { secretKeyRef: { name: secret, key } } }, reads };
 }
 
@@ -47,12 +54,13 @@ export function describeEnv(e: RawEnv | EnvVar): string {
 }
 
 /** The edits among `wanted` that change the container's env (a re-run of a migrated one yields none). */
-export function envEdits(current: readonly RawEnv[], wanted: { after: EnvVar; reads: string }[]): EnvEdit[] {
+export function envEdits(current: readonly RawEnv[], wanted: WantedEnv[]): EnvEdit[] {
   const out: EnvEdit[] = [];
-  for (const w of wanted) {
+  for (const { unset, ...w } of wanted) {
     const now = current.find((e) => e.name === w.after.name);
     if (now !== undefined && jsonEqual(normal(now), w.after)) continue;
-    out.push(now === undefined ? w : { ...w, before: describeEnv(now) });
+    const before = now === undefined ? unset : describeEnv(now);
+    out.push(before === undefined ? w : { ...w, before });
   }
   return out;
 }

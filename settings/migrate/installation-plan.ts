@@ -17,7 +17,7 @@ import { indexSnapshot } from '../cluster/snapshot.ts';
 import { mainContainer } from '../installation/env.ts';
 import { API_SERVER, UI, WORKFLOW_CONTROLLER_CONFIGMAP } from '../installation/settings.ts';
 import { compareVersions, parseKfpVersion } from '../kfp/versions.ts';
-import type { EnvEdit } from './installation-env.ts';
+import type { EnvEdit, WantedEnv } from './installation-env.ts';
 import { envEdits, literal, secretRef } from './installation-env.ts';
 import { jsonEqual } from './json-equal.ts';
 import { namespaceLayout } from './layout.ts';
@@ -65,26 +65,27 @@ export function planInstallation(snapshot: ClusterSnapshot, namespace: string, t
   const api = dep(API_SERVER);
   if (api === undefined) notes.push(`no Deployment ${API_SERVER} in ${namespace}: the API server's settings were not planned`);
   else {
+    // What an unset variable means depends on the release (client_manager.go at each tag).
     const links = serviceLinks(snapshot.kfp?.version);
-    const via = links
-      ? `the API server (KFP ${version}: set, it replaces the minio-service Service-link fallback of KFP <= 2.14)`
-      : `the API server (KFP ${version}: required from 2.15)`;
+    const fallback = (what: string, from215: string): string =>
+      links ? `KFP ${version} uses ${what} (minio-service's Service links, up to 2.14)` : `KFP ${version}: ${from215}`;
+    const reads = `the API server (KFP ${version})`;
     const wanted = [
-      literal('OBJECTSTORECONFIG_HOST', url.hostname, via),
-      literal('OBJECTSTORECONFIG_PORT', port, 'the API server'),
-      literal('OBJECTSTORECONFIG_SECURE', String(secure), 'the API server'),
-      literal('OBJECTSTORECONFIG_REGION', target.region, 'the API server'),
-      secretRef('OBJECTSTORECONFIG_ACCESSKEY', secretName, target.secret.accessKeyKey, 'the API server'),
-      secretRef('OBJECTSTORECONFIG_SECRETACCESSKEY', secretName, target.secret.secretKeyKey, 'the API server'),
+      literal('OBJECTSTORECONFIG_HOST', url.hostname, reads, fallback('MINIO_SERVICE_SERVICE_HOST', 'required from 2.15')),
+      literal('OBJECTSTORECONFIG_PORT', port, reads, fallback('MINIO_SERVICE_SERVICE_PORT', 'host without a port')),
+      literal('OBJECTSTORECONFIG_SECURE', String(secure), reads, 'false'),
+      literal('OBJECTSTORECONFIG_REGION', target.region, reads, fallback('MINIO_SERVICE_REGION', 'us-east-1 from 2.15')),
+      secretRef('OBJECTSTORECONFIG_ACCESSKEY', secretName, target.secret.accessKeyKey, reads),
+      secretRef('OBJECTSTORECONFIG_SECRETACCESSKEY', secretName, target.secret.secretKeyKey, reads),
     ];
     // The bucket goes where the API server reads it: pipeline-install-config's key, or a literal.
     const bucketRef = configMapRef(api, 'OBJECTSTORECONFIG_BUCKETNAME');
     const bucketMap = bucketRef === undefined ? undefined : cm(bucketRef.name);
     if (bucketRef !== undefined && bucketMap !== undefined) changes.push(planKey(bucketMap, namespace, bucketRef.key, target.bucket));
-    else wanted.push(literal('OBJECTSTORECONFIG_BUCKETNAME', target.bucket, 'the API server'));
+    else wanted.push(literal('OBJECTSTORECONFIG_BUCKETNAME', target.bucket, reads));
     deployments.push(planDeployment(api, wanted));
     notes.push(
-      `the API server keeps uploaded pipeline packages under its bucket's pipelines/ prefix: copy them to ${target.bucket} if pipeline versions must stay readable`,
+      `the API server reads pipeline packages its database does not hold (older pipeline versions) from its bucket's pipelines/ prefix: copy that prefix to ${target.bucket} if they must stay readable`,
     );
   }
 
@@ -94,9 +95,9 @@ export function planInstallation(snapshot: ClusterSnapshot, namespace: string, t
     const reads = "the UI's s3:// reader (frontend/server/configs.ts)";
     deployments.push(
       planDeployment(ui, [
-        literal('AWS_S3_ENDPOINT', url.hostname, reads),
-        literal('AWS_REGION', target.region, reads),
-        literal('AWS_SSL', String(secure), reads),
+        literal('AWS_S3_ENDPOINT', url.hostname, reads, 'the UI reads s3:// from s3.amazonaws.com'),
+        literal('AWS_REGION', target.region, reads, 'us-east-1'),
+        literal('AWS_SSL', String(secure), reads, 'true'),
         secretRef('AWS_ACCESS_KEY_ID', secretName, target.secret.accessKeyKey, reads),
         secretRef('AWS_SECRET_ACCESS_KEY', secretName, target.secret.secretKeyKey, reads),
       ]),
@@ -139,7 +140,7 @@ function serviceLinks(version: string | undefined): boolean {
   return v !== undefined && compareVersions(v, { major: 2, minor: 15, patch: 0 }) < 0;
 }
 
-function planDeployment(d: DeploymentObject, wanted: Parameters<typeof envEdits>[1]): DeploymentChange {
+function planDeployment(d: DeploymentObject, wanted: WantedEnv[]): DeploymentChange {
   const container = mainContainer(d, [d.metadata.name]);
   const env = envEdits(container?.env ?? [], wanted);
   const out: DeploymentChange = {
