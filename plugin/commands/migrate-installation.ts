@@ -46,7 +46,8 @@ export async function migrateInstallation(flags: MigrateFlags): Promise<number> 
   const full = planInstallation(source.snapshot, namespace, target);
   if (full.changes.length === 0 && full.deployments.length === 0)
     throw new PluginError(
-      `no KFP installation in namespace ${namespace}: none of Deployment ml-pipeline, ml-pipeline-ui or ConfigMap workflow-controller-configmap found (KFP in another namespace: pass -n NAMESPACE)`,
+      `no KFP installation in namespace ${namespace}: none of Deployment ml-pipeline, ml-pipeline-ui or ConfigMap ` +
+        'workflow-controller-configmap found (KFP in another namespace: pass -n NAMESPACE)',
     );
   const humanOut = isTable(flags.output) ? process.stdout : process.stderr;
   const human = (text: string): boolean => humanOut.write(text);
@@ -58,8 +59,10 @@ export async function migrateInstallation(flags: MigrateFlags): Promise<number> 
     return EXIT_FINDINGS;
   }
   // Live, the installation switches only with known, working target credentials; else it is staged.
-  const writes = (p: InstallationPlan): number => p.changes.filter(isWrite).length + p.deployments.filter((d) => d.action === 'update').length;
-  const readiness = live && writes(full) > 0 ? (await assessReadiness(source, [full], target, flags.skipTargetCheck)).get(namespace) : undefined;
+  const writes = (p: InstallationPlan): number =>
+    p.changes.filter(isWrite).length + p.deployments.filter((d) => d.action === 'update').length;
+  const readiness =
+    live && writes(full) > 0 ? (await assessReadiness(source, [full], target, flags.skipTargetCheck)).get(namespace) : undefined;
   if (readiness?.state === 'refused') {
     process.stderr.write(`error: ${namespace}: ${readiness.why}; nothing was changed in ${namespace}\n`);
     return EXIT_FINDINGS;
@@ -120,8 +123,10 @@ export async function migrateInstallation(flags: MigrateFlags): Promise<number> 
   }
   human(
     isStaged(plan)
-      ? `${namespace}: staged: wrote ${out.written} changes (backup in kfstore-migrate-backup); the installation is not switched until Secret ${plan.secretName} is filled\n`
-      : `${namespace}: applied ${out.written} changes to the installation (backup in kfstore-migrate-backup); the Deployments roll out with the new settings\n`,
+      ? `${namespace}: staged: wrote ${out.written} changes (backup in kfstore-migrate-backup); ` +
+          `the installation is not switched until Secret ${plan.secretName} is filled\n`
+      : `${namespace}: applied ${out.written} changes to the installation (backup in kfstore-migrate-backup); ` +
+          'the Deployments roll out with the new settings\n',
   );
   return EXIT_OK;
 }
@@ -137,11 +142,17 @@ function staged(plan: InstallationPlan): InstallationPlan {
 
 function stageNote(plan: InstallationPlan, target: Parameters<typeof fillInstructions>[1], switchOnly: boolean): string {
   const what = switchOnly
-    ? 'not switched (--switch): the installation\'s target credentials are not known yet:'
-    : 'stage only: the installation\'s target credentials are not known yet (no --clone-secret-from, and the Secret is not filled), so migrate writes only its credentials Secret (empty values) and leaves the Deployments and ConfigMaps as they are. Fill:';
-  return `${what}\n${fillInstructions([plan], target)
-    .map((l) => `  ${l}\n`)
-    .join('')}then run this command again (or with --switch): it checks ${target.endpoint} bucket ${target.bucket} with those credentials and switches the installation if they pass\n`;
+    ? "not switched (--switch): the installation's target credentials are not known yet:"
+    : "stage only: the installation's target credentials are not known yet (no --clone-secret-from, and the Secret is not filled), " +
+      'so migrate writes only its credentials Secret (empty values) and leaves the Deployments and ConfigMaps as they are. Fill:';
+  return (
+    `${what}\n${fillInstructions([plan], target)
+      .map((l) => `  ${l}\n`)
+      .join(
+        '',
+      )}then run this command again (or with --switch): it checks ${target.endpoint} bucket ${target.bucket} with those credentials ` +
+    'and switches the installation if they pass\n'
+  );
 }
 
 async function rollbackInstallation(flags: MigrateFlags, namespace: string): Promise<number> {

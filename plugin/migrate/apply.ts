@@ -76,7 +76,13 @@ function changed(c: ObjectChange, ns: string, planned: string | undefined, now: 
 }
 
 /** One ConfigMap or Secret write of a plan (the Secret's values already resolved). */
-export async function write(api: KubeApi, c: ObjectChange, ns: string, obj: RawObject | undefined, filled: Record<string, string>): Promise<void> {
+export async function write(
+  api: KubeApi,
+  c: ObjectChange,
+  ns: string,
+  obj: RawObject | undefined,
+  filled: Record<string, string>,
+): Promise<void> {
   const kind: Kind = c.kind;
   if (kind === 'Secret') {
     if (obj === undefined) {

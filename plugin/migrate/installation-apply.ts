@@ -75,5 +75,8 @@ export async function applyInstallation(api: KubeApi, plan: InstallationPlan, ta
 
 function changed(s: Step, ns: string, planned: string | undefined, now: RawObject | undefined): string {
   const v = (x: string | undefined): string => x ?? 'absent';
-  return `${s.kind} ${s.name} in ${ns} changed since the plan (resourceVersion ${v(planned)} → ${v(now?.metadata.resourceVersion)}); nothing more was changed; re-run to plan again`;
+  return (
+    `${s.kind} ${s.name} in ${ns} changed since the plan (resourceVersion ${v(planned)} → ${v(now?.metadata.resourceVersion)}); ` +
+    'nothing more was changed; re-run to plan again'
+  );
 }

@@ -46,7 +46,9 @@ async function listIn<T>(api: KubeApi, path: string, resource: string, namespace
   } catch (e) {
     const why = refusal(e);
     if (why === undefined) throw e;
-    throw new PluginError(`cannot list ${resource} in namespace ${namespace}: ${why} (kubectl auth can-i list ${resource} --namespace ${namespace})`);
+    throw new PluginError(
+      `cannot list ${resource} in namespace ${namespace}: ${why} (kubectl auth can-i list ${resource} --namespace ${namespace})`,
+    );
   }
 }
 

@@ -18,7 +18,9 @@ export function installationPlanText(plan: InstallationPlan): string {
     ...plan.deployments.map((d) => [d.action, d.kind, d.name, d.env.map((e) => e.after.name).join(', ')]),
   ];
   const notes = plan.notes.map((n) => `  note: ${n}\n`).join('');
-  return `installation in ${plan.namespace} (KFP ${plan.kfpVersion})\n${formatTable(['ACTION', 'KIND', 'NAME', ''], rows)}\n${notes}${diffChanges(plan.changes, plan.namespace)}${plan.deployments.map((d) => diffDeployment(d, plan.namespace)).join('')}\n`;
+  const diffs = diffChanges(plan.changes, plan.namespace) + plan.deployments.map((d) => diffDeployment(d, plan.namespace)).join('');
+  const table = formatTable(['ACTION', 'KIND', 'NAME', ''], rows);
+  return `installation in ${plan.namespace} (KFP ${plan.kfpVersion})\n${table}\n${notes}${diffs}\n`;
 }
 
 export function installationDocument(target: MigrationTarget, plan: InstallationPlan, storedUris: StoredUri[] | undefined): unknown {

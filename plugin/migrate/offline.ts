@@ -36,7 +36,9 @@ export function rewriteManifests(
   const pending = new Map<string, { ns: string; change: ObjectChange }>();
   for (const p of plans)
     for (const c of p.changes) if (isWrite(c)) pending.set(id(c.kind, p.namespace, c.name), { ns: p.namespace, change: c });
-  const envEdits = new Map(deployments.filter((d) => d.change.action === 'update').map((d) => [id('Deployment', d.ns, d.change.name), d.change]));
+  const envEdits = new Map(
+    deployments.filter((d) => d.change.action === 'update').map((d) => [id('Deployment', d.ns, d.change.name), d.change]),
+  );
   const outputs: { file: string; text: string; changed: boolean; mode?: number }[] = [];
   const files = paths.flatMap(walk);
   for (const { file, root } of files) {

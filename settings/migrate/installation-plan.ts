@@ -46,7 +46,8 @@ export interface InstallationPlan extends NamespacePlan {
 
 /** Argo's keyFormat for a repository migrate creates (KFP 2.17's manifests). */
 const KEY_FORMAT =
-  'private-artifacts/{{workflow.namespace}}/{{workflow.name}}/{{workflow.creationTimestamp.Y}}/{{workflow.creationTimestamp.m}}/{{workflow.creationTimestamp.d}}/{{pod.name}}';
+  'private-artifacts/{{workflow.namespace}}/{{workflow.name}}/' +
+  '{{workflow.creationTimestamp.Y}}/{{workflow.creationTimestamp.m}}/{{workflow.creationTimestamp.d}}/{{pod.name}}';
 
 export function planInstallation(snapshot: ClusterSnapshot, namespace: string, target: MigrationTarget): InstallationPlan {
   const cm = (name: string): ConfigMapObject | undefined =>
@@ -85,7 +86,8 @@ export function planInstallation(snapshot: ClusterSnapshot, namespace: string, t
     else wanted.push(literal('OBJECTSTORECONFIG_BUCKETNAME', target.bucket, reads));
     deployments.push(planDeployment(api, wanted));
     notes.push(
-      `the API server reads pipeline packages its database does not hold (older pipeline versions) from its bucket's pipelines/ prefix: copy that prefix to ${target.bucket} if they must stay readable`,
+      "the API server reads pipeline packages its database does not hold (older pipeline versions) from its bucket's pipelines/ prefix: " +
+        `copy that prefix to ${target.bucket} if they must stay readable`,
     );
   }
 
@@ -104,17 +106,20 @@ export function planInstallation(snapshot: ClusterSnapshot, namespace: string, t
     );
     if (url.port !== '' && url.port !== (secure ? '443' : '80'))
       notes.push(
-        `the UI's s3:// reader (minio-js) takes a host without a port: AWS_S3_ENDPOINT is ${url.hostname}, reached on port ${secure ? 443 : 80}, not ${url.port}; put the store behind that port for artifact previews`,
+        `the UI's s3:// reader (minio-js) takes a host without a port: AWS_S3_ENDPOINT is ${url.hostname}, ` +
+          `reached on port ${secure ? 443 : 80}, not ${url.port}; put the store behind that port for artifact previews`,
       );
     notes.push(`the UI keeps MINIO_* (minio:// URIs of earlier runs are read from the old store with the old Secret)`);
   }
 
   const wc = cm(WORKFLOW_CONTROLLER_CONFIGMAP);
-  if (wc === undefined) notes.push(`no ConfigMap ${WORKFLOW_CONTROLLER_CONFIGMAP} in ${namespace}: Argo's default repository was not planned`);
+  if (wc === undefined)
+    notes.push(`no ConfigMap ${WORKFLOW_CONTROLLER_CONFIGMAP} in ${namespace}: Argo's default repository was not planned`);
   else {
     changes.push(planArgoDefault(wc, namespace, target, secretName));
     notes.push(
-      `Argo reads the default repository's Secret ${secretName} in each Workflow's namespace: profiles without their own artifact-repositories need it there (kubectl kfstore migrate --to s3 -A migrates them)`,
+      `Argo reads the default repository's Secret ${secretName} in each Workflow's namespace: profiles without their own ` +
+        'artifact-repositories need it there (kubectl kfstore migrate --to s3 -A migrates them)',
     );
   }
 
@@ -164,7 +169,14 @@ function configMapRef(d: DeploymentObject, name: string): { name: string; key: s
 function planKey(current: ConfigMapObject, namespace: string, key: string, value: string): ObjectChange {
   const data = current.data ?? {};
   const before = configMap(current.metadata, namespace, data);
-  return change('ConfigMap', current.metadata.name, current, data[key] === value, before, configMap(current.metadata, namespace, { ...data, [key]: value }));
+  return change(
+    'ConfigMap',
+    current.metadata.name,
+    current,
+    data[key] === value,
+    before,
+    configMap(current.metadata, namespace, { ...data, [key]: value }),
+  );
 }
 
 function planArgoDefault(current: ConfigMapObject, namespace: string, target: MigrationTarget, secretName: string): ObjectChange {
@@ -188,7 +200,14 @@ function planArgoDefault(current: ConfigMapObject, namespace: string, target: Mi
   const next = edited.toString({ lineWidth: 0 });
   const same = !fresh && next === text;
   const before = configMap(current.metadata, namespace, data);
-  return change('ConfigMap', current.metadata.name, current, same, before, configMap(current.metadata, namespace, { ...data, artifactRepository: next }));
+  return change(
+    'ConfigMap',
+    current.metadata.name,
+    current,
+    same,
+    before,
+    configMap(current.metadata, namespace, { ...data, artifactRepository: next }),
+  );
 }
 
 function toJs(node: unknown): unknown {
@@ -196,4 +215,3 @@ function toJs(node: unknown): unknown {
     ? (node.toJSON as () => unknown)()
     : node;
 }
-

@@ -36,7 +36,10 @@ type Node = { displayName?: string; outputs?: { artifacts?: { name?: string; s3?
 export function storedUris(kind: StoredUri['kind'], obj: HeldObject, fallback: S3Location = {}): StoredUri[] {
   const base = { namespace: obj.metadata.namespace ?? '', kind, name: obj.metadata.name };
   const out: StoredUri[] = runSettings(obj.spec).pinnedRoots.map((uri) => ({ ...base, where: 'pipeline root (runtimeConfig)', uri }));
-  const status = (obj.status ?? {}) as { nodes?: Record<string, Node>; artifactRepositoryRef?: { artifactRepository?: { s3?: S3Location } } };
+  const status = (obj.status ?? {}) as {
+    nodes?: Record<string, Node>;
+    artifactRepositoryRef?: { artifactRepository?: { s3?: S3Location } };
+  };
   const repo = { ...fallback, ...definedOf(status.artifactRepositoryRef?.artifactRepository?.s3) };
   for (const node of Object.values(status.nodes ?? {})) {
     for (const a of node.outputs?.artifacts ?? []) {

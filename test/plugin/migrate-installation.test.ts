@@ -66,7 +66,9 @@ function state(api: KubeApiServer): Record<string, string> {
 type Env = { name: string; value?: string; valueFrom?: { secretKeyRef?: { name: string; key: string } } };
 
 function env(api: KubeApiServer, deployment: string): Map<string, Env> {
-  const d = api.get('Deployment', 'kubeflow', deployment) as KubeObject & { spec: { template: { spec: { containers: { env: Env[] }[] } } } };
+  const d = api.get('Deployment', 'kubeflow', deployment) as KubeObject & {
+    spec: { template: { spec: { containers: { env: Env[] }[] } } };
+  };
   return new Map((d.spec.template.spec.containers[0]?.env ?? []).map((e) => [e.name, e]));
 }
 
@@ -88,8 +90,14 @@ for (const version of ['2.5.0', '2.17.0']) {
       if (version === '2.5.0') assert.match(r.stdout, /- env OBJECTSTORECONFIG_HOST: \(unset: KFP 2\.5\.0 uses MINIO_SERVICE_SERVICE_HOST/);
       else assert.match(r.stdout, /- env OBJECTSTORECONFIG_HOST: seaweedfs\.kubeflow/);
       // The runs the cluster holds: the old logs and the pinned root, not the run already at the target.
-      assert.match(r.stdout, /team-a\s+Workflow\s+train-x7k2p\s+output main-logs of system-container-impl\s+s3:\/\/mlpipeline\/private-artifacts\/team-a\/train-x7k2p\//);
-      assert.match(r.stdout, /team-a\s+ScheduledWorkflow\s+nightly-train\s+pipeline root \(runtimeConfig\)\s+minio:\/\/mlpipeline\/v2\/artifacts\/team-a/);
+      assert.match(
+        r.stdout,
+        /team-a\s+Workflow\s+train-x7k2p\s+output main-logs of system-container-impl\s+s3:\/\/mlpipeline\/private-artifacts\/team-a\//,
+      );
+      assert.match(
+        r.stdout,
+        /team-a\s+ScheduledWorkflow\s+nightly-train\s+pipeline root \(runtimeConfig\)\s+minio:\/\/mlpipeline\/v2\/artifacts\/team-a/,
+      );
       assert.doesNotMatch(r.stdout, /train-after/);
       assert.match(r.stdout, /dry run: 5 changes in the installation \(kubeflow, switched\) planned, nothing changed/);
       assert.deepEqual(writeRequests(api), []);
@@ -119,7 +127,8 @@ for (const version of ['2.5.0', '2.17.0']) {
       assert.equal(apiEnv.get('PUBLISH_LOGS')?.value, 'true');
       assert.equal(env(api, 'ml-pipeline-ui').get('AWS_REGION')?.value, 'us-east-2');
       assert.equal(env(api, 'ml-pipeline-ui').get('MINIO_ACCESS_KEY')?.valueFrom?.secretKeyRef?.name, 'mlpipeline-minio-artifact');
-      const argo = (api.get('ConfigMap', 'kubeflow', 'workflow-controller-configmap')?.data as Record<string, string>).artifactRepository ?? '';
+      const wc = api.get('ConfigMap', 'kubeflow', 'workflow-controller-configmap')?.data as Record<string, string> | undefined;
+      const argo = wc?.artifactRepository ?? '';
       assert.match(argo, /bucket: "kfp-art"/);
       assert.match(argo, /# keyFormat is a format pattern/);
       const secret = api.get('Secret', 'kubeflow', 'kfstore-object-store--kubeflow')?.data as Record<string, string>;
@@ -163,7 +172,7 @@ for (const version of ['2.5.0', '2.17.0']) {
 }
 
 describe('migrate --installation offline (-f)', () => {
-  it('rewrites a copy of the stock manifests: env entries, the bucket key and Argo repository edited, comments kept, the Secret as a template', async () => {
+  it('rewrites a copy of the stock manifests: env, bucket key and Argo repository edited, comments kept, Secret a template', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'kfstore-install-migrate-'));
     cpSync(fixturePath('installation', '2.15.0'), join(dir, 'in'), { recursive: true });
     const out = join(dir, 'out');

@@ -44,7 +44,11 @@ function applied(snapshot: ClusterSnapshot, plan: InstallationPlan): ClusterSnap
     const c = plan.changes.find((x) => x.kind === 'ConfigMap' && x.name === m.metadata.name && isWrite(x));
     return c === undefined ? m : { ...m, data: { ...c.after.data } };
   });
-  const secret = { metadata: { name: plan.secretName, namespace: plan.namespace }, invalidKeys: [], values: { AWS_ACCESS_KEY_ID: { fingerprint: 'a', empty: false }, AWS_SECRET_ACCESS_KEY: { fingerprint: 'b', empty: false } } };
+  const secret = {
+    metadata: { name: plan.secretName, namespace: plan.namespace },
+    invalidKeys: [],
+    values: { AWS_ACCESS_KEY_ID: { fingerprint: 'a', empty: false }, AWS_SECRET_ACCESS_KEY: { fingerprint: 'b', empty: false } },
+  };
   return { ...snapshot, deployments, configMaps, secrets: [...snapshot.secrets, secret] };
 }
 
@@ -84,7 +88,10 @@ describe('planInstallation on stock KFP installs', () => {
 
   it('what an unset variable meant depends on the release: Service links up to 2.14, required from 2.15', () => {
     const old = text(planInstallation(snapshotOf('installation', '2.5.0', 'stock.yaml'), 'kubeflow', AWS));
-    assert.match(old, /- env OBJECTSTORECONFIG_HOST: \(unset: KFP 2\.5\.0 uses MINIO_SERVICE_SERVICE_HOST \(minio-service's Service links, up to 2\.14\)\)/);
+    assert.match(
+      old,
+      /- env OBJECTSTORECONFIG_HOST: \(unset: KFP 2\.5\.0 uses MINIO_SERVICE_SERVICE_HOST \(minio-service's Service links, up to 2\.14\)\)/,
+    );
     const current = text(planInstallation(snapshotOf('installation', '2.17.0', 'stock.yaml'), 'kubeflow', AWS));
     assert.match(current, /- env OBJECTSTORECONFIG_HOST: seaweedfs\.kubeflow/);
     assert.match(current, /- env OBJECTSTORECONFIG_REGION: \(unset: KFP 2\.17\.0: us-east-1 from 2\.15\)/);
@@ -101,8 +108,14 @@ describe('planInstallation on one-behaviour fixtures', () => {
     assert.match(diff, /\+ env OBJECTSTORECONFIG_BUCKETNAME: kfp-art/);
     assert.match(diff, /\+ env OBJECTSTORECONFIG_PORT: 8443/);
     assert.match(diff, /\+ env AWS_S3_ENDPOINT: ceph\.example/);
-    assert.ok(plan.notes.some((n) => n.includes('reached on port 443, not 8443')), plan.notes.join('\n'));
-    assert.ok(plan.notes.some((n) => n.includes('no ConfigMap workflow-controller-configmap')), plan.notes.join('\n'));
+    assert.ok(
+      plan.notes.some((n) => n.includes('reached on port 443, not 8443')),
+      plan.notes.join('\n'),
+    );
+    assert.ok(
+      plan.notes.some((n) => n.includes('no ConfigMap workflow-controller-configmap')),
+      plan.notes.join('\n'),
+    );
   });
 
   it('nothing of an installation in the namespace: an empty plan', () => {

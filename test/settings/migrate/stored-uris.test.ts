@@ -48,7 +48,10 @@ describe('storedUris', () => {
   });
 
   it('artifacts naming no bucket fall back to the installation default given', () => {
-    const wf = { metadata: { name: 'w', namespace: 'n' }, status: { nodes: { a: { displayName: 'd', outputs: { artifacts: [{ name: 'x', s3: { key: 'k' } }] } } } } };
+    const wf = {
+      metadata: { name: 'w', namespace: 'n' },
+      status: { nodes: { a: { displayName: 'd', outputs: { artifacts: [{ name: 'x', s3: { key: 'k' } }] } } } },
+    };
     assert.equal(storedUris('Workflow', wf, { bucket: 'mlpipeline' })[0]?.uri, 's3://mlpipeline/k');
   });
 });
