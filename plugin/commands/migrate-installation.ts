@@ -21,6 +21,7 @@ import { tableStyle, terminalOf } from '../cli/terminal.ts';
 import { confirm } from '../migrate/confirm.ts';
 import { applyInstallation } from '../migrate/installation-apply.ts';
 import { oldStoreUris, readInstallation } from '../migrate/installation-read.ts';
+import { kfpApiUris } from '../migrate/kfp-api-uris.ts';
 import { installationDocument, installationPlanText, storedUrisText } from '../migrate/installation-text.ts';
 import { rewriteManifests } from '../migrate/offline.ts';
 import { assessReadiness } from '../migrate/readiness.ts';
@@ -69,7 +70,11 @@ export async function migrateInstallation(flags: MigrateFlags): Promise<number> 
   }
   const plan = readiness?.state === 'stage' ? staged(full) : full;
   let stored: { uris: StoredUri[]; notes: string[] } | undefined;
-  if (source.api !== undefined) stored = await oldStoreUris(source.api, source.snapshot, namespace, target);
+  if (source.api !== undefined) {
+    const held = await oldStoreUris(source.api, source.snapshot, namespace, target);
+    const kept = await kfpApiUris(source.api, namespace, target);
+    stored = { uris: [...held.uris, ...kept.uris], notes: [...held.notes, ...kept.notes] };
+  }
   if (isTable(flags.output)) process.stdout.write(installationPlanText(plan));
   else {
     process.stdout.write(render(flags.output, installationDocument(target, plan, stored?.uris), () => ''));

@@ -81,6 +81,5 @@ export async function oldStoreUris(
       notes.push(`${resource} not read: ${why} (kubectl auth can-i list ${resource} -A)`);
     }
   }
-  notes.push("KFP's database (runs, recurring runs and pipeline versions the API server keeps) was not read");
   return { uris, notes };
 }

@@ -11,7 +11,8 @@ import type { MigrationTarget } from './migration-target.ts';
 
 export interface StoredUri {
   namespace: string;
-  kind: 'Workflow' | 'ScheduledWorkflow';
+  /** Run and RecurringRun: read from KFP's API server (kfp-api-runs.ts). */
+  kind: 'Workflow' | 'ScheduledWorkflow' | 'Run' | 'RecurringRun';
   name: string;
   where: string;
   uri: string;
@@ -33,7 +34,7 @@ interface S3Location {
 
 type Node = { displayName?: string; outputs?: { artifacts?: { name?: string; s3?: S3Location }[] } };
 
-export function storedUris(kind: StoredUri['kind'], obj: HeldObject, fallback: S3Location = {}): StoredUri[] {
+export function storedUris(kind: 'Workflow' | 'ScheduledWorkflow', obj: HeldObject, fallback: S3Location = {}): StoredUri[] {
   const base = { namespace: obj.metadata.namespace ?? '', kind, name: obj.metadata.name };
   const out: StoredUri[] = runSettings(obj.spec).pinnedRoots.map((uri) => ({ ...base, where: 'pipeline root (runtimeConfig)', uri }));
   const status = (obj.status ?? {}) as {
