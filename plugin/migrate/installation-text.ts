@@ -35,7 +35,8 @@ export function installationDocument(target: MigrationTarget, plan: Installation
 
 /** The stored URIs that still name the old store, where they are kept. */
 export function storedUrisText(uris: StoredUri[], notes: string[]): string {
-  const head = 'stored artifact URIs that still point at the old store (Workflows and ScheduledWorkflows; runs and recurring runs from KFP):\n';
+  const head =
+    'stored artifact URIs that still point at the old store (Workflows and ScheduledWorkflows; runs and recurring runs from KFP):\n';
   const table =
     uris.length === 0
       ? '  none\n'

@@ -16,7 +16,11 @@ const PAGE_SIZE = 100;
 /** 100,000 runs: a bound on the walk, reported when reached. */
 const MAX_PAGES = 1000;
 
-export async function kfpApiUris(api: KubeApi, namespace: string, target: MigrationTarget): Promise<{ uris: StoredUri[]; notes: string[] }> {
+export async function kfpApiUris(
+  api: KubeApi,
+  namespace: string,
+  target: MigrationTarget,
+): Promise<{ uris: StoredUri[]; notes: string[] }> {
   const base = `/api/v1/namespaces/${encodeURIComponent(namespace)}/services/${API_SERVER}:${PORT}/proxy/apis/v2beta1`;
   const uris: StoredUri[] = [];
   const notes: string[] = [];
@@ -40,7 +44,7 @@ export async function kfpApiUris(api: KubeApi, namespace: string, target: Migrat
   };
   const parsed = <T>(schema: { safeParse: (v: unknown) => { success: true; data: T } | { success: false } }, v: unknown): T => {
     const r = schema.safeParse(v);
-    if (!r.success) throw new Error("the answer is not a KFP v2beta1 list (another service behind ml-pipeline:8888?)");
+    if (!r.success) throw new Error('the answer is not a KFP v2beta1 list (another service behind ml-pipeline:8888?)');
     return r.data;
   };
   const runs = await walk('runs', 'runs', (v) => {

@@ -10,6 +10,8 @@ import { afterEach, describe, it } from 'node:test';
 import { parseAllDocuments } from 'yaml';
 import type { KubeApiServer, KubeObject } from '../support/kube-apiserver/index.ts';
 import { fixturePath, readFixture } from '../support/fixtures.ts';
+import { fakeKfpApi } from '../support/kfp-api-server.ts';
+import type { FakeKfpData } from '../support/kfp-api-server.ts';
 import { assertNoSecrets, seededCluster, writeRequests } from '../support/live-cluster.ts';
 import { kfstore } from '../support/plugin.ts';
 
@@ -28,6 +30,14 @@ const OBJECTS = [
   ['Secret', 'kfstore-migrate-backup'],
 ] as const;
 
+const ML_PIPELINE = {
+  apiVersion: 'v1',
+  kind: 'Service',
+  metadata: { name: 'ml-pipeline', namespace: 'kubeflow' },
+  spec: { ports: [{ name: 'http', port: 8888 }] },
+} as KubeObject;
+const KFP_DATA = JSON.parse(readFixture('migrate-installation', 'kfp-api-runs.json')) as FakeKfpData;
+
 let server: KubeApiServer | undefined;
 afterEach(async () => {
   await server?.close();
@@ -38,16 +48,19 @@ function objects(...parts: string[]): KubeObject[] {
   return parseAllDocuments(readFixture(...parts)).map((d) => d.toJS() as KubeObject);
 }
 
-async function cluster(version: string): Promise<{ api: KubeApiServer; env: Record<string, string> }> {
+async function cluster(version: string, multiUser = false): Promise<{ api: KubeApiServer; env: Record<string, string> }> {
   const c = await seededCluster(
     [
       KUBEFLOW,
       ...objects('installation', version, 'stock.yaml'),
       ...objects('migrate-installation', 'target-keys.yaml'),
       ...objects('migrate-installation', 'held-runs.yaml'),
+      ML_PIPELINE,
     ],
     'default',
   );
+  // KFP's API server behind the Service, with a page cap of 2 so that the plugin must page.
+  c.api.serveServiceProxy('kubeflow', 'ml-pipeline', 8888, fakeKfpApi(KFP_DATA, { maxPageSize: 2, multiUser }));
   server = c.api;
   return c;
 }
@@ -99,6 +112,17 @@ for (const version of ['2.5.0', '2.17.0']) {
         /team-a\s+ScheduledWorkflow\s+nightly-train\s+pipeline root \(runtimeConfig\)\s+minio:\/\/mlpipeline\/v2\/artifacts\/team-a/,
       );
       assert.doesNotMatch(r.stdout, /train-after/);
+      // KFP's database, through the service proxy: pinned roots not at the target, every page read.
+      assert.match(
+        r.stdout,
+        /Run\s+train with pinned root\s+runtime_config\.pipeline_root \(KFP API\)\s+minio:\/\/mlpipeline\/v2\/artifacts\/team-a/,
+      );
+      assert.match(r.stdout, /Run\s+archived evaluation\s+.*s3:\/\/old-artifacts\/v2\/artifacts\/team-b/);
+      assert.match(r.stdout, /team-b\s+RecurringRun\s+nightly retrain\s+.*minio:\/\/mlpipeline\/v2\/artifacts\/team-b/);
+      assert.doesNotMatch(r.stdout, /train after the move|train on the default root/);
+      const pages = api.requests.filter((q) => q.path.endsWith('/proxy/apis/v2beta1/runs'));
+      assert.equal(pages.length, 2);
+      assert.equal(pages[1]?.query.page_token !== undefined, true);
       assert.match(r.stdout, /dry run: 5 changes in the installation \(kubeflow, switched\) planned, nothing changed/);
       assert.deepEqual(writeRequests(api), []);
       const json = await kfstore([...S3, ...CLONE, '--dry-run', '-o', 'json'], kube);
@@ -106,7 +130,13 @@ for (const version of ['2.5.0', '2.17.0']) {
       const doc = JSON.parse(json.stdout) as { kind: string; installation: { kfpVersion: string }; storedUris: { name: string }[] };
       assert.equal(doc.kind, 'InstallationMigrationPlan');
       assert.equal(doc.installation.kfpVersion, version);
-      assert.deepEqual(doc.storedUris.map((u) => u.name).sort(), ['nightly-train', 'train-x7k2p']);
+      assert.deepEqual(doc.storedUris.map((u) => u.name).sort(), [
+        'archived evaluation',
+        'nightly retrain',
+        'nightly-train',
+        'train with pinned root',
+        'train-x7k2p',
+      ]);
       assertNoSecrets(SECRETS, r.stdout, r.stderr, json.stdout, json.stderr);
     });
 
@@ -150,6 +180,15 @@ for (const version of ['2.5.0', '2.17.0']) {
       const twice = await kfstore(['migrate', '--rollback', '--installation', '--yes'], kube);
       assert.equal(twice.code, 0, twice.stderr);
       assert.deepEqual(writeRequests(api), []);
+    });
+
+    it('KFP in multi-user mode refuses the proxied request: a note, the rest of the report and the plan stand', async () => {
+      const { env: kube } = await cluster(version, true);
+      const r = await kfstore([...S3, ...CLONE, '--dry-run'], kube);
+      assert.equal(r.code, 0, r.stderr);
+      assert.match(r.stdout, /note: KFP's runs not read: unauthenticated \(401\): KFP's multi-user mode wants a user identity header/);
+      assert.match(r.stdout, /ScheduledWorkflow\s+nightly-train/);
+      assert.match(r.stdout, /dry run: 5 changes/);
     });
 
     it('without known target credentials it stages: only the Secret template is written; --switch exits 1', async () => {

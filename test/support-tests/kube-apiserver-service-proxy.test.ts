@@ -23,7 +23,12 @@ describe('kube-apiserver services/proxy with the fake KFP API server', () => {
   before(async () => {
     api = await startKubeApiServer();
     api.seed([
-      { apiVersion: 'v1', kind: 'Service', metadata: { name: 'ml-pipeline', namespace: 'kubeflow' }, spec: { ports: [{ name: 'http', port: 8888 }] } },
+      {
+        apiVersion: 'v1',
+        kind: 'Service',
+        metadata: { name: 'ml-pipeline', namespace: 'kubeflow' },
+        spec: { ports: [{ name: 'http', port: 8888 }] },
+      },
       { apiVersion: 'v1', kind: 'Service', metadata: { name: 'idle', namespace: 'kubeflow' }, spec: { ports: [{ port: 80 }] } },
     ] as never);
     api.serveServiceProxy('kubeflow', 'ml-pipeline', 8888, fakeKfpApi(data, { requests: seen }));
@@ -39,7 +44,10 @@ describe('kube-apiserver services/proxy with the fake KFP API server', () => {
     const names: string[] = [];
     let token = '';
     for (let i = 0; i < 10; i++) {
-      const r = await kubectl(['get', '--raw', `${RUNS}?page_size=3${token === '' ? '' : `&page_token=${encodeURIComponent(token)}`}`], env);
+      const r = await kubectl(
+        ['get', '--raw', `${RUNS}?page_size=3${token === '' ? '' : `&page_token=${encodeURIComponent(token)}`}`],
+        env,
+      );
       assert.equal(r.code, 0, r.stderr);
       const page = JSON.parse(r.stdout) as { runs?: { display_name: string }[]; total_size?: number; next_page_token?: string };
       assert.equal(page.total_size, 4);
@@ -47,7 +55,10 @@ describe('kube-apiserver services/proxy with the fake KFP API server', () => {
       token = page.next_page_token ?? '';
       if (token === '') break;
     }
-    assert.deepEqual(names, data.runs.map((x) => x.display_name));
+    assert.deepEqual(
+      names,
+      data.runs.map((x) => x.display_name),
+    );
     assert.equal(seen.at(-1)?.path, '/apis/v2beta1/runs');
     assert.equal(seen.at(-1)?.query.get('page_size'), '3');
   });

@@ -120,7 +120,8 @@ export class ApiServerCore {
       if (fault !== undefined) throw fault;
       if (!info.isResource) return this.nonResource(res, method, url.pathname);
       if (user === undefined) throw unauthorized();
-      if (isServiceProxy(info)) return serviceProxy(this.ctx, res, info, { method, query: url.searchParams, headers: req.headers, body }, user);
+      if (isServiceProxy(info))
+        return serviceProxy(this.ctx, res, info, { method, query: url.searchParams, headers: req.headers, body }, user);
       const result = await this.resource(res, info, url.searchParams, req, body, user);
       if (result === 'streamed') {
         record.status = 200;

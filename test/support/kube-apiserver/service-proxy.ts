@@ -30,7 +30,9 @@ export interface ProxiedResponse {
 export type ServiceHandler = (req: ProxiedRequest) => ProxiedResponse | Promise<ProxiedResponse>;
 
 export function isServiceProxy(info: RequestInfo): boolean {
-  return info.apiGroup === '' && info.resource === 'services' && (info.subresource === 'proxy' || (info.subresource ?? '').startsWith('proxy/'));
+  return (
+    info.apiGroup === '' && info.resource === 'services' && (info.subresource === 'proxy' || (info.subresource ?? '').startsWith('proxy/'))
+  );
 }
 
 /** Registry key: namespace/name:port (port as the URL names it: a number or a port name). */
@@ -52,10 +54,10 @@ export async function serviceProxy(
   const parts = (info.name ?? '').split(':');
   const [service = '', port = ''] = parts.length === 3 ? parts.slice(1) : parts;
   const def = findResource('', 'v1', 'services');
-  if (def === undefined || ctx.store.get(def, namespace, service) === undefined) throw notFound({ group: '', resource: 'services' }, service);
+  if (def === undefined || ctx.store.get(def, namespace, service) === undefined)
+    throw notFound({ group: '', resource: 'services' }, service);
   const handler = ctx.serviceProxies.get(proxyKey(namespace, service, port));
-  if (handler === undefined)
-    throw new ApiError(statusOf(503, 'ServiceUnavailable', `no endpoints available for service "${service}"`));
+  if (handler === undefined) throw new ApiError(statusOf(503, 'ServiceUnavailable', `no endpoints available for service "${service}"`));
   const path = `/${(info.subresource ?? 'proxy').split('/').slice(1).join('/')}`;
   const out = await handler({ method: req.method, path, query: req.query, headers: req.headers, body: req.body });
   res.writeHead(out.status, { 'content-type': 'application/json', ...out.headers });
