@@ -13,7 +13,9 @@ import { fixturePath, readFixture } from '../support/fixtures.ts';
 import { fakeKfpApi } from '../support/kfp-api-server.ts';
 import type { FakeKfpData } from '../support/kfp-api-server.ts';
 import { assertNoSecrets, seededCluster, writeRequests } from '../support/live-cluster.ts';
-import { kfstore } from '../support/plugin.ts';
+import { killOnWrite } from '../support/kill-on-write.ts';
+import { kfstore, startKubectl } from '../support/plugin.ts';
+import type { RunningPlugin } from '../support/plugin.ts';
 
 const KUBEFLOW = { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'kubeflow' } } as KubeObject;
 /** The stock MinIO keys and the target keys: never printed. */
@@ -209,6 +211,57 @@ for (const version of ['2.5.0', '2.17.0']) {
     });
   });
 }
+
+describe('migrate --installation killed (SIGKILL) at each of its writes', () => {
+  it('the components never name a Secret that is missing or empty; a re-run finishes as an uninterrupted run; --rollback restores', async () => {
+    const { api, env: kube } = await cluster('2.17.0');
+    const original = state(api);
+    const whole = await kfstore([...S3, ...CLONE, '--yes'], kube);
+    assert.equal(whole.code, 0, whole.stderr);
+    // The backup's timestamp differs per run: compare the migrated objects, not it.
+    const migrated = (): Record<string, string> => {
+      const { 'Secret/kfstore-migrate-backup': _b, ...rest } = state(api);
+      return rest;
+    };
+    const reference = migrated();
+    assert.equal((await kfstore(['migrate', '--rollback', '--installation', '--yes'], kube)).code, 0);
+    assert.deepEqual(state(api), original);
+    // Backup, Secret, two ConfigMaps, the UI, the API server: six writes.
+    let kills = 0;
+    for (let k = 1; k <= 6; k++) {
+      for (const afterCommit of [false, true]) {
+        let running: RunningPlugin | undefined;
+        const hook = killOnWrite(api, k, afterCommit, () => running);
+        running = startKubectl(['kfstore', ...S3, ...CLONE, '--yes'], kube);
+        const r = await running.done;
+        hook.cancel();
+        if (r.signal === 'SIGKILL') kills++;
+        const now = state(api);
+        const touched = OBJECTS.slice(0, 5).some(([kind, name]) => now[`${kind}/${name}`] !== original[`${kind}/${name}`]);
+        if (touched) assert.notEqual(now['Secret/kfstore-migrate-backup'], 'absent', `k=${k}: changed without a backup`);
+        for (const d of ['ml-pipeline', 'ml-pipeline-ui']) {
+          const refs = [...env(api, d).values()].flatMap((e) =>
+            e.valueFrom?.secretKeyRef?.name === 'kfstore-object-store--kubeflow' ? [e.valueFrom.secretKeyRef] : [],
+          );
+          for (const ref of refs) {
+            const data = api.get('Secret', 'kubeflow', ref.name)?.data as Record<string, string> | undefined;
+            assert.ok(
+              (data?.[ref.key] ?? '') !== '',
+              `k=${k} ${afterCommit ? 'after' : 'before'} commit: ${d} names ${ref.name}/${ref.key}, missing`,
+            );
+          }
+        }
+        const again = await kfstore([...S3, ...CLONE, '--yes'], kube);
+        assert.equal(again.code, 0, again.stderr);
+        assert.deepEqual(migrated(), reference, `k=${k}`);
+        const back = await kfstore(['migrate', '--rollback', '--installation', '--yes'], kube);
+        assert.equal(back.code, 0, back.stderr);
+        assert.deepEqual(state(api), original, `k=${k}: rollback`);
+      }
+    }
+    assert.ok(kills >= 10, `only ${kills} of 12 runs were killed`);
+  });
+});
 
 describe('migrate --installation offline (-f)', () => {
   it('rewrites a copy of the stock manifests: env, bucket key and Argo repository edited, comments kept, Secret a template', async () => {
