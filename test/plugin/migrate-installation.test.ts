@@ -213,7 +213,7 @@ for (const version of ['2.5.0', '2.17.0']) {
 }
 
 describe('migrate --installation killed (SIGKILL) at each of its writes', () => {
-  it('the components never name a Secret that is missing or empty; a re-run finishes as an uninterrupted run; --rollback restores', async () => {
+  it('no component names a missing or empty Secret; a re-run finishes as an uninterrupted run; --rollback restores', async () => {
     const { api, env: kube } = await cluster('2.17.0');
     const original = state(api);
     const whole = await kfstore([...S3, ...CLONE, '--yes'], kube);
