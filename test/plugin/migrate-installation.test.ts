@@ -184,6 +184,23 @@ for (const version of ['2.5.0', '2.17.0']) {
       assert.deepEqual(writeRequests(api), []);
     });
 
+    it('a write the API server refuses (the API server Deployment, last) undoes the earlier writes and the backup: exit 1', async () => {
+      const { api, env: kube } = await cluster(version);
+      const before = state(api);
+      api.fail({ method: 'PUT', resource: 'deployments', name: 'ml-pipeline' }, { status: 422, times: 1 });
+      const r = await kfstore([...S3, ...CLONE, '--yes'], kube);
+      assert.equal(r.code, 1, r.stdout);
+      assert.match(
+        r.stderr,
+        /error: the API server refused Deployment ml-pipeline in kubeflow: .*; the writes made in kubeflow were undone/,
+      );
+      assert.deepEqual(state(api), before);
+      // The next run starts from the original state and applies.
+      const again = await kfstore([...S3, ...CLONE, '--yes'], kube);
+      assert.equal(again.code, 0, again.stderr);
+      assert.match(again.stdout, /applied 5 changes/);
+    });
+
     it('KFP in multi-user mode refuses the proxied request: a note, the rest of the report and the plan stand', async () => {
       const { env: kube } = await cluster(version, true);
       const r = await kfstore([...S3, ...CLONE, '--dry-run'], kube);
