@@ -24,11 +24,13 @@ export function installationPlanText(plan: InstallationPlan): string {
 }
 
 export function installationDocument(target: MigrationTarget, plan: InstallationPlan, storedUris: StoredUri[] | undefined): unknown {
+  // A profile's root layout and launcher lint say nothing about the installation.
+  const { layout: _layout, launcherFindings: _lint, ...installation } = plan;
   return {
     apiVersion: 'kfstore.dev/v1alpha1',
     kind: 'InstallationMigrationPlan',
     target,
-    installation: plan,
+    installation,
     ...(storedUris === undefined ? {} : { storedUris }),
   };
 }
