@@ -108,6 +108,8 @@ export interface MigrateFlags extends CommonFlags {
   skipTargetCheck: boolean;
   iamPolicyDir?: string;
   outDir?: string;
+  /** Migrate the KFP installation's own storage settings (namespace kubeflow, or -n), not profiles. */
+  installation: boolean;
 }
 
 export const MIGRATE_OPTIONS = {
@@ -130,6 +132,7 @@ export const MIGRATE_OPTIONS = {
   'skip-target-check': { type: 'boolean' },
   'iam-policy-dir': { type: 'string' },
   'out-dir': { type: 'string' },
+  installation: { type: 'boolean' },
 } as const satisfies FlagSpecs;
 
 type Values = FlagValues;
@@ -246,6 +249,7 @@ export function parseMigrate(argv: string[]): { flags: MigrateFlags; help: boole
     copyArtifacts: values['copy-artifacts'] === true,
     switchOnly: values.switch === true,
     skipTargetCheck: values['skip-target-check'] === true,
+    installation: values.installation === true,
   };
   const pathStyle = str(values['path-style']);
   if (pathStyle !== undefined) {

@@ -139,6 +139,8 @@ export const MIGRATE_HELP = `kubectl kfstore migrate: move profile namespaces to
 Usage:
   kubectl kfstore migrate --to s3 --bucket B [--endpoint URL|aws|gcs|r2|oss|ibm] [--region R] [flags]
   kubectl kfstore migrate --rollback -n NS | -A
+  kubectl kfstore migrate --to s3 --installation --bucket B [flags]
+  kubectl kfstore migrate --rollback --installation
 
 Plans kfp-launcher, artifact-repositories and the credentials Secret per namespace, prints the
 plan and its diff, backs up what it changes into the Secret kfstore-migrate-backup (gzipped, split
@@ -164,6 +166,11 @@ Examples:
   # Undo
   kubectl kfstore migrate --rollback -n team-a
 
+  # The installation itself (API server, UI, Argo's default repository in kubeflow), and what
+  # stored URIs still point at the old store
+  kubectl kfstore migrate --to s3 --installation --bucket kfp-art --region us-east-1 \
+    --clone-secret-from kubeflow/s3-keys --dry-run
+
 Target:
       --to s3                  required
       --bucket B               the bucket
@@ -188,6 +195,9 @@ Flags:
       --switch                 only switch namespaces whose credentials are known and pass the
                                target check; stage nothing (exit 1 while some namespace is not ready)
       --rollback               restore what kfstore-migrate-backup saved, then delete it
+      --installation           the KFP installation's own storage settings (namespace kubeflow, or
+                               -n): ml-pipeline's and ml-pipeline-ui's env, workflow-controller-
+                               configmap, the bucket key the API server reads; with --rollback, undo it
       --copy-artifacts         before switching a namespace, copy its objects (same keys) from the
                                current store to the target bucket (verified, resumable; cluster
                                only), then check the target holds every one. The copy is skipped

@@ -32,6 +32,10 @@ export async function migrate(argv: string[]): Promise<number> {
     process.stdout.write(MIGRATE_HELP);
     return EXIT_OK;
   }
+  if (flags.installation) {
+    const { migrateInstallation } = await import('./migrate-installation.ts');
+    return migrateInstallation(flags);
+  }
   if (flags.rollback) return rollbackCommand(flags);
   if (flags.kustomize !== undefined)
     throw new PluginError(

@@ -75,7 +75,14 @@ function changed(c: ObjectChange, ns: string, planned: string | undefined, now: 
   return `${c.name} in ${ns} changed since the plan (resourceVersion ${v(planned)} → ${v(now)}); nothing more was changed in ${ns}; re-run to plan again`;
 }
 
-async function write(api: KubeApi, c: ObjectChange, ns: string, obj: RawObject | undefined, filled: Record<string, string>): Promise<void> {
+/** One ConfigMap or Secret write of a plan (the Secret's values already resolved). */
+export async function write(
+  api: KubeApi,
+  c: ObjectChange,
+  ns: string,
+  obj: RawObject | undefined,
+  filled: Record<string, string>,
+): Promise<void> {
   const kind: Kind = c.kind;
   if (kind === 'Secret') {
     if (obj === undefined) {

@@ -3,7 +3,7 @@
 import { ApiError } from '../../kube-client/api.ts';
 import type { KubeApi } from '../../kube-client/api.ts';
 
-export type Kind = 'ConfigMap' | 'Secret';
+export type Kind = 'ConfigMap' | 'Secret' | 'Deployment';
 
 export interface RawObject {
   apiVersion?: string;
@@ -21,7 +21,9 @@ export interface RawObject {
 }
 
 export function objectPath(kind: Kind, namespace: string, name?: string): string {
-  const base = `/api/v1/namespaces/${encodeURIComponent(namespace)}/${kind === 'Secret' ? 'secrets' : 'configmaps'}`;
+  const resource = kind === 'Deployment' ? 'apis/apps/v1' : 'api/v1';
+  const plural = kind === 'Secret' ? 'secrets' : kind === 'Deployment' ? 'deployments' : 'configmaps';
+  const base = `/${resource}/namespaces/${encodeURIComponent(namespace)}/${plural}`;
   return name === undefined ? base : `${base}/${encodeURIComponent(name)}`;
 }
 

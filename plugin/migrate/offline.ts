@@ -11,8 +11,11 @@ import { isMap, parseAllDocuments, stringify } from 'yaml';
 import type { Document } from 'yaml';
 import type { NamespacePlan, ObjectChange, PlannedObject } from '../../settings/migrate/plan.ts';
 import { isWrite } from '../../settings/migrate/plan.ts';
+import type { DeploymentChange } from '../../settings/migrate/installation-plan.ts';
+import { PluginError } from '../cli/errors.ts';
 import { fsUserError } from '../fs-errors.ts';
 import { manifestFiles } from '../manifests/files.ts';
+import { editEnv } from './offline-env.ts';
 
 /** Multi-line values (providers, Argo's repository) as literal blocks, never folded. */
 const YAML_OUT = { blockQuote: 'literal', lineWidth: 0 } as const;
@@ -22,10 +25,20 @@ interface Found {
   root: string;
 }
 
-export function rewriteManifests(paths: string[], plans: NamespacePlan[], defaultNamespace: string, outDir: string | undefined): string[] {
+/** `deployments`: migrate --installation's env edits, by namespace. */
+export function rewriteManifests(
+  paths: string[],
+  plans: NamespacePlan[],
+  defaultNamespace: string,
+  outDir: string | undefined,
+  deployments: { ns: string; change: DeploymentChange }[] = [],
+): string[] {
   const pending = new Map<string, { ns: string; change: ObjectChange }>();
   for (const p of plans)
     for (const c of p.changes) if (isWrite(c)) pending.set(id(c.kind, p.namespace, c.name), { ns: p.namespace, change: c });
+  const envEdits = new Map(
+    deployments.filter((d) => d.change.action === 'update').map((d) => [id('Deployment', d.ns, d.change.name), d.change]),
+  );
   const outputs: { file: string; text: string; changed: boolean; mode?: number }[] = [];
   const files = paths.flatMap(walk);
   for (const { file, root } of files) {
@@ -47,9 +60,12 @@ export function rewriteManifests(paths: string[], plans: NamespacePlan[], defaul
       if (typeof kind !== 'string' || typeof name !== 'string') continue;
       const key = id(kind, typeof nsValue === 'string' ? nsValue : defaultNamespace, name);
       const hit = pending.get(key);
-      if (hit === undefined) continue;
-      edit(doc, hit.change.after);
+      const env = envEdits.get(key);
+      if (hit !== undefined) edit(doc, hit.change.after);
+      else if (env !== undefined) editEnv(doc, env);
+      else continue;
       pending.delete(key);
+      envEdits.delete(key);
       changed = true;
       // A JSON manifest stays JSON (comments cannot exist there to keep).
       pieces[pieces.length - 1] = /\.json$/i.test(file)
@@ -61,6 +77,8 @@ export function rewriteManifests(paths: string[], plans: NamespacePlan[], defaul
     if (outDir === undefined && !changed) continue;
     outputs.push({ file: out, text: changed ? pieces.join('') : text, changed, mode: statSync(file).mode & 0o7777 });
   }
+  const missing = [...envEdits.keys()][0];
+  if (missing !== undefined) throw new PluginError(`${missing} is not in the files: nothing was written`);
   const base = outDir ?? files[0]?.root ?? '.';
   const byNs = new Map<string, PlannedObject[]>();
   for (const { ns, change } of pending.values()) byNs.set(ns, [...(byNs.get(ns) ?? []), manifest(change.after)]);

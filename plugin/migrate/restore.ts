@@ -38,6 +38,13 @@ export async function restoreObject(
 
 function sameContent(a: RawObject, b: RawObject): boolean {
   const pick = (o: RawObject): string =>
-    JSON.stringify([o.data ?? {}, o.binaryData ?? {}, o.metadata.labels ?? {}, o.metadata.annotations ?? {}, o.type ?? null]);
+    JSON.stringify([
+      o.data ?? {},
+      o.binaryData ?? {},
+      o.metadata.labels ?? {},
+      o.metadata.annotations ?? {},
+      o.type ?? null,
+      o.spec ?? null,
+    ]);
   return pick(a) === pick(b);
 }

@@ -196,7 +196,7 @@ function planArgo(
   return change('ConfigMap', ARTIFACT_REPOSITORIES, current, same, before, same ? (before ?? after) : after);
 }
 
-function planSecret(index: SnapshotIndex, namespace: string, target: MigrationTarget, secretName: string): ObjectChange {
+export function planSecret(index: SnapshotIndex, namespace: string, target: MigrationTarget, secretName: string): ObjectChange {
   const current = index.secret(namespace, secretName);
   const keys = [target.secret.accessKeyKey, target.secret.secretKeyKey];
   // Empty values are filled only from a clone source; without one the template is as good as
@@ -223,7 +223,7 @@ function planSecret(index: SnapshotIndex, namespace: string, target: MigrationTa
   return out;
 }
 
-function change(
+export function change(
   kind: ObjectChange['kind'],
   name: string,
   current: { metadata: ObjectMeta; immutable?: boolean } | undefined,
@@ -247,7 +247,7 @@ function meta(current: ObjectMeta | undefined, namespace: string, name: string):
   return m;
 }
 
-function configMap(
+export function configMap(
   current: ObjectMeta | undefined,
   namespace: string,
   data: Record<string, string>,

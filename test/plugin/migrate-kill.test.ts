@@ -19,6 +19,7 @@ import { GetObjectCommand, ListMultipartUploadsCommand, ListPartsCommand, PutObj
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { KubeApiServer, KubeObject } from '../support/kube-apiserver/index.ts';
 import { assertNoSecrets, seededCluster } from '../support/live-cluster.ts';
+import { killOnWrite } from '../support/kill-on-write.ts';
 import { startKubectl } from '../support/plugin.ts';
 import type { RunningPlugin } from '../support/plugin.ts';
 import { Random } from '../support/random.ts';
@@ -180,39 +181,6 @@ async function checkSafe(
     }
   }
   return { partialCopy, partialApply, uploads };
-}
-
-/**
- * Kills the process when the API server receives the k-th write. Before commit: the server drops
- * that write (it answers an error the dead process never reads), as a real server does with a
- * request whose client vanished before etcd stored it. After commit: the write is stored, then the
- * process dies a moment later. `storedAt` is the server's resourceVersion when the write arrived.
- */
-function killOnWrite(
-  api: KubeApiServer,
-  k: number,
-  afterCommit: boolean,
-  run: () => RunningPlugin | undefined,
-): { cancel(): void; storedAt: () => string | undefined } {
-  let writes = 0;
-  let storedAt: string | undefined;
-  const fault = api.fail(
-    (r) => {
-      if (['get', 'list', 'watch'].includes(r.verb)) return false;
-      writes++;
-      if (writes !== k) return false;
-      storedAt = api.resourceVersion;
-      const kill = (): void => run()?.kill('SIGKILL');
-      if (afterCommit) {
-        setTimeout(kill, 5);
-        return false;
-      }
-      kill();
-      return true;
-    },
-    { status: 500 },
-  );
-  return { cancel: () => fault.cancel(), storedAt: () => storedAt };
 }
 
 describe('migrate --copy-artifacts killed or interrupted', () => {

@@ -2,6 +2,7 @@
 // plus the TokenRequest and SelfSubjectAccessReview endpoints. Ordering follows the real
 // request path: decode+default → mutating admission → strategy+validation → validating
 // admission → storage.
+import type { ServiceHandler } from './service-proxy.ts';
 import { runMutating, runValidating } from './admission.ts';
 import { runPolicies } from './policies.ts';
 import type { AdmissionDeps, Operation } from './admission.ts';
@@ -60,6 +61,8 @@ export interface ServerContext {
   now: () => Date;
   bookmarkIntervalMs: number;
   defaultServiceAccounts: boolean;
+  /** services/proxy backends by namespace/name:port (service-proxy.ts). */
+  serviceProxies: Map<string, ServiceHandler>;
 }
 
 export interface ApiRequest {

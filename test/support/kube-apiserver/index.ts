@@ -18,11 +18,14 @@ import { ApiError } from './status.ts';
 import { Store } from './store.ts';
 import { TokenIssuer } from './tokens.ts';
 import type { KubeObject, RecordedRequest, Rule } from './types.ts';
+import { proxyKey } from './service-proxy.ts';
+import type { ServiceHandler } from './service-proxy.ts';
 import { WatchRegistry } from './watch.ts';
 
 export type { KubeconfigOptions } from './kubeconfig.ts';
 export type { ServiceReference } from './admission.ts';
 export type { Fault, FaultHandle, FaultMatcher } from './server.ts';
+export type { ProxiedRequest, ProxiedResponse, ServiceHandler } from './service-proxy.ts';
 export type { KubeObject, ObjectMeta, RecordedRequest, Rule, Status } from './types.ts';
 
 export interface KubeApiServerOptions {
@@ -69,6 +72,11 @@ export interface KubeApiServer {
   /** Reads stored objects by Kind or plural, e.g. get('ConfigMap', 'team-a', 'x'). */
   get(kind: string, namespace: string | undefined, name: string): KubeObject | undefined;
   list(kind: string, namespace?: string): KubeObject[];
+  /**
+   * Serves /api/v1/namespaces/NS/services/NAME:PORT/proxy/... from `handler` (the Service object
+   * must exist too, as in a cluster); undefined unregisters it.
+   */
+  serveServiceProxy(namespace: string, service: string, port: string | number, handler: ServiceHandler | undefined): void;
   /** Stores (creates or replaces) a Mutating/ValidatingWebhookConfiguration. */
   registerWebhook(config: KubeObject): KubeObject;
   unregisterWebhook(kind: 'MutatingWebhookConfiguration' | 'ValidatingWebhookConfiguration', name: string): void;
@@ -117,6 +125,7 @@ export async function startKubeApiServer(opts: KubeApiServerOptions = {}): Promi
     now,
     bookmarkIntervalMs: opts.bookmarkIntervalMs ?? 60_000,
     defaultServiceAccounts: opts.defaultServiceAccounts ?? true,
+    serviceProxies: new Map(),
   };
   const core = new ApiServerCore(ctx, `127.0.0.1:${port}`);
   server.on('request', core.handler);
@@ -187,6 +196,11 @@ export async function startKubeApiServer(opts: KubeApiServerOptions = {}): Promi
     seed,
     get: (kind, namespace, name) => store.get(requireResource(kind), namespace, name),
     list: (kind, namespace) => store.list(requireResource(kind), namespace),
+    serveServiceProxy: (namespace, service, port, handler) => {
+      const key = proxyKey(namespace, service, port);
+      if (handler === undefined) ctx.serviceProxies.delete(key);
+      else ctx.serviceProxies.set(key, handler);
+    },
     registerWebhook: (config) => {
       const def = requireResource(config.kind ?? '', 'admissionregistration.k8s.io/v1');
       const existing = store.get(def, undefined, config.metadata.name ?? '');

@@ -21,6 +21,7 @@ import { PROTOBUF, protobufToJson } from './protobuf.ts';
 import { requestInfo } from './request-info.ts';
 import type { RequestInfo } from './request-info.ts';
 import { findResource } from './resources.ts';
+import { isServiceProxy, serviceProxy } from './service-proxy.ts';
 import { parseFieldSelector, exactName } from './selectors.ts';
 import { ApiError, internalError, methodNotAllowed, pathNotFound, statusForCode, statusOf, unauthorized } from './status.ts';
 import type { RecordedRequest, Status, UserInfo } from './types.ts';
@@ -119,6 +120,8 @@ export class ApiServerCore {
       if (fault !== undefined) throw fault;
       if (!info.isResource) return this.nonResource(res, method, url.pathname);
       if (user === undefined) throw unauthorized();
+      if (isServiceProxy(info))
+        return serviceProxy(this.ctx, res, info, { method, query: url.searchParams, headers: req.headers, body }, user);
       const result = await this.resource(res, info, url.searchParams, req, body, user);
       if (result === 'streamed') {
         record.status = 200;

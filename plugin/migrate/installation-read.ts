@@ -1,0 +1,85 @@
+// What `migrate --installation` reads. Live: the namespace's Deployments and ConfigMaps (two LISTs,
+// as doctor --installation reads them, objects kept whole so that the writes carry everything else
+// back) and the target credentials Secret; offline: the -f manifests. Then, live, the Workflows and
+// ScheduledWorkflows of every namespace for the stored-URI report.
+import type { ClusterSnapshot, ConfigMapObject, DeploymentObject } from '../../settings/cluster/snapshot.ts';
+import { emptySnapshot } from '../../settings/cluster/snapshot.ts';
+import { installationSettings } from '../../settings/installation/settings.ts';
+import { atTarget, storedUris } from '../../settings/migrate/stored-uris.ts';
+import type { HeldObject, StoredUri } from '../../settings/migrate/stored-uris.ts';
+import type { MigrationTarget } from '../../settings/migrate/migration-target.ts';
+import { ApiError } from '../../kube-client/api.ts';
+import type { KubeApi } from '../../kube-client/api.ts';
+import type { MigrateFlags } from '../cli/args.ts';
+import { PluginError } from '../cli/errors.ts';
+import { manifestKfpVersion } from '../cluster-read/kfp-version.ts';
+import { refusal } from '../cluster-read/scoped-read.ts';
+import { secretInfo } from '../secrets/facts.ts';
+import type { Source } from '../source/source.ts';
+import { connectCluster, readManifests } from '../source/source.ts';
+import { readObject } from './objects.ts';
+
+export async function readInstallation(flags: MigrateFlags, namespace: string, secretName: string): Promise<Source> {
+  if (flags.filenames.length > 0) {
+    const set = await readManifests({ ...flags, namespace });
+    set.snapshot.kfp = manifestKfpVersion(set.snapshot, flags.kfpVersion);
+    return { snapshot: set.snapshot, rawSecrets: set.rawSecrets, namespaces: [namespace], locations: set.locations };
+  }
+  const { api } = await connectCluster(flags);
+  const snapshot: ClusterSnapshot = emptySnapshot('cluster');
+  const base = (group: string, plural: string): string => `/${group}/namespaces/${encodeURIComponent(namespace)}/${plural}`;
+  snapshot.deployments = await listIn<DeploymentObject>(api, base('apis/apps/v1', 'deployments'), 'deployments.apps', namespace);
+  snapshot.configMaps = await listIn<ConfigMapObject>(api, base('api/v1', 'configmaps'), 'configmaps', namespace);
+  snapshot.kfp = manifestKfpVersion(snapshot, flags.kfpVersion);
+  const rawSecrets: Source['rawSecrets'] = new Map();
+  const secret = await readObject(api, 'Secret', namespace, secretName);
+  if (secret !== undefined) {
+    snapshot.secrets.push(secretInfo(secret));
+    rawSecrets.set(`${namespace}/${secretName}`, secret);
+  }
+  return { snapshot, rawSecrets, namespaces: [namespace], api };
+}
+
+async function listIn<T>(api: KubeApi, path: string, resource: string, namespace: string): Promise<T[]> {
+  try {
+    return await api.list<T>(path);
+  } catch (e) {
+    const why = refusal(e);
+    if (why === undefined) throw e;
+    throw new PluginError(
+      `cannot list ${resource} in namespace ${namespace}: ${why} (kubectl auth can-i list ${resource} --namespace ${namespace})`,
+    );
+  }
+}
+
+/** The URIs not at the target, from every namespace's Workflows and ScheduledWorkflows; notes say what could not be read. */
+export async function oldStoreUris(
+  api: KubeApi,
+  snapshot: ClusterSnapshot,
+  namespace: string,
+  target: MigrationTarget,
+): Promise<{ uris: StoredUri[]; notes: string[] }> {
+  // Artifacts that name no bucket were written to Argo's default repository, as it is before the change.
+  const argo = installationSettings(snapshot, namespace).stores.find((s) => s.component === 'Argo');
+  const fallback = {
+    ...(argo?.bucket === undefined ? {} : { bucket: argo.bucket.value }),
+    ...(argo?.endpoint === undefined ? {} : { endpoint: argo.endpoint.value }),
+  };
+  const notes: string[] = [];
+  const uris: StoredUri[] = [];
+  for (const [kind, path, resource] of [
+    ['Workflow', '/apis/argoproj.io/v1alpha1/workflows', 'workflows.argoproj.io'],
+    ['ScheduledWorkflow', '/apis/kubeflow.org/v1beta1/scheduledworkflows', 'scheduledworkflows.kubeflow.org'],
+  ] as const) {
+    try {
+      for (const o of await api.list<HeldObject>(path)) uris.push(...storedUris(kind, o, fallback).filter((u) => !atTarget(u, target)));
+    } catch (e) {
+      // 404: the CRD is not installed.
+      if (e instanceof ApiError && e.status === 404) continue;
+      const why = refusal(e);
+      if (why === undefined) throw e;
+      notes.push(`${resource} not read: ${why} (kubectl auth can-i list ${resource} -A)`);
+    }
+  }
+  return { uris, notes };
+}
