@@ -42,9 +42,11 @@ describe('doctor and inspect in a real terminal', () => {
       assertWordsWhole(r.output, findings);
       assert.ok(r.output.includes(`${RED}ERROR`), 'ERROR is red on a terminal');
       assert.ok(r.output.includes(`${YELLOW}WARN`), 'WARN is yellow on a terminal');
-      // The one INFO is KFS001: no ml-pipeline Deployment in the manifests, so the newest rules apply.
-      assert.match(visible(r.output), /2 error, 4 warn, 1 info, \d+ ok, 1 skipped in 3 namespaces/);
+      // INFO: KFS001 (no ml-pipeline Deployment in the manifests, so the newest rules apply) and
+      // KFS020 per profile (the default v2/artifacts layout meets the 2.17 UI's ownership check).
+      assert.match(visible(r.output), /2 error, 4 warn, 4 info, \d+ ok, 1 skipped in 3 namespaces/);
       assert.match(visible(r.output), /^INFO\s+KFS001\s/m);
+      assert.equal(visible(r.output).match(/^INFO\s+KFS020\s/gm)?.length, 3);
     });
     it(`doctor -o wide at ${width} columns fits, words whole`, async () => {
       const r = await kfstoreInPty(['doctor', '-f', GITOPS, '-o', 'wide'], width);
