@@ -8,6 +8,7 @@ import type { Kind, KubeObject, PartialRead } from '../../settings/cluster/snaps
 import { RESOURCE_OF } from '../../settings/cluster/snapshot.ts';
 import { ApiError } from '../../kube-client/api.ts';
 import type { KubeApi } from '../../kube-client/api.ts';
+import { PluginError } from '../cli/errors.ts';
 
 export const MAX_NAMESPACES = 1000;
 const PARALLEL = 8;
@@ -39,6 +40,19 @@ export interface ScopedResult<T> {
 
 export function refusal(e: unknown): string | undefined {
   return e instanceof ApiError && e.status === 403 ? e.message.replace(/^the API server \S+ refused: /, '') : undefined;
+}
+
+/** One namespace's LIST where the command needs all of it: a refusal is a clear error naming the permission, not a partial report. */
+export async function listInNamespace<T>(api: KubeApi, path: string, resource: string, namespace: string): Promise<T[]> {
+  try {
+    return await api.list<T>(path);
+  } catch (e) {
+    const why = refusal(e);
+    if (why === undefined) throw e;
+    throw new PluginError(
+      `cannot list ${resource} in namespace ${namespace}: ${why} (kubectl auth can-i list ${resource} --namespace ${namespace})`,
+    );
+  }
 }
 
 export async function readScoped<T extends KubeObject>(api: KubeApi, r: ScopedRead): Promise<ScopedResult<T>> {

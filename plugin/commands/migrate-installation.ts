@@ -18,7 +18,7 @@ import { EXIT_FINDINGS, EXIT_OK, PluginError } from '../cli/errors.ts';
 import { findingsTable } from '../cli/findings-table.ts';
 import { render } from '../cli/output.ts';
 import { tableStyle, terminalOf } from '../cli/terminal.ts';
-import { confirm } from '../migrate/confirm.ts';
+import { confirm, confirmManifestEdit } from '../migrate/confirm.ts';
 import { applyInstallation } from '../migrate/installation-apply.ts';
 import { oldStoreUris, readInstallation } from '../migrate/installation-read.ts';
 import { kfpApiUris } from '../migrate/kfp-api-uris.ts';
@@ -97,15 +97,7 @@ export async function migrateInstallation(flags: MigrateFlags): Promise<number> 
     return EXIT_OK;
   }
   if (!live) {
-    const inPlace = flags.outDir === undefined;
-    if (
-      inPlace &&
-      !flags.yes &&
-      !(await confirm(
-        `edit the manifests in place (${summary})? [y/N] `,
-        'refusing to edit the manifests in place without --yes (stdin is not a terminal); add --yes, or --out-dir DIR to write a copy',
-      ))
-    ) {
+    if (!(await confirmManifestEdit(flags, summary))) {
       human('not written\n');
       return EXIT_OK;
     }

@@ -15,7 +15,7 @@ import { findingsTable } from '../cli/findings-table.ts';
 import { render } from '../cli/output.ts';
 import { tableStyle, terminalOf } from '../cli/terminal.ts';
 import { applyAll } from '../migrate/apply-all.ts';
-import { confirm } from '../migrate/confirm.ts';
+import { confirm, confirmManifestEdit } from '../migrate/confirm.ts';
 import { rewriteManifests } from '../migrate/offline.ts';
 import { assessReadiness } from '../migrate/readiness.ts';
 import type { Readiness } from '../migrate/readiness.ts';
@@ -114,17 +114,7 @@ export async function migrate(argv: string[]): Promise<number> {
     return unfinished;
   }
   if (!live) {
-    // Offline: the files are in git, so no backup; editing them in place is still asked, like the live
-    // path. --out-dir writes a copy and leaves the sources alone, so it does not ask.
-    const inPlace = flags.outDir === undefined;
-    if (
-      inPlace &&
-      !flags.yes &&
-      !(await confirm(
-        `edit the manifests in place (${summary})? [y/N] `,
-        'refusing to edit the manifests in place without --yes (stdin is not a terminal); add --yes, or --out-dir DIR to write a copy',
-      ))
-    ) {
+    if (!(await confirmManifestEdit(flags, summary))) {
       human('not written\n');
       return unfinished;
     }

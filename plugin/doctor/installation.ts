@@ -17,7 +17,7 @@ import type { DoctorFlags } from '../cli/args.ts';
 import { PluginError } from '../cli/errors.ts';
 import type { KubeApi } from '../../kube-client/api.ts';
 import { manifestKfpVersion } from '../cluster-read/kfp-version.ts';
-import { refusal } from '../cluster-read/scoped-read.ts';
+import { listInNamespace, refusal } from '../cluster-read/scoped-read.ts';
 import { locateFindings } from '../manifests/locations.ts';
 import { connectCluster, readManifests } from '../source/source.ts';
 import { liveReaderAnswers, manifestReaderAnswers, readProfileUi } from './ui-reach.ts';
@@ -80,13 +80,13 @@ async function fromCluster(
 ): Promise<{ snapshot: ClusterSnapshot; api: KubeApi; locations?: undefined; rawSecrets?: undefined }> {
   const { api } = await connectCluster(flags);
   const snapshot = emptySnapshot('cluster');
-  snapshot.deployments = await listIn<DeploymentObject>(
+  snapshot.deployments = await listInNamespace<DeploymentObject>(
     api,
     `/apis/apps/v1/namespaces/${encodeURIComponent(namespace)}/deployments`,
     'deployments.apps',
     namespace,
   );
-  snapshot.configMaps = await listIn<ConfigMapObject>(
+  snapshot.configMaps = await listInNamespace<ConfigMapObject>(
     api,
     `/api/v1/namespaces/${encodeURIComponent(namespace)}/configmaps`,
     'configmaps',
@@ -95,19 +95,6 @@ async function fromCluster(
   // The release from the ml-pipeline just listed (or --kfp-version): no separate request.
   snapshot.kfp = manifestKfpVersion(snapshot, flags.kfpVersion);
   return { snapshot, api };
-}
-
-/** One LIST; a refusal is a clear error naming the permission, not a partial report. */
-async function listIn<T>(api: KubeApi, path: string, resource: string, namespace: string): Promise<T[]> {
-  try {
-    return await api.list<T>(path);
-  } catch (e) {
-    const why = refusal(e);
-    if (why === undefined) throw e;
-    throw new PluginError(
-      `cannot list ${resource} in namespace ${namespace}: ${why} (kubectl auth can-i list ${resource} --namespace ${namespace})`,
-    );
-  }
 }
 
 /** With --probe only: one GET per Secret the UI would read with; 404 is absent, a refusal says why. */

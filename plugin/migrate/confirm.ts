@@ -15,3 +15,15 @@ export async function confirm(
     rl.close();
   }
 }
+
+/**
+ * Offline: the files are in git, so no backup; editing them in place is still asked, like the live
+ * path. --out-dir writes a copy and leaves the sources alone, so it does not ask.
+ */
+export async function confirmManifestEdit(flags: { yes: boolean; outDir?: string | undefined }, summary: string): Promise<boolean> {
+  if (flags.outDir !== undefined || flags.yes) return true;
+  return confirm(
+    `edit the manifests in place (${summary})? [y/N] `,
+    'refusing to edit the manifests in place without --yes (stdin is not a terminal); add --yes, or --out-dir DIR to write a copy',
+  );
+}

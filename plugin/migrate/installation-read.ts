@@ -11,9 +11,8 @@ import type { MigrationTarget } from '../../settings/migrate/migration-target.ts
 import { ApiError } from '../../kube-client/api.ts';
 import type { KubeApi } from '../../kube-client/api.ts';
 import type { MigrateFlags } from '../cli/args.ts';
-import { PluginError } from '../cli/errors.ts';
 import { manifestKfpVersion } from '../cluster-read/kfp-version.ts';
-import { refusal } from '../cluster-read/scoped-read.ts';
+import { listInNamespace, refusal } from '../cluster-read/scoped-read.ts';
 import { secretInfo } from '../secrets/facts.ts';
 import type { Source } from '../source/source.ts';
 import { connectCluster, readManifests } from '../source/source.ts';
@@ -28,8 +27,8 @@ export async function readInstallation(flags: MigrateFlags, namespace: string, s
   const { api } = await connectCluster(flags);
   const snapshot: ClusterSnapshot = emptySnapshot('cluster');
   const base = (group: string, plural: string): string => `/${group}/namespaces/${encodeURIComponent(namespace)}/${plural}`;
-  snapshot.deployments = await listIn<DeploymentObject>(api, base('apis/apps/v1', 'deployments'), 'deployments.apps', namespace);
-  snapshot.configMaps = await listIn<ConfigMapObject>(api, base('api/v1', 'configmaps'), 'configmaps', namespace);
+  snapshot.deployments = await listInNamespace<DeploymentObject>(api, base('apis/apps/v1', 'deployments'), 'deployments.apps', namespace);
+  snapshot.configMaps = await listInNamespace<ConfigMapObject>(api, base('api/v1', 'configmaps'), 'configmaps', namespace);
   snapshot.kfp = manifestKfpVersion(snapshot, flags.kfpVersion);
   const rawSecrets: Source['rawSecrets'] = new Map();
   const secret = await readObject(api, 'Secret', namespace, secretName);
@@ -38,18 +37,6 @@ export async function readInstallation(flags: MigrateFlags, namespace: string, s
     rawSecrets.set(`${namespace}/${secretName}`, secret);
   }
   return { snapshot, rawSecrets, namespaces: [namespace], api };
-}
-
-async function listIn<T>(api: KubeApi, path: string, resource: string, namespace: string): Promise<T[]> {
-  try {
-    return await api.list<T>(path);
-  } catch (e) {
-    const why = refusal(e);
-    if (why === undefined) throw e;
-    throw new PluginError(
-      `cannot list ${resource} in namespace ${namespace}: ${why} (kubectl auth can-i list ${resource} --namespace ${namespace})`,
-    );
-  }
 }
 
 /** The URIs not at the target, from every namespace's Workflows and ScheduledWorkflows; notes say what could not be read. */
