@@ -30,6 +30,7 @@ export interface ConnectionStats {
 /** What Node's ServerResponse offers that the guard uses. */
 interface Response {
   headersSent: boolean;
+  writableFinished: boolean;
   shouldKeepAlive: boolean;
   once(event: 'close', f: () => void): void;
 }
@@ -48,15 +49,19 @@ interface Tracked {
   socket: Socket;
   ip: string;
   pending: boolean;
-  /** The response being written on this connection (HTTP/1.1 answers one request at a time). */
-  inFlight: Response | undefined;
-  /** When the connection last finished a response (idle since then), for eviction order. */
-  idleSince: number;
+  /**
+   * The connection's latest response (HTTP/1.1 answers one request at a time); the connection is
+   * idle once that response has finished.
+   */
+  latest: Response | undefined;
+  /** When the latest request came (a sequence number, no clock), for eviction order. */
+  used: number;
   timer?: NodeJS.Timeout;
 }
 
-// One 'request' listener and one 'close' listener per request do all the bookkeeping: per-request
-// work here is paid by every pod review.
+// One 'request' listener does all the per-request bookkeeping, without a listener or timer per
+// request: this is paid by every pod review. Whether a connection is idle is read when it matters
+// (at the connection limit, at shutdown) from its latest response.
 export function guardConnections(
   server: Server,
   limits: ConnectionLimits,
@@ -66,6 +71,7 @@ export function guardConnections(
   const pendingByIp = new Map<string, number>();
   const stats = { evicted: 0, refused: 0, timedOut: 0 };
   let draining = false;
+  let requests = 0;
   const count = (event: keyof typeof stats): void => {
     stats[event]++;
     onEvent?.(event);
@@ -89,7 +95,7 @@ export function guardConnections(
       socket.destroy();
       return;
     }
-    const t: Tracked = { socket, ip, pending: true, inFlight: undefined, idleSince: Date.now() };
+    const t: Tracked = { socket, ip, pending: true, latest: undefined, used: requests };
     const key = keyOf(socket);
     open.set(key, t);
     pendingByIp.set(ip, (pendingByIp.get(ip) ?? 0) + 1);
@@ -110,19 +116,15 @@ export function guardConnections(
     const t = open.get(keyOf(req.socket));
     if (t === undefined) return;
     settle(t);
-    t.inFlight = res;
-    res.once('close', () => {
-      if (t.inFlight === res) t.inFlight = undefined;
-      t.idleSince = Date.now();
-      // Its keep-alive socket just went idle; close it so server.close() can finish.
-      if (draining) server.closeIdleConnections();
-    });
+    t.latest = res;
+    t.used = ++requests;
   });
+
+  const busy = (t: Tracked): boolean => t.latest !== undefined && !t.latest.writableFinished;
 
   function evictIdle(): boolean {
     let oldest: Tracked | undefined;
-    for (const t of open.values())
-      if (!t.pending && t.inFlight === undefined && (oldest === undefined || t.idleSince < oldest.idleSince)) oldest = t;
+    for (const t of open.values()) if (!t.pending && !busy(t) && (oldest === undefined || t.used < oldest.used)) oldest = t;
     if (oldest === undefined) return false;
     count('evicted');
     oldest.socket.destroy();
@@ -134,7 +136,14 @@ export function guardConnections(
     stats: () => ({ open: open.size, ...stats }),
     drain() {
       draining = true;
-      for (const t of open.values()) if (t.inFlight !== undefined && !t.inFlight.headersSent) t.inFlight.shouldKeepAlive = false;
+      for (const t of open.values()) {
+        const res = t.latest;
+        if (res === undefined || !busy(t)) continue;
+        if (!res.headersSent) res.shouldKeepAlive = false;
+        // Already answering with keep-alive: once it is done its connection is idle; close it then
+        // so that server.close() can finish.
+        else res.once('close', () => server.closeIdleConnections());
+      }
     },
   };
 }

@@ -2,12 +2,12 @@
 import { readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { isMainThread } from 'node:worker_threads';
-import { getRequestListener } from '@hono/node-server';
 import { connect } from '../kube-client/api.ts';
 import { inClusterKubeconfig, loadKubeconfig } from '../kube-client/kubeconfig.ts';
 import { rulesForVersion } from '../settings/kfp/version-source.ts';
 import { formatVersion } from '../settings/kfp/versions.ts';
 import { loadPolicy } from '../settings/policy/load.ts';
+import { nodeListener } from './admission/node-listener.ts';
 import { createApp } from './app.ts';
 import { startSecretCache } from './cluster/secret-cache.ts';
 import type { SecretCache } from './cluster/secret-cache.ts';
@@ -88,7 +88,7 @@ async function main(): Promise<number> {
     host: config.host,
     port: config.port,
     pollIntervalMs: config.certPollSeconds * 1000,
-    listener: getRequestListener(app.fetch),
+    listener: nodeListener(app, (err) => logger.error({ err: { message: err.message, name: err.name } }, 'unhandled error')),
     connections: { maxConnections: config.maxConnections, maxPendingPerIp: 64, idleMs: config.connectionIdleMs },
     requestTimeoutMs: config.requestTimeoutMs,
     onConnectionEvent: (event) => metrics.connection(event),

@@ -1,6 +1,8 @@
 // Prometheus metrics, served on the plain-HTTP metrics port. Buckets start at 100 µs: the
 // handler answers in well under a millisecond, and kube-apiserver's budget is the whole timeout.
-import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client';
+import { CounterSeries, HistogramSeries } from './metric-series.ts';
+import type { CounterSlot, HistogramSlot } from './metric-series.ts';
 
 export type Endpoint = 'mutate_pods' | 'validate_kfp_launcher' | 'validate_workflows';
 export type Outcome = 'mutated' | 'allowed' | 'warned' | 'denied' | 'rejected';
@@ -23,18 +25,17 @@ export interface Metrics {
 export function createMetrics(): Metrics {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: 'kfstore_' });
-  const duration = new Histogram({
+  // Observed on every review: series that resolve their label sets once (metric-series.ts).
+  const duration = new HistogramSeries({
     name: 'kfstore_admission_duration_seconds',
     help: 'Time to answer an admission request, from body read to response',
-    labelNames: ['endpoint'],
     buckets: [0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1],
-    registers: [registry],
+    registry,
   });
-  const requests = new Counter({
+  const requests = new CounterSeries({
     name: 'kfstore_admission_requests_total',
     help: 'Admission requests by endpoint and outcome (rejected = not a well-formed AdmissionReview)',
-    labelNames: ['endpoint', 'outcome'],
-    registers: [registry],
+    registry,
   });
   const mutations = new Counter({
     name: 'kfstore_pod_mutations_total',
@@ -78,30 +79,20 @@ export function createMetrics(): Metrics {
     registers: [registry],
   });
   for (const result of ['loaded', 'refused', 'unusable']) reloads.inc({ result }, 0);
-  // Pre-create the label sets so dashboards see zeros instead of gaps.
-  for (const endpoint of ['mutate_pods', 'validate_kfp_launcher', 'validate_workflows']) duration.zero({ endpoint });
+  // Label sets resolved up front: zeros instead of gaps on dashboards, and a review only adds.
+  const ENDPOINTS: Endpoint[] = ['mutate_pods', 'validate_kfp_launcher', 'validate_workflows'];
+  const timers = new Map<Endpoint, HistogramSlot>(ENDPOINTS.map((endpoint) => [endpoint, duration.slot({ endpoint })]));
   for (const limit of ['deadline', 'queue'])
     for (const endpoint of ['validate_kfp_launcher', 'validate_workflows']) limits.labels({ endpoint, limit });
-  // Labelled children resolved once per label set: prom-client hashes the label object on every
-  // labelled call, and every admission makes two.
-  const timers = new Map<Endpoint, Histogram.Internal<string>>();
-  const counts = new Map<string, Counter.Internal>();
+  const OUTCOMES: Outcome[] = ['mutated', 'allowed', 'warned', 'denied', 'rejected'];
+  const counts = new Map<Endpoint, Map<Outcome, CounterSlot>>(
+    ENDPOINTS.map((endpoint) => [endpoint, new Map(OUTCOMES.map((outcome) => [outcome, requests.slot({ endpoint, outcome })]))]),
+  );
   return {
     registry,
     observe(endpoint, outcome, seconds) {
-      let timer = timers.get(endpoint);
-      if (timer === undefined) {
-        timer = duration.labels({ endpoint });
-        timers.set(endpoint, timer);
-      }
-      timer.observe(seconds);
-      const key = endpoint + outcome;
-      let count = counts.get(key);
-      if (count === undefined) {
-        count = requests.labels({ endpoint, outcome });
-        counts.set(key, count);
-      }
-      count.inc();
+      timers.get(endpoint)?.observe(seconds);
+      counts.get(endpoint)?.get(outcome)?.inc();
       if (outcome === 'mutated') mutations.inc();
       if (outcome === 'denied' && endpoint === 'validate_kfp_launcher') denials.inc();
       if (outcome === 'denied' && endpoint === 'validate_workflows') runDenials.inc();

@@ -1,4 +1,4 @@
-// Under @hono/node-server the handler can reach Node's own request and response (c.env). Reading a
+// Behind node-listener.ts the handler can reach Node's own request and response (c.env). Reading a
 // header through the Fetch Request builds a Headers object from every raw header (~5 µs a review);
 // Node's IncomingMessage.headers is already there. Tests using `app.request()` have neither.
 import type { IncomingMessage, ServerResponse } from 'node:http';

@@ -1,5 +1,5 @@
 // Reads a request body up to a byte cap, as bytes of its own (validation moves them to a worker).
-// Under @hono/node-server it reads Node's IncomingMessage directly: going through the Fetch
+// Behind node-listener.ts it reads Node's IncomingMessage directly: going through the Fetch
 // Request would build a web stream per request, which costs more than the admission decision
 // itself. `app.request()` in tests has no incoming message and falls back to the Fetch body.
 import type { Context } from 'hono';
@@ -22,7 +22,7 @@ export async function readBody(c: Context, maxBytes: number): Promise<BodyResult
     const onData = (chunk: Buffer): void => {
       size += chunk.length;
       if (size > maxBytes) {
-        // Stop reading; @hono/node-server discards the rest of an unconsumed body.
+        // Stop reading; the answer closes the connection (send.ts), so the rest is never read.
         incoming.off('data', onData);
         incoming.pause();
         resolve({ ok: false, tooLarge: true });

@@ -102,6 +102,18 @@ describe(`checked schemas agree with zod (seed ${SEED})`, () => {
     assert.deepEqual(checked.error.issues[0]?.path, ['spec', 'containers', 0, 'env', 0, 'name']);
   });
 
+  it('a non-empty string check agrees with zod on astral characters; other string bounds are refused at compile', () => {
+    const schema = z.object({ n: z.string().min(1) });
+    const accepts = inPlaceValidator(schema);
+    for (const n of ['', '\u{1F600}', '\u{1F600}\u{1F600}', 'a', '\uD83D'])
+      assert.equal(accepts({ n }), schema.safeParse({ n }).success, JSON.stringify(n));
+    // zod counts code points, ajv here UTF-16 units: '\u{1F600}\u{1F600}' is 2 for zod and 4 for ajv.
+    for (const bounded of [z.string().max(4), z.string().min(3), z.string().length(2)])
+      assert.throws(() => inPlaceValidator(z.object({ n: bounded })), /string length bound/);
+    // Array bounds are not string lengths.
+    assert.doesNotThrow(() => inPlaceValidator(z.array(z.string()).min(2).max(4)));
+  });
+
   it('a schema whose JSON Schema would say less than zod is refused when compiled, not at the first review', () => {
     const refused = {
       refinement: z.object({ n: z.string().refine((s) => s !== 'x') }),
