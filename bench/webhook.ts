@@ -2,7 +2,8 @@
 // patch for the KFP executor pod (asserted byte-identical before any load), the same cached lint for
 // kfp-launcher. Per endpoint: CPU time per review of each server process (/proc/<pid>/stat, all
 // threads, so validation workers count) and throughput under a closed loop of 32 connections, in
-// alternating slices because this machine's speed drifts; then p99 at a fixed open-loop rate.
+// alternating slices because this machine's speed drifts, over three pairs of fresh processes
+// because its processes differ; then p99 at a fixed open-loop rate.
 import { existsSync, readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -29,8 +30,10 @@ export type Target = 'bare' | 'webhook';
 export interface BenchRow extends LoadResult {
   target: Target;
   endpoint: string;
-  /** Process CPU time per answered review. */
+  /** Process CPU time per answered review, over every pair of processes. */
   cpuMicros: number;
+  /** The same for each pair of fresh processes, in order: how far one pair's figure can stray. */
+  cpuMicrosPerPair: number[];
   openLoop?: OpenLoopResult;
   /**
    * Process CPU time per review at the fixed open-loop rate: every review wakes an idle server, as
@@ -54,6 +57,8 @@ export interface WebhookBenchResult {
 export const MIN_CPU_RATIO = 0.85;
 export const MAX_P99_RATIO = 1.5;
 const SLICE_SECONDS = 2;
+/** Fresh bare + webhook processes, measured one pair after another. */
+const PROCESS_PAIRS = 3;
 const OPEN_LOOP_SECONDS = 5;
 
 const WEBHOOK_JS = new URL('../dist/kfstore-webhook.js', import.meta.url).pathname;
@@ -112,77 +117,100 @@ export async function runWebhookBench(opts: WebhookBenchOptions): Promise<Webhoo
     const certs = await ensureDevCertificates(join(tmp, 'certs'));
     const ca = readFileSync(certs.caCertFile, 'utf8');
     const tls = ['--tls-cert', certs.certFile, '--tls-key', certs.keyFile, '--host', HOST];
-    const [webhookPort, barePort] = [await freePort(), await freePort()];
-    // Info level as deployed, logging to a file (see lib/proc.ts).
-    const webhookArgs = [
-      '--policy',
-      POLICY_FILE,
-      ...tls,
-      '--port',
-      String(webhookPort),
-      '--metrics-port',
-      '0',
-      '--no-cluster',
-      '--log-level',
-      'info',
-      '--shutdown-delay',
-      '0',
-    ];
-    const servers: Record<Target, { child: Child; url: string }> = {
-      webhook: { child: startChild('webhook', WEBHOOK_JS, webhookArgs, tmp), url: `https://${HOST}:${webhookPort}` },
-      bare: {
-        child: startChild('bare', BARE_TS, [...tls, '--policy', POLICY_FILE, '--port', String(barePort)], tmp),
-        url: `https://${HOST}:${barePort}`,
-      },
+    // Fresh processes for every pair: identical servers differ by up to a fifth in CPU per review
+    // from one process to the next on this machine (measured: four bare servers, interleaved), so
+    // one pair would measure its processes' luck as much as the code.
+    const startPair = async (k: number): Promise<Record<Target, { child: Child; url: string }>> => {
+      const [webhookPort, barePort] = [await freePort(), await freePort()];
+      // Info level as deployed, logging to a file (see lib/proc.ts).
+      const webhookArgs = [
+        ...['--policy', POLICY_FILE, ...tls, '--port', String(webhookPort), '--metrics-port', '0', '--no-cluster'],
+        ...['--log-level', 'info', '--shutdown-delay', '0'],
+      ];
+      const servers: Record<Target, { child: Child; url: string }> = {
+        webhook: { child: startChild(`webhook-${k}`, WEBHOOK_JS, webhookArgs, tmp), url: `https://${HOST}:${webhookPort}` },
+        bare: {
+          child: startChild(`bare-${k}`, BARE_TS, [...tls, '--policy', POLICY_FILE, '--port', String(barePort)], tmp),
+          url: `https://${HOST}:${barePort}`,
+        },
+      };
+      children.push(servers.webhook.child, servers.bare.child);
+      await Promise.all(Object.values(servers).map((s) => waitHealthy(s.child, s.url, ca)));
+      opts.log(`pair ${k + 1}/${PROCESS_PAIRS} ready (webhook :${webhookPort}, bare :${barePort}); logs in ${tmp}`);
+      return servers;
     };
-    children.push(servers.webhook.child, servers.bare.child);
-    await Promise.all(Object.values(servers).map((s) => waitHealthy(s.child, s.url, ca)));
-    opts.log(`servers ready (webhook :${webhookPort}, bare :${barePort}); logs in ${tmp}`);
 
     const eps = endpoints();
-    for (const ep of eps) await sameWork(servers, ep, ca);
+    const failures: string[] = [];
+    const slices = Math.max(1, Math.round(opts.seconds / SLICE_SECONDS / PROCESS_PAIRS));
+    type Tally = { parts: LoadResult[]; cpu: number; perPair: number[]; openLoop?: OpenLoopResult; openLoopCpuMicros?: number };
+    const tallies = new Map(
+      eps.map((ep) => [
+        ep,
+        { bare: { parts: [], cpu: 0, perPair: [] }, webhook: { parts: [], cpu: 0, perPair: [] } } as Record<Target, Tally>,
+      ]),
+    );
+    for (let k = 0; k < PROCESS_PAIRS; k++) {
+      const servers = await startPair(k);
+      if (k === 0) for (const ep of eps) await sameWork(servers, ep, ca);
+      for (const ep of eps) {
+        const tally = tallies.get(ep) as Record<Target, Tally>;
+        const spec = (target: Target) => ({
+          url: servers[target].url + ep.path,
+          body: ep.body,
+          connections: opts.connections,
+          servername: 'localhost',
+          ...(ep.bodyFor ? { bodyFor: ep.bodyFor } : {}),
+        });
+        opts.log(`${ep.label}: warm-up ${opts.warmupSeconds}s each, then ${slices} x ${SLICE_SECONDS}s slices per server, alternating`);
+        for (const target of ['bare', 'webhook'] as const) await runLoad({ ...spec(target), seconds: opts.warmupSeconds });
+        const pairCpu: Record<Target, { cpu: number; reviews: number }> = { bare: { cpu: 0, reviews: 0 }, webhook: { cpu: 0, reviews: 0 } };
+        for (let i = 0; i < slices; i++) {
+          for (const target of (i + k) % 2 === 0 ? (['bare', 'webhook'] as const) : (['webhook', 'bare'] as const)) {
+            const pid = servers[target].child.proc.pid ?? 0;
+            const before = cpuSeconds(pid);
+            const part = await runLoad({ ...spec(target), seconds: SLICE_SECONDS });
+            const used = cpuSeconds(pid) - before;
+            tally[target].parts.push(part);
+            tally[target].cpu += used;
+            pairCpu[target].cpu += used;
+            pairCpu[target].reviews += part.total;
+            const exit = servers[target].child.exitReason();
+            if (exit !== undefined) throw new Error(`${target} exited during the load (${exit}):\n${stderrTail(servers[target].child)}`);
+          }
+        }
+        for (const target of ['bare', 'webhook'] as const)
+          tally[target].perPair.push((pairCpu[target].cpu * 1e6) / pairCpu[target].reviews);
+        // The open loop once, on the last pair.
+        if (ep.openLoop && k === PROCESS_PAIRS - 1)
+          for (const target of ['bare', 'webhook'] as const) {
+            const ok = (status: number, text: string): boolean => status === 200 && text.includes('"allowed":true');
+            const pid = servers[target].child.proc.pid ?? 0;
+            const before = cpuSeconds(pid);
+            const open = await openLoop(servers[target].url + ep.path, ca, ep.body, opts.rate, OPEN_LOOP_SECONDS, ok);
+            tally[target].openLoop = open;
+            if (open.answered > 0) tally[target].openLoopCpuMicros = ((cpuSeconds(pid) - before) * 1e6) / open.answered;
+            if (open.failed > 0) failures.push(`${target} ${ep.label}: ${open.failed} open-loop reviews failed`);
+          }
+      }
+      if (k < PROCESS_PAIRS - 1) await Promise.all([servers.bare.child.stop(), servers.webhook.child.stop()]);
+    }
 
     const rows: BenchRow[] = [];
-    const failures: string[] = [];
-    const slices = Math.max(1, Math.round(opts.seconds / SLICE_SECONDS));
     for (const ep of eps) {
-      const spec = (target: Target) => ({
-        url: servers[target].url + ep.path,
-        body: ep.body,
-        connections: opts.connections,
-        servername: 'localhost',
-        ...(ep.bodyFor ? { bodyFor: ep.bodyFor } : {}),
-      });
-      opts.log(`${ep.label}: warm-up ${opts.warmupSeconds}s each, then ${slices} x ${SLICE_SECONDS}s slices per server, alternating`);
-      for (const target of ['bare', 'webhook'] as const) await runLoad({ ...spec(target), seconds: opts.warmupSeconds });
-      const parts: Record<Target, LoadResult[]> = { bare: [], webhook: [] };
-      const cpu: Record<Target, number> = { bare: 0, webhook: 0 };
-      for (let i = 0; i < slices; i++) {
-        for (const target of i % 2 === 0 ? (['bare', 'webhook'] as const) : (['webhook', 'bare'] as const)) {
-          const pid = servers[target].child.proc.pid ?? 0;
-          const before = cpuSeconds(pid);
-          parts[target].push(await runLoad({ ...spec(target), seconds: SLICE_SECONDS }));
-          cpu[target] += cpuSeconds(pid) - before;
-          const exit = servers[target].child.exitReason();
-          if (exit !== undefined) throw new Error(`${target} exited during the load (${exit}):\n${stderrTail(servers[target].child)}`);
-        }
-      }
+      const tally = tallies.get(ep) as Record<Target, Tally>;
       for (const target of ['bare', 'webhook'] as const) {
-        const result = combine(parts[target]);
+        const t = tally[target];
+        const result = combine(t.parts);
         const row: BenchRow = {
           target,
           endpoint: ep.label,
           ...result,
-          cpuMicros: result.total > 0 ? (cpu[target] * 1e6) / result.total : Number.NaN,
+          cpuMicros: result.total > 0 ? (t.cpu * 1e6) / result.total : Number.NaN,
+          cpuMicrosPerPair: t.perPair,
+          ...(t.openLoop ? { openLoop: t.openLoop } : {}),
+          ...(t.openLoopCpuMicros !== undefined ? { openLoopCpuMicros: t.openLoopCpuMicros } : {}),
         };
-        if (ep.openLoop) {
-          const ok = (status: number, text: string): boolean => status === 200 && text.includes('"allowed":true');
-          const pid = servers[target].child.proc.pid ?? 0;
-          const before = cpuSeconds(pid);
-          row.openLoop = await openLoop(servers[target].url + ep.path, ca, ep.body, opts.rate, OPEN_LOOP_SECONDS, ok);
-          if (row.openLoop.answered > 0) row.openLoopCpuMicros = ((cpuSeconds(pid) - before) * 1e6) / row.openLoop.answered;
-          if (row.openLoop.failed > 0) failures.push(`${target} ${ep.label}: ${row.openLoop.failed} open-loop reviews failed`);
-        }
         rows.push(row);
         if (result.errors > 0 || result.non2xx > 0 || result.total === 0)
           failures.push(
@@ -269,9 +297,15 @@ export function formatWebhookReport(r: WebhookBenchResult, rate: number): string
       String(row.errors + row.non2xx),
     ]),
   );
+  const pairs = [...new Set(r.rows.map((row) => row.endpoint))].map((label) => {
+    const per = (target: Target): number[] => r.rows.find((row) => row.endpoint === label && row.target === target)?.cpuMicrosPerPair ?? [];
+    const [bare, hook] = [per('bare'), per('webhook')];
+    const ratios = bare.map((b, i) => (b / (hook[i] ?? Number.NaN)).toFixed(2));
+    return `${label}: bare/webhook CPU per pair of fresh processes ${ratios.join(', ')}`;
+  });
   const goals = r.goals.map((g) => `${g.pass ? 'PASS' : 'MISS'}  ${g.goal} (actual ${g.actual})`);
   const failures = r.failures.map((f) => `FAILED ${f}`);
-  return [table, '', ...goals, ...failures].join('\n');
+  return [table, '', ...pairs, '', ...goals, ...failures].join('\n');
 }
 
 const round = (n: number, digits: number): number => Math.round(n * 10 ** digits) / 10 ** digits;
