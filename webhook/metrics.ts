@@ -37,11 +37,9 @@ export function createMetrics(): Metrics {
     help: 'Admission requests by endpoint and outcome (rejected = not a well-formed AdmissionReview)',
     registry,
   });
-  const mutations = new Counter({
-    name: 'kfstore_pod_mutations_total',
-    help: 'Pods that received injected settings',
-    registers: [registry],
-  });
+  const mutations = new CounterSeries({ name: 'kfstore_pod_mutations_total', help: 'Pods that received injected settings', registry }).slot(
+    {},
+  );
   const denials = new Counter({ name: 'kfstore_launcher_denials_total', help: 'kfp-launcher ConfigMaps denied', registers: [registry] });
   const warnings = new Counter({
     name: 'kfstore_launcher_warnings_total',

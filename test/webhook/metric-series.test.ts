@@ -45,6 +45,11 @@ describe('metric series', () => {
       reference.inc({ endpoint, outcome }, n);
     }
     assert.equal(series.slot({ endpoint: 'a', outcome: 'allowed' }), series.slot({ endpoint: 'a', outcome: 'allowed' }));
+    const plain = new CounterSeries({ name: 'p_total', help: 'p', registry: ours }).slot({});
+    const plainReference = new Counter({ name: 'p_total', help: 'p', registers: [theirs] });
+    plain.inc();
+    plain.inc(2);
+    plainReference.inc(3);
     assert.equal(await ours.metrics(), await theirs.metrics());
   });
 

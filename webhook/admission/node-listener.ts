@@ -58,6 +58,7 @@ export function nodeListener(app: Hono, onError: (err: Error) => void): RequestL
   };
 }
 
+/** Status, Content-Type and body: the app sets no other header on the answers it builds. */
 function copyOut(res: Response, incoming: IncomingMessage, outgoing: ServerResponse): void {
   if (res === ALREADY_SENT || outgoing.headersSent) return;
   res.arrayBuffer().then(

@@ -22,9 +22,9 @@ export function sendJson(c: Context, value: unknown, status: ContentfulStatusCod
 }
 
 /**
- * Writes a whole answer. A request whose body was not read to the end (refused by type or size)
- * closes its connection after the answer: draining what a client still sends would let it hold the
- * connection, and kube-apiserver simply reconnects.
+ * Writes a whole answer. An answer given before the request has fully arrived (a body refused at
+ * its size) closes the connection after it: draining what a client still sends would let it hold
+ * the connection, and kube-apiserver simply reconnects.
  */
 export function writeWhole(incoming: IncomingMessage, outgoing: ServerResponse, status: number, type: string, body: Buffer): void {
   if (!incoming.complete) outgoing.shouldKeepAlive = false;

@@ -1,6 +1,6 @@
 // Node's listener in front of the Hono app, over a real socket: reviews answered on a kept-alive
-// connection, Hono's own answers (health, 404, errors) copied out whole, and requests the app must
-// not read to the end closing their connection.
+// connection, Hono's own answers (health, 404, errors) copied out whole, and an answer given before
+// the body has arrived closing its connection.
 import assert from 'node:assert/strict';
 import { request as httpRequest, createServer } from 'node:http';
 import type { Server } from 'node:http';
@@ -102,7 +102,7 @@ describe('nodeListener', () => {
     assert.match(raw, /request target must be a path/);
   });
 
-  it('closes the connection after refusing a body it did not read to the end', async () => {
+  it('closes the connection after answering before the body has arrived (413)', async () => {
     const tooLarge = await call(port, 'POST', '/mutate/pods', 'x'.repeat(MAX_BODY_BYTES + 1));
     assert.equal(tooLarge.status, 413);
     assert.equal(tooLarge.headers.connection, 'close');
