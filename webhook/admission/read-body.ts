@@ -1,4 +1,4 @@
-// Reads a request body up to a byte cap, as bytes of its own (validation moves them to a worker).
+// Reads a request body up to a byte cap.
 // Behind node-listener.ts it reads Node's IncomingMessage directly: going through the Fetch
 // Request would build a web stream per request, which costs more than the admission decision
 // itself. `app.request()` in tests has no incoming message and falls back to the Fetch body.
@@ -32,7 +32,12 @@ export async function readBody(c: Context, maxBytes: number): Promise<BodyResult
     };
     incoming.on('data', onData);
     incoming.once('end', () => {
-      // One buffer of its own (not a slice of Node's shared pool), so it can be transferred.
+      // One chunk (a pod review usually is) is used as it is: a worker gets a copy it can own
+      // (validate/pool.ts), and the inline decision only reads it.
+      if (chunks.length === 1) {
+        resolve({ ok: true, bytes: chunks[0] as Buffer });
+        return;
+      }
       const bytes = new Uint8Array(size);
       let at = 0;
       for (const chunk of chunks) {
