@@ -46,27 +46,19 @@ export function createApp(deps: AppDeps): Hono {
   app.get('/healthz', (c) => c.text('ok'));
   app.get('/readyz', (c) => (deps.draining?.() ? c.text('draining', 503) : c.text('ok')));
 
-  /** Content-Type and the body cap, shared by every admission endpoint: the body, or the answer. */
-  const body = async (c: Context, name: Endpoint, started: number): Promise<{ bytes: Uint8Array } | { answer: Response }> => {
-    const type = requestHeader(c, 'content-type') ?? '';
-    if (!/^application\/json\s*(;|$)/i.test(type))
-      return {
-        answer: reject(c, name, started, 415, 'UnsupportedMediaType', `Content-Type must be application/json, got '${type.slice(0, 100)}'`),
-      };
-    const read = await readBody(c, MAX_BODY_BYTES);
-    if (!read.ok) {
-      metrics.limit(name, 'body');
-      return { answer: reject(c, name, started, 413, 'RequestEntityTooLarge', `request body exceeds ${MAX_BODY_BYTES} bytes`) };
-    }
-    return { bytes: read.bytes };
-  };
-
   const inline = decider(deps.policy);
 
   const admission = (name: AdmissionEndpoint) => async (c: Context) => {
     const started = performance.now();
-    const read = await body(c, name, started);
-    if ('answer' in read) return read.answer;
+    // Content-Type and the body cap first: the body, or the answer.
+    const type = requestHeader(c, 'content-type') ?? '';
+    if (!/^application\/json\s*(;|$)/i.test(type))
+      return reject(c, name, started, 415, 'UnsupportedMediaType', `Content-Type must be application/json, got '${type.slice(0, 100)}'`);
+    const read = await readBody(c, MAX_BODY_BYTES);
+    if (!read.ok) {
+      metrics.limit(name, 'body');
+      return reject(c, name, started, 413, 'RequestEntityTooLarge', `request body exceeds ${MAX_BODY_BYTES} bytes`);
+    }
     const bytes = read.bytes;
     const isInline = name === 'mutate_pods' && bytes.byteLength <= INLINE_POD_BYTES;
     // Read before the bytes move to a worker: a review refused at a limit is still answered by uid.
