@@ -13,6 +13,7 @@ import { cpuSeconds } from './lib/cpu.ts';
 import { runLoad, type LoadResult } from './lib/load.ts';
 import { HOST, freePort, httpsCall, waitHealthy } from './lib/net.ts';
 import { openLoop, type OpenLoopResult } from './lib/open-loop.ts';
+import { pinCpus, type Pinning } from './lib/pin.ts';
 import { atInterrupt, startChild, stderrTail, type Child } from './lib/proc.ts';
 import { formatTable } from './lib/table.ts';
 import { POLICY_FILE, mutationReview, validationReview } from './reviews.ts';
@@ -113,10 +114,14 @@ export async function runWebhookBench(opts: WebhookBenchOptions): Promise<Webhoo
   const forget = atInterrupt(() => rm(tmp, { recursive: true, force: true }));
   const children: Child[] = [];
   let keepTmp = false;
+  let pinning: Pinning | undefined;
   try {
     const certs = await ensureDevCertificates(join(tmp, 'certs'));
     const ca = readFileSync(certs.caCertFile, 'utf8');
     const tls = ['--tls-cert', certs.certFile, '--tls-key', certs.keyFile, '--host', HOST];
+    pinning = pinCpus();
+    opts.log(pinning === undefined ? 'not pinned: servers and load share the CPUs' : pinning.description);
+    const prefix = pinning?.serverPrefix ?? [];
     // Fresh processes for every pair: identical servers differ by up to a fifth in CPU per review
     // from one process to the next on this machine (measured: four bare servers, interleaved), so
     // one pair would measure its processes' luck as much as the code.
@@ -128,9 +133,9 @@ export async function runWebhookBench(opts: WebhookBenchOptions): Promise<Webhoo
         ...['--log-level', 'info', '--shutdown-delay', '0'],
       ];
       const servers: Record<Target, { child: Child; url: string }> = {
-        webhook: { child: startChild(`webhook-${k}`, WEBHOOK_JS, webhookArgs, tmp), url: `https://${HOST}:${webhookPort}` },
+        webhook: { child: startChild(`webhook-${k}`, WEBHOOK_JS, webhookArgs, tmp, [], prefix), url: `https://${HOST}:${webhookPort}` },
         bare: {
-          child: startChild(`bare-${k}`, BARE_TS, [...tls, '--policy', POLICY_FILE, '--port', String(barePort)], tmp),
+          child: startChild(`bare-${k}`, BARE_TS, [...tls, '--policy', POLICY_FILE, '--port', String(barePort)], tmp, [], prefix),
           url: `https://${HOST}:${barePort}`,
         },
       };
@@ -224,6 +229,7 @@ export async function runWebhookBench(opts: WebhookBenchOptions): Promise<Webhoo
     keepTmp = true;
     throw e;
   } finally {
+    pinning?.release();
     forget();
     await Promise.all(children.map((c) => c.stop()));
     if (keepTmp) opts.log(`kept server logs in ${tmp}`);

@@ -25,12 +25,21 @@ export function atInterrupt(fn: () => Promise<void>): () => void {
   return () => void cleanups.delete(fn);
 }
 
-export function startChild(name: string, script: string, args: string[], logDir: string, nodeArgs: string[] = []): Child {
+/** `prefix` runs the server through another command that execs it (e.g. `taskset -c 1`): same pid. */
+export function startChild(
+  name: string,
+  script: string,
+  args: string[],
+  logDir: string,
+  nodeArgs: string[] = [],
+  prefix: string[] = [],
+): Child {
   const stdoutFile = join(logDir, `${name}.stdout.log`);
   const stderrFile = join(logDir, `${name}.stderr.log`);
   const out = openSync(stdoutFile, 'w');
   const err = openSync(stderrFile, 'w');
-  const proc = spawn(process.execPath, [...nodeArgs, script, ...args], { stdio: ['ignore', out, err] });
+  const [command = process.execPath, ...rest] = [...prefix, process.execPath];
+  const proc = spawn(command, [...rest, ...nodeArgs, script, ...args], { stdio: ['ignore', out, err] });
   // The child holds its own copies of the descriptors.
   closeSync(out);
   closeSync(err);
