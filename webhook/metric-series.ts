@@ -31,17 +31,23 @@ abstract class Series<S> {
   readonly name: string;
   readonly help: string;
   readonly type: 'counter' | 'histogram';
+  /** As prom-client's metrics name them: every slot has exactly these labels. */
+  readonly labelNames: readonly string[];
   readonly #slots = new Map<string, { labels: Labels; slot: S }>();
-  protected constructor(name: string, help: string, type: 'counter' | 'histogram', registry: Registry) {
+  protected constructor(name: string, help: string, type: 'counter' | 'histogram', labelNames: readonly string[], registry: Registry) {
     this.name = name;
     this.help = help;
     this.type = type;
+    this.labelNames = [...labelNames];
     // The registry reads a metric through get() and reset() only; this is not one of its classes.
     registry.registerMetric(this as unknown as Metric);
   }
   /** The slot for a label set, created at zero: resolve it once, outside the per-review path. */
   slot(labels: Labels): S {
-    const key = JSON.stringify(labels);
+    const names = Object.keys(labels);
+    if (names.length !== this.labelNames.length || names.some((n) => !this.labelNames.includes(n)))
+      throw new Error(`${this.name}: labels ${names.join(',') || '(none)'}, declared ${this.labelNames.join(',') || '(none)'}`);
+    const key = JSON.stringify(this.labelNames.map((n) => labels[n]));
     let found = this.#slots.get(key);
     if (found === undefined) {
       found = { labels: { ...labels }, slot: this.create() };
@@ -69,8 +75,8 @@ class CounterValue implements CounterSlot {
 }
 
 export class CounterSeries extends Series<CounterValue> {
-  constructor(opts: { name: string; help: string; registry: Registry }) {
-    super(opts.name, opts.help, 'counter', opts.registry);
+  constructor(opts: { name: string; help: string; labelNames?: readonly string[]; registry: Registry }) {
+    super(opts.name, opts.help, 'counter', opts.labelNames ?? [], opts.registry);
   }
   protected create(): CounterValue {
     return new CounterValue();
@@ -106,8 +112,8 @@ class HistogramValue implements HistogramSlot {
 
 export class HistogramSeries extends Series<HistogramValue> {
   readonly #bounds: readonly number[];
-  constructor(opts: { name: string; help: string; buckets: readonly number[]; registry: Registry }) {
-    super(opts.name, opts.help, 'histogram', opts.registry);
+  constructor(opts: { name: string; help: string; buckets: readonly number[]; labelNames?: readonly string[]; registry: Registry }) {
+    super(opts.name, opts.help, 'histogram', opts.labelNames ?? [], opts.registry);
     this.#bounds = [...opts.buckets].sort((a, b) => a - b);
   }
   protected create(): HistogramValue {

@@ -30,11 +30,13 @@ export function createMetrics(): Metrics {
     name: 'kfstore_admission_duration_seconds',
     help: 'Time to answer an admission request, from body read to response',
     buckets: [0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1],
+    labelNames: ['endpoint'],
     registry,
   });
   const requests = new CounterSeries({
     name: 'kfstore_admission_requests_total',
     help: 'Admission requests by endpoint and outcome (rejected = not a well-formed AdmissionReview)',
+    labelNames: ['endpoint', 'outcome'],
     registry,
   });
   const mutations = new CounterSeries({ name: 'kfstore_pod_mutations_total', help: 'Pods that received injected settings', registry }).slot(

@@ -12,7 +12,7 @@ describe('metric series', () => {
   it('a histogram exposes the same text as prom-client’s Histogram, bounds inclusive', async () => {
     const ours = new Registry();
     const theirs = new Registry();
-    const series = new HistogramSeries({ name: 'h_seconds', help: 'h', buckets: BUCKETS, registry: ours });
+    const series = new HistogramSeries({ name: 'h_seconds', help: 'h', buckets: BUCKETS, labelNames: ['endpoint'], registry: ours });
     const reference = new Histogram({ name: 'h_seconds', help: 'h', buckets: BUCKETS, labelNames: ['endpoint'], registers: [theirs] });
     const rnd = new Random(7);
     for (const endpoint of ['a', 'b']) {
@@ -34,7 +34,7 @@ describe('metric series', () => {
   it('a counter exposes the same text as prom-client’s Counter; one slot per label set', async () => {
     const ours = new Registry();
     const theirs = new Registry();
-    const series = new CounterSeries({ name: 'c_total', help: 'c', registry: ours });
+    const series = new CounterSeries({ name: 'c_total', help: 'c', labelNames: ['endpoint', 'outcome'], registry: ours });
     const reference = new Counter({ name: 'c_total', help: 'c', labelNames: ['endpoint', 'outcome'], registers: [theirs] });
     for (const [endpoint, outcome, n] of [
       ['a', 'allowed', 3],
@@ -53,9 +53,16 @@ describe('metric series', () => {
     assert.equal(await ours.metrics(), await theirs.metrics());
   });
 
+  it('a slot with other labels than declared is refused', () => {
+    const series = new CounterSeries({ name: 'c_total', help: 'c', labelNames: ['endpoint'], registry: new Registry() });
+    assert.throws(() => series.slot({ endpoint: 'a', extra: 'b' }), /labels endpoint,extra, declared endpoint/);
+    assert.throws(() => series.slot({}), /labels \(none\), declared endpoint/);
+    assert.equal(series.slot({ endpoint: 'a' }), series.slot({ endpoint: 'a' }));
+  });
+
   it('a value that is not a finite number is not observed', async () => {
     const registry = new Registry();
-    const series = new HistogramSeries({ name: 'h_seconds', help: 'h', buckets: [1], registry });
+    const series = new HistogramSeries({ name: 'h_seconds', help: 'h', buckets: [1], labelNames: ['endpoint'], registry });
     const slot = series.slot({ endpoint: 'a' });
     slot.observe(Number.NaN);
     slot.observe(Number.POSITIVE_INFINITY);
