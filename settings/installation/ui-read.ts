@@ -40,8 +40,7 @@ export function uiReads(index: SnapshotIndex, s: InstallationSettings): UiReadPl
   if (ui === undefined) return [];
   const out: UiReadPlan[] = [];
   for (const p of profileUiPaths(index, s)) {
-    const plan = readPlan(index, s, p.namespace, p.session, p.readsWithSession ? p.secret : undefined);
-    if (plan !== undefined) out.push(plan);
+    out.push(readPlan(index, s, p.namespace, p.session, p.readsWithSession ? p.secret : undefined));
   }
   // Standalone (not multi-user): the UI asks for no namespace, so its own counts as the request's and
   // providerInfo is honoured on every release that has it (artifacts.ts allowProviderSecrets).
@@ -50,8 +49,7 @@ export function uiReads(index: SnapshotIndex, s: InstallationSettings): UiReadPl
     const session = view.session.ok ? view.session.value : undefined;
     if (session !== undefined && session.provider !== 'gs') {
       const secret = session.params.fromEnv === 'false' && uiRulesOf(index).providerInfo ? session.params.secretName : undefined;
-      const plan = readPlan(index, s, s.namespace, session, secret);
-      if (plan !== undefined) out.push(plan);
+      out.push(readPlan(index, s, s.namespace, session, secret));
     }
   }
   return out;
@@ -64,17 +62,17 @@ function readPlan(
   namespace: string,
   session: StoreSession,
   sessionSecret: string | undefined,
-): UiReadPlan | undefined {
+): UiReadPlan {
   const env = s.ui?.access.env ?? new Map<string, EnvValue>();
   const root = parsePipelineRoot(namespaceView(index, namespace).pipelineRoot.value);
-  if (!root.ok) return undefined;
+  if (!root.ok) return { ok: false, namespace, why: `its pipeline root cannot be read (${root.error})` };
   const place = { namespace, bucket: root.value.bucket, prefix: root.value.prefix };
   if (sessionSecret !== undefined && sessionSecret !== '') {
     const conn = withSession(session, namespace, sessionSecret);
     if ('why' in conn) return { ok: false, namespace, why: conn.why };
     return { ok: true, read: { ...place, ...conn, fix: `check Secret ${sessionSecret} in ${namespace} and kfp-launcher's endpoint` } };
   }
-  const own = session.provider === 'minio' ? ownMinio(env, s.namespace) : ownS3(env);
+  const own = session.provider === 'minio' ? ownMinio(env, s) : ownS3(env, s.namespace);
   if ('why' in own) return { ok: false, namespace, why: own.why };
   return {
     ok: true,
@@ -98,9 +96,10 @@ function withSession(session: StoreSession, namespace: string, secret: string): 
   const p = session.params;
   const raw = p.endpoint ?? 's3.amazonaws.com';
   // WHATWG URL, as the UI parses it: what it cannot parse, the UI cannot read from either.
-  if (!URL.canParse(raw.startsWith('http') ? raw : `https://${raw}`))
+  const withScheme = raw.startsWith('http') ? raw : `https://${raw}`;
+  if (!URL.canParse(withScheme))
     return { why: `the UI cannot parse ${namespace}'s endpoint ${JSON.stringify(raw)} (new URL throws): fix it in kfp-launcher` };
-  const url = new URL(raw.startsWith('http') ? raw : `https://${raw}`);
+  const url = new URL(withScheme);
   const ref = (key: string | undefined): CredentialRef => ({ kind: 'secret', namespace, name: secret, key: key ?? '' });
   return {
     via: `${namespace}'s store session (Secret ${secret})`,
@@ -114,34 +113,38 @@ function withSession(session: StoreSession, namespace: string, secret: string): 
 }
 
 // configs.ts: MINIO_HOST.MINIO_NAMESPACE:MINIO_PORT, MINIO_SSL (default false), MINIO_ACCESS_KEY and
-// MINIO_SECRET_KEY (defaults minio, minio123).
-function ownMinio(env: Map<string, EnvValue>, installNs: string): Connection | { why: string } {
+// MINIO_SECRET_KEY (defaults minio, minio123). The endpoint, with the release's default host, is
+// the one installationSettings read.
+function ownMinio(env: Map<string, EnvValue>, s: InstallationSettings): Connection | { why: string } {
   const value = (name: string, fallback: string): string => {
     const v = env.get(name);
     return v?.kind === 'value' ? v.value : fallback;
   };
-  const host = value('MINIO_HOST', 'seaweedfs');
-  const ns = value('MINIO_NAMESPACE', 'kubeflow');
+  const endpoint = s.ui?.minio.endpoint?.value ?? 'seaweedfs.kubeflow:9000';
+  const at = endpoint.lastIndexOf(':');
+  const port = Number(endpoint.slice(at + 1));
+  if (at < 0 || !Number.isInteger(port) || port < 1 || port > 65535)
+    return { why: `ml-pipeline-ui's MINIO_PORT in ${JSON.stringify(endpoint)} is not a port number` };
   return {
     via: "ml-pipeline-ui's own MINIO_* settings",
-    host: ns === '' ? host : `${host}.${ns}`,
-    port: Number(value('MINIO_PORT', '9000')),
+    host: endpoint.slice(0, at),
+    port,
     useSSL: value('MINIO_SSL', 'false').toLowerCase() === 'true',
     region: 'us-east-1',
-    accessKey: credential(env, 'MINIO_ACCESS_KEY', installNs, 'minio'),
-    secretKey: credential(env, 'MINIO_SECRET_KEY', installNs, 'minio123'),
+    accessKey: credential(env, 'MINIO_ACCESS_KEY', s.namespace, 'minio'),
+    secretKey: credential(env, 'MINIO_SECRET_KEY', s.namespace, 'minio123'),
   };
 }
 
 // configs.ts: AWS_S3_ENDPOINT (default s3.amazonaws.com), AWS_REGION (us-east-1), AWS_SSL (true), AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY
 // or, without them, the AWS SDK's default chain.
-function ownS3(env: Map<string, EnvValue>): Connection | { why: string } {
+function ownS3(env: Map<string, EnvValue>, installNs: string): Connection | { why: string } {
   const value = (name: string): string | undefined => {
     const v = env.get(name);
     return v?.kind === 'value' ? v.value : undefined;
   };
-  const access = credential(env, 'AWS_ACCESS_KEY_ID', '', undefined);
-  const secret = credential(env, 'AWS_SECRET_ACCESS_KEY', '', undefined);
+  const access = credential(env, 'AWS_ACCESS_KEY_ID', installNs, undefined);
+  const secret = credential(env, 'AWS_SECRET_ACCESS_KEY', installNs, undefined);
   if (access.kind === 'chain' || secret.kind === 'chain')
     return {
       why:
