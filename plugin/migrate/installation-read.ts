@@ -59,7 +59,12 @@ export async function oldStoreUris(
     ['ScheduledWorkflow', '/apis/kubeflow.org/v1beta1/scheduledworkflows', 'scheduledworkflows.kubeflow.org'],
   ] as const) {
     try {
-      for (const o of await api.list<HeldObject>(path)) uris.push(...storedUris(kind, o, fallback).filter((u) => !atTarget(u, target)));
+      for (const o of await api.list<HeldObject>(path)) {
+        const held = storedUris(kind, o, fallback);
+        uris.push(...held.uris.filter((u) => !atTarget(u, target)));
+        if (held.unreadable !== undefined)
+          notes.push(`${kind} ${o.metadata.namespace ?? ''}/${o.metadata.name}: its artifacts were not read (${held.unreadable})`);
+      }
     } catch (e) {
       // 404: the CRD is not installed.
       if (e instanceof ApiError && e.status === 404) continue;

@@ -5,6 +5,7 @@
 // - a Workflow's output artifacts (status.nodes[].outputs.artifacts[].s3: Argo's logs and v1
 //   artifacts), their bucket and endpoint from the artifact, else from the repository Argo resolved
 //   for the run (status.artifactRepositoryRef.artifactRepository), else from the installation's default.
+import { z } from 'zod';
 import { endpointKey } from '../installation/checks.ts';
 import { runSettings } from '../kfp/run-settings.ts';
 import type { MigrationTarget } from './migration-target.ts';
@@ -26,29 +27,48 @@ export interface HeldObject {
   status?: unknown;
 }
 
-interface S3Location {
-  endpoint?: string;
-  bucket?: string;
-  key?: string;
-}
+const s3Location = z.looseObject({ endpoint: z.string().optional(), bucket: z.string().optional(), key: z.string().optional() });
+type S3Location = z.output<typeof s3Location>;
 
-type Node = { displayName?: string; outputs?: { artifacts?: { name?: string; s3?: S3Location }[] } };
+/** The parts of a Workflow's status read here: anything else in it is not looked at. */
+const heldStatus = z
+  .looseObject({
+    nodes: z
+      .record(
+        z.string(),
+        z.looseObject({
+          displayName: z.string().optional(),
+          outputs: z
+            .looseObject({ artifacts: z.array(z.looseObject({ name: z.string().optional(), s3: s3Location.optional() })).nullish() })
+            .nullish(),
+        }),
+      )
+      .nullish(),
+    artifactRepositoryRef: z.looseObject({ artifactRepository: z.looseObject({ s3: s3Location.optional() }).optional() }).nullish(),
+  })
+  .nullish();
 
-export function storedUris(kind: 'Workflow' | 'ScheduledWorkflow', obj: HeldObject, fallback: S3Location = {}): StoredUri[] {
+/** The URIs an object holds, or why its status could not be read (the report then says so). */
+export type HeldUris = { uris: StoredUri[]; unreadable?: string };
+
+export function storedUris(kind: 'Workflow' | 'ScheduledWorkflow', obj: HeldObject, fallback: S3Location = {}): HeldUris {
   const base = { namespace: obj.metadata.namespace ?? '', kind, name: obj.metadata.name };
-  const out: StoredUri[] = runSettings(obj.spec).pinnedRoots.map((uri) => ({ ...base, where: 'pipeline root (runtimeConfig)', uri }));
-  const status = (obj.status ?? {}) as {
-    nodes?: Record<string, Node>;
-    artifactRepositoryRef?: { artifactRepository?: { s3?: S3Location } };
-  };
-  const repo = { ...fallback, ...definedOf(status.artifactRepositoryRef?.artifactRepository?.s3) };
+  const uris: StoredUri[] = runSettings(obj.spec).pinnedRoots.map((uri) => ({ ...base, where: 'pipeline root (runtimeConfig)', uri }));
+  const parsed = heldStatus.safeParse(obj.status);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const at = issue === undefined || issue.path.length === 0 ? '' : `.${issue.path.join('.')}`;
+    return { uris, unreadable: `status${at}: ${issue?.message ?? 'unreadable'}` };
+  }
+  const status = parsed.data ?? {};
+  const repo = { ...fallback, ...status.artifactRepositoryRef?.artifactRepository?.s3 };
   for (const node of Object.values(status.nodes ?? {})) {
     for (const a of node.outputs?.artifacts ?? []) {
       const s3 = a.s3;
       if (s3?.key === undefined) continue;
       const bucket = s3.bucket ?? repo.bucket ?? '?';
       const endpoint = s3.endpoint ?? repo.endpoint;
-      out.push({
+      uris.push({
         ...base,
         where: `output ${a.name ?? '?'} of ${node.displayName ?? '?'}`,
         uri: `s3://${bucket}/${s3.key}`,
@@ -56,11 +76,7 @@ export function storedUris(kind: 'Workflow' | 'ScheduledWorkflow', obj: HeldObje
       });
     }
   }
-  return out;
-}
-
-function definedOf(s3: S3Location | undefined): S3Location {
-  return Object.fromEntries(Object.entries(s3 ?? {}).filter(([, v]) => typeof v === 'string')) as S3Location;
+  return { uris };
 }
 
 /** In the target bucket, and at the target endpoint when the reference names one. */

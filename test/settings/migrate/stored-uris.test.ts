@@ -19,7 +19,7 @@ const target = r.target;
 
 describe('storedUris', () => {
   it("a Workflow's logs: the key from the artifact, bucket and endpoint from the repository Argo resolved for the run", () => {
-    assert.deepEqual(storedUris('Workflow', one('train-x7k2p')), [
+    assert.deepEqual(storedUris('Workflow', one('train-x7k2p')).uris, [
       {
         namespace: 'team-a',
         kind: 'Workflow',
@@ -32,16 +32,16 @@ describe('storedUris', () => {
   });
 
   it('a ScheduledWorkflow pinning a root', () => {
-    const [u] = storedUris('ScheduledWorkflow', one('nightly-train'));
+    const [u] = storedUris('ScheduledWorkflow', one('nightly-train')).uris;
     assert.equal(u?.uri, 'minio://mlpipeline/v2/artifacts/team-a');
     assert.equal(u?.where, 'pipeline root (runtimeConfig)');
   });
 
   it('at the target: same bucket, and the same endpoint when the reference names one', () => {
-    const after = storedUris('Workflow', one('train-after'));
+    const after = storedUris('Workflow', one('train-after')).uris;
     assert.equal(after.length, 1);
     assert.ok(after.every((u) => atTarget(u, target)));
-    assert.ok(!storedUris('Workflow', one('train-x7k2p')).some((u) => atTarget(u, target)));
+    assert.ok(!storedUris('Workflow', one('train-x7k2p')).uris.some((u) => atTarget(u, target)));
     // The same bucket name at another endpoint is another store.
     const elsewhere = after.map((u) => ({ ...u, endpoint: 'minio-service.kubeflow:9000' }));
     assert.ok(!elsewhere.some((u) => atTarget(u, target)));
@@ -52,6 +52,14 @@ describe('storedUris', () => {
       metadata: { name: 'w', namespace: 'n' },
       status: { nodes: { a: { displayName: 'd', outputs: { artifacts: [{ name: 'x', s3: { key: 'k' } }] } } } },
     };
-    assert.equal(storedUris('Workflow', wf, { bucket: 'mlpipeline' })[0]?.uri, 's3://mlpipeline/k');
+    assert.equal(storedUris('Workflow', wf, { bucket: 'mlpipeline' }).uris[0]?.uri, 's3://mlpipeline/k');
+  });
+
+  it('a status that is not what Argo writes is named, not thrown: the pinned roots are still reported', () => {
+    for (const status of [{ nodes: { a: null } }, { nodes: { a: { outputs: { artifacts: {} } } } }, 'running']) {
+      const held = storedUris('Workflow', { metadata: { name: 'w', namespace: 'n' }, status });
+      assert.deepEqual(held.uris, []);
+      assert.match(held.unreadable ?? '', /^status(\.|:)/, JSON.stringify(status));
+    }
   });
 });
