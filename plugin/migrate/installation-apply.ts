@@ -13,7 +13,7 @@ import { isWrite } from '../../settings/migrate/plan.ts';
 import type { ObjectChange } from '../../settings/migrate/plan.ts';
 import type { ApplyOutcome } from './apply.ts';
 import { write } from './apply.ts';
-import { saveBackup } from './backup.ts';
+import { BACKUP_SECRET, saveBackup } from './backup.ts';
 import type { BackupEntry } from './backup.ts';
 import type { RawObject } from './objects.ts';
 import { objectPath, readObject } from './objects.ts';
@@ -44,19 +44,34 @@ export async function applyInstallation(api: KubeApi, plan: InstallationPlan, ta
   const fillNotes: string[] = [];
   const secrets = new Map<Step, Record<string, string>>();
   for (const s of steps) if (s.kind === 'Secret') secrets.set(s, await secretData(api, s, current.get(s), fillNotes, ns));
+  // Deployment bodies too: a container the plan names but the object lacks stops here, before any write.
+  const bodies = new Map<Step, RawObject>();
+  for (const s of steps) {
+    if (s.kind !== 'Deployment') continue;
+    const obj = current.get(s);
+    if (obj === undefined) return { ok: false, message: changed(s, ns, s.resourceVersion, obj), notes };
+    try {
+      bodies.set(s, withEnv(obj, s.container, s.env));
+    } catch (e) {
+      return {
+        ok: false,
+        message: `Deployment ${s.name} in ${ns}: ${(e as Error).message}; nothing was changed; re-run to plan again`,
+        notes,
+      };
+    }
+  }
   const entries: BackupEntry[] = steps.map((s) => {
     const obj = current.get(s);
     return obj === undefined ? { kind: s.kind, name: s.name } : { kind: s.kind, name: s.name, json: JSON.stringify(obj) };
   });
   const backup = await saveBackup(api, ns, entries, target, timestamp);
+  if (!backup.created)
+    notes.push(`${ns}: ${BACKUP_SECRET} already exists (from an earlier run); the objects it saved are kept as the originals`);
   const done: Step[] = [];
   for (const s of steps) {
     try {
-      const obj = current.get(s);
-      if (s.kind === 'Deployment') {
-        if (obj === undefined) throw new Error(`Deployment ${s.name} vanished after it was read`);
-        await api.send('PUT', objectPath('Deployment', ns, s.name), withEnv(obj, s.container, s.env));
-      } else await write(api, s, ns, obj, secrets.get(s) ?? {});
+      if (s.kind === 'Deployment') await api.send('PUT', objectPath('Deployment', ns, s.name), bodies.get(s));
+      else await write(api, s, ns, current.get(s), secrets.get(s) ?? {});
       done.push(s);
     } catch (e) {
       if (!(e instanceof ApiError)) throw e;
