@@ -5,6 +5,7 @@
 // is asked of the API server (SubjectAccessReview) live, and evaluated on the RBAC objects offline.
 import type { ClusterSnapshot, ConfigMapObject, DeploymentObject, KubeObject, ServiceObject } from '../../settings/cluster/snapshot.ts';
 import type { SnapshotIndex } from '../../settings/cluster/snapshot.ts';
+import { RESOURCE_OF } from '../../settings/cluster/snapshot.ts';
 import { doctorFinding } from '../../settings/doctor/finding.ts';
 import type { DoctorFinding } from '../../settings/doctor/finding.ts';
 import { PROFILE_LABEL } from '../../settings/inspect/namespace-view.ts';
@@ -62,26 +63,27 @@ export async function readProfileUi(api: KubeApi, snapshot: ClusterSnapshot, s: 
   if (proxy?.enabled !== true) return notes;
   const named = { fieldSelector: `metadata.name=${proxy.serviceName}` };
   const elsewhere = <T extends KubeObject>(items: T[]): T[] => items.filter((o) => o.metadata.namespace !== s.namespace);
-  snapshot.deployments.push(
-    ...elsewhere(
-      await read<DeploymentObject>(
-        '/apis/apps/v1/deployments',
-        named,
-        `Deployments ${proxy.serviceName}`,
-        'kubectl auth can-i list deployments.apps --all-namespaces',
-      ),
-    ),
-  );
-  snapshot.services.push(
-    ...elsewhere(
-      await read<ServiceObject>(
-        '/api/v1/services',
-        named,
-        `Services ${proxy.serviceName}`,
-        'kubectl auth can-i list services --all-namespaces',
-      ),
-    ),
-  );
+  // A refused list leaves the proxy's objects unknown in every profile, not absent: recorded so that
+  // the checks do not call them missing.
+  const proxyObjects = async <T extends KubeObject>(kind: 'Deployment' | 'Service', path: string): Promise<T[]> => {
+    const before = notes.length;
+    const what = `${kind}s ${proxy.serviceName}`;
+    const canI = `kubectl auth can-i list ${RESOURCE_OF[kind]} --all-namespaces`;
+    const items = await read<T>(path, named, what, canI);
+    if (notes.length > before)
+      for (const n of profiles)
+        snapshot.partial.push({
+          kind,
+          namespace: n.metadata.name,
+          reason: `${what} could not be listed`,
+          check: canI,
+          name: proxy.serviceName,
+          known: [],
+        });
+    return elsewhere(items);
+  };
+  snapshot.deployments.push(...(await proxyObjects<DeploymentObject>('Deployment', '/apis/apps/v1/deployments')));
+  snapshot.services.push(...(await proxyObjects<ServiceObject>('Service', '/api/v1/services')));
   snapshot.authorizationPolicies = await readAuthorizationPolicies(read);
   return notes;
 }

@@ -82,8 +82,11 @@ function proxyChecks(index: SnapshotIndex, s: InstallationSettings, access: UiAc
     `kubectl -n ${s.namespace} rollout restart deployment ml-pipeline-profile-controller)`;
   const d = p.proxy?.deployment;
   const out: DoctorFinding[] = [];
-  if (d === undefined) out.push(blocked({ kind: 'Deployment', name }, `there is no Deployment ${name}`, restore));
-  if (p.proxy?.service === undefined) out.push(blocked({ kind: 'Service', name }, `there is no Service ${name}`, restore));
+  // Not listed (RBAC) is not absent: the read already reported it as unchecked.
+  const deploymentUnknown = index.unknown('Deployment', p.namespace, name) !== undefined;
+  if (d === undefined && !deploymentUnknown) out.push(blocked({ kind: 'Deployment', name }, `there is no Deployment ${name}`, restore));
+  if (p.proxy?.service === undefined && index.unknown('Service', p.namespace, name) === undefined)
+    out.push(blocked({ kind: 'Service', name }, `there is no Service ${name}`, restore));
   if (d === undefined) return out;
   const obj = { kind: 'Deployment', name };
   if (index.snapshot.source === 'cluster' && (d.spec?.replicas ?? 1) > 0 && (d.status?.availableReplicas ?? 0) < 1)

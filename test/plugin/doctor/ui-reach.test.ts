@@ -2,6 +2,9 @@
 // the test API server seeded with KFP 2.17.0's stock objects and one profile namespace, and each step
 // changes the cluster with kubectl the way an operator would (proxy on, proxy applied, Istio, RBAC).
 import assert from 'node:assert/strict';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { parseAllDocuments } from 'yaml';
 import type { KubeApiServer, KubeObject } from '../../support/kube-apiserver/index.ts';
@@ -75,6 +78,36 @@ describe('doctor --installation: the UI path to a profile store, live (KFP 2.17.
         ['KFS051', 'Deployment'],
         ['KFS051', 'Service'],
       ],
+    );
+  });
+
+  it('a reader who may not list Deployments cluster-wide: the proxy Deployment is reported unchecked, never missing', async () => {
+    api.addUser('no-proxy-list', { token: 'no-proxy-list-token' });
+    // Everything doctor --installation reads, except Deployments and Services outside kubeflow.
+    api.allow('no-proxy-list', {
+      verbs: ['get', 'list', 'create'],
+      resources: ['*'],
+      apiGroups: ['', 'rbac.authorization.k8s.io', 'authorization.k8s.io', 'security.istio.io', 'argoproj.io', 'kubeflow.org'],
+    });
+    api.allow('no-proxy-list', {
+      verbs: ['get', 'list'],
+      resources: ['deployments', 'services'],
+      apiGroups: ['', 'apps'],
+      namespaces: ['kubeflow'],
+    });
+    const file = join(mkdtempSync(join(tmpdir(), 'kfstore-ui-reach-')), 'no-proxy-list.yaml');
+    await api.writeKubeconfig(file, 'no-proxy-list', { context: 'no-proxy-list', namespace: 'kubeflow' });
+    const r = await kfstore(['doctor', '--installation', '-o', 'json', '--exit-zero'], { ...env, KUBECONFIG: file });
+    assert.equal(r.code, 0, r.stderr);
+    assertNoSecrets(CANARIES, r.stdout, r.stderr);
+    const report = JSON.parse(r.stdout) as Report;
+    assert.deepEqual(
+      report.findings.filter((f) => /there is no Deployment/.test(f.message)).map((f) => f.message),
+      [],
+    );
+    assert.ok(
+      report.findings.some((f) => f.level === 'warn' && f.message.includes('could not list Deployments ml-pipeline-ui-artifact')),
+      r.stdout.slice(0, 2000),
     );
   });
 
